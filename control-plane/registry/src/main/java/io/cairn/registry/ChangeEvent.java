@@ -1,0 +1,26 @@
+package io.cairn.registry;
+
+import io.cairn.registry.config.ConfigEntryKey;
+import java.util.Set;
+
+/**
+ * What changed between two published snapshots. Subscribers that fall behind get one event covering
+ * every change they missed.
+ *
+ * @param fromIndex the index the subscriber saw before
+ * @param toIndex the index of {@code snapshot}
+ * @param snapshot the state after the changes
+ * @param services services whose instances, checks or maintenance changed
+ * @param configEntries config entries written or deleted
+ */
+public record ChangeEvent(
+    long fromIndex,
+    long toIndex,
+    RegistrySnapshot snapshot,
+    Set<String> services,
+    Set<ConfigEntryKey> configEntries) {
+  public ChangeEvent {
+    services = Set.copyOf(services);
+    configEntries = Set.copyOf(configEntries);
+  }
+}

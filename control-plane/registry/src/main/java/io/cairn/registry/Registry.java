@@ -1,0 +1,63 @@
+package io.cairn.registry;
+
+import io.cairn.registry.command.Command;
+import io.cairn.registry.command.CommandResult;
+import io.cairn.registry.store.RegistryStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+
+/**
+ * The service registry: one writer applies commands in order and commits them durably in groups;
+ * readers take immutable snapshots without locks.
+ */
+public interface Registry extends AutoCloseable {
+
+  /** Restores state from {@code store} and starts the writer. */
+  static Registry open(RegistryStore store, MeterRegistry meters) {
+    return SingleWriterRegistry.start(store, meters);
+  }
+
+  /** The latest published state. Never blocks. */
+  RegistrySnapshot snapshot();
+
+  /**
+   * Queues {@code command}. The future completes once the command is durable (or was rejected, with
+   * a {@link RegistryException}).
+   */
+  CompletableFuture<CommandResult> submit(Command command);
+
+  /**
+   * Applies {@code command} and waits until it is durable.
+   *
+   * @throws RegistryException if it was rejected or could not be stored
+   */
+  default CommandResult apply(Command command) {
+    try {
+      return submit(command).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Waits until the index passes {@code afterIndex} or {@code timeout} elapses, then returns the
+   * latest snapshot (whose index may still be {@code <= afterIndex} on timeout).
+   */
+  RegistrySnapshot awaitIndex(long afterIndex, Duration timeout) throws InterruptedException;
+
+  /**
+   * Delivers change events to {@code listener} on a thread of its own, in index order, merging
+   * events the listener was too slow to take one by one.
+   */
+  Subscription subscribe(Consumer<ChangeEvent> listener);
+
+  /** Stops taking commands, finishes the queued ones, and closes the store. */
+  @Override
+  void close();
+}

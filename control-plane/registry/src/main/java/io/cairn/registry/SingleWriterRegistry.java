@@ -1,0 +1,379 @@
+package io.cairn.registry;
+
+import io.cairn.registry.command.Command;
+import io.cairn.registry.command.CommandResult;
+import io.cairn.registry.store.Batch;
+import io.cairn.registry.store.RegistryStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The registry's only writer. It takes every queued command (up to {@value #MAX_BATCH}), applies
+ * them one by one to a working copy, commits all their writes in one store transaction (one fsync:
+ * group commit), and only then publishes the new snapshot and answers the callers. A command that
+ * fails validation is rolled back alone; a failed commit fails the whole batch and publishes
+ * nothing.
+ */
+final class SingleWriterRegistry implements Registry {
+  private static final Logger log = LoggerFactory.getLogger(SingleWriterRegistry.class);
+  static final int MAX_BATCH = 1024;
+  private static final int QUEUE_CAPACITY = 65_536;
+
+  private final RegistryStore store;
+  private final RecordCodec codec;
+  private final CommandApplier applier = new CommandApplier();
+  private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+  private final List<SubscriptionThread> subscriptions = new CopyOnWriteArrayList<>();
+  private final WriterMetrics metrics;
+  private final Thread writer;
+  private volatile Publication current;
+  private volatile boolean closing;
+  private volatile boolean stopped;
+
+  private record Pending(Command command, CompletableFuture<CommandResult> result) {}
+
+  private SingleWriterRegistry(
+      RegistryStore store, RecordCodec codec, RegistrySnapshot initial, MeterRegistry meters) {
+    this.store = store;
+    this.codec = codec;
+    this.current =
+        new Publication(
+            initial,
+            new ChangeEvent(initial.index(), initial.index(), initial, Set.of(), Set.of()));
+    this.metrics = new WriterMetrics(meters, this);
+    this.writer = Thread.ofPlatform().name("registry-writer").unstarted(this::runWriter);
+  }
+
+  static SingleWriterRegistry start(RegistryStore store, MeterRegistry meters) {
+    RecordCodec codec = new RecordCodec();
+    long started = System.nanoTime();
+    RegistrySnapshot initial = codec.restore(store.load());
+    log.atInfo()
+        .addKeyValue("store", store.describe())
+        .addKeyValue("index", initial.index())
+        .addKeyValue("instances", initial.instanceCount())
+        .addKeyValue("checks", initial.checkCount())
+        .addKeyValue("ms", (System.nanoTime() - started) / 1_000_000)
+        .log("registry restored");
+    SingleWriterRegistry registry = new SingleWriterRegistry(store, codec, initial, meters);
+    registry.writer.start();
+    return registry;
+  }
+
+  @Override
+  public RegistrySnapshot snapshot() {
+    return current.snapshot;
+  }
+
+  @Override
+  public CompletableFuture<CommandResult> submit(Command command) {
+    if (closing) {
+      return CompletableFuture.failedFuture(new RegistryClosedException());
+    }
+    Pending pending = new Pending(command, new CompletableFuture<>());
+    try {
+      queue.put(pending);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return CompletableFuture.failedFuture(new RegistryClosedException());
+    }
+    if (stopped) {
+      // The writer exited between our check and our put: nobody else will answer.
+      failQueued();
+    }
+    return pending.result;
+  }
+
+  @Override
+  public RegistrySnapshot awaitIndex(long afterIndex, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Publication p = current;
+    while (p.snapshot.index() <= afterIndex) {
+      long remaining = deadline - System.nanoTime();
+      if (remaining <= 0) {
+        break;
+      }
+      try {
+        p = p.next.get(remaining, TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        break;
+      } catch (ExecutionException e) {
+        break; // The chain ends only when the registry closes.
+      }
+    }
+    return current.snapshot;
+  }
+
+  @Override
+  public Subscription subscribe(Consumer<ChangeEvent> listener) {
+    SubscriptionThread s = new SubscriptionThread(current, listener);
+    subscriptions.add(s);
+    s.start();
+    return s;
+  }
+
+  private void runWriter() {
+    List<Pending> batch = new ArrayList<>(MAX_BATCH);
+    try {
+      while (true) {
+        Pending first = queue.poll(50, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          if (closing) {
+            break;
+          }
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, MAX_BATCH - 1);
+        process(batch);
+        batch.clear();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Throwable t) {
+      log.error("registry writer stopped by an unexpected error", t);
+      for (Pending p : batch) {
+        p.result.completeExceptionally(new StoreException("registry writer failed: " + t, t));
+      }
+    } finally {
+      stopped = true;
+      failQueued();
+    }
+  }
+
+  private void failQueued() {
+    Pending p;
+    while ((p = queue.poll()) != null) {
+      p.result.completeExceptionally(new RegistryClosedException());
+    }
+  }
+
+  private void process(List<Pending> batch) {
+    WorkingState work = new WorkingState(current.snapshot);
+    Object[] results = new Object[batch.size()];
+    for (int i = 0; i < batch.size(); i++) {
+      WorkingState.Mark mark = work.mark();
+      try {
+        results[i] = applier.apply(work, batch.get(i).command());
+      } catch (RegistryException e) {
+        work.reset(mark);
+        results[i] = e;
+      } catch (RuntimeException e) {
+        log.error("command {} failed unexpectedly", batch.get(i).command(), e);
+        work.reset(mark);
+        results[i] = new StoreException("internal error applying command: " + e, e);
+      }
+    }
+    if (!work.writes().isEmpty()) {
+      try {
+        Batch stored = codec.batch(work.index(), work.writes());
+        metrics.commit(() -> store.commit(stored));
+        metrics.batch(batch.size(), stored.mutations().size());
+      } catch (RuntimeException e) {
+        log.error("store commit failed; {} commands not applied", batch.size(), e);
+        StoreException failure =
+            e instanceof StoreException se
+                ? se
+                : new StoreException("store commit failed: " + e, e);
+        for (int i = 0; i < results.length; i++) {
+          if (results[i] instanceof CommandResult) {
+            results[i] = failure;
+          }
+        }
+        answer(batch, results);
+        return;
+      }
+      publish(work);
+    }
+    answer(batch, results);
+  }
+
+  private void publish(WorkingState work) {
+    Publication previous = current;
+    RegistrySnapshot snapshot = work.view();
+    ChangeEvent event =
+        new ChangeEvent(
+            previous.snapshot.index(),
+            snapshot.index(),
+            snapshot,
+            work.changedServices(),
+            work.changedConfig());
+    Publication next = new Publication(snapshot, event);
+    current = next;
+    previous.next.complete(next);
+  }
+
+  private void answer(List<Pending> batch, Object[] results) {
+    for (int i = 0; i < batch.size(); i++) {
+      Pending p = batch.get(i);
+      if (results[i] instanceof CommandResult r) {
+        metrics.command(p.command(), r.outcome().name());
+        p.result.complete(r);
+      } else {
+        RuntimeException e = (RuntimeException) results[i];
+        metrics.command(p.command(), e instanceof StoreException ? "FAILED" : "REJECTED");
+        p.result.completeExceptionally(e);
+      }
+    }
+  }
+
+  int queueDepth() {
+    return queue.size();
+  }
+
+  @Override
+  public void close() {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    try {
+      writer.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (SubscriptionThread s : subscriptions) {
+      s.close();
+    }
+    current.next.completeExceptionally(new RegistryClosedException());
+    store.close();
+    log.atInfo().addKeyValue("index", current.snapshot.index()).log("registry closed");
+  }
+
+  /** Walks the publication chain on a virtual thread, merging what it missed. */
+  private final class SubscriptionThread implements Subscription {
+    private final Publication start;
+    private final Consumer<ChangeEvent> listener;
+    private final Thread thread;
+    private volatile boolean closed;
+
+    SubscriptionThread(Publication start, Consumer<ChangeEvent> listener) {
+      this.start = start;
+      this.listener = listener;
+      this.thread = Thread.ofVirtual().name("registry-subscriber").unstarted(this::run);
+    }
+
+    void start() {
+      thread.start();
+    }
+
+    @Override
+    public RegistrySnapshot startSnapshot() {
+      return start.snapshot;
+    }
+
+    private void run() {
+      Publication seen = start;
+      while (!closed) {
+        Publication next;
+        try {
+          next = seen.next.get();
+        } catch (InterruptedException | ExecutionException e) {
+          return;
+        }
+        ChangeEventMerger merged = new ChangeEventMerger(next.event);
+        while (next.next.isDone() && !next.next.isCompletedExceptionally()) {
+          next = next.next.join();
+          merged.add(next.event);
+        }
+        seen = next;
+        try {
+          listener.accept(merged.result());
+        } catch (RuntimeException e) {
+          log.warn("change listener failed at index {}", next.snapshot.index(), e);
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+      thread.interrupt();
+      subscriptions.remove(this);
+    }
+  }
+
+  /** Meters of the writer: commands by type and outcome, batch sizes, commit latency, gauges. */
+  private static final class WriterMetrics {
+    private final MeterRegistry meters;
+    private final Map<String, Counter> commands = new HashMap<>();
+    private final DistributionSummary batchCommands;
+    private final DistributionSummary batchRecords;
+    private final Timer commitTimer;
+
+    WriterMetrics(MeterRegistry meters, SingleWriterRegistry registry) {
+      this.meters = meters;
+      Gauge.builder("cairn.registry.index", registry, r -> r.snapshot().index())
+          .description("Index of the latest published registry snapshot")
+          .register(meters);
+      Gauge.builder("cairn.registry.instances", registry, r -> r.snapshot().instanceCount())
+          .description("Registered service instances")
+          .register(meters);
+      Gauge.builder("cairn.registry.services", registry, r -> r.snapshot().serviceNames().size())
+          .description("Services with at least one instance")
+          .register(meters);
+      Gauge.builder("cairn.registry.checks", registry, r -> r.snapshot().checkCount())
+          .description("Registered health checks")
+          .register(meters);
+      Gauge.builder("cairn.registry.queue.depth", registry, SingleWriterRegistry::queueDepth)
+          .description("Commands waiting for the writer")
+          .register(meters);
+      this.batchCommands =
+          DistributionSummary.builder("cairn.registry.batch.commands")
+              .description("Commands per group commit")
+              .register(meters);
+      this.batchRecords =
+          DistributionSummary.builder("cairn.registry.batch.records")
+              .description("Store records written per group commit")
+              .register(meters);
+      this.commitTimer =
+          Timer.builder("cairn.store.commit")
+              .description("Durable store commit latency (includes fsync)")
+              .publishPercentiles(0.5, 0.99)
+              .register(meters);
+    }
+
+    void commit(Runnable commit) {
+      commitTimer.record(commit);
+    }
+
+    void batch(int commandCount, int recordCount) {
+      batchCommands.record(commandCount);
+      batchRecords.record(recordCount);
+    }
+
+    void command(Command command, String outcome) {
+      String type = command.getClass().getSimpleName();
+      commands
+          .computeIfAbsent(
+              type + "/" + outcome,
+              k ->
+                  Counter.builder("cairn.registry.commands")
+                      .description("Commands handled by the registry writer")
+                      .tag("type", type)
+                      .tag("outcome", outcome.toLowerCase(java.util.Locale.ROOT))
+                      .register(meters))
+          .increment();
+    }
+  }
+}

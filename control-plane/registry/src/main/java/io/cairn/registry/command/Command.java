@@ -1,0 +1,12 @@
+package io.cairn.registry.command;
+
+/** A write to the registry. */
+public sealed interface Command
+    permits RegisterInstance,
+        DeregisterInstance,
+        SetMaintenance,
+        RegisterCheck,
+        DeregisterCheck,
+        UpdateCheck,
+        PutConfigEntry,
+        DeleteConfigEntry {}

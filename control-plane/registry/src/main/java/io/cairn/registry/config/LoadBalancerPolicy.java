@@ -1,0 +1,26 @@
+package io.cairn.registry.config;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** Envoy load-balancing policies a resolver may choose, with Consul's names. */
+public enum LoadBalancerPolicy {
+  ROUND_ROBIN,
+  LEAST_REQUEST,
+  RANDOM,
+  RING_HASH,
+  MAGLEV;
+
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static Optional<LoadBalancerPolicy> parse(String value) {
+    for (LoadBalancerPolicy p : values()) {
+      if (p.wireName().equalsIgnoreCase(value)) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+}

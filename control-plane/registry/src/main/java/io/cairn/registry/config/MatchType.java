@@ -1,0 +1,36 @@
+package io.cairn.registry.config;
+
+import io.cairn.registry.validation.Problems;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** How a path, header or query parameter value is compared. */
+public enum MatchType {
+  /** The header or parameter is there, whatever its value. */
+  PRESENT,
+  EXACT,
+  PREFIX,
+  SUFFIX,
+  /** A regular expression; Envoy evaluates it with RE2, so keep to the common syntax. */
+  REGEX;
+
+  /** Checks that {@code value} suits this type: none for PRESENT, a valid regex for REGEX. */
+  void checkValue(Problems p, String field, String value) {
+    if (value == null) {
+      p.add(field, "must not be null (use an empty string)");
+      return;
+    }
+    switch (this) {
+      case PRESENT -> p.check(value.isEmpty(), field, "must be empty for a presence match");
+      case REGEX -> {
+        try {
+          Pattern.compile(value);
+        } catch (PatternSyntaxException e) {
+          p.add(field, "is not a valid regular expression: " + e.getDescription());
+        }
+      }
+      case PREFIX, SUFFIX -> p.check(!value.isEmpty(), field, "must not be empty");
+      case EXACT -> {}
+    }
+  }
+}

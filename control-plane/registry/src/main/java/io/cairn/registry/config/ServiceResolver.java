@@ -1,0 +1,99 @@
+package io.cairn.registry.config;
+
+import io.cairn.registry.validation.Metadata;
+import io.cairn.registry.validation.Names;
+import io.cairn.registry.validation.Problems;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * How calls to a service find instances: named subsets, the default subset, a redirect to another
+ * service, failover targets per subset ({@code *} for any), connect timeout and LB policy.
+ */
+public record ServiceResolver(
+    String name,
+    Optional<String> defaultSubset,
+    Map<String, ResolverSubset> subsets,
+    Optional<ServiceTarget> redirect,
+    Map<String, List<ServiceTarget>> failover,
+    Optional<Duration> connectTimeout,
+    Optional<LoadBalancerPolicy> loadBalancer,
+    Map<String, String> meta)
+    implements ConfigEntry {
+
+  /** The failover key that applies to every subset without its own. */
+  public static final String ANY_SUBSET = "*";
+
+  public ServiceResolver {
+    Problems p = new Problems();
+    Names.serviceName(p, "name", name);
+    if (subsets == null || failover == null) {
+      p.add("", "subsets and failover must not be null (use empty maps)");
+    }
+    if (defaultSubset == null
+        || redirect == null
+        || connectTimeout == null
+        || loadBalancer == null) {
+      p.add("", "optional settings must not be null (use Optional.empty())");
+    }
+    p.throwIfAny();
+    subsets = Collections.unmodifiableMap(new TreeMap<>(subsets));
+    TreeMap<String, List<ServiceTarget>> failoverCopy = new TreeMap<>();
+    failover.forEach((subset, targets) -> failoverCopy.put(subset, List.copyOf(targets)));
+    failover = Collections.unmodifiableMap(failoverCopy);
+    checkSubsets(p, subsets, defaultSubset, failover);
+    if (redirect.isPresent()) {
+      ServiceTarget r = redirect.get();
+      if (r.serviceOr(name).equals(name) && !r.hasSubset()) {
+        p.add("redirect", "redirects the service to itself");
+      }
+      if (!subsets.isEmpty() || !failover.isEmpty() || defaultSubset.isPresent()) {
+        p.add("redirect", "cannot be combined with subsets, defaultSubset or failover");
+      }
+    }
+    if (connectTimeout.isPresent()
+        && (connectTimeout.get().isNegative() || connectTimeout.get().isZero())) {
+      p.add("connectTimeout", "must be positive, was " + connectTimeout.get());
+    }
+    meta = Metadata.check(p, "meta", meta);
+    p.throwIfAny();
+  }
+
+  private static void checkSubsets(
+      Problems p,
+      Map<String, ResolverSubset> subsets,
+      Optional<String> defaultSubset,
+      Map<String, List<ServiceTarget>> failover) {
+    for (String subset : subsets.keySet()) {
+      p.check(Names.isDnsLabel(subset), "subsets." + subset, "subset names must be DNS labels");
+    }
+    if (defaultSubset.isPresent() && !subsets.containsKey(defaultSubset.get())) {
+      p.add(
+          "defaultSubset",
+          "'" + defaultSubset.get() + "' is not one of the subsets " + subsets.keySet());
+    }
+    for (Map.Entry<String, List<ServiceTarget>> e : failover.entrySet()) {
+      String key = e.getKey();
+      if (!key.equals(ANY_SUBSET) && !subsets.containsKey(key)) {
+        p.add("failover." + key, "is neither '*' nor one of the subsets " + subsets.keySet());
+      }
+      if (e.getValue().isEmpty()) {
+        p.add("failover." + key, "needs at least one target");
+      }
+    }
+  }
+
+  @Override
+  public ConfigEntryKind kind() {
+    return ConfigEntryKind.SERVICE_RESOLVER;
+  }
+
+  /** The failover targets for {@code subset}: its own, else the wildcard's, else none. */
+  public List<ServiceTarget> failoverFor(String subset) {
+    return failover.getOrDefault(subset, failover.getOrDefault(ANY_SUBSET, List.of()));
+  }
+}

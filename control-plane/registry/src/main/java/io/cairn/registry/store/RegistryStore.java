@@ -1,0 +1,23 @@
+package io.cairn.registry.store;
+
+/**
+ * Durable home of the registry's state. The registry calls it from its single writer thread only:
+ * {@link #load()} once at start, then {@link #commit(Batch)} per group commit.
+ */
+public interface RegistryStore extends AutoCloseable {
+  /** Reads everything committed so far. */
+  StoredState load();
+
+  /**
+   * Applies {@code batch} atomically; it is durable (survives kill -9 and power loss as far as the
+   * engine's fsync allows) when this returns. On failure nothing of the batch is applied and a
+   * {@link io.cairn.registry.StoreException} is thrown.
+   */
+  void commit(Batch batch);
+
+  /** A short description for logs, such as the database path. */
+  String describe();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,75 @@
+package io.cairn.registry;
+
+import io.cairn.registry.command.CommandResult;
+import io.cairn.registry.command.DeregisterInstance;
+import io.cairn.registry.command.RegisterInstance;
+import io.cairn.registry.command.UpdateCheck;
+import io.cairn.registry.model.HealthStatus;
+import io.cairn.registry.store.sqlite.SqliteStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A process for {@link KillNineIT} to kill: concurrent writers register, update and deregister
+ * instances on the real SQLite store and print one line per acknowledged write, only after the
+ * registry returned (i.e. after the commit was durable):
+ *
+ * <pre>
+ * READY index
+ * ACK id index      instance registered (with a TTL check id:ttl)
+ * CHK id index      its check turned passing
+ * DEL id index      instance deregistered
+ * </pre>
+ *
+ * Arguments: data directory, round (makes ids unique across runs), writer threads.
+ */
+public final class CrashWorkload {
+  private CrashWorkload() {}
+
+  public static void main(String[] args) throws Exception {
+    Path dataDir = Path.of(args[0]);
+    String round = args[1];
+    int writers = Integer.parseInt(args[2]);
+    PrintStream out =
+        new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+    Registry registry = Registry.open(SqliteStore.open(dataDir), new SimpleMeterRegistry());
+    out.println("READY " + registry.snapshot().index());
+    List<Thread> threads = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      String prefix = "r" + round + "-w" + w + "-";
+      threads.add(Thread.ofPlatform().start(() -> write(registry, prefix, out)));
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+  }
+
+  private static void write(Registry registry, String prefix, PrintStream out) {
+    for (int i = 0; ; i++) {
+      String id = prefix + i;
+      CommandResult registered =
+          registry.apply(
+              new RegisterInstance(
+                  Fixtures.instance(id, "svc-" + (i % 7)),
+                  List.of(Fixtures.ttlCheck(id + ":ttl", id, HealthStatus.CRITICAL)),
+                  false));
+      out.println("ACK " + id + " " + registered.index());
+      if (i % 3 == 0) {
+        CommandResult passed =
+            registry.apply(new UpdateCheck(id + ":ttl", HealthStatus.PASSING, "ok " + i));
+        out.println("CHK " + id + " " + passed.index());
+      }
+      if (i % 5 == 4) {
+        String victim = prefix + (i - 2);
+        CommandResult removed = registry.apply(new DeregisterInstance(victim));
+        out.println("DEL " + victim + " " + removed.index());
+      }
+    }
+  }
+}

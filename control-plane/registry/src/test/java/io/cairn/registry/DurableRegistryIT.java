@@ -1,0 +1,135 @@
+package io.cairn.registry;
+
+import static io.cairn.registry.Fixtures.instance;
+import static io.cairn.registry.Fixtures.ttlCheck;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cairn.registry.command.DeregisterInstance;
+import io.cairn.registry.command.PutConfigEntry;
+import io.cairn.registry.command.RegisterInstance;
+import io.cairn.registry.command.SetMaintenance;
+import io.cairn.registry.command.UpdateCheck;
+import io.cairn.registry.config.ConfigEntry;
+import io.cairn.registry.config.HttpRouteMatch;
+import io.cairn.registry.config.IntentionAction;
+import io.cairn.registry.config.IntentionSource;
+import io.cairn.registry.config.Protocol;
+import io.cairn.registry.config.Route;
+import io.cairn.registry.config.RouteDestination;
+import io.cairn.registry.config.ServiceDefaults;
+import io.cairn.registry.config.ServiceIntentions;
+import io.cairn.registry.config.ServiceRouter;
+import io.cairn.registry.config.ServiceSplitter;
+import io.cairn.registry.config.ServiceTarget;
+import io.cairn.registry.config.Split;
+import io.cairn.registry.model.ConnectProxy;
+import io.cairn.registry.model.HealthCheck;
+import io.cairn.registry.model.HealthStatus;
+import io.cairn.registry.model.HttpCheck;
+import io.cairn.registry.model.Indexed;
+import io.cairn.registry.model.Locality;
+import io.cairn.registry.model.ServiceInstance;
+import io.cairn.registry.model.Upstream;
+import io.cairn.registry.model.Weights;
+import io.cairn.registry.store.sqlite.SqliteStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The registry on the real SQLite store: a restart restores every value and every index. */
+class DurableRegistryIT {
+  @TempDir Path dataDir;
+
+  private Registry open() {
+    return Registry.open(SqliteStore.open(dataDir), new SimpleMeterRegistry());
+  }
+
+  @Test
+  void restartRestoresEverythingIncludingIndexes() {
+    ServiceInstance sidecar =
+        ServiceInstance.builder("web-1-sidecar", "web-sidecar-proxy")
+            .address("10.0.0.5")
+            .port(21000)
+            .tags("v1", "canary")
+            .meta(Map.of("version", "1.2"))
+            .weights(new Weights(10, 1))
+            .locality(new Locality("eu-west", "eu-west-1a"))
+            .kind(
+                new ConnectProxy(
+                    "web",
+                    Optional.of("web-1"),
+                    "127.0.0.1",
+                    8080,
+                    List.of(new Upstream("api", 9191))))
+            .build();
+    HealthCheck http =
+        new HealthCheck(
+            "web-1-sidecar:http",
+            "http",
+            "web-1-sidecar",
+            HttpCheck.get(URI.create("http://10.0.0.5:21000/ready"), Duration.ofSeconds(5)),
+            HealthStatus.CRITICAL,
+            "",
+            "readiness",
+            new io.cairn.registry.model.CheckThresholds(2, 1, 3),
+            Optional.of(Duration.ofMinutes(10)));
+    List<ConfigEntry> entries =
+        List.of(
+            new ServiceDefaults("api", Protocol.HTTP, Map.of("team", "core")),
+            RegistryTest.resolver("api", "v1", "v2"),
+            new ServiceSplitter(
+                "api",
+                List.of(
+                    new Split(95, new ServiceTarget("", "v1")),
+                    new Split(5, new ServiceTarget("", "v2"))),
+                Map.of()),
+            new ServiceRouter(
+                "api",
+                List.of(
+                    new Route(
+                        HttpRouteMatch.pathPrefix("/beta"),
+                        RouteDestination.to(new ServiceTarget("", "v2")))),
+                Map.of()),
+            new ServiceIntentions(
+                "api", List.of(IntentionSource.of("web", IntentionAction.ALLOW)), Map.of()));
+
+    RegistrySnapshot before;
+    try (Registry registry = open()) {
+      registry.apply(new RegisterInstance(sidecar, List.of(http), false));
+      registry.apply(
+          new RegisterInstance(
+              instance("api-1", "api"),
+              List.of(ttlCheck("api-1:ttl", "api-1", HealthStatus.CRITICAL)),
+              false));
+      registry.apply(new UpdateCheck("api-1:ttl", HealthStatus.PASSING, "all good"));
+      registry.apply(SetMaintenance.enable("api-1", "kernel upgrade"));
+      registry.apply(RegisterInstance.of(instance("gone-1", "gone")));
+      registry.apply(new DeregisterInstance("gone-1"));
+      entries.forEach(e -> registry.apply(PutConfigEntry.of(e)));
+      before = registry.snapshot();
+    }
+
+    try (Registry registry = open()) {
+      RegistrySnapshot after = registry.snapshot();
+      assertThat(after.index()).isEqualTo(before.index());
+      assertThat(after.instances()).containsExactlyElementsOf(before.instances());
+      assertThat(after.checks()).containsExactlyElementsOf(before.checks());
+      assertThat(after.maintenances()).containsExactlyElementsOf(before.maintenances());
+      assertThat(after.configEntries()).containsExactlyElementsOf(before.configEntries());
+      assertThat(after.tableIndexes()).isEqualTo(before.tableIndexes());
+      assertThat(after.serviceIndex("gone")).isEqualTo(before.serviceIndex("gone")).isPositive();
+      assertThat(after.health("api")).isEqualTo(before.health("api"));
+      assertThat(after.instance("web-1-sidecar").map(Indexed::value)).contains(sidecar);
+
+      // The next write continues the index.
+      long next = registry.apply(RegisterInstance.of(instance("api-2", "api"))).index();
+      assertThat(next).isEqualTo(before.index() + 1);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package io.cairn.registry;
+
+import io.cairn.registry.store.Batch;
+import io.cairn.registry.store.Mutation;
+import io.cairn.registry.store.RegistryStore;
+import io.cairn.registry.store.StoredRecord;
+import io.cairn.registry.store.StoredState;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A fake store for unit tests: keeps records in memory, and can be told to fail commits. */
+public final class InMemoryStore implements RegistryStore {
+  private final Map<String, StoredRecord> records = new LinkedHashMap<>();
+  private long lastIndex;
+  private final AtomicBoolean failCommits = new AtomicBoolean();
+  private final AtomicInteger commits = new AtomicInteger();
+  private final List<Batch> batches = new ArrayList<>();
+
+  @Override
+  public synchronized StoredState load() {
+    return new StoredState(lastIndex, List.copyOf(records.values()));
+  }
+
+  @Override
+  public synchronized void commit(Batch batch) {
+    if (failCommits.get()) {
+      throw new StoreException("disk on fire (test)");
+    }
+    for (Mutation m : batch.mutations()) {
+      switch (m) {
+        case Mutation.Put put -> records.put(m.table() + "/" + m.key(), put.record());
+        case Mutation.Delete del -> records.remove(m.table() + "/" + m.key());
+      }
+    }
+    lastIndex = batch.index();
+    batches.add(batch);
+    commits.incrementAndGet();
+  }
+
+  public void failCommits(boolean fail) {
+    failCommits.set(fail);
+  }
+
+  public int commitCount() {
+    return commits.get();
+  }
+
+  public synchronized List<Batch> batches() {
+    return List.copyOf(batches);
+  }
+
+  @Override
+  public String describe() {
+    return "memory";
+  }
+
+  @Override
+  public void close() {}
+}

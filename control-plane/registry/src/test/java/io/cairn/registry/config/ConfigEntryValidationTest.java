@@ -1,0 +1,178 @@
+package io.cairn.registry.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cairn.registry.validation.Problem;
+import io.cairn.registry.validation.ValidationException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ConfigEntryValidationTest {
+  private static ServiceTarget subset(String s) {
+    return new ServiceTarget("", s);
+  }
+
+  @Test
+  void splitWeightsMustAddUpToExactly100() {
+    assertThatThrownBy(
+            () ->
+                new ServiceSplitter(
+                    "web",
+                    List.of(new Split(90, subset("v1")), new Split(9.99, subset("v2"))),
+                    Map.of()))
+        .hasMessageContaining("add up to 100")
+        .hasMessageContaining("99.99");
+    var ok =
+        new ServiceSplitter(
+            "web",
+            List.of(
+                new Split(33.33, subset("a")),
+                new Split(33.33, subset("b")),
+                new Split(33.34, subset("c"))),
+            Map.of());
+    assertThat(ok.splits()).hasSize(3);
+    assertThatThrownBy(() -> new Split(10.005, subset("a"))).hasMessageContaining("two decimals");
+  }
+
+  @Test
+  void splitterRejectsDuplicateDestinations() {
+    assertThatThrownBy(
+            () ->
+                new ServiceSplitter(
+                    "web",
+                    List.of(
+                        new Split(50, new ServiceTarget("", "v1")),
+                        new Split(50, new ServiceTarget("web", "v1"))),
+                    Map.of()))
+        .hasMessageContaining("more than once");
+  }
+
+  @Test
+  void resolverChecksSubsetReferencesAndRedirect() {
+    assertThatThrownBy(
+            () ->
+                new ServiceResolver(
+                    "web",
+                    Optional.of("v3"),
+                    Map.of(
+                        "v1",
+                        new ResolverSubset("", false),
+                        "Bad_Name",
+                        new ResolverSubset("", false)),
+                    Optional.of(new ServiceTarget("", "")),
+                    Map.of("v9", List.of(new ServiceTarget("db", ""))),
+                    Optional.of(Duration.ZERO),
+                    Optional.empty(),
+                    Map.of()))
+        .isInstanceOfSatisfying(
+            ValidationException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(Problem::field)
+                    .contains(
+                        "defaultSubset",
+                        "subsets.Bad_Name",
+                        "failover.v9",
+                        "redirect",
+                        "connectTimeout"));
+  }
+
+  @Test
+  void routerMatchesAreChecked() {
+    assertThatThrownBy(() -> new PathMatch(MatchType.PREFIX, "api"))
+        .hasMessageContaining("start with '/'");
+    assertThatThrownBy(() -> new PathMatch(MatchType.REGEX, "(["))
+        .hasMessageContaining("regular expression");
+    assertThatThrownBy(() -> new HeaderMatch("x-user", MatchType.PRESENT, "v", false))
+        .hasMessageContaining("presence");
+    assertThatThrownBy(
+            () ->
+                new HttpRouteMatch(Optional.empty(), List.of(), List.of(), List.of("GET", "FETCH")))
+        .hasMessageContaining("methods[1]");
+    assertThatThrownBy(
+            () ->
+                new RouteDestination(
+                    subset("v2"),
+                    "",
+                    Optional.empty(),
+                    -1,
+                    false,
+                    List.of(42),
+                    List.of("sometimes")))
+        .isInstanceOfSatisfying(
+            ValidationException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(Problem::field)
+                    .containsExactlyInAnyOrder(
+                        "numRetries", "retryOnStatusCodes[0]", "retryOn[0]"));
+    var rewrite =
+        new RouteDestination(subset(""), "/v2", Optional.empty(), 0, false, List.of(), List.of());
+    assertThatThrownBy(() -> new Route(HttpRouteMatch.ANY, rewrite))
+        .hasMessageContaining("prefixRewrite");
+    assertThat(new Route(HttpRouteMatch.pathPrefix("/api"), rewrite).destination().prefixRewrite())
+        .isEqualTo("/v2");
+  }
+
+  @Test
+  void intentionSourcesHaveActionOrPermissionsNotBoth() {
+    var permission =
+        new IntentionPermission(
+            IntentionAction.DENY,
+            new HttpPermission(
+                Optional.of(new PathMatch(MatchType.PREFIX, "/admin")), List.of(), List.of()));
+    assertThatThrownBy(
+            () ->
+                new IntentionSource(
+                    "web", Optional.of(IntentionAction.ALLOW), List.of(permission), ""))
+        .hasMessageContaining("not both");
+    assertThatThrownBy(() -> new IntentionSource("web", Optional.empty(), List.of(), ""))
+        .hasMessageContaining("neither");
+    assertThatThrownBy(
+            () ->
+                new ServiceIntentions(
+                    "db",
+                    List.of(
+                        IntentionSource.of("web", IntentionAction.ALLOW),
+                        IntentionSource.of("web", IntentionAction.DENY)),
+                    Map.of()))
+        .hasMessageContaining("more than once");
+    var wildcardDestination =
+        new ServiceIntentions(
+            "*", List.of(IntentionSource.of("*", IntentionAction.DENY)), Map.of());
+    assertThat(wildcardDestination.precedence(wildcardDestination.sources().getFirst()))
+        .isEqualTo(5);
+    var exact =
+        new ServiceIntentions(
+            "db", List.of(IntentionSource.of("web", IntentionAction.ALLOW)), Map.of());
+    assertThat(exact.precedence(exact.sources().getFirst())).isEqualTo(9);
+  }
+
+  @Test
+  void graphRequiresHttpForL7Permissions() {
+    var permission =
+        new IntentionPermission(
+            IntentionAction.ALLOW, new HttpPermission(Optional.empty(), List.of(), List.of("GET")));
+    var intentions =
+        new ServiceIntentions(
+            "api",
+            List.of(new IntentionSource("web", Optional.empty(), List.of(permission), "")),
+            Map.of());
+    var graph = new ConfigGraph(Map.of(intentions.key(), intentions));
+    assertThat(graph.problems())
+        .extracting(Problem::message)
+        .singleElement()
+        .asString()
+        .contains("L7 permissions");
+
+    var defaults = new ServiceDefaults("api", Protocol.HTTP2, Map.of());
+    var fixed = new ConfigGraph(Map.of(intentions.key(), intentions, defaults.key(), defaults));
+    assertThat(fixed.problems()).isEmpty();
+    assertThat(fixed.protocolOf("api")).isEqualTo(Protocol.HTTP2);
+    assertThat(fixed.protocolOf("other")).isEqualTo(Protocol.TCP);
+  }
+}

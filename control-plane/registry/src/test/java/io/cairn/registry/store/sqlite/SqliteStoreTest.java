@@ -1,0 +1,73 @@
+package io.cairn.registry.store.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cairn.registry.StoreException;
+import io.cairn.registry.store.Batch;
+import io.cairn.registry.store.Mutation;
+import io.cairn.registry.store.StoredRecord;
+import io.cairn.registry.store.StoredState;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteStoreTest {
+  @TempDir Path dir;
+
+  private static StoredRecord record(String key, long create, long modify, String value) {
+    return new StoredRecord("t", key, create, modify, value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void committedBatchesSurviveReopen() {
+    try (SqliteStore store = SqliteStore.open(dir)) {
+      assertThat(store.load()).isEqualTo(StoredState.EMPTY);
+      store.commit(
+          new Batch(
+              2,
+              List.of(
+                  new Mutation.Put(record("a", 1, 1, "one")),
+                  new Mutation.Put(record("b", 2, 2, "two")))));
+      store.commit(
+          new Batch(
+              3,
+              List.of(new Mutation.Put(record("a", 1, 3, "uno")), new Mutation.Delete("t", "b"))));
+    }
+    try (SqliteStore store = SqliteStore.open(dir)) {
+      StoredState state = store.load();
+      assertThat(state.lastIndex()).isEqualTo(3);
+      assertThat(state.records()).containsExactly(record("a", 1, 3, "uno"));
+    }
+  }
+
+  @Test
+  void theIndexNeverGoesBackwards() {
+    try (SqliteStore store = SqliteStore.open(dir)) {
+      store.commit(new Batch(5, List.of()));
+      assertThatThrownBy(() -> store.commit(new Batch(5, List.of())))
+          .isInstanceOf(IllegalStateException.class);
+    }
+  }
+
+  @Test
+  void aSecondProcessCannotOpenTheSameDataDirectory() {
+    try (SqliteStore first = SqliteStore.open(dir)) {
+      assertThatThrownBy(() -> SqliteStore.open(dir))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("in use by another Cairn process")
+          .hasMessageContaining(String.valueOf(ProcessHandle.current().pid()));
+    }
+    SqliteStore.open(dir).close();
+  }
+
+  @Test
+  void usesWriteAheadLogWithFullSync() throws Exception {
+    try (SqliteStore store = SqliteStore.open(dir)) {
+      store.commit(new Batch(1, List.of(new Mutation.Put(record("a", 1, 1, "x")))));
+      assertThat(dir.resolve("cairn.db-wal")).exists();
+    }
+  }
+}
