@@ -144,8 +144,6 @@ final class RecordCodec {
     private final List<Indexed<HealthCheck>> checks = new java.util.ArrayList<>();
     private final List<Indexed<Maintenance>> maintenance = new java.util.ArrayList<>();
     private final List<Indexed<ConfigEntry>> config = new java.util.ArrayList<>();
-    private final Map<String, Long> serviceIndexes = new java.util.HashMap<>();
-    private final Map<String, Long> tableIndexes = new java.util.HashMap<>();
 
     Restorer(long lastIndex) {
       this.lastIndex = lastIndex;
@@ -158,8 +156,6 @@ final class RecordCodec {
         case CHECK -> checks.add(indexed(codec.decode(v, HealthCheck.class), r));
         case MAINTENANCE -> maintenance.add(indexed(codec.decode(v, Maintenance.class), r));
         case CONFIG -> config.add(indexed(codec.decode(v, ConfigEntry.class), r));
-        case SERVICE_INDEX -> serviceIndexes.put(r.key(), r.modifyIndex());
-        case TABLE_INDEX -> tableIndexes.put(r.key(), r.modifyIndex());
       }
     }
 
@@ -169,6 +165,7 @@ final class RecordCodec {
 
     RegistrySnapshot snapshot() {
       var instanceMap = org.pcollections.TreePMap.<String, Indexed<ServiceInstance>>empty();
+      var serviceIndexes = org.pcollections.TreePMap.<String, Long>empty();
       var byService =
           org.pcollections.TreePMap
               .<String, org.pcollections.TreePMap<String, Indexed<ServiceInstance>>>empty();
@@ -177,6 +174,7 @@ final class RecordCodec {
         instanceMap = instanceMap.plus(id, i);
         var members = byService.getOrDefault(i.value().name(), org.pcollections.TreePMap.empty());
         byService = byService.plus(i.value().name(), members.plus(id, i));
+        serviceIndexes = serviceIndexes.plus(i.value().name(), lastIndex);
       }
       var checkMap = org.pcollections.TreePMap.<String, Indexed<HealthCheck>>empty();
       var checksByInstance =
@@ -206,11 +204,8 @@ final class RecordCodec {
           checksByInstance,
           maintenanceMap,
           configMap,
-          org.pcollections.TreePMap.from(serviceIndexes),
-          new TableIndexes(
-              tableIndexes.getOrDefault("catalog", 0L),
-              tableIndexes.getOrDefault("health", 0L),
-              tableIndexes.getOrDefault("config", 0L)));
+          serviceIndexes,
+          new TableIndexes(lastIndex, lastIndex, lastIndex));
     }
   }
 }

@@ -2,6 +2,7 @@ package io.cairn.registry;
 
 import io.cairn.registry.command.Command;
 import io.cairn.registry.command.CommandResult;
+import io.cairn.registry.config.ConfigEntryKey;
 import io.cairn.registry.store.Batch;
 import io.cairn.registry.store.RegistryStore;
 import io.micrometer.core.instrument.Counter;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -22,16 +24,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The registry's only writer. It takes every queued command (up to {@value #MAX_BATCH}), applies
- * them one by one to a working copy, commits all their writes in one store transaction (one fsync:
- * group commit), and only then publishes the new snapshot and answers the callers. A command that
- * fails validation is rolled back alone; a failed commit fails the whole batch and publishes
- * nothing.
+ * The registry's only writer. An applier thread takes every queued command (up to {@value
+ * #MAX_BATCH}), applies them one by one to a working copy and encodes their writes; a committer
+ * thread commits each batch in one store transaction (one fsync: group commit) and only then
+ * publishes the new snapshot and answers the callers. The two overlap: the next batch is applied
+ * while the previous one is being fsynced.
+ *
+ * <p>A command that fails validation is rolled back alone. A failed commit fails its batch and
+ * every batch applied on top of it; the applier then starts again from the last durable snapshot.
+ * Batches without writes also go through the committer, because what they read may not be durable
+ * yet.
  */
 final class SingleWriterRegistry implements Registry {
   private static final Logger log = LoggerFactory.getLogger(SingleWriterRegistry.class);
@@ -42,14 +50,46 @@ final class SingleWriterRegistry implements Registry {
   private final RecordCodec codec;
   private final CommandApplier applier = new CommandApplier();
   private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+  private final BlockingQueue<AppliedBatch> toCommit = new ArrayBlockingQueue<>(64);
   private final List<SubscriptionThread> subscriptions = new CopyOnWriteArrayList<>();
   private final WriterMetrics metrics;
-  private final Thread writer;
+  private final Thread applierThread;
+  private final Thread committerThread;
+
+  /** Bumped by the committer when a commit fails; batches applied in an older epoch are void. */
+  private final AtomicLong epoch = new AtomicLong();
+
   private volatile Publication current;
   private volatile boolean closing;
   private volatile boolean stopped;
 
   private record Pending(Command command, CompletableFuture<CommandResult> result) {}
+
+  /**
+   * Commands applied together, waiting for the committer.
+   *
+   * @param results per command: a {@link CommandResult} or the {@link RuntimeException} rejecting
+   *     it
+   * @param stored the store batch, empty when nothing was written
+   */
+  private record AppliedBatch(
+      long epoch,
+      List<Pending> commands,
+      Object[] results,
+      RegistrySnapshot snapshot,
+      Set<String> services,
+      Set<ConfigEntryKey> configEntries,
+      Optional<Batch> stored) {}
+
+  private static final AppliedBatch END =
+      new AppliedBatch(
+          -1,
+          List.of(),
+          new Object[0],
+          RegistrySnapshot.EMPTY,
+          Set.of(),
+          Set.of(),
+          Optional.empty());
 
   private SingleWriterRegistry(
       RegistryStore store, RecordCodec codec, RegistrySnapshot initial, MeterRegistry meters) {
@@ -60,7 +100,9 @@ final class SingleWriterRegistry implements Registry {
             initial,
             new ChangeEvent(initial.index(), initial.index(), initial, Set.of(), Set.of()));
     this.metrics = new WriterMetrics(meters, this);
-    this.writer = Thread.ofPlatform().name("registry-writer").unstarted(this::runWriter);
+    this.applierThread = Thread.ofPlatform().name("registry-writer").unstarted(this::runApplier);
+    this.committerThread =
+        Thread.ofPlatform().name("registry-committer").unstarted(this::runCommitter);
   }
 
   static SingleWriterRegistry start(RegistryStore store, MeterRegistry meters) {
@@ -75,7 +117,8 @@ final class SingleWriterRegistry implements Registry {
         .addKeyValue("ms", (System.nanoTime() - started) / 1_000_000)
         .log("registry restored");
     SingleWriterRegistry registry = new SingleWriterRegistry(store, codec, initial, meters);
-    registry.writer.start();
+    registry.committerThread.start();
+    registry.applierThread.start();
     return registry;
   }
 
@@ -97,7 +140,7 @@ final class SingleWriterRegistry implements Registry {
       return CompletableFuture.failedFuture(new RegistryClosedException());
     }
     if (stopped) {
-      // The writer exited between our check and our put: nobody else will answer.
+      // The applier exited between our check and our put: nobody else will answer.
       failQueued();
     }
     return pending.result;
@@ -132,8 +175,10 @@ final class SingleWriterRegistry implements Registry {
     return s;
   }
 
-  private void runWriter() {
+  private void runApplier() {
     List<Pending> batch = new ArrayList<>(MAX_BATCH);
+    RegistrySnapshot applied = current.snapshot;
+    long appliedEpoch = epoch.get();
     try {
       while (true) {
         Pending first = queue.poll(50, TimeUnit.MILLISECONDS);
@@ -145,8 +190,15 @@ final class SingleWriterRegistry implements Registry {
         }
         batch.add(first);
         queue.drainTo(batch, MAX_BATCH - 1);
-        process(batch);
+        if (epoch.get() != appliedEpoch) {
+          // A commit failed: what we applied on top of it is void; start from what is durable.
+          appliedEpoch = epoch.get();
+          applied = current.snapshot;
+        }
+        AppliedBatch next = apply(appliedEpoch, applied, List.copyOf(batch));
         batch.clear();
+        toCommit.put(next);
+        applied = next.snapshot();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -158,18 +210,12 @@ final class SingleWriterRegistry implements Registry {
     } finally {
       stopped = true;
       failQueued();
+      toCommit.add(END);
     }
   }
 
-  private void failQueued() {
-    Pending p;
-    while ((p = queue.poll()) != null) {
-      p.result.completeExceptionally(new RegistryClosedException());
-    }
-  }
-
-  private void process(List<Pending> batch) {
-    WorkingState work = new WorkingState(current.snapshot);
+  private AppliedBatch apply(long batchEpoch, RegistrySnapshot base, List<Pending> batch) {
+    WorkingState work = new WorkingState(base);
     Object[] results = new Object[batch.size()];
     for (int i = 0; i < batch.size(); i++) {
       WorkingState.Mark mark = work.mark();
@@ -184,56 +230,136 @@ final class SingleWriterRegistry implements Registry {
         results[i] = new StoreException("internal error applying command: " + e, e);
       }
     }
+    Optional<Batch> stored = Optional.empty();
     if (!work.writes().isEmpty()) {
       try {
-        Batch stored = codec.batch(work.index(), work.writes());
-        metrics.commit(() -> store.commit(stored));
-        metrics.batch(batch.size(), stored.mutations().size());
+        stored = Optional.of(codec.batch(work.index(), work.writes()));
       } catch (RuntimeException e) {
-        log.error("store commit failed; {} commands not applied", batch.size(), e);
+        // Nothing of this batch can be stored: answer every command with the failure.
+        fail(results, e instanceof StoreException se ? se : new StoreException(e.toString(), e));
+        return new AppliedBatch(
+            batchEpoch, batch, results, base, Set.of(), Set.of(), Optional.empty());
+      }
+    }
+    return new AppliedBatch(
+        batchEpoch,
+        batch,
+        results,
+        work.view(),
+        work.changedServices(),
+        work.changedConfig(),
+        stored);
+  }
+
+  private void runCommitter() {
+    List<AppliedBatch> group = new ArrayList<>();
+    try {
+      while (true) {
+        group.add(toCommit.take());
+        toCommit.drainTo(group);
+        boolean end = group.getLast() == END;
+        if (end) {
+          group.removeLast();
+        }
+        if (!group.isEmpty()) {
+          commit(group);
+        }
+        group.clear();
+        if (end) {
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Commits every batch the applier produced while the previous commit ran, in one transaction:
+   * group commit across pipeline stages.
+   */
+  private void commit(List<AppliedBatch> group) {
+    List<AppliedBatch> live = new ArrayList<>(group.size());
+    for (AppliedBatch batch : group) {
+      if (batch.epoch() == epoch.get()) {
+        live.add(batch);
+      } else {
+        fail(batch.results(), new StoreException("not applied: an earlier store commit failed"));
+        answer(batch);
+      }
+    }
+    List<Batch> stored = live.stream().flatMap(b -> b.stored().stream()).toList();
+    if (!stored.isEmpty()) {
+      Batch merged = Batch.merge(stored);
+      int commands = live.stream().mapToInt(b -> b.commands().size()).sum();
+      try {
+        metrics.commit(() -> store.commit(merged));
+        metrics.batch(commands, merged.mutations().size());
+      } catch (RuntimeException e) {
+        epoch.incrementAndGet();
+        log.error("store commit failed; {} commands not applied", commands, e);
         StoreException failure =
             e instanceof StoreException se
                 ? se
                 : new StoreException("store commit failed: " + e, e);
-        for (int i = 0; i < results.length; i++) {
-          if (results[i] instanceof CommandResult) {
-            results[i] = failure;
-          }
-        }
-        answer(batch, results);
+        live.forEach(b -> fail(b.results(), failure));
+        live.forEach(this::answer);
         return;
       }
-      publish(work);
+      publish(live);
     }
-    answer(batch, results);
+    live.forEach(this::answer);
   }
 
-  private void publish(WorkingState work) {
+  /** Replaces every success in {@code results} with {@code failure}; rejections keep theirs. */
+  private static void fail(Object[] results, StoreException failure) {
+    for (int i = 0; i < results.length; i++) {
+      if (results[i] instanceof CommandResult) {
+        results[i] = failure;
+      }
+    }
+  }
+
+  private void publish(List<AppliedBatch> committed) {
     Publication previous = current;
-    RegistrySnapshot snapshot = work.view();
+    AppliedBatch last = committed.getLast();
+    Set<String> services = new java.util.HashSet<>();
+    Set<ConfigEntryKey> configEntries = new java.util.HashSet<>();
+    for (AppliedBatch b : committed) {
+      services.addAll(b.services());
+      configEntries.addAll(b.configEntries());
+    }
     ChangeEvent event =
         new ChangeEvent(
             previous.snapshot.index(),
-            snapshot.index(),
-            snapshot,
-            work.changedServices(),
-            work.changedConfig());
-    Publication next = new Publication(snapshot, event);
+            last.snapshot().index(),
+            last.snapshot(),
+            services,
+            configEntries);
+    Publication next = new Publication(last.snapshot(), event);
     current = next;
     previous.next.complete(next);
   }
 
-  private void answer(List<Pending> batch, Object[] results) {
-    for (int i = 0; i < batch.size(); i++) {
-      Pending p = batch.get(i);
-      if (results[i] instanceof CommandResult r) {
+  private void answer(AppliedBatch batch) {
+    for (int i = 0; i < batch.commands().size(); i++) {
+      Pending p = batch.commands().get(i);
+      Object result = batch.results()[i];
+      if (result instanceof CommandResult r) {
         metrics.command(p.command(), r.outcome().name());
         p.result.complete(r);
       } else {
-        RuntimeException e = (RuntimeException) results[i];
+        RuntimeException e = (RuntimeException) result;
         metrics.command(p.command(), e instanceof StoreException ? "FAILED" : "REJECTED");
         p.result.completeExceptionally(e);
       }
+    }
+  }
+
+  private void failQueued() {
+    Pending p;
+    while ((p = queue.poll()) != null) {
+      p.result.completeExceptionally(new RegistryClosedException());
     }
   }
 
@@ -248,7 +374,8 @@ final class SingleWriterRegistry implements Registry {
     }
     closing = true;
     try {
-      writer.join();
+      applierThread.join();
+      committerThread.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

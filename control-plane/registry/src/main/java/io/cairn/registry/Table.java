@@ -5,11 +5,7 @@ enum Table {
   INSTANCE("instance"),
   CHECK("check"),
   MAINTENANCE("maintenance"),
-  CONFIG("config"),
-  /** Last index per service name; survives the service so blocking queries never go backwards. */
-  SERVICE_INDEX("service-index"),
-  /** Last index per table (catalog, health, config), likewise. */
-  TABLE_INDEX("table-index");
+  CONFIG("config");
 
   private final String storeName;
 

@@ -14,8 +14,9 @@ import org.pcollections.TreePSet;
 /**
  * The writer's scratch state while it applies one batch: the snapshot being built, the writes to
  * commit, and what changed. Keeps secondary indexes (instances by service, checks by instance) and
- * the per-service and per-table indexes in step with every change. A {@link Mark} rolls a rejected
- * command back; everything is persistent, so that is free. Writer thread only.
+ * the per-service and per-table indexes in step with every change; those blocking-query indexes
+ * live in memory only (see {@link RecordCodec#restore}). A {@link Mark} rolls a rejected command
+ * back; everything is persistent, so that is free. Writer thread only.
  */
 final class WorkingState {
   private RegistrySnapshot state;
@@ -216,7 +217,6 @@ final class WorkingState {
             state.config,
             state.serviceIndexes.plus(service, at),
             state.tableIndexes);
-    writes.add(new Write.Put(Table.SERVICE_INDEX, service, new Indexed<>(service, at, at)));
     changedServices = changedServices.plus(service);
   }
 
@@ -236,15 +236,6 @@ final class WorkingState {
             state.config,
             state.serviceIndexes,
             next);
-    if (catalog) {
-      writes.add(new Write.Put(Table.TABLE_INDEX, "catalog", new Indexed<>("catalog", at, at)));
-    }
-    if (health) {
-      writes.add(new Write.Put(Table.TABLE_INDEX, "health", new Indexed<>("health", at, at)));
-    }
-    if (config) {
-      writes.add(new Write.Put(Table.TABLE_INDEX, "config", new Indexed<>("config", at, at)));
-    }
   }
 
   private RegistrySnapshot copy(

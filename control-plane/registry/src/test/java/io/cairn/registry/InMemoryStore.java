@@ -18,6 +18,7 @@ public final class InMemoryStore implements RegistryStore {
   private long lastIndex;
   private final AtomicBoolean failCommits = new AtomicBoolean();
   private final AtomicInteger commits = new AtomicInteger();
+  private final AtomicInteger failingCommit = new AtomicInteger(-1);
   private final List<Batch> batches = new ArrayList<>();
 
   @Override
@@ -27,7 +28,7 @@ public final class InMemoryStore implements RegistryStore {
 
   @Override
   public synchronized void commit(Batch batch) {
-    if (failCommits.get()) {
+    if (failCommits.get() || failingCommit.compareAndSet(commits.get() + 1, -1)) {
       throw new StoreException("disk on fire (test)");
     }
     for (Mutation m : batch.mutations()) {
@@ -43,6 +44,16 @@ public final class InMemoryStore implements RegistryStore {
 
   public void failCommits(boolean fail) {
     failCommits.set(fail);
+  }
+
+  /** Fails only the {@code n}th commit (counting successful commits, from 1). */
+  public void failCommitNumber(int n) {
+    failingCommit.set(n);
+  }
+
+  /** Whether a record is stored, as {@code table/key}. */
+  public synchronized boolean contains(String table, String key) {
+    return records.containsKey(table + "/" + key);
   }
 
   public int commitCount() {

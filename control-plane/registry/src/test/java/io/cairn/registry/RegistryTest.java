@@ -370,6 +370,56 @@ class RegistryTest {
   }
 
   @Test
+  void aFailedCommitVoidsWhatWasAppliedOnTopOfItButNothingAcknowledged() {
+    store.failCommitNumber(5);
+    List<CompletableFuture<CommandResult>> futures = new ArrayList<>();
+    List<Thread> writers = new ArrayList<>();
+    List<String> ids = new CopyOnWriteArrayList<>();
+    for (int w = 0; w < 32; w++) {
+      int writer = w;
+      writers.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    for (int i = 0; i < 20; i++) {
+                      String id = "w" + writer + "-" + i;
+                      ids.add(id);
+                      var f = registry.submit(RegisterInstance.of(instance(id, "web")));
+                      synchronized (futures) {
+                        futures.add(f);
+                      }
+                      f.handle((r, e) -> null).join();
+                    }
+                  }));
+    }
+    writers.forEach(
+        t -> {
+          try {
+            t.join();
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+
+    long failed = futures.stream().filter(CompletableFuture::isCompletedExceptionally).count();
+    assertThat(failed).as("the failed commit took some commands with it").isPositive();
+    RegistrySnapshot s = registry.snapshot();
+    for (int i = 0; i < futures.size(); i++) {
+      CompletableFuture<CommandResult> f = futures.get(i);
+      if (!f.isCompletedExceptionally()) {
+        long index = f.join().index();
+        assertThat(s.index()).isGreaterThanOrEqualTo(index);
+      }
+    }
+    // What the registry shows is exactly what the store holds, and every success is in both.
+    for (String id : ids) {
+      assertThat(store.contains("instance", id)).isEqualTo(s.instance(id).isPresent());
+    }
+    assertThat(s.instanceCount()).isEqualTo(futures.size() - (int) failed);
+    assertThat(store.load().lastIndex()).isEqualTo(s.index());
+  }
+
+  @Test
   void awaitIndexReturnsOnChangeOrTimeout() throws Exception {
     long start = System.nanoTime();
     RegistrySnapshot timedOut = registry.awaitIndex(0, Duration.ofMillis(50));

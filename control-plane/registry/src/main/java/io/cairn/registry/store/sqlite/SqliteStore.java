@@ -14,7 +14,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -28,27 +30,42 @@ public final class SqliteStore implements RegistryStore {
   private final Path database;
   private final DataDirectoryLock lock;
   private final Connection connection;
-  private final PreparedStatement upsert;
+  private final PreparedStatement insert;
+  private final PreparedStatement update;
   private final PreparedStatement delete;
   private final PreparedStatement setLastIndex;
+  private final WalCheckpointer checkpointer;
+
+  /**
+   * Row of every stored record, so writes go by rowid: new records append at the end of the table
+   * and no index on random keys has to be maintained (and fsynced) per commit.
+   */
+  private final Map<String, Long> rowids = new HashMap<>();
+
+  private long nextRowid;
   private long lastIndex;
 
-  private SqliteStore(Path database, DataDirectoryLock lock, Connection connection)
+  private SqliteStore(
+      Path database, DataDirectoryLock lock, Connection connection, SQLiteConfig config)
       throws SQLException {
     this.database = database;
     this.lock = lock;
     this.connection = connection;
     createSchema();
-    this.upsert =
+    this.checkpointer = WalCheckpointer.start(config.createConnection("jdbc:sqlite:" + database));
+    this.insert =
         connection.prepareStatement(
-            "INSERT INTO records(tbl, key, create_index, modify_index, value) VALUES (?, ?, ?, ?, ?)"
-                + " ON CONFLICT(tbl, key) DO UPDATE SET create_index = excluded.create_index,"
-                + " modify_index = excluded.modify_index, value = excluded.value");
-    this.delete = connection.prepareStatement("DELETE FROM records WHERE tbl = ? AND key = ?");
+            "INSERT INTO records(id, tbl, key, create_index, modify_index, value)"
+                + " VALUES (?, ?, ?, ?, ?, ?)");
+    this.update =
+        connection.prepareStatement(
+            "UPDATE records SET create_index = ?, modify_index = ?, value = ? WHERE id = ?");
+    this.delete = connection.prepareStatement("DELETE FROM records WHERE id = ?");
     this.setLastIndex =
         connection.prepareStatement(
             "INSERT INTO meta(name, value) VALUES ('last_index', ?)"
                 + " ON CONFLICT(name) DO UPDATE SET value = excluded.value");
+    readRowids();
     connection.setAutoCommit(false);
   }
 
@@ -63,8 +80,15 @@ public final class SqliteStore implements RegistryStore {
       // FULL: the WAL is fsynced at every commit, so an acknowledged write survives power loss.
       config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
       config.setBusyTimeout(10_000);
+      // sqlite-jdbc otherwise runs "SELECT last_insert_rowid()" after every insert.
+      config.setGetGeneratedKeys(false);
+      // Checkpoints run on a background connection (WalCheckpointer), not inside commits.
+      config.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, "0");
+      config.setJournalSizeLimit(64 << 20);
+      // Keep the working set in SQLite's page cache (64 MiB) instead of re-reading pages.
+      config.setCacheSize(-65_536);
       connection = config.createConnection("jdbc:sqlite:" + database);
-      return new SqliteStore(database, lock, connection);
+      return new SqliteStore(database, lock, connection, config);
     } catch (SQLException | RuntimeException e) {
       closeQuietly(connection);
       lock.close();
@@ -78,9 +102,10 @@ public final class SqliteStore implements RegistryStore {
   private void createSchema() throws SQLException {
     try (Statement s = connection.createStatement()) {
       s.executeUpdate(
-          "CREATE TABLE IF NOT EXISTS records(tbl TEXT NOT NULL, key TEXT NOT NULL,"
+          "CREATE TABLE IF NOT EXISTS records(id INTEGER PRIMARY KEY, tbl TEXT NOT NULL,"
+              + " key TEXT NOT NULL,"
               + " create_index INTEGER NOT NULL, modify_index INTEGER NOT NULL,"
-              + " value BLOB NOT NULL, PRIMARY KEY (tbl, key)) WITHOUT ROWID");
+              + " value BLOB NOT NULL)");
       s.executeUpdate(
           "CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value INTEGER NOT NULL)");
       long version = readMeta(s, "schema_version");
@@ -107,12 +132,33 @@ public final class SqliteStore implements RegistryStore {
     }
   }
 
+  private static String recordId(String table, String key) {
+    return table + "\u0000" + key;
+  }
+
+  private void readRowids() throws SQLException {
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery("SELECT id, tbl, key FROM records")) {
+      while (rs.next()) {
+        long id = rs.getLong(1);
+        Long previous = rowids.put(recordId(rs.getString(2), rs.getString(3)), id);
+        if (previous != null) {
+          throw new StoreException(
+              database + " holds record " + rs.getString(2) + "/" + rs.getString(3) + " twice");
+        }
+        nextRowid = Math.max(nextRowid, id + 1);
+      }
+    }
+    nextRowid = Math.max(nextRowid, 1);
+  }
+
   @Override
   public StoredState load() {
     List<StoredRecord> records = new ArrayList<>();
     try (Statement s = connection.createStatement();
         ResultSet rs =
-            s.executeQuery("SELECT tbl, key, create_index, modify_index, value FROM records")) {
+            s.executeQuery(
+                "SELECT tbl, key, create_index, modify_index, value FROM records ORDER BY id")) {
       while (rs.next()) {
         records.add(
             new StoredRecord(
@@ -132,34 +178,83 @@ public final class SqliteStore implements RegistryStore {
       throw new IllegalStateException(
           "batch index " + batch.index() + " does not follow last index " + lastIndex);
     }
+    Map<String, Long> undo = new HashMap<>();
+    long rowidsBefore = nextRowid;
+    int inserts = 0;
+    int updates = 0;
+    int deletes = 0;
     try {
       for (Mutation m : batch.mutations()) {
+        String id = recordId(m.table(), m.key());
+        Long row = rowids.get(id);
         switch (m) {
+          case Mutation.Put put when row == null -> {
+            StoredRecord r = put.record();
+            long newRow = nextRowid++;
+            insert.setLong(1, newRow);
+            insert.setString(2, r.table());
+            insert.setString(3, r.key());
+            insert.setLong(4, r.createIndex());
+            insert.setLong(5, r.modifyIndex());
+            insert.setBytes(6, r.value());
+            insert.addBatch();
+            inserts++;
+            remember(undo, id, null);
+            rowids.put(id, newRow);
+          }
           case Mutation.Put put -> {
             StoredRecord r = put.record();
-            upsert.setString(1, r.table());
-            upsert.setString(2, r.key());
-            upsert.setLong(3, r.createIndex());
-            upsert.setLong(4, r.modifyIndex());
-            upsert.setBytes(5, r.value());
-            upsert.executeUpdate();
+            update.setLong(1, r.createIndex());
+            update.setLong(2, r.modifyIndex());
+            update.setBytes(3, r.value());
+            update.setLong(4, row);
+            update.addBatch();
+            updates++;
           }
           case Mutation.Delete del -> {
-            delete.setString(1, del.table());
-            delete.setString(2, del.key());
-            delete.executeUpdate();
+            if (row != null) {
+              delete.setLong(1, row);
+              delete.addBatch();
+              deletes++;
+              remember(undo, id, row);
+              rowids.remove(id);
+            }
           }
         }
       }
+      // Each record appears at most once per batch, so the three kinds of statement commute.
+      executeIfAny(insert, inserts);
+      executeIfAny(update, updates);
+      executeIfAny(delete, deletes);
       setLastIndex.setLong(1, batch.index());
       setLastIndex.executeUpdate();
       connection.commit();
       lastIndex = batch.index();
-    } catch (SQLException e) {
+    } catch (SQLException | RuntimeException e) {
       rollbackQuietly();
+      undo.forEach(
+          (id, row) -> {
+            if (row == null) {
+              rowids.remove(id);
+            } else {
+              rowids.put(id, row);
+            }
+          });
+      nextRowid = rowidsBefore;
       throw new StoreException(
           "commit of index " + batch.index() + " to " + database + " failed: " + e.getMessage(), e);
     }
+  }
+
+  private static void executeIfAny(PreparedStatement statement, int count) throws SQLException {
+    if (count > 0) {
+      statement.executeBatch();
+    }
+  }
+
+  /** Records how to undo a change to {@code rowids}; only the first change to a record counts. */
+  private static void remember(Map<String, Long> undo, String id, Long previousRow) {
+    undo.putIfAbsent(id, previousRow);
   }
 
   private void rollbackQuietly() {
@@ -187,8 +282,10 @@ public final class SqliteStore implements RegistryStore {
 
   @Override
   public void close() {
+    checkpointer.close();
     try {
-      upsert.close();
+      insert.close();
+      update.close();
       delete.close();
       setLastIndex.close();
     } catch (SQLException ignored) {

@@ -44,6 +44,23 @@ class SqliteStoreTest {
   }
 
   @Test
+  void recordsCanBeDeletedAndWrittenAgainAcrossReopens() {
+    try (SqliteStore store = SqliteStore.open(dir)) {
+      store.commit(new Batch(1, List.of(new Mutation.Put(record("a", 1, 1, "one")))));
+    }
+    try (SqliteStore store = SqliteStore.open(dir)) {
+      store.commit(new Batch(2, List.of(new Mutation.Delete("t", "a"))));
+      store.commit(new Batch(3, List.of(new Mutation.Put(record("a", 3, 3, "again")))));
+      store.commit(new Batch(4, List.of(new Mutation.Put(record("a", 3, 4, "updated")))));
+      store.commit(new Batch(5, List.of(new Mutation.Delete("t", "missing"))));
+    }
+    try (SqliteStore store = SqliteStore.open(dir)) {
+      assertThat(store.load().records()).containsExactly(record("a", 3, 4, "updated"));
+      assertThat(store.load().lastIndex()).isEqualTo(5);
+    }
+  }
+
+  @Test
   void theIndexNeverGoesBackwards() {
     try (SqliteStore store = SqliteStore.open(dir)) {
       store.commit(new Batch(5, List.of()));
