@@ -5,11 +5,12 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.cairn.registry.config.ConfigEntry;
+import io.cairn.registry.config.ConfigEntryKey;
 import io.cairn.registry.config.ServiceDefaults;
 import io.cairn.registry.config.ServiceIntentions;
 import io.cairn.registry.config.ServiceResolver;
@@ -32,9 +33,12 @@ import io.cairn.registry.store.Mutation;
 import io.cairn.registry.store.StoredRecord;
 import io.cairn.registry.store.StoredState;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.pcollections.TreePMap;
 
 /**
  * Turns registry state into stored records and back. Values are JSON (readable with the sqlite3
@@ -71,13 +75,20 @@ final class RecordCodec {
   private final ObjectMapper mapper =
       JsonMapper.builder()
           .addModule(new Jdk8Module())
-          .addModule(new JavaTimeModule())
+          .addModule(
+              new SimpleModule("durations-as-nanos")
+                  .addSerializer(Duration.class, new DurationNanosSerializer())
+                  .addDeserializer(Duration.class, new DurationNanosDeserializer()))
           .addMixIn(ServiceKind.class, ServiceKindTags.class)
           .addMixIn(CheckDefinition.class, CheckDefinitionTags.class)
           .addMixIn(ConfigEntry.class, ConfigEntryTags.class)
-          .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .build();
+
+  private final ObjectReader instanceReader = mapper.readerFor(ServiceInstance.class);
+  private final ObjectReader checkReader = mapper.readerFor(HealthCheck.class);
+  private final ObjectReader maintenanceReader = mapper.readerFor(Maintenance.class);
+  private final ObjectReader configReader = mapper.readerFor(ConfigEntry.class);
 
   /**
    * The store batch for {@code writes}. Several writes to one record within a batch collapse into
@@ -122,19 +133,26 @@ final class RecordCodec {
    * Rebuilds the snapshot a store holds. Fails on any record it cannot read: nothing is skipped.
    */
   RegistrySnapshot restore(StoredState stored) {
+    // Sequential on purpose: at start-up a parallel decode competes with the JIT compiler threads
+    // and was slower on two cores.
     Restorer restorer = new Restorer(stored.lastIndex());
     for (StoredRecord record : stored.records()) {
-      try {
-        restorer.add(Table.fromStoreName(record.table()), record, this);
-      } catch (IOException | RuntimeException e) {
-        throw new StoreException("cannot read stored record " + record + ": " + e.getMessage(), e);
-      }
+      restorer.add(decode(record), record);
     }
     return restorer.snapshot();
   }
 
-  <T> T decode(byte[] bytes, Class<T> type) throws IOException {
-    return mapper.readValue(bytes, type);
+  private Object decode(StoredRecord record) {
+    try {
+      return switch (Table.fromStoreName(record.table())) {
+        case INSTANCE -> instanceReader.readValue(record.value());
+        case CHECK -> checkReader.readValue(record.value());
+        case MAINTENANCE -> maintenanceReader.readValue(record.value());
+        case CONFIG -> configReader.readValue(record.value());
+      };
+    } catch (IOException | RuntimeException e) {
+      throw new StoreException("cannot read stored record " + record + ": " + e.getMessage(), e);
+    }
   }
 
   /** Collects restored records by table, then builds the snapshot with its secondary indexes. */
@@ -149,13 +167,13 @@ final class RecordCodec {
       this.lastIndex = lastIndex;
     }
 
-    void add(Table table, StoredRecord r, RecordCodec codec) throws IOException {
-      byte[] v = r.value();
-      switch (table) {
-        case INSTANCE -> instances.add(indexed(codec.decode(v, ServiceInstance.class), r));
-        case CHECK -> checks.add(indexed(codec.decode(v, HealthCheck.class), r));
-        case MAINTENANCE -> maintenance.add(indexed(codec.decode(v, Maintenance.class), r));
-        case CONFIG -> config.add(indexed(codec.decode(v, ConfigEntry.class), r));
+    void add(Object value, StoredRecord r) {
+      switch (value) {
+        case ServiceInstance i -> instances.add(indexed(i, r));
+        case HealthCheck c -> checks.add(indexed(c, r));
+        case Maintenance m -> maintenance.add(indexed(m, r));
+        case ConfigEntry e -> config.add(indexed(e, r));
+        default -> throw new IllegalStateException("unexpected stored value " + value);
       }
     }
 
@@ -164,48 +182,49 @@ final class RecordCodec {
     }
 
     RegistrySnapshot snapshot() {
-      var instanceMap = org.pcollections.TreePMap.<String, Indexed<ServiceInstance>>empty();
-      var serviceIndexes = org.pcollections.TreePMap.<String, Long>empty();
-      var byService =
-          org.pcollections.TreePMap
-              .<String, org.pcollections.TreePMap<String, Indexed<ServiceInstance>>>empty();
+      // Filled as plain sorted maps, then turned into persistent ones in a single pass each.
+      TreeMap<String, Indexed<ServiceInstance>> byId = new TreeMap<>();
+      TreeMap<String, TreeMap<String, Indexed<ServiceInstance>>> byService = new TreeMap<>();
+      TreeMap<String, Long> serviceIndexes = new TreeMap<>();
       for (Indexed<ServiceInstance> i : instances) {
         String id = i.value().id();
-        instanceMap = instanceMap.plus(id, i);
-        var members = byService.getOrDefault(i.value().name(), org.pcollections.TreePMap.empty());
-        byService = byService.plus(i.value().name(), members.plus(id, i));
-        serviceIndexes = serviceIndexes.plus(i.value().name(), lastIndex);
+        byId.put(id, i);
+        byService.computeIfAbsent(i.value().name(), k -> new TreeMap<>()).put(id, i);
+        serviceIndexes.put(i.value().name(), lastIndex);
       }
-      var checkMap = org.pcollections.TreePMap.<String, Indexed<HealthCheck>>empty();
-      var checksByInstance =
-          org.pcollections.TreePMap
-              .<String, org.pcollections.TreePMap<String, Indexed<HealthCheck>>>empty();
+      TreeMap<String, Indexed<HealthCheck>> checkById = new TreeMap<>();
+      TreeMap<String, TreeMap<String, Indexed<HealthCheck>>> checksByInstance = new TreeMap<>();
       for (Indexed<HealthCheck> c : checks) {
-        checkMap = checkMap.plus(c.value().id(), c);
-        var of =
-            checksByInstance.getOrDefault(c.value().serviceId(), org.pcollections.TreePMap.empty());
-        checksByInstance = checksByInstance.plus(c.value().serviceId(), of.plus(c.value().id(), c));
+        checkById.put(c.value().id(), c);
+        checksByInstance
+            .computeIfAbsent(c.value().serviceId(), k -> new TreeMap<>())
+            .put(c.value().id(), c);
       }
-      var maintenanceMap = org.pcollections.TreePMap.<String, Indexed<Maintenance>>empty();
+      TreeMap<String, Indexed<Maintenance>> maintenanceById = new TreeMap<>();
       for (Indexed<Maintenance> m : maintenance) {
-        maintenanceMap = maintenanceMap.plus(m.value().instanceId(), m);
+        maintenanceById.put(m.value().instanceId(), m);
       }
-      var configMap =
-          org.pcollections.TreePMap
-              .<io.cairn.registry.config.ConfigEntryKey, Indexed<ConfigEntry>>empty();
+      TreeMap<ConfigEntryKey, Indexed<ConfigEntry>> configByKey = new TreeMap<>();
       for (Indexed<ConfigEntry> e : config) {
-        configMap = configMap.plus(e.value().key(), e);
+        configByKey.put(e.value().key(), e);
       }
       return new RegistrySnapshot(
           lastIndex,
-          instanceMap,
-          byService,
-          checkMap,
-          checksByInstance,
-          maintenanceMap,
-          configMap,
-          serviceIndexes,
+          TreePMap.fromSortedMap(byId),
+          nested(byService),
+          TreePMap.fromSortedMap(checkById),
+          nested(checksByInstance),
+          TreePMap.fromSortedMap(maintenanceById),
+          TreePMap.fromSortedMap(configByKey),
+          TreePMap.fromSortedMap(serviceIndexes),
           new TableIndexes(lastIndex, lastIndex, lastIndex));
+    }
+
+    private static <V> TreePMap<String, TreePMap<String, V>> nested(
+        TreeMap<String, TreeMap<String, V>> groups) {
+      TreeMap<String, TreePMap<String, V>> persistent = new TreeMap<>();
+      groups.forEach((k, v) -> persistent.put(k, TreePMap.fromSortedMap(v)));
+      return TreePMap.fromSortedMap(persistent);
     }
   }
 }

@@ -108,13 +108,17 @@ final class SingleWriterRegistry implements Registry {
   static SingleWriterRegistry start(RegistryStore store, MeterRegistry meters) {
     RecordCodec codec = new RecordCodec();
     long started = System.nanoTime();
-    RegistrySnapshot initial = codec.restore(store.load());
+    var stored = store.load();
+    long read = System.nanoTime();
+    RegistrySnapshot initial = codec.restore(stored);
+    long decoded = System.nanoTime();
     log.atInfo()
         .addKeyValue("store", store.describe())
         .addKeyValue("index", initial.index())
         .addKeyValue("instances", initial.instanceCount())
         .addKeyValue("checks", initial.checkCount())
-        .addKeyValue("ms", (System.nanoTime() - started) / 1_000_000)
+        .addKeyValue("read-ms", (read - started) / 1_000_000)
+        .addKeyValue("decode-ms", (decoded - read) / 1_000_000)
         .log("registry restored");
     SingleWriterRegistry registry = new SingleWriterRegistry(store, codec, initial, meters);
     registry.committerThread.start();

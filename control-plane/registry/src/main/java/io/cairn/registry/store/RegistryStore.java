@@ -5,7 +5,7 @@ package io.cairn.registry.store;
  * {@link #load()} once at start, then {@link #commit(Batch)} per group commit.
  */
 public interface RegistryStore extends AutoCloseable {
-  /** Reads everything committed so far. */
+  /** Reads everything committed so far. Called once, before the first commit. */
   StoredState load();
 
   /**

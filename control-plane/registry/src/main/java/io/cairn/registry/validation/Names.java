@@ -2,25 +2,31 @@ package io.cairn.registry.validation;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * Rules for names and identifiers. Service names must be DNS labels because DNS answers are built
  * from them; ids only need to survive a URL path segment.
  */
 public final class Names {
-  /** RFC 1123 label: letters, digits and inner hyphens, 1 to 63 characters. */
-  private static final Pattern DNS_LABEL =
-      Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
-
   public static final int MAX_ID_LENGTH = 256;
   public static final int MAX_TAG_LENGTH = 255;
   public static final int MAX_TAGS = 64;
 
   private Names() {}
 
+  /** RFC 1123 label: letters, digits and inner hyphens, 1 to 63 characters. */
   public static boolean isDnsLabel(String value) {
-    return value != null && DNS_LABEL.matcher(value).matches();
+    if (value == null || value.isEmpty() || value.length() > 63) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      if (!alnum && (c != '-' || i == 0 || i == value.length() - 1)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A service name: a DNS label. */
@@ -54,9 +60,18 @@ public final class Names {
     if (value.length() > MAX_ID_LENGTH) {
       p.add(field, "is longer than " + MAX_ID_LENGTH + " characters");
     }
-    if (!value.codePoints().allMatch(Names::isIdCharacter)) {
+    if (!allIdCharacters(value)) {
       p.add(field, "'" + value + "' must not contain whitespace, control characters or '/'");
     }
+  }
+
+  private static boolean allIdCharacters(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      if (!isIdCharacter(value.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isIdCharacter(int c) {
@@ -79,11 +94,20 @@ public final class Names {
         p.add(at, "must not be empty");
       } else if (tag.length() > MAX_TAG_LENGTH) {
         p.add(at, "is longer than " + MAX_TAG_LENGTH + " characters");
-      } else if (tag.codePoints().anyMatch(Character::isISOControl)) {
+      } else if (hasControlCharacter(tag)) {
         p.add(at, "must not contain control characters");
       }
     }
     return tags.stream().filter(Objects::nonNull).toList();
+  }
+
+  private static boolean hasControlCharacter(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      if (Character.isISOControl(value.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Free text such as a description or a reason: no longer than {@code max} characters. */

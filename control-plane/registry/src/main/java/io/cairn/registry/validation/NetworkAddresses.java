@@ -3,19 +3,48 @@ package io.cairn.registry.validation;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.regex.Pattern;
 
 /** Rules for addresses and ports. Never resolves names: a literal is checked as text. */
 public final class NetworkAddresses {
-  private static final Pattern IPV4 =
-      Pattern.compile(
-          "(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
   private static final int MAX_HOSTNAME_LENGTH = 253;
 
   private NetworkAddresses() {}
 
+  /** Dotted-quad IPv4: four decimal octets 0..255 without leading zeros. */
   public static boolean isIpv4Literal(String value) {
-    return value != null && IPV4.matcher(value).matches();
+    if (value == null) {
+      return false;
+    }
+    int octets = 0;
+    int i = 0;
+    int n = value.length();
+    while (i < n) {
+      int start = i;
+      int octet = 0;
+      while (i < n && value.charAt(i) >= '0' && value.charAt(i) <= '9') {
+        octet = octet * 10 + (value.charAt(i) - '0');
+        i++;
+        if (i - start > 3) {
+          return false;
+        }
+      }
+      int digits = i - start;
+      if (digits == 0 || octet > 255 || (digits > 1 && value.charAt(start) == '0')) {
+        return false;
+      }
+      octets++;
+      if (i == n) {
+        break;
+      }
+      if (value.charAt(i) != '.' || octets == 4) {
+        return false;
+      }
+      i++;
+      if (i == n) {
+        return false;
+      }
+    }
+    return octets == 4;
   }
 
   public static boolean isIpv6Literal(String value) {

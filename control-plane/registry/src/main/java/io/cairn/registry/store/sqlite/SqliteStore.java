@@ -43,6 +43,7 @@ public final class SqliteStore implements RegistryStore {
   private final Map<String, Long> rowids = new HashMap<>();
 
   private long nextRowid;
+  private boolean loaded;
   private long lastIndex;
 
   private SqliteStore(
@@ -65,7 +66,6 @@ public final class SqliteStore implements RegistryStore {
         connection.prepareStatement(
             "INSERT INTO meta(name, value) VALUES ('last_index', ?)"
                 + " ON CONFLICT(name) DO UPDATE SET value = excluded.value");
-    readRowids();
     connection.setAutoCommit(false);
   }
 
@@ -136,35 +136,30 @@ public final class SqliteStore implements RegistryStore {
     return table + "\u0000" + key;
   }
 
-  private void readRowids() throws SQLException {
-    try (Statement s = connection.createStatement();
-        ResultSet rs = s.executeQuery("SELECT id, tbl, key FROM records")) {
-      while (rs.next()) {
-        long id = rs.getLong(1);
-        Long previous = rowids.put(recordId(rs.getString(2), rs.getString(3)), id);
-        if (previous != null) {
-          throw new StoreException(
-              database + " holds record " + rs.getString(2) + "/" + rs.getString(3) + " twice");
-        }
-        nextRowid = Math.max(nextRowid, id + 1);
-      }
-    }
-    nextRowid = Math.max(nextRowid, 1);
-  }
-
+  /** Reads every record, and remembers each one's row for the commits that follow. */
   @Override
   public StoredState load() {
     List<StoredRecord> records = new ArrayList<>();
+    rowids.clear();
+    nextRowid = 1;
     try (Statement s = connection.createStatement();
         ResultSet rs =
             s.executeQuery(
-                "SELECT tbl, key, create_index, modify_index, value FROM records ORDER BY id")) {
+                "SELECT id, tbl, key, create_index, modify_index, value FROM records ORDER BY id")) {
       while (rs.next()) {
-        records.add(
+        long id = rs.getLong(1);
+        StoredRecord r =
             new StoredRecord(
-                rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getBytes(5)));
+                rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5), rs.getBytes(6));
+        if (rowids.put(recordId(r.table(), r.key()), id) != null) {
+          throw new StoreException(
+              database + " holds record " + r.table() + "/" + r.key() + " twice");
+        }
+        nextRowid = id + 1;
+        records.add(r);
       }
       connection.commit();
+      loaded = true;
       return new StoredState(lastIndex, records);
     } catch (SQLException e) {
       rollbackQuietly();
@@ -174,6 +169,9 @@ public final class SqliteStore implements RegistryStore {
 
   @Override
   public void commit(Batch batch) {
+    if (!loaded) {
+      throw new IllegalStateException("load() must come before the first commit");
+    }
     if (batch.index() <= lastIndex) {
       throw new IllegalStateException(
           "batch index " + batch.index() + " does not follow last index " + lastIndex);

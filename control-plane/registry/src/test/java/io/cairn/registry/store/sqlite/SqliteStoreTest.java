@@ -46,9 +46,11 @@ class SqliteStoreTest {
   @Test
   void recordsCanBeDeletedAndWrittenAgainAcrossReopens() {
     try (SqliteStore store = SqliteStore.open(dir)) {
+      store.load();
       store.commit(new Batch(1, List.of(new Mutation.Put(record("a", 1, 1, "one")))));
     }
     try (SqliteStore store = SqliteStore.open(dir)) {
+      store.load();
       store.commit(new Batch(2, List.of(new Mutation.Delete("t", "a"))));
       store.commit(new Batch(3, List.of(new Mutation.Put(record("a", 3, 3, "again")))));
       store.commit(new Batch(4, List.of(new Mutation.Put(record("a", 3, 4, "updated")))));
@@ -63,6 +65,10 @@ class SqliteStoreTest {
   @Test
   void theIndexNeverGoesBackwards() {
     try (SqliteStore store = SqliteStore.open(dir)) {
+      assertThatThrownBy(() -> store.commit(new Batch(5, List.of())))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("load()");
+      store.load();
       store.commit(new Batch(5, List.of()));
       assertThatThrownBy(() -> store.commit(new Batch(5, List.of())))
           .isInstanceOf(IllegalStateException.class);
@@ -83,6 +89,7 @@ class SqliteStoreTest {
   @Test
   void usesWriteAheadLogWithFullSync() throws Exception {
     try (SqliteStore store = SqliteStore.open(dir)) {
+      store.load();
       store.commit(new Batch(1, List.of(new Mutation.Put(record("a", 1, 1, "x")))));
       assertThat(dir.resolve("cairn.db-wal")).exists();
     }
