@@ -1,0 +1,132 @@
+package io.cairn.server;
+
+import io.cairn.server.config.ServerSettings;
+import io.cairn.server.config.Setting;
+import io.cairn.server.config.SettingsException;
+import io.cairn.server.config.SettingsLoader;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code cairn} command. {@code cairn server} runs Cairn; the only place that reads
+ * configuration (flags, environment, config file).
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    List<String> list = List.of(args);
+    String command = list.isEmpty() ? "help" : list.getFirst();
+    List<String> rest = list.isEmpty() ? List.of() : list.subList(1, list.size());
+    int status =
+        switch (command) {
+          case "server" -> server(rest);
+          case "version", "--version" -> {
+            System.out.println("cairn " + version());
+            yield 0;
+          }
+          case "help", "--help", "-h" -> {
+            usage(System.out);
+            yield 0;
+          }
+          default -> {
+            System.err.println("cairn: unknown command '" + command + "'");
+            usage(System.err);
+            yield 2;
+          }
+        };
+    if (status >= 0) {
+      System.exit(status);
+    }
+  }
+
+  private static void usage(PrintStream out) {
+    out.println(
+        """
+        usage: cairn <command> [flags]
+
+        commands:
+          server     run Cairn (embedded store, admin API, DNS, xDS)
+          version    print the version
+          help       this text
+
+        `cairn server --help` lists every setting with its flag and environment variable.""");
+  }
+
+  private static String version() {
+    String v = Main.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  /** Runs the server; returns -1 once it is up (the JVM then lives until SIGTERM). */
+  private static int server(List<String> args) {
+    if (args.contains("--help") || args.contains("-h")) {
+      settingsHelp();
+      return 0;
+    }
+    ServerSettings settings;
+    try {
+      settings = ServerSettings.load(args, System.getenv());
+    } catch (SettingsException e) {
+      System.err.println("cairn: invalid settings:");
+      e.problems().forEach(p -> System.err.println("  - " + p));
+      return 2;
+    }
+    Logging.configure(settings.logLevel(), settings.logFormat());
+    Logger log = LoggerFactory.getLogger(Main.class);
+    PrometheusMeterRegistry meters = meters();
+    CairnServer server;
+    try {
+      server = CairnServer.start(settings, meters);
+    } catch (RuntimeException e) {
+      log.error("cannot start: {}", e.getMessage(), e);
+      return 1;
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(server::close));
+    long startedMs =
+        System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+    log.atInfo()
+        .addKeyValue("version", version())
+        .addKeyValue("data-dir", settings.dataDir().toAbsolutePath())
+        .addKeyValue("startup-ms", startedMs)
+        .log("cairn ready");
+    return -1;
+  }
+
+  private static PrometheusMeterRegistry meters() {
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(meters);
+    new JvmGcMetrics().bindTo(meters);
+    new JvmThreadMetrics().bindTo(meters);
+    new ProcessorMetrics().bindTo(meters);
+    new UptimeMetrics().bindTo(meters);
+    return meters;
+  }
+
+  private static void settingsHelp() {
+    System.out.println("usage: cairn server [flags]\n");
+    System.out.printf("%-22s %-26s %-14s %s%n", "flag", "environment", "default", "");
+    for (Setting s : new SettingsLoader(ServerSettings.ALL).settings()) {
+      System.out.printf(
+          "%-22s %-26s %-14s %s%n",
+          s.flag(),
+          s.environmentVariable(),
+          s.defaultValue().isEmpty() ? "-" : s.defaultValue(),
+          s.description());
+    }
+    System.out.println(
+        "\nPrecedence: flags, then environment, then the --config YAML file (dash-case keys),"
+            + " then defaults.");
+  }
+}

@@ -1,0 +1,85 @@
+package io.cairn.server.config;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Resolved setting values, read as typed values. Each reader records a problem instead of failing,
+ * so {@link #throwIfAny()} can report every bad setting at once.
+ */
+public final class SettingValues {
+  private final Map<String, String> raw;
+  private final List<String> problems = new ArrayList<>();
+
+  SettingValues(Map<String, String> raw, List<String> problems) {
+    this.raw = Map.copyOf(raw);
+    this.problems.addAll(problems);
+  }
+
+  private String raw(String key) {
+    String value = raw.get(key);
+    if (value == null) {
+      throw new IllegalArgumentException("no setting '" + key + "' was declared");
+    }
+    return value.strip();
+  }
+
+  public String string(String key) {
+    return raw(key);
+  }
+
+  public Path path(String key) {
+    String value = raw(key);
+    if (value.isEmpty()) {
+      problems.add(key + ": must not be empty");
+      return Path.of(".");
+    }
+    try {
+      return Path.of(value);
+    } catch (InvalidPathException e) {
+      problems.add(key + ": '" + value + "' is not a valid path");
+      return Path.of(".");
+    }
+  }
+
+  /** A TCP or UDP port; 0 asks the OS for a free one. */
+  public int port(String key) {
+    String value = raw(key);
+    try {
+      int port = Integer.parseInt(value);
+      if (port >= 0 && port <= 65535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    problems.add(key + ": '" + value + "' is not a port (0 to 65535; 0 picks a free one)");
+    return 0;
+  }
+
+  /** One of an enum's constants, by case-insensitive name. */
+  public <E extends Enum<E>> E choice(String key, Class<E> type) {
+    String value = raw(key);
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equalsIgnoreCase(value)) {
+        return e;
+      }
+    }
+    List<String> names =
+        Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
+    problems.add(key + ": '" + value + "' is not one of " + names);
+    return type.getEnumConstants()[0];
+  }
+
+  /** Throws every problem found while reading, if any. */
+  public void throwIfAny() {
+    if (!problems.isEmpty()) {
+      throw new SettingsException(problems);
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package io.cairn.server;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The packaged server ({@code target/cairn.jar}) run as a real process, its output collected line
+ * by line, for tests that start, signal and kill Cairn as an operator would.
+ */
+public final class CairnProcess implements AutoCloseable {
+  private final Process process;
+  private final List<String> lines = new CopyOnWriteArrayList<>();
+  private final Thread reader;
+
+  private CairnProcess(Process process) {
+    this.process = process;
+    this.reader =
+        Thread.ofPlatform()
+            .daemon()
+            .start(
+                () -> {
+                  try (BufferedReader in =
+                      new BufferedReader(
+                          new InputStreamReader(
+                              process.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                      lines.add(line);
+                    }
+                  } catch (java.io.IOException e) {
+                    // The process ended.
+                  }
+                });
+  }
+
+  /** Starts {@code java -jar cairn.jar <args>} with stderr merged into stdout. */
+  public static CairnProcess start(List<String> args) throws java.io.IOException {
+    String jar = System.getProperty("cairn.server.jar");
+    if (jar == null || !Path.of(jar).toFile().isFile()) {
+      throw new IllegalStateException("cairn.server.jar not set or missing: " + jar);
+    }
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command = new ArrayList<>(List.of(java, "-jar", jar));
+    command.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().keySet().removeIf(k -> k.startsWith("CAIRN_"));
+    return new CairnProcess(pb.start());
+  }
+
+  /** Waits until a line matches, failing with the output so far if it does not come in time. */
+  public String awaitLine(Predicate<String> matches, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (String line : lines) {
+        if (matches.test(line)) {
+          return line;
+        }
+      }
+      if (!process.isAlive() && !reader.isAlive()) {
+        break;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no matching line within " + timeout + "; output:\n" + output());
+  }
+
+  public String output() {
+    return String.join("\n", lines);
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Sends SIGTERM and waits for the exit code. */
+  public int terminate(Duration timeout) throws InterruptedException {
+    // Process.destroy() would also close our end of its stdout and lose the shutdown log.
+    process.toHandle().destroy();
+    return awaitExit(timeout);
+  }
+
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("cairn did not exit within " + timeout + "; output:\n" + output());
+    }
+    reader.join(5_000);
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+  }
+}

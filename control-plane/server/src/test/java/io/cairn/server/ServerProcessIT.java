@@ -1,0 +1,70 @@
+package io.cairn.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged server as an operator runs it: start, refuse a second copy, stop on SIGTERM. */
+class ServerProcessIT {
+  private static final Duration START = Duration.ofSeconds(30);
+  @TempDir Path dataDir;
+
+  @Test
+  void startsReadyLocksItsDataDirectoryAndStopsCleanlyOnSigterm() throws Exception {
+    try (CairnProcess cairn =
+        CairnProcess.start(
+            List.of("server", "--data-dir", dataDir.toString(), "--log-format", "json"))) {
+      String ready = cairn.awaitLine(l -> l.contains("cairn ready"), START);
+      JsonNode json = new ObjectMapper().readTree(ready);
+      assertThat(json.path("level").asText()).isEqualTo("INFO");
+      assertThat(json.toString()).contains("startup-ms");
+
+      try (CairnProcess second =
+          CairnProcess.start(List.of("server", "--data-dir", dataDir.toString()))) {
+        assertThat(second.awaitExit(START)).isEqualTo(1);
+        assertThat(second.output())
+            .contains("is in use by another Cairn process (pid " + cairn.pid() + ")");
+      }
+
+      int exit = cairn.terminate(Duration.ofSeconds(20));
+      assertThat(exit).as("exit status after SIGTERM").isEqualTo(143);
+      assertThat(cairn.output()).contains("registry closed").contains("\"stopped\"");
+    }
+
+    // The lock went with the process: a new one starts on the same directory.
+    try (CairnProcess again =
+        CairnProcess.start(List.of("server", "--data-dir", dataDir.toString()))) {
+      again.awaitLine(l -> l.contains("cairn ready"), START);
+      assertThat(again.terminate(Duration.ofSeconds(20))).isEqualTo(143);
+    }
+  }
+
+  @Test
+  void badSettingsAreListedAndExitWithStatus2() throws Exception {
+    try (CairnProcess cairn =
+        CairnProcess.start(List.of("server", "--log-level", "loud", "--data-dri", "x"))) {
+      assertThat(cairn.awaitExit(START)).isEqualTo(2);
+      assertThat(cairn.output())
+          .contains("invalid settings")
+          .contains("unknown flag --data-dri")
+          .contains("log.level: 'loud'");
+    }
+  }
+
+  @Test
+  void helpListsEverySettingWithFlagAndEnvironmentVariable() throws Exception {
+    try (CairnProcess cairn = CairnProcess.start(List.of("server", "--help"))) {
+      assertThat(cairn.awaitExit(START)).isZero();
+      assertThat(cairn.output())
+          .contains("--data-dir")
+          .contains("CAIRN_DATA_DIR")
+          .contains("--config");
+    }
+  }
+}

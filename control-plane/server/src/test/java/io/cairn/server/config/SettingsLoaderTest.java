@@ -1,0 +1,115 @@
+package io.cairn.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsLoaderTest {
+  @TempDir Path dir;
+
+  @Test
+  void defaultsApplyWhenNothingIsGiven() {
+    ServerSettings s = ServerSettings.load(List.of(), Map.of());
+    assertThat(s.dataDir()).isEqualTo(Path.of("./data"));
+    assertThat(s.logLevel()).isEqualTo(LogLevel.INFO);
+    assertThat(s.logFormat()).isEqualTo(LogFormat.TEXT);
+  }
+
+  @Test
+  void flagsBeatEnvironmentWhichBeatsTheFileWhichBeatsDefaults() throws Exception {
+    Path file = dir.resolve("cairn.yaml");
+    Files.writeString(
+        file,
+        """
+        data-dir: /from/file
+        log:
+          level: debug
+          format: json
+        """);
+
+    ServerSettings fileOnly = ServerSettings.load(List.of("--config", file.toString()), Map.of());
+    assertThat(fileOnly.dataDir()).isEqualTo(Path.of("/from/file"));
+    assertThat(fileOnly.logLevel()).isEqualTo(LogLevel.DEBUG);
+    assertThat(fileOnly.logFormat()).isEqualTo(LogFormat.JSON);
+
+    ServerSettings withEnv =
+        ServerSettings.load(
+            List.of(),
+            Map.of(
+                "CAIRN_CONFIG", file.toString(),
+                "CAIRN_DATA_DIR", "/from/env",
+                "CAIRN_LOG_LEVEL", "warn"));
+    assertThat(withEnv.dataDir()).isEqualTo(Path.of("/from/env"));
+    assertThat(withEnv.logLevel()).isEqualTo(LogLevel.WARN);
+    assertThat(withEnv.logFormat()).isEqualTo(LogFormat.JSON);
+
+    ServerSettings withFlags =
+        ServerSettings.load(
+            List.of("--config=" + file, "--data-dir", "/from/flag", "--log-level=error"),
+            Map.of("CAIRN_DATA_DIR", "/from/env"));
+    assertThat(withFlags.dataDir()).isEqualTo(Path.of("/from/flag"));
+    assertThat(withFlags.logLevel()).isEqualTo(LogLevel.ERROR);
+  }
+
+  @Test
+  void dottedKeysInTheFileWorkLikeNestedOnes() throws Exception {
+    Path file = dir.resolve("flat.yaml");
+    Files.writeString(file, "log.level: trace\n");
+    assertThat(ServerSettings.load(List.of("--config", file.toString()), Map.of()).logLevel())
+        .isEqualTo(LogLevel.TRACE);
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnce() throws Exception {
+    Path file = dir.resolve("typo.yaml");
+    Files.writeString(file, "data-dirr: /x\nlog:\n  colour: red\n");
+
+    assertThatThrownBy(
+            () ->
+                ServerSettings.load(
+                    List.of(
+                        "--config", file.toString(), "--log-level", "loud", "--nope", "1", "stray"),
+                    Map.of("CAIRN_LOG_FORMAT", "xml")))
+        .isInstanceOfSatisfying(
+            SettingsException.class,
+            e ->
+                assertThat(e.problems())
+                    .hasSize(6)
+                    .anySatisfy(p -> assertThat(p).contains("unknown setting 'data-dirr'"))
+                    .anySatisfy(p -> assertThat(p).contains("unknown setting 'log.colour'"))
+                    .anySatisfy(p -> assertThat(p).contains("unknown flag --nope"))
+                    .anySatisfy(p -> assertThat(p).contains("unexpected argument 'stray'"))
+                    .anySatisfy(p -> assertThat(p).startsWith("log.level: 'loud'"))
+                    .anySatisfy(p -> assertThat(p).startsWith("log.format: 'xml'")));
+  }
+
+  @Test
+  void typedValuesAreChecked() {
+    assertThatThrownBy(
+            () ->
+                ServerSettings.load(
+                    List.of("--log-level", "loud"), Map.of("CAIRN_LOG_FORMAT", "xml")))
+        .isInstanceOfSatisfying(
+            SettingsException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactlyInAnyOrder(
+                        "log.level: 'loud' is not one of [trace, debug, info, warn, error]",
+                        "log.format: 'xml' is not one of [text, json]"));
+    assertThatThrownBy(() -> ServerSettings.load(List.of("--data-dir"), Map.of()))
+        .hasMessageContaining("--data-dir needs a value");
+  }
+
+  @Test
+  void flagAndEnvironmentNamesDeriveFromTheKey() {
+    Setting s = new Setting("http.max-body-size", "1", "");
+    assertThat(s.flag()).isEqualTo("--http-max-body-size");
+    assertThat(s.environmentVariable()).isEqualTo("CAIRN_HTTP_MAX_BODY_SIZE");
+  }
+}
