@@ -11,6 +11,7 @@ public final class Benchmarks {
     List<String> rest = List.of(args).subList(Math.min(1, args.length), args.length);
     switch (name) {
       case "registrations" -> RegistrationBenchmark.run(BenchOptions.parse(rest));
+      case "restore" -> RestoreBenchmark.run(rest);
       default -> {
         System.out.println(
             """
@@ -18,7 +19,9 @@ public final class Benchmarks {
 
             benchmarks:
               registrations   durable registrations/s on the embedded store (peer: SQLite,
-                              one transaction per write)""");
+                              one transaction per write)
+              restore         restart recovery of N instances with checks, in fresh JVMs
+                              [--instances 100000] [--runs 3] (peer: plain JDBC read of the rows)""");
         if (!name.equals("help")) {
           System.exit(2);
         }
