@@ -1,5 +1,7 @@
 package io.cairn.registry.config;
 
+import io.cairn.registry.filter.Filter;
+import io.cairn.registry.filter.FilterException;
 import io.cairn.registry.validation.Problems;
 
 /**
@@ -18,6 +20,12 @@ public record ResolverSubset(String filter, boolean onlyPassing) {
       p.add("filter", "must not be null (use an empty string)");
     } else if (filter.length() > MAX_FILTER) {
       p.add("filter", "is longer than " + MAX_FILTER + " characters");
+    } else if (!filter.isBlank()) {
+      try {
+        Filter.parse(filter);
+      } catch (FilterException e) {
+        p.add("filter", e.getMessage());
+      }
     }
     p.throwIfAny();
   }

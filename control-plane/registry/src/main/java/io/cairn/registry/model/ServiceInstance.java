@@ -16,7 +16,7 @@ import java.util.Optional;
  * @param name the service it belongs to (a DNS label)
  * @param tags free-form labels, usable in DNS and filters
  * @param address IP literal or hostname where it is reached
- * @param port its port
+ * @param port its port; 0 when it registered none (plain services only, as in Consul)
  * @param meta key/value metadata (Consul limits)
  * @param weights traffic weights by health
  * @param locality region and zone, if known
@@ -39,7 +39,11 @@ public record ServiceInstance(
     Names.serviceName(p, "name", name);
     tags = Names.tags(p, "tags", tags);
     NetworkAddresses.address(p, "address", address);
-    NetworkAddresses.port(p, "port", port);
+    if (kind instanceof ConnectProxy) {
+      NetworkAddresses.port(p, "port", port);
+    } else {
+      NetworkAddresses.optionalPort(p, "port", port);
+    }
     meta = Metadata.check(p, "meta", meta);
     if (weights == null) {
       p.add("weights", "is required");

@@ -82,6 +82,15 @@ class ConfigEntryValidationTest {
   }
 
   @Test
+  void subsetFiltersMustParse() {
+    assertThat(new ResolverSubset("Service.Meta.version == v2", false).filter())
+        .isEqualTo("Service.Meta.version == v2");
+    assertThatThrownBy(() -> new ResolverSubset("Service.Meta.version ==", false))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("filter: 1:");
+  }
+
+  @Test
   void routerMatchesAreChecked() {
     assertThatThrownBy(() -> new PathMatch(MatchType.PREFIX, "api"))
         .hasMessageContaining("start with '/'");
