@@ -1,0 +1,110 @@
+package io.cairn.admin;
+
+import io.cairn.admin.agent.AgentApi;
+import io.cairn.admin.agent.AgentSelf;
+import io.cairn.admin.catalog.CatalogApi;
+import io.cairn.admin.config.ConfigApi;
+import io.cairn.admin.consul.ConsulViews;
+import io.cairn.admin.health.HealthApi;
+import io.cairn.admin.http.ErrorResponses;
+import io.cairn.admin.http.RequestMetrics;
+import io.cairn.admin.http.WriteGuard;
+import io.cairn.admin.intentions.IntentionsApi;
+import io.cairn.admin.status.HealthEndpoint;
+import io.cairn.admin.status.MetricsEndpoint;
+import io.cairn.admin.status.StatusApi;
+import io.cairn.registry.Registry;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin API: a Helidon SE web server whose routing registers one {@code HttpService} per
+ * resource. Handlers run on virtual threads, so blocking queries simply wait.
+ */
+public final class AdminApi implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
+
+  private final WebServer server;
+  private final AtomicBoolean ready;
+
+  private AdminApi(WebServer server, AtomicBoolean ready) {
+    this.server = server;
+    this.ready = ready;
+  }
+
+  /** Starts listening; returns once the port is bound. */
+  public static AdminApi start(
+      AdminSettings settings,
+      Registry registry,
+      MeterRegistry meters,
+      Supplier<String> scrape,
+      String version) {
+    AtomicBoolean ready = new AtomicBoolean(true);
+    WebServer server =
+        WebServer.builder()
+            .host(settings.address())
+            .port(settings.port())
+            .maxPayloadSize(settings.maxBodyBytes())
+            .routing(r -> routing(r, settings, registry, meters, scrape, version, ready::get))
+            .build()
+            .start();
+    log.atInfo()
+        .addKeyValue("address", settings.address())
+        .addKeyValue("port", server.port())
+        .addKeyValue("acl", settings.aclToken().isPresent() ? "token required for writes" : "off")
+        .log("admin API listening");
+    return new AdminApi(server, ready);
+  }
+
+  /** The routing of the admin API; tests start a server with exactly this. */
+  public static void routing(
+      HttpRouting.Builder routing,
+      AdminSettings settings,
+      Registry registry,
+      MeterRegistry meters,
+      Supplier<String> scrape,
+      String version,
+      java.util.function.BooleanSupplier ready) {
+    ConsulViews views = new ConsulViews(settings.node());
+    routing.addFilter(new RequestMetrics(meters));
+    settings.aclToken().ifPresent(token -> routing.addFilter(new WriteGuard(token)));
+    ErrorResponses.register(routing);
+    MetricsEndpoint metrics = new MetricsEndpoint(scrape);
+    routing
+        .register(
+            "/v1/agent", new AgentApi(registry, views, new AgentSelf(settings.node(), version)))
+        .get("/v1/agent/metrics", (req, res) -> metrics.send(res))
+        .register("/v1/catalog", new CatalogApi(registry, views))
+        .register("/v1/health", new HealthApi(registry, views))
+        .register("/v1/config", new ConfigApi(registry))
+        .register(
+            "/v1/connect/intentions", new IntentionsApi(registry, settings.intentionsDefault()))
+        .register("/v1/status", new StatusApi(settings.node()))
+        .register("/health", new HealthEndpoint(registry, ready))
+        .register("/metrics", metrics)
+        .any(
+            (req, res) ->
+                ErrorResponses.send(
+                    res,
+                    404,
+                    "no such endpoint: " + req.prologue().method().text() + " " + req.path().path(),
+                    List.of()));
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  /** Stops accepting requests; requests in flight finish first. */
+  @Override
+  public void close() {
+    ready.set(false);
+    server.stop();
+  }
+}

@@ -1,0 +1,266 @@
+package io.cairn.admin.agent;
+
+import io.cairn.admin.json.ConsulPaths;
+import io.cairn.admin.json.JsonFields;
+import io.cairn.registry.RegistrySnapshot;
+import io.cairn.registry.command.RegisterInstance;
+import io.cairn.registry.model.ConnectProxy;
+import io.cairn.registry.model.HealthCheck;
+import io.cairn.registry.model.Locality;
+import io.cairn.registry.model.ServiceInstance;
+import io.cairn.registry.model.ServiceKind;
+import io.cairn.registry.model.Upstream;
+import io.cairn.registry.model.Weights;
+import io.cairn.registry.validation.Problems;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Consul's {@code AgentServiceRegistration} to registry commands: the service itself and, with
+ * {@code Connect.SidecarService}, its sidecar proxy registered alongside (as Consul does). Every
+ * problem in the body is reported at once, under the field names the client used.
+ */
+final class RegistrationDecoder {
+  /** Consul assigns sidecar ports from this range when none is given. */
+  static final int SIDECAR_MIN_PORT = 21000;
+
+  static final int SIDECAR_MAX_PORT = 21255;
+
+  private RegistrationDecoder() {}
+
+  /**
+   * The commands to apply for a registration body.
+   *
+   * @param peerAddress the caller's address, used when the body gives no {@code Address}
+   * @param snapshot current state, to pick a free sidecar port
+   */
+  static List<RegisterInstance> decode(
+      JsonFields body,
+      String peerAddress,
+      boolean replaceExistingChecks,
+      RegistrySnapshot snapshot) {
+    Problems p = body.problems();
+    List<RegisterInstance> commands = new ArrayList<>();
+    Optional<ServiceInstance> service = instance(body, peerAddress, Optional.empty(), snapshot);
+    List<HealthCheck> checks = checks(body, service);
+    Optional<JsonFields> sidecar =
+        body.object("Connect")
+            .flatMap(
+                c -> {
+                  c.bool("Native", false);
+                  return c.object("SidecarService");
+                });
+    service.ifPresent(s -> commands.add(new RegisterInstance(s, checks, replaceExistingChecks)));
+    if (sidecar.isPresent() && service.isPresent()) {
+      Optional<ServiceInstance> proxy = instance(sidecar.get(), peerAddress, service, snapshot);
+      List<HealthCheck> proxyChecks = checks(sidecar.get(), proxy);
+      proxy.ifPresent(
+          s -> commands.add(new RegisterInstance(s, proxyChecks, replaceExistingChecks)));
+    }
+    p.throwIfAny();
+    return commands;
+  }
+
+  /** One instance; {@code parent} is present when decoding a parent's SidecarService. */
+  private static Optional<ServiceInstance> instance(
+      JsonFields f,
+      String peerAddress,
+      Optional<ServiceInstance> parent,
+      RegistrySnapshot snapshot) {
+    Problems p = f.problems();
+    String name =
+        f.string("Name")
+            .filter(s -> !s.isEmpty())
+            .or(() -> parent.map(s -> s.name() + "-sidecar-proxy"))
+            .orElse("");
+    String id =
+        f.string("ID")
+            .filter(s -> !s.isEmpty())
+            .or(() -> parent.map(s -> s.id() + "-sidecar-proxy"))
+            .orElse(name);
+    String kindText = f.string("Kind", parent.isPresent() ? "connect-proxy" : "");
+    if (!kindText.isEmpty() && !kindText.equals("connect-proxy")) {
+      p.add(
+          f.pathOf("Kind"),
+          "'"
+              + kindText
+              + "' is not supported; Cairn registers plain services and connect-proxy sidecars");
+    }
+    String address =
+        f.string("Address")
+            .filter(s -> !s.isEmpty())
+            .or(() -> parent.map(ServiceInstance::address))
+            .orElse(peerAddress);
+    List<String> tags = f.has("Tags") || parent.isEmpty() ? f.strings("Tags") : parent.get().tags();
+    var meta = f.has("Meta") || parent.isEmpty() ? f.stringMap("Meta") : parent.get().meta();
+    int port =
+        f.integer("Port").orElseGet(() -> parent.isPresent() ? freeSidecarPort(snapshot, id) : 0);
+    Optional<Weights> weights =
+        f.object("Weights")
+            .map(
+                w ->
+                    ConsulPaths.collect(
+                        p,
+                        w.path(),
+                        () -> new Weights(w.integer("Passing", 1), w.integer("Warning", 1))))
+            .orElse(Optional.of(Weights.DEFAULT));
+    Optional<Locality> locality =
+        f.object("Locality")
+            .flatMap(
+                l ->
+                    ConsulPaths.collect(
+                        p,
+                        l.path(),
+                        () -> new Locality(l.string("Region", ""), l.string("Zone", ""))));
+    Optional<ServiceKind> kind = Optional.of(ServiceKind.PLAIN);
+    if (kindText.equals("connect-proxy")) {
+      kind = proxy(f, parent).map(k -> (ServiceKind) k);
+    }
+    for (String ignored : List.of("EnableTagOverride", "TaggedAddresses", "SocketPath")) {
+      f.has(ignored);
+    }
+    namespace(f);
+    // Validate the rest even when weights or the proxy are bad, so every problem is reported;
+    // the bad parts already added theirs and the instance is not used.
+    ServiceKind k = kind.orElse(ServiceKind.PLAIN);
+    Weights w = weights.orElse(Weights.DEFAULT);
+    Optional<ServiceInstance> built =
+        ConsulPaths.collect(
+            p,
+            f.path(),
+            () ->
+                ServiceInstance.builder(id, name)
+                    .tags(tags)
+                    .address(address)
+                    .port(port)
+                    .meta(meta)
+                    .weights(w)
+                    .locality(locality)
+                    .kind(k)
+                    .build());
+    return weights.isPresent() && kind.isPresent() ? built : Optional.empty();
+  }
+
+  /** Namespaces and partitions are Consul Enterprise; only the default one exists here. */
+  private static void namespace(JsonFields f) {
+    for (String field : List.of("Namespace", "Partition")) {
+      f.string(field)
+          .filter(v -> !v.isEmpty() && !v.equals("default"))
+          .ifPresent(
+              v ->
+                  f.problems()
+                      .add(f.pathOf(field), "only 'default' exists in Cairn, was '" + v + "'"));
+    }
+  }
+
+  private static Optional<ConnectProxy> proxy(JsonFields f, Optional<ServiceInstance> parent) {
+    Problems p = f.problems();
+    Optional<JsonFields> proxy = f.object("Proxy");
+    if (proxy.isEmpty() && parent.isEmpty()) {
+      p.add(f.pathOf("Proxy"), "is required for Kind connect-proxy");
+      return Optional.empty();
+    }
+    JsonFields pf = proxy.orElse(null);
+    String destination =
+        pf != null && pf.has("DestinationServiceName")
+            ? pf.string("DestinationServiceName", "")
+            : parent.map(ServiceInstance::name).orElse("");
+    Optional<String> destinationId =
+        (pf != null
+                ? pf.string("DestinationServiceID").filter(s -> !s.isEmpty())
+                : Optional.<String>empty())
+            .or(() -> parent.map(ServiceInstance::id));
+    String localAddress =
+        pf != null
+            ? pf.string("LocalServiceAddress").filter(s -> !s.isEmpty()).orElse("127.0.0.1")
+            : "127.0.0.1";
+    int localPort =
+        pf != null && pf.has("LocalServicePort")
+            ? pf.integer("LocalServicePort", 0)
+            : parent.map(ServiceInstance::port).orElse(0);
+    List<Upstream> upstreams = new ArrayList<>();
+    if (pf != null) {
+      String mode = pf.string("Mode", "");
+      if (!mode.isEmpty() && !mode.equals("direct")) {
+        p.add(
+            pf.pathOf("Mode"), "'" + mode + "' is not supported; sidecars use explicit upstreams");
+      }
+      pf.has("Config");
+      for (JsonFields u : pf.objects("Upstreams")) {
+        String type = u.string("DestinationType", "service");
+        if (!type.isEmpty() && !type.equals("service")) {
+          p.add(
+              u.pathOf("DestinationType"),
+              "only 'service' upstreams are supported, was '" + type + "'");
+        }
+        String name = u.string("DestinationName", "");
+        String bind =
+            u.string("LocalBindAddress")
+                .filter(s -> !s.isEmpty())
+                .orElse(Upstream.DEFAULT_BIND_ADDRESS);
+        int bindPort = u.integer("LocalBindPort", 0);
+        u.has("Datacenter");
+        ConsulPaths.collect(p, u.path(), () -> new Upstream(name, bind, bindPort))
+            .ifPresent(upstreams::add);
+      }
+    }
+    String at = pf != null ? pf.path() : f.pathOf("Proxy");
+    return ConsulPaths.collect(
+        p,
+        at,
+        () -> new ConnectProxy(destination, destinationId, localAddress, localPort, upstreams));
+  }
+
+  private static List<HealthCheck> checks(JsonFields f, Optional<ServiceInstance> instance) {
+    List<JsonFields> definitions = new ArrayList<>();
+    f.object("Check").ifPresent(definitions::add);
+    definitions.addAll(f.objects("Checks"));
+    String id = instance.map(ServiceInstance::id).orElse("?");
+    String name = instance.map(ServiceInstance::name).orElse("?");
+    List<HealthCheck> checks = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < definitions.size(); i++) {
+      // Consul's default check ids: service:<id>, or service:<id>:<n> when there are several.
+      String defaultId =
+          definitions.size() == 1 ? "service:" + id : "service:" + id + ":" + (i + 1);
+      JsonFields def = definitions.get(i);
+      CheckDecoder.decode(def, id, name, defaultId)
+          .ifPresent(
+              c -> {
+                if (ids.add(c.id())) {
+                  checks.add(c);
+                } else {
+                  def.problems()
+                      .add(def.pathOf("CheckID"), "'" + c.id() + "' is used by another check");
+                }
+              });
+    }
+    return checks;
+  }
+
+  /** The lowest port of Consul's sidecar range not used by another sidecar here. */
+  private static int freeSidecarPort(RegistrySnapshot snapshot, String sidecarId) {
+    Set<Integer> used = new HashSet<>();
+    snapshot
+        .instances()
+        .forEach(
+            i -> {
+              if (i.value().proxy().isPresent() && !i.value().id().equals(sidecarId)) {
+                used.add(i.value().port());
+              }
+            });
+    Optional<Integer> existing = snapshot.instance(sidecarId).map(i -> i.value().port());
+    if (existing.isPresent()) {
+      return existing.get();
+    }
+    for (int port = SIDECAR_MIN_PORT; port <= SIDECAR_MAX_PORT; port++) {
+      if (!used.contains(port)) {
+        return port;
+      }
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,102 @@
+package io.cairn.admin.catalog;
+
+import io.cairn.admin.consul.ConsulJson.CatalogServiceJson;
+import io.cairn.admin.consul.ConsulViews;
+import io.cairn.admin.http.BlockingQuery;
+import io.cairn.admin.http.ErrorResponses;
+import io.cairn.admin.http.Json;
+import io.cairn.admin.http.QueryParams;
+import io.cairn.admin.http.RowFilter;
+import io.cairn.registry.Registry;
+import io.cairn.registry.RegistrySnapshot;
+import io.cairn.registry.model.Indexed;
+import io.cairn.registry.model.ServiceInstance;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.ToLongFunction;
+
+/** {@code /v1/catalog}: what is registered, read from the current snapshot. */
+public final class CatalogApi implements HttpService {
+  private final Registry registry;
+  private final ConsulViews views;
+
+  public CatalogApi(Registry registry, ConsulViews views) {
+    this.registry = registry;
+    this.views = views;
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules
+        .get("/services", this::services)
+        .any("/services", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
+        .get("/service/{name}", this::service)
+        .any("/service/{name}", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
+        .get("/datacenters", (req, res) -> Json.send(res, List.of(views.node().datacenter())))
+        .get("/nodes", this::nodes);
+  }
+
+  /** Service name to the union of its instances' tags, as Consul lists them. */
+  private void services(ServerRequest req, ServerResponse res) {
+    ToLongFunction<RegistrySnapshot> index = s -> s.tableIndexes().catalog();
+    RegistrySnapshot s = BlockingQuery.await(req, registry, index);
+    RowFilter filter = RowFilter.catalogServices(req);
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (String name : s.serviceNames()) {
+      Set<String> tags = new LinkedHashSet<>();
+      boolean any = false;
+      for (Indexed<ServiceInstance> i : s.instancesOf(name)) {
+        if (filter.matches(views.catalogRow(i))) {
+          tags.addAll(i.value().tags());
+          any = true;
+        }
+      }
+      if (any) {
+        out.put(name, new ArrayList<>(tags));
+      }
+    }
+    BlockingQuery.headers(res, BlockingQuery.indexFor(s, index));
+    Json.send(res, out);
+  }
+
+  private void service(ServerRequest req, ServerResponse res) {
+    String name = req.path().pathParameters().get("name");
+    ToLongFunction<RegistrySnapshot> index = serviceIndex(name);
+    RegistrySnapshot s = BlockingQuery.await(req, registry, index);
+    List<String> tags = QueryParams.all(req, "tag");
+    RowFilter filter = RowFilter.catalogServices(req);
+    List<CatalogServiceJson> rows = new ArrayList<>();
+    for (Indexed<ServiceInstance> i : s.instancesOf(name)) {
+      if (i.value().tags().containsAll(tags)) {
+        CatalogServiceJson row = views.catalogRow(i);
+        if (filter.matches(row)) {
+          rows.add(row);
+        }
+      }
+    }
+    BlockingQuery.headers(res, BlockingQuery.indexFor(s, index));
+    Json.send(res, rows);
+  }
+
+  private void nodes(ServerRequest req, ServerResponse res) {
+    RegistrySnapshot s = registry.snapshot();
+    BlockingQuery.headers(res, Math.max(1, s.index()));
+    Json.send(res, List.of(views.nodeJson(s.index())));
+  }
+
+  /** A service's own index, or the catalog's while it has never existed (as Consul does). */
+  public static ToLongFunction<RegistrySnapshot> serviceIndex(String name) {
+    return s -> {
+      long i = s.serviceIndex(name);
+      return i > 0 ? i : s.tableIndexes().catalog();
+    };
+  }
+}

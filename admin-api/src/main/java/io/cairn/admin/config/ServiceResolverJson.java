@@ -1,0 +1,132 @@
+package io.cairn.admin.config;
+
+import io.cairn.admin.json.ConsulPaths;
+import io.cairn.admin.json.GoDuration;
+import io.cairn.admin.json.JsonFields;
+import io.cairn.registry.config.LoadBalancerPolicy;
+import io.cairn.registry.config.ResolverSubset;
+import io.cairn.registry.config.ServiceResolver;
+import io.cairn.registry.config.ServiceTarget;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** {@code service-resolver}: subsets, default subset, redirect, failover, timeout, LB policy. */
+final class ServiceResolverJson {
+  private static final Set<String> TARGET_IGNORED = Set.of("Namespace", "Partition");
+
+  private ServiceResolverJson() {}
+
+  static Optional<ServiceResolver> decode(JsonFields f, String name) {
+    Optional<Duration> connectTimeout = f.duration("ConnectTimeout").filter(d -> !d.isZero());
+    Optional<String> defaultSubset = f.string("DefaultSubset").filter(s -> !s.isEmpty());
+    Map<String, ResolverSubset> subsets = new LinkedHashMap<>();
+    f.objectMap("Subsets")
+        .forEach(
+            (subset, s) -> {
+              String filter = s.string("Filter", "");
+              boolean onlyPassing = s.bool("OnlyPassing", false);
+              s.rejectUnknown(Set.of());
+              ConsulPaths.collect(
+                      f.problems(), s.path(), () -> new ResolverSubset(filter, onlyPassing))
+                  .ifPresent(v -> subsets.put(subset, v));
+            });
+    Optional<ServiceTarget> redirect = f.object("Redirect").flatMap(ServiceResolverJson::target);
+    Map<String, List<ServiceTarget>> failover = new LinkedHashMap<>();
+    f.objectMap("Failover").forEach((subset, fo) -> failover.put(subset, failoverTargets(fo)));
+    Optional<LoadBalancerPolicy> policy =
+        f.object("LoadBalancer").flatMap(ServiceResolverJson::policy);
+    Map<String, String> meta = f.stringMap("Meta");
+    return ConsulPaths.collect(
+        f.problems(),
+        "",
+        () ->
+            new ServiceResolver(
+                name, defaultSubset, subsets, redirect, failover, connectTimeout, policy, meta));
+  }
+
+  private static Optional<ServiceTarget> target(JsonFields t) {
+    String service = t.string("Service", "");
+    String subset = t.string("ServiceSubset", "");
+    t.rejectUnknown(TARGET_IGNORED);
+    return ConsulPaths.collect(t.problems(), t.path(), () -> new ServiceTarget(service, subset));
+  }
+
+  /** Consul's failover: explicit {@code Targets}, or one target from Service/ServiceSubset. */
+  private static List<ServiceTarget> failoverTargets(JsonFields fo) {
+    List<ServiceTarget> targets = new ArrayList<>();
+    List<JsonFields> listed = fo.objects("Targets");
+    if (!listed.isEmpty()) {
+      listed.forEach(t -> target(t).ifPresent(targets::add));
+      fo.rejectUnknown(TARGET_IGNORED);
+      return targets;
+    }
+    target(fo).ifPresent(targets::add);
+    return targets;
+  }
+
+  private static Optional<LoadBalancerPolicy> policy(JsonFields lb) {
+    String text = lb.string("Policy", "");
+    lb.rejectUnknown(Set.of());
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<LoadBalancerPolicy> policy = LoadBalancerPolicy.parse(text);
+    if (policy.isEmpty()) {
+      lb.problems()
+          .add(
+              lb.pathOf("Policy"),
+              "must be round_robin, least_request, random, ring_hash or maglev, was '"
+                  + text
+                  + "'");
+    }
+    return policy;
+  }
+
+  static Map<String, Object> encode(ServiceResolver e) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    e.connectTimeout().ifPresent(t -> out.put("ConnectTimeout", GoDuration.format(t)));
+    e.defaultSubset().ifPresent(s -> out.put("DefaultSubset", s));
+    if (!e.subsets().isEmpty()) {
+      Map<String, Object> subsets = new LinkedHashMap<>();
+      e.subsets()
+          .forEach(
+              (k, v) -> {
+                Map<String, Object> s = new LinkedHashMap<>();
+                s.put("Filter", v.filter());
+                s.put("OnlyPassing", v.onlyPassing());
+                subsets.put(k, s);
+              });
+      out.put("Subsets", subsets);
+    }
+    e.redirect().ifPresent(r -> out.put("Redirect", target(r)));
+    if (!e.failover().isEmpty()) {
+      Map<String, Object> failover = new LinkedHashMap<>();
+      e.failover()
+          .forEach(
+              (k, targets) -> {
+                Map<String, Object> fo = new LinkedHashMap<>();
+                fo.put("Targets", targets.stream().map(ServiceResolverJson::target).toList());
+                failover.put(k, fo);
+              });
+      out.put("Failover", failover);
+    }
+    e.loadBalancer().ifPresent(p -> out.put("LoadBalancer", Map.of("Policy", p.wireName())));
+    return out;
+  }
+
+  static Map<String, Object> target(ServiceTarget t) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    if (!t.service().isEmpty()) {
+      m.put("Service", t.service());
+    }
+    if (t.hasSubset()) {
+      m.put("ServiceSubset", t.serviceSubset());
+    }
+    return m;
+  }
+}

@@ -1,0 +1,139 @@
+package io.cairn.admin.consul;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Consul's response shapes, field for field (names as Consul's JSON spells them). */
+public final class ConsulJson {
+  private ConsulJson() {}
+
+  /** {@code Weights}. */
+  public record WeightsJson(
+      @JsonProperty("Passing") int passing, @JsonProperty("Warning") int warning) {}
+
+  /** {@code Locality} (Consul 1.17+). */
+  public record LocalityJson(
+      @JsonProperty("Region") String region, @JsonProperty("Zone") String zone) {}
+
+  /** One upstream of a sidecar. */
+  public record UpstreamJson(
+      @JsonProperty("DestinationType") String destinationType,
+      @JsonProperty("DestinationName") String destinationName,
+      @JsonProperty("LocalBindAddress") String localBindAddress,
+      @JsonProperty("LocalBindPort") int localBindPort) {}
+
+  /** {@code Proxy} of a connect-proxy service. */
+  public record ProxyJson(
+      @JsonProperty("DestinationServiceName") String destinationServiceName,
+      @JsonProperty("DestinationServiceID") String destinationServiceId,
+      @JsonProperty("LocalServiceAddress") String localServiceAddress,
+      @JsonProperty("LocalServicePort") int localServicePort,
+      @JsonProperty("Mode") String mode,
+      @JsonProperty("Upstreams") List<UpstreamJson> upstreams) {}
+
+  /** {@code api.AgentService}: a service as the agent endpoints and health entries show it. */
+  @JsonPropertyOrder({"Kind", "ID", "Service", "Tags", "Meta", "Port", "Address", "Weights"})
+  public record AgentServiceJson(
+      @JsonProperty("Kind") Optional<String> kind,
+      @JsonProperty("ID") String id,
+      @JsonProperty("Service") String service,
+      @JsonProperty("Tags") List<String> tags,
+      @JsonProperty("Meta") Map<String, String> meta,
+      @JsonProperty("Port") int port,
+      @JsonProperty("Address") String address,
+      @JsonProperty("TaggedAddresses") Map<String, Object> taggedAddresses,
+      @JsonProperty("Weights") WeightsJson weights,
+      @JsonProperty("EnableTagOverride") boolean enableTagOverride,
+      @JsonProperty("Proxy") Optional<ProxyJson> proxy,
+      @JsonProperty("Locality") Optional<LocalityJson> locality,
+      @JsonProperty("Datacenter") String datacenter,
+      @JsonProperty("CreateIndex") long createIndex,
+      @JsonProperty("ModifyIndex") long modifyIndex) {}
+
+  /** {@code Definition} of a check. */
+  public record CheckDefinitionJson(
+      @JsonProperty("Interval") String interval,
+      @JsonProperty("Timeout") String timeout,
+      @JsonProperty("DeregisterCriticalServiceAfter") String deregisterCriticalServiceAfter,
+      @JsonProperty("HTTP") String http,
+      @JsonProperty("Header") Map<String, List<String>> header,
+      @JsonProperty("Method") String method,
+      @JsonProperty("Body") String body,
+      @JsonProperty("TLSSkipVerify") boolean tlsSkipVerify,
+      @JsonProperty("TCP") String tcp,
+      @JsonProperty("GRPC") String grpc,
+      @JsonProperty("GRPCUseTLS") boolean grpcUseTls,
+      @JsonProperty("TTL") String ttl) {}
+
+  /** {@code api.HealthCheck} / {@code api.AgentCheck}. */
+  @JsonPropertyOrder({
+    "Node",
+    "CheckID",
+    "Name",
+    "Status",
+    "Notes",
+    "Output",
+    "ServiceID",
+    "ServiceName"
+  })
+  public record CheckJson(
+      @JsonProperty("Node") String node,
+      @JsonProperty("CheckID") String checkId,
+      @JsonProperty("Name") String name,
+      @JsonProperty("Status") String status,
+      @JsonProperty("Notes") String notes,
+      @JsonProperty("Output") String output,
+      @JsonProperty("ServiceID") String serviceId,
+      @JsonProperty("ServiceName") String serviceName,
+      @JsonProperty("ServiceTags") List<String> serviceTags,
+      @JsonProperty("Type") String type,
+      @JsonProperty("Interval") String interval,
+      @JsonProperty("Timeout") String timeout,
+      @JsonProperty("ExposedPort") int exposedPort,
+      @JsonProperty("Definition") CheckDefinitionJson definition,
+      @JsonProperty("CreateIndex") long createIndex,
+      @JsonProperty("ModifyIndex") long modifyIndex) {}
+
+  /** {@code api.Node} inside a health entry. */
+  public record NodeJson(
+      @JsonProperty("ID") String id,
+      @JsonProperty("Node") String node,
+      @JsonProperty("Address") String address,
+      @JsonProperty("Datacenter") String datacenter,
+      @JsonProperty("TaggedAddresses") Map<String, String> taggedAddresses,
+      @JsonProperty("Meta") Map<String, String> meta,
+      @JsonProperty("CreateIndex") long createIndex,
+      @JsonProperty("ModifyIndex") long modifyIndex) {}
+
+  /** {@code api.ServiceEntry}: one row of {@code /v1/health/service/:name}. */
+  public record HealthEntryJson(
+      @JsonProperty("Node") NodeJson node,
+      @JsonProperty("Service") AgentServiceJson service,
+      @JsonProperty("Checks") List<CheckJson> checks) {}
+
+  /** {@code api.CatalogService}: one row of {@code /v1/catalog/service/:name}. */
+  @JsonPropertyOrder({"ID", "Node", "Address", "Datacenter"})
+  public record CatalogServiceJson(
+      @JsonProperty("ID") String id,
+      @JsonProperty("Node") String node,
+      @JsonProperty("Address") String address,
+      @JsonProperty("Datacenter") String datacenter,
+      @JsonProperty("TaggedAddresses") Map<String, String> taggedAddresses,
+      @JsonProperty("NodeMeta") Map<String, String> nodeMeta,
+      @JsonProperty("ServiceKind") String serviceKind,
+      @JsonProperty("ServiceID") String serviceId,
+      @JsonProperty("ServiceName") String serviceName,
+      @JsonProperty("ServiceTags") List<String> serviceTags,
+      @JsonProperty("ServiceAddress") String serviceAddress,
+      @JsonProperty("ServiceWeights") WeightsJson serviceWeights,
+      @JsonProperty("ServiceMeta") Map<String, String> serviceMeta,
+      @JsonProperty("ServicePort") int servicePort,
+      @JsonProperty("ServiceEnableTagOverride") boolean serviceEnableTagOverride,
+      @JsonProperty("ServiceProxy") Optional<ProxyJson> serviceProxy,
+      @JsonProperty("ServiceLocality") Optional<LocalityJson> serviceLocality,
+      @JsonProperty("CreateIndex") long createIndex,
+      @JsonProperty("ModifyIndex") long modifyIndex) {}
+}

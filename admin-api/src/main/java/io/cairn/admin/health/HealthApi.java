@@ -1,0 +1,152 @@
+package io.cairn.admin.health;
+
+import io.cairn.admin.catalog.CatalogApi;
+import io.cairn.admin.consul.ConsulJson.CheckJson;
+import io.cairn.admin.consul.ConsulJson.HealthEntryJson;
+import io.cairn.admin.consul.ConsulViews;
+import io.cairn.admin.http.ApiException;
+import io.cairn.admin.http.BlockingQuery;
+import io.cairn.admin.http.ErrorResponses;
+import io.cairn.admin.http.Json;
+import io.cairn.admin.http.QueryParams;
+import io.cairn.admin.http.RowFilter;
+import io.cairn.registry.Registry;
+import io.cairn.registry.RegistrySnapshot;
+import io.cairn.registry.model.HealthStatus;
+import io.cairn.registry.model.Indexed;
+import io.cairn.registry.model.InstanceHealth;
+import io.cairn.registry.model.ServiceInstance;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.ToLongFunction;
+
+/** {@code /v1/health}: instances with their checks, from the current snapshot. */
+public final class HealthApi implements HttpService {
+  private final Registry registry;
+  private final ConsulViews views;
+  private final HealthResponseCache cache = new HealthResponseCache();
+
+  public HealthApi(Registry registry, ConsulViews views) {
+    this.registry = registry;
+    this.views = views;
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules
+        .get("/service/{name}", this::service)
+        .any("/service/{name}", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
+        .get("/checks/{name}", this::checks)
+        .any("/checks/{name}", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
+        .get("/state/{state}", this::state)
+        .any("/state/{state}", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
+        .get("/node/{node}", this::node);
+  }
+
+  /**
+   * Consul's {@code ?passing}: only instances whose every check passes (warning is out too), and
+   * never one in maintenance.
+   */
+  private void service(ServerRequest req, ServerResponse res) {
+    String name = req.path().pathParameters().get("name");
+    ToLongFunction<RegistrySnapshot> index = CatalogApi.serviceIndex(name);
+    RegistrySnapshot s = BlockingQuery.await(req, registry, index);
+    boolean passing = QueryParams.flag(req, "passing");
+    List<String> tags = QueryParams.all(req, "tag");
+    long responseIndex = BlockingQuery.indexFor(s, index);
+    Optional<RowFilter> filter = RowFilter.healthEntries(req);
+    byte[] body;
+    if (filter.isEmpty() && !Json.pretty(req)) {
+      body =
+          cache
+              .get(
+                  new HealthResponseCache.Key(name, passing, tags),
+                  s.serviceIndex(name),
+                  responseIndex,
+                  () -> Json.bytes(entries(s, name, passing, tags, RowFilter.ALL)))
+              .body();
+    } else {
+      body = Json.bytes(entries(s, name, passing, tags, filter.orElse(RowFilter.ALL)));
+    }
+    BlockingQuery.headers(res, responseIndex);
+    Json.sendBytes(res, body);
+  }
+
+  private List<HealthEntryJson> entries(
+      RegistrySnapshot s, String name, boolean passing, List<String> tags, RowFilter filter) {
+    List<HealthEntryJson> out = new ArrayList<>();
+    for (InstanceHealth h : s.health(name)) {
+      if (passing && h.status() != HealthStatus.PASSING) {
+        continue;
+      }
+      if (!h.value().tags().containsAll(tags)) {
+        continue;
+      }
+      HealthEntryJson entry = views.healthEntry(h);
+      if (filter.matches(entry)) {
+        out.add(entry);
+      }
+    }
+    return out;
+  }
+
+  private void checks(ServerRequest req, ServerResponse res) {
+    String name = req.path().pathParameters().get("name");
+    ToLongFunction<RegistrySnapshot> index = CatalogApi.serviceIndex(name);
+    RegistrySnapshot s = BlockingQuery.await(req, registry, index);
+    RowFilter filter = RowFilter.checks(req);
+    List<CheckJson> out = new ArrayList<>();
+    for (InstanceHealth h : s.health(name)) {
+      for (CheckJson c : views.serviceChecks(h)) {
+        if (filter.matches(c)) {
+          out.add(c);
+        }
+      }
+    }
+    BlockingQuery.headers(res, BlockingQuery.indexFor(s, index));
+    Json.send(res, out);
+  }
+
+  /** Checks in one state ({@code passing}, {@code warning}, {@code critical}) or {@code any}. */
+  private void state(ServerRequest req, ServerResponse res) {
+    String state = req.path().pathParameters().get("state");
+    Optional<HealthStatus> wanted =
+        HealthStatus.parse(state).filter(st -> st != HealthStatus.MAINTENANCE);
+    if (wanted.isEmpty() && !state.equals("any")) {
+      throw ApiException.badRequest(
+          "state must be any, passing, warning or critical, was '" + state + "'");
+    }
+    ToLongFunction<RegistrySnapshot> index = snap -> snap.tableIndexes().health();
+    RegistrySnapshot s = BlockingQuery.await(req, registry, index);
+    RowFilter filter = RowFilter.checks(req);
+    List<CheckJson> out = new ArrayList<>();
+    if (wanted.isEmpty() || wanted.get() == HealthStatus.PASSING) {
+      CheckJson node = views.nodeCheck();
+      if (filter.matches(node)) {
+        out.add(node);
+      }
+    }
+    for (Indexed<ServiceInstance> i : s.instances()) {
+      InstanceHealth h = s.instanceHealth(i.value().id()).orElseThrow();
+      for (CheckJson c : views.serviceChecks(h)) {
+        if ((wanted.isEmpty() || c.status().equals(wanted.get().wireName())) && filter.matches(c)) {
+          out.add(c);
+        }
+      }
+    }
+    BlockingQuery.headers(res, BlockingQuery.indexFor(s, index));
+    Json.send(res, out);
+  }
+
+  private void node(ServerRequest req, ServerResponse res) {
+    String node = req.path().pathParameters().get("node");
+    RegistrySnapshot s = registry.snapshot();
+    BlockingQuery.headers(res, Math.max(1, s.index()));
+    Json.send(res, node.equals(views.node().name()) ? List.of(views.nodeCheck()) : List.of());
+  }
+}

@@ -1,0 +1,71 @@
+package io.cairn.admin.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+
+/** Reading request bodies and writing JSON responses, with one shared mapper. */
+public final class Json {
+  /** Responses omit empty optionals, as Consul omits its {@code omitempty} fields. */
+  public static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .addModule(new Jdk8Module())
+          .serializationInclusion(JsonInclude.Include.NON_ABSENT)
+          .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+          .build();
+
+  private Json() {}
+
+  /** The request body as a JSON tree; 400 with the parser's message if it is not JSON. */
+  public static JsonNode body(ServerRequest request) {
+    if (!request.content().hasEntity()) {
+      throw ApiException.badRequest("request body is empty; a JSON object is expected");
+    }
+    byte[] bytes = request.content().as(byte[].class);
+    try {
+      JsonNode node = MAPPER.readTree(bytes);
+      if (node == null || node.isMissingNode()) {
+        throw ApiException.badRequest("request body is empty; a JSON object is expected");
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      throw ApiException.badRequest("request body is not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw ApiException.badRequest("cannot read request body: " + e.getMessage());
+    }
+  }
+
+  public static byte[] bytes(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode response: " + e.getMessage(), e);
+    }
+  }
+
+  /** Sends {@code value} as JSON with status 200. */
+  public static void send(ServerResponse response, Object value) {
+    sendBytes(response, bytes(value));
+  }
+
+  public static void sendBytes(ServerResponse response, byte[] json) {
+    response.header(HeaderValues.CONTENT_TYPE_JSON);
+    response.send(json);
+  }
+
+  /** Whether the client sent {@code ?pretty}; pretty output is for people, so it is slower. */
+  public static boolean pretty(ServerRequest request) {
+    return request.query().contains("pretty");
+  }
+
+  static final io.helidon.http.HeaderName CONSUL_INDEX = HeaderNames.create("X-Consul-Index");
+}

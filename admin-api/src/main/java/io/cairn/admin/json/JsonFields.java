@@ -1,0 +1,371 @@
+package io.cairn.admin.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+import io.cairn.registry.validation.Problems;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One JSON object of a request body, read leniently about names and strictly about types. A field
+ * named {@code ServiceSubset} is found as {@code serviceSubset}, {@code service_subset} or {@code
+ * SERVICESUBSET}. A value of the wrong type is recorded as a problem under {@code path.Field} and
+ * read as absent, so all problems of a request are reported together.
+ */
+public final class JsonFields {
+  private final String path;
+  private final Map<String, Map.Entry<String, JsonNode>> byKey = new HashMap<>();
+  private final Set<String> read = new TreeSet<>();
+  private final Problems problems;
+
+  private JsonFields(String path, JsonNode object, Problems problems) {
+    this.path = path;
+    this.problems = problems;
+    object
+        .fields()
+        .forEachRemaining(
+            e -> byKey.put(normalize(e.getKey()), Map.entry(e.getKey(), e.getValue())));
+  }
+
+  /** The object {@code node}, or an empty one (with a problem) if it is not an object. */
+  public static JsonFields of(String path, JsonNode node, Problems problems) {
+    if (node == null || !node.isObject()) {
+      problems.add(path, "must be a JSON object, was " + describe(node));
+      return new JsonFields(
+          path,
+          com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(),
+          problems);
+    }
+    return new JsonFields(path, node, problems);
+  }
+
+  /** Consul's key matching: case-insensitive, and snake_case equals CamelCase. */
+  public static String normalize(String key) {
+    return key.replace("_", "").replace("-", "").toLowerCase(Locale.ROOT);
+  }
+
+  private static String describe(JsonNode node) {
+    if (node == null || node.isMissingNode()) {
+      return "missing";
+    }
+    return node.getNodeType().name().toLowerCase(Locale.ROOT);
+  }
+
+  public Problems problems() {
+    return problems;
+  }
+
+  /** Path of this object in the request ({@code ""} for the body itself). */
+  public String path() {
+    return path;
+  }
+
+  /** Path of a field of this object, for problems. */
+  public String pathOf(String field) {
+    return path.isEmpty() ? field : path + "." + field;
+  }
+
+  private Optional<JsonNode> node(String field) {
+    read.add(normalize(field));
+    Map.Entry<String, JsonNode> e = byKey.get(normalize(field));
+    if (e == null || e.getValue().isNull()) {
+      return Optional.empty();
+    }
+    return Optional.of(e.getValue());
+  }
+
+  /** The field names of this object as the client wrote them. */
+  public List<String> names() {
+    List<String> names = new ArrayList<>();
+    byKey.values().forEach(e -> names.add(e.getKey()));
+    java.util.Collections.sort(names);
+    byKey.keySet().forEach(read::add);
+    return names;
+  }
+
+  public boolean has(String field) {
+    return node(field).isPresent();
+  }
+
+  public Optional<String> string(String field) {
+    return node(field)
+        .flatMap(
+            n -> {
+              if (n.isTextual()) {
+                return Optional.of(n.asText());
+              }
+              if (n.isNumber() || n.isBoolean()) {
+                return Optional.of(n.asText());
+              }
+              wrongType(field, "a string", n);
+              return Optional.empty();
+            });
+  }
+
+  public String string(String field, String fallback) {
+    return string(field).orElse(fallback);
+  }
+
+  public OptionalInt integer(String field) {
+    Optional<JsonNode> n = node(field);
+    if (n.isEmpty()) {
+      return OptionalInt.empty();
+    }
+    JsonNode v = n.get();
+    if (v.isIntegralNumber() && v.canConvertToInt()) {
+      return OptionalInt.of(v.asInt());
+    }
+    if (v.isTextual()) {
+      try {
+        return OptionalInt.of(Integer.parseInt(v.asText().strip()));
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+    }
+    wrongType(field, "an integer", v);
+    return OptionalInt.empty();
+  }
+
+  public int integer(String field, int fallback) {
+    return integer(field).orElse(fallback);
+  }
+
+  public Optional<Double> number(String field) {
+    return node(field)
+        .flatMap(
+            v -> {
+              if (v.isNumber()) {
+                return Optional.of(v.asDouble());
+              }
+              wrongType(field, "a number", v);
+              return Optional.empty();
+            });
+  }
+
+  public Optional<Boolean> bool(String field) {
+    return node(field)
+        .flatMap(
+            v -> {
+              if (v.isBoolean()) {
+                return Optional.of(v.asBoolean());
+              }
+              if (v.isTextual() && Set.of("true", "false").contains(v.asText())) {
+                return Optional.of(Boolean.parseBoolean(v.asText()));
+              }
+              wrongType(field, "true or false", v);
+              return Optional.empty();
+            });
+  }
+
+  public boolean bool(String field, boolean fallback) {
+    return bool(field).orElse(fallback);
+  }
+
+  /** A Go duration string ({@code "10s"}) or a number of nanoseconds, as Consul accepts. */
+  public Optional<Duration> duration(String field) {
+    return node(field)
+        .flatMap(
+            v -> {
+              if (v.isIntegralNumber()) {
+                return Optional.of(Duration.ofNanos(v.asLong()));
+              }
+              if (v.isTextual()) {
+                if (v.asText().isEmpty()) {
+                  return Optional.empty();
+                }
+                try {
+                  return Optional.of(GoDuration.parse(v.asText()));
+                } catch (IllegalArgumentException e) {
+                  problems.add(pathOf(field), e.getMessage());
+                  return Optional.empty();
+                }
+              }
+              wrongType(field, "a duration such as \"10s\"", v);
+              return Optional.empty();
+            });
+  }
+
+  public List<String> strings(String field) {
+    Optional<JsonNode> n = node(field);
+    if (n.isEmpty()) {
+      return List.of();
+    }
+    if (!n.get().isArray()) {
+      wrongType(field, "an array of strings", n.get());
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < n.get().size(); i++) {
+      JsonNode item = n.get().get(i);
+      if (item.isTextual()) {
+        out.add(item.asText());
+      } else {
+        problems.add(pathOf(field) + "[" + i + "]", "must be a string, was " + describe(item));
+      }
+    }
+    return out;
+  }
+
+  public List<Integer> integers(String field) {
+    Optional<JsonNode> n = node(field);
+    if (n.isEmpty()) {
+      return List.of();
+    }
+    if (!n.get().isArray()) {
+      wrongType(field, "an array of integers", n.get());
+      return List.of();
+    }
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < n.get().size(); i++) {
+      JsonNode item = n.get().get(i);
+      if (item.isIntegralNumber() && item.canConvertToInt()) {
+        out.add(item.asInt());
+      } else {
+        problems.add(pathOf(field) + "[" + i + "]", "must be an integer, was " + describe(item));
+      }
+    }
+    return out;
+  }
+
+  /** A JSON object of string values (Meta), in input order. */
+  public Map<String, String> stringMap(String field) {
+    Optional<JsonNode> n = node(field);
+    if (n.isEmpty()) {
+      return Map.of();
+    }
+    if (!n.get().isObject()) {
+      wrongType(field, "an object of strings", n.get());
+      return Map.of();
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    n.get()
+        .fields()
+        .forEachRemaining(
+            e -> {
+              if (e.getValue().isTextual()) {
+                out.put(e.getKey(), e.getValue().asText());
+              } else {
+                problems.add(pathOf(field) + "." + e.getKey(), "must be a string");
+              }
+            });
+    return out;
+  }
+
+  /** A nested object, if present. */
+  public Optional<JsonFields> object(String field) {
+    return node(field)
+        .flatMap(
+            v -> {
+              if (v.isObject()) {
+                return Optional.of(new JsonFields(pathOf(field), v, problems));
+              }
+              wrongType(field, "an object", v);
+              return Optional.empty();
+            });
+  }
+
+  /** A nested array of objects; non-objects are reported and skipped. */
+  public List<JsonFields> objects(String field) {
+    Optional<JsonNode> n = node(field);
+    if (n.isEmpty()) {
+      return List.of();
+    }
+    if (!n.get().isArray()) {
+      wrongType(field, "an array of objects", n.get());
+      return List.of();
+    }
+    List<JsonFields> out = new ArrayList<>();
+    for (int i = 0; i < n.get().size(); i++) {
+      JsonNode item = n.get().get(i);
+      String at = pathOf(field) + "[" + i + "]";
+      if (item.isObject()) {
+        out.add(new JsonFields(at, item, problems));
+      } else {
+        problems.add(at, "must be an object, was " + describe(item));
+      }
+    }
+    return out;
+  }
+
+  /** A nested object of objects keyed by name (e.g. resolver Subsets), in input order. */
+  public Map<String, JsonFields> objectMap(String field) {
+    Optional<JsonNode> n = node(field);
+    if (n.isEmpty()) {
+      return Map.of();
+    }
+    if (!n.get().isObject()) {
+      wrongType(field, "an object", n.get());
+      return Map.of();
+    }
+    Map<String, JsonFields> out = new LinkedHashMap<>();
+    n.get()
+        .fields()
+        .forEachRemaining(
+            e -> {
+              String at = pathOf(field) + "." + e.getKey();
+              if (e.getValue().isObject()) {
+                out.put(e.getKey(), new JsonFields(at, e.getValue(), problems));
+              } else {
+                problems.add(at, "must be an object, was " + describe(e.getValue()));
+              }
+            });
+    return out;
+  }
+
+  /**
+   * Records a problem for every field not read so far and not in {@code ignored} that carries a
+   * value. Empty values ({@code null}, {@code ""}, {@code false}, {@code 0}, {@code {}}, {@code
+   * []}) pass, since clients often send every field with its zero value.
+   */
+  public void rejectUnknown(Set<String> ignored) {
+    Set<String> skip = new TreeSet<>();
+    ignored.forEach(i -> skip.add(normalize(i)));
+    byKey.forEach(
+        (key, entry) -> {
+          if (!read.contains(key) && !skip.contains(key) && !isEmptyValue(entry.getValue())) {
+            problems.add(pathOf(entry.getKey()), "is not supported by Cairn");
+          }
+        });
+  }
+
+  private static boolean isEmptyValue(JsonNode n) {
+    if (n == null || n.isNull() || n.isMissingNode()) {
+      return true;
+    }
+    if (n.isTextual()) {
+      return n.asText().isEmpty();
+    }
+    if (n.isBoolean()) {
+      return !n.asBoolean();
+    }
+    if (n.isNumber()) {
+      return n.asDouble() == 0;
+    }
+    if (n.isContainerNode()) {
+      for (JsonNode child : n) {
+        if (!isEmptyValue(child)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private void wrongType(String field, String expected, JsonNode actual) {
+    String found =
+        actual.getNodeType() == JsonNodeType.STRING
+            ? "\"" + actual.asText() + "\""
+            : describe(actual);
+    problems.add(pathOf(field), "must be " + expected + ", was " + found);
+  }
+}

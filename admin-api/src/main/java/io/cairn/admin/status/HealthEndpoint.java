@@ -1,0 +1,48 @@
+package io.cairn.admin.status;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.cairn.admin.http.ErrorResponses;
+import io.cairn.admin.http.Json;
+import io.cairn.registry.Registry;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * {@code /health}: {@code /live} answers while the process serves HTTP; {@code /ready} (and {@code
+ * /health} itself) once the registry is restored and accepting writes, 503 while shutting down.
+ */
+public final class HealthEndpoint implements HttpService {
+  private final Registry registry;
+  private final BooleanSupplier ready;
+
+  /** The body: status and the registry index it was read at. */
+  public record HealthJson(
+      @JsonProperty("Status") String status, @JsonProperty("Index") long index) {}
+
+  public HealthEndpoint(Registry registry, BooleanSupplier ready) {
+    this.registry = registry;
+    this.ready = ready;
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules
+        .get("/", (req, res) -> readiness(res))
+        .get("/ready", (req, res) -> readiness(res))
+        .get(
+            "/live",
+            (req, res) -> Json.send(res, new HealthJson("UP", registry.snapshot().index())))
+        .any("/", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"));
+  }
+
+  private void readiness(ServerResponse res) {
+    if (ready.getAsBoolean()) {
+      Json.send(res, new HealthJson("UP", registry.snapshot().index()));
+    } else {
+      ErrorResponses.send(res, 503, "Cairn is shutting down", List.of());
+    }
+  }
+}

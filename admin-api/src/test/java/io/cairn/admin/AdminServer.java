@@ -1,0 +1,151 @@
+package io.cairn.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cairn.admin.consul.NodeIdentity;
+import io.cairn.registry.Registry;
+import io.cairn.registry.config.IntentionAction;
+import io.cairn.registry.store.sqlite.SqliteStore;
+import io.helidon.webserver.WebServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Optional;
+
+/**
+ * The admin API over a real socket for tests: a SQLite-backed registry in a temporary directory,
+ * the production routing on a free port, and a JDK HTTP client.
+ */
+public final class AdminServer implements AutoCloseable {
+  public static final NodeIdentity NODE = new NodeIdentity("cairn-test", "127.0.0.1", "dc1");
+
+  private final Path dir;
+  private final Registry registry;
+  private final WebServer server;
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final ObjectMapper mapper = new ObjectMapper();
+
+  private AdminServer(Path dir, Registry registry, WebServer server) {
+    this.dir = dir;
+    this.registry = registry;
+    this.server = server;
+  }
+
+  public static AdminServer start() {
+    return start(Optional.empty(), IntentionAction.ALLOW);
+  }
+
+  public static AdminServer start(Optional<String> aclToken, IntentionAction intentionsDefault) {
+    try {
+      Path dir = Files.createTempDirectory("cairn-admin-test-");
+      Registry registry = Registry.open(SqliteStore.open(dir), new SimpleMeterRegistry());
+      AdminSettings settings =
+          new AdminSettings("127.0.0.1", 0, 64 * 1024, aclToken, NODE, intentionsDefault);
+      SimpleMeterRegistry meters = new SimpleMeterRegistry();
+      WebServer server =
+          WebServer.builder()
+              .host("127.0.0.1")
+              .port(0)
+              .maxPayloadSize(settings.maxBodyBytes())
+              .routing(
+                  r ->
+                      AdminApi.routing(
+                          r,
+                          settings,
+                          registry,
+                          meters,
+                          () -> "# test metrics\ncairn_test 1\n",
+                          "test",
+                          () -> true))
+              .build()
+              .start();
+      return new AdminServer(dir, registry, server);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public Registry registry() {
+    return registry;
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + server.port() + path);
+  }
+
+  /** A response with its body parsed as JSON when it is JSON. */
+  public record Reply(int status, String body, HttpResponse<String> raw, JsonNode json) {
+    public Optional<String> header(String name) {
+      return raw.headers().firstValue(name);
+    }
+
+    public long index() {
+      return Long.parseLong(header("X-Consul-Index").orElseThrow());
+    }
+  }
+
+  public Reply send(String method, String path, String body, String... headers) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri(path))
+            .timeout(Duration.ofMinutes(2))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    try {
+      HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      JsonNode json = null;
+      if (r.headers().firstValue("Content-Type").orElse("").contains("json")
+          && !r.body().isEmpty()) {
+        json = mapper.readTree(r.body());
+      }
+      return new Reply(r.statusCode(), r.body(), r, json);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public Reply get(String path) {
+    return send("GET", path, null);
+  }
+
+  public Reply put(String path, String body) {
+    return send("PUT", path, body);
+  }
+
+  public Reply delete(String path) {
+    return send("DELETE", path, null);
+  }
+
+  @Override
+  public void close() {
+    server.stop();
+    registry.close();
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // Temporary files; leaving them is harmless.
+    }
+  }
+}

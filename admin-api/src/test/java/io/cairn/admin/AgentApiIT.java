@@ -1,0 +1,261 @@
+package io.cairn.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cairn.admin.AdminServer.Reply;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The agent endpoints over HTTP, as Consul clients call them. */
+class AgentApiIT {
+  private AdminServer api;
+
+  @BeforeEach
+  void start() {
+    api = AdminServer.start();
+  }
+
+  @AfterEach
+  void stop() {
+    api.close();
+  }
+
+  @Test
+  void registersListsAndDeregistersAService() {
+    Reply put =
+        api.put(
+            "/v1/agent/service/register",
+            """
+            {"ID": "web-1", "Name": "web", "Tags": ["v1", "primary"], "Address": "10.0.0.7",
+             "Port": 8080, "Meta": {"version": "1.2"}, "Weights": {"Passing": 10, "Warning": 2},
+             "EnableTagOverride": false, "Locality": {"Region": "eu-west", "Zone": "a"}}
+            """);
+    assertThat(put.status()).isEqualTo(200);
+
+    JsonNode services = api.get("/v1/agent/services").json();
+    assertThat(services.fieldNames()).toIterable().containsExactly("web-1");
+    JsonNode web = services.get("web-1");
+    assertThat(web.get("ID").asText()).isEqualTo("web-1");
+    assertThat(web.get("Service").asText()).isEqualTo("web");
+    assertThat(web.get("Tags")).extracting(JsonNode::asText).containsExactly("v1", "primary");
+    assertThat(web.get("Address").asText()).isEqualTo("10.0.0.7");
+    assertThat(web.get("Port").asInt()).isEqualTo(8080);
+    assertThat(web.get("Meta").get("version").asText()).isEqualTo("1.2");
+    assertThat(web.get("Weights").get("Passing").asInt()).isEqualTo(10);
+    assertThat(web.get("Locality").get("Region").asText()).isEqualTo("eu-west");
+    assertThat(web.get("Datacenter").asText()).isEqualTo("dc1");
+    assertThat(web.has("Proxy")).isFalse();
+
+    Reply one = api.get("/v1/agent/service/web-1");
+    assertThat(one.status()).isEqualTo(200);
+    assertThat(one.json().get("ID").asText()).isEqualTo("web-1");
+
+    assertThat(api.put("/v1/agent/service/deregister/web-1", null).status()).isEqualTo(200);
+    assertThat(api.get("/v1/agent/services").json().size()).isZero();
+    Reply gone = api.get("/v1/agent/service/web-1");
+    assertThat(gone.status()).isEqualTo(404);
+    assertThat(gone.json().get("Error").asText()).contains("web-1");
+    assertThat(api.put("/v1/agent/service/deregister/web-1", null).status()).isEqualTo(404);
+  }
+
+  @Test
+  void acceptsAnyCaseAndSnakeCaseAndDefaultsIdAndAddress() {
+    assertThat(
+            api.send(
+                    "POST",
+                    "/v1/agent/service/register",
+                    """
+                    {"name": "db", "port": 5432, "TAGS": ["primary"], "weights": {"passing": 3}}
+                    """)
+                .status())
+        .isEqualTo(200);
+    JsonNode db = api.get("/v1/agent/service/db").json();
+    assertThat(db.get("ID").asText()).isEqualTo("db");
+    assertThat(db.get("Address").asText()).as("the caller's address").isEqualTo("127.0.0.1");
+    assertThat(db.get("Tags").get(0).asText()).isEqualTo("primary");
+    assertThat(db.get("Weights").get("Passing").asInt()).isEqualTo(3);
+    assertThat(db.get("Weights").get("Warning").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void listsEveryProblemOfABadRegistration() {
+    Reply bad =
+        api.put(
+            "/v1/agent/service/register",
+            """
+            {"Name": "bad_name", "Port": 70000, "Tags": ["ok", 5], "Weights": {"Passing": 0},
+             "Meta": {"consul-x": "y"},
+             "Checks": [{"TTL": "nonsense"}, {"HTTP": "http://x/", "TCP": "x:1", "Interval": "10s"},
+                        {"Args": ["/bin/true"], "Interval": "5s"}]}
+            """);
+    assertThat(bad.status()).isEqualTo(400);
+    List<String> problems = new ArrayList<>();
+    bad.json().get("Problems").forEach(p -> problems.add(p.asText()));
+    assertThat(problems)
+        .anySatisfy(p -> assertThat(p).startsWith("Name:").contains("DNS label"))
+        .anySatisfy(p -> assertThat(p).startsWith("Port:"))
+        .anySatisfy(p -> assertThat(p).startsWith("Tags[1]:"))
+        .anySatisfy(p -> assertThat(p).startsWith("Weights.Passing:"))
+        .anySatisfy(p -> assertThat(p).startsWith("Meta.consul-x:"))
+        .anySatisfy(p -> assertThat(p).startsWith("Checks[0].TTL:"))
+        .anySatisfy(p -> assertThat(p).startsWith("Checks[1]:").contains("more than one"))
+        .anySatisfy(p -> assertThat(p).startsWith("Checks[2].Args:").contains("not supported"));
+    assertThat(api.registry().snapshot().index()).as("nothing was written").isZero();
+
+    assertThat(api.put("/v1/agent/service/register", "{not json").status()).isEqualTo(400);
+    assertThat(api.put("/v1/agent/service/register", "[1,2]").json().get("Problems").toString())
+        .contains("must be a JSON object");
+    assertThat(api.put("/v1/agent/service/register", null).status()).isEqualTo(400);
+  }
+
+  @Test
+  void checksDefaultLikeConsulAndTtlUpdatesChangeStatus() {
+    api.put(
+        "/v1/agent/service/register",
+        """
+        {"ID": "api-1", "Name": "api", "Port": 9000,
+         "Check": {"TTL": "30s", "Notes": "heartbeat"}}
+        """);
+    JsonNode checks = api.get("/v1/agent/checks").json();
+    JsonNode ttl = checks.get("service:api-1");
+    assertThat(ttl.get("Status").asText())
+        .as("Consul's default initial status")
+        .isEqualTo("critical");
+    assertThat(ttl.get("Name").asText()).isEqualTo("Service 'api' check");
+    assertThat(ttl.get("ServiceID").asText()).isEqualTo("api-1");
+    assertThat(ttl.get("Type").asText()).isEqualTo("ttl");
+    assertThat(ttl.get("Definition").get("TTL").asText()).isEqualTo("30s");
+
+    assertThat(api.put("/v1/agent/check/pass/service:api-1?note=all%20good", null).status())
+        .isEqualTo(200);
+    JsonNode passed = api.get("/v1/agent/checks").json().get("service:api-1");
+    assertThat(passed.get("Status").asText()).isEqualTo("passing");
+    assertThat(passed.get("Output").asText()).isEqualTo("all good");
+
+    api.put("/v1/agent/check/warn/service:api-1", null);
+    assertThat(api.get("/v1/agent/checks").json().get("service:api-1").get("Status").asText())
+        .isEqualTo("warning");
+    api.put("/v1/agent/check/fail/service:api-1", null);
+    assertThat(api.get("/v1/agent/checks").json().get("service:api-1").get("Status").asText())
+        .isEqualTo("critical");
+
+    assertThat(
+            api.put(
+                    "/v1/agent/check/update/service:api-1",
+                    "{\"Status\": \"passing\", \"Output\": \"via update\"}")
+                .status())
+        .isEqualTo(200);
+    assertThat(api.get("/v1/agent/checks").json().get("service:api-1").get("Output").asText())
+        .isEqualTo("via update");
+    assertThat(api.put("/v1/agent/check/update/service:api-1", "{\"Status\": \"fine\"}").status())
+        .isEqualTo(400);
+    assertThat(api.put("/v1/agent/check/pass/nope", null).status()).isEqualTo(404);
+  }
+
+  @Test
+  void onlyTtlChecksTakeStatusFromOutside() {
+    api.put(
+        "/v1/agent/service/register",
+        """
+        {"ID": "w", "Name": "w", "Port": 80,
+         "Checks": [{"CheckID": "w-http", "HTTP": "http://127.0.0.1:80/health", "Interval": "10s"}]}
+        """);
+    Reply refused = api.put("/v1/agent/check/pass/w-http", null);
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.json().get("Error").asText()).contains("only TTL checks");
+  }
+
+  @Test
+  void maintenanceShowsAsConsulsMaintenanceCheckAndSurvivesInTheRegistry() {
+    api.put("/v1/agent/service/register", "{\"ID\": \"m-1\", \"Name\": \"m\", \"Port\": 1}");
+    assertThat(
+            api.put("/v1/agent/service/maintenance/m-1?enable=true&reason=kernel", null).status())
+        .isEqualTo(200);
+    JsonNode check = api.get("/v1/agent/checks").json().get("_service_maintenance:m-1");
+    assertThat(check.get("Status").asText()).isEqualTo("critical");
+    assertThat(check.get("Notes").asText()).isEqualTo("kernel");
+
+    assertThat(api.put("/v1/agent/service/maintenance/m-1", null).status()).isEqualTo(400);
+    assertThat(api.put("/v1/agent/service/maintenance/nope?enable=true", null).status())
+        .isEqualTo(404);
+    api.put("/v1/agent/service/maintenance/m-1?enable=false", null);
+    assertThat(api.get("/v1/agent/checks").json().has("_service_maintenance:m-1")).isFalse();
+  }
+
+  @Test
+  void sidecarServiceRegistersAConnectProxyAlongside() {
+    Reply put =
+        api.put(
+            "/v1/agent/service/register",
+            """
+            {"ID": "web-1", "Name": "web", "Port": 8080, "Address": "10.0.0.5",
+             "Connect": {"SidecarService": {"Proxy": {"Upstreams": [
+               {"DestinationName": "api", "LocalBindPort": 9191}]}}}}
+            """);
+    assertThat(put.status()).isEqualTo(200);
+    JsonNode sidecar = api.get("/v1/agent/service/web-1-sidecar-proxy").json();
+    assertThat(sidecar.get("Kind").asText()).isEqualTo("connect-proxy");
+    assertThat(sidecar.get("Service").asText()).isEqualTo("web-sidecar-proxy");
+    assertThat(sidecar.get("Port").asInt()).isEqualTo(21000);
+    assertThat(sidecar.get("Address").asText()).isEqualTo("10.0.0.5");
+    JsonNode proxy = sidecar.get("Proxy");
+    assertThat(proxy.get("DestinationServiceName").asText()).isEqualTo("web");
+    assertThat(proxy.get("DestinationServiceID").asText()).isEqualTo("web-1");
+    assertThat(proxy.get("LocalServicePort").asInt()).isEqualTo(8080);
+    assertThat(proxy.get("Upstreams").get(0).get("DestinationName").asText()).isEqualTo("api");
+    assertThat(proxy.get("Upstreams").get(0).get("LocalBindPort").asInt()).isEqualTo(9191);
+
+    api.put(
+        "/v1/agent/service/register",
+        "{\"ID\": \"web-2\", \"Name\": \"web\", \"Port\": 8081, \"Connect\": {\"SidecarService\": {}}}");
+    assertThat(api.get("/v1/agent/service/web-2-sidecar-proxy").json().get("Port").asInt())
+        .as("next free port of Consul's sidecar range")
+        .isEqualTo(21001);
+  }
+
+  @Test
+  void replaceExistingChecksDropsChecksLeftOut() {
+    api.put(
+        "/v1/agent/service/register",
+        "{\"ID\": \"r\", \"Name\": \"r\", \"Port\": 1, \"Checks\": [{\"CheckID\": \"a\", \"TTL\": \"5s\"}, {\"CheckID\": \"b\", \"TTL\": \"5s\"}]}");
+    api.put(
+        "/v1/agent/service/register",
+        "{\"ID\": \"r\", \"Name\": \"r\", \"Port\": 1, \"Checks\": [{\"CheckID\": \"a\", \"TTL\": \"5s\"}]}");
+    assertThat(api.get("/v1/agent/checks").json().has("b")).as("kept without the flag").isTrue();
+    api.put(
+        "/v1/agent/service/register?replace-existing-checks",
+        "{\"ID\": \"r\", \"Name\": \"r\", \"Port\": 1, \"Checks\": [{\"CheckID\": \"a\", \"TTL\": \"5s\"}]}");
+    assertThat(api.get("/v1/agent/checks").json().has("b")).isFalse();
+  }
+
+  @Test
+  void checksCanBeRegisteredAndDeregisteredOnTheirOwn() {
+    api.put("/v1/agent/service/register", "{\"ID\": \"s\", \"Name\": \"s\", \"Port\": 1}");
+    assertThat(
+            api.put(
+                    "/v1/agent/check/register",
+                    "{\"ID\": \"s-ttl\", \"Name\": \"ttl\", \"ServiceID\": \"s\", \"TTL\": \"10s\", \"Status\": \"passing\"}")
+                .status())
+        .isEqualTo(200);
+    assertThat(api.get("/v1/agent/checks").json().get("s-ttl").get("Status").asText())
+        .isEqualTo("passing");
+    Reply nodeCheck =
+        api.put("/v1/agent/check/register", "{\"ID\": \"n\", \"Name\": \"n\", \"TTL\": \"10s\"}");
+    assertThat(nodeCheck.status()).isEqualTo(400);
+    assertThat(nodeCheck.body()).contains("ServiceID");
+    assertThat(api.put("/v1/agent/check/deregister/s-ttl", null).status()).isEqualTo(200);
+    assertThat(api.get("/v1/agent/checks").json().has("s-ttl")).isFalse();
+  }
+
+  @Test
+  void wrongMethodsGet405WithAllow() {
+    Reply r = api.get("/v1/agent/service/register");
+    assertThat(r.status()).isEqualTo(405);
+    assertThat(r.header("Allow")).contains("PUT, POST");
+    assertThat(api.send("DELETE", "/v1/agent/services", null).status()).isEqualTo(405);
+  }
+}
