@@ -1,10 +1,16 @@
 package io.cairn.server;
 
+import io.cairn.admin.AdminApi;
+import io.cairn.admin.AdminSettings;
+import io.cairn.admin.consul.NodeIdentity;
 import io.cairn.registry.Registry;
+import io.cairn.registry.config.IntentionAction;
 import io.cairn.registry.store.sqlite.SqliteStore;
+import io.cairn.server.config.IntentionsDefault;
 import io.cairn.server.config.ServerSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,16 +23,53 @@ public final class CairnServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CairnServer.class);
 
   private final Registry registry;
+  private final AdminApi admin;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private CairnServer(Registry registry) {
+  private CairnServer(Registry registry, AdminApi admin) {
     this.registry = registry;
+    this.admin = admin;
   }
 
-  /** Opens the store in the data directory and starts everything. */
-  public static CairnServer start(ServerSettings settings, MeterRegistry meters) {
+  /**
+   * Opens the store in the data directory and starts everything.
+   *
+   * @param scrape Prometheus text of every meter, for the metrics endpoint
+   */
+  public static CairnServer start(
+      ServerSettings settings, MeterRegistry meters, Supplier<String> scrape, String version) {
     Registry registry = Registry.open(SqliteStore.open(settings.dataDir()), meters);
-    return new CairnServer(registry);
+    try {
+      AdminApi admin = AdminApi.start(adminSettings(settings), registry, meters, scrape, version);
+      return new CairnServer(registry, admin);
+    } catch (RuntimeException e) {
+      registry.close();
+      throw e;
+    }
+  }
+
+  static AdminSettings adminSettings(ServerSettings s) {
+    String address =
+        !s.node().advertiseAddress().isEmpty()
+            ? s.node().advertiseAddress()
+            : isWildcard(s.http().address()) ? "127.0.0.1" : s.http().address();
+    return new AdminSettings(
+        s.http().address(),
+        s.http().port(),
+        s.http().maxBodySize(),
+        s.http().aclToken(),
+        new NodeIdentity(s.node().name(), address, s.node().datacenter()),
+        s.http().intentionsDefault() == IntentionsDefault.ALLOW
+            ? IntentionAction.ALLOW
+            : IntentionAction.DENY);
+  }
+
+  private static boolean isWildcard(String address) {
+    return address.equals("0.0.0.0") || address.equals("::") || address.equals("[::]");
+  }
+
+  public int httpPort() {
+    return admin.port();
   }
 
   public Registry registry() {
@@ -40,6 +83,7 @@ public final class CairnServer implements AutoCloseable {
       return;
     }
     log.info("stopping");
+    admin.close();
     registry.close();
     log.info("stopped");
   }

@@ -87,7 +87,7 @@ public final class Main {
     PrometheusMeterRegistry meters = meters();
     CairnServer server;
     try {
-      server = CairnServer.start(settings, meters);
+      server = CairnServer.start(settings, meters, meters::scrape, version());
     } catch (RuntimeException e) {
       log.error("cannot start: {}", e.getMessage(), e);
       return 1;
@@ -99,6 +99,7 @@ public final class Main {
     log.atInfo()
         .addKeyValue("version", version())
         .addKeyValue("data-dir", settings.dataDir().toAbsolutePath())
+        .addKeyValue("http", settings.http().address() + ":" + server.httpPort())
         .addKeyValue("startup-ms", startedMs)
         .log("cairn ready");
     return -1;

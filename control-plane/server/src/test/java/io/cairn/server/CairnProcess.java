@@ -72,6 +72,22 @@ public final class CairnProcess implements AutoCloseable {
     throw new AssertionError("no matching line within " + timeout + "; output:\n" + output());
   }
 
+  /** Waits for "admin API listening" and returns the port it logged. */
+  public int awaitHttpPort(Duration timeout) throws InterruptedException {
+    String line = awaitLine(l -> l.contains("admin API listening"), timeout);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("port=\"?(\\d+)").matcher(line);
+    if (!m.find()) {
+      throw new AssertionError("no port in: " + line);
+    }
+    return Integer.parseInt(m.group(1));
+  }
+
+  /** Sends SIGKILL: no shutdown hook runs, nothing is flushed. */
+  public int kill(Duration timeout) throws InterruptedException {
+    process.toHandle().destroyForcibly();
+    return awaitExit(timeout);
+  }
+
   public String output() {
     return String.join("\n", lines);
   }

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,14 +23,30 @@ class ServerProcessIT {
   void startsReadyLocksItsDataDirectoryAndStopsCleanlyOnSigterm() throws Exception {
     try (CairnProcess cairn =
         CairnProcess.start(
-            List.of("server", "--data-dir", dataDir.toString(), "--log-format", "json"))) {
+            List.of(
+                "server",
+                "--data-dir",
+                dataDir.toString(),
+                "--log-format",
+                "json",
+                "--http-port",
+                "0"))) {
       String ready = cairn.awaitLine(l -> l.contains("cairn ready"), START);
       JsonNode json = new ObjectMapper().readTree(ready);
       assertThat(json.path("level").asText()).isEqualTo("INFO");
       assertThat(json.toString()).contains("startup-ms");
+      String http = json.path("kvpList").findValue("http").asText();
+      HttpResponse<String> leader =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://" + http + "/v1/status/leader"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(leader.statusCode()).as("the admin API answers").isEqualTo(200);
 
       try (CairnProcess second =
-          CairnProcess.start(List.of("server", "--data-dir", dataDir.toString()))) {
+          CairnProcess.start(
+              List.of("server", "--data-dir", dataDir.toString(), "--http-port", "0"))) {
         assertThat(second.awaitExit(START)).isEqualTo(1);
         assertThat(second.output())
             .contains("is in use by another Cairn process (pid " + cairn.pid() + ")");
@@ -39,7 +59,8 @@ class ServerProcessIT {
 
     // The lock went with the process: a new one starts on the same directory.
     try (CairnProcess again =
-        CairnProcess.start(List.of("server", "--data-dir", dataDir.toString()))) {
+        CairnProcess.start(
+            List.of("server", "--data-dir", dataDir.toString(), "--http-port", "0"))) {
       again.awaitLine(l -> l.contains("cairn ready"), START);
       assertThat(again.terminate(Duration.ofSeconds(20))).isEqualTo(143);
     }

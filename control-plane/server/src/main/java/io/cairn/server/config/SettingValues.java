@@ -62,6 +62,30 @@ public final class SettingValues {
     return 0;
   }
 
+  /** A positive whole number, such as a size in bytes. */
+  public long positiveLong(String key) {
+    String value = raw(key);
+    try {
+      long n = Long.parseLong(value);
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    problems.add(key + ": '" + value + "' is not a positive whole number");
+    return 1;
+  }
+
+  /** A DNS label, for names that end up in DNS and Consul responses. */
+  public String label(String key) {
+    String value = raw(key);
+    if (!io.cairn.registry.validation.Names.isDnsLabel(value)) {
+      problems.add(key + ": '" + value + "' is not a DNS label (letters, digits, inner '-')");
+    }
+    return value;
+  }
+
   /** One of an enum's constants, by case-insensitive name. */
   public <E extends Enum<E>> E choice(String key, Class<E> type) {
     String value = raw(key);

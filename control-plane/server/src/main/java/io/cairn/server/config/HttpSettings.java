@@ -1,0 +1,26 @@
+package io.cairn.server.config;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Admin API settings.
+ *
+ * @param address listen address
+ * @param port listen port (0 picks a free one)
+ * @param maxBodySize largest accepted request body in bytes
+ * @param aclToken token writes must carry; empty means ACLs are off
+ * @param intentionsDefault answer of an intention check when nothing matches
+ */
+public record HttpSettings(
+    String address,
+    int port,
+    long maxBodySize,
+    Optional<String> aclToken,
+    IntentionsDefault intentionsDefault) {
+  public HttpSettings {
+    Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(aclToken, "aclToken");
+    Objects.requireNonNull(intentionsDefault, "intentionsDefault");
+  }
+}
