@@ -1,5 +1,6 @@
 package io.cairn.server;
 
+import io.cairn.server.cli.Cli;
 import io.cairn.server.config.ServerSettings;
 import io.cairn.server.config.Setting;
 import io.cairn.server.config.SettingsException;
@@ -39,11 +40,7 @@ public final class Main {
             usage(System.out);
             yield 0;
           }
-          default -> {
-            System.err.println("cairn: unknown command '" + command + "'");
-            usage(System.err);
-            yield 2;
-          }
+          default -> new Cli(System.out, System.in, System.getenv()).run(list, System.err);
         };
     if (status >= 0) {
       System.exit(status);
@@ -60,7 +57,9 @@ public final class Main {
           version    print the version
           help       this text
 
-        `cairn server --help` lists every setting with its flag and environment variable.""");
+        `cairn server --help` lists every setting with its flag and environment variable.
+        """);
+    out.println(Cli.USAGE);
   }
 
   private static String version() {
@@ -98,7 +97,7 @@ public final class Main {
         System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
     log.atInfo()
         .addKeyValue("version", version())
-        .addKeyValue("data-dir", settings.dataDir().toAbsolutePath())
+        .addKeyValue("data-dir", settings.dataDir().toAbsolutePath().normalize())
         .addKeyValue("http", settings.http().address() + ":" + server.httpPort())
         .addKeyValue("startup-ms", startedMs)
         .log("cairn ready");

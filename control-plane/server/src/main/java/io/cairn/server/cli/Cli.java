@@ -1,0 +1,154 @@
+package io.cairn.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code cairn <command>}: the client side of the {@code cairn} command. Reads {@code --http-addr}
+ * (or {@code CAIRN_HTTP_ADDR}, {@code CONSUL_HTTP_ADDR}) and {@code --token} (or {@code
+ * CAIRN_HTTP_TOKEN}, {@code CONSUL_HTTP_TOKEN}), so it works against Consul too.
+ */
+public final class Cli {
+  public static final String USAGE =
+      """
+      client commands (talk to a running Cairn; --http-addr URL, --token T, --json):
+        services                                  services and their tags
+        health <service> [--passing] [--tag T] [--filter EXPR]
+                                                  instances with address, port and status
+        register <file.json|->                    register a service (Consul's JSON)
+        deregister <id>                           remove a service instance
+        maint <id> on|off [--reason TEXT]         maintenance mode
+        check pass|warn|fail <check-id> [--note TEXT]
+                                                  report a TTL check
+        config write <file.json|->                create or replace a config entry
+        config read <kind> <name>                 show one config entry
+        config list <kind>                        list entries of a kind
+        config delete <kind> <name>               delete a config entry
+        intention list                            every intention in evaluation order
+        intention allow|deny <source> <destination>
+        intention delete <source> <destination>
+        intention check <source> <destination>    would a connection be allowed?""";
+
+  private static final ObjectMapper PRETTY =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final PrintStream out;
+  private final InputStream in;
+  private final Map<String, String> env;
+
+  public Cli(PrintStream out, InputStream in, Map<String, String> env) {
+    this.out = out;
+    this.in = in;
+    this.env = env;
+  }
+
+  /** Runs one command; returns the exit status. Errors are printed to {@code err}. */
+  public int run(List<String> args, PrintStream err) {
+    try {
+      Args a = Args.parse(args);
+      ApiClient api = new ApiClient(address(a), token(a));
+      new Commands(api, a, out, this::readInput, PRETTY).run();
+      return 0;
+    } catch (CliException e) {
+      err.println("cairn: " + e.getMessage());
+      if (e.status() == 2) {
+        err.println(USAGE);
+      }
+      return e.status();
+    }
+  }
+
+  private URI address(Args a) {
+    String value =
+        a.option("http-addr")
+            .or(() -> Optional.ofNullable(env.get("CAIRN_HTTP_ADDR")))
+            .or(() -> Optional.ofNullable(env.get("CONSUL_HTTP_ADDR")))
+            .orElse("http://127.0.0.1:8500");
+    if (!value.contains("://")) {
+      value = "http://" + value;
+    }
+    return URI.create(value.endsWith("/") ? value : value + "/");
+  }
+
+  private Optional<String> token(Args a) {
+    return a.option("token")
+        .or(() -> Optional.ofNullable(env.get("CAIRN_HTTP_TOKEN")))
+        .or(() -> Optional.ofNullable(env.get("CONSUL_HTTP_TOKEN")))
+        .filter(t -> !t.isEmpty());
+  }
+
+  private String readInput(String source) {
+    try {
+      if (source.equals("-")) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      return Files.readString(Path.of(source));
+    } catch (IOException e) {
+      throw new CliException(2, "cannot read " + source + ": " + e.getMessage());
+    }
+  }
+
+  /** Positional words and {@code --name value} options (flags take no value). */
+  record Args(List<String> words, Map<String, String> options) {
+    private static final List<String> FLAGS = List.of("passing", "json");
+
+    static Args parse(List<String> args) {
+      List<String> words = new ArrayList<>();
+      Map<String, String> options = new java.util.LinkedHashMap<>();
+      for (int i = 0; i < args.size(); i++) {
+        String arg = args.get(i);
+        if (arg.startsWith("--")) {
+          String name = arg.substring(2);
+          int eq = name.indexOf('=');
+          if (eq > 0) {
+            options.put(name.substring(0, eq), name.substring(eq + 1));
+          } else if (FLAGS.contains(name)) {
+            options.put(name, "true");
+          } else if (i + 1 < args.size()) {
+            options.put(name, args.get(++i));
+          } else {
+            throw new CliException(2, "--" + name + " needs a value");
+          }
+        } else {
+          words.add(arg);
+        }
+      }
+      return new Args(words, options);
+    }
+
+    Optional<String> option(String name) {
+      return Optional.ofNullable(options.get(name));
+    }
+
+    boolean flag(String name) {
+      return options.containsKey(name);
+    }
+
+    String word(int i, String what) {
+      if (i >= words.size()) {
+        throw new CliException(2, "missing " + what);
+      }
+      return words.get(i);
+    }
+  }
+
+  static String render(ObjectMapper pretty, JsonNode json) {
+    try {
+      return pretty.writeValueAsString(json);
+    } catch (IOException e) {
+      return json.toString();
+    }
+  }
+}
