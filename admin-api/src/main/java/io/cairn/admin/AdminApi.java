@@ -6,6 +6,7 @@ import io.cairn.admin.catalog.CatalogApi;
 import io.cairn.admin.config.ConfigApi;
 import io.cairn.admin.consul.ConsulViews;
 import io.cairn.admin.health.HealthApi;
+import io.cairn.admin.http.BodyLimit;
 import io.cairn.admin.http.ErrorResponses;
 import io.cairn.admin.http.RequestMetrics;
 import io.cairn.admin.http.WriteGuard;
@@ -50,7 +51,7 @@ public final class AdminApi implements AutoCloseable {
         WebServer.builder()
             .host(settings.address())
             .port(settings.port())
-            .maxPayloadSize(settings.maxBodyBytes())
+            .maxPayloadSize(BodyLimit.backstop(settings.maxBodyBytes()))
             .routing(r -> routing(r, settings, registry, meters, scrape, version, ready::get))
             .build()
             .start();
@@ -73,6 +74,7 @@ public final class AdminApi implements AutoCloseable {
       java.util.function.BooleanSupplier ready) {
     ConsulViews views = new ConsulViews(settings.node());
     routing.addFilter(new RequestMetrics(meters));
+    routing.addFilter(new BodyLimit(settings.maxBodyBytes()));
     settings.aclToken().ifPresent(token -> routing.addFilter(new WriteGuard(token)));
     ErrorResponses.register(routing);
     MetricsEndpoint metrics = new MetricsEndpoint(scrape);

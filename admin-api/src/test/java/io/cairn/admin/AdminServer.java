@@ -54,7 +54,7 @@ public final class AdminServer implements AutoCloseable {
           WebServer.builder()
               .host("127.0.0.1")
               .port(0)
-              .maxPayloadSize(settings.maxBodyBytes())
+              .maxPayloadSize(io.cairn.admin.http.BodyLimit.backstop(settings.maxBodyBytes()))
               .routing(
                   r ->
                       AdminApi.routing(

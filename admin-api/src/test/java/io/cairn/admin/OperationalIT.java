@@ -35,9 +35,41 @@ class OperationalIT {
   void oversizedBodiesGet413() {
     try (AdminServer api = AdminServer.start()) {
       String huge = "{\"Name\": \"x\", \"Meta\": {\"k\": \"" + "a".repeat(200_000) + "\"}}";
-      assertThat(api.put("/v1/agent/service/register", huge).status()).isEqualTo(413);
+      Reply tooLarge = api.put("/v1/agent/service/register", huge);
+      assertThat(tooLarge.status()).isEqualTo(413);
+      assertThat(tooLarge.json().get("Error").asText()).contains("over the limit");
+      String chunkedReply = rawChunkedPut(api.port(), "/v1/agent/service/register", huge);
+      assertThat(chunkedReply).startsWith("HTTP/1.1 413").contains("over the limit");
       assertThat(api.registry().snapshot().index()).isZero();
       assertThat(api.get("/v1/status/leader").status()).as("still serving").isEqualTo(200);
+    }
+  }
+
+  /** A PUT with a chunked body (no Content-Length), written by hand. */
+  private static String rawChunkedPut(int port, String path, String body) {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      var out = socket.getOutputStream();
+      byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      out.write(
+          ("PUT "
+                  + path
+                  + " HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n"
+                  + "Content-Type: application/json\r\n\r\n")
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      for (int at = 0; at < bytes.length; at += 8192) {
+        int n = Math.min(8192, bytes.length - at);
+        out.write(
+            (Integer.toHexString(n) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.write(bytes, at, n);
+        out.write("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      }
+      out.write("0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.flush();
+      return new String(
+          socket.getInputStream().readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -30,7 +30,7 @@ public final class Json {
     if (!request.content().hasEntity()) {
       throw ApiException.badRequest("request body is empty; a JSON object is expected");
     }
-    byte[] bytes = request.content().as(byte[].class);
+    byte[] bytes = read(request);
     try {
       JsonNode node = MAPPER.readTree(bytes);
       if (node == null || node.isMissingNode()) {
@@ -39,6 +39,20 @@ public final class Json {
       return node;
     } catch (JsonProcessingException e) {
       throw ApiException.badRequest("request body is not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw ApiException.badRequest("cannot read request body: " + e.getMessage());
+    }
+  }
+
+  private static byte[] read(ServerRequest request) {
+    long max =
+        request.context().get(BodyLimit.class).map(BodyLimit::maxBytes).orElse(Long.MAX_VALUE);
+    try (java.io.InputStream in = request.content().inputStream()) {
+      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+      if (bytes.length > max) {
+        throw request.context().get(BodyLimit.class).orElseThrow().tooLarge(bytes.length);
+      }
+      return bytes;
     } catch (IOException e) {
       throw ApiException.badRequest("cannot read request body: " + e.getMessage());
     }
