@@ -12,20 +12,42 @@ import org.pcollections.TreePMap;
 import org.pcollections.TreePSet;
 
 /**
- * The writer's scratch state while it applies one batch: the snapshot being built, the writes to
- * commit, and what changed. Keeps secondary indexes (instances by service, checks by instance) and
- * the per-service and per-table indexes in step with every change; those blocking-query indexes
- * live in memory only (see {@link RecordCodec#restore}). A {@link Mark} rolls a rejected command
- * back; everything is persistent, so that is free. Writer thread only.
+ * The writer's scratch state while it applies one batch: the persistent maps of the snapshot being
+ * built, the writes to commit, and what changed. Keeps secondary indexes (instances by service,
+ * checks by instance) and the per-service and per-table indexes in step with every change; those
+ * blocking-query indexes live in memory only (see {@link RecordCodec#restore}). A {@link Mark}
+ * rolls a rejected command back; everything is persistent, so that is free. Writer thread only.
  */
 final class WorkingState {
-  private RegistrySnapshot state;
+  private long index;
+  private TreePMap<String, Indexed<ServiceInstance>> instances;
+  private TreePMap<String, TreePMap<String, Indexed<ServiceInstance>>> byService;
+  private TreePMap<String, Indexed<HealthCheck>> checks;
+  private TreePMap<String, TreePMap<String, Indexed<HealthCheck>>> checksByInstance;
+  private TreePMap<String, Indexed<Maintenance>> maintenance;
+  private TreePMap<ConfigEntryKey, Indexed<ConfigEntry>> config;
+  private TreePMap<String, Long> serviceIndexes;
+  private TableIndexes tableIndexes;
   private TreePSet<String> changedServices = TreePSet.empty();
   private TreePSet<ConfigEntryKey> changedConfig = TreePSet.empty();
   private final List<Write> writes = new ArrayList<>();
+  private RegistrySnapshot view;
 
   WorkingState(RegistrySnapshot base) {
-    this.state = base;
+    restore(base);
+  }
+
+  private void restore(RegistrySnapshot s) {
+    index = s.index;
+    instances = s.instances;
+    byService = s.byService;
+    checks = s.checks;
+    checksByInstance = s.checksByInstance;
+    maintenance = s.maintenance;
+    config = s.config;
+    serviceIndexes = s.serviceIndexes;
+    tableIndexes = s.tableIndexes;
+    view = s;
   }
 
   /** A point to return to when a command is rejected halfway. */
@@ -36,22 +58,36 @@ final class WorkingState {
       int writes) {}
 
   Mark mark() {
-    return new Mark(state, changedServices, changedConfig, writes.size());
+    return new Mark(view(), changedServices, changedConfig, writes.size());
   }
 
   void reset(Mark mark) {
-    state = mark.state();
+    restore(mark.state());
     changedServices = mark.changedServices();
     changedConfig = mark.changedConfig();
     writes.subList(mark.writes(), writes.size()).clear();
   }
 
+  /** The state so far as a snapshot; built once per change, shared until the next one. */
   RegistrySnapshot view() {
-    return state;
+    if (view == null) {
+      view =
+          new RegistrySnapshot(
+              index,
+              instances,
+              byService,
+              checks,
+              checksByInstance,
+              maintenance,
+              config,
+              serviceIndexes,
+              tableIndexes);
+    }
+    return view;
   }
 
   long index() {
-    return state.index;
+    return index;
   }
 
   List<Write> writes() {
@@ -68,197 +104,103 @@ final class WorkingState {
 
   void putInstance(Indexed<ServiceInstance> entry) {
     ServiceInstance instance = entry.value();
-    long at = entry.modifyIndex();
-    Indexed<ServiceInstance> previous = state.instances.get(instance.id());
-    var byService = state.byService;
+    long at = advance(entry.modifyIndex());
+    Indexed<ServiceInstance> previous = instances.get(instance.id());
     if (previous != null && !previous.value().name().equals(instance.name())) {
       byService = withoutMember(byService, previous.value().name(), instance.id());
       touchService(previous.value().name(), at);
     }
-    TreePMap<String, Indexed<ServiceInstance>> members =
-        byService.getOrDefault(instance.name(), TreePMap.empty());
-    byService = byService.plus(instance.name(), members.plus(instance.id(), entry));
-    state =
-        copy(
-            at,
-            state.instances.plus(instance.id(), entry),
-            byService,
-            state.checks,
-            state.checksByInstance,
-            state.maintenance,
-            state.config);
+    byService = withMember(byService, instance.name(), instance.id(), entry);
+    instances = instances.plus(instance.id(), entry);
     writes.add(new Write.Put(Table.INSTANCE, instance.id(), entry));
     touchService(instance.name(), at);
-    touchTables(at, true, false, false);
+    tableIndexes = new TableIndexes(at, tableIndexes.health(), tableIndexes.config());
   }
 
   void removeInstance(ServiceInstance instance, long at) {
-    state =
-        copy(
-            at,
-            state.instances.minus(instance.id()),
-            withoutMember(state.byService, instance.name(), instance.id()),
-            state.checks,
-            state.checksByInstance,
-            state.maintenance,
-            state.config);
+    advance(at);
+    instances = instances.minus(instance.id());
+    byService = withoutMember(byService, instance.name(), instance.id());
     writes.add(new Write.Delete(Table.INSTANCE, instance.id()));
     touchService(instance.name(), at);
-    touchTables(at, true, false, false);
+    tableIndexes = new TableIndexes(at, tableIndexes.health(), tableIndexes.config());
   }
 
   void putCheck(Indexed<HealthCheck> entry, String service) {
     HealthCheck check = entry.value();
-    long at = entry.modifyIndex();
-    TreePMap<String, Indexed<HealthCheck>> of =
-        state.checksByInstance.getOrDefault(check.serviceId(), TreePMap.empty());
-    state =
-        copy(
-            at,
-            state.instances,
-            state.byService,
-            state.checks.plus(check.id(), entry),
-            state.checksByInstance.plus(check.serviceId(), of.plus(check.id(), entry)),
-            state.maintenance,
-            state.config);
+    long at = advance(entry.modifyIndex());
+    checks = checks.plus(check.id(), entry);
+    checksByInstance = withMember(checksByInstance, check.serviceId(), check.id(), entry);
     writes.add(new Write.Put(Table.CHECK, check.id(), entry));
-    touchService(service, at);
-    touchTables(at, false, true, false);
+    touchHealth(service, at);
   }
 
   void removeCheck(HealthCheck check, String service, long at) {
-    state =
-        copy(
-            at,
-            state.instances,
-            state.byService,
-            state.checks.minus(check.id()),
-            withoutMember(state.checksByInstance, check.serviceId(), check.id()),
-            state.maintenance,
-            state.config);
+    advance(at);
+    checks = checks.minus(check.id());
+    checksByInstance = withoutMember(checksByInstance, check.serviceId(), check.id());
     writes.add(new Write.Delete(Table.CHECK, check.id()));
-    touchService(service, at);
-    touchTables(at, false, true, false);
+    touchHealth(service, at);
   }
 
   void putMaintenance(Indexed<Maintenance> entry, String service) {
-    long at = entry.modifyIndex();
+    long at = advance(entry.modifyIndex());
     String id = entry.value().instanceId();
-    state =
-        copy(
-            at,
-            state.instances,
-            state.byService,
-            state.checks,
-            state.checksByInstance,
-            state.maintenance.plus(id, entry),
-            state.config);
+    maintenance = maintenance.plus(id, entry);
     writes.add(new Write.Put(Table.MAINTENANCE, id, entry));
-    touchService(service, at);
-    touchTables(at, false, true, false);
+    touchHealth(service, at);
   }
 
   void removeMaintenance(String instanceId, String service, long at) {
-    state =
-        copy(
-            at,
-            state.instances,
-            state.byService,
-            state.checks,
-            state.checksByInstance,
-            state.maintenance.minus(instanceId),
-            state.config);
+    advance(at);
+    maintenance = maintenance.minus(instanceId);
     writes.add(new Write.Delete(Table.MAINTENANCE, instanceId));
-    touchService(service, at);
-    touchTables(at, false, true, false);
+    touchHealth(service, at);
   }
 
   void putConfig(Indexed<ConfigEntry> entry) {
-    long at = entry.modifyIndex();
+    long at = advance(entry.modifyIndex());
     ConfigEntryKey key = entry.value().key();
-    state =
-        copy(
-            at,
-            state.instances,
-            state.byService,
-            state.checks,
-            state.checksByInstance,
-            state.maintenance,
-            state.config.plus(key, entry));
+    config = config.plus(key, entry);
     writes.add(new Write.Put(Table.CONFIG, key.toString(), entry));
-    changedConfig = changedConfig.plus(key);
-    touchTables(at, false, false, true);
+    touchConfig(key, at);
   }
 
   void removeConfig(ConfigEntryKey key, long at) {
-    state =
-        copy(
-            at,
-            state.instances,
-            state.byService,
-            state.checks,
-            state.checksByInstance,
-            state.maintenance,
-            state.config.minus(key));
+    advance(at);
+    config = config.minus(key);
     writes.add(new Write.Delete(Table.CONFIG, key.toString()));
-    changedConfig = changedConfig.plus(key);
-    touchTables(at, false, false, true);
+    touchConfig(key, at);
+  }
+
+  /** Moves the index to {@code at} (the current command's) and invalidates the cached view. */
+  private long advance(long at) {
+    if (at < index) {
+      throw new IllegalStateException("index " + at + " is behind " + index);
+    }
+    index = at;
+    view = null;
+    return at;
   }
 
   private void touchService(String service, long at) {
-    state =
-        new RegistrySnapshot(
-            state.index,
-            state.instances,
-            state.byService,
-            state.checks,
-            state.checksByInstance,
-            state.maintenance,
-            state.config,
-            state.serviceIndexes.plus(service, at),
-            state.tableIndexes);
+    serviceIndexes = serviceIndexes.plus(service, at);
     changedServices = changedServices.plus(service);
   }
 
-  private void touchTables(long at, boolean catalog, boolean health, boolean config) {
-    TableIndexes t = state.tableIndexes;
-    TableIndexes next =
-        new TableIndexes(
-            catalog ? at : t.catalog(), health ? at : t.health(), config ? at : t.config());
-    state =
-        new RegistrySnapshot(
-            state.index,
-            state.instances,
-            state.byService,
-            state.checks,
-            state.checksByInstance,
-            state.maintenance,
-            state.config,
-            state.serviceIndexes,
-            next);
+  private void touchHealth(String service, long at) {
+    touchService(service, at);
+    tableIndexes = new TableIndexes(tableIndexes.catalog(), at, tableIndexes.config());
   }
 
-  private RegistrySnapshot copy(
-      long at,
-      TreePMap<String, Indexed<ServiceInstance>> instances,
-      TreePMap<String, TreePMap<String, Indexed<ServiceInstance>>> byService,
-      TreePMap<String, Indexed<HealthCheck>> checks,
-      TreePMap<String, TreePMap<String, Indexed<HealthCheck>>> checksByInstance,
-      TreePMap<String, Indexed<Maintenance>> maintenance,
-      TreePMap<ConfigEntryKey, Indexed<ConfigEntry>> config) {
-    if (at < state.index) {
-      throw new IllegalStateException("index " + at + " is behind " + state.index);
-    }
-    return new RegistrySnapshot(
-        at,
-        instances,
-        byService,
-        checks,
-        checksByInstance,
-        maintenance,
-        config,
-        state.serviceIndexes,
-        state.tableIndexes);
+  private void touchConfig(ConfigEntryKey key, long at) {
+    changedConfig = changedConfig.plus(key);
+    tableIndexes = new TableIndexes(tableIndexes.catalog(), tableIndexes.health(), at);
+  }
+
+  private static <V> TreePMap<String, TreePMap<String, V>> withMember(
+      TreePMap<String, TreePMap<String, V>> groups, String group, String member, V value) {
+    return groups.plus(group, groups.getOrDefault(group, TreePMap.empty()).plus(member, value));
   }
 
   private static <V> TreePMap<String, TreePMap<String, V>> withoutMember(
