@@ -12,6 +12,7 @@ public final class Benchmarks {
     switch (name) {
       case "registrations" -> RegistrationBenchmark.run(BenchOptions.parse(rest));
       case "restore" -> RestoreBenchmark.run(rest);
+      case "http" -> HttpBenchmark.run(rest);
       default -> {
         System.out.println(
             """
@@ -21,7 +22,14 @@ public final class Benchmarks {
               registrations   durable registrations/s on the embedded store (peer: SQLite,
                               one transaction per write)
               restore         restart recovery of N instances with checks, in fresh JVMs
-                              [--instances 100000] [--runs 3] (peer: plain JDBC read of the rows)""");
+                              [--instances 100000] [--runs 3] (peer: plain JDBC read of the rows)
+              http            the admin API over HTTP against the packaged server (a separate
+                              process): catalog load, GET /v1/health/service/NAME?passing with wrk
+                              (peer: nginx serving the same bytes), timed registrations
+                              [--services 1000] [--instances 3] [--connections 64] [--seconds 20]
+                              [--warmup 5] [--registration-seconds 10] [--writers 64]
+                              [--wrk-threads 2] [--server-jar PATH] [--server-jvm-option OPT]...
+                              [--wrk PATH] [--nginx PATH]""");
         if (!name.equals("help")) {
           System.exit(2);
         }

@@ -1,0 +1,1003 @@
+package io.cairn.benchmarks;
+
+import io.cairn.registry.Registry;
+import io.cairn.registry.command.RegisterInstance;
+import io.cairn.registry.model.HealthCheck;
+import io.cairn.registry.model.HealthStatus;
+import io.cairn.registry.model.ServiceInstance;
+import io.cairn.registry.model.TtlCheck;
+import io.cairn.registry.store.sqlite.SqliteStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The admin API over real HTTP, against the packaged server run as a separate process ({@code
+ * bin/bench http}).
+ *
+ * <ol>
+ *   <li>Loads {@code services x instances} registrations ({@code PUT /v1/agent/service/register},
+ *       each with a passing TTL check) with {@code writers} requests in flight, and reports their
+ *       rate and latency.
+ *   <li>Reads {@code GET /v1/health/service/NAME?passing} with wrk (one name, then a rotation over
+ *       every name). Peer, same invocation, same wrk command: nginx serving the very bytes Cairn
+ *       answered, from files, so the ratio is Cairn's cost over the floor of HTTP on this machine.
+ *   <li>Registers unique instances over HTTP for a timed window ({@code writers} clients, each
+ *       waiting for its durable acknowledgement). There is no meaningful HTTP peer for a durable
+ *       write; for context the same registrations are applied to the embedded registry in this JVM,
+ *       and the ratio shows what the HTTP layer costs.
+ * </ol>
+ *
+ * Processes and temporary files are removed on exit, also on failure and on Ctrl-C.
+ */
+final class HttpBenchmark {
+  private static final Pattern PORT = Pattern.compile("admin API listening.*port=\"?(\\d+)");
+  private static final String SERVICE_PATH = "/v1/health/service/";
+
+  private static Optional<Path> lastLog = Optional.empty();
+
+  /** The wrk being waited for, stopped by the cleanup when the benchmark is interrupted. */
+  private static final AtomicReference<Process> runningWrk = new AtomicReference<>();
+
+  private HttpBenchmark() {}
+
+  record Options(
+      int services,
+      int instances,
+      int connections,
+      int wrkThreads,
+      int readSeconds,
+      int warmupSeconds,
+      int registrationSeconds,
+      int writers,
+      Optional<Path> serverJar,
+      List<String> serverJvmOptions,
+      Optional<String> wrk,
+      Optional<String> nginx) {
+    static Options parse(List<String> args) {
+      int services = 1000;
+      int instances = 3;
+      int connections = 64;
+      int wrkThreads = 2;
+      int readSeconds = 20;
+      int warmup = 5;
+      int registrationSeconds = 10;
+      int writers = 64;
+      Optional<Path> jar = Optional.empty();
+      Optional<String> wrk = Optional.empty();
+      Optional<String> nginx = Optional.empty();
+      List<String> jvm = new ArrayList<>();
+      for (int i = 0; i < args.size(); i += 2) {
+        if (i + 1 >= args.size()) {
+          throw new IllegalArgumentException("option " + args.get(i) + " needs a value");
+        }
+        String v = args.get(i + 1);
+        switch (args.get(i)) {
+          case "--services" -> services = Integer.parseInt(v);
+          case "--instances" -> instances = Integer.parseInt(v);
+          case "--connections" -> connections = Integer.parseInt(v);
+          case "--wrk-threads" -> wrkThreads = Integer.parseInt(v);
+          case "--seconds" -> readSeconds = Integer.parseInt(v);
+          case "--warmup" -> warmup = Integer.parseInt(v);
+          case "--registration-seconds" -> registrationSeconds = Integer.parseInt(v);
+          case "--writers" -> writers = Integer.parseInt(v);
+          case "--server-jar" -> jar = Optional.of(Path.of(v));
+          case "--server-jvm-option" -> jvm.add(v);
+          case "--wrk" -> wrk = Optional.of(v);
+          case "--nginx" -> nginx = Optional.of(v);
+          default -> throw new IllegalArgumentException("unknown option " + args.get(i));
+        }
+      }
+      return new Options(
+          services,
+          instances,
+          connections,
+          wrkThreads,
+          readSeconds,
+          warmup,
+          registrationSeconds,
+          writers,
+          jar,
+          List.copyOf(jvm),
+          wrk,
+          nginx);
+    }
+  }
+
+  /** One wrk run, parsed. */
+  record WrkResult(
+      double requestsPerSecond,
+      Map<String, Double> latencyMs,
+      long requests,
+      long non2xx,
+      String socketErrors,
+      double otherCores) {
+    double p(String quantile) {
+      return latencyMs.getOrDefault(quantile, Double.NaN);
+    }
+
+    WrkResult withOtherCores(double cores) {
+      return new WrkResult(requestsPerSecond, latencyMs, requests, non2xx, socketErrors, cores);
+    }
+  }
+
+  /** The most CPU other processes took during any measured window, in cores. */
+  private static double worstOtherCores = 0;
+
+  private static double noteOther(double cores) {
+    if (!Double.isNaN(cores)) {
+      worstOtherCores = Math.max(worstOtherCores, cores);
+    }
+    return cores;
+  }
+
+  /** Things to stop and delete, last first; runs once, from finally or the shutdown hook. */
+  private static final class Cleanup {
+    private final Deque<AutoCloseable> steps = new ArrayDeque<>();
+    private final AtomicBoolean done = new AtomicBoolean();
+
+    synchronized void add(AutoCloseable step) {
+      steps.push(step);
+    }
+
+    void run() {
+      if (!done.compareAndSet(false, true)) {
+        return;
+      }
+      synchronized (this) {
+        while (!steps.isEmpty()) {
+          try {
+            steps.pop().close();
+          } catch (Exception e) {
+            System.err.println("cleanup: " + e);
+          }
+        }
+      }
+    }
+  }
+
+  static void run(List<String> args) throws Exception {
+    Options o = Options.parse(args);
+    Cleanup cleanup = new Cleanup();
+    Thread hook = Thread.ofPlatform().name("bench-cleanup").unstarted(cleanup::run);
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      run(o, cleanup);
+    } catch (Exception e) {
+      lastLog.ifPresent(
+          log -> System.err.println("benchmark failed; cairn log tail:\n" + tail(log, 40)));
+      throw e;
+    } finally {
+      cleanup.run();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // already shutting down
+      }
+    }
+  }
+
+  private static void run(Options o, Cleanup cleanup) throws Exception {
+    Path tmp = Files.createTempDirectory("cairn-http-bench-");
+    cleanup.add(() -> delete(tmp));
+    cleanup.add(
+        () -> {
+          Process w = runningWrk.getAndSet(null);
+          if (w != null) {
+            w.destroyForcibly();
+          }
+        });
+    Path jar = o.serverJar().orElseGet(HttpBenchmark::defaultServerJar);
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(
+          "server jar not found: " + jar + " (build it: ./mvnw -DskipTests install)");
+    }
+    Optional<String> wrk = executable(o.wrk(), "wrk");
+    Optional<String> nginx = executable(o.nginx(), "nginx");
+    System.out.printf(
+        "admin API over HTTP: %d cores, JDK %s, %s, %s%n",
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.version(),
+        System.getProperty("os.name") + " " + System.getProperty("os.version"),
+        ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+    System.out.printf(
+        "load driver and server share this machine (load average now %s); wrk %s, nginx %s%n",
+        loadAverage(),
+        wrk.map(w -> firstLine(w, "-v")).orElse("not installed"),
+        nginx.map(n -> firstLine(n, "-v")).orElse("not installed"));
+
+    // 1. The server, as an operator runs it.
+    Path log = tmp.resolve("cairn.log");
+    lastLog = Optional.of(log);
+    Process server = startServer(jar, tmp.resolve("data"), log, o.serverJvmOptions());
+    AtomicReference<Process> serverRef = new AtomicReference<>(server);
+    cleanup.add(() -> stopProcess(serverRef.get(), "cairn", Duration.ofSeconds(30)));
+    int port = awaitPort(server, log, Duration.ofSeconds(60));
+    String base = "http://127.0.0.1:" + port;
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    awaitHealthy(http, base, server, log, Duration.ofSeconds(60));
+    System.out.printf("cairn pid %d listening on %s (log %s)%n", server.pid(), base, log);
+
+    // 2. The catalog: services x instances, over HTTP, writers in flight.
+    LoadRun.Result load = loadCatalog(http, base, o);
+    System.out.printf(
+        "loaded %d services x %d instances (each with a TTL check) over HTTP, %d in flight:"
+            + " %.0f registrations/s, p50 %.2f ms, p99 %.2f ms (cold JVM)%n",
+        o.services(), o.instances(), o.writers(), load.perSecond(), load.p50Ms(), load.p99Ms());
+
+    // 3. Reads.
+    String single = "svc-17";
+    byte[] body = get(http, base + SERVICE_PATH + single + "?passing");
+    int entries = count(new String(body, StandardCharsets.UTF_8), "\"Service\":{");
+    if (entries != o.instances()) {
+      throw new IllegalStateException(
+          "expected " + o.instances() + " passing entries for " + single + ", got " + entries);
+    }
+    System.out.printf(
+        "GET %s%s?passing -> %d bytes, %d entries%n", SERVICE_PATH, single, body.length, entries);
+    Path lua = tmp.resolve("rotate.lua");
+    Files.writeString(lua, rotationScript(o.services()));
+    List<String[]> summary = new ArrayList<>();
+    if (wrk.isEmpty()) {
+      System.out.println(
+          "wrk is not installed: reads skipped (Debian/Ubuntu: apt-get install -y wrk)");
+    } else {
+      Optional<String> nginxBase = Optional.empty();
+      if (nginx.isEmpty()) {
+        System.out.println(
+            "nginx is not installed: no read peer (Debian/Ubuntu: apt-get install -y nginx-light)");
+      } else {
+        Path root = tmp.resolve("nginx");
+        Files.createDirectories(root.resolve("html" + SERVICE_PATH));
+        for (int s = 0; s < o.services(); s++) {
+          String name = "svc-" + s;
+          byte[] b = s == 17 ? body : get(http, base + SERVICE_PATH + name + "?passing");
+          Files.write(root.resolve("html" + SERVICE_PATH + name), b);
+        }
+        int nginxPort = freePort();
+        Process ng = startNginx(nginx.get(), root, nginxPort);
+        cleanup.add(() -> stopProcess(ng, "nginx", Duration.ofSeconds(10)));
+        String nb = "http://127.0.0.1:" + nginxPort;
+        awaitNginx(http, nb + SERVICE_PATH + single + "?passing", body, ng, root);
+        nginxBase = Optional.of(nb);
+        System.out.printf(
+            "nginx pid %d on %s serves the same bodies (%d files)%n", ng.pid(), nb, o.services());
+      }
+      System.out.printf(
+          "%nreads: wrk -t%d -c%d -d%ds --latency (after a %ds warm-up run of each)%n",
+          o.wrkThreads(), o.connections(), o.readSeconds(), o.warmupSeconds());
+      System.out.printf(
+          "%-34s %-8s %11s %9s %9s %9s %9s %7s%n",
+          "request", "server", "req/s", "p50 ms", "p90 ms", "p99 ms", "errors", "others");
+      for (boolean rotate : List.of(false, true)) {
+        String path = SERVICE_PATH + single + "?passing";
+        Optional<Path> script = rotate ? Optional.of(lua) : Optional.empty();
+        String label = rotate ? SERVICE_PATH + "svc-{0.." + (o.services() - 1) + "}" : path;
+        WrkResult cairn = wrkMeasured(wrk.get(), o, base + path, script);
+        printWrk(label, "cairn", cairn);
+        WrkResult peer = null;
+        if (nginxBase.isPresent()) {
+          peer = wrkMeasured(wrk.get(), o, nginxBase.get() + path, script);
+          printWrk(label, "nginx", peer);
+        }
+        summary.add(
+            new String[] {
+              rotate ? "reads, rotating names" : "reads, one name",
+              String.format(
+                  "cairn=%.0f req/s p99=%.2f ms", cairn.requestsPerSecond(), cairn.p("99%")),
+              peer == null
+                  ? "no peer (nginx missing)"
+                  : String.format(
+                      "nginx=%.0f req/s p99=%.2f ms ratio=%.2fx",
+                      peer.requestsPerSecond(),
+                      peer.p("99%"),
+                      cairn.requestsPerSecond() / peer.requestsPerSecond())
+            });
+      }
+    }
+
+    // 4. Registrations over HTTP, timed, unique ids. wrk when present: a JVM client on the same
+    // two cores takes most of the CPU itself (java.net.http at ~1.5 cores) and measures itself.
+    System.out.printf(
+        "%nregistrations over HTTP (unique ids, TTL check each), %d connections each waiting for"
+            + " its acknowledgement, warm-up %ds, measure %ds%n",
+        o.writers(), o.warmupSeconds(), o.registrationSeconds());
+    System.out.printf(
+        "%-34s %-8s %11s %9s %9s %9s %9s %7s%n",
+        "driver", "server", "writes/s", "p50 ms", "p90 ms", "p99 ms", "errors", "others");
+    Map<String, Double> before;
+    Map<String, Double> after;
+    double regPerSecond;
+    double regP50;
+    double regP99;
+    if (wrk.isPresent()) {
+      Path regLua = tmp.resolve("register.lua");
+      Files.writeString(regLua, registrationScript());
+      String url = base + "/v1/agent/service/register";
+      if (o.warmupSeconds() > 0) {
+        wrk(wrk.get(), o.wrkThreads(), o.writers(), o.warmupSeconds(), url, regLua, "warm");
+      }
+      before = scrape(http, base);
+      OtherCpu start = OtherCpu.now();
+      WrkResult r =
+          wrk(wrk.get(), o.wrkThreads(), o.writers(), o.registrationSeconds(), url, regLua, "run")
+              .withOtherCores(noteOther(OtherCpu.since(start)));
+      after = scrape(http, base);
+      printWrk("wrk PUT /v1/agent/service/register", "cairn", r);
+      if (r.non2xx() > 0) {
+        throw new IllegalStateException(r.non2xx() + " registrations failed");
+      }
+      regPerSecond = r.requestsPerSecond();
+      regP50 = r.p("50%");
+      regP99 = r.p("99%");
+    } else {
+      System.out.println("(wrk missing: java.net.http driver, which competes for the same cores)");
+      before = scrape(http, base);
+      LoadRun.Result r =
+          LoadRun.run(
+              o.writers(),
+              o.warmupSeconds(),
+              o.registrationSeconds(),
+              (w, seq) -> register(http, base, "reg-" + w + "-" + seq, "reg-svc-" + seq % 1000, w));
+      after = scrape(http, base);
+      System.out.printf(
+          "%-34s %-8s %11.0f %9.2f %9s %9.2f %9s %7s%n",
+          "java.net.http, 64 threads", "cairn", r.perSecond(), r.p50Ms(), "-", r.p99Ms(), "0", "?");
+      regPerSecond = r.perSecond();
+      regP50 = r.p50Ms();
+      regP99 = r.p99Ms();
+    }
+    double commits = delta(before, after, "cairn_registry_batch_commands_count");
+    double commands = delta(before, after, "cairn_registry_batch_commands_sum");
+    if (commits > 0) {
+      System.out.printf(
+          "         (server: %.0f group commits, %.1f commands each; %.0f instances registered)%n",
+          commits, commands / commits, after.getOrDefault("cairn_registry_instances", Double.NaN));
+    }
+
+    // Stop the server (and nginx) before the in-process run, so it has the machine to itself.
+    Process stopped = serverRef.getAndSet(null);
+    int exit = stopProcess(stopped, "cairn", Duration.ofSeconds(30));
+    if (exit != 0 && exit != 143) {
+      System.out.println("cairn exited with " + exit + "; log tail:\n" + tail(log, 20));
+    }
+    OtherCpu embeddedStart = OtherCpu.now();
+    LoadRun.Result embedded = embedded(tmp.resolve("embedded"), o);
+    double embeddedOther = noteOther(OtherCpu.since(embeddedStart));
+    System.out.printf(
+        "%-34s %-8s %11.0f %9.2f %9s %9.2f %9s %7s%n",
+        o.writers() + " threads, in-process",
+        "embedded",
+        embedded.perSecond(),
+        embedded.p50Ms(),
+        "-",
+        embedded.p99Ms(),
+        "0",
+        OtherCpu.format(embeddedOther));
+    summary.add(
+        new String[] {
+          "registrations, " + o.writers() + " conns",
+          String.format(
+              "cairn=%.0f writes/s p50=%.2f ms p99=%.2f ms", regPerSecond, regP50, regP99),
+          String.format(
+              "no HTTP peer; context: embedded registry=%.0f/s, http/embedded=%.2fx",
+              embedded.perSecond(), regPerSecond / embedded.perSecond())
+        });
+
+    System.out.printf("%nload average at the end: %s%n", loadAverage());
+    System.out.println(
+        "others = cores' worth of CPU used by processes outside this benchmark while measuring");
+    if (worstOtherCores > 0.1) {
+      System.out.printf(
+          "WARNING: other processes used up to %.2f cores during a measurement: figures are"
+              + " disturbed; run again on a quiet machine%n",
+          worstOtherCores);
+    }
+    for (String[] line : summary) {
+      System.out.printf("%-26s %-42s %s%n", line[0] + ":", line[1], line[2]);
+    }
+  }
+
+  // ---- the server ---------------------------------------------------------------------------
+
+  private static Path defaultServerJar() {
+    try {
+      Path self =
+          Path.of(HttpBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      // control-plane/benchmarks/target/cairn-benchmarks.jar -> control-plane/server/target
+      return self.getParent()
+          .getParent()
+          .getParent()
+          .resolve("server")
+          .resolve("target")
+          .resolve("cairn.jar");
+    } catch (Exception e) {
+      return Path.of("control-plane/server/target/cairn.jar");
+    }
+  }
+
+  private static Process startServer(Path jar, Path data, Path log, List<String> jvmOptions)
+      throws IOException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+    command.addAll(jvmOptions);
+    command.addAll(
+        List.of(
+            "-jar",
+            jar.toString(),
+            "server",
+            "--data-dir",
+            data.toString(),
+            "--http-port",
+            "0",
+            "--http-address",
+            "127.0.0.1"));
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    pb.environment().keySet().removeIf(k -> k.startsWith("CAIRN_"));
+    return pb.start();
+  }
+
+  private static int awaitPort(Process server, Path log, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(log)) {
+        Matcher m = PORT.matcher(Files.readString(log));
+        if (m.find()) {
+          return Integer.parseInt(m.group(1));
+        }
+      }
+      if (!server.isAlive()) {
+        throw new IllegalStateException(
+            "cairn exited with " + server.exitValue() + ":\n" + tail(log, 30));
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException(
+        "cairn did not log its port in " + timeout + ":\n" + tail(log, 30));
+  }
+
+  private static void awaitHealthy(
+      HttpClient http, String base, Process server, Path log, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<Void> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(base + "/health"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not yet
+      }
+      if (!server.isAlive()) {
+        throw new IllegalStateException("cairn exited:\n" + tail(log, 30));
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("GET /health not 200 within " + timeout);
+  }
+
+  /** SIGTERM, then SIGKILL after the grace period; returns the exit code. */
+  private static int stopProcess(Process p, String what, Duration grace) throws Exception {
+    if (p == null) {
+      return 0;
+    }
+    if (p.isAlive()) {
+      p.toHandle().destroy();
+      if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        System.err.println(what + " did not stop within " + grace + "; killing it");
+        p.toHandle().destroyForcibly();
+        p.waitFor(5, TimeUnit.SECONDS);
+      }
+    }
+    return p.isAlive() ? -1 : p.exitValue();
+  }
+
+  // ---- registrations ------------------------------------------------------------------------
+
+  private static String registration(String id, String name, int octet) {
+    int n = Math.floorMod(id.hashCode(), 250) + 1;
+    return "{\"ID\":\""
+        + id
+        + "\",\"Name\":\""
+        + name
+        + "\",\"Address\":\"10.0."
+        + (octet % 250)
+        + "."
+        + n
+        + "\",\"Port\":8080,\"Tags\":[\"v1\"],\"Meta\":{\"version\":\"1\"},"
+        + "\"Check\":{\"CheckID\":\""
+        + id
+        + ":ttl\",\"TTL\":\"60s\",\"Status\":\"passing\"}}";
+  }
+
+  private static void register(HttpClient http, String base, String id, String name, int octet)
+      throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/v1/agent/service/register"))
+                .timeout(Duration.ofSeconds(10))
+                .PUT(HttpRequest.BodyPublishers.ofString(registration(id, name, octet)))
+                .header("Content-Type", "application/json")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException(
+          "register " + id + ": HTTP " + r.statusCode() + " " + r.body());
+    }
+  }
+
+  /** Registers every instance once, {@code writers} requests in flight on virtual threads. */
+  private static LoadRun.Result loadCatalog(HttpClient http, String base, Options o)
+      throws Exception {
+    int total = o.services() * o.instances();
+    Semaphore inFlight = new Semaphore(o.writers());
+    List<LatencyRecorder> recorders = new ArrayList<>();
+    ThreadLocal<LatencyRecorder> mine =
+        ThreadLocal.withInitial(
+            () -> {
+              LatencyRecorder r = new LatencyRecorder();
+              synchronized (recorders) {
+                recorders.add(r);
+              }
+              return r;
+            });
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    long t0 = System.nanoTime();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < total && failure.get() == null; i++) {
+        int service = i / o.instances();
+        int instance = i % o.instances();
+        inFlight.acquire();
+        pool.execute(
+            () -> {
+              try {
+                long s = System.nanoTime();
+                register(http, base, "svc-" + service + "-" + instance, "svc-" + service, service);
+                long took = System.nanoTime() - s;
+                mine.get().record(took);
+              } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+              } finally {
+                inFlight.release();
+              }
+            });
+      }
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    if (failure.get() != null) {
+      throw new IllegalStateException("loading the catalog failed", failure.get());
+    }
+    long[] all;
+    synchronized (recorders) {
+      all = LatencyRecorder.merge(recorders);
+    }
+    return new LoadRun.Result(
+        o.writers(),
+        all.length,
+        seconds,
+        LatencyRecorder.quantileMillis(all, 0.50),
+        LatencyRecorder.quantileMillis(all, 0.99));
+  }
+
+  /** The same registrations applied to the embedded registry in this JVM (no HTTP, no JSON). */
+  private static LoadRun.Result embedded(Path dir, Options o) throws Exception {
+    Files.createDirectories(dir);
+    try (Registry registry = Registry.open(SqliteStore.open(dir), new SimpleMeterRegistry())) {
+      return LoadRun.run(
+          o.writers(),
+          o.warmupSeconds(),
+          o.registrationSeconds(),
+          (w, seq) -> {
+            String id = "reg-" + w + "-" + seq;
+            ServiceInstance instance =
+                ServiceInstance.builder(id, "reg-svc-" + seq % 1000)
+                    .address("10.0." + (w % 250) + "." + (Math.floorMod(id.hashCode(), 250) + 1))
+                    .port(8080)
+                    .tags("v1")
+                    .meta(Map.of("version", "1"))
+                    .build();
+            HealthCheck check =
+                HealthCheck.of(
+                    id + ":ttl",
+                    "Service '" + instance.name() + "' check",
+                    id,
+                    new TtlCheck(Duration.ofSeconds(60)),
+                    HealthStatus.PASSING);
+            registry.apply(new RegisterInstance(instance, List.of(check), false));
+          });
+    }
+  }
+
+  private static Map<String, Double> scrape(HttpClient http, String base) {
+    Map<String, Double> out = new HashMap<>();
+    try {
+      String text = new String(get(http, base + "/metrics"), StandardCharsets.UTF_8);
+      for (String line : text.split("\n")) {
+        if (line.startsWith("#") || line.isBlank()) {
+          continue;
+        }
+        int space = line.lastIndexOf(' ');
+        String key = line.substring(0, space);
+        int brace = key.indexOf('{');
+        String name = brace < 0 ? key : key.substring(0, brace);
+        try {
+          out.merge(name, Double.parseDouble(line.substring(space + 1)), Double::sum);
+        } catch (NumberFormatException e) {
+          // not a plain sample
+        }
+      }
+    } catch (Exception e) {
+      System.err.println("metrics scrape failed: " + e);
+    }
+    return out;
+  }
+
+  private static double delta(Map<String, Double> before, Map<String, Double> after, String name) {
+    return after.getOrDefault(name, 0.0) - before.getOrDefault(name, 0.0);
+  }
+
+  // ---- reads --------------------------------------------------------------------------------
+
+  private static String rotationScript(int services) {
+    return """
+        -- Rotates over svc-0 .. svc-%d; each wrk thread starts at a different offset.
+        local n = %d
+        local offset = 0
+        setup = function(thread)
+          thread:set("first", offset)
+          offset = offset + 7919
+        end
+        local i = nil
+        request = function()
+          if i == nil then i = (first or 0) %% n end
+          local path = "/v1/health/service/svc-" .. i .. "?passing"
+          i = (i + 1) %% n
+          return wrk.format(nil, path)
+        end
+        """
+        .formatted(services - 1, services);
+  }
+
+  private static WrkResult wrkMeasured(String wrk, Options o, String url, Optional<Path> script)
+      throws Exception {
+    Path lua = script.orElse(null);
+    if (o.warmupSeconds() > 0) {
+      wrk(wrk, o.wrkThreads(), o.connections(), o.warmupSeconds(), url, lua);
+    }
+    OtherCpu start = OtherCpu.now();
+    WrkResult r = wrk(wrk, o.wrkThreads(), o.connections(), o.readSeconds(), url, lua);
+    return r.withOtherCores(noteOther(OtherCpu.since(start)));
+  }
+
+  /** Runs wrk once; {@code script} may be null; {@code scriptArgs} follow {@code --}. */
+  private static WrkResult wrk(
+      String wrk,
+      int threads,
+      int connections,
+      int seconds,
+      String url,
+      Path script,
+      String... scriptArgs)
+      throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                wrk,
+                "-t" + threads,
+                "-c" + connections,
+                "-d" + seconds + "s",
+                "--latency",
+                "--timeout",
+                "5s"));
+    if (script != null) {
+      command.addAll(List.of("-s", script.toString()));
+    }
+    command.add(url);
+    if (scriptArgs.length > 0) {
+      command.add("--");
+      command.addAll(List.of(scriptArgs));
+    }
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    runningWrk.set(p);
+    String out;
+    try {
+      out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(seconds + 30L, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("wrk did not finish");
+      }
+    } finally {
+      p.destroyForcibly();
+      runningWrk.compareAndSet(p, null);
+    }
+    if (p.exitValue() != 0) {
+      throw new IllegalStateException("wrk failed (" + p.exitValue() + "):\n" + out);
+    }
+    return parseWrk(out);
+  }
+
+  /**
+   * PUTs a new instance per request: ids are {@code reg-<prefix>-<thread>-<n>}, the prefix (a
+   * script argument) keeping the warm-up's ids apart from the measured run's.
+   */
+  private static String registrationScript() {
+    return """
+        local threads = 0
+        setup = function(thread)
+          thread:set("tid", threads)
+          threads = threads + 1
+        end
+        local prefix = "run"
+        local seq = 0
+        local headers = { ["Content-Type"] = "application/json" }
+        init = function(args)
+          if args[1] then prefix = args[1] end
+        end
+        request = function()
+          seq = seq + 1
+          local id = "reg-" .. prefix .. "-" .. tid .. "-" .. seq
+          local body = '{"ID":"' .. id .. '","Name":"reg-svc-' .. (seq % 1000)
+            .. '","Address":"10.1.' .. tid .. '.' .. (seq % 250 + 1)
+            .. '","Port":8080,"Tags":["v1"],"Meta":{"version":"1"},"Check":{"CheckID":"'
+            .. id .. ':ttl","TTL":"60s","Status":"passing"}}'
+          return wrk.format("PUT", nil, headers, body)
+        end
+        """;
+  }
+
+  static WrkResult parseWrk(String out) {
+    Map<String, Double> latency = new HashMap<>();
+    Matcher q =
+        Pattern.compile("(?m)^\\s+(50|75|90|99)%\\s+([\\d.]+)(us|ms|s|m)\\s*$").matcher(out);
+    while (q.find()) {
+      double v = Double.parseDouble(q.group(2));
+      double ms =
+          switch (q.group(3)) {
+            case "us" -> v / 1000;
+            case "ms" -> v;
+            case "s" -> v * 1000;
+            default -> v * 60_000;
+          };
+      latency.put(q.group(1) + "%", ms);
+    }
+    Matcher rps = Pattern.compile("Requests/sec:\\s+([\\d.]+)").matcher(out);
+    Matcher total = Pattern.compile("(\\d+) requests in").matcher(out);
+    Matcher non2xx = Pattern.compile("Non-2xx or 3xx responses:\\s+(\\d+)").matcher(out);
+    Matcher socket = Pattern.compile("Socket errors:\\s*(.*)").matcher(out);
+    if (!rps.find() || !total.find()) {
+      throw new IllegalStateException("cannot parse wrk output:\n" + out);
+    }
+    return new WrkResult(
+        Double.parseDouble(rps.group(1)),
+        latency,
+        Long.parseLong(total.group(1)),
+        non2xx.find() ? Long.parseLong(non2xx.group(1)) : 0,
+        socket.find() ? socket.group(1).strip() : "",
+        Double.NaN);
+  }
+
+  private static void printWrk(String label, String server, WrkResult r) {
+    String errors = r.non2xx() > 0 ? r.non2xx() + " non-2xx" : "0";
+    if (!r.socketErrors().isEmpty()) {
+      errors += " (socket: " + r.socketErrors() + ")";
+    }
+    System.out.printf(
+        "%-34s %-8s %11.0f %9.2f %9.2f %9.2f %9s %7s%n",
+        label,
+        server,
+        r.requestsPerSecond(),
+        r.p("50%"),
+        r.p("90%"),
+        r.p("99%"),
+        errors,
+        OtherCpu.format(r.otherCores()));
+  }
+
+  // ---- nginx --------------------------------------------------------------------------------
+
+  private static Process startNginx(String nginx, Path root, int port) throws IOException {
+    // Workers run as an unprivileged user when started as root: let them read the files.
+    for (Path p : List.of(root.getParent(), root)) {
+      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    try (var files = Files.walk(root)) {
+      for (Path p : files.toList()) {
+        Files.setPosixFilePermissions(
+            p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+      }
+    }
+    Files.createDirectories(root.resolve("tmp"));
+    String conf =
+        """
+        daemon off;
+        master_process on;
+        worker_processes auto;
+        pid %1$s/nginx.pid;
+        error_log %1$s/error.log warn;
+        events { worker_connections 4096; }
+        http {
+          access_log off;
+          server_tokens off;
+          keepalive_requests 1000000;
+          client_body_temp_path %1$s/tmp/body;
+          proxy_temp_path %1$s/tmp/proxy;
+          fastcgi_temp_path %1$s/tmp/fastcgi;
+          uwsgi_temp_path %1$s/tmp/uwsgi;
+          scgi_temp_path %1$s/tmp/scgi;
+          server {
+            listen 127.0.0.1:%2$d;
+            root %1$s/html;
+            default_type application/json;
+            etag off;
+            add_header X-Consul-Index 3;
+            add_header X-Consul-KnownLeader true;
+            add_header X-Consul-LastContact 0;
+          }
+        }
+        """
+            .formatted(root, port);
+    Path file = root.resolve("nginx.conf");
+    Files.writeString(file, conf);
+    return new ProcessBuilder(
+            nginx, "-p", root.toString(), "-e", root + "/error.log", "-c", file.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(root.resolve("nginx.out").toFile())
+        .start();
+  }
+
+  private static void awaitNginx(HttpClient http, String url, byte[] body, Process ng, Path root)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (System.nanoTime() < deadline) {
+      try {
+        if (java.util.Arrays.equals(get(http, url), body)) {
+          return;
+        }
+        throw new IllegalStateException("nginx serves a different body than cairn");
+      } catch (IOException e) {
+        if (!ng.isAlive()) {
+          break;
+        }
+        Thread.sleep(50);
+      }
+    }
+    throw new IllegalStateException(
+        "nginx did not come up:\n"
+            + tail(root.resolve("nginx.out"), 20)
+            + "\n"
+            + tail(root.resolve("error.log"), 20));
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private static byte[] get(HttpClient http, String url) throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build();
+    HttpResponse<byte[]> r;
+    try {
+      r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (java.net.ConnectException e) {
+      // Seen once right after the catalog load: a pooled connect failing on loopback; once more.
+      Thread.sleep(100);
+      r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("GET " + url + ": HTTP " + r.statusCode());
+    }
+    return r.body();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** The program given with its option when executable, else the one on PATH, if any. */
+  private static Optional<String> executable(Optional<String> given, String program) {
+    if (given.isPresent()) {
+      return given.filter(g -> Files.isExecutable(Path.of(g)));
+    }
+    return which(program);
+  }
+
+  private static Optional<String> which(String program) {
+    String path = System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/usr/local/sbin:/sbin";
+    for (String dir : path.split(":")) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+        return Optional.of(Path.of(dir, program).toString());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String firstLine(String program, String flag) {
+    try {
+      Process p = new ProcessBuilder(program, flag).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor(5, TimeUnit.SECONDS);
+      String line = out.lines().findFirst().orElse("").strip();
+      Matcher m = Pattern.compile("(\\d+\\.\\d+[\\w.\\-]*)").matcher(line);
+      return m.find() ? m.group(1) : line;
+    } catch (Exception e) {
+      return "?";
+    }
+  }
+
+  /** The 1-, 5- and 15-minute load averages: other work on the machine skews every figure. */
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  private static int count(String text, String needle) {
+    int n = 0;
+    for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+
+  private static String tail(Path file, int lines) {
+    try {
+      List<String> all = Files.readAllLines(file);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(no " + file + ")";
+    }
+  }
+
+  private static void delete(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
