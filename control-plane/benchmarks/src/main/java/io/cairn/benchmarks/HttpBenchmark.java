@@ -44,15 +44,16 @@ import java.util.regex.Pattern;
  *
  * <ol>
  *   <li>Loads {@code services x instances} registrations ({@code PUT /v1/agent/service/register},
- *       each with a passing TTL check) with {@code writers} requests in flight, and reports their
- *       rate and latency.
+ *       each with a passing TTL check) with {@code writers} requests in flight from a java.net.http
+ *       client on virtual threads, and reports their rate and latency (cold server).
  *   <li>Reads {@code GET /v1/health/service/NAME?passing} with wrk (one name, then a rotation over
  *       every name). Peer, same invocation, same wrk command: nginx serving the very bytes Cairn
  *       answered, from files, so the ratio is Cairn's cost over the floor of HTTP on this machine.
- *   <li>Registers unique instances over HTTP for a timed window ({@code writers} clients, each
- *       waiting for its durable acknowledgement). There is no meaningful HTTP peer for a durable
- *       write; for context the same registrations are applied to the embedded registry in this JVM,
- *       and the ratio shows what the HTTP layer costs.
+ *   <li>Registers unique instances over HTTP for a timed window with wrk ({@code writers}
+ *       connections, each waiting for its durable acknowledgement; the java.net.http driver only
+ *       when wrk is missing, as it takes most of two cores itself). There is no meaningful HTTP
+ *       peer for a durable write; for context the same registrations are applied to the embedded
+ *       registry in this JVM, and the ratio shows what the HTTP layer costs.
  * </ol>
  *
  * Processes and temporary files are removed on exit, also on failure and on Ctrl-C.
