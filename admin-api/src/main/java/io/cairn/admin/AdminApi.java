@@ -16,7 +16,9 @@ import io.cairn.admin.status.MetricsEndpoint;
 import io.cairn.admin.status.StatusApi;
 import io.cairn.registry.Registry;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -48,10 +50,7 @@ public final class AdminApi implements AutoCloseable {
       String version) {
     AtomicBoolean ready = new AtomicBoolean(true);
     WebServer server =
-        WebServer.builder()
-            .host(settings.address())
-            .port(settings.port())
-            .maxPayloadSize(BodyLimit.backstop(settings.maxBodyBytes()))
+        webServer(settings)
             .routing(r -> routing(r, settings, registry, meters, scrape, version, ready::get))
             .build()
             .start();
@@ -61,6 +60,18 @@ public final class AdminApi implements AutoCloseable {
         .addKeyValue("acl", settings.aclToken().isPresent() ? "token required for writes" : "off")
         .log("admin API listening");
     return new AdminApi(server, ready);
+  }
+
+  /**
+   * The web server's settings: address, port, the body-size backstop, and no validation of response
+   * headers (ours are constants and numbers; validating them cost 6% of a read).
+   */
+  public static WebServerConfig.Builder webServer(AdminSettings settings) {
+    return WebServer.builder()
+        .host(settings.address())
+        .port(settings.port())
+        .maxPayloadSize(BodyLimit.backstop(settings.maxBodyBytes()))
+        .addProtocol(Http1Config.builder().validateResponseHeaders(false).build());
   }
 
   /** The routing of the admin API; tests start a server with exactly this. */
@@ -78,12 +89,13 @@ public final class AdminApi implements AutoCloseable {
     settings.aclToken().ifPresent(token -> routing.addFilter(new WriteGuard(token)));
     ErrorResponses.register(routing);
     MetricsEndpoint metrics = new MetricsEndpoint(scrape);
+    // Health reads are the hot path: their routes come first, so matching finds them soonest.
     routing
+        .register("/v1/health", new HealthApi(registry, views))
+        .register("/v1/catalog", new CatalogApi(registry, views))
         .register(
             "/v1/agent", new AgentApi(registry, views, new AgentSelf(settings.node(), version)))
         .get("/v1/agent/metrics", (req, res) -> metrics.send(res))
-        .register("/v1/catalog", new CatalogApi(registry, views))
-        .register("/v1/health", new HealthApi(registry, views))
         .register("/v1/config", new ConfigApi(registry))
         .register(
             "/v1/connect/intentions", new IntentionsApi(registry, settings.intentionsDefault()))

@@ -51,10 +51,7 @@ public final class AdminServer implements AutoCloseable {
           new AdminSettings("127.0.0.1", 0, 64 * 1024, aclToken, NODE, intentionsDefault);
       SimpleMeterRegistry meters = new SimpleMeterRegistry();
       WebServer server =
-          WebServer.builder()
-              .host("127.0.0.1")
-              .port(0)
-              .maxPayloadSize(io.cairn.admin.http.BodyLimit.backstop(settings.maxBodyBytes()))
+          AdminApi.webServer(settings)
               .routing(
                   r ->
                       AdminApi.routing(

@@ -79,13 +79,13 @@ public final class BlockingQuery {
 
   /** Sets Consul's query metadata headers. */
   public static void headers(ServerResponse res, long index) {
-    res.header(Json.CONSUL_INDEX, Long.toString(index));
-    res.header(KNOWN_LEADER, "true");
-    res.header(LAST_CONTACT, "0");
+    res.header(io.helidon.http.HeaderValues.create(Json.CONSUL_INDEX, index));
+    res.header(KNOWN_LEADER);
+    res.header(LAST_CONTACT);
   }
 
-  private static final io.helidon.http.HeaderName KNOWN_LEADER =
-      io.helidon.http.HeaderNames.create("X-Consul-KnownLeader");
-  private static final io.helidon.http.HeaderName LAST_CONTACT =
-      io.helidon.http.HeaderNames.create("X-Consul-LastContact");
+  private static final io.helidon.http.Header KNOWN_LEADER =
+      io.helidon.http.HeaderValues.createCached("X-Consul-KnownLeader", "true");
+  private static final io.helidon.http.Header LAST_CONTACT =
+      io.helidon.http.HeaderValues.createCached("X-Consul-LastContact", "0");
 }

@@ -48,6 +48,13 @@ public final class Json {
     long max =
         request.context().get(BodyLimit.class).map(BodyLimit::maxBytes).orElse(Long.MAX_VALUE);
     try (java.io.InputStream in = request.content().inputStream()) {
+      var declared = request.headers().contentLength();
+      if (declared.isPresent() && declared.getAsLong() <= max) {
+        // Exactly the declared size: one array, no growing copies.
+        byte[] exact = new byte[(int) declared.getAsLong()];
+        int n = in.readNBytes(exact, 0, exact.length);
+        return n == exact.length ? exact : java.util.Arrays.copyOf(exact, n);
+      }
       byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
       if (bytes.length > max) {
         throw request.context().get(BodyLimit.class).orElseThrow().tooLarge(bytes.length);

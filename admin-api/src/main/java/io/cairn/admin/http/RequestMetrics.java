@@ -1,5 +1,6 @@
 package io.cairn.admin.http;
 
+import io.helidon.http.Method;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -8,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Counts and times every request by method, route pattern (not raw path, so ids do not explode the
@@ -15,7 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RequestMetrics implements Filter {
   private final MeterRegistry meters;
-  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
+
+  private record Key(Method method, String route, int status) {}
 
   public RequestMetrics(MeterRegistry meters) {
     this.meters = meters;
@@ -27,20 +31,22 @@ public final class RequestMetrics implements Filter {
     try {
       chain.proceed();
     } finally {
-      String method = req.prologue().method().text();
-      String route = req.matchingPattern().orElse("unmatched");
-      String status = Integer.toString(res.status().code());
+      Key key =
+          new Key(
+              req.prologue().method(),
+              req.matchingPattern().orElse("unmatched"),
+              res.status().code());
       timers
           .computeIfAbsent(
-              method + " " + route + " " + status,
+              key,
               k ->
                   Timer.builder("cairn.http.requests")
                       .description("HTTP requests served by the admin API")
-                      .tag("method", method)
-                      .tag("route", route)
-                      .tag("status", status)
+                      .tag("method", k.method().text())
+                      .tag("route", k.route())
+                      .tag("status", Integer.toString(k.status()))
                       .register(meters))
-          .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+          .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
   }
 }

@@ -24,7 +24,9 @@ import java.util.TreeSet;
 public final class JsonFields {
   private final String path;
   private final Map<String, Map.Entry<String, JsonNode>> byKey = new HashMap<>();
-  private final Set<String> read = new TreeSet<>();
+  private static final Map<String, String> NORMALIZED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Set<String> read = new java.util.HashSet<>();
   private final Problems problems;
 
   private JsonFields(String path, JsonNode object, Problems problems) {
@@ -74,9 +76,22 @@ public final class JsonFields {
     return path.isEmpty() ? field : path + "." + field;
   }
 
+  /** {@link #normalize} of a field name Cairn asks for: a handful of constants, so cached. */
+  private static String normalizedField(String field) {
+    String n = NORMALIZED.get(field);
+    if (n == null) {
+      n = normalize(field);
+      if (NORMALIZED.size() < 4096) {
+        NORMALIZED.put(field, n);
+      }
+    }
+    return n;
+  }
+
   private Optional<JsonNode> node(String field) {
-    read.add(normalize(field));
-    Map.Entry<String, JsonNode> e = byKey.get(normalize(field));
+    String key = normalizedField(field);
+    read.add(key);
+    Map.Entry<String, JsonNode> e = byKey.get(key);
     if (e == null || e.getValue().isNull()) {
       return Optional.empty();
     }

@@ -451,7 +451,10 @@ final class HttpBenchmark {
   private static Process startServer(Path jar, Path data, Path log, List<String> jvmOptions)
       throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+    // The JVM options bin/cairn runs the server with, then any given for this run.
+    List<String> command =
+        new ArrayList<>(
+            List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:MaxGCPauseMillis=20"));
     command.addAll(jvmOptions);
     command.addAll(
         List.of(
