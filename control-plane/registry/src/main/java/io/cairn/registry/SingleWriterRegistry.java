@@ -214,7 +214,23 @@ final class SingleWriterRegistry implements Registry {
     } finally {
       stopped = true;
       failQueued();
-      toCommit.add(END);
+      handOff(END);
+    }
+  }
+
+  /** Puts {@code batch} for the committer even if this thread was interrupted (shutdown). */
+  private void handOff(AppliedBatch batch) {
+    boolean interrupted = Thread.interrupted();
+    while (true) {
+      try {
+        toCommit.put(batch);
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -266,7 +282,20 @@ final class SingleWriterRegistry implements Registry {
           group.removeLast();
         }
         if (!group.isEmpty()) {
-          commit(group);
+          try {
+            commit(group);
+          } catch (RuntimeException | Error e) {
+            // Keep the committer alive: fail what it held, and what was applied on top of it.
+            log.error("registry committer failed unexpectedly", e);
+            epoch.incrementAndGet();
+            StoreException failure = new StoreException("registry committer failed: " + e, e);
+            for (AppliedBatch b : group) {
+              if (!b.commands().isEmpty() && !b.commands().getFirst().result().isDone()) {
+                fail(b.results(), failure);
+                answer(b);
+              }
+            }
+          }
         }
         group.clear();
         if (end) {

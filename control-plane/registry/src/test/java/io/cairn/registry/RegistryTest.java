@@ -466,6 +466,24 @@ class RegistryTest {
   }
 
   @Test
+  void closingUnderLoadAnswersEveryCommandAndReturns() throws Exception {
+    List<CompletableFuture<CommandResult>> futures = new ArrayList<>();
+    for (int i = 0; i < 5000; i++) {
+      futures.add(registry.submit(RegisterInstance.of(instance("c-" + i, "web"))));
+    }
+    Thread closer = Thread.ofPlatform().start(registry::close);
+    closer.join(TimeUnit.SECONDS.toMillis(30));
+    assertThat(closer.isAlive()).as("close() returned").isFalse();
+    long applied = 0;
+    for (CompletableFuture<CommandResult> f : futures) {
+      assertThat(f).succeedsWithin(Duration.ofSeconds(5));
+      applied++;
+    }
+    assertThat(applied).isEqualTo(5000);
+    assertThat(store.load().lastIndex()).isEqualTo(5000);
+  }
+
+  @Test
   void closedRegistryRefusesCommands() {
     registry.close();
     assertThatThrownBy(() -> registry.apply(RegisterInstance.of(instance("web-1", "web"))))
