@@ -15,14 +15,6 @@ public record Problem(String field, String message) {
     Objects.requireNonNull(message, "message");
   }
 
-  /** The same problem seen from a containing value, e.g. {@code checks[1]} + {@code interval}. */
-  public Problem under(String prefix) {
-    if (prefix.isEmpty()) {
-      return this;
-    }
-    return new Problem(field.isEmpty() ? prefix : prefix + "." + field, message);
-  }
-
   @Override
   public String toString() {
     return field.isEmpty() ? message : field + ": " + message;

@@ -2,8 +2,6 @@ package io.cairn.registry.validation;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * Collects the problems of one value while it is being checked, then throws them together.
@@ -26,33 +24,8 @@ public final class Problems {
     return this;
   }
 
-  /** Adds problems found elsewhere, seen from {@code prefix}. */
-  public Problems addAll(String prefix, List<Problem> found) {
-    for (Problem p : found) {
-      problems.add(p.under(prefix));
-    }
-    return this;
-  }
-
-  /**
-   * Builds a nested value, recording its problems under {@code prefix} instead of failing at once,
-   * so that siblings are still checked.
-   */
-  public <T> Optional<T> collect(String prefix, Supplier<T> build) {
-    try {
-      return Optional.of(build.get());
-    } catch (ValidationException e) {
-      addAll(prefix, e.problems());
-      return Optional.empty();
-    }
-  }
-
   public boolean isEmpty() {
     return problems.isEmpty();
-  }
-
-  public List<Problem> asList() {
-    return List.copyOf(problems);
   }
 
   /** Throws every collected problem as one {@link ValidationException}; does nothing if none. */
