@@ -21,7 +21,6 @@ import io.cairn.registry.command.UpdateCheck;
 import io.cairn.registry.model.HealthCheck;
 import io.cairn.registry.model.HealthStatus;
 import io.cairn.registry.model.Indexed;
-import io.cairn.registry.model.InstanceHealth;
 import io.cairn.registry.model.TtlCheck;
 import io.cairn.registry.validation.Problems;
 import io.helidon.webserver.http.HttpRules;
@@ -156,12 +155,9 @@ public final class AgentApi implements HttpService {
     RegistrySnapshot s = BlockingQuery.await(req, registry, snap -> snap.tableIndexes().health());
     RowFilter filter = RowFilter.checks(req);
     Map<String, CheckJson> out = new LinkedHashMap<>();
-    for (Indexed<io.cairn.registry.model.ServiceInstance> i : s.instances()) {
-      InstanceHealth health = s.instanceHealth(i.value().id()).orElseThrow();
-      for (CheckJson c : views.serviceChecks(health)) {
-        if (filter.matches(c)) {
-          out.put(c.checkId(), c);
-        }
+    for (CheckJson c : views.serviceChecks(s)) {
+      if (filter.matches(c)) {
+        out.put(c.checkId(), c);
       }
     }
     BlockingQuery.headers(res, BlockingQuery.indexFor(s, snap -> snap.tableIndexes().health()));

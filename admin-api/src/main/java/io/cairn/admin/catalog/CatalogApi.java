@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.ToLongFunction;
 
@@ -48,13 +49,14 @@ public final class CatalogApi implements HttpService {
   private void services(ServerRequest req, ServerResponse res) {
     ToLongFunction<RegistrySnapshot> index = s -> s.tableIndexes().catalog();
     RegistrySnapshot s = BlockingQuery.await(req, registry, index);
-    RowFilter filter = RowFilter.catalogServices(req);
+    Optional<RowFilter> filter = RowFilter.catalogRows(req);
     Map<String, List<String>> out = new LinkedHashMap<>();
     for (String name : s.serviceNames()) {
       Set<String> tags = new LinkedHashSet<>();
       boolean any = false;
       for (Indexed<ServiceInstance> i : s.instancesOf(name)) {
-        if (filter.matches(views.catalogRow(i))) {
+        // Rows are built only to be filtered; without a filter the tags are enough.
+        if (filter.isEmpty() || filter.get().matches(views.catalogRow(i))) {
           tags.addAll(i.value().tags());
           any = true;
         }

@@ -105,10 +105,7 @@ public final class ConsulViews {
   public List<CheckJson> checks(InstanceHealth health) {
     List<CheckJson> checks = new ArrayList<>(health.checks().size() + 2);
     checks.add(nodeCheck());
-    health.maintenance().ifPresent(m -> checks.add(maintenanceCheck(m, health.value())));
-    for (Indexed<HealthCheck> c : health.checks()) {
-      checks.add(check(c, health.value()));
-    }
+    checks.addAll(serviceChecks(health));
     return checks;
   }
 
@@ -118,6 +115,16 @@ public final class ConsulViews {
     health.maintenance().ifPresent(m -> checks.add(maintenanceCheck(m, health.value())));
     for (Indexed<HealthCheck> c : health.checks()) {
       checks.add(check(c, health.value()));
+    }
+    return checks;
+  }
+
+  /** Every instance's checks, without serfHealth, ordered by instance id then check id. */
+  public List<CheckJson> serviceChecks(RegistrySnapshot snapshot) {
+    List<CheckJson> checks =
+        new ArrayList<>(snapshot.checkCount() + snapshot.maintenances().size());
+    for (Indexed<ServiceInstance> i : snapshot.instances()) {
+      checks.addAll(serviceChecks(snapshot.instanceHealth(i.value().id()).orElseThrow()));
     }
     return checks;
   }

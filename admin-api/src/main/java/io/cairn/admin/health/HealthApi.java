@@ -13,9 +13,7 @@ import io.cairn.admin.http.RowFilter;
 import io.cairn.registry.Registry;
 import io.cairn.registry.RegistrySnapshot;
 import io.cairn.registry.model.HealthStatus;
-import io.cairn.registry.model.Indexed;
 import io.cairn.registry.model.InstanceHealth;
-import io.cairn.registry.model.ServiceInstance;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -63,13 +61,10 @@ public final class HealthApi implements HttpService {
     byte[] body;
     if (filter.isEmpty() && !Json.pretty(req)) {
       body =
-          cache
-              .get(
-                  new HealthResponseCache.Key(name, passing, tags),
-                  s.serviceIndex(name),
-                  responseIndex,
-                  () -> Json.bytes(entries(s, name, passing, tags, RowFilter.ALL)))
-              .body();
+          cache.get(
+              new HealthResponseCache.Key(name, passing, tags),
+              s.serviceIndex(name),
+              () -> Json.bytes(entries(s, name, passing, tags, RowFilter.ALL)));
     } else {
       body = Json.bytes(entries(s, name, passing, tags, filter.orElse(RowFilter.ALL)));
     }
@@ -131,12 +126,9 @@ public final class HealthApi implements HttpService {
         out.add(node);
       }
     }
-    for (Indexed<ServiceInstance> i : s.instances()) {
-      InstanceHealth h = s.instanceHealth(i.value().id()).orElseThrow();
-      for (CheckJson c : views.serviceChecks(h)) {
-        if ((wanted.isEmpty() || c.status().equals(wanted.get().wireName())) && filter.matches(c)) {
-          out.add(c);
-        }
+    for (CheckJson c : views.serviceChecks(s)) {
+      if ((wanted.isEmpty() || c.status().equals(wanted.get().wireName())) && filter.matches(c)) {
+        out.add(c);
       }
     }
     BlockingQuery.headers(res, BlockingQuery.indexFor(s, index));

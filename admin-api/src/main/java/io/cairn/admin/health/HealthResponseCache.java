@@ -15,23 +15,21 @@ final class HealthResponseCache {
 
   record Key(String service, boolean passing, List<String> tags) {}
 
-  private record Entry(long serviceIndex, long responseIndex, byte[] body) {}
-
-  /** An encoded response and the index it reports. */
-  record Response(long index, byte[] body) {}
+  private record Entry(long serviceIndex, byte[] body) {}
 
   private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
 
-  Response get(Key key, long serviceIndex, long responseIndex, Supplier<byte[]> encode) {
+  /** The encoded response for {@code key} at {@code serviceIndex}, encoding it if not cached. */
+  byte[] get(Key key, long serviceIndex, Supplier<byte[]> encode) {
     Entry e = entries.get(key);
     if (e != null && e.serviceIndex == serviceIndex) {
-      return new Response(e.responseIndex, e.body);
+      return e.body;
     }
     byte[] body = encode.get();
     if (entries.size() >= MAX_ENTRIES) {
       entries.clear();
     }
-    entries.put(key, new Entry(serviceIndex, responseIndex, body));
-    return new Response(responseIndex, body);
+    entries.put(key, new Entry(serviceIndex, body));
+    return body;
   }
 }

@@ -42,6 +42,11 @@ public interface RowFilter {
     return parse(req, Schemas.CATALOG_SERVICE).orElse(ALL);
   }
 
+  /** Catalog rows; empty when the request has no filter, so callers need not build rows. */
+  static Optional<RowFilter> catalogRows(ServerRequest req) {
+    return parse(req, Schemas.CATALOG_SERVICE);
+  }
+
   static RowFilter checks(ServerRequest req) {
     return parse(req, Schemas.CHECK).orElse(ALL);
   }
