@@ -34,9 +34,7 @@ import io.cairn.registry.store.StoredRecord;
 import io.cairn.registry.store.StoredState;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import org.pcollections.TreePMap;
 
@@ -92,16 +90,11 @@ final class RecordCodec {
 
   /**
    * The store batch for {@code writes}. Several writes to one record within a batch collapse into
-   * the last, since only the final state of each record is committed.
+   * the last before encoding, since only the final state of each record is committed.
    */
   Batch batch(long index, List<Write> writes) {
-    Map<String, Mutation> last = new LinkedHashMap<>();
-    for (Write w : writes) {
-      String id = w.table().storeName() + "/" + w.key();
-      last.remove(id);
-      last.put(id, mutation(w));
-    }
-    return new Batch(index, List.copyOf(last.values()));
+    List<Write> last = Batch.lastPerRecord(writes, w -> w.table().storeName() + "/" + w.key());
+    return new Batch(index, last.stream().map(this::mutation).toList());
   }
 
   private Mutation mutation(Write write) {
