@@ -1,0 +1,361 @@
+package io.cairn.health;
+
+import io.cairn.registry.ChangeEvent;
+import io.cairn.registry.Registry;
+import io.cairn.registry.RegistrySnapshot;
+import io.cairn.registry.Subscription;
+import io.cairn.registry.command.CommandResult;
+import io.cairn.registry.command.DeregisterInstance;
+import io.cairn.registry.command.UpdateCheck;
+import io.cairn.registry.model.HealthCheck;
+import io.cairn.registry.model.HealthStatus;
+import io.cairn.registry.model.Indexed;
+import io.cairn.registry.model.ProbeCheck;
+import io.cairn.registry.model.ServiceInstance;
+import io.cairn.registry.model.TtlCheck;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs every check in the registry. One platform thread owns all scheduling state and timers, and
+ * follows the registry's change events, so a check starts when it is registered and stops the
+ * moment its instance is deregistered. Probes run on virtual threads, at most {@link
+ * HealthSettings#maxConcurrentProbes()} at once. A result goes through the check's thresholds and,
+ * only when the status it decides differs from the registry's, becomes an {@link UpdateCheck} for
+ * the single writer: a steady check costs no writes.
+ */
+public final class HealthChecker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HealthChecker.class);
+
+  /** New checks start within this (or their interval, if shorter), so they report soon. */
+  private static final Duration NEW_CHECK_SPREAD = Duration.ofSeconds(1);
+
+  private final Registry registry;
+  private final Prober prober;
+  private final HealthMetrics metrics;
+  private final ScheduledExecutorService owner;
+  private final ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor();
+  private final Semaphore slots;
+
+  // Owned by the scheduler thread.
+  private final Map<String, ScheduledCheck> checks = new HashMap<>();
+  private final Map<String, Set<String>> checksByService = new HashMap<>();
+  private long seenIndex;
+
+  /** TTL reports by check id, written by request threads, read by the scheduler thread. */
+  private final Map<String, Long> ttlReports = new ConcurrentHashMap<>();
+
+  private final Subscription subscription;
+
+  private HealthChecker(
+      Registry registry, Prober prober, MeterRegistry meters, HealthSettings settings) {
+    this.registry = registry;
+    this.prober = prober;
+    this.metrics = new HealthMetrics(meters);
+    this.slots = new Semaphore(settings.maxConcurrentProbes());
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("cairn-health").factory());
+    // Cancelled timers leave the queue at once, so churn in checks does not grow it.
+    executor.setRemoveOnCancelPolicy(true);
+    this.owner = executor;
+    this.subscription = registry.subscribe(this::onChange);
+    RegistrySnapshot start = subscription.startSnapshot();
+    owner.execute(() -> reconcileAll(start));
+  }
+
+  /** Starts checking everything in {@code registry} and follows its changes. */
+  public static HealthChecker start(
+      Registry registry, Prober prober, MeterRegistry meters, HealthSettings settings) {
+    return new HealthChecker(registry, prober, meters, settings);
+  }
+
+  /**
+   * A TTL report for {@code checkId} is about to be applied. Called before the write, so the TTL
+   * clock is already reset when the new status becomes visible; a report whose status did not
+   * change writes nothing but still resets the clock.
+   */
+  public void ttlReported(String checkId) {
+    ttlReports.put(checkId, System.nanoTime());
+  }
+
+  private void onChange(ChangeEvent event) {
+    execute(() -> reconcile(event));
+  }
+
+  private void execute(Runnable task) {
+    try {
+      owner.execute(task);
+    } catch (RejectedExecutionException e) {
+      // Closing: nothing more to schedule.
+    }
+  }
+
+  private void reconcileAll(RegistrySnapshot snapshot) {
+    long now = System.nanoTime();
+    for (String service : snapshot.serviceNames()) {
+      reconcileService(snapshot, service, now, true);
+    }
+    seenIndex = snapshot.index();
+    log.atInfo().addKeyValue("checks", checks.size()).log("health checker started");
+  }
+
+  private void reconcile(ChangeEvent event) {
+    if (event.toIndex() <= seenIndex) {
+      return;
+    }
+    long now = System.nanoTime();
+    for (String service : event.services()) {
+      reconcileService(event.snapshot(), service, now, false);
+    }
+    seenIndex = event.toIndex();
+  }
+
+  private void reconcileService(
+      RegistrySnapshot snapshot, String service, long now, boolean restored) {
+    Set<String> seen = new HashSet<>();
+    for (Indexed<ServiceInstance> instance : snapshot.instancesOf(service)) {
+      for (Indexed<HealthCheck> check : snapshot.checksOf(instance.value().id())) {
+        seen.add(check.value().id());
+        upsert(check, service, now, restored);
+      }
+    }
+    Set<String> before = checksByService.getOrDefault(service, Set.of());
+    for (String id : before) {
+      ScheduledCheck sc = checks.get(id);
+      if (!seen.contains(id) && sc != null && sc.service.equals(service)) {
+        remove(sc);
+      }
+    }
+    if (seen.isEmpty()) {
+      checksByService.remove(service);
+    } else {
+      checksByService.put(service, seen);
+    }
+  }
+
+  private void upsert(Indexed<HealthCheck> indexed, String service, long now, boolean restored) {
+    HealthCheck check = indexed.value();
+    ScheduledCheck existing = checks.get(check.id());
+    if (existing != null && existing.check.sameDefinition(check)) {
+      existing.service = service;
+      if (indexed.modifyIndex() != existing.index) {
+        existing.index = indexed.modifyIndex();
+        existing.reportedAt = now;
+      }
+      trackCritical(existing, check.status(), now);
+      return;
+    }
+    if (existing != null) {
+      remove(existing);
+    }
+    ScheduledCheck sc =
+        switch (check.definition()) {
+          case ProbeCheck probe -> scheduleProbe(indexed, probe, service, now, restored);
+          case TtlCheck ttl -> scheduleTtl(indexed, ttl, service, now);
+        };
+    checks.put(check.id(), sc);
+    metrics.scheduled(sc.kind, 1);
+    trackCritical(sc, check.status(), now);
+  }
+
+  private ScheduledCheck scheduleProbe(
+      Indexed<HealthCheck> indexed, ProbeCheck probe, String service, long now, boolean restored) {
+    ScheduledCheck sc = new ScheduledCheck(indexed, HealthMetrics.Kind.of(probe), service, now);
+    long interval = probe.interval().toNanos();
+    // Restored checks spread over a whole interval, so a restart does not probe everything at
+    // once; new ones start within a second, so a registration reports soon.
+    long spread = restored ? interval : Math.min(interval, NEW_CHECK_SPREAD.toNanos());
+    long first = ThreadLocalRandom.current().nextLong(spread);
+    prober.track(probe);
+    sc.timer =
+        owner.scheduleAtFixedRate(
+            () -> startProbe(sc, probe), first, interval, TimeUnit.NANOSECONDS);
+    return sc;
+  }
+
+  private void startProbe(ScheduledCheck sc, ProbeCheck probe) {
+    if (sc.probing) {
+      metrics.skipped();
+      return;
+    }
+    sc.probing = true;
+    probes.execute(
+        () -> {
+          ProbeResult result;
+          long started;
+          try {
+            slots.acquire();
+          } catch (InterruptedException e) {
+            return;
+          }
+          try {
+            started = System.nanoTime();
+            result = prober.probe(probe);
+          } catch (RuntimeException e) {
+            result = ProbeResult.critical("probe failed: " + HttpProber.describe(e));
+            started = System.nanoTime();
+          } finally {
+            slots.release();
+          }
+          Duration took = Duration.ofNanos(System.nanoTime() - started);
+          ProbeResult seen = result;
+          execute(() -> onResult(sc, seen, took));
+        });
+  }
+
+  private void onResult(ScheduledCheck sc, ProbeResult result, Duration took) {
+    sc.probing = false;
+    if (checks.get(sc.id()) != sc) {
+      return; // removed or redefined while the probe ran
+    }
+    metrics.probed(sc.kind, result.status(), took);
+    Optional<HealthStatus> decided = sc.thresholds.record(result.status());
+    Optional<Indexed<HealthCheck>> current = registry.snapshot().check(sc.id());
+    if (current.isEmpty()) {
+      return;
+    }
+    HealthCheck now = current.get().value();
+    HealthStatus status = decided.orElse(now.status());
+    // The status decides whether to write; the first output is kept too, so a check that starts
+    // passing still shows what its probe saw.
+    boolean firstOutput = !sc.resultWritten && !now.output().equals(result.output());
+    if (status != now.status() || firstOutput) {
+      sc.resultWritten = true;
+      write(new UpdateCheck(sc.id(), status, result.output()), status != now.status());
+    }
+  }
+
+  private ScheduledCheck scheduleTtl(
+      Indexed<HealthCheck> indexed, TtlCheck ttl, String service, long now) {
+    ScheduledCheck sc = new ScheduledCheck(indexed, HealthMetrics.Kind.TTL, service, now);
+    sc.timer = owner.schedule(() -> ttlDue(sc, ttl), ttl.ttl().toNanos(), TimeUnit.NANOSECONDS);
+    return sc;
+  }
+
+  /** Expires the check unless a report came within the TTL; then waits for the next deadline. */
+  private void ttlDue(ScheduledCheck sc, TtlCheck ttl) {
+    if (checks.get(sc.id()) != sc) {
+      return;
+    }
+    long now = System.nanoTime();
+    long last = Math.max(sc.reportedAt, ttlReports.getOrDefault(sc.id(), Long.MIN_VALUE));
+    long due = last + ttl.ttl().toNanos();
+    if (due - now > 0) {
+      sc.timer = owner.schedule(() -> ttlDue(sc, ttl), due - now, TimeUnit.NANOSECONDS);
+      return;
+    }
+    Optional<Indexed<HealthCheck>> current = registry.snapshot().check(sc.id());
+    if (current.isPresent() && current.get().value().status() != HealthStatus.CRITICAL) {
+      metrics.ttlExpired();
+      write(
+          new UpdateCheck(
+              sc.id(),
+              HealthStatus.CRITICAL,
+              "TTL expired (no report for " + ttl.ttl().toMillis() + "ms)"),
+          true);
+    }
+    sc.timer = owner.schedule(() -> ttlDue(sc, ttl), ttl.ttl().toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** Starts or stops the clock of {@code DeregisterCriticalServiceAfter}. */
+  private void trackCritical(ScheduledCheck sc, HealthStatus status, long now) {
+    Optional<Duration> after = sc.check.deregisterCriticalAfter();
+    if (after.isEmpty()) {
+      return;
+    }
+    if (status != HealthStatus.CRITICAL) {
+      sc.criticalSince = Optional.empty();
+      sc.reaper.ifPresent(r -> r.cancel(false));
+      sc.reaper = Optional.empty();
+    } else if (sc.criticalSince.isEmpty()) {
+      sc.criticalSince = Optional.of(now);
+      sc.reaper =
+          Optional.of(owner.schedule(() -> reap(sc), after.get().toNanos(), TimeUnit.NANOSECONDS));
+    }
+  }
+
+  private void reap(ScheduledCheck sc) {
+    if (checks.get(sc.id()) != sc || sc.criticalSince.isEmpty()) {
+      return;
+    }
+    Optional<Indexed<HealthCheck>> current = registry.snapshot().check(sc.id());
+    if (current.isEmpty() || current.get().value().status() != HealthStatus.CRITICAL) {
+      return;
+    }
+    String instance = sc.check.serviceId();
+    log.atInfo()
+        .addKeyValue("instance", instance)
+        .addKeyValue("check", sc.id())
+        .addKeyValue("after", sc.check.deregisterCriticalAfter().orElseThrow())
+        .log("deregistering instance critical for too long");
+    metrics.reaped();
+    registry
+        .submit(new DeregisterInstance(instance))
+        .exceptionally(
+            e -> {
+              log.atDebug().addKeyValue("instance", instance).log("reap found nothing: {}", e);
+              return null;
+            });
+  }
+
+  private void write(UpdateCheck update, boolean transition) {
+    registry
+        .submit(update)
+        .whenComplete(
+            (result, error) -> {
+              if (error != null) {
+                // The check went away between the result and the write: nothing to record.
+                log.atDebug()
+                    .addKeyValue("check", update.checkId())
+                    .log("update dropped: {}", error);
+              } else if (transition && result.outcome() == CommandResult.Outcome.APPLIED) {
+                metrics.transition(update.status());
+                log.atInfo()
+                    .addKeyValue("check", update.checkId())
+                    .addKeyValue("status", update.status().wireName())
+                    .addKeyValue("output", update.output())
+                    .log("check status changed");
+              }
+            });
+  }
+
+  private void remove(ScheduledCheck sc) {
+    sc.cancelTimers();
+    checks.remove(sc.id());
+    ttlReports.remove(sc.id());
+    metrics.scheduled(sc.kind, -1);
+    if (sc.check.definition() instanceof ProbeCheck probe) {
+      prober.forget(probe);
+    }
+  }
+
+  /** Stops every timer and probe; the registry stays open. */
+  @Override
+  public void close() {
+    subscription.close();
+    owner.shutdownNow();
+    probes.shutdownNow();
+    try {
+      owner.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    prober.close();
+  }
+}

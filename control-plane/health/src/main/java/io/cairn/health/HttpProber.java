@@ -1,0 +1,97 @@
+package io.cairn.health;
+
+import io.cairn.registry.model.HealthCheck;
+import io.cairn.registry.model.HttpCheck;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * HTTP checks with the JDK's client: 2xx is passing, 429 (Too Many Requests) warning, anything
+ * else, a timeout or a connection failure critical. Only the first {@link HealthCheck#MAX_OUTPUT}
+ * bytes of a body are read. Connections are kept alive between probes of the same target, so a
+ * probe usually costs one request, not a handshake.
+ */
+final class HttpProber {
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final HttpClient verifying = client(false);
+  private final HttpClient skipVerify = client(true);
+
+  private HttpClient client(boolean insecure) {
+    HttpClient.Builder b =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .executor(executor);
+    if (insecure) {
+      b.sslContext(InsecureTrust.sslContext());
+    }
+    return b.build();
+  }
+
+  ProbeResult probe(HttpCheck check) {
+    String what = "HTTP " + check.method() + " " + check.url();
+    HttpRequest request = request(check);
+    HttpClient client = check.tlsSkipVerify() ? skipVerify : verifying;
+    try {
+      HttpResponse<InputStream> response =
+          client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      String body;
+      try (InputStream in = response.body()) {
+        body = new String(in.readNBytes(HealthCheck.MAX_OUTPUT), StandardCharsets.UTF_8);
+      }
+      int code = response.statusCode();
+      String output = what + ": " + code + " Output: " + body;
+      if (code >= 200 && code < 300) {
+        return ProbeResult.passing(output);
+      }
+      return code == 429 ? ProbeResult.warning(output) : ProbeResult.critical(output);
+    } catch (HttpTimeoutException e) {
+      return ProbeResult.critical(what + ": timed out after " + check.timeout().toMillis() + "ms");
+    } catch (ConnectException e) {
+      return ProbeResult.critical(what + ": connection refused");
+    } catch (IOException e) {
+      return ProbeResult.critical(what + ": " + describe(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return ProbeResult.critical(what + ": interrupted");
+    }
+  }
+
+  private static HttpRequest request(HttpCheck check) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(check.url())
+            .timeout(check.timeout())
+            .method(
+                check.method(),
+                check.body().isEmpty()
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(check.body()));
+    for (Map.Entry<String, List<String>> header : check.headers().entrySet()) {
+      for (String value : header.getValue()) {
+        b.header(header.getKey(), value);
+      }
+    }
+    return b.build();
+  }
+
+  static String describe(Throwable e) {
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+  }
+
+  void close() {
+    verifying.close();
+    skipVerify.close();
+    executor.shutdownNow();
+  }
+}
