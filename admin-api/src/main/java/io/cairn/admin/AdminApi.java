@@ -2,6 +2,7 @@ package io.cairn.admin;
 
 import io.cairn.admin.agent.AgentApi;
 import io.cairn.admin.agent.AgentSelf;
+import io.cairn.admin.agent.TtlReports;
 import io.cairn.admin.catalog.CatalogApi;
 import io.cairn.admin.config.ConfigApi;
 import io.cairn.admin.consul.ConsulViews;
@@ -47,11 +48,14 @@ public final class AdminApi implements AutoCloseable {
       Registry registry,
       MeterRegistry meters,
       Supplier<String> scrape,
-      String version) {
+      String version,
+      TtlReports ttlReports) {
     AtomicBoolean ready = new AtomicBoolean(true);
     WebServer server =
         webServer(settings)
-            .routing(r -> routing(r, settings, registry, meters, scrape, version, ready::get))
+            .routing(
+                r ->
+                    routing(r, settings, registry, meters, scrape, version, ready::get, ttlReports))
             .build()
             .start();
     log.atInfo()
@@ -82,7 +86,8 @@ public final class AdminApi implements AutoCloseable {
       MeterRegistry meters,
       Supplier<String> scrape,
       String version,
-      java.util.function.BooleanSupplier ready) {
+      java.util.function.BooleanSupplier ready,
+      TtlReports ttlReports) {
     ConsulViews views = new ConsulViews(settings.node());
     routing.addFilter(new RequestMetrics(meters));
     routing.addFilter(new BodyLimit(settings.maxBodyBytes()));
@@ -94,7 +99,8 @@ public final class AdminApi implements AutoCloseable {
         .register("/v1/health", new HealthApi(registry, views))
         .register("/v1/catalog", new CatalogApi(registry, views))
         .register(
-            "/v1/agent", new AgentApi(registry, views, new AgentSelf(settings.node(), version)))
+            "/v1/agent",
+            new AgentApi(registry, views, new AgentSelf(settings.node(), version), ttlReports))
         .get("/v1/agent/metrics", (req, res) -> metrics.send(res))
         .register("/v1/config", new ConfigApi(registry))
         .register(

@@ -2,6 +2,7 @@ package io.cairn.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cairn.admin.agent.TtlReports;
 import io.cairn.admin.consul.NodeIdentity;
 import io.cairn.registry.Registry;
 import io.cairn.registry.config.IntentionAction;
@@ -61,7 +62,8 @@ public final class AdminServer implements AutoCloseable {
                           meters,
                           () -> "# test metrics\ncairn_test 1\n",
                           "test",
-                          () -> true))
+                          () -> true,
+                          TtlReports.NONE))
               .build()
               .start();
       return new AdminServer(dir, registry, server);

@@ -41,11 +41,13 @@ public final class AgentApi implements HttpService {
   private final Registry registry;
   private final ConsulViews views;
   private final AgentSelf self;
+  private final TtlReports ttlReports;
 
-  public AgentApi(Registry registry, ConsulViews views, AgentSelf self) {
+  public AgentApi(Registry registry, ConsulViews views, AgentSelf self, TtlReports ttlReports) {
     this.registry = registry;
     this.views = views;
     this.self = self;
+    this.ttlReports = ttlReports;
   }
 
   @Override
@@ -189,6 +191,7 @@ public final class AgentApi implements HttpService {
   private void ttl(ServerRequest req, ServerResponse res, HealthStatus status) {
     String id = req.path().pathParameters().get("id");
     requireTtl(id);
+    ttlReports.reported(id);
     registry.apply(new UpdateCheck(id, status, QueryParams.string(req, "note").orElse("")));
     res.send();
   }
@@ -206,6 +209,7 @@ public final class AgentApi implements HttpService {
     String output = body.string("Output", "");
     p.throwIfAny();
     requireTtl(id);
+    ttlReports.reported(id);
     registry.apply(new UpdateCheck(id, status.get(), output));
     res.send();
   }
