@@ -3,6 +3,8 @@ package io.cairn.server;
 import io.cairn.admin.AdminApi;
 import io.cairn.admin.AdminSettings;
 import io.cairn.admin.consul.NodeIdentity;
+import io.cairn.health.HealthChecker;
+import io.cairn.health.NetworkProber;
 import io.cairn.registry.Registry;
 import io.cairn.registry.config.IntentionAction;
 import io.cairn.registry.store.sqlite.SqliteStore;
@@ -23,11 +25,13 @@ public final class CairnServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CairnServer.class);
 
   private final Registry registry;
+  private final HealthChecker health;
   private final AdminApi admin;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private CairnServer(Registry registry, AdminApi admin) {
+  private CairnServer(Registry registry, HealthChecker health, AdminApi admin) {
     this.registry = registry;
+    this.health = health;
     this.admin = admin;
   }
 
@@ -39,10 +43,17 @@ public final class CairnServer implements AutoCloseable {
   public static CairnServer start(
       ServerSettings settings, MeterRegistry meters, Supplier<String> scrape, String version) {
     Registry registry = Registry.open(SqliteStore.open(settings.dataDir()), meters);
+    HealthChecker health = null;
     try {
-      AdminApi admin = AdminApi.start(adminSettings(settings), registry, meters, scrape, version);
-      return new CairnServer(registry, admin);
+      health = HealthChecker.start(registry, new NetworkProber(), meters, settings.health());
+      AdminApi admin =
+          AdminApi.start(
+              adminSettings(settings), registry, meters, scrape, version, health::ttlReported);
+      return new CairnServer(registry, health, admin);
     } catch (RuntimeException e) {
+      if (health != null) {
+        health.close();
+      }
       registry.close();
       throw e;
     }
@@ -84,6 +95,7 @@ public final class CairnServer implements AutoCloseable {
     }
     log.info("stopping");
     admin.close();
+    health.close();
     registry.close();
     log.info("stopped");
   }

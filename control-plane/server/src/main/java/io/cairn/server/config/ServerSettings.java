@@ -1,5 +1,6 @@
 package io.cairn.server.config;
 
+import io.cairn.health.HealthSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +15,15 @@ import java.util.Optional;
  * @param logFormat text or json
  * @param http the admin API
  * @param node how Cairn presents itself to Consul clients
+ * @param health how checks are run
  */
 public record ServerSettings(
-    Path dataDir, LogLevel logLevel, LogFormat logFormat, HttpSettings http, NodeSettings node) {
+    Path dataDir,
+    LogLevel logLevel,
+    LogFormat logFormat,
+    HttpSettings http,
+    NodeSettings node,
+    HealthSettings health) {
   public static final List<Setting> ALL =
       List.of(
           new Setting("data-dir", "./data", "directory of the embedded store"),
@@ -30,6 +37,10 @@ public record ServerSettings(
           new Setting("datacenter", "dc1", "datacenter name shown to Consul clients"),
           new Setting(
               "advertise-address", "", "address shown as the node's (default: the HTTP one)"),
+          new Setting(
+              "health.max-concurrent-probes",
+              "1024",
+              "health-check probes in flight at once; more wait for a slot"),
           new Setting("log.level", "info", "trace, debug, info, warn or error"),
           new Setting("log.format", "text", "text, or json for one JSON object per line"));
 
@@ -39,6 +50,7 @@ public record ServerSettings(
     Objects.requireNonNull(logFormat, "logFormat");
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(health, "health");
   }
 
   /** Reads and checks the settings from flags, environment and config file. */
@@ -56,7 +68,9 @@ public record ServerSettings(
                 Optional.of(v.string("acl.token")).filter(t -> !t.isEmpty()),
                 v.choice("intentions.default-policy", IntentionsDefault.class)),
             new NodeSettings(
-                v.label("node-name"), v.label("datacenter"), v.string("advertise-address")));
+                v.label("node-name"), v.label("datacenter"), v.string("advertise-address")),
+            new HealthSettings(
+                (int) Math.min(Integer.MAX_VALUE, v.positiveLong("health.max-concurrent-probes"))));
     v.throwIfAny();
     return settings;
   }
