@@ -213,13 +213,14 @@ public final class HealthChecker implements AutoCloseable {
           } finally {
             slots.release();
           }
-          Duration took = Duration.ofNanos(System.nanoTime() - started);
+          long resultAt = System.nanoTime();
+          Duration took = Duration.ofNanos(resultAt - started);
           ProbeResult seen = result;
-          execute(() -> onResult(sc, seen, took));
+          execute(() -> onResult(sc, seen, took, resultAt));
         });
   }
 
-  private void onResult(ScheduledCheck sc, ProbeResult result, Duration took) {
+  private void onResult(ScheduledCheck sc, ProbeResult result, Duration took, long resultAt) {
     sc.probing = false;
     if (checks.get(sc.id()) != sc) {
       return; // removed or redefined while the probe ran
@@ -237,7 +238,7 @@ public final class HealthChecker implements AutoCloseable {
     boolean firstOutput = !sc.resultWritten && !now.output().equals(result.output());
     if (status != now.status() || firstOutput) {
       sc.resultWritten = true;
-      write(new UpdateCheck(sc.id(), status, result.output()), status != now.status());
+      write(new UpdateCheck(sc.id(), status, result.output()), status != now.status(), resultAt);
     }
   }
 
@@ -268,7 +269,8 @@ public final class HealthChecker implements AutoCloseable {
               sc.id(),
               HealthStatus.CRITICAL,
               "TTL expired (no report for " + ttl.ttl().toMillis() + "ms)"),
-          true);
+          true,
+          now);
     }
     sc.timer = owner.schedule(() -> ttlDue(sc, ttl), ttl.ttl().toNanos(), TimeUnit.NANOSECONDS);
   }
@@ -314,7 +316,11 @@ public final class HealthChecker implements AutoCloseable {
             });
   }
 
-  private void write(UpdateCheck update, boolean transition) {
+  /**
+   * Submits {@code update}; a transition is counted, logged and timed from {@code resultAt} (when
+   * the probe finished or the TTL ran out) to the moment readers see it.
+   */
+  private void write(UpdateCheck update, boolean transition, long resultAt) {
     registry
         .submit(update)
         .whenComplete(
@@ -325,7 +331,7 @@ public final class HealthChecker implements AutoCloseable {
                     .addKeyValue("check", update.checkId())
                     .log("update dropped: {}", error);
               } else if (transition && result.outcome() == CommandResult.Outcome.APPLIED) {
-                metrics.transition(update.status());
+                metrics.transition(update.status(), Duration.ofNanos(System.nanoTime() - resultAt));
                 log.atInfo()
                     .addKeyValue("check", update.checkId())
                     .addKeyValue("status", update.status().wireName())

@@ -37,6 +37,7 @@ final class HealthMetrics {
   private final MeterRegistry meters;
   private final Map<Kind, AtomicInteger> scheduled = new EnumMap<>(Kind.class);
   private final Map<Kind, Timer> latency = new EnumMap<>(Kind.class);
+  private final Timer updateLatency;
   private final Counter skipped;
   private final Counter ttlExpired;
   private final Counter reaped;
@@ -60,6 +61,11 @@ final class HealthMetrics {
                 .register(meters));
       }
     }
+    updateLatency =
+        Timer.builder("cairn.health.update.latency")
+            .description("from a probe result (or TTL expiry) to its status change being readable")
+            .publishPercentiles(0.5, 0.99)
+            .register(meters);
     skipped =
         Counter.builder("cairn.health.probes.skipped")
             .description("probes not started because the previous one was still running")
@@ -85,8 +91,10 @@ final class HealthMetrics {
         .increment();
   }
 
-  void transition(HealthStatus to) {
+  /** A status change, {@code visibleAfter} its probe result (the write committed and published). */
+  void transition(HealthStatus to, Duration visibleAfter) {
     meters.counter("cairn.health.transitions", "to", to.wireName()).increment();
+    updateLatency.record(visibleAfter);
   }
 
   void skipped() {
