@@ -21,10 +21,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +56,6 @@ import java.util.regex.Pattern;
  * Processes and temporary files are removed on exit, also on failure and on Ctrl-C.
  */
 final class HttpBenchmark {
-  private static final Pattern PORT = Pattern.compile("admin API listening.*port=\"?(\\d+)");
   private static final String SERVICE_PATH = "/v1/health/service/";
 
   private static Optional<Path> lastLog = Optional.empty();
@@ -159,55 +155,21 @@ final class HttpBenchmark {
     return cores;
   }
 
-  /** Things to stop and delete, last first; runs once, from finally or the shutdown hook. */
-  private static final class Cleanup {
-    private final Deque<AutoCloseable> steps = new ArrayDeque<>();
-    private final AtomicBoolean done = new AtomicBoolean();
-
-    synchronized void add(AutoCloseable step) {
-      steps.push(step);
-    }
-
-    void run() {
-      if (!done.compareAndSet(false, true)) {
-        return;
-      }
-      synchronized (this) {
-        while (!steps.isEmpty()) {
-          try {
-            steps.pop().close();
-          } catch (Exception e) {
-            System.err.println("cleanup: " + e);
-          }
-        }
-      }
-    }
-  }
-
   static void run(List<String> args) throws Exception {
     Options o = Options.parse(args);
-    Cleanup cleanup = new Cleanup();
-    Thread hook = Thread.ofPlatform().name("bench-cleanup").unstarted(cleanup::run);
-    Runtime.getRuntime().addShutdownHook(hook);
     try {
-      run(o, cleanup);
+      Cleanup.around(cleanup -> run(o, cleanup));
     } catch (Exception e) {
       lastLog.ifPresent(
-          log -> System.err.println("benchmark failed; cairn log tail:\n" + tail(log, 40)));
+          log ->
+              System.err.println(
+                  "benchmark failed; cairn log tail:\n" + ServerProcess.tail(log, 40)));
       throw e;
-    } finally {
-      cleanup.run();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException e) {
-        // already shutting down
-      }
     }
   }
 
   private static void run(Options o, Cleanup cleanup) throws Exception {
-    Path tmp = Files.createTempDirectory("cairn-http-bench-");
-    cleanup.add(() -> delete(tmp));
+    Path tmp = cleanup.tempDirectory("cairn-http-bench-");
     cleanup.add(
         () -> {
           Process w = runningWrk.getAndSet(null);
@@ -215,11 +177,7 @@ final class HttpBenchmark {
             w.destroyForcibly();
           }
         });
-    Path jar = o.serverJar().orElseGet(HttpBenchmark::defaultServerJar);
-    if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(
-          "server jar not found: " + jar + " (build it: ./mvnw -DskipTests install)");
-    }
+    Path jar = o.serverJar().orElseGet(ServerProcess::defaultJar);
     Optional<String> wrk = executable(o.wrk(), "wrk");
     Optional<String> nginx = executable(o.nginx(), "nginx");
     System.out.printf(
@@ -237,17 +195,22 @@ final class HttpBenchmark {
     // 1. The server, as an operator runs it.
     Path log = tmp.resolve("cairn.log");
     lastLog = Optional.of(log);
-    Process server = startServer(jar, tmp.resolve("data"), log, o.serverJvmOptions());
-    AtomicReference<Process> serverRef = new AtomicReference<>(server);
-    cleanup.add(() -> stopProcess(serverRef.get(), "cairn", Duration.ofSeconds(30)));
-    int port = awaitPort(server, log, Duration.ofSeconds(60));
-    String base = "http://127.0.0.1:" + port;
+    ServerProcess server =
+        ServerProcess.start(jar, tmp.resolve("data"), log, o.serverJvmOptions(), List.of());
+    AtomicBoolean serverStopped = new AtomicBoolean();
+    cleanup.add(
+        () -> {
+          if (!serverStopped.get()) {
+            server.stop(Duration.ofSeconds(30));
+          }
+        });
     HttpClient http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
-    awaitHealthy(http, base, server, log, Duration.ofSeconds(60));
+    server.awaitReady(http, Duration.ofSeconds(60));
+    String base = server.base();
     System.out.printf("cairn pid %d listening on %s (log %s)%n", server.pid(), base, log);
 
     // 2. The catalog: services x instances, over HTTP, writers in flight.
@@ -288,7 +251,7 @@ final class HttpBenchmark {
         }
         int nginxPort = freePort();
         Process ng = startNginx(nginx.get(), root, nginxPort);
-        cleanup.add(() -> stopProcess(ng, "nginx", Duration.ofSeconds(10)));
+        cleanup.add(() -> ServerProcess.stop(ng, "nginx", Duration.ofSeconds(10)));
         String nb = "http://127.0.0.1:" + nginxPort;
         awaitNginx(http, nb + SERVICE_PATH + single + "?passing", body, ng, root);
         nginxBase = Optional.of(nb);
@@ -349,12 +312,12 @@ final class HttpBenchmark {
       if (o.warmupSeconds() > 0) {
         wrk(wrk.get(), o.wrkThreads(), o.writers(), o.warmupSeconds(), url, regLua, "warm");
       }
-      before = scrape(http, base);
+      before = server.scrape(http);
       OtherCpu start = OtherCpu.now();
       WrkResult r =
           wrk(wrk.get(), o.wrkThreads(), o.writers(), o.registrationSeconds(), url, regLua, "run")
               .withOtherCores(noteOther(OtherCpu.since(start)));
-      after = scrape(http, base);
+      after = server.scrape(http);
       printWrk("wrk PUT /v1/agent/service/register", "cairn", r);
       if (r.non2xx() > 0) {
         throw new IllegalStateException(r.non2xx() + " registrations failed");
@@ -364,14 +327,14 @@ final class HttpBenchmark {
       regP99 = r.p("99%");
     } else {
       System.out.println("(wrk missing: java.net.http driver, which competes for the same cores)");
-      before = scrape(http, base);
+      before = server.scrape(http);
       LoadRun.Result r =
           LoadRun.run(
               o.writers(),
               o.warmupSeconds(),
               o.registrationSeconds(),
               (w, seq) -> register(http, base, "reg-" + w + "-" + seq, "reg-svc-" + seq % 1000, w));
-      after = scrape(http, base);
+      after = server.scrape(http);
       System.out.printf(
           "%-34s %-8s %11.0f %9.2f %9s %9.2f %9s %7s%n",
           "java.net.http, 64 threads", "cairn", r.perSecond(), r.p50Ms(), "-", r.p99Ms(), "0", "?");
@@ -388,10 +351,10 @@ final class HttpBenchmark {
     }
 
     // Stop the server (and nginx) before the in-process run, so it has the machine to itself.
-    Process stopped = serverRef.getAndSet(null);
-    int exit = stopProcess(stopped, "cairn", Duration.ofSeconds(30));
+    serverStopped.set(true);
+    int exit = server.stop(Duration.ofSeconds(30));
     if (exit != 0 && exit != 143) {
-      System.out.println("cairn exited with " + exit + "; log tail:\n" + tail(log, 20));
+      System.out.println("cairn exited with " + exit + "; log tail:\n" + server.tail(20));
     }
     OtherCpu embeddedStart = OtherCpu.now();
     LoadRun.Result embedded = embedded(tmp.resolve("embedded"), o);
@@ -428,112 +391,6 @@ final class HttpBenchmark {
     for (String[] line : summary) {
       System.out.printf("%-26s %-42s %s%n", line[0] + ":", line[1], line[2]);
     }
-  }
-
-  // ---- the server ---------------------------------------------------------------------------
-
-  private static Path defaultServerJar() {
-    try {
-      Path self =
-          Path.of(HttpBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      // control-plane/benchmarks/target/cairn-benchmarks.jar -> control-plane/server/target
-      return self.getParent()
-          .getParent()
-          .getParent()
-          .resolve("server")
-          .resolve("target")
-          .resolve("cairn.jar");
-    } catch (Exception e) {
-      return Path.of("control-plane/server/target/cairn.jar");
-    }
-  }
-
-  private static Process startServer(Path jar, Path data, Path log, List<String> jvmOptions)
-      throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    // The JVM options bin/cairn runs the server with, then any given for this run.
-    List<String> command =
-        new ArrayList<>(
-            List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:MaxGCPauseMillis=20"));
-    command.addAll(jvmOptions);
-    command.addAll(
-        List.of(
-            "-jar",
-            jar.toString(),
-            "server",
-            "--data-dir",
-            data.toString(),
-            "--http-port",
-            "0",
-            "--http-address",
-            "127.0.0.1"));
-    ProcessBuilder pb =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-    pb.environment().keySet().removeIf(k -> k.startsWith("CAIRN_"));
-    return pb.start();
-  }
-
-  private static int awaitPort(Process server, Path log, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(log)) {
-        Matcher m = PORT.matcher(Files.readString(log));
-        if (m.find()) {
-          return Integer.parseInt(m.group(1));
-        }
-      }
-      if (!server.isAlive()) {
-        throw new IllegalStateException(
-            "cairn exited with " + server.exitValue() + ":\n" + tail(log, 30));
-      }
-      Thread.sleep(50);
-    }
-    throw new IllegalStateException(
-        "cairn did not log its port in " + timeout + ":\n" + tail(log, 30));
-  }
-
-  private static void awaitHealthy(
-      HttpClient http, String base, Process server, Path log, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        HttpResponse<Void> r =
-            http.send(
-                HttpRequest.newBuilder(URI.create(base + "/health"))
-                    .timeout(Duration.ofSeconds(2))
-                    .build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not yet
-      }
-      if (!server.isAlive()) {
-        throw new IllegalStateException("cairn exited:\n" + tail(log, 30));
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("GET /health not 200 within " + timeout);
-  }
-
-  /** SIGTERM, then SIGKILL after the grace period; returns the exit code. */
-  private static int stopProcess(Process p, String what, Duration grace) throws Exception {
-    if (p == null) {
-      return 0;
-    }
-    if (p.isAlive()) {
-      p.toHandle().destroy();
-      if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-        System.err.println(what + " did not stop within " + grace + "; killing it");
-        p.toHandle().destroyForcibly();
-        p.waitFor(5, TimeUnit.SECONDS);
-      }
-    }
-    return p.isAlive() ? -1 : p.exitValue();
   }
 
   // ---- registrations ------------------------------------------------------------------------
@@ -652,31 +509,7 @@ final class HttpBenchmark {
     }
   }
 
-  private static Map<String, Double> scrape(HttpClient http, String base) {
-    Map<String, Double> out = new HashMap<>();
-    try {
-      String text = new String(get(http, base + "/metrics"), StandardCharsets.UTF_8);
-      for (String line : text.split("\n")) {
-        if (line.startsWith("#") || line.isBlank()) {
-          continue;
-        }
-        int space = line.lastIndexOf(' ');
-        String key = line.substring(0, space);
-        int brace = key.indexOf('{');
-        String name = brace < 0 ? key : key.substring(0, brace);
-        try {
-          out.merge(name, Double.parseDouble(line.substring(space + 1)), Double::sum);
-        } catch (NumberFormatException e) {
-          // not a plain sample
-        }
-      }
-    } catch (Exception e) {
-      System.err.println("metrics scrape failed: " + e);
-    }
-    return out;
-  }
-
-  private static double delta(Map<String, Double> before, Map<String, Double> after, String name) {
+  static double delta(Map<String, Double> before, Map<String, Double> after, String name) {
     return after.getOrDefault(name, 0.0) - before.getOrDefault(name, 0.0);
   }
 
@@ -906,9 +739,9 @@ final class HttpBenchmark {
     }
     throw new IllegalStateException(
         "nginx did not come up:\n"
-            + tail(root.resolve("nginx.out"), 20)
+            + ServerProcess.tail(root.resolve("nginx.out"), 20)
             + "\n"
-            + tail(root.resolve("error.log"), 20));
+            + ServerProcess.tail(root.resolve("error.log"), 20));
   }
 
   // ---- helpers ------------------------------------------------------------------------------
@@ -977,31 +810,11 @@ final class HttpBenchmark {
     }
   }
 
-  private static int count(String text, String needle) {
+  static int count(String text, String needle) {
     int n = 0;
     for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
       n++;
     }
     return n;
-  }
-
-  private static String tail(Path file, int lines) {
-    try {
-      List<String> all = Files.readAllLines(file);
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    } catch (IOException e) {
-      return "(no " + file + ")";
-    }
-  }
-
-  private static void delete(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

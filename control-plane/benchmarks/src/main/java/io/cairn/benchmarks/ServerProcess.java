@@ -1,0 +1,242 @@
+package io.cairn.benchmarks;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The packaged server run as an operator runs it (a separate JVM with {@code bin/cairn}'s options),
+ * for benchmarks that measure it from outside: its port, readiness, metrics, CPU time and log.
+ */
+final class ServerProcess {
+  private static final Pattern PORT = Pattern.compile("admin API listening.*port=\"?(\\d+)");
+
+  private final Process process;
+  private final Path log;
+  private int port;
+
+  private ServerProcess(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  /** {@code control-plane/server/target/cairn.jar}, next to this benchmark's own jar. */
+  static Path defaultJar() {
+    try {
+      Path self =
+          Path.of(ServerProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      // control-plane/benchmarks/target/cairn-benchmarks.jar -> control-plane/server/target
+      return self.getParent()
+          .getParent()
+          .getParent()
+          .resolve("server")
+          .resolve("target")
+          .resolve("cairn.jar");
+    } catch (Exception e) {
+      return Path.of("control-plane/server/target/cairn.jar");
+    }
+  }
+
+  /**
+   * Starts {@code cairn server} on a free loopback HTTP port with its data in {@code data} and its
+   * output in {@code log}; {@code serverArgs} are extra flags for the server.
+   */
+  static ServerProcess start(
+      Path jar, Path data, Path log, List<String> jvmOptions, List<String> serverArgs)
+      throws IOException {
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(
+          "server jar not found: " + jar + " (build it: ./mvnw -DskipTests install)");
+    }
+    String java = ProcessHandle.current().info().command().orElse("java");
+    // The JVM options bin/cairn runs the server with, then any given for this run.
+    List<String> command =
+        new ArrayList<>(
+            List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:MaxGCPauseMillis=20"));
+    command.addAll(jvmOptions);
+    command.addAll(
+        List.of(
+            "-jar",
+            jar.toString(),
+            "server",
+            "--data-dir",
+            data.toString(),
+            "--http-port",
+            "0",
+            "--http-address",
+            "127.0.0.1"));
+    command.addAll(serverArgs);
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    pb.environment().keySet().removeIf(k -> k.startsWith("CAIRN_"));
+    return new ServerProcess(pb.start(), log);
+  }
+
+  Process process() {
+    return process;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  Path log() {
+    return log;
+  }
+
+  /** {@code http://127.0.0.1:PORT}, once {@link #awaitReady} returned. */
+  String base() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  /** Waits for the logged port, then for {@code GET /health} to answer 200. */
+  void awaitReady(HttpClient http, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (port == 0) {
+      if (Files.exists(log)) {
+        Matcher m = PORT.matcher(Files.readString(log));
+        if (m.find()) {
+          port = Integer.parseInt(m.group(1));
+          break;
+        }
+      }
+      checkAlive(deadline, "log its port");
+      Thread.sleep(50);
+    }
+    while (true) {
+      try {
+        HttpResponse<Void> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(base() + "/health"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not yet
+      }
+      checkAlive(deadline, "answer GET /health");
+      Thread.sleep(100);
+    }
+  }
+
+  private void checkAlive(long deadline, String what) {
+    if (!process.isAlive()) {
+      throw new IllegalStateException(
+          "cairn exited with " + process.exitValue() + ":\n" + tail(30));
+    }
+    if (System.nanoTime() > deadline) {
+      throw new IllegalStateException("cairn did not " + what + " in time:\n" + tail(30));
+    }
+  }
+
+  /** The sample lines of {@code /metrics} ({@code name{labels} value}); empty if unreachable. */
+  List<String> samples(HttpClient http) {
+    try {
+      String text =
+          http.send(
+                  HttpRequest.newBuilder(URI.create(base() + "/metrics"))
+                      .timeout(Duration.ofSeconds(10))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+              .body();
+      return text.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).toList();
+    } catch (Exception e) {
+      System.err.println("metrics scrape failed: " + e);
+      return List.of();
+    }
+  }
+
+  /** Every sample of {@code /metrics}, summed over labels, by metric name. */
+  Map<String, Double> scrape(HttpClient http) {
+    Map<String, Double> out = new HashMap<>();
+    for (String line : samples(http)) {
+      int space = line.lastIndexOf(' ');
+      String key = line.substring(0, space);
+      int brace = key.indexOf('{');
+      String name = brace < 0 ? key : key.substring(0, brace);
+      try {
+        out.merge(name, Double.parseDouble(line.substring(space + 1)), Double::sum);
+      } catch (NumberFormatException e) {
+        // not a plain sample
+      }
+    }
+    return out;
+  }
+
+  /** CPU seconds (user + system) the server used so far, from {@code /proc}; NaN elsewhere. */
+  double cpuSeconds() {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+      // Fields after the command name, which is in parentheses and may contain spaces.
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
+  /** Resident memory of the server in MiB, from {@code /proc}; NaN elsewhere. */
+  double residentMib() {
+    try {
+      for (String line :
+          Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("\\D+", "")) / 1024.0;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // fall through
+    }
+    return Double.NaN;
+  }
+
+  String tail(int lines) {
+    return tail(log, lines);
+  }
+
+  static String tail(Path file, int lines) {
+    try {
+      List<String> all = Files.readAllLines(file);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(no " + file + ")";
+    }
+  }
+
+  /** SIGTERM, then SIGKILL after the grace period; returns the exit code. */
+  int stop(Duration grace) throws InterruptedException {
+    return stop(process, "cairn", grace);
+  }
+
+  /** SIGTERM, then SIGKILL after the grace period; returns the exit code. */
+  static int stop(Process p, String what, Duration grace) throws InterruptedException {
+    if (p.isAlive()) {
+      p.toHandle().destroy();
+      if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        System.err.println(what + " did not stop within " + grace + "; killing it");
+        p.toHandle().destroyForcibly();
+        p.waitFor(5, TimeUnit.SECONDS);
+      }
+    }
+    return p.isAlive() ? -1 : p.exitValue();
+  }
+}
