@@ -13,6 +13,7 @@ public final class Benchmarks {
       case "registrations" -> RegistrationBenchmark.run(BenchOptions.parse(rest));
       case "restore" -> RestoreBenchmark.run(rest);
       case "http" -> HttpBenchmark.run(rest);
+      case "health" -> HealthBenchmark.run(rest);
       default -> {
         System.out.println(
             """
@@ -29,7 +30,11 @@ public final class Benchmarks {
                               [--services 1000] [--instances 3] [--connections 64] [--seconds 20]
                               [--warmup 5] [--registration-seconds 10] [--writers 64]
                               [--wrk-threads 2] [--server-jar PATH] [--server-jvm-option OPT]...
-                              [--wrk PATH] [--nginx PATH]""");
+                              [--wrk PATH] [--nginx PATH]
+              health          Cairn's own HTTP checks against local apps: CPU at steady state,
+                              delay from an app stopping to its instances leaving ?passing
+                              [--checks 10000] [--services 1000] [--apps 50] [--down 2]
+                              [--interval-seconds 10] [--steady-seconds 60] [--server-jar PATH]""");
         if (!name.equals("help")) {
           System.exit(2);
         }
