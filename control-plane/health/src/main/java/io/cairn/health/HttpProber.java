@@ -76,12 +76,23 @@ final class HttpProber {
                 check.body().isEmpty()
                     ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(check.body()));
+    // Consul's defaults, so apps that log or route on them see what they would from Consul.
+    if (!hasHeader(check, "User-Agent")) {
+      b.header("User-Agent", "Cairn Health Check");
+    }
+    if (!hasHeader(check, "Accept")) {
+      b.header("Accept", "text/plain, text/*, */*");
+    }
     for (Map.Entry<String, List<String>> header : check.headers().entrySet()) {
       for (String value : header.getValue()) {
         b.header(header.getKey(), value);
       }
     }
     return b.build();
+  }
+
+  private static boolean hasHeader(HttpCheck check, String name) {
+    return check.headers().keySet().stream().anyMatch(name::equalsIgnoreCase);
   }
 
   static String describe(Throwable e) {

@@ -87,7 +87,8 @@ class HealthProbesIT {
     try (ProbeTargets.Http server = new ProbeTargets.Http(false)) {
       register("h", http(server.port(), "http", false));
       awaitStatus("h", HealthStatus.PASSING);
-      assertThat(server.lastRequest.get()).isEqualTo("POST /healthz x-probe=cairn body=ping");
+      assertThat(server.lastRequest.get())
+          .isEqualTo("POST /healthz x-probe=cairn agent=Cairn Health Check body=ping");
       assertThat(check("h").output())
           .isEqualTo(
               "HTTP POST http://127.0.0.1:" + server.port() + "/healthz: 200 Output: status 200");

@@ -71,6 +71,8 @@ final class ProbeTargets {
                 + exchange.getRequestURI()
                 + " x-probe="
                 + exchange.getRequestHeaders().getFirst("X-Probe")
+                + " agent="
+                + exchange.getRequestHeaders().getFirst("User-Agent")
                 + " body="
                 + body);
         Thread.sleep(delayMillis.get());
