@@ -140,17 +140,19 @@ final class HealthBenchmark {
     Thread.sleep(o.interval().toMillis() + 1_000);
     Map<String, Double> before = server.scrape(http);
     double cpuBefore = server.cpuSeconds();
+    OtherCpu others = OtherCpu.now();
     long windowStart = System.nanoTime();
     Thread.sleep(o.steadySeconds() * 1000L);
     double window = seconds(windowStart);
     double cores = (server.cpuSeconds() - cpuBefore) / window;
+    double otherCores = OtherCpu.since(others);
     Map<String, Double> after = server.scrape(http);
     List<String> samples = server.samples(http);
     double probes = HttpBenchmark.delta(before, after, "cairn_health_probes_total") / window;
     double writes = HttpBenchmark.delta(before, after, "cairn_registry_index");
     System.out.printf(
         "steady %.0f s: cairn CPU %.3f cores (%.1f%% of %d), %.0f probes/s, %.0f writes,"
-            + " probe p50 %.2f ms p99 %.2f ms, heap+off-heap RSS %.0f MiB%n",
+            + " probe p50 %.2f ms p99 %.2f ms, RSS %.0f MiB; other processes %s cores%n",
         window,
         cores,
         100 * cores / Runtime.getRuntime().availableProcessors(),
@@ -159,7 +161,8 @@ final class HealthBenchmark {
         writes,
         1000 * quantile(samples, "cairn_health_probe_duration_seconds", "0.5"),
         1000 * quantile(samples, "cairn_health_probe_duration_seconds", "0.99"),
-        server.residentMib());
+        server.residentMib(),
+        OtherCpu.format(otherCores));
 
     // 3. Apps go down; every affected instance must leave ?passing within an interval + 100 ms.
     List<String> watched = new ArrayList<>();
