@@ -46,6 +46,9 @@ public final class HealthChecker implements AutoCloseable {
   /** New checks start within this (or their interval, if shorter), so they report soon. */
   private static final Duration NEW_CHECK_SPREAD = Duration.ofSeconds(1);
 
+  /** Output that changes under a steady status is rewritten at most this often. */
+  static final Duration OUTPUT_REFRESH = Duration.ofSeconds(30);
+
   private final Registry registry;
   private final Prober prober;
   private final HealthMetrics metrics;
@@ -233,11 +236,16 @@ public final class HealthChecker implements AutoCloseable {
     }
     HealthCheck now = current.get().value();
     HealthStatus status = decided.orElse(now.status());
-    // The status decides whether to write; the first output is kept too, so a check that starts
-    // passing still shows what its probe saw.
-    boolean firstOutput = !sc.resultWritten && !now.output().equals(result.output());
-    if (status != now.status() || firstOutput) {
-      sc.resultWritten = true;
+    // A status change is written at once. New output under the same status is written for the
+    // first result, then at most once per OUTPUT_REFRESH: operators see why a check fails (the
+    // reason may change while it stays critical) without a write per probe.
+    long nanos = System.nanoTime();
+    boolean refreshOutput =
+        !now.output().equals(result.output())
+            && (sc.outputWrittenAt.isEmpty()
+                || nanos - sc.outputWrittenAt.get() >= OUTPUT_REFRESH.toNanos());
+    if (status != now.status() || refreshOutput) {
+      sc.outputWrittenAt = Optional.of(nanos);
       write(new UpdateCheck(sc.id(), status, result.output()), status != now.status(), resultAt);
     }
   }
@@ -335,10 +343,17 @@ public final class HealthChecker implements AutoCloseable {
                 log.atInfo()
                     .addKeyValue("check", update.checkId())
                     .addKeyValue("status", update.status().wireName())
-                    .addKeyValue("output", update.output())
+                    .addKeyValue("output", firstLine(update.output()))
                     .log("check status changed");
               }
             });
+  }
+
+  /** Output as logged: its first line, at most 200 characters (it may hold a whole page). */
+  private static String firstLine(String output) {
+    int end = output.indexOf('\n');
+    String line = end < 0 ? output : output.substring(0, end);
+    return line.length() <= 200 ? line : line.substring(0, 200) + "...";
   }
 
   private void remove(ScheduledCheck sc) {

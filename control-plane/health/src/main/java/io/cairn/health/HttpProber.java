@@ -23,8 +23,23 @@ import java.util.concurrent.Executors;
  */
 final class HttpProber {
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-  private final HttpClient verifying = client(false);
-  private final HttpClient skipVerify = client(true);
+  // Made on first use: a client (and TLS set-up) costs start-up time a server without HTTP checks
+  // need not pay.
+  private HttpClient verifying;
+  private HttpClient skipVerify;
+
+  private synchronized HttpClient client(HttpCheck check) {
+    if (check.tlsSkipVerify()) {
+      if (skipVerify == null) {
+        skipVerify = client(true);
+      }
+      return skipVerify;
+    }
+    if (verifying == null) {
+      verifying = client(false);
+    }
+    return verifying;
+  }
 
   private HttpClient client(boolean insecure) {
     HttpClient.Builder b =
@@ -41,7 +56,7 @@ final class HttpProber {
   ProbeResult probe(HttpCheck check) {
     String what = "HTTP " + check.method() + " " + check.url();
     HttpRequest request = request(check);
-    HttpClient client = check.tlsSkipVerify() ? skipVerify : verifying;
+    HttpClient client = client(check);
     try {
       HttpResponse<InputStream> response =
           client.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -100,9 +115,13 @@ final class HttpProber {
     return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
   }
 
-  void close() {
-    verifying.close();
-    skipVerify.close();
+  synchronized void close() {
+    if (verifying != null) {
+      verifying.close();
+    }
+    if (skipVerify != null) {
+      skipVerify.close();
+    }
     executor.shutdownNow();
   }
 }

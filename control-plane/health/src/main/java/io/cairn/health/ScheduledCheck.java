@@ -25,7 +25,10 @@ final class ScheduledCheck {
   long reportedAt;
 
   boolean probing;
-  boolean resultWritten;
+
+  /** When this scheduler last wrote the check's output, from {@link System#nanoTime()}. */
+  Optional<Long> outputWrittenAt = Optional.empty();
+
   ScheduledFuture<?> timer;
 
   /** Since when the check has been critical, when its instance is deregistered after a while. */
