@@ -1,0 +1,108 @@
+package io.cairn.xds.translate;
+
+import com.google.protobuf.UInt32Value;
+import io.cairn.registry.model.InstanceHealth;
+import io.cairn.registry.model.Locality;
+import io.cairn.registry.model.ServiceInstance;
+import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.HealthStatus;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * EDS: the instances of one cluster become a {@link ClusterLoadAssignment}. Only instances fit for
+ * traffic are included (passing, and warning unless the cluster wants passing only), weighted by
+ * their {@code Weights} for that status and grouped by locality. Every locality carries a weight
+ * (the sum of its endpoints'), because gRPC clients drop localities without one. A cluster with no
+ * usable instance gets an assignment with no endpoints, which Envoy needs to finish warming.
+ */
+public final class EndpointTranslator {
+  /** A locality as a map key; instances without one share the empty key. */
+  private record Zone(String region, String zone) implements Comparable<Zone> {
+    static Zone of(Optional<Locality> locality) {
+      return locality.map(l -> new Zone(l.region(), l.zone())).orElse(new Zone("", ""));
+    }
+
+    @Override
+    public int compareTo(Zone o) {
+      int c = region.compareTo(o.region);
+      return c != 0 ? c : zone.compareTo(o.zone);
+    }
+  }
+
+  private EndpointTranslator() {}
+
+  /**
+   * @param clusterName the EDS cluster name (also the assignment's name)
+   * @param instances candidates, in any order; the result is ordered and so deterministic
+   * @param onlyPassing leave out instances whose status is warning
+   */
+  public static ClusterLoadAssignment translate(
+      String clusterName, Collection<InstanceHealth> instances, boolean onlyPassing) {
+    Map<Zone, List<LbEndpoint>> byLocality = new TreeMap<>();
+    instances.stream()
+        .sorted(Comparator.comparing(h -> h.value().id()))
+        .forEach(
+            health -> {
+              io.cairn.registry.model.HealthStatus status = health.status();
+              ServiceInstance instance = health.value();
+              boolean usable =
+                  status == io.cairn.registry.model.HealthStatus.PASSING
+                      || (status == io.cairn.registry.model.HealthStatus.WARNING && !onlyPassing);
+              // A warning weight of 0 means "no traffic while warning", as in Consul's DNS.
+              boolean weighted =
+                  status != io.cairn.registry.model.HealthStatus.WARNING
+                      || instance.weights().warning() > 0;
+              if (!usable || !weighted || instance.port() == 0) {
+                return;
+              }
+              byLocality
+                  .computeIfAbsent(Zone.of(instance.locality()), l -> new ArrayList<>())
+                  .add(endpoint(instance, status));
+            });
+    ClusterLoadAssignment.Builder cla =
+        ClusterLoadAssignment.newBuilder().setClusterName(clusterName);
+    byLocality.forEach(
+        (locality, endpoints) -> {
+          int weight =
+              endpoints.stream().mapToInt(e -> e.getLoadBalancingWeight().getValue()).sum();
+          cla.addEndpoints(
+              LocalityLbEndpoints.newBuilder()
+                  .setLocality(
+                      io.envoyproxy.envoy.config.core.v3.Locality.newBuilder()
+                          .setRegion(locality.region())
+                          .setZone(locality.zone()))
+                  .setLoadBalancingWeight(UInt32Value.of(weight))
+                  .addAllLbEndpoints(endpoints));
+        });
+    return cla.build();
+  }
+
+  private static LbEndpoint endpoint(
+      ServiceInstance instance, io.cairn.registry.model.HealthStatus status) {
+    boolean warning = status == io.cairn.registry.model.HealthStatus.WARNING;
+    int weight = warning ? instance.weights().warning() : instance.weights().passing();
+    return LbEndpoint.newBuilder()
+        .setEndpoint(
+            Endpoint.newBuilder()
+                .setAddress(
+                    Address.newBuilder()
+                        .setSocketAddress(
+                            SocketAddress.newBuilder()
+                                .setAddress(instance.address())
+                                .setPortValue(instance.port()))))
+        .setHealthStatus(warning ? HealthStatus.DEGRADED : HealthStatus.HEALTHY)
+        .setLoadBalancingWeight(UInt32Value.of(weight))
+        .build();
+  }
+}

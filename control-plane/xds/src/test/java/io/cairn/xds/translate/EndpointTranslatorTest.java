@@ -1,0 +1,123 @@
+package io.cairn.xds.translate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cairn.registry.model.CheckDefinition;
+import io.cairn.registry.model.HealthCheck;
+import io.cairn.registry.model.HealthStatus;
+import io.cairn.registry.model.Indexed;
+import io.cairn.registry.model.InstanceHealth;
+import io.cairn.registry.model.Locality;
+import io.cairn.registry.model.Maintenance;
+import io.cairn.registry.model.ServiceInstance;
+import io.cairn.registry.model.TtlCheck;
+import io.cairn.registry.model.Weights;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class EndpointTranslatorTest {
+  private static final CheckDefinition TTL = new TtlCheck(Duration.ofSeconds(30));
+
+  private static InstanceHealth instance(
+      String id, String address, int port, HealthStatus status, Optional<Locality> locality) {
+    ServiceInstance instance =
+        ServiceInstance.builder(id, "api")
+            .address(address)
+            .port(port)
+            .weights(new Weights(10, 2))
+            .locality(locality)
+            .build();
+    HealthCheck check = HealthCheck.of("c-" + id, "ttl", id, TTL, status);
+    return new InstanceHealth(
+        new Indexed<>(instance, 1, 1), List.of(new Indexed<>(check, 2, 2)), Optional.empty());
+  }
+
+  private static List<String> addresses(ClusterLoadAssignment cla) {
+    return cla.getEndpointsList().stream()
+        .flatMap(l -> l.getLbEndpointsList().stream())
+        .map(e -> e.getEndpoint().getAddress().getSocketAddress().getAddress())
+        .toList();
+  }
+
+  @Test
+  void healthyInstancesBecomeWeightedEndpointsGroupedByLocality() {
+    Optional<Locality> east = Optional.of(new Locality("us-east", "a"));
+    Optional<Locality> west = Optional.of(new Locality("us-west", "b"));
+    ClusterLoadAssignment cla =
+        EndpointTranslator.translate(
+            "api",
+            List.of(
+                instance("w1", "10.0.0.3", 8080, HealthStatus.PASSING, west),
+                instance("e2", "10.0.0.2", 8080, HealthStatus.WARNING, east),
+                instance("e1", "10.0.0.1", 8080, HealthStatus.PASSING, east),
+                instance("x", "10.0.0.9", 8080, HealthStatus.CRITICAL, east)),
+            false);
+
+    assertThat(cla.getClusterName()).isEqualTo("api");
+    assertThat(cla.getEndpointsList())
+        .extracting(l -> l.getLocality().getRegion(), l -> l.getLoadBalancingWeight().getValue())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("us-east", 12),
+            org.assertj.core.groups.Tuple.tuple("us-west", 10));
+    LocalityLbEndpoints eastEndpoints = cla.getEndpoints(0);
+    assertThat(eastEndpoints.getLbEndpointsList())
+        .extracting(
+            e -> e.getEndpoint().getAddress().getSocketAddress().getAddress(),
+            e -> e.getLoadBalancingWeight().getValue(),
+            LbEndpoint::getHealthStatus)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "10.0.0.1", 10, io.envoyproxy.envoy.config.core.v3.HealthStatus.HEALTHY),
+            org.assertj.core.groups.Tuple.tuple(
+                "10.0.0.2", 2, io.envoyproxy.envoy.config.core.v3.HealthStatus.DEGRADED));
+  }
+
+  @Test
+  void onlyPassingLeavesWarningOutAndMaintenanceIsAlwaysOut() {
+    InstanceHealth maintained =
+        new InstanceHealth(
+            instance("m", "10.0.0.5", 80, HealthStatus.PASSING, Optional.empty()).instance(),
+            List.of(),
+            Optional.of(new Indexed<>(new Maintenance("m", "upgrade"), 3, 3)));
+    ClusterLoadAssignment cla =
+        EndpointTranslator.translate(
+            "api",
+            List.of(
+                instance("p", "10.0.0.1", 80, HealthStatus.PASSING, Optional.empty()),
+                instance("w", "10.0.0.2", 80, HealthStatus.WARNING, Optional.empty()),
+                maintained),
+            true);
+    assertThat(addresses(cla)).containsExactly("10.0.0.1");
+    assertThat(cla.getEndpoints(0).getLoadBalancingWeight().getValue())
+        .as("a locality always has a weight, also without region and zone")
+        .isEqualTo(10);
+  }
+
+  @Test
+  void aClusterWithoutUsableInstancesGetsAnEmptyAssignment() {
+    ClusterLoadAssignment cla =
+        EndpointTranslator.translate(
+            "api",
+            List.of(
+                instance("c", "10.0.0.1", 80, HealthStatus.CRITICAL, Optional.empty()),
+                instance("noport", "10.0.0.2", 0, HealthStatus.PASSING, Optional.empty())),
+            false);
+    assertThat(cla.getClusterName()).isEqualTo("api");
+    assertThat(cla.getEndpointsList()).isEmpty();
+  }
+
+  @Test
+  void theSameInstancesInAnyOrderGiveTheSameBytes() {
+    List<InstanceHealth> a =
+        List.of(
+            instance("1", "10.0.0.1", 80, HealthStatus.PASSING, Optional.empty()),
+            instance("2", "10.0.0.2", 80, HealthStatus.PASSING, Optional.empty()));
+    assertThat(EndpointTranslator.translate("api", a, false).toByteString())
+        .isEqualTo(EndpointTranslator.translate("api", a.reversed(), false).toByteString());
+  }
+}
