@@ -1,0 +1,91 @@
+package io.cairn.xds.cache;
+
+import com.google.protobuf.Message;
+import io.envoyproxy.controlplane.cache.ResourceVersionResolver;
+import io.envoyproxy.controlplane.cache.SnapshotResources;
+import io.envoyproxy.controlplane.cache.VersionedResource;
+import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * An xDS snapshot whose versions come from content: each resource's is a hash of its bytes, and the
+ * version a client sees for a type is a hash of the names and versions it asked for. A client that
+ * subscribes to some resources is therefore pushed only when those change, and the same content has
+ * the same versions on every replica and after every restart.
+ */
+public final class ContentSnapshot extends Snapshot {
+  private final SnapshotResources<Cluster> clusters;
+  private final SnapshotResources<ClusterLoadAssignment> endpoints;
+  private final SnapshotResources<Listener> listeners;
+  private final SnapshotResources<RouteConfiguration> routes;
+  private final SnapshotResources<Secret> secrets;
+
+  public ContentSnapshot(
+      Collection<Cluster> clusters,
+      Collection<ClusterLoadAssignment> endpoints,
+      Collection<Listener> listeners,
+      Collection<RouteConfiguration> routes) {
+    this.clusters = resources(clusters, Cluster::getName);
+    this.endpoints = resources(endpoints, ClusterLoadAssignment::getClusterName);
+    this.listeners = resources(listeners, Listener::getName);
+    this.routes = resources(routes, RouteConfiguration::getName);
+    this.secrets = resources(List.of(), Secret::getName);
+  }
+
+  private static <T extends Message> SnapshotResources<T> resources(
+      Collection<T> items, java.util.function.Function<T, String> name) {
+    Map<String, String> versions = new TreeMap<>();
+    List<VersionedResource<T>> versioned = new ArrayList<>();
+    for (T item : items) {
+      String version = ContentVersion.of(item);
+      versions.put(name.apply(item), version);
+      versioned.add(VersionedResource.create(item, version));
+    }
+    String all = joined(versions, versions.keySet());
+    ResourceVersionResolver resolver =
+        names -> names.isEmpty() ? all : joined(versions, new java.util.TreeSet<>(names));
+    return SnapshotResources.create(versioned, resolver);
+  }
+
+  private static String joined(Map<String, String> versions, Iterable<String> names) {
+    List<String> parts = new ArrayList<>();
+    for (String n : names) {
+      parts.add(n + "=" + versions.getOrDefault(n, "-"));
+    }
+    return ContentVersion.ofAll(parts);
+  }
+
+  @Override
+  public SnapshotResources<Cluster> clusters() {
+    return clusters;
+  }
+
+  @Override
+  public SnapshotResources<ClusterLoadAssignment> endpoints() {
+    return endpoints;
+  }
+
+  @Override
+  public SnapshotResources<Listener> listeners() {
+    return listeners;
+  }
+
+  @Override
+  public SnapshotResources<RouteConfiguration> routes() {
+    return routes;
+  }
+
+  @Override
+  public SnapshotResources<Secret> secrets() {
+    return secrets;
+  }
+}

@@ -1,0 +1,195 @@
+package io.cairn.xds.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.cairn.registry.Registry;
+import io.cairn.registry.command.DeregisterInstance;
+import io.cairn.registry.command.PutConfigEntry;
+import io.cairn.registry.command.RegisterInstance;
+import io.cairn.registry.config.HeaderMatch;
+import io.cairn.registry.config.HttpRouteMatch;
+import io.cairn.registry.config.MatchType;
+import io.cairn.registry.config.Protocol;
+import io.cairn.registry.config.ResolverSubset;
+import io.cairn.registry.config.Route;
+import io.cairn.registry.config.RouteDestination;
+import io.cairn.registry.config.ServiceDefaults;
+import io.cairn.registry.config.ServiceResolver;
+import io.cairn.registry.config.ServiceRouter;
+import io.cairn.registry.config.ServiceSplitter;
+import io.cairn.registry.config.ServiceTarget;
+import io.cairn.registry.config.Split;
+import io.cairn.registry.model.ServiceInstance;
+import io.cairn.registry.store.sqlite.SqliteStore;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * grpc-java's own xDS resolver ({@code xds:///api}) against Cairn over a socket, calling real local
+ * backends: splits, subsets, router matches and deregistration as a proxyless client sees them.
+ */
+class ProxylessGrpcIT {
+  // grpc-java keeps one xDS client per JVM, made from the first bootstrap it reads: one Cairn
+  // serves every test, and each test uses a service of its own.
+  @TempDir static Path dir;
+  private static Registry registry;
+  private static XdsServer xds;
+
+  private Backend v1;
+  private Backend v2;
+  private ManagedChannel channel;
+  private String service;
+
+  @BeforeAll
+  static void startCairn() {
+    registry = Registry.open(SqliteStore.open(dir), new SimpleMeterRegistry());
+    xds = XdsServer.start(registry, XdsSettings.loopback(0));
+    System.setProperty(
+        "io.grpc.xds.bootstrapConfig",
+        """
+        {"xds_servers":[{"server_uri":"127.0.0.1:%d","channel_creds":[{"type":"insecure"}],
+          "server_features":["xds_v3"]}],
+         "node":{"id":"proxyless-test","locality":{"zone":"z"}}}"""
+            .formatted(xds.port()));
+  }
+
+  @AfterAll
+  static void stopCairn() {
+    xds.close();
+    registry.close();
+  }
+
+  @BeforeEach
+  void start(TestInfo test) throws Exception {
+    service = "api-" + test.getTestMethod().orElseThrow().getName().toLowerCase().substring(0, 12);
+    v1 = new Backend("v1");
+    v2 = new Backend("v2");
+    register(service + "-1", v1.port(), "v1");
+    register(service + "-2", v2.port(), "v2");
+    channel =
+        Grpc.newChannelBuilder("xds:///" + service, InsecureChannelCredentials.create()).build();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    v1.close();
+    v2.close();
+  }
+
+  private void register(String id, int port, String version) {
+    registry.apply(
+        RegisterInstance.of(
+            ServiceInstance.builder(id, service)
+                .address("127.0.0.1")
+                .port(port)
+                .meta(Map.of("version", version))
+                .build()));
+  }
+
+  private void subsets() {
+    registry.apply(PutConfigEntry.of(new ServiceDefaults(service, Protocol.GRPC, Map.of())));
+    registry.apply(
+        PutConfigEntry.of(
+            new ServiceResolver(
+                service,
+                Optional.empty(),
+                Map.of(
+                    "v1", new ResolverSubset("Service.Meta.version == v1", false),
+                    "v2", new ResolverSubset("Service.Meta.version == v2", false)),
+                Optional.empty(),
+                Map.of(),
+                Optional.empty(),
+                Optional.empty(),
+                Map.of())));
+  }
+
+  private static Map<String, Integer> calls(Channel channel, int n) {
+    Map<String, Integer> counts = new TreeMap<>();
+    for (int i = 0; i < n; i++) {
+      counts.merge(Backend.call(channel), 1, Integer::sum);
+    }
+    return counts;
+  }
+
+  @Test
+  void callsReachEveryInstanceAndStopReachingADeregisteredOne() {
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> calls(channel, 50).keySet().equals(java.util.Set.of("v1", "v2")));
+    registry.apply(new DeregisterInstance(service + "-2"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> calls(channel, 20).equals(Map.of("v1", 20)));
+    assertThat(calls(channel, 200)).isEqualTo(Map.of("v1", 200));
+  }
+
+  @Test
+  void aNinetyTenSplitSendsRoughlyNinetyTenOfTwoThousandCalls() {
+    subsets();
+    registry.apply(
+        PutConfigEntry.of(
+            new ServiceSplitter(
+                service,
+                List.of(
+                    new Split(90, new ServiceTarget("", "v1")),
+                    new Split(10, new ServiceTarget("", "v2"))),
+                Map.of())));
+    // Wait for the split to arrive: both subsets answer.
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> calls(channel, 100).keySet().equals(java.util.Set.of("v1", "v2")));
+    Map<String, Integer> counts = calls(channel, 2000);
+    assertThat(counts.get("v2")).as(counts.toString()).isBetween(120, 280);
+    assertThat(counts.get("v1") + counts.get("v2")).isEqualTo(2000);
+  }
+
+  @Test
+  void aRouterMatchSendsHeaderMatchedCallsToTheCanary() {
+    subsets();
+    Route canary =
+        new Route(
+            new HttpRouteMatch(
+                Optional.empty(),
+                List.of(new HeaderMatch("x-canary", MatchType.EXACT, "1", false)),
+                List.of(),
+                List.of()),
+            new RouteDestination(
+                new ServiceTarget("", "v2"), "", Optional.empty(), 0, false, List.of(), List.of()));
+    registry.apply(PutConfigEntry.of(new ServiceRouter(service, List.of(canary), Map.of())));
+    registry.apply(
+        PutConfigEntry.of(
+            new ServiceSplitter(
+                service, List.of(new Split(100, new ServiceTarget("", "v1"))), Map.of())));
+    Metadata headers = new Metadata();
+    headers.put(Metadata.Key.of("x-canary", Metadata.ASCII_STRING_MARSHALLER), "1");
+    Channel canaryChannel =
+        ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+    await().atMost(Duration.ofSeconds(20)).until(() -> calls(channel, 50).equals(Map.of("v1", 50)));
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> calls(canaryChannel, 50).equals(Map.of("v2", 50)));
+  }
+}
