@@ -77,7 +77,9 @@ final class ServerProcess {
             "--http-port",
             "0",
             "--http-address",
-            "127.0.0.1"));
+            "127.0.0.1",
+            "--xds-port",
+            "0"));
     command.addAll(serverArgs);
     ProcessBuilder pb =
         new ProcessBuilder(command)

@@ -10,6 +10,7 @@ import io.cairn.registry.config.IntentionAction;
 import io.cairn.registry.store.sqlite.SqliteStore;
 import io.cairn.server.config.IntentionsDefault;
 import io.cairn.server.config.ServerSettings;
+import io.cairn.xds.server.XdsServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -26,12 +27,14 @@ public final class CairnServer implements AutoCloseable {
 
   private final Registry registry;
   private final HealthChecker health;
+  private final XdsServer xds;
   private final AdminApi admin;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private CairnServer(Registry registry, HealthChecker health, AdminApi admin) {
+  private CairnServer(Registry registry, HealthChecker health, XdsServer xds, AdminApi admin) {
     this.registry = registry;
     this.health = health;
+    this.xds = xds;
     this.admin = admin;
   }
 
@@ -44,13 +47,18 @@ public final class CairnServer implements AutoCloseable {
       ServerSettings settings, MeterRegistry meters, Supplier<String> scrape, String version) {
     Registry registry = Registry.open(SqliteStore.open(settings.dataDir()), meters);
     HealthChecker health = null;
+    XdsServer xds = null;
     try {
       health = HealthChecker.start(registry, new NetworkProber(), meters, settings.health());
+      xds = XdsServer.start(registry, settings.xds());
       AdminApi admin =
           AdminApi.start(
               adminSettings(settings), registry, meters, scrape, version, health::ttlReported);
-      return new CairnServer(registry, health, admin);
+      return new CairnServer(registry, health, xds, admin);
     } catch (RuntimeException e) {
+      if (xds != null) {
+        xds.close();
+      }
       if (health != null) {
         health.close();
       }
@@ -79,6 +87,10 @@ public final class CairnServer implements AutoCloseable {
     return address.equals("0.0.0.0") || address.equals("::") || address.equals("[::]");
   }
 
+  public int xdsPort() {
+    return xds.port();
+  }
+
   public int httpPort() {
     return admin.port();
   }
@@ -95,6 +107,7 @@ public final class CairnServer implements AutoCloseable {
     }
     log.info("stopping");
     admin.close();
+    xds.close();
     health.close();
     registry.close();
     log.info("stopped");

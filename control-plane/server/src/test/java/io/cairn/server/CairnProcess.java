@@ -50,6 +50,10 @@ public final class CairnProcess implements AutoCloseable {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>(List.of(java, "-jar", jar));
     command.addAll(args);
+    // Tests pick free ports; a fixed xDS port would clash with anything else on the machine.
+    if (!args.isEmpty() && args.getFirst().equals("server") && !args.contains("--xds-port")) {
+      command.addAll(List.of("--xds-port", "0"));
+    }
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().keySet().removeIf(k -> k.startsWith("CAIRN_"));
     return new CairnProcess(pb.start());

@@ -43,6 +43,7 @@ class ServerProcessIT {
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
       assertThat(leader.statusCode()).as("the admin API answers").isEqualTo(200);
+      assertThat(cairn.output()).as("xDS is served too").contains("xDS listening");
 
       try (CairnProcess second =
           CairnProcess.start(

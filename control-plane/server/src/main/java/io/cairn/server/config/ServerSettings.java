@@ -1,7 +1,9 @@
 package io.cairn.server.config;
 
 import io.cairn.health.HealthSettings;
+import io.cairn.xds.server.XdsSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -16,6 +18,7 @@ import java.util.Optional;
  * @param http the admin API
  * @param node how Cairn presents itself to Consul clients
  * @param health how checks are run
+ * @param xds the xDS server
  */
 public record ServerSettings(
     Path dataDir,
@@ -23,7 +26,8 @@ public record ServerSettings(
     LogFormat logFormat,
     HttpSettings http,
     NodeSettings node,
-    HealthSettings health) {
+    HealthSettings health,
+    XdsSettings xds) {
   public static final List<Setting> ALL =
       List.of(
           new Setting("data-dir", "./data", "directory of the embedded store"),
@@ -41,6 +45,12 @@ public record ServerSettings(
               "health.max-concurrent-probes",
               "1024",
               "health-check probes in flight at once; more wait for a slot"),
+          new Setting("xds.address", "127.0.0.1", "xDS (ADS over gRPC) listen address"),
+          new Setting("xds.port", "18000", "xDS port"),
+          new Setting(
+              "xds.debounce-ms", "10", "publish xDS changes once the registry is quiet this long"),
+          new Setting(
+              "xds.debounce-max-ms", "100", "but never hold an xDS change back longer than this"),
           new Setting("log.level", "info", "trace, debug, info, warn or error"),
           new Setting("log.format", "text", "text, or json for one JSON object per line"));
 
@@ -51,6 +61,17 @@ public record ServerSettings(
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(health, "health");
+    Objects.requireNonNull(xds, "xds");
+  }
+
+  private static XdsSettings xds(SettingValues v) {
+    Duration quiet = Duration.ofMillis(v.positiveLong("xds.debounce-ms"));
+    Duration max = Duration.ofMillis(v.positiveLong("xds.debounce-max-ms"));
+    if (max.compareTo(quiet) < 0) {
+      v.problem("xds.debounce-max-ms must be at least xds.debounce-ms");
+      max = quiet;
+    }
+    return new XdsSettings(v.string("xds.address"), v.port("xds.port"), quiet, max);
   }
 
   /** Reads and checks the settings from flags, environment and config file. */
@@ -70,7 +91,8 @@ public record ServerSettings(
             new NodeSettings(
                 v.label("node-name"), v.label("datacenter"), v.string("advertise-address")),
             new HealthSettings(
-                (int) Math.min(Integer.MAX_VALUE, v.positiveLong("health.max-concurrent-probes"))));
+                (int) Math.min(Integer.MAX_VALUE, v.positiveLong("health.max-concurrent-probes"))),
+            xds(v));
     v.throwIfAny();
     return settings;
   }

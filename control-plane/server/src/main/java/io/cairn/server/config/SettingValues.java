@@ -100,6 +100,11 @@ public final class SettingValues {
     return type.getEnumConstants()[0];
   }
 
+  /** Records a problem found by combining settings (one reader cannot see it). */
+  public void problem(String message) {
+    problems.add(message);
+  }
+
   /** Throws every problem found while reading, if any. */
   public void throwIfAny() {
     if (!problems.isEmpty()) {
