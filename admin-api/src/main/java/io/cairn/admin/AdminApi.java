@@ -2,7 +2,6 @@ package io.cairn.admin;
 
 import io.cairn.admin.agent.AgentApi;
 import io.cairn.admin.agent.AgentSelf;
-import io.cairn.admin.agent.TtlReports;
 import io.cairn.admin.catalog.CatalogApi;
 import io.cairn.admin.config.ConfigApi;
 import io.cairn.admin.consul.ConsulViews;
@@ -15,6 +14,7 @@ import io.cairn.admin.intentions.IntentionsApi;
 import io.cairn.admin.status.HealthEndpoint;
 import io.cairn.admin.status.MetricsEndpoint;
 import io.cairn.admin.status.StatusApi;
+import io.cairn.admin.xds.XdsApi;
 import io.cairn.registry.Registry;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
@@ -49,13 +49,12 @@ public final class AdminApi implements AutoCloseable {
       MeterRegistry meters,
       Supplier<String> scrape,
       String version,
-      TtlReports ttlReports) {
+      AdminHooks hooks) {
     AtomicBoolean ready = new AtomicBoolean(true);
     WebServer server =
         webServer(settings)
             .routing(
-                r ->
-                    routing(r, settings, registry, meters, scrape, version, ready::get, ttlReports))
+                r -> routing(r, settings, registry, meters, scrape, version, ready::get, hooks))
             .build()
             .start();
     log.atInfo()
@@ -87,7 +86,7 @@ public final class AdminApi implements AutoCloseable {
       Supplier<String> scrape,
       String version,
       java.util.function.BooleanSupplier ready,
-      TtlReports ttlReports) {
+      AdminHooks hooks) {
     ConsulViews views = new ConsulViews(settings.node());
     routing.addFilter(new RequestMetrics(meters));
     routing.addFilter(new BodyLimit(settings.maxBodyBytes()));
@@ -100,12 +99,14 @@ public final class AdminApi implements AutoCloseable {
         .register("/v1/catalog", new CatalogApi(registry, views))
         .register(
             "/v1/agent",
-            new AgentApi(registry, views, new AgentSelf(settings.node(), version), ttlReports))
+            new AgentApi(
+                registry, views, new AgentSelf(settings.node(), version), hooks.ttlReports()))
         .get("/v1/agent/metrics", (req, res) -> metrics.send(res))
         .register("/v1/config", new ConfigApi(registry))
         .register(
             "/v1/connect/intentions", new IntentionsApi(registry, settings.intentionsDefault()))
         .register("/v1/status", new StatusApi(settings.node()))
+        .register("/v1/xds", new XdsApi(hooks.proxies()))
         .register("/health", new HealthEndpoint(registry, ready))
         .register("/metrics", metrics)
         .any(

@@ -2,7 +2,6 @@ package io.cairn.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cairn.admin.agent.TtlReports;
 import io.cairn.admin.consul.NodeIdentity;
 import io.cairn.registry.Registry;
 import io.cairn.registry.config.IntentionAction;
@@ -63,7 +62,7 @@ public final class AdminServer implements AutoCloseable {
                           () -> "# test metrics\ncairn_test 1\n",
                           "test",
                           () -> true,
-                          TtlReports.NONE))
+                          AdminHooks.NONE))
               .build()
               .start();
       return new AdminServer(dir, registry, server);

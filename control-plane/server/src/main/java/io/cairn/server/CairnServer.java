@@ -1,6 +1,7 @@
 package io.cairn.server;
 
 import io.cairn.admin.AdminApi;
+import io.cairn.admin.AdminHooks;
 import io.cairn.admin.AdminSettings;
 import io.cairn.admin.consul.NodeIdentity;
 import io.cairn.health.HealthChecker;
@@ -50,10 +51,15 @@ public final class CairnServer implements AutoCloseable {
     XdsServer xds = null;
     try {
       health = HealthChecker.start(registry, new NetworkProber(), meters, settings.health());
-      xds = XdsServer.start(registry, settings.xds());
+      xds = XdsServer.start(registry, meters, settings.xds());
       AdminApi admin =
           AdminApi.start(
-              adminSettings(settings), registry, meters, scrape, version, health::ttlReported);
+              adminSettings(settings),
+              registry,
+              meters,
+              scrape,
+              version,
+              new AdminHooks(health::ttlReported, ProxyViews.of(xds)));
       return new CairnServer(registry, health, xds, admin);
     } catch (RuntimeException e) {
       if (xds != null) {

@@ -44,6 +44,12 @@ class ServerProcessIT {
                   HttpResponse.BodyHandlers.ofString());
       assertThat(leader.statusCode()).as("the admin API answers").isEqualTo(200);
       assertThat(cairn.output()).as("xDS is served too").contains("xDS listening");
+      HttpResponse<String> proxies =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://" + http + "/v1/xds/proxies")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(proxies.body()).as("no xDS client connected yet").isEqualTo("[]");
 
       try (CairnProcess second =
           CairnProcess.start(

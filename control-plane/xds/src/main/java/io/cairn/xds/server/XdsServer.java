@@ -11,10 +11,12 @@ import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -34,6 +36,7 @@ public final class XdsServer implements AutoCloseable {
   static final String PROXYLESS = "proxyless";
 
   private final Registry registry;
+  private final ProxyTracker tracker;
   private final SimpleCache<String> cache = new SimpleCache<>(node -> PROXYLESS);
   private final Server server;
   private final Subscription subscription;
@@ -45,11 +48,13 @@ public final class XdsServer implements AutoCloseable {
   private final AtomicReference<ScheduledFuture<?>> pending = new AtomicReference<>();
   private long firstPendingAt;
 
-  private XdsServer(Registry registry, XdsSettings settings) throws IOException {
+  private XdsServer(Registry registry, MeterRegistry meters, XdsSettings settings)
+      throws IOException {
     this.registry = registry;
+    this.tracker = new ProxyTracker(meters);
     this.quiet = settings.debounceQuiet();
     this.maxDelay = settings.debounceMax();
-    V3DiscoveryServer discovery = new V3DiscoveryServer(cache);
+    V3DiscoveryServer discovery = new V3DiscoveryServer(tracker, cache);
     this.subscription = registry.subscribe(this::onChange);
     publish(subscription.startSnapshot());
     this.server =
@@ -69,12 +74,17 @@ public final class XdsServer implements AutoCloseable {
         .log("xDS listening");
   }
 
-  public static XdsServer start(Registry registry, XdsSettings settings) {
+  public static XdsServer start(Registry registry, MeterRegistry meters, XdsSettings settings) {
     try {
-      return new XdsServer(registry, settings);
+      return new XdsServer(registry, meters, settings);
     } catch (IOException e) {
       throw new UncheckedIOException("xDS server could not listen", e);
     }
+  }
+
+  /** Connected xDS clients with their ACKed versions and last NACK. */
+  public List<ProxyStatus> proxies() {
+    return tracker.proxies();
   }
 
   public int port() {

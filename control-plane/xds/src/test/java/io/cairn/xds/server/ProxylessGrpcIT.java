@@ -64,7 +64,7 @@ class ProxylessGrpcIT {
   @BeforeAll
   static void startCairn() {
     registry = Registry.open(SqliteStore.open(dir), new SimpleMeterRegistry());
-    xds = XdsServer.start(registry, XdsSettings.loopback(0));
+    xds = XdsServer.start(registry, new SimpleMeterRegistry(), XdsSettings.loopback(0));
     System.setProperty(
         "io.grpc.xds.bootstrapConfig",
         """
@@ -191,5 +191,45 @@ class ProxylessGrpcIT {
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(10))
         .until(() -> calls(canaryChannel, 50).equals(Map.of("v2", 50)));
+  }
+
+  @Test
+  void acksAreTrackedAndARejectedRouteIsReportedWhileTheLastGoodOneKeepsWorking() {
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> calls(channel, 20).keySet().equals(java.util.Set.of("v1", "v2")));
+    ProxyStatus proxy =
+        xds.proxies().stream()
+            .filter(p -> p.nodeId().equals("proxyless-test"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(proxy.acked().keySet())
+        .contains(
+            "type.googleapis.com/envoy.config.listener.v3.Listener",
+            "type.googleapis.com/envoy.config.route.v3.RouteConfiguration",
+            "type.googleapis.com/envoy.config.cluster.v3.Cluster",
+            "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment");
+
+    // A lookahead is valid Java but not RE2, which gRPC uses: it rejects the route.
+    subsets();
+    Route bad =
+        new Route(
+            new HttpRouteMatch(
+                Optional.of(new io.cairn.registry.config.PathMatch(MatchType.REGEX, "/(?=x).*")),
+                List.of(),
+                List.of(),
+                List.of()),
+            new RouteDestination(
+                new ServiceTarget("", "v2"), "", Optional.empty(), 0, false, List.of(), List.of()));
+    registry.apply(PutConfigEntry.of(new ServiceRouter(service, List.of(bad), Map.of())));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                xds.proxies().stream()
+                    .flatMap(p -> p.lastNack().stream())
+                    .anyMatch(n -> n.typeUrl().endsWith("RouteConfiguration")));
+    assertThat(calls(channel, 20).keySet()).as("the last good routes still serve").isNotEmpty();
   }
 }

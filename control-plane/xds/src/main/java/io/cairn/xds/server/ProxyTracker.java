@@ -1,0 +1,150 @@
+package io.cairn.xds.server;
+
+import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows every xDS stream: which node it is, what it ACKed, what it rejected. A NACK is logged,
+ * counted and kept for the admin API, and the stream's next request is held back with an
+ * exponential backoff (100 ms doubling to 10 s, reset by an ACK): otherwise the library answers a
+ * NACK at once with the same rejected configuration, in a tight loop.
+ */
+final class ProxyTracker implements DiscoveryServerCallbacks {
+  private static final Logger log = LoggerFactory.getLogger(ProxyTracker.class);
+  private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+
+  /** Mutable per-stream state; each stream's requests arrive one at a time. */
+  private static final class Stream {
+    volatile Node node = Node.getDefaultInstance();
+    final Instant openedAt = Instant.now();
+    final Map<String, String> acked = new ConcurrentHashMap<>();
+    volatile Optional<ProxyStatus.Nack> lastNack = Optional.empty();
+    volatile Duration backoff = Duration.ZERO;
+  }
+
+  private final Map<Long, Stream> streams = new ConcurrentHashMap<>();
+  private final MeterRegistry meters;
+
+  ProxyTracker(MeterRegistry meters) {
+    this.meters = meters;
+    meters.gauge("cairn.xds.streams", streams, Map::size);
+  }
+
+  @Override
+  public void onStreamOpen(long streamId, String typeUrl) {
+    streams.put(streamId, new Stream());
+  }
+
+  @Override
+  public void onStreamClose(long streamId, String typeUrl) {
+    streams.remove(streamId);
+  }
+
+  @Override
+  public void onStreamCloseWithError(long streamId, String typeUrl, Throwable error) {
+    streams.remove(streamId);
+  }
+
+  @Override
+  public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
+    Stream s = streams.computeIfAbsent(streamId, id -> new Stream());
+    if (request.hasNode()) {
+      s.node = request.getNode();
+    }
+    if (request.hasErrorDetail()) {
+      nack(
+          s,
+          request.getTypeUrl(),
+          request.getResponseNonce(),
+          request.getErrorDetail().getMessage());
+    } else if (!request.getResponseNonce().isEmpty()) {
+      s.acked.put(request.getTypeUrl(), request.getVersionInfo());
+      s.backoff = Duration.ZERO;
+    }
+  }
+
+  @Override
+  public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {
+    Stream s = streams.computeIfAbsent(streamId, id -> new Stream());
+    if (request.hasNode()) {
+      s.node = request.getNode();
+    }
+    if (request.hasErrorDetail()) {
+      nack(
+          s,
+          request.getTypeUrl(),
+          request.getResponseNonce(),
+          request.getErrorDetail().getMessage());
+    } else if (!request.getResponseNonce().isEmpty()) {
+      s.acked.put(request.getTypeUrl(), "nonce:" + request.getResponseNonce());
+      s.backoff = Duration.ZERO;
+    }
+  }
+
+  private void nack(Stream s, String typeUrl, String nonce, String message) {
+    s.lastNack = Optional.of(new ProxyStatus.Nack(typeUrl, nonce, message, Instant.now()));
+    meters.counter("cairn.xds.nacks", "type", shortType(typeUrl)).increment();
+    Duration backoff =
+        s.backoff.isZero()
+            ? FIRST_BACKOFF
+            : s.backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+                ? MAX_BACKOFF
+                : s.backoff.multipliedBy(2);
+    s.backoff = backoff;
+    log.atWarn()
+        .addKeyValue("node", s.node.getId())
+        .addKeyValue("type", shortType(typeUrl))
+        .addKeyValue("backoff-ms", backoff.toMillis())
+        .log("xDS client rejected configuration: {}", message);
+    try {
+      // This stream's requests are handled one at a time: waiting here delays only its retry.
+      Thread.sleep(backoff);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String shortType(String typeUrl) {
+    return typeUrl.substring(typeUrl.lastIndexOf('.') + 1);
+  }
+
+  /** Connected nodes, ordered by id; a node with several streams is reported once. */
+  List<ProxyStatus> proxies() {
+    Map<String, ProxyStatus> byNode = new java.util.TreeMap<>();
+    for (Stream s : streams.values()) {
+      String id = s.node.getId();
+      ProxyStatus seen = byNode.get(id);
+      Map<String, String> acked = new java.util.TreeMap<>(s.acked);
+      Optional<ProxyStatus.Nack> nack = s.lastNack;
+      int count = 1;
+      Instant since = s.openedAt;
+      if (seen != null) {
+        acked.putAll(seen.acked());
+        nack = latest(nack, seen.lastNack());
+        count += seen.streams();
+        since = since.isBefore(seen.connectedAt()) ? since : seen.connectedAt();
+      }
+      byNode.put(id, new ProxyStatus(id, s.node.getCluster(), count, since, acked, nack));
+    }
+    return List.copyOf(byNode.values());
+  }
+
+  private static Optional<ProxyStatus.Nack> latest(
+      Optional<ProxyStatus.Nack> a, Optional<ProxyStatus.Nack> b) {
+    return java.util.stream.Stream.concat(a.stream(), b.stream())
+        .max(Comparator.comparing(ProxyStatus.Nack::at));
+  }
+}
