@@ -1,0 +1,96 @@
+package io.cairn.xds.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cairn.registry.Registry;
+import io.cairn.registry.command.RegisterInstance;
+import io.cairn.registry.model.ServiceInstance;
+import io.cairn.registry.store.sqlite.SqliteStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A second, independently written xDS client: {@code @grpc/grpc-js-xds} run by Node resolves a
+ * Cairn service and calls its real backends. Dependencies come from the committed lock file ({@code
+ * npm ci}, run here when {@code node_modules} is missing).
+ */
+class GrpcJsXdsIT {
+  private static final Path CLIENT = Path.of("src/test/node");
+
+  @TempDir Path dir;
+
+  @Test
+  void grpcJsResolvesACairnServiceAndReachesEveryInstance() throws Exception {
+    Assumptions.assumeTrue(
+        run(List.of("node", "--version"), Map.of(), 30).exit() == 0,
+        "node is not installed (Debian: apt-get install -y nodejs npm)");
+    if (!Files.isDirectory(CLIENT.resolve("node_modules/@grpc/grpc-js-xds"))) {
+      Result install = run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), 300);
+      assertThat(install.exit()).as("npm ci: " + install.output()).isZero();
+    }
+    try (Registry registry = Registry.open(SqliteStore.open(dir), new SimpleMeterRegistry());
+        XdsServer xds =
+            XdsServer.start(registry, new SimpleMeterRegistry(), XdsSettings.loopback(0));
+        Backend a = new Backend("a");
+        Backend b = new Backend("b")) {
+      for (Backend backend : List.of(a, b)) {
+        registry.apply(
+            RegisterInstance.of(
+                ServiceInstance.builder("echo-" + backend.port(), "echo")
+                    .address("127.0.0.1")
+                    .port(backend.port())
+                    .build()));
+      }
+      String bootstrap =
+          """
+          {"xds_servers":[{"server_uri":"127.0.0.1:%d","channel_creds":[{"type":"insecure"}],
+            "server_features":["xds_v3"]}],
+           "node":{"id":"grpc-js-test","locality":{"zone":"z"}}}"""
+              .formatted(xds.port());
+      Result client =
+          run(
+              List.of("node", "client.js", "echo", "40"),
+              Map.of("GRPC_XDS_BOOTSTRAP_CONFIG", bootstrap),
+              60);
+      assertThat(client.exit()).as(client.output()).isZero();
+      Map<String, Integer> counts = new TreeMap<>();
+      client
+          .output()
+          .lines()
+          .filter(l -> l.equals("a") || l.equals("b"))
+          .forEach(l -> counts.merge(l, 1, Integer::sum));
+      assertThat(counts.keySet()).as(client.output()).containsExactly("a", "b");
+      assertThat(counts.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(40);
+    }
+  }
+
+  private record Result(int exit, String output) {}
+
+  private static Result run(List<String> command, Map<String, String> env, int seconds)
+      throws IOException, InterruptedException {
+    ProcessBuilder pb;
+    try {
+      pb = new ProcessBuilder(command).directory(CLIENT.toFile()).redirectErrorStream(true);
+      pb.environment().putAll(env);
+      Process p = pb.start();
+      byte[] out = p.getInputStream().readAllBytes();
+      if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return new Result(-1, "timed out");
+      }
+      return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      return new Result(-1, e.getMessage());
+    }
+  }
+}
