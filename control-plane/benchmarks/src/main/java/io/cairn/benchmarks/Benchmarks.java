@@ -14,6 +14,7 @@ public final class Benchmarks {
       case "restore" -> RestoreBenchmark.run(rest);
       case "http" -> HttpBenchmark.run(rest);
       case "health" -> HealthBenchmark.run(rest);
+      case "xds-build" -> XdsBuildBenchmark.run(rest);
       default -> {
         System.out.println(
             """
@@ -34,7 +35,9 @@ public final class Benchmarks {
               health          Cairn's own HTTP checks against local apps: CPU at steady state,
                               delay from an app stopping to its instances leaving ?passing
                               [--checks 10000] [--services 1000] [--apps 50] [--down 2]
-                              [--interval-seconds 10] [--steady-seconds 60] [--server-jar PATH]""");
+                              [--interval-seconds 10] [--steady-seconds 60] [--server-jar PATH]
+              xds-build       xDS snapshot build time for services x instances, full and after one
+                              change [--services 10000] [--instances 3] [--runs 5]""");
         if (!name.equals("help")) {
           System.exit(2);
         }
