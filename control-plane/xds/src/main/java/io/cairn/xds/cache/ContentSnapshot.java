@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * An xDS snapshot whose versions come from content: each resource's is a hash of its bytes, and the
@@ -34,25 +33,43 @@ public final class ContentSnapshot extends Snapshot {
       Collection<ClusterLoadAssignment> endpoints,
       Collection<Listener> listeners,
       Collection<RouteConfiguration> routes) {
+    this(versioned(clusters), versioned(endpoints), versioned(listeners), versioned(routes));
+  }
+
+  /** From resources already versioned (by {@link #versioned}), so nothing is hashed again. */
+  public ContentSnapshot(
+      List<VersionedResource<Cluster>> clusters,
+      List<VersionedResource<ClusterLoadAssignment>> endpoints,
+      List<VersionedResource<Listener>> listeners,
+      List<VersionedResource<RouteConfiguration>> routes) {
     this.clusters = resources(clusters, Cluster::getName);
     this.endpoints = resources(endpoints, ClusterLoadAssignment::getClusterName);
     this.listeners = resources(listeners, Listener::getName);
     this.routes = resources(routes, RouteConfiguration::getName);
-    this.secrets = resources(List.of(), Secret::getName);
+    this.secrets = resources(List.<VersionedResource<Secret>>of(), Secret::getName);
+  }
+
+  /** Each resource with its content version. */
+  public static <T extends Message> List<VersionedResource<T>> versioned(Collection<T> items) {
+    List<VersionedResource<T>> out = new ArrayList<>(items.size());
+    for (T item : items) {
+      out.add(VersionedResource.create(item, ContentVersion.of(item)));
+    }
+    return out;
   }
 
   private static <T extends Message> SnapshotResources<T> resources(
-      Collection<T> items, java.util.function.Function<T, String> name) {
-    Map<String, String> versions = new TreeMap<>();
-    List<VersionedResource<T>> versioned = new ArrayList<>();
-    for (T item : items) {
-      String version = ContentVersion.of(item);
-      versions.put(name.apply(item), version);
-      versioned.add(VersionedResource.create(item, version));
+      List<VersionedResource<T>> versioned, java.util.function.Function<T, String> name) {
+    Map<String, String> versions = new java.util.HashMap<>(versioned.size() * 2);
+    for (VersionedResource<T> v : versioned) {
+      versions.put(name.apply(v.resource()), v.version());
     }
-    String all = joined(versions, versions.keySet());
+    // The version of everything is asked for rarely (wildcard subscribers): computed on demand.
+    java.util.function.Supplier<String> all =
+        com.google.common.base.Suppliers.memoize(
+            () -> joined(versions, new java.util.TreeSet<>(versions.keySet())));
     ResourceVersionResolver resolver =
-        names -> names.isEmpty() ? all : joined(versions, new java.util.TreeSet<>(names));
+        names -> names.isEmpty() ? all.get() : joined(versions, new java.util.TreeSet<>(names));
     return SnapshotResources.create(versioned, resolver);
   }
 

@@ -1,34 +1,95 @@
 package io.cairn.xds.cache;
 
+import com.google.protobuf.Message;
 import io.cairn.registry.RegistrySnapshot;
+import io.envoyproxy.controlplane.cache.VersionedResource;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
 
 /**
- * The xDS snapshot proxyless gRPC clients share: the {@link ServiceResources} of every service,
- * each resource versioned by its content. Clients ask for services by name, so holding all of them
- * costs nothing per client.
+ * The xDS snapshot proxyless gRPC clients share: a Listener and RouteConfiguration per service
+ * ({@link ServiceRoutes}) and a Cluster and ClusterLoadAssignment per target they lead to ({@link
+ * TargetCluster}), each versioned by its content. Clients ask for services by name, so holding all
+ * of them costs nothing per client.
+ *
+ * <p>Built incrementally: a change to a service rebuilds (and rehashes) only its routes and the
+ * clusters of its targets; everything else is reused. Not thread-safe: one thread owns a builder.
  */
 public final class ProxylessSnapshots {
-  private ProxylessSnapshots() {}
+  private record BuiltRoutes(
+      VersionedResource<Listener> listener,
+      VersionedResource<RouteConfiguration> route,
+      Set<Target> targets) {}
 
+  private record BuiltCluster(
+      VersionedResource<Cluster> cluster, VersionedResource<ClusterLoadAssignment> endpoints) {}
+
+  private final Map<String, BuiltRoutes> routes = new HashMap<>();
+  private final Map<Target, BuiltCluster> clusters = new HashMap<>();
+
+  /** Everything from scratch, for a registry snapshot. */
   public static ContentSnapshot build(RegistrySnapshot registry) {
-    Map<String, Cluster> clusters = new TreeMap<>();
-    Map<String, ClusterLoadAssignment> endpoints = new TreeMap<>();
-    Map<String, Listener> listeners = new TreeMap<>();
-    Map<String, RouteConfiguration> routes = new TreeMap<>();
-    for (String service : registry.serviceNames()) {
-      ServiceResources r = ServiceResources.of(registry, service);
-      listeners.put(r.listener().getName(), r.listener());
-      routes.put(r.route().getName(), r.route());
-      r.clusters().forEach(c -> clusters.put(c.getName(), c));
-      r.endpoints().forEach(e -> endpoints.put(e.getClusterName(), e));
+    return new ProxylessSnapshots().rebuild(registry);
+  }
+
+  /** Forgets what was built and builds every service. */
+  public ContentSnapshot rebuild(RegistrySnapshot registry) {
+    routes.clear();
+    clusters.clear();
+    return update(registry, registry.serviceNames());
+  }
+
+  /**
+   * Rebuilds what depends on {@code changed}: names of services whose instances, checks or config
+   * entries changed. Everything else is reused.
+   */
+  public ContentSnapshot update(RegistrySnapshot registry, Set<String> changed) {
+    for (String service : changed) {
+      if (registry.serviceNames().contains(service)) {
+        ServiceRoutes r = ServiceRoutes.of(registry, service);
+        routes.put(
+            service, new BuiltRoutes(versioned(r.listener()), versioned(r.route()), r.targets()));
+      } else {
+        routes.remove(service);
+      }
     }
-    return new ContentSnapshot(
-        clusters.values(), endpoints.values(), listeners.values(), routes.values());
+    Set<Target> needed = new HashSet<>();
+    routes.values().forEach(r -> needed.addAll(r.targets()));
+    clusters.keySet().retainAll(needed);
+    for (Target target : needed) {
+      if (!clusters.containsKey(target) || changed.contains(target.service())) {
+        TargetCluster c = TargetCluster.of(registry, target);
+        clusters.put(target, new BuiltCluster(versioned(c.cluster()), versioned(c.endpoints())));
+      }
+    }
+    return assemble();
+  }
+
+  private ContentSnapshot assemble() {
+    List<VersionedResource<Listener>> listeners = new ArrayList<>(routes.size());
+    List<VersionedResource<RouteConfiguration>> routeConfigs = new ArrayList<>(routes.size());
+    for (BuiltRoutes r : routes.values()) {
+      listeners.add(r.listener());
+      routeConfigs.add(r.route());
+    }
+    List<VersionedResource<Cluster>> cds = new ArrayList<>(clusters.size());
+    List<VersionedResource<ClusterLoadAssignment>> eds = new ArrayList<>(clusters.size());
+    for (BuiltCluster c : clusters.values()) {
+      cds.add(c.cluster());
+      eds.add(c.endpoints());
+    }
+    return new ContentSnapshot(cds, eds, listeners, routeConfigs);
+  }
+
+  private static <T extends Message> VersionedResource<T> versioned(T resource) {
+    return VersionedResource.create(resource, ContentVersion.of(resource));
   }
 }

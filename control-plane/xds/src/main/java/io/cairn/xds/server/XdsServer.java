@@ -16,7 +16,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -46,6 +48,9 @@ public final class XdsServer implements AutoCloseable {
   private final Duration quiet;
   private final Duration maxDelay;
   private final AtomicReference<ScheduledFuture<?>> pending = new AtomicReference<>();
+  // Owned by the debounce thread.
+  private final ProxylessSnapshots proxyless = new ProxylessSnapshots();
+  private final Set<String> changed = new HashSet<>();
   private long firstPendingAt;
 
   private XdsServer(Registry registry, MeterRegistry meters, XdsSettings settings)
@@ -56,7 +61,15 @@ public final class XdsServer implements AutoCloseable {
     this.maxDelay = settings.debounceMax();
     V3DiscoveryServer discovery = new V3DiscoveryServer(tracker, cache);
     this.subscription = registry.subscribe(this::onChange);
-    publish(subscription.startSnapshot());
+    RegistrySnapshot start = subscription.startSnapshot();
+    try {
+      debounce.submit(() -> publish(start, true)).get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("first xDS snapshot failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while building the first xDS snapshot", e);
+    }
     this.server =
         NettyServerBuilder.forAddress(
                 new InetSocketAddress(settings.address(), settings.port()),
@@ -92,7 +105,12 @@ public final class XdsServer implements AutoCloseable {
   }
 
   private void onChange(ChangeEvent event) {
-    debounce.execute(this::schedule);
+    debounce.execute(
+        () -> {
+          changed.addAll(event.services());
+          event.configEntries().forEach(k -> changed.add(k.name()));
+          schedule();
+        });
   }
 
   /** On the debounce thread: publish after a quiet period, but never later than the max delay. */
@@ -106,12 +124,16 @@ public final class XdsServer implements AutoCloseable {
     }
     long waited = now - firstPendingAt;
     long delay = Math.max(0, Math.min(quiet.toNanos(), maxDelay.toNanos() - waited));
-    pending.set(debounce.schedule(() -> publish(registry.snapshot()), delay, TimeUnit.NANOSECONDS));
+    pending.set(
+        debounce.schedule(() -> publish(registry.snapshot(), false), delay, TimeUnit.NANOSECONDS));
   }
 
-  private void publish(RegistrySnapshot snapshot) {
+  /** On the debounce thread: the snapshot with every change since the last publication. */
+  private void publish(RegistrySnapshot snapshot, boolean full) {
     long started = System.nanoTime();
-    ContentSnapshot built = ProxylessSnapshots.build(snapshot);
+    ContentSnapshot built =
+        full ? proxyless.rebuild(snapshot) : proxyless.update(snapshot, Set.copyOf(changed));
+    changed.clear();
     cache.setSnapshot(PROXYLESS, built);
     log.atDebug()
         .addKeyValue("index", snapshot.index())
