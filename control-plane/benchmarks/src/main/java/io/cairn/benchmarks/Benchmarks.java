@@ -15,6 +15,7 @@ public final class Benchmarks {
       case "http" -> HttpBenchmark.run(rest);
       case "health" -> HealthBenchmark.run(rest);
       case "xds-build" -> XdsBuildBenchmark.run(rest);
+      case "xds-fanout" -> XdsFanoutBenchmark.run(rest);
       default -> {
         System.out.println(
             """
@@ -37,7 +38,10 @@ public final class Benchmarks {
                               [--checks 10000] [--services 1000] [--apps 50] [--down 2]
                               [--interval-seconds 10] [--steady-seconds 60] [--server-jar PATH]
               xds-build       xDS snapshot build time for services x instances, full and after one
-                              change [--services 10000] [--instances 3] [--runs 5]""");
+                              change [--services 10000] [--instances 3] [--runs 5]
+              xds-fanout      ADS streams (half SotW, half delta) against the packaged server: delay
+                              from a registration's HTTP 200 to every stream having the new
+                              endpoint [--streams 1000] [--channels 20] [--rounds 5]""");
         if (!name.equals("help")) {
           System.exit(2);
         }

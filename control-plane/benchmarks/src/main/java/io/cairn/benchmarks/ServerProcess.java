@@ -184,6 +184,15 @@ final class ServerProcess {
     return out;
   }
 
+  /** The first number the log shows for {@code pattern}'s group 1 (a port it logged). */
+  int loggedPort(Pattern pattern) throws IOException {
+    Matcher m = pattern.matcher(Files.readString(log));
+    if (!m.find()) {
+      throw new IllegalStateException("no " + pattern + " in the log:\n" + tail(20));
+    }
+    return Integer.parseInt(m.group(1));
+  }
+
   /** CPU seconds (user + system) the server used so far, from {@code /proc}; NaN elsewhere. */
   double cpuSeconds() {
     try {

@@ -1,0 +1,246 @@
+package io.cairn.benchmarks;
+
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.StreamObserver;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+/**
+ * xDS fan-out ({@code bin/bench xds-fanout}), against the packaged server: {@code streams} ADS
+ * streams (half state of the world, half delta, over {@code channels} connections) watch one
+ * service's ClusterLoadAssignment and ACK every response. Then an instance is registered over HTTP,
+ * and the time from its HTTP 200 to each stream having received an assignment with the new endpoint
+ * is recorded (the ACK is sent on receipt). Target: p99 under 200 ms for 1,000 streams.
+ */
+final class XdsFanoutBenchmark {
+  private static final Pattern XDS_PORT = Pattern.compile("xDS listening.*port=\"?(\\d+)");
+  private static final String EDS =
+      "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment";
+
+  private XdsFanoutBenchmark() {}
+
+  static void run(List<String> args) throws Exception {
+    int streams = 1000;
+    int channels = 20;
+    int rounds = 5;
+    for (int i = 0; i + 1 < args.size(); i += 2) {
+      switch (args.get(i)) {
+        case "--streams" -> streams = Integer.parseInt(args.get(i + 1));
+        case "--channels" -> channels = Integer.parseInt(args.get(i + 1));
+        case "--rounds" -> rounds = Integer.parseInt(args.get(i + 1));
+        default -> throw new IllegalArgumentException("unknown option " + args.get(i));
+      }
+    }
+    int s = streams;
+    int c = channels;
+    int r = rounds;
+    Cleanup.around(cleanup -> run(cleanup, s, c, r));
+  }
+
+  /** One watching stream: notes when it first sees an assignment with {@code wanted} endpoints. */
+  private static final class Watcher {
+    final AtomicLong seenAt = new AtomicLong();
+    volatile int wanted;
+    volatile CountDownLatch done = new CountDownLatch(0);
+
+    void saw(ClusterLoadAssignment cla) {
+      int n = cla.getEndpointsList().stream().mapToInt(l -> l.getLbEndpointsCount()).sum();
+      if (n >= wanted && seenAt.compareAndSet(0, System.nanoTime())) {
+        done.countDown();
+      }
+    }
+  }
+
+  private static void run(Cleanup cleanup, int streams, int channels, int rounds) throws Exception {
+    Path tmp = cleanup.tempDirectory("cairn-xds-fanout-");
+    ServerProcess server =
+        ServerProcess.start(
+            ServerProcess.defaultJar(),
+            tmp.resolve("data"),
+            tmp.resolve("cairn.log"),
+            List.of(),
+            List.of());
+    cleanup.add(() -> server.stop(Duration.ofSeconds(30)));
+    HttpClient http = HttpClient.newHttpClient();
+    server.awaitReady(http, Duration.ofSeconds(60));
+    int xdsPort = server.loggedPort(XDS_PORT);
+    register(http, server.base(), "fan-0", 20000);
+
+    List<ManagedChannel> pool = new ArrayList<>();
+    for (int i = 0; i < channels; i++) {
+      ManagedChannel ch =
+          Grpc.newChannelBuilderForAddress(
+                  "127.0.0.1", xdsPort, InsecureChannelCredentials.create())
+              .build();
+      pool.add(ch);
+      cleanup.add(ch::shutdownNow);
+    }
+    List<Watcher> watchers = new ArrayList<>();
+    for (int i = 0; i < streams; i++) {
+      Watcher w = new Watcher();
+      watchers.add(w);
+      AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceStub stub =
+          AggregatedDiscoveryServiceGrpc.newStub(pool.get(i % channels));
+      Node node = Node.newBuilder().setId("fanout-" + i).build();
+      if (i % 2 == 0) {
+        sotw(stub, node, w);
+      } else {
+        delta(stub, node, w);
+      }
+    }
+    System.out.printf(
+        "xDS fan-out: %d ADS streams (%d SotW, %d delta) over %d connections watching svc 'fan',"
+            + " %d cores, JDK %s%n",
+        streams,
+        (streams + 1) / 2,
+        streams / 2,
+        channels,
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.version());
+    // Everyone has the first assignment before measuring.
+    await(watchers, 1, Duration.ofSeconds(60));
+
+    for (int round = 1; round <= rounds; round++) {
+      long registered = register(http, server.base(), "fan-" + round, 20000 + round);
+      await(watchers, round + 1, Duration.ofSeconds(30));
+      long[] delays = watchers.stream().mapToLong(w -> w.seenAt.get() - registered).toArray();
+      Arrays.sort(delays);
+      System.out.printf(
+          "round %d: registration HTTP 200 -> new endpoint on all %d streams: p50 %.1f ms, p99"
+              + " %.1f ms, max %.1f ms%n",
+          round,
+          streams,
+          LatencyRecorder.quantileMillis(delays, 0.5),
+          LatencyRecorder.quantileMillis(delays, 0.99),
+          delays[delays.length - 1] / 1e6);
+    }
+    System.out.printf("server RSS %.0f MiB%n", server.residentMib());
+  }
+
+  /** Resets every watcher to wait for {@code endpoints}, then waits for all of them. */
+  private static void await(List<Watcher> watchers, int endpoints, Duration timeout)
+      throws InterruptedException {
+    CountDownLatch latch = new CountDownLatch(watchers.size());
+    for (Watcher w : watchers) {
+      w.seenAt.set(0);
+      w.done = latch;
+      w.wanted = endpoints;
+    }
+    if (!latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException(
+          latch.getCount() + " streams did not see " + endpoints + " endpoints in " + timeout);
+    }
+  }
+
+  private static long register(HttpClient http, String base, String id, int port) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/v1/agent/service/register"))
+                .PUT(
+                    HttpRequest.BodyPublishers.ofString(
+                        """
+                        {"ID":"%s","Name":"fan","Address":"127.0.0.1","Port":%d}"""
+                            .formatted(id, port)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    long at = System.nanoTime();
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("register: " + r.statusCode() + " " + r.body());
+    }
+    return at;
+  }
+
+  private static void sotw(
+      AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceStub stub, Node node, Watcher w) {
+    StreamObserver<DiscoveryRequest>[] out = new StreamObserver[1];
+    out[0] =
+        stub.streamAggregatedResources(
+            new StreamObserver<>() {
+              @Override
+              public void onNext(DiscoveryResponse response) {
+                for (var any : response.getResourcesList()) {
+                  try {
+                    w.saw(any.unpack(ClusterLoadAssignment.class));
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                }
+                out[0].onNext(
+                    DiscoveryRequest.newBuilder()
+                        .setTypeUrl(EDS)
+                        .addResourceNames("fan")
+                        .setVersionInfo(response.getVersionInfo())
+                        .setResponseNonce(response.getNonce())
+                        .build());
+              }
+
+              @Override
+              public void onError(Throwable t) {}
+
+              @Override
+              public void onCompleted() {}
+            });
+    out[0].onNext(
+        DiscoveryRequest.newBuilder()
+            .setNode(node)
+            .setTypeUrl(EDS)
+            .addResourceNames("fan")
+            .build());
+  }
+
+  private static void delta(
+      AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceStub stub, Node node, Watcher w) {
+    StreamObserver<DeltaDiscoveryRequest>[] out = new StreamObserver[1];
+    out[0] =
+        stub.deltaAggregatedResources(
+            new StreamObserver<>() {
+              @Override
+              public void onNext(DeltaDiscoveryResponse response) {
+                for (var resource : response.getResourcesList()) {
+                  try {
+                    w.saw(resource.getResource().unpack(ClusterLoadAssignment.class));
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                }
+                out[0].onNext(
+                    DeltaDiscoveryRequest.newBuilder()
+                        .setTypeUrl(EDS)
+                        .setResponseNonce(response.getNonce())
+                        .build());
+              }
+
+              @Override
+              public void onError(Throwable t) {}
+
+              @Override
+              public void onCompleted() {}
+            });
+    out[0].onNext(
+        DeltaDiscoveryRequest.newBuilder()
+            .setNode(node)
+            .setTypeUrl(EDS)
+            .addResourceNamesSubscribe("fan")
+            .build());
+  }
+}
