@@ -466,7 +466,9 @@ final class HttpBenchmark {
             "--http-port",
             "0",
             "--http-address",
-            "127.0.0.1"));
+            "127.0.0.1",
+            "--dns-port",
+            "0"));
     ProcessBuilder pb =
         new ProcessBuilder(command)
             .redirectErrorStream(true)

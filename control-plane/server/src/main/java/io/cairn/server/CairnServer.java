@@ -3,6 +3,7 @@ package io.cairn.server;
 import io.cairn.admin.AdminApi;
 import io.cairn.admin.AdminSettings;
 import io.cairn.admin.consul.NodeIdentity;
+import io.cairn.dns.DnsServer;
 import io.cairn.registry.Registry;
 import io.cairn.registry.config.IntentionAction;
 import io.cairn.registry.store.sqlite.SqliteStore;
@@ -23,11 +24,13 @@ public final class CairnServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CairnServer.class);
 
   private final Registry registry;
+  private final DnsServer dns;
   private final AdminApi admin;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private CairnServer(Registry registry, AdminApi admin) {
+  private CairnServer(Registry registry, DnsServer dns, AdminApi admin) {
     this.registry = registry;
+    this.dns = dns;
     this.admin = admin;
   }
 
@@ -40,8 +43,14 @@ public final class CairnServer implements AutoCloseable {
       ServerSettings settings, MeterRegistry meters, Supplier<String> scrape, String version) {
     Registry registry = Registry.open(SqliteStore.open(settings.dataDir()), meters);
     try {
-      AdminApi admin = AdminApi.start(adminSettings(settings), registry, meters, scrape, version);
-      return new CairnServer(registry, admin);
+      DnsServer dns = DnsServer.start(settings.dns(), registry, meters);
+      try {
+        AdminApi admin = AdminApi.start(adminSettings(settings), registry, meters, scrape, version);
+        return new CairnServer(registry, dns, admin);
+      } catch (RuntimeException e) {
+        dns.close();
+        throw e;
+      }
     } catch (RuntimeException e) {
       registry.close();
       throw e;
@@ -72,6 +81,10 @@ public final class CairnServer implements AutoCloseable {
     return admin.port();
   }
 
+  public int dnsPort() {
+    return dns.udpPort();
+  }
+
   public Registry registry() {
     return registry;
   }
@@ -84,6 +97,7 @@ public final class CairnServer implements AutoCloseable {
     }
     log.info("stopping");
     admin.close();
+    dns.close();
     registry.close();
     log.info("stopped");
   }

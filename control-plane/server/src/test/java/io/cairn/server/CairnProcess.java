@@ -82,6 +82,16 @@ public final class CairnProcess implements AutoCloseable {
     return Integer.parseInt(m.group(1));
   }
 
+  /** Waits for "DNS listening" and returns the UDP port it logged (TCP's is the same). */
+  public int awaitDnsPort(Duration timeout) throws InterruptedException {
+    String line = awaitLine(l -> l.contains("DNS listening"), timeout);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("udp-port=\"?(\\d+)").matcher(line);
+    if (!m.find()) {
+      throw new AssertionError("no udp-port in: " + line);
+    }
+    return Integer.parseInt(m.group(1));
+  }
+
   /** Sends SIGKILL: no shutdown hook runs, nothing is flushed. */
   public int kill(Duration timeout) throws InterruptedException {
     process.toHandle().destroyForcibly();

@@ -26,7 +26,9 @@ class CliIT {
   @BeforeAll
   static void start() throws Exception {
     cairn =
-        CairnProcess.start(List.of("server", "--data-dir", dataDir.toString(), "--http-port", "0"));
+        CairnProcess.start(
+            List.of(
+                "server", "--data-dir", dataDir.toString(), "--http-port", "0", "--dns-port", "0"));
     address = "127.0.0.1:" + cairn.awaitHttpPort(Duration.ofSeconds(30));
   }
 

@@ -33,7 +33,7 @@ class ServerKillNineIT {
 
   private CairnProcess start() throws Exception {
     return CairnProcess.start(
-        List.of("server", "--data-dir", dataDir.toString(), "--http-port", "0"));
+        List.of("server", "--data-dir", dataDir.toString(), "--http-port", "0", "--dns-port", "0"));
   }
 
   @Test

@@ -30,6 +30,8 @@ class ServerProcessIT {
                 "--log-format",
                 "json",
                 "--http-port",
+                "0",
+                "--dns-port",
                 "0"))) {
       String ready = cairn.awaitLine(l -> l.contains("cairn ready"), START);
       JsonNode json = new ObjectMapper().readTree(ready);
@@ -46,7 +48,14 @@ class ServerProcessIT {
 
       try (CairnProcess second =
           CairnProcess.start(
-              List.of("server", "--data-dir", dataDir.toString(), "--http-port", "0"))) {
+              List.of(
+                  "server",
+                  "--data-dir",
+                  dataDir.toString(),
+                  "--http-port",
+                  "0",
+                  "--dns-port",
+                  "0"))) {
         assertThat(second.awaitExit(START)).isEqualTo(1);
         assertThat(second.output())
             .contains("is in use by another Cairn process (pid " + cairn.pid() + ")");
@@ -60,7 +69,14 @@ class ServerProcessIT {
     // The lock went with the process: a new one starts on the same directory.
     try (CairnProcess again =
         CairnProcess.start(
-            List.of("server", "--data-dir", dataDir.toString(), "--http-port", "0"))) {
+            List.of(
+                "server",
+                "--data-dir",
+                dataDir.toString(),
+                "--http-port",
+                "0",
+                "--dns-port",
+                "0"))) {
       again.awaitLine(l -> l.contains("cairn ready"), START);
       assertThat(again.terminate(Duration.ofSeconds(20))).isEqualTo(143);
     }
