@@ -9,7 +9,6 @@ import io.cairn.registry.model.TtlCheck;
 import io.cairn.registry.store.sqlite.SqliteStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,10 +20,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +29,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -59,7 +54,6 @@ import java.util.regex.Pattern;
  * Processes and temporary files are removed on exit, also on failure and on Ctrl-C.
  */
 final class HttpBenchmark {
-  private static final Pattern PORT = Pattern.compile("admin API listening.*port=\"?(\\d+)");
   private static final String SERVICE_PATH = "/v1/health/service/";
 
   private static Optional<Path> lastLog = Optional.empty();
@@ -159,31 +153,6 @@ final class HttpBenchmark {
     return cores;
   }
 
-  /** Things to stop and delete, last first; runs once, from finally or the shutdown hook. */
-  private static final class Cleanup {
-    private final Deque<AutoCloseable> steps = new ArrayDeque<>();
-    private final AtomicBoolean done = new AtomicBoolean();
-
-    synchronized void add(AutoCloseable step) {
-      steps.push(step);
-    }
-
-    void run() {
-      if (!done.compareAndSet(false, true)) {
-        return;
-      }
-      synchronized (this) {
-        while (!steps.isEmpty()) {
-          try {
-            steps.pop().close();
-          } catch (Exception e) {
-            System.err.println("cleanup: " + e);
-          }
-        }
-      }
-    }
-  }
-
   static void run(List<String> args) throws Exception {
     Options o = Options.parse(args);
     Cleanup cleanup = new Cleanup();
@@ -193,7 +162,7 @@ final class HttpBenchmark {
       run(o, cleanup);
     } catch (Exception e) {
       lastLog.ifPresent(
-          log -> System.err.println("benchmark failed; cairn log tail:\n" + tail(log, 40)));
+          log -> System.err.println("benchmark failed; cairn log tail:\n" + Host.tail(log, 40)));
       throw e;
     } finally {
       cleanup.run();
@@ -207,7 +176,7 @@ final class HttpBenchmark {
 
   private static void run(Options o, Cleanup cleanup) throws Exception {
     Path tmp = Files.createTempDirectory("cairn-http-bench-");
-    cleanup.add(() -> delete(tmp));
+    cleanup.add(() -> Host.delete(tmp));
     cleanup.add(
         () -> {
           Process w = runningWrk.getAndSet(null);
@@ -215,13 +184,13 @@ final class HttpBenchmark {
             w.destroyForcibly();
           }
         });
-    Path jar = o.serverJar().orElseGet(HttpBenchmark::defaultServerJar);
+    Path jar = o.serverJar().orElseGet(ServerProcess::defaultServerJar);
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(
           "server jar not found: " + jar + " (build it: ./mvnw -DskipTests install)");
     }
-    Optional<String> wrk = executable(o.wrk(), "wrk");
-    Optional<String> nginx = executable(o.nginx(), "nginx");
+    Optional<String> wrk = Host.executable(o.wrk(), "wrk");
+    Optional<String> nginx = Host.executable(o.nginx(), "nginx");
     System.out.printf(
         "admin API over HTTP: %d cores, JDK %s, %s, %s%n",
         Runtime.getRuntime().availableProcessors(),
@@ -230,24 +199,25 @@ final class HttpBenchmark {
         ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
     System.out.printf(
         "load driver and server share this machine (load average now %s); wrk %s, nginx %s%n",
-        loadAverage(),
-        wrk.map(w -> firstLine(w, "-v")).orElse("not installed"),
-        nginx.map(n -> firstLine(n, "-v")).orElse("not installed"));
+        Host.loadAverage(),
+        wrk.map(w -> Host.firstLine(w, "-v")).orElse("not installed"),
+        nginx.map(n -> Host.firstLine(n, "-v")).orElse("not installed"));
 
     // 1. The server, as an operator runs it.
     Path log = tmp.resolve("cairn.log");
     lastLog = Optional.of(log);
-    Process server = startServer(jar, tmp.resolve("data"), log, o.serverJvmOptions());
+    Process server = ServerProcess.start(jar, tmp.resolve("data"), log, o.serverJvmOptions());
     AtomicReference<Process> serverRef = new AtomicReference<>(server);
-    cleanup.add(() -> stopProcess(serverRef.get(), "cairn", Duration.ofSeconds(30)));
-    int port = awaitPort(server, log, Duration.ofSeconds(60));
+    cleanup.add(() -> Host.stop(serverRef.get(), "cairn", Duration.ofSeconds(30)));
+    int port =
+        ServerProcess.awaitLogged(server, log, ServerProcess.HTTP_PORT, Duration.ofSeconds(60));
     String base = "http://127.0.0.1:" + port;
     HttpClient http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
-    awaitHealthy(http, base, server, log, Duration.ofSeconds(60));
+    ServerProcess.awaitHealthy(http, base, server, log, Duration.ofSeconds(60));
     System.out.printf("cairn pid %d listening on %s (log %s)%n", server.pid(), base, log);
 
     // 2. The catalog: services x instances, over HTTP, writers in flight.
@@ -286,9 +256,9 @@ final class HttpBenchmark {
           byte[] b = s == 17 ? body : get(http, base + SERVICE_PATH + name + "?passing");
           Files.write(root.resolve("html" + SERVICE_PATH + name), b);
         }
-        int nginxPort = freePort();
+        int nginxPort = Host.freePort();
         Process ng = startNginx(nginx.get(), root, nginxPort);
-        cleanup.add(() -> stopProcess(ng, "nginx", Duration.ofSeconds(10)));
+        cleanup.add(() -> Host.stop(ng, "nginx", Duration.ofSeconds(10)));
         String nb = "http://127.0.0.1:" + nginxPort;
         awaitNginx(http, nb + SERVICE_PATH + single + "?passing", body, ng, root);
         nginxBase = Optional.of(nb);
@@ -389,9 +359,9 @@ final class HttpBenchmark {
 
     // Stop the server (and nginx) before the in-process run, so it has the machine to itself.
     Process stopped = serverRef.getAndSet(null);
-    int exit = stopProcess(stopped, "cairn", Duration.ofSeconds(30));
+    int exit = Host.stop(stopped, "cairn", Duration.ofSeconds(30));
     if (exit != 0 && exit != 143) {
-      System.out.println("cairn exited with " + exit + "; log tail:\n" + tail(log, 20));
+      System.out.println("cairn exited with " + exit + "; log tail:\n" + Host.tail(log, 20));
     }
     OtherCpu embeddedStart = OtherCpu.now();
     LoadRun.Result embedded = embedded(tmp.resolve("embedded"), o);
@@ -416,7 +386,7 @@ final class HttpBenchmark {
               embedded.perSecond(), regPerSecond / embedded.perSecond())
         });
 
-    System.out.printf("%nload average at the end: %s%n", loadAverage());
+    System.out.printf("%nload average at the end: %s%n", Host.loadAverage());
     System.out.println(
         "others = cores' worth of CPU used by processes outside this benchmark while measuring");
     if (worstOtherCores > 0.1) {
@@ -431,112 +401,6 @@ final class HttpBenchmark {
   }
 
   // ---- the server ---------------------------------------------------------------------------
-
-  private static Path defaultServerJar() {
-    try {
-      Path self =
-          Path.of(HttpBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      // control-plane/benchmarks/target/cairn-benchmarks.jar -> control-plane/server/target
-      return self.getParent()
-          .getParent()
-          .getParent()
-          .resolve("server")
-          .resolve("target")
-          .resolve("cairn.jar");
-    } catch (Exception e) {
-      return Path.of("control-plane/server/target/cairn.jar");
-    }
-  }
-
-  private static Process startServer(Path jar, Path data, Path log, List<String> jvmOptions)
-      throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    // The JVM options bin/cairn runs the server with, then any given for this run.
-    List<String> command =
-        new ArrayList<>(
-            List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:MaxGCPauseMillis=20"));
-    command.addAll(jvmOptions);
-    command.addAll(
-        List.of(
-            "-jar",
-            jar.toString(),
-            "server",
-            "--data-dir",
-            data.toString(),
-            "--http-port",
-            "0",
-            "--http-address",
-            "127.0.0.1",
-            "--dns-port",
-            "0"));
-    ProcessBuilder pb =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-    pb.environment().keySet().removeIf(k -> k.startsWith("CAIRN_"));
-    return pb.start();
-  }
-
-  private static int awaitPort(Process server, Path log, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(log)) {
-        Matcher m = PORT.matcher(Files.readString(log));
-        if (m.find()) {
-          return Integer.parseInt(m.group(1));
-        }
-      }
-      if (!server.isAlive()) {
-        throw new IllegalStateException(
-            "cairn exited with " + server.exitValue() + ":\n" + tail(log, 30));
-      }
-      Thread.sleep(50);
-    }
-    throw new IllegalStateException(
-        "cairn did not log its port in " + timeout + ":\n" + tail(log, 30));
-  }
-
-  private static void awaitHealthy(
-      HttpClient http, String base, Process server, Path log, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        HttpResponse<Void> r =
-            http.send(
-                HttpRequest.newBuilder(URI.create(base + "/health"))
-                    .timeout(Duration.ofSeconds(2))
-                    .build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not yet
-      }
-      if (!server.isAlive()) {
-        throw new IllegalStateException("cairn exited:\n" + tail(log, 30));
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("GET /health not 200 within " + timeout);
-  }
-
-  /** SIGTERM, then SIGKILL after the grace period; returns the exit code. */
-  private static int stopProcess(Process p, String what, Duration grace) throws Exception {
-    if (p == null) {
-      return 0;
-    }
-    if (p.isAlive()) {
-      p.toHandle().destroy();
-      if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-        System.err.println(what + " did not stop within " + grace + "; killing it");
-        p.toHandle().destroyForcibly();
-        p.waitFor(5, TimeUnit.SECONDS);
-      }
-    }
-    return p.isAlive() ? -1 : p.exitValue();
-  }
 
   // ---- registrations ------------------------------------------------------------------------
 
@@ -908,9 +772,9 @@ final class HttpBenchmark {
     }
     throw new IllegalStateException(
         "nginx did not come up:\n"
-            + tail(root.resolve("nginx.out"), 20)
+            + Host.tail(root.resolve("nginx.out"), 20)
             + "\n"
-            + tail(root.resolve("error.log"), 20));
+            + Host.tail(root.resolve("error.log"), 20));
   }
 
   // ---- helpers ------------------------------------------------------------------------------
@@ -932,78 +796,11 @@ final class HttpBenchmark {
     return r.body();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  /** The program given with its option when executable, else the one on PATH, if any. */
-  private static Optional<String> executable(Optional<String> given, String program) {
-    if (given.isPresent()) {
-      return given.filter(g -> Files.isExecutable(Path.of(g)));
-    }
-    return which(program);
-  }
-
-  private static Optional<String> which(String program) {
-    String path = System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/usr/local/sbin:/sbin";
-    for (String dir : path.split(":")) {
-      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
-        return Optional.of(Path.of(dir, program).toString());
-      }
-    }
-    return Optional.empty();
-  }
-
-  private static String firstLine(String program, String flag) {
-    try {
-      Process p = new ProcessBuilder(program, flag).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      p.waitFor(5, TimeUnit.SECONDS);
-      String line = out.lines().findFirst().orElse("").strip();
-      Matcher m = Pattern.compile("(\\d+\\.\\d+[\\w.\\-]*)").matcher(line);
-      return m.find() ? m.group(1) : line;
-    } catch (Exception e) {
-      return "?";
-    }
-  }
-
-  /** The 1-, 5- and 15-minute load averages: other work on the machine skews every figure. */
-  private static String loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-      return f[0] + " " + f[1] + " " + f[2];
-    } catch (IOException | RuntimeException e) {
-      return "unknown";
-    }
-  }
-
   private static int count(String text, String needle) {
     int n = 0;
     for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
       n++;
     }
     return n;
-  }
-
-  private static String tail(Path file, int lines) {
-    try {
-      List<String> all = Files.readAllLines(file);
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    } catch (IOException e) {
-      return "(no " + file + ")";
-    }
-  }
-
-  private static void delete(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }
