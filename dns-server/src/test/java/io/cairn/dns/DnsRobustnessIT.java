@@ -185,6 +185,31 @@ class DnsRobustnessIT {
     }
   }
 
+  @Test
+  void aSecondServerCannotShareThePort() throws Exception {
+    Path first = Files.createDirectory(dir.resolve("first"));
+    Path second = Files.createDirectory(dir.resolve("second"));
+    try (RunningDns dns = new RunningDns(first, DnsSettings.builder().udpWorkers(2));
+        io.cairn.registry.Registry other =
+            io.cairn.registry.Registry.open(
+                io.cairn.registry.store.sqlite.SqliteStore.open(second),
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
+      // The UDP sockets share their port with SO_REUSEPORT; TCP's listener keeps it exclusive.
+      DnsSettings same = DnsSettings.builder().udpWorkers(2).port(dns.server.udpPort()).build();
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () ->
+                  DnsServer.start(
+                      same, other, new io.micrometer.core.instrument.simple.SimpleMeterRegistry()))
+          .isInstanceOf(java.io.UncheckedIOException.class)
+          .hasMessageContaining("cannot bind DNS");
+      dns.register("web-1", "web", "10.0.0.1", 80);
+      dns.awaitTable();
+      for (int i = 0; i < 50; i++) {
+        assertThat(answers(dns.ask("web.service.cairn.", Type.A))).hasSize(1);
+      }
+    }
+  }
+
   private static Socket connect(RunningDns dns) throws Exception {
     Socket s = new Socket();
     s.connect(new InetSocketAddress("127.0.0.1", dns.server.tcpPort()), 2000);

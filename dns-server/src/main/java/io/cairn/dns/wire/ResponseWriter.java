@@ -21,6 +21,9 @@ public final class ResponseWriter {
 
   private static final int OPT_LENGTH = 11;
 
+  /** Most replies (a few A or SRV records) fit; larger ones grow the buffer. */
+  private static final int INITIAL_CAPACITY = 256;
+
   private final int limit;
   private final Optional<Edns> edns;
   private byte[] buf;
@@ -46,8 +49,7 @@ public final class ResponseWriter {
   /** A reply to {@code query} of at most {@code limit} bytes, question included. */
   public static ResponseWriter reply(Query query, int limit) {
     ResponseWriter w =
-        new ResponseWriter(
-            query.id(), query.flags(), query.edns(), limit, Math.min(limit, 512) + 11);
+        new ResponseWriter(query.id(), query.flags(), query.edns(), limit, INITIAL_CAPACITY);
     w.ensure(query.questionLength());
     query.copyQuestion(w.buf, w.at);
     w.at += query.questionLength();
