@@ -13,6 +13,7 @@ public final class Benchmarks {
       case "registrations" -> RegistrationBenchmark.run(BenchOptions.parse(rest));
       case "restore" -> RestoreBenchmark.run(rest);
       case "http" -> HttpBenchmark.run(rest);
+      case "dns" -> DnsBenchmark.run(rest);
       default -> {
         System.out.println(
             """
@@ -29,7 +30,13 @@ public final class Benchmarks {
                               [--services 1000] [--instances 3] [--connections 64] [--seconds 20]
                               [--warmup 5] [--registration-seconds 10] [--writers 64]
                               [--wrk-threads 2] [--server-jar PATH] [--server-jvm-option OPT]...
-                              [--wrk PATH] [--nginx PATH]""");
+                              [--wrk PATH] [--nginx PATH]
+              dns             DNS queries/s with dnsperf against the packaged server (peer: NSD
+                              serving the same names from a zone file), then p99 at half of
+                              Cairn's peak [--services 1000] [--instances 3] [--seconds 20]
+                              [--warmup 5] [--clients 4] [--threads 1] [--outstanding 200] [--attempts 3]
+                              [--server-jar PATH] [--server-jvm-option OPT]...
+                              [--server-option --dns-udp-workers=4]... [--dnsperf PATH] [--nsd PATH]""");
         if (!name.equals("help")) {
           System.exit(2);
         }

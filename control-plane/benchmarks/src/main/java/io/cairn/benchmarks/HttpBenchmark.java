@@ -206,7 +206,8 @@ final class HttpBenchmark {
     // 1. The server, as an operator runs it.
     Path log = tmp.resolve("cairn.log");
     lastLog = Optional.of(log);
-    Process server = ServerProcess.start(jar, tmp.resolve("data"), log, o.serverJvmOptions());
+    Process server =
+        ServerProcess.start(jar, tmp.resolve("data"), log, o.serverJvmOptions(), List.of());
     AtomicReference<Process> serverRef = new AtomicReference<>(server);
     cleanup.add(() -> Host.stop(serverRef.get(), "cairn", Duration.ofSeconds(30)));
     int port =

@@ -45,7 +45,9 @@ final class ServerProcess {
    * output going to {@code log}, with the JVM options {@code bin/cairn} uses plus {@code
    * jvmOptions}.
    */
-  static Process start(Path jar, Path data, Path log, List<String> jvmOptions) throws IOException {
+  static Process start(
+      Path jar, Path data, Path log, List<String> jvmOptions, List<String> serverOptions)
+      throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     // The JVM options bin/cairn runs the server with, then any given for this run.
     List<String> command =
@@ -65,6 +67,7 @@ final class ServerProcess {
             "127.0.0.1",
             "--dns-port",
             "0"));
+    command.addAll(serverOptions);
     ProcessBuilder pb =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
