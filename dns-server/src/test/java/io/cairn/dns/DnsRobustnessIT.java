@@ -34,9 +34,7 @@ class DnsRobustnessIT {
 
   @Test
   void fuzzedUdpPacketsNeverStopTheServer() throws Exception {
-    try (RunningDns dns = new RunningDns(dir, DnsSettings.builder())) {
-      dns.register("web-1", "web", "10.0.0.1", 80);
-      dns.awaitTable();
+    try (RunningDns dns = withWeb(DnsSettings.builder())) {
       Random random = new Random(99);
       byte[] seed = wire(DnsMessages.queryWithEdns("_web._tcp.service.cairn.", Type.SRV, 4096));
       InetSocketAddress to = new InetSocketAddress("127.0.0.1", dns.server.udpPort());
@@ -55,9 +53,7 @@ class DnsRobustnessIT {
 
   @Test
   void fuzzedTcpStreamsAreAnsweredOrClosed() throws Exception {
-    try (RunningDns dns = new RunningDns(dir, DnsSettings.builder())) {
-      dns.register("web-1", "web", "10.0.0.1", 80);
-      dns.awaitTable();
+    try (RunningDns dns = withWeb(DnsSettings.builder())) {
       Random random = new Random(5);
       byte[] seed = wire(query("web.service.cairn.", Type.A));
       for (int i = 0; i < 300; i++) {
@@ -88,10 +84,7 @@ class DnsRobustnessIT {
 
   @Test
   void tcpCarriesSeveralQueriesAndClosesIdleConnections() throws Exception {
-    try (RunningDns dns =
-        new RunningDns(dir, DnsSettings.builder().tcpIdleTimeout(Duration.ofMillis(300)))) {
-      dns.register("web-1", "web", "10.0.0.1", 80);
-      dns.awaitTable();
+    try (RunningDns dns = withWeb(DnsSettings.builder().tcpIdleTimeout(Duration.ofMillis(300)))) {
       try (Socket s = connect(dns)) {
         s.setSoTimeout(5000);
         DataOutputStream out = new DataOutputStream(s.getOutputStream());
@@ -208,6 +201,14 @@ class DnsRobustnessIT {
         assertThat(answers(dns.ask("web.service.cairn.", Type.A))).hasSize(1);
       }
     }
+  }
+
+  /** A running server whose registry has web-1 (10.0.0.1:80), answered already. */
+  private RunningDns withWeb(DnsSettings.Builder settings) {
+    RunningDns dns = new RunningDns(dir, settings);
+    dns.register("web-1", "web", "10.0.0.1", 80);
+    dns.awaitTable();
+    return dns;
   }
 
   private static Socket connect(RunningDns dns) throws Exception {

@@ -105,10 +105,7 @@ class DnsServerIT {
 
   @Test
   void fiftyInstancesTruncateOverUdpAndTheResolverRetriesOverTcp() throws Exception {
-    for (int i = 0; i < 50; i++) {
-      dns.register("big-" + i, "big", "10.1.0." + (i + 1), 9000 + i);
-    }
-    dns.awaitTable();
+    registerFiftyBigInstances();
     byte[] raw = udp(DnsMessages.wire(query("big.service.cairn.", Type.SRV)));
     assertThat(raw.length).isLessThanOrEqualTo(512);
     assertThat(truncated(DnsMessages.parse(raw))).isTrue();
@@ -123,10 +120,7 @@ class DnsServerIT {
 
   @Test
   void ednsBufferSizeIsHonoured() throws Exception {
-    for (int i = 0; i < 50; i++) {
-      dns.register("big-" + i, "big", "10.1.0." + (i + 1), 9000 + i);
-    }
-    dns.awaitTable();
+    registerFiftyBigInstances();
     SimpleResolver edns = dns.resolver();
     edns.setEDNS(0, 4096, 0, List.of());
     edns.setIgnoreTruncation(true);
@@ -189,6 +183,13 @@ class DnsServerIT {
     dns.registry.apply(new UpdateCheck("api-1:ttl", HealthStatus.PASSING, "up"));
     dns.awaitTable();
     assertThat(answers(dns.ask("api.service.cairn.", Type.A))).hasSize(2);
+  }
+
+  private void registerFiftyBigInstances() {
+    for (int i = 0; i < 50; i++) {
+      dns.register("big-" + i, "big", "10.1.0." + (i + 1), 9000 + i);
+    }
+    dns.awaitTable();
   }
 
   private byte[] udp(byte[] query) throws Exception {

@@ -14,6 +14,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -76,12 +77,9 @@ final class DnsBenchmark {
       Optional<String> nsd = Optional.empty();
       List<String> jvm = new ArrayList<>();
       List<String> server = new ArrayList<>();
-      for (int i = 0; i < args.size(); i += 2) {
-        if (i + 1 >= args.size()) {
-          throw new IllegalArgumentException("option " + args.get(i) + " needs a value");
-        }
-        String v = args.get(i + 1);
-        switch (args.get(i)) {
+      for (Map.Entry<String, String> option : BenchOptions.pairs(args)) {
+        String v = option.getValue();
+        switch (option.getKey()) {
           case "--services" -> services = Integer.parseInt(v);
           case "--instances" -> instances = Math.min(250, Integer.parseInt(v));
           case "--seconds" -> seconds = Integer.parseInt(v);
@@ -95,7 +93,7 @@ final class DnsBenchmark {
           case "--server-option" -> server.add(v);
           case "--dnsperf" -> dnsperf = Optional.of(v);
           case "--nsd" -> nsd = Optional.of(v);
-          default -> throw new IllegalArgumentException("unknown option " + args.get(i));
+          default -> throw new IllegalArgumentException("unknown option " + option.getKey());
         }
       }
       return new Options(

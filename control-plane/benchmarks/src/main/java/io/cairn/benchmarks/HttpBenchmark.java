@@ -89,12 +89,9 @@ final class HttpBenchmark {
       Optional<String> wrk = Optional.empty();
       Optional<String> nginx = Optional.empty();
       List<String> jvm = new ArrayList<>();
-      for (int i = 0; i < args.size(); i += 2) {
-        if (i + 1 >= args.size()) {
-          throw new IllegalArgumentException("option " + args.get(i) + " needs a value");
-        }
-        String v = args.get(i + 1);
-        switch (args.get(i)) {
+      for (Map.Entry<String, String> option : BenchOptions.pairs(args)) {
+        String v = option.getValue();
+        switch (option.getKey()) {
           case "--services" -> services = Integer.parseInt(v);
           case "--instances" -> instances = Integer.parseInt(v);
           case "--connections" -> connections = Integer.parseInt(v);
@@ -107,7 +104,7 @@ final class HttpBenchmark {
           case "--server-jvm-option" -> jvm.add(v);
           case "--wrk" -> wrk = Optional.of(v);
           case "--nginx" -> nginx = Optional.of(v);
-          default -> throw new IllegalArgumentException("unknown option " + args.get(i));
+          default -> throw new IllegalArgumentException("unknown option " + option.getKey());
         }
       }
       return new Options(

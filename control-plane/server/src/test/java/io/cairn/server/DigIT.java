@@ -28,18 +28,7 @@ class DigIT {
   @Test
   void digGetsSrvAndAddressRecords() throws Exception {
     assumeTrue(dig().isPresent(), "dig is not installed (apt-get install -y bind9-dnsutils)");
-    try (CairnProcess cairn =
-        CairnProcess.start(
-            List.of(
-                "server",
-                "--data-dir",
-                dataDir.toString(),
-                "--http-port",
-                "0",
-                "--dns-port",
-                "0",
-                "--dns-alt-domain",
-                "consul"))) {
+    try (CairnProcess cairn = CairnProcess.server(dataDir, "--dns-alt-domain", "consul")) {
       int http = cairn.awaitHttpPort(START);
       int dns = cairn.awaitDnsPort(START);
       cairn.awaitLine(l -> l.contains("cairn ready"), START);

@@ -66,32 +66,27 @@ public final class SettingValues {
 
   /** A positive whole number, such as a size in bytes. */
   public long positiveLong(String key) {
-    String value = raw(key);
-    try {
-      long n = Long.parseLong(value);
-      if (n > 0) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    problems.add(key + ": '" + value + "' is not a positive whole number");
-    return 1;
+    return whole(key, 1, Long.MAX_VALUE, "is not a positive whole number");
   }
 
   /** A whole number from 0 up, such as a limit where 0 means none. */
   public int count(String key) {
+    return (int) whole(key, 0, Integer.MAX_VALUE, "is not a whole number from 0 up");
+  }
+
+  /** A whole number in {@code [min, max]}; {@code min} after recording a problem otherwise. */
+  private long whole(String key, long min, long max, String expected) {
     String value = raw(key);
     try {
-      int n = Integer.parseInt(value);
-      if (n >= 0) {
+      long n = Long.parseLong(value);
+      if (n >= min && n <= max) {
         return n;
       }
     } catch (NumberFormatException e) {
       // reported below
     }
-    problems.add(key + ": '" + value + "' is not a whole number from 0 up");
-    return 0;
+    problems.add(key + ": '" + value + "' " + expected);
+    return min;
   }
 
   /** true or false. */
