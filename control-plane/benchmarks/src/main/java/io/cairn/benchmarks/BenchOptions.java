@@ -1,7 +1,9 @@
 package io.cairn.benchmarks;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /** Options shared by the benchmarks. */
 record BenchOptions(int seconds, int warmupSeconds, List<Integer> writers) {
@@ -22,5 +24,17 @@ record BenchOptions(int seconds, int warmupSeconds, List<Integer> writers) {
       i++;
     }
     return new BenchOptions(seconds, warmup, writers);
+  }
+
+  /** {@code --name value} pairs in order; a name without a value is an error. */
+  static List<Map.Entry<String, String>> pairs(List<String> args) {
+    List<Map.Entry<String, String>> pairs = new ArrayList<>();
+    for (int i = 0; i < args.size(); i += 2) {
+      if (i + 1 >= args.size()) {
+        throw new IllegalArgumentException("option " + args.get(i) + " needs a value");
+      }
+      pairs.add(Map.entry(args.get(i), args.get(i + 1)));
+    }
+    return pairs;
   }
 }

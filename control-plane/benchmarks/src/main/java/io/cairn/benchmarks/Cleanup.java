@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -45,7 +44,7 @@ final class Cleanup {
   /** A temporary directory deleted with everything in it at the end. */
   Path tempDirectory(String prefix) throws IOException {
     Path dir = Files.createTempDirectory(prefix);
-    add(() -> delete(dir));
+    add(() -> Host.delete(dir));
     return dir;
   }
 
@@ -60,17 +59,6 @@ final class Cleanup {
         } catch (Exception e) {
           System.err.println("cleanup: " + e);
         }
-      }
-    }
-  }
-
-  private static void delete(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
       }
     }
   }

@@ -9,7 +9,6 @@ import io.cairn.registry.model.TtlCheck;
 import io.cairn.registry.store.sqlite.SqliteStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -178,8 +177,8 @@ final class HttpBenchmark {
           }
         });
     Path jar = o.serverJar().orElseGet(ServerProcess::defaultJar);
-    Optional<String> wrk = executable(o.wrk(), "wrk");
-    Optional<String> nginx = executable(o.nginx(), "nginx");
+    Optional<String> wrk = Host.executable(o.wrk(), "wrk");
+    Optional<String> nginx = Host.executable(o.nginx(), "nginx");
     System.out.printf(
         "admin API over HTTP: %d cores, JDK %s, %s, %s%n",
         Runtime.getRuntime().availableProcessors(),
@@ -188,9 +187,9 @@ final class HttpBenchmark {
         ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
     System.out.printf(
         "load driver and server share this machine (load average now %s); wrk %s, nginx %s%n",
-        loadAverage(),
-        wrk.map(w -> firstLine(w, "-v")).orElse("not installed"),
-        nginx.map(n -> firstLine(n, "-v")).orElse("not installed"));
+        Host.loadAverage(),
+        wrk.map(w -> Host.firstLine(w, "-v")).orElse("not installed"),
+        nginx.map(n -> Host.firstLine(n, "-v")).orElse("not installed"));
 
     // 1. The server, as an operator runs it.
     Path log = tmp.resolve("cairn.log");
@@ -249,9 +248,9 @@ final class HttpBenchmark {
           byte[] b = s == 17 ? body : get(http, base + SERVICE_PATH + name + "?passing");
           Files.write(root.resolve("html" + SERVICE_PATH + name), b);
         }
-        int nginxPort = freePort();
+        int nginxPort = Host.freePort();
         Process ng = startNginx(nginx.get(), root, nginxPort);
-        cleanup.add(() -> ServerProcess.stop(ng, "nginx", Duration.ofSeconds(10)));
+        cleanup.add(() -> Host.stop(ng, "nginx", Duration.ofSeconds(10)));
         String nb = "http://127.0.0.1:" + nginxPort;
         awaitNginx(http, nb + SERVICE_PATH + single + "?passing", body, ng, root);
         nginxBase = Optional.of(nb);
@@ -379,7 +378,7 @@ final class HttpBenchmark {
               embedded.perSecond(), regPerSecond / embedded.perSecond())
         });
 
-    System.out.printf("%nload average at the end: %s%n", loadAverage());
+    System.out.printf("%nload average at the end: %s%n", Host.loadAverage());
     System.out.println(
         "others = cores' worth of CPU used by processes outside this benchmark while measuring");
     if (worstOtherCores > 0.1) {
@@ -761,53 +760,6 @@ final class HttpBenchmark {
       throw new IllegalStateException("GET " + url + ": HTTP " + r.statusCode());
     }
     return r.body();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  /** The program given with its option when executable, else the one on PATH, if any. */
-  private static Optional<String> executable(Optional<String> given, String program) {
-    if (given.isPresent()) {
-      return given.filter(g -> Files.isExecutable(Path.of(g)));
-    }
-    return which(program);
-  }
-
-  private static Optional<String> which(String program) {
-    String path = System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/usr/local/sbin:/sbin";
-    for (String dir : path.split(":")) {
-      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
-        return Optional.of(Path.of(dir, program).toString());
-      }
-    }
-    return Optional.empty();
-  }
-
-  private static String firstLine(String program, String flag) {
-    try {
-      Process p = new ProcessBuilder(program, flag).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      p.waitFor(5, TimeUnit.SECONDS);
-      String line = out.lines().findFirst().orElse("").strip();
-      Matcher m = Pattern.compile("(\\d+\\.\\d+[\\w.\\-]*)").matcher(line);
-      return m.find() ? m.group(1) : line;
-    } catch (Exception e) {
-      return "?";
-    }
-  }
-
-  /** The 1-, 5- and 15-minute load averages: other work on the machine skews every figure. */
-  private static String loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-      return f[0] + " " + f[1] + " " + f[2];
-    } catch (IOException | RuntimeException e) {
-      return "unknown";
-    }
   }
 
   static int count(String text, String needle) {

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,6 +22,9 @@ import java.util.regex.Pattern;
  */
 final class ServerProcess {
   private static final Pattern PORT = Pattern.compile("admin API listening.*port=\"?(\\d+)");
+
+  /** What the server logs once its DNS sockets are bound. */
+  static final Pattern DNS_PORT = Pattern.compile("DNS listening.*udp-port=\"?(\\d+)");
 
   private final Process process;
   private final Path log;
@@ -79,6 +81,8 @@ final class ServerProcess {
             "--http-address",
             "127.0.0.1",
             "--xds-port",
+            "0",
+            "--dns-port",
             "0"));
     command.addAll(serverArgs);
     ProcessBuilder pb =
@@ -225,29 +229,11 @@ final class ServerProcess {
   }
 
   static String tail(Path file, int lines) {
-    try {
-      List<String> all = Files.readAllLines(file);
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    } catch (IOException e) {
-      return "(no " + file + ")";
-    }
+    return Host.tail(file, lines);
   }
 
   /** SIGTERM, then SIGKILL after the grace period; returns the exit code. */
-  int stop(Duration grace) throws InterruptedException {
-    return stop(process, "cairn", grace);
-  }
-
-  /** SIGTERM, then SIGKILL after the grace period; returns the exit code. */
-  static int stop(Process p, String what, Duration grace) throws InterruptedException {
-    if (p.isAlive()) {
-      p.toHandle().destroy();
-      if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-        System.err.println(what + " did not stop within " + grace + "; killing it");
-        p.toHandle().destroyForcibly();
-        p.waitFor(5, TimeUnit.SECONDS);
-      }
-    }
-    return p.isAlive() ? -1 : p.exitValue();
+  int stop(Duration grace) throws Exception {
+    return Host.stop(process, "cairn", grace);
   }
 }

@@ -4,6 +4,7 @@ import io.cairn.admin.AdminApi;
 import io.cairn.admin.AdminHooks;
 import io.cairn.admin.AdminSettings;
 import io.cairn.admin.consul.NodeIdentity;
+import io.cairn.dns.DnsServer;
 import io.cairn.health.HealthChecker;
 import io.cairn.health.NetworkProber;
 import io.cairn.registry.Registry;
@@ -28,13 +29,16 @@ public final class CairnServer implements AutoCloseable {
 
   private final Registry registry;
   private final HealthChecker health;
+  private final DnsServer dns;
   private final XdsServer xds;
   private final AdminApi admin;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private CairnServer(Registry registry, HealthChecker health, XdsServer xds, AdminApi admin) {
+  private CairnServer(
+      Registry registry, HealthChecker health, DnsServer dns, XdsServer xds, AdminApi admin) {
     this.registry = registry;
     this.health = health;
+    this.dns = dns;
     this.xds = xds;
     this.admin = admin;
   }
@@ -48,9 +52,11 @@ public final class CairnServer implements AutoCloseable {
       ServerSettings settings, MeterRegistry meters, Supplier<String> scrape, String version) {
     Registry registry = Registry.open(SqliteStore.open(settings.dataDir()), meters);
     HealthChecker health = null;
+    DnsServer dns = null;
     XdsServer xds = null;
     try {
       health = HealthChecker.start(registry, new NetworkProber(), meters, settings.health());
+      dns = DnsServer.start(settings.dns(), registry, meters);
       xds = XdsServer.start(registry, meters, settings.xds());
       AdminApi admin =
           AdminApi.start(
@@ -60,10 +66,13 @@ public final class CairnServer implements AutoCloseable {
               scrape,
               version,
               new AdminHooks(health::ttlReported, ProxyViews.of(xds)));
-      return new CairnServer(registry, health, xds, admin);
+      return new CairnServer(registry, health, dns, xds, admin);
     } catch (RuntimeException e) {
       if (xds != null) {
         xds.close();
+      }
+      if (dns != null) {
+        dns.close();
       }
       if (health != null) {
         health.close();
@@ -101,6 +110,10 @@ public final class CairnServer implements AutoCloseable {
     return admin.port();
   }
 
+  public int dnsPort() {
+    return dns.udpPort();
+  }
+
   public Registry registry() {
     return registry;
   }
@@ -114,6 +127,7 @@ public final class CairnServer implements AutoCloseable {
     log.info("stopping");
     admin.close();
     xds.close();
+    dns.close();
     health.close();
     registry.close();
     log.info("stopped");

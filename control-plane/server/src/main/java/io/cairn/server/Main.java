@@ -99,6 +99,7 @@ public final class Main {
         .addKeyValue("version", version())
         .addKeyValue("data-dir", settings.dataDir().toAbsolutePath().normalize())
         .addKeyValue("http", settings.http().address() + ":" + server.httpPort())
+        .addKeyValue("dns", settings.dns().address() + ":" + server.dnsPort())
         .addKeyValue("startup-ms", startedMs)
         .log("cairn ready");
     return -1;

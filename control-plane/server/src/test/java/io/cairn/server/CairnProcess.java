@@ -59,6 +59,19 @@ public final class CairnProcess implements AutoCloseable {
     return new CairnProcess(pb.start());
   }
 
+  /**
+   * Starts {@code cairn server} on {@code dataDir} with the admin API and DNS on free ports (so
+   * tests never collide with each other or with a Cairn on the default ports), then {@code extra}.
+   */
+  public static CairnProcess server(Path dataDir, String... extra) throws java.io.IOException {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "server", "--data-dir", dataDir.toString(), "--http-port", "0", "--dns-port", "0"));
+    args.addAll(List.of(extra));
+    return start(args);
+  }
+
   /** Waits until a line matches, failing with the output so far if it does not come in time. */
   public String awaitLine(Predicate<String> matches, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -78,10 +91,21 @@ public final class CairnProcess implements AutoCloseable {
 
   /** Waits for "admin API listening" and returns the port it logged. */
   public int awaitHttpPort(Duration timeout) throws InterruptedException {
-    String line = awaitLine(l -> l.contains("admin API listening"), timeout);
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("port=\"?(\\d+)").matcher(line);
+    return awaitLoggedPort("admin API listening", "port", timeout);
+  }
+
+  /** Waits for "DNS listening" and returns the UDP port it logged (TCP's is the same). */
+  public int awaitDnsPort(Duration timeout) throws InterruptedException {
+    return awaitLoggedPort("DNS listening", "udp-port", timeout);
+  }
+
+  private int awaitLoggedPort(String message, String key, Duration timeout)
+      throws InterruptedException {
+    String line = awaitLine(l -> l.contains(message), timeout);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\\b" + key + "=\"?(\\d+)").matcher(line);
     if (!m.find()) {
-      throw new AssertionError("no port in: " + line);
+      throw new AssertionError("no " + key + " in: " + line);
     }
     return Integer.parseInt(m.group(1));
   }

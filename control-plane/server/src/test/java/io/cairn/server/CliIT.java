@@ -25,8 +25,7 @@ class CliIT {
 
   @BeforeAll
   static void start() throws Exception {
-    cairn =
-        CairnProcess.start(List.of("server", "--data-dir", dataDir.toString(), "--http-port", "0"));
+    cairn = CairnProcess.server(dataDir);
     address = "127.0.0.1:" + cairn.awaitHttpPort(Duration.ofSeconds(30));
   }
 

@@ -32,8 +32,7 @@ class ServerKillNineIT {
   @TempDir Path dataDir;
 
   private CairnProcess start() throws Exception {
-    return CairnProcess.start(
-        List.of("server", "--data-dir", dataDir.toString(), "--http-port", "0"));
+    return CairnProcess.server(dataDir);
   }
 
   @Test

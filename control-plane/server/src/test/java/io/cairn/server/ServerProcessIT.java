@@ -21,16 +21,7 @@ class ServerProcessIT {
 
   @Test
   void startsReadyLocksItsDataDirectoryAndStopsCleanlyOnSigterm() throws Exception {
-    try (CairnProcess cairn =
-        CairnProcess.start(
-            List.of(
-                "server",
-                "--data-dir",
-                dataDir.toString(),
-                "--log-format",
-                "json",
-                "--http-port",
-                "0"))) {
+    try (CairnProcess cairn = CairnProcess.server(dataDir, "--log-format", "json")) {
       String ready = cairn.awaitLine(l -> l.contains("cairn ready"), START);
       JsonNode json = new ObjectMapper().readTree(ready);
       assertThat(json.path("level").asText()).isEqualTo("INFO");
@@ -51,9 +42,7 @@ class ServerProcessIT {
                   HttpResponse.BodyHandlers.ofString());
       assertThat(proxies.body()).as("no xDS client connected yet").isEqualTo("[]");
 
-      try (CairnProcess second =
-          CairnProcess.start(
-              List.of("server", "--data-dir", dataDir.toString(), "--http-port", "0"))) {
+      try (CairnProcess second = CairnProcess.server(dataDir)) {
         assertThat(second.awaitExit(START)).isEqualTo(1);
         assertThat(second.output())
             .contains("is in use by another Cairn process (pid " + cairn.pid() + ")");
@@ -65,9 +54,7 @@ class ServerProcessIT {
     }
 
     // The lock went with the process: a new one starts on the same directory.
-    try (CairnProcess again =
-        CairnProcess.start(
-            List.of("server", "--data-dir", dataDir.toString(), "--http-port", "0"))) {
+    try (CairnProcess again = CairnProcess.server(dataDir)) {
       again.awaitLine(l -> l.contains("cairn ready"), START);
       assertThat(again.terminate(Duration.ofSeconds(20))).isEqualTo(143);
     }

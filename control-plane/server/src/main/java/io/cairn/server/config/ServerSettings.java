@@ -1,5 +1,6 @@
 package io.cairn.server.config;
 
+import io.cairn.dns.DnsSettings;
 import io.cairn.health.HealthSettings;
 import io.cairn.xds.server.XdsSettings;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Everything the server needs to start, already checked.
@@ -18,6 +20,7 @@ import java.util.Optional;
  * @param http the admin API
  * @param node how Cairn presents itself to Consul clients
  * @param health how checks are run
+ * @param dns the DNS front end
  * @param xds the xDS server
  */
 public record ServerSettings(
@@ -27,32 +30,49 @@ public record ServerSettings(
     HttpSettings http,
     NodeSettings node,
     HealthSettings health,
+    DnsSettings dns,
     XdsSettings xds) {
   public static final List<Setting> ALL =
-      List.of(
-          new Setting("data-dir", "./data", "directory of the embedded store"),
-          new Setting("http.address", "127.0.0.1", "admin API listen address (0.0.0.0 for all)"),
-          new Setting("http.port", "8500", "admin API port (Consul's)"),
-          new Setting("http.max-body-size", "1048576", "largest request body in bytes (413 above)"),
-          new Setting("acl.token", "", "token every write must carry; empty turns ACLs off"),
-          new Setting(
-              "intentions.default-policy", "allow", "allow or deny when no intention matches"),
-          new Setting("node-name", "cairn", "node name shown to Consul clients"),
-          new Setting("datacenter", "dc1", "datacenter name shown to Consul clients"),
-          new Setting(
-              "advertise-address", "", "address shown as the node's (default: the HTTP one)"),
-          new Setting(
-              "health.max-concurrent-probes",
-              "1024",
-              "health-check probes in flight at once; more wait for a slot"),
-          new Setting("xds.address", "127.0.0.1", "xDS (ADS over gRPC) listen address"),
-          new Setting("xds.port", "18000", "xDS port"),
-          new Setting(
-              "xds.debounce-ms", "10", "publish xDS changes once the registry is quiet this long"),
-          new Setting(
-              "xds.debounce-max-ms", "100", "but never hold an xDS change back longer than this"),
-          new Setting("log.level", "info", "trace, debug, info, warn or error"),
-          new Setting("log.format", "text", "text, or json for one JSON object per line"));
+      Stream.of(
+              Stream.of(
+                  new Setting("data-dir", "./data", "directory of the embedded store"),
+                  new Setting(
+                      "http.address", "127.0.0.1", "admin API listen address (0.0.0.0 for all)"),
+                  new Setting("http.port", "8500", "admin API port (Consul's)"),
+                  new Setting(
+                      "http.max-body-size", "1048576", "largest request body in bytes (413 above)"),
+                  new Setting(
+                      "acl.token", "", "token every write must carry; empty turns ACLs off"),
+                  new Setting(
+                      "intentions.default-policy",
+                      "allow",
+                      "allow or deny when no intention matches"),
+                  new Setting("node-name", "cairn", "node name shown to Consul clients"),
+                  new Setting("datacenter", "dc1", "datacenter name shown to Consul clients"),
+                  new Setting(
+                      "advertise-address",
+                      "",
+                      "address shown as the node's (default: the HTTP one)"),
+                  new Setting(
+                      "health.max-concurrent-probes",
+                      "1024",
+                      "health-check probes in flight at once; more wait for a slot")),
+              DnsSettingValues.ALL.stream(),
+              Stream.of(
+                  new Setting("xds.address", "127.0.0.1", "xDS (ADS over gRPC) listen address"),
+                  new Setting("xds.port", "18000", "xDS port"),
+                  new Setting(
+                      "xds.debounce-ms",
+                      "10",
+                      "publish xDS changes once the registry is quiet this long"),
+                  new Setting(
+                      "xds.debounce-max-ms",
+                      "100",
+                      "but never hold an xDS change back longer than this"),
+                  new Setting("log.level", "info", "trace, debug, info, warn or error"),
+                  new Setting("log.format", "text", "text, or json for one JSON object per line")))
+          .flatMap(s -> s)
+          .toList();
 
   public ServerSettings {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -61,6 +81,7 @@ public record ServerSettings(
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(health, "health");
+    Objects.requireNonNull(dns, "dns");
     Objects.requireNonNull(xds, "xds");
   }
 
@@ -92,6 +113,7 @@ public record ServerSettings(
                 v.label("node-name"), v.label("datacenter"), v.string("advertise-address")),
             new HealthSettings(
                 (int) Math.min(Integer.MAX_VALUE, v.positiveLong("health.max-concurrent-probes"))),
+            DnsSettingValues.read(v),
             xds(v));
     v.throwIfAny();
     return settings;

@@ -1,7 +1,9 @@
 package io.cairn.server.config;
 
+import io.cairn.admin.json.GoDuration;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -64,17 +66,62 @@ public final class SettingValues {
 
   /** A positive whole number, such as a size in bytes. */
   public long positiveLong(String key) {
+    return whole(key, 1, Long.MAX_VALUE, "is not a positive whole number");
+  }
+
+  /** A whole number from 0 up, such as a limit where 0 means none. */
+  public int count(String key) {
+    return (int) whole(key, 0, Integer.MAX_VALUE, "is not a whole number from 0 up");
+  }
+
+  /** A whole number in {@code [min, max]}; {@code min} after recording a problem otherwise. */
+  private long whole(String key, long min, long max, String expected) {
     String value = raw(key);
     try {
       long n = Long.parseLong(value);
-      if (n > 0) {
+      if (n >= min && n <= max) {
         return n;
       }
     } catch (NumberFormatException e) {
       // reported below
     }
-    problems.add(key + ": '" + value + "' is not a positive whole number");
-    return 1;
+    problems.add(key + ": '" + value + "' " + expected);
+    return min;
+  }
+
+  /** true or false. */
+  public boolean flag(String key) {
+    String value = raw(key);
+    if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(value);
+    }
+    problems.add(key + ": '" + value + "' is not true or false");
+    return false;
+  }
+
+  /** A duration in Go's syntax, as Consul writes them: {@code 0}, {@code 500ms}, {@code 1m30s}. */
+  public Duration duration(String key) {
+    String value = raw(key);
+    try {
+      Duration d = GoDuration.parse(value);
+      if (!d.isNegative()) {
+        return d;
+      }
+    } catch (IllegalArgumentException e) {
+      // reported below
+    }
+    problems.add(key + ": '" + value + "' is not a duration (such as 0, 500ms, 30s, 1m30s)");
+    return Duration.ZERO;
+  }
+
+  /** The raw value, items separated by commas, each stripped; empty items dropped. */
+  public List<String> list(String key) {
+    return Arrays.stream(raw(key).split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+  }
+
+  /** Records that the value of {@code key} is not {@code expected}. */
+  public void invalid(String key, String expected) {
+    problems.add(key + ": '" + raw(key) + "' " + expected);
   }
 
   /** A DNS label, for names that end up in DNS and Consul responses. */

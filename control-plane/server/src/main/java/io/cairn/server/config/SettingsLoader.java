@@ -140,6 +140,11 @@ public final class SettingsLoader {
         Map.Entry<String, JsonNode> f = fields.next();
         flatten(prefix.isEmpty() ? f.getKey() : prefix + "." + f.getKey(), f.getValue(), out);
       }
+    } else if (node.isArray()) {
+      // A YAML list is the comma-separated value a flag would give (dns.recursors).
+      List<String> items = new ArrayList<>();
+      node.forEach(item -> items.add(item.asText()));
+      out.put(prefix, String.join(",", items));
     } else if (!node.isNull()) {
       out.put(prefix, node.asText());
     }

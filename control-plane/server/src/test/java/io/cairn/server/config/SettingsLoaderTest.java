@@ -3,8 +3,11 @@ package io.cairn.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cairn.dns.DnsSettings;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -104,6 +107,74 @@ class SettingsLoaderTest {
                         "log.format: 'xml' is not one of [text, json]"));
     assertThatThrownBy(() -> ServerSettings.load(List.of("--data-dir"), Map.of()))
         .hasMessageContaining("--data-dir needs a value");
+  }
+
+  @Test
+  void dnsSettingsHaveDefaultsAndParseEveryForm() throws Exception {
+    DnsSettings defaults = ServerSettings.load(List.of(), Map.of()).dns();
+    assertThat(defaults.address()).isEqualTo("127.0.0.1");
+    assertThat(defaults.port()).isEqualTo(8600);
+    assertThat(defaults.domains()).containsExactly("cairn.");
+    assertThat(defaults.ttl()).isZero();
+    assertThat(defaults.recursors()).isEmpty();
+    assertThat(defaults.onlyPassing()).isFalse();
+
+    Path file = dir.resolve("dns.yaml");
+    Files.writeString(
+        file,
+        """
+        dns:
+          domain: Consul.
+          recursors: [127.0.0.1, "127.0.0.1:5353", "[::1]:53"]
+          service-ttl: web=30s, batch-*=1m
+        """);
+    DnsSettings dns =
+        ServerSettings.load(
+                List.of(
+                    "--config",
+                    file.toString(),
+                    "--dns-alt-domain",
+                    "cairn.example",
+                    "--dns-port",
+                    "0"),
+                Map.of("CAIRN_DNS_TTL", "5s", "CAIRN_DNS_ONLY_PASSING", "true"))
+            .dns();
+    assertThat(dns.domains()).containsExactly("consul.", "cairn.example.");
+    assertThat(dns.port()).isZero();
+    assertThat(dns.ttl()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(dns.onlyPassing()).isTrue();
+    assertThat(dns.recursors())
+        .extracting(InetSocketAddress::getPort)
+        .containsExactly(53, 5353, 53);
+    assertThat(dns.ttlOf("web")).isEqualTo(Duration.ofSeconds(30));
+    assertThat(dns.ttlOf("batch-7")).isEqualTo(Duration.ofMinutes(1));
+    assertThat(dns.ttlOf("other")).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void badDnsSettingsAreAllReported() {
+    assertThatThrownBy(
+            () ->
+                ServerSettings.load(
+                    List.of(
+                        "--dns-domain", "not a domain",
+                        "--dns-ttl", "soon",
+                        "--dns-service-ttl", "web:30s",
+                        "--dns-recursors", "1.2.3.4:99999",
+                        "--dns-only-passing", "yes",
+                        "--dns-tcp-max-connections", "0"),
+                    Map.of()))
+        .isInstanceOfSatisfying(
+            SettingsException.class,
+            e ->
+                assertThat(e.problems())
+                    .hasSize(6)
+                    .anySatisfy(p -> assertThat(p).startsWith("dns.domain: 'not a domain'"))
+                    .anySatisfy(p -> assertThat(p).startsWith("dns.ttl: 'soon'"))
+                    .anySatisfy(p -> assertThat(p).contains("has 'web:30s'"))
+                    .anySatisfy(p -> assertThat(p).contains("has '1.2.3.4:99999'"))
+                    .anySatisfy(p -> assertThat(p).startsWith("dns.only-passing: 'yes'"))
+                    .anySatisfy(p -> assertThat(p).startsWith("dns.tcp-max-connections")));
   }
 
   @Test

@@ -1,0 +1,72 @@
+package io.cairn.dns;
+
+import io.cairn.dns.answer.DnsAnswerTable;
+import io.cairn.dns.answer.LiveAnswerTable;
+import io.cairn.dns.answer.QueryHandler;
+import io.cairn.dns.net.DnsListeners;
+import io.cairn.dns.net.DnsMetrics;
+import io.cairn.registry.Registry;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The DNS front end: an answer table kept current from the registry, served over UDP and TCP. Start
+ * it after the registry, close it before.
+ */
+public final class DnsServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
+
+  private final LiveAnswerTable table;
+  private final DnsListeners listeners;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private DnsServer(LiveAnswerTable table, DnsListeners listeners) {
+    this.table = table;
+    this.listeners = listeners;
+  }
+
+  /** Builds the answer table and binds the sockets; returns once both are bound. */
+  public static DnsServer start(DnsSettings settings, Registry registry, MeterRegistry meters) {
+    LiveAnswerTable table = LiveAnswerTable.start(registry, settings, meters);
+    DnsListeners listeners;
+    try {
+      listeners = DnsListeners.start(settings, new QueryHandler(table), new DnsMetrics(meters));
+    } catch (RuntimeException e) {
+      table.close();
+      throw e;
+    }
+    log.atInfo()
+        .addKeyValue("address", settings.address())
+        .addKeyValue("udp-port", listeners.udpPort())
+        .addKeyValue("tcp-port", listeners.tcpPort())
+        .addKeyValue("domains", String.join(",", settings.domains()))
+        .addKeyValue(
+            "recursors", settings.recursors().isEmpty() ? "none" : settings.recursors().toString())
+        .log("DNS listening");
+    return new DnsServer(table, listeners);
+  }
+
+  public int udpPort() {
+    return listeners.udpPort();
+  }
+
+  public int tcpPort() {
+    return listeners.tcpPort();
+  }
+
+  /** The answers being served now. */
+  public DnsAnswerTable table() {
+    return table.get();
+  }
+
+  /** Stops listening, then stops following the registry. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      listeners.close();
+      table.close();
+    }
+  }
+}

@@ -1,0 +1,263 @@
+package io.cairn.dns.answer;
+
+import io.cairn.dns.DnsSettings;
+import io.cairn.dns.wire.Query;
+import io.cairn.registry.RegistrySnapshot;
+import io.cairn.registry.model.InstanceHealth;
+import io.cairn.registry.validation.NetworkAddresses;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Every answer Cairn's DNS can give at one registry index, precomputed in wire form, so a query is
+ * a hash lookup plus copying bytes. Immutable; {@link #update} builds the next table sharing every
+ * service that did not change.
+ */
+public final class DnsAnswerTable {
+  private static final byte[] SERVICE = "service".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ADDR = "addr".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NS = "ns".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ARPA = "arpa".getBytes(StandardCharsets.US_ASCII);
+  private static final String NO_TAG = "";
+  private static final String RFC2782_ANY = "tcp";
+
+  private final DnsSettings settings;
+  private final long index;
+  private final List<ZoneRecords> zones;
+  private final Map<String, ServiceAnswers> services;
+  private final Map<String, Set<String>> registryNames;
+  private final Map<String, Map<String, byte[]>> pointers;
+
+  private DnsAnswerTable(
+      DnsSettings settings,
+      long index,
+      List<ZoneRecords> zones,
+      Map<String, ServiceAnswers> services,
+      Map<String, Set<String>> registryNames,
+      Map<String, Map<String, byte[]>> pointers) {
+    this.settings = settings;
+    this.index = index;
+    this.zones = zones;
+    this.services = services;
+    this.registryNames = registryNames;
+    this.pointers = pointers;
+  }
+
+  /** The table of {@code snapshot}, built from scratch. */
+  public static DnsAnswerTable build(RegistrySnapshot snapshot, DnsSettings settings) {
+    byte[] server = serverAddress(settings.address());
+    List<ZoneRecords> zones =
+        settings.domains().stream()
+            .map(d -> ZoneRecords.of(d, snapshot.index(), settings.ttl(), server))
+            .toList();
+    return new DnsAnswerTable(settings, 0, zones, Map.of(), Map.of(), Map.of())
+        .update(snapshot, snapshot.serviceNames());
+  }
+
+  /**
+   * The table of {@code snapshot}, where only {@code changed} services differ from this table's:
+   * those are rebuilt, every other one is shared.
+   */
+  public DnsAnswerTable update(RegistrySnapshot snapshot, Collection<String> changed) {
+    Map<String, Set<String>> names = new HashMap<>(registryNames);
+    Set<String> keys = new HashSet<>();
+    for (String service : changed) {
+      String key = service.toLowerCase(Locale.ROOT);
+      keys.add(key);
+      Set<String> spellings = new HashSet<>(names.getOrDefault(key, Set.of()));
+      if (snapshot.instancesOf(service).isEmpty()) {
+        spellings.remove(service);
+      } else {
+        spellings.add(service);
+      }
+      if (spellings.isEmpty()) {
+        names.remove(key);
+      } else {
+        names.put(key, Set.copyOf(spellings));
+      }
+    }
+    Map<String, ServiceAnswers> nextServices = new HashMap<>(services);
+    Map<String, Map<String, byte[]>> nextPointers = new HashMap<>(pointers);
+    for (String key : keys) {
+      ServiceAnswers old = nextServices.remove(key);
+      if (old != null) {
+        old.pointers.keySet().forEach(r -> unlink(nextPointers, r, key));
+      }
+      Set<String> spellings = names.get(key);
+      if (spellings == null) {
+        continue;
+      }
+      List<InstanceHealth> rows = new ArrayList<>();
+      for (String spelling : new TreeSet<>(spellings)) {
+        rows.addAll(snapshot.health(spelling));
+      }
+      ServiceAnswers fresh = ServiceAnswers.build(key, rows, settings, zones);
+      nextServices.put(key, fresh);
+      fresh.pointers.forEach((r, record) -> link(nextPointers, r, key, record));
+    }
+    List<ZoneRecords> nextZones =
+        snapshot.index() == index
+            ? zones
+            : zones.stream().map(z -> z.withSerial(snapshot.index(), settings.ttl())).toList();
+    return new DnsAnswerTable(
+        settings, snapshot.index(), nextZones, nextServices, names, nextPointers);
+  }
+
+  private static void link(
+      Map<String, Map<String, byte[]>> pointers, String reverse, String key, byte[] record) {
+    Map<String, byte[]> of = new HashMap<>(pointers.getOrDefault(reverse, Map.of()));
+    of.put(key, record);
+    pointers.put(reverse, of);
+  }
+
+  private static void unlink(
+      Map<String, Map<String, byte[]>> pointers, String reverse, String key) {
+    Map<String, byte[]> of = new HashMap<>(pointers.getOrDefault(reverse, Map.of()));
+    of.remove(key);
+    if (of.isEmpty()) {
+      pointers.remove(reverse);
+    } else {
+      pointers.put(reverse, of);
+    }
+  }
+
+  /** The registry index this table reflects. */
+  public long index() {
+    return index;
+  }
+
+  public DnsSettings settings() {
+    return settings;
+  }
+
+  /** Service names (lower case) with at least one healthy instance. */
+  public Set<String> services() {
+    Set<String> names = new TreeSet<>();
+    services.forEach(
+        (name, answers) -> {
+          if (answers.answers()) {
+            names.add(name);
+          }
+        });
+    return names;
+  }
+
+  ZoneRecords zone(int zone) {
+    return zones.get(zone);
+  }
+
+  /** What the question's name is: a service, an address, the apex, unknown, or not ours. */
+  Resolution resolve(Query query) {
+    int labels = query.labelCount();
+    for (int z = 0; z < zones.size(); z++) {
+      byte[][] zone = zones.get(z).labels;
+      if (endsWith(query, zone)) {
+        return inZone(query, z, labels - zone.length);
+      }
+    }
+    if (labels > 2 && query.labelIs(labels - 1, ARPA)) {
+      Map<String, byte[]> ptr = pointers.get(query.name());
+      if (ptr != null) {
+        return new Resolution.Pointers(ptr.values());
+      }
+    }
+    return Resolution.Outside.INSTANCE;
+  }
+
+  /** {@code prefix} labels come before the domain's. */
+  private Resolution inZone(Query query, int zone, int prefix) {
+    if (prefix == 0) {
+      return new Resolution.Apex(zone);
+    }
+    if (query.labelIs(prefix - 1, SERVICE)) {
+      return switch (prefix) {
+        case 1 -> new Resolution.Empty(zone);
+        case 2 -> service(zone, query.label(0), NO_TAG);
+        case 3 -> {
+          String first = query.label(0);
+          String second = query.label(1);
+          yield first.startsWith("_") && second.startsWith("_")
+              ? service(zone, first.substring(1), rfc2782Tag(second.substring(1)))
+              : service(zone, second, first); // v1.web
+        }
+        default -> new Resolution.NoSuchName(zone);
+      };
+    }
+    if (query.labelIs(prefix - 1, ADDR)) {
+      return switch (prefix) {
+        case 1 -> new Resolution.Empty(zone);
+        case 2 -> address(zone, query.label(0));
+        default -> new Resolution.NoSuchName(zone);
+      };
+    }
+    if (prefix == 1 && query.labelIs(0, NS)) {
+      return new Resolution.NameServer(zone);
+    }
+    return new Resolution.NoSuchName(zone);
+  }
+
+  /** {@code _web._tcp} (RFC 2782) names every instance; {@code _web._v1} those tagged v1. */
+  private static String rfc2782Tag(String protocolOrTag) {
+    return protocolOrTag.equals(RFC2782_ANY) ? NO_TAG : protocolOrTag;
+  }
+
+  private Resolution service(int zone, String name, String tag) {
+    ServiceAnswers answers = services.get(name);
+    if (answers == null || !answers.answers()) {
+      return new Resolution.NoSuchName(zone);
+    }
+    if (tag.equals(NO_TAG)) {
+      return new Resolution.Service(zone, answers.all[zone]);
+    }
+    AnswerSet[] tagged = answers.byTag.get(tag);
+    return tagged == null
+        ? new Resolution.NoSuchName(zone)
+        : new Resolution.Service(zone, tagged[zone]);
+  }
+
+  private static Resolution address(int zone, String hex) {
+    if ((hex.length() == 8 || hex.length() == 32) && hex.chars().allMatch(HexFormat::isHexDigit)) {
+      return new Resolution.Address(zone, HexFormat.of().parseHex(hex));
+    }
+    return new Resolution.NoSuchName(zone);
+  }
+
+  private static boolean endsWith(Query query, byte[][] zone) {
+    int offset = query.labelCount() - zone.length;
+    if (offset < 0) {
+      return false;
+    }
+    for (int i = 0; i < zone.length; i++) {
+      if (!query.labelIs(offset + i, zone[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The address in {@code ns.<domain>}'s record: the listen address, or loopback for a wildcard.
+   */
+  private static byte[] serverAddress(String address) {
+    if (NetworkAddresses.isIpLiteral(address)) {
+      byte[] ip = WireRecords.parseAddress(address);
+      boolean wildcard = true;
+      for (byte b : ip) {
+        wildcard &= b == 0;
+      }
+      if (!wildcard) {
+        return ip;
+      }
+    }
+    return new byte[] {127, 0, 0, 1};
+  }
+}

@@ -1,0 +1,96 @@
+package io.cairn.dns.net;
+
+import io.cairn.dns.answer.QueryHandler;
+import io.cairn.dns.answer.Reply;
+import io.cairn.dns.wire.Query;
+import io.cairn.dns.wire.Transport;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What both listeners do with a packet: ask the handler, forward to recursors when it says so,
+ * count everything. A packet that makes the handler fail (a bug) is dropped and counted; the
+ * listener lives on.
+ */
+final class Answerer {
+  private static final Logger log = LoggerFactory.getLogger(Answerer.class);
+  private static final int MAX_FORWARDS_IN_FLIGHT = 256;
+
+  private final QueryHandler handler;
+  private final Optional<Forwarder> forwarder;
+  private final DnsMetrics metrics;
+  private final Semaphore forwards = new Semaphore(MAX_FORWARDS_IN_FLIGHT);
+
+  Answerer(QueryHandler handler, Optional<Forwarder> forwarder, DnsMetrics metrics) {
+    this.handler = handler;
+    this.forwarder = forwarder;
+    this.metrics = metrics;
+  }
+
+  /**
+   * Answers {@code packet}, which arrived at {@code started} (System.nanoTime), on this thread;
+   * queries for the recursors too. Empty when the packet gets no reply.
+   */
+  Optional<byte[]> answer(byte[] packet, Transport transport, long started) {
+    return switch (handle(packet, transport, started)) {
+      case Reply.Send s -> Optional.of(s.message());
+      case Reply.Drop d -> Optional.empty();
+      case Reply.Forward f -> Optional.of(forward(packet, f.query(), transport, started));
+    };
+  }
+
+  /**
+   * Answers {@code packet} like {@link #answer(byte[], Transport, long)}, handing the reply to
+   * {@code send}; a query for the recursors is forwarded on a virtual thread of its own.
+   */
+  void answerAsync(byte[] packet, Transport transport, long started, Consumer<byte[]> send) {
+    switch (handle(packet, transport, started)) {
+      case Reply.Send s -> send.accept(s.message());
+      case Reply.Drop d -> {}
+      case Reply.Forward f ->
+          Thread.ofVirtual()
+              .name("dns-forward")
+              .start(() -> send.accept(forward(packet, f.query(), transport, started)));
+    }
+  }
+
+  /** The handler's reply, counted unless it is a forward (counted when the recursor replied). */
+  private Reply handle(byte[] packet, Transport transport, long started) {
+    Reply reply;
+    try {
+      reply = handler.handle(packet, transport);
+    } catch (RuntimeException e) {
+      metrics.failed();
+      log.atWarn().setCause(e).addKeyValue("bytes", packet.length).log("DNS query failed");
+      return Reply.Drop.INSTANCE;
+    }
+    switch (reply) {
+      case Reply.Send s ->
+          metrics.answered(
+              s.type(), s.rcode(), s.truncated(), transport, System.nanoTime() - started);
+      case Reply.Drop d -> metrics.dropped();
+      case Reply.Forward f -> {}
+    }
+    return reply;
+  }
+
+  /** The recursor's reply, or SERVFAIL when none answered or too many forwards are waiting. */
+  private byte[] forward(byte[] packet, Query query, Transport transport, long started) {
+    Optional<byte[]> reply = Optional.empty();
+    if (forwards.tryAcquire()) {
+      try {
+        reply = forwarder.flatMap(f -> f.exchange(packet, transport));
+      } finally {
+        forwards.release();
+      }
+    }
+    byte[] bytes = reply.orElseGet(() -> handler.serverFailure(query, transport).message());
+    boolean truncated = (bytes[2] & 0x02) != 0;
+    metrics.answered(
+        query.type(), bytes[3] & 0x0f, truncated, transport, System.nanoTime() - started);
+    return bytes;
+  }
+}

@@ -1,0 +1,119 @@
+package io.cairn.dns.net;
+
+import io.cairn.dns.wire.Transport;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Type;
+
+/**
+ * DNS meters: {@code cairn.dns.queries} (a timer by question type, rcode and transport: count and
+ * latency), {@code cairn.dns.truncated}, {@code cairn.dns.dropped} (packets without a reply), and
+ * TCP connections open and refused.
+ */
+public final class DnsMetrics {
+  private static final Set<Integer> NAMED_TYPES =
+      Set.of(
+          Type.A,
+          Type.AAAA,
+          Type.SRV,
+          Type.PTR,
+          Type.SOA,
+          Type.NS,
+          Type.ANY,
+          Type.CNAME,
+          Type.TXT,
+          Type.AXFR,
+          Type.IXFR);
+
+  private final MeterRegistry meters;
+  private final Map<Integer, Timer> timers = new ConcurrentHashMap<>();
+  private final Map<Transport, Counter> truncated = new ConcurrentHashMap<>();
+  private final Counter dropped;
+  private final Counter failures;
+  private final Counter tcpRefused;
+
+  public DnsMetrics(MeterRegistry meters) {
+    this.meters = meters;
+    this.dropped =
+        Counter.builder("cairn.dns.dropped")
+            .description("DNS packets left without a reply (responses, fragments)")
+            .register(meters);
+    this.failures =
+        Counter.builder("cairn.dns.failures")
+            .description("DNS packets whose handling failed unexpectedly (a bug)")
+            .register(meters);
+    this.tcpRefused =
+        Counter.builder("cairn.dns.tcp.refused")
+            .description("DNS TCP connections closed on accept: too many open")
+            .register(meters);
+    for (Transport t : Transport.values()) {
+      truncated.put(
+          t,
+          Counter.builder("cairn.dns.truncated")
+              .description("DNS replies truncated to fit (TC set)")
+              .tag("transport", name(t))
+              .register(meters));
+    }
+  }
+
+  /** A reply sent {@code nanos} after its query arrived. */
+  public void answered(int type, int rcode, boolean wasTruncated, Transport transport, long nanos) {
+    int typeKey = type < 0 ? 0xffff : NAMED_TYPES.contains(type) ? type : 0;
+    int key = (typeKey << 16) | (rcode << 1) | transport.ordinal();
+    Timer timer = timers.get(key);
+    if (timer == null) {
+      timer =
+          timers.computeIfAbsent(
+              key,
+              k ->
+                  Timer.builder("cairn.dns.queries")
+                      .description("DNS queries answered, by question type and response code")
+                      .tag("type", typeName(typeKey))
+                      .tag("rcode", Rcode.string(rcode))
+                      .tag("transport", name(transport))
+                      .register(meters));
+    }
+    timer.record(nanos, TimeUnit.NANOSECONDS);
+    if (wasTruncated) {
+      truncated.get(transport).increment();
+    }
+  }
+
+  public void dropped() {
+    dropped.increment();
+  }
+
+  public void failed() {
+    failures.increment();
+  }
+
+  public void tcpRefused() {
+    tcpRefused.increment();
+  }
+
+  /** Shows {@code open} as the gauge {@code cairn.dns.tcp.connections}. */
+  public void tcpConnections(java.util.function.IntSupplier open) {
+    io.micrometer.core.instrument.Gauge.builder(
+            "cairn.dns.tcp.connections", open, s -> (double) s.getAsInt())
+        .description("DNS TCP connections open")
+        .register(meters);
+  }
+
+  private static String typeName(int typeKey) {
+    return switch (typeKey) {
+      case 0xffff -> "NONE";
+      case 0 -> "OTHER";
+      default -> Type.string(typeKey);
+    };
+  }
+
+  private static String name(Transport t) {
+    return t.name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * The DNS wire format as Cairn needs it on the hot path: {@link io.cairn.dns.wire.QueryParser}
+ * reads a query without trusting any of its bytes, {@link io.cairn.dns.wire.ResponseWriter}
+ * assembles a reply from precomputed records within a size limit.
+ */
+package io.cairn.dns.wire;

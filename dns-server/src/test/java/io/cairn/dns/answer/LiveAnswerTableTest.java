@@ -1,0 +1,114 @@
+package io.cairn.dns.answer;
+
+import static io.cairn.dns.DnsMessages.query;
+import static io.cairn.dns.DnsMessages.wire;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.cairn.dns.DnsSettings;
+import io.cairn.dns.wire.Transport;
+import io.cairn.registry.Fixtures;
+import io.cairn.registry.InMemoryStore;
+import io.cairn.registry.Registry;
+import io.cairn.registry.command.DeregisterInstance;
+import io.cairn.registry.command.RegisterInstance;
+import io.cairn.registry.command.SetMaintenance;
+import io.cairn.registry.command.UpdateCheck;
+import io.cairn.registry.model.HealthStatus;
+import io.cairn.registry.model.ServiceInstance;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Type;
+
+/** The table rebuilt per changed service answers exactly like one built from scratch. */
+class LiveAnswerTableTest {
+  private static final List<String> NAMES = List.of("web", "Web", "api", "db");
+  private static final List<String> QUESTIONS =
+      List.of(
+          "web.service.cairn.",
+          "v1.web.service.cairn.",
+          "_web._tcp.service.cairn.",
+          "api.service.consul.",
+          "db.service.cairn.",
+          "1.0.0.10.in-addr.arpa.",
+          "2.0.0.10.in-addr.arpa.",
+          "3.0.0.10.in-addr.arpa.",
+          "cairn.");
+
+  @Test
+  void incrementalUpdatesMatchAFullBuild() {
+    DnsSettings settings = DnsSettings.builder().altDomain(Optional.of("consul")).build();
+    Random random = new Random(3);
+    try (Registry registry = Registry.open(new InMemoryStore(), new SimpleMeterRegistry());
+        LiveAnswerTable live =
+            LiveAnswerTable.start(registry, settings, new SimpleMeterRegistry())) {
+      List<String> ids = new ArrayList<>();
+      for (int step = 0; step < 300; step++) {
+        change(registry, ids, random);
+        long index = registry.snapshot().index();
+        await()
+            .pollDelay(Duration.ZERO)
+            .pollInterval(Duration.ofMillis(1))
+            .atMost(Duration.ofSeconds(5))
+            .until(() -> live.get().index() == index);
+        DnsAnswerTable full = DnsAnswerTable.build(registry.snapshot(), settings);
+        for (String name : QUESTIONS) {
+          for (int type : new int[] {Type.A, Type.SRV, Type.PTR, Type.SOA}) {
+            assertThat(answer(live.get(), name, type))
+                .as("step %d: %s %s", step, name, Type.string(type))
+                .isEqualTo(answer(full, name, type));
+          }
+        }
+      }
+    }
+  }
+
+  private static void change(Registry registry, List<String> ids, Random random) {
+    int what = random.nextInt(10);
+    if (ids.isEmpty() || what < 4) {
+      String id = "i-" + random.nextInt(12);
+      String name = NAMES.get(random.nextInt(NAMES.size()));
+      ServiceInstance instance =
+          ServiceInstance.builder(id, name)
+              .address("10.0.0." + (1 + random.nextInt(3)))
+              .port(8000 + random.nextInt(3))
+              .tags(random.nextBoolean() ? List.of("v1") : List.of("v2", "V1"))
+              .build();
+      HealthStatus status = HealthStatus.values()[random.nextInt(3)];
+      registry.apply(
+          new RegisterInstance(
+              instance, List.of(Fixtures.ttlCheck(id + ":ttl", id, status)), true));
+      if (!ids.contains(id)) {
+        ids.add(id);
+      }
+      return;
+    }
+    String id = ids.get(random.nextInt(ids.size()));
+    switch (what) {
+      case 4, 5 ->
+          registry.apply(
+              new UpdateCheck(id + ":ttl", HealthStatus.values()[random.nextInt(3)], ""));
+      case 6 -> registry.apply(SetMaintenance.enable(id, "test"));
+      case 7 -> registry.apply(SetMaintenance.disable(id));
+      default -> {
+        registry.apply(new DeregisterInstance(id));
+        ids.remove(id);
+      }
+    }
+  }
+
+  /** The reply's bytes with the same random draws for both tables. */
+  private static String answer(DnsAnswerTable table, String name, int type) {
+    QueryHandler handler = new QueryHandler(() -> table, () -> new Random(11));
+    byte[] q = wire(query(name, type));
+    q[0] = 0;
+    q[1] = 1;
+    return java.util.HexFormat.of()
+        .formatHex(((Reply.Send) handler.handle(q, Transport.UDP)).message());
+  }
+}
