@@ -173,9 +173,12 @@ final class HealthBenchmark {
     }
     int affected = watched.size() * (o.checks() / o.services());
     Map<String, Long> gone = new ConcurrentHashMap<>();
+    Map<String, Long> dnsEmpty = new ConcurrentHashMap<>();
+    int dnsPort = server.loggedPort(ServerProcess.DNS_PORT);
     List<Thread> watchers = new ArrayList<>();
     for (String service : watched) {
       watchers.add(Thread.ofVirtual().start(() -> watch(http, server.base(), service, gone)));
+      watchers.add(Thread.ofVirtual().start(() -> watchDns(dnsPort, service, dnsEmpty)));
     }
     // Give the watchers their first (immediate) answers before anything stops.
     Thread.sleep(1_000);
@@ -214,6 +217,31 @@ final class HealthBenchmark {
         1000 * quantile(downSamples, "cairn_health_update_latency_seconds", "0.5"),
         1000 * quantile(downSamples, "cairn_health_update_latency_seconds", "0.99"),
         1000 * afterDown.getOrDefault("cairn_health_update_latency_seconds_max", Double.NaN));
+
+    // The same departures seen through DNS: per service, when its name stopped answering,
+    // compared with when its last instance left ?passing.
+    List<Long> lags = new ArrayList<>();
+    for (String service : watched) {
+      long httpEmpty =
+          gone.entrySet().stream()
+              .filter(e -> e.getKey().startsWith("i-") && serviceOf(e.getKey(), o).equals(service))
+              .mapToLong(Map.Entry::getValue)
+              .max()
+              .orElse(0);
+      Long dns = dnsEmpty.get(service);
+      if (dns != null && httpEmpty != 0) {
+        lags.add(dns - httpEmpty);
+      }
+    }
+    long[] dnsLag = lags.stream().mapToLong(Long::longValue).sorted().toArray();
+    System.out.printf(
+        "DNS (%s.service.cairn polled every 10 ms): %d of %d services emptied; after ?passing"
+            + " emptied by p50 %.0f ms, max %.0f ms (negative: DNS first)%n",
+        watched.getFirst(),
+        dnsLag.length,
+        watched.size(),
+        LatencyRecorder.quantileMillis(dnsLag, 0.5),
+        dnsLag.length == 0 ? Double.NaN : dnsLag[dnsLag.length - 1] / 1e6);
 
     // 4. They come back.
     long restartAt = System.nanoTime();
@@ -349,6 +377,36 @@ final class HealthBenchmark {
   }
 
   /** The largest value of {@code name}'s {@code quantile} across its label sets. */
+  private static String serviceOf(String instanceId, Options o) {
+    return "svc-" + Integer.parseInt(instanceId.substring(2)) % o.services();
+  }
+
+  /** Asks for {@code service}'s SRV records every 10 ms and notes when none are left. */
+  private static void watchDns(int port, String service, Map<String, Long> empty) {
+    try {
+      org.xbill.DNS.SimpleResolver resolver = new org.xbill.DNS.SimpleResolver("127.0.0.1");
+      resolver.setPort(port);
+      resolver.setTimeout(Duration.ofSeconds(1));
+      org.xbill.DNS.Name name = org.xbill.DNS.Name.fromString(service + ".service.cairn.");
+      while (!Thread.currentThread().isInterrupted()) {
+        org.xbill.DNS.Message reply =
+            resolver.send(
+                org.xbill.DNS.Message.newQuery(
+                    org.xbill.DNS.Record.newRecord(
+                        name, org.xbill.DNS.Type.SRV, org.xbill.DNS.DClass.IN)));
+        if (reply.getSection(org.xbill.DNS.Section.ANSWER).isEmpty()) {
+          empty.putIfAbsent(service, System.nanoTime());
+          return;
+        }
+        Thread.sleep(10);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      System.err.println("dns watch " + service + ": " + e);
+    }
+  }
+
   private static double quantile(List<String> samples, String name, String q) {
     double worst = Double.NaN;
     for (String line : samples) {
