@@ -1,7 +1,6 @@
 package io.cairn.benchmarks;
 
 import io.cairn.benchmarks.NsdPeer.Instance;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,12 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
-import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.Section;
-import org.xbill.DNS.SimpleResolver;
-import org.xbill.DNS.Type;
 
 /**
  * DNS queries per second against the packaged server run as its own process ({@code bin/bench
@@ -152,7 +145,7 @@ final class DnsBenchmark {
     long t0 = System.nanoTime();
     register(client, base, instances);
     String last = instances.getLast().service() + ".service.cairn.";
-    awaitAnswers(cairnPort, last, o.instances());
+    DnsProbe.awaitAnswers(cairnPort, last, o.instances());
     System.out.printf(
         "cairn pid %d, DNS on 127.0.0.1:%d: %d services x %d instances registered over HTTP and"
             + " answering in %.1f s%n",
@@ -162,8 +155,8 @@ final class DnsBenchmark {
     int nsdPort = Host.freePort();
     NsdPeer peer = NsdPeer.start(nsd, tmp.resolve("nsd"), nsdPort, cores, instances);
     cleanup.add(peer);
-    awaitAnswers(nsdPort, last, o.instances());
-    sameAnswers(cairnPort, nsdPort, instances, o);
+    DnsProbe.awaitAnswers(nsdPort, last, o.instances());
+    DnsProbe.sameAnswers(cairnPort, nsdPort, instances, o.services(), o.instances());
     System.out.printf(
         "nsd pid %d on 127.0.0.1:%d (%d server processes, rrl off) gives the same A, SRV and"
             + " additional records%n",
@@ -326,67 +319,6 @@ final class DnsBenchmark {
     if (failure.get() != null) {
       throw new IllegalStateException("registering the catalog failed", failure.get());
     }
-  }
-
-  private static void awaitAnswers(int port, String name, int expected) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        if (ask(port, name, Type.SRV).getSection(Section.ANSWER).size() == expected) {
-          return;
-        }
-      } catch (java.io.IOException e) {
-        // not up yet
-      }
-      Thread.sleep(50);
-    }
-    throw new IllegalStateException(name + " SRV did not answer on port " + port + " in 30 s");
-  }
-
-  /** A, SRV and their additional records agree for a sample of services (order aside). */
-  private static void sameAnswers(int cairn, int nsd, List<Instance> instances, Options o)
-      throws Exception {
-    for (int s : new int[] {0, o.services() / 2, o.services() - 1}) {
-      String name = instances.get(s * o.instances()).service() + ".service.cairn.";
-      for (int type : new int[] {Type.A, Type.SRV}) {
-        for (int section : new int[] {Section.ANSWER, Section.ADDITIONAL}) {
-          List<String> a = rdata(ask(cairn, name, type), section);
-          List<String> b = rdata(ask(nsd, name, type), section);
-          if (section == Section.ADDITIONAL) {
-            b.remove("ns.cairn. 127.0.0.1"); // NSD adds the name server's glue
-          }
-          if (!a.equals(b)) {
-            throw new IllegalStateException(
-                "cairn and nsd differ for "
-                    + name
-                    + " "
-                    + Type.string(type)
-                    + ": "
-                    + a
-                    + " / "
-                    + b);
-          }
-        }
-      }
-    }
-  }
-
-  private static List<String> rdata(Message m, int section) {
-    List<String> out = new ArrayList<>();
-    for (Record r : m.getSection(section)) {
-      if (r.getType() != Type.OPT) {
-        out.add(r.getName() + " " + r.rdataToString());
-      }
-    }
-    Collections.sort(out);
-    return out;
-  }
-
-  private static Message ask(int port, String name, int type) throws Exception {
-    SimpleResolver r = new SimpleResolver(new InetSocketAddress("127.0.0.1", port));
-    r.setTimeout(Duration.ofSeconds(2));
-    r.setTCP(true);
-    return r.send(Message.newQuery(Record.newRecord(Name.fromString(name), type, 1)));
   }
 
   private static IllegalStateException missing(String program, String install) {
