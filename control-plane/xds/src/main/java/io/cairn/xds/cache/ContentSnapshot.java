@@ -11,7 +11,6 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -28,15 +27,7 @@ public final class ContentSnapshot extends Snapshot {
   private final SnapshotResources<RouteConfiguration> routes;
   private final SnapshotResources<Secret> secrets;
 
-  public ContentSnapshot(
-      Collection<Cluster> clusters,
-      Collection<ClusterLoadAssignment> endpoints,
-      Collection<Listener> listeners,
-      Collection<RouteConfiguration> routes) {
-    this(versioned(clusters), versioned(endpoints), versioned(listeners), versioned(routes));
-  }
-
-  /** From resources already versioned (by {@link #versioned}), so nothing is hashed again. */
+  /** From resources already versioned by their content, so nothing is hashed again. */
   public ContentSnapshot(
       List<VersionedResource<Cluster>> clusters,
       List<VersionedResource<ClusterLoadAssignment>> endpoints,
@@ -47,15 +38,6 @@ public final class ContentSnapshot extends Snapshot {
     this.listeners = resources(listeners, Listener::getName);
     this.routes = resources(routes, RouteConfiguration::getName);
     this.secrets = resources(List.<VersionedResource<Secret>>of(), Secret::getName);
-  }
-
-  /** Each resource with its content version. */
-  public static <T extends Message> List<VersionedResource<T>> versioned(Collection<T> items) {
-    List<VersionedResource<T>> out = new ArrayList<>(items.size());
-    for (T item : items) {
-      out.add(VersionedResource.create(item, ContentVersion.of(item)));
-    }
-    return out;
   }
 
   private static <T extends Message> SnapshotResources<T> resources(
