@@ -60,36 +60,45 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
 
   @Override
   public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
-    Stream s = streams.computeIfAbsent(streamId, id -> new Stream());
-    if (request.hasNode()) {
-      s.node = request.getNode();
-    }
-    if (request.hasErrorDetail()) {
-      nack(
-          s,
-          request.getTypeUrl(),
-          request.getResponseNonce(),
-          request.getErrorDetail().getMessage());
-    } else if (!request.getResponseNonce().isEmpty()) {
-      s.acked.put(request.getTypeUrl(), request.getVersionInfo());
-      s.backoff = Duration.ZERO;
-    }
+    onRequest(
+        streamId,
+        request.hasNode() ? Optional.of(request.getNode()) : Optional.empty(),
+        request.getTypeUrl(),
+        request.getResponseNonce(),
+        request.hasErrorDetail()
+            ? Optional.of(request.getErrorDetail().getMessage())
+            : Optional.empty(),
+        request.getVersionInfo());
   }
 
   @Override
   public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {
+    // Delta has no version for a whole type: the ACKed nonce stands for it.
+    onRequest(
+        streamId,
+        request.hasNode() ? Optional.of(request.getNode()) : Optional.empty(),
+        request.getTypeUrl(),
+        request.getResponseNonce(),
+        request.hasErrorDetail()
+            ? Optional.of(request.getErrorDetail().getMessage())
+            : Optional.empty(),
+        "nonce:" + request.getResponseNonce());
+  }
+
+  /** A request is the first of a stream, an ACK (a nonce and no error) or a NACK (an error). */
+  private void onRequest(
+      long streamId,
+      Optional<Node> node,
+      String typeUrl,
+      String nonce,
+      Optional<String> error,
+      String ackedVersion) {
     Stream s = streams.computeIfAbsent(streamId, id -> new Stream());
-    if (request.hasNode()) {
-      s.node = request.getNode();
-    }
-    if (request.hasErrorDetail()) {
-      nack(
-          s,
-          request.getTypeUrl(),
-          request.getResponseNonce(),
-          request.getErrorDetail().getMessage());
-    } else if (!request.getResponseNonce().isEmpty()) {
-      s.acked.put(request.getTypeUrl(), "nonce:" + request.getResponseNonce());
+    node.ifPresent(n -> s.node = n);
+    if (error.isPresent()) {
+      nack(s, typeUrl, nonce, error.get());
+    } else if (!nonce.isEmpty()) {
+      s.acked.put(typeUrl, ackedVersion);
       s.backoff = Duration.ZERO;
     }
   }
