@@ -201,18 +201,16 @@ public final class HealthChecker implements AutoCloseable {
     probes.execute(
         () -> {
           ProbeResult result;
-          long started;
           try {
             slots.acquire();
           } catch (InterruptedException e) {
             return;
           }
+          long started = System.nanoTime();
           try {
-            started = System.nanoTime();
             result = prober.probe(probe);
           } catch (RuntimeException e) {
             result = ProbeResult.critical("probe failed: " + HttpProber.describe(e));
-            started = System.nanoTime();
           } finally {
             slots.release();
           }
