@@ -1,6 +1,7 @@
 package io.cairn.admin.intentions;
 
 import io.cairn.admin.config.ServiceIntentionsJson;
+import io.cairn.registry.config.Intention;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -16,6 +16,7 @@ import io.cairn.registry.command.PutConfigEntry;
 import io.cairn.registry.config.ConfigEntry;
 import io.cairn.registry.config.ConfigEntryKey;
 import io.cairn.registry.config.ConfigEntryKind;
+import io.cairn.registry.config.Intention;
 import io.cairn.registry.config.IntentionAction;
 import io.cairn.registry.config.IntentionSource;
 import io.cairn.registry.config.ServiceIntentions;
@@ -71,16 +72,7 @@ public final class IntentionsApi implements HttpService {
   }
 
   static List<Intention> all(RegistrySnapshot s) {
-    List<Intention> out = new ArrayList<>();
-    for (Indexed<ConfigEntry> e : s.configEntries(ConfigEntryKind.SERVICE_INTENTIONS)) {
-      @SuppressWarnings("unchecked")
-      Indexed<ServiceIntentions> entry = (Indexed<ServiceIntentions>) (Indexed<?>) e;
-      for (IntentionSource source : entry.value().sources()) {
-        out.add(Intention.of(entry, source));
-      }
-    }
-    out.sort(Intention.ORDER);
-    return out;
+    return Intention.all(s.configEntries(ConfigEntryKind.SERVICE_INTENTIONS));
   }
 
   private void list(ServerRequest req, ServerResponse res) {
@@ -219,12 +211,7 @@ public final class IntentionsApi implements HttpService {
     String source = name(req, "source");
     String destination = name(req, "destination");
     RegistrySnapshot s = registry.snapshot();
-    boolean allowed =
-        all(s).stream()
-            .filter(i -> i.appliesTo(source, destination))
-            .findFirst()
-            .map(Intention::allowsConnections)
-            .orElse(defaultPolicy == IntentionAction.ALLOW);
+    boolean allowed = Intention.allows(all(s), source, destination, defaultPolicy);
     BlockingQuery.headers(res, BlockingQuery.indexFor(s, INDEX));
     Json.send(res, Map.of("Allowed", allowed));
   }
@@ -247,7 +234,7 @@ public final class IntentionsApi implements HttpService {
       for (Intention i : all) {
         boolean hit =
             by.equals("destination")
-                ? i.destination().equals(name) || i.destination().equals(ServiceIntentions.WILDCARD)
+                ? i.hasDestination(name)
                 : i.source().name().equals(name) || i.source().isWildcard();
         if (hit) {
           matched.add(IntentionJson.encode(i));
