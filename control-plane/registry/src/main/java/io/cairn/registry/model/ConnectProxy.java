@@ -14,7 +14,8 @@ import java.util.Set;
  * @param destinationServiceName the service whose traffic this proxy carries
  * @param destinationServiceId the instance it fronts, if known
  * @param localServiceAddress where the application listens, as seen from the proxy
- * @param localServicePort the application's port
+ * @param localServicePort the application's port; 0 for a proxy with no application of its own (a
+ *     front proxy that only has upstreams), which then has no inbound listener
  * @param upstreams services the application reaches through the proxy
  */
 public record ConnectProxy(
@@ -34,7 +35,9 @@ public record ConnectProxy(
     }
     destinationServiceId.ifPresent(id -> Names.id(p, "destinationServiceId", id));
     NetworkAddresses.address(p, "localServiceAddress", localServiceAddress);
-    NetworkAddresses.port(p, "localServicePort", localServicePort);
+    if (localServicePort != 0) {
+      NetworkAddresses.port(p, "localServicePort", localServicePort);
+    }
     if (upstreams == null) {
       p.add("upstreams", "must not be null (use an empty list)");
       upstreams = List.of();
