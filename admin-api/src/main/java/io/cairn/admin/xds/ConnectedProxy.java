@@ -8,6 +8,7 @@ import java.util.Optional;
 /**
  * One xDS client as {@code GET /v1/xds/proxies} shows it (Consul-style field names).
  *
+ * @param kind sidecar, proxyless, or unregistered (an Envoy waiting for its proxy to register)
  * @param connectedAt when its first open stream opened (ISO-8601)
  * @param acked resource type URL to the version last ACKed
  * @param lastNack the last rejected configuration, if any
@@ -16,6 +17,7 @@ import java.util.Optional;
 public record ConnectedProxy(
     String node,
     String cluster,
+    String kind,
     int streams,
     String connectedAt,
     Map<String, String> acked,

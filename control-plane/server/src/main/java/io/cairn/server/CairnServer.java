@@ -57,7 +57,9 @@ public final class CairnServer implements AutoCloseable {
     try {
       health = HealthChecker.start(registry, new NetworkProber(), meters, settings.health());
       dns = DnsServer.start(settings.dns(), registry, meters);
-      xds = XdsServer.start(registry, meters, settings.xds());
+      xds =
+          XdsServer.start(
+              registry, meters, settings.xds(), adminSettings(settings).intentionsDefault());
       AdminApi admin =
           AdminApi.start(
               adminSettings(settings),

@@ -17,6 +17,7 @@ final class ProxyViews {
     return new ConnectedProxy(
         p.nodeId(),
         p.cluster(),
+        p.kind(),
         p.streams(),
         p.connectedAt().toString(),
         p.acked(),

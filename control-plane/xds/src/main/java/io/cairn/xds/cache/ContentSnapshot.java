@@ -63,6 +63,20 @@ public final class ContentSnapshot extends Snapshot {
     return ContentVersion.ofAll(parts);
   }
 
+  /** Whether both hold the same resources at the same versions. */
+  public boolean sameVersions(ContentSnapshot other) {
+    return versions(clusters).equals(versions(other.clusters))
+        && versions(endpoints).equals(versions(other.endpoints))
+        && versions(listeners).equals(versions(other.listeners))
+        && versions(routes).equals(versions(other.routes));
+  }
+
+  private static Map<String, String> versions(SnapshotResources<?> resources) {
+    Map<String, String> out = new java.util.HashMap<>();
+    resources.versionedResources().forEach((name, v) -> out.put(name, v.version()));
+    return out;
+  }
+
   @Override
   public SnapshotResources<Cluster> clusters() {
     return clusters;

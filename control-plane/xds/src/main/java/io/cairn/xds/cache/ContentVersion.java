@@ -23,6 +23,12 @@ public final class ContentVersion {
     }
   }
 
+  /** The resource with its content version. */
+  public static <T extends Message> io.envoyproxy.controlplane.cache.VersionedResource<T> versioned(
+      T resource) {
+    return io.envoyproxy.controlplane.cache.VersionedResource.create(resource, of(resource));
+  }
+
   /** A version for a set of resources: the hash of their names and versions, in order. */
   public static String ofAll(Iterable<String> namesAndVersions) {
     try {

@@ -1,6 +1,5 @@
 package io.cairn.xds.cache;
 
-import com.google.protobuf.Message;
 import io.cairn.registry.RegistrySnapshot;
 import io.envoyproxy.controlplane.cache.VersionedResource;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -29,11 +28,8 @@ public final class ProxylessSnapshots {
       VersionedResource<RouteConfiguration> route,
       Set<Target> targets) {}
 
-  private record BuiltCluster(
-      VersionedResource<Cluster> cluster, VersionedResource<ClusterLoadAssignment> endpoints) {}
-
   private final Map<String, BuiltRoutes> routes = new HashMap<>();
-  private final Map<Target, BuiltCluster> clusters = new HashMap<>();
+  private final Map<Target, VersionedCluster> clusters = new HashMap<>();
 
   /** Everything from scratch, for a registry snapshot. */
   public static ContentSnapshot build(RegistrySnapshot registry) {
@@ -56,7 +52,11 @@ public final class ProxylessSnapshots {
       if (registry.serviceNames().contains(service)) {
         ServiceRoutes r = ServiceRoutes.of(registry, service);
         routes.put(
-            service, new BuiltRoutes(versioned(r.listener()), versioned(r.route()), r.targets()));
+            service,
+            new BuiltRoutes(
+                ContentVersion.versioned(r.listener()),
+                ContentVersion.versioned(r.route()),
+                r.targets()));
       } else {
         routes.remove(service);
       }
@@ -67,7 +67,7 @@ public final class ProxylessSnapshots {
     for (Target target : needed) {
       if (!clusters.containsKey(target) || changed.contains(target.service())) {
         TargetCluster c = TargetCluster.of(registry, target);
-        clusters.put(target, new BuiltCluster(versioned(c.cluster()), versioned(c.endpoints())));
+        clusters.put(target, VersionedCluster.of(c));
       }
     }
     return assemble();
@@ -82,14 +82,10 @@ public final class ProxylessSnapshots {
     }
     List<VersionedResource<Cluster>> cds = new ArrayList<>(clusters.size());
     List<VersionedResource<ClusterLoadAssignment>> eds = new ArrayList<>(clusters.size());
-    for (BuiltCluster c : clusters.values()) {
+    for (VersionedCluster c : clusters.values()) {
       cds.add(c.cluster());
       eds.add(c.endpoints());
     }
     return new ContentSnapshot(cds, eds, listeners, routeConfigs);
-  }
-
-  private static <T extends Message> VersionedResource<T> versioned(T resource) {
-    return VersionedResource.create(resource, ContentVersion.of(resource));
   }
 }

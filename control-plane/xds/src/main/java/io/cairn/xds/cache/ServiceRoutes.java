@@ -29,6 +29,35 @@ public record ServiceRoutes(Listener listener, RouteConfiguration route, Set<Tar
         Entries.of(snapshot, ConfigEntryKind.SERVICE_ROUTER, service, ServiceRouter.class);
     Optional<ServiceSplitter> splitter =
         Entries.of(snapshot, ConfigEntryKind.SERVICE_SPLITTER, service, ServiceSplitter.class);
+    return new ServiceRoutes(
+        ListenerTranslator.apiListener(service, service),
+        RouteTranslator.translate(service, service, List.of(service), router, splitter),
+        targets(service, router, splitter));
+  }
+
+  /**
+   * The routes a sidecar's outbound listener to {@code service} takes: the same routes, for any
+   * {@code Host} (the application dials a local port, not the service's name).
+   */
+  static RouteConfiguration sidecarRoute(RegistrySnapshot snapshot, String service) {
+    return RouteTranslator.translate(
+        service,
+        service,
+        List.of("*"),
+        Entries.of(snapshot, ConfigEntryKind.SERVICE_ROUTER, service, ServiceRouter.class),
+        Entries.of(snapshot, ConfigEntryKind.SERVICE_SPLITTER, service, ServiceSplitter.class));
+  }
+
+  /** The service itself, its router's destinations and its splitter's splits. */
+  static Set<Target> targets(RegistrySnapshot snapshot, String service) {
+    return targets(
+        service,
+        Entries.of(snapshot, ConfigEntryKind.SERVICE_ROUTER, service, ServiceRouter.class),
+        Entries.of(snapshot, ConfigEntryKind.SERVICE_SPLITTER, service, ServiceSplitter.class));
+  }
+
+  private static Set<Target> targets(
+      String service, Optional<ServiceRouter> router, Optional<ServiceSplitter> splitter) {
     Set<Target> targets = new TreeSet<>();
     targets.add(new Target(service, ""));
     router.ifPresent(
@@ -37,9 +66,6 @@ public record ServiceRoutes(Listener listener, RouteConfiguration route, Set<Tar
                 .map(Route::destination)
                 .forEach(d -> targets.add(Target.of(d.target(), service))));
     splitter.ifPresent(s -> s.splits().forEach(sp -> targets.add(Target.of(sp.target(), service))));
-    return new ServiceRoutes(
-        ListenerTranslator.apiListener(service, service),
-        RouteTranslator.translate(service, service, List.of(service), router, splitter),
-        targets);
+    return targets;
   }
 }

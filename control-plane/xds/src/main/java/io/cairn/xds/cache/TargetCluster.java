@@ -21,6 +21,14 @@ import java.util.Optional;
 public record TargetCluster(Cluster cluster, ClusterLoadAssignment endpoints) {
 
   public static TargetCluster of(RegistrySnapshot snapshot, Target target) {
+    return of(snapshot, target, snapshot.health(target.service()));
+  }
+
+  /**
+   * With the candidate instances given: a sidecar reaches a service's instances through their
+   * sidecars ({@link MeshIndex#endpoints}).
+   */
+  static TargetCluster of(RegistrySnapshot snapshot, Target target, List<InstanceHealth> all) {
     Optional<ServiceResolver> resolver =
         Entries.of(
             snapshot, ConfigEntryKind.SERVICE_RESOLVER, target.service(), ServiceResolver.class);
@@ -31,8 +39,9 @@ public record TargetCluster(Cluster cluster, ClusterLoadAssignment endpoints) {
             resolver
                 .flatMap(ServiceResolver::connectTimeout)
                 .orElse(ClusterTranslator.DEFAULT_CONNECT_TIMEOUT),
-            resolver.flatMap(ServiceResolver::loadBalancer).orElse(LoadBalancerPolicy.ROUND_ROBIN));
-    List<InstanceHealth> instances = snapshot.health(target.service());
+            resolver.flatMap(ServiceResolver::loadBalancer).orElse(LoadBalancerPolicy.ROUND_ROBIN),
+            Entries.protocol(snapshot, target.service()));
+    List<InstanceHealth> instances = all;
     boolean onlyPassing = false;
     Optional<String> subset =
         target.subset().isEmpty()

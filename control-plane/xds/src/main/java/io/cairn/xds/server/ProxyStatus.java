@@ -10,6 +10,8 @@ import java.util.Optional;
  *
  * @param nodeId the client's {@code node.id}
  * @param cluster its {@code node.cluster} (a sidecar's service), empty for most gRPC clients
+ * @param kind {@code sidecar} (a registered connect proxy), {@code proxyless} (served resources by
+ *     name) or {@code unregistered} (an Envoy whose id is no registered proxy: it waits)
  * @param streams open streams from this node
  * @param acked the version last ACKed per resource type URL
  * @param lastNack the last rejection, if any since the last ACK of that type
@@ -17,6 +19,7 @@ import java.util.Optional;
 public record ProxyStatus(
     String nodeId,
     String cluster,
+    String kind,
     int streams,
     Instant connectedAt,
     Map<String, String> acked,
@@ -25,6 +28,7 @@ public record ProxyStatus(
   public ProxyStatus {
     Objects.requireNonNull(nodeId, "nodeId");
     Objects.requireNonNull(cluster, "cluster");
+    Objects.requireNonNull(kind, "kind");
     acked = Map.copyOf(acked);
     Objects.requireNonNull(lastNack, "lastNack");
   }

@@ -131,7 +131,7 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
   }
 
   /** Connected nodes, ordered by id; a node with several streams is reported once. */
-  List<ProxyStatus> proxies() {
+  List<ProxyStatus> proxies(java.util.function.Function<Node, String> kind) {
     Map<String, ProxyStatus> byNode = new java.util.TreeMap<>();
     for (Stream s : streams.values()) {
       String id = s.node.getId();
@@ -146,7 +146,9 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
         count += seen.streams();
         since = since.isBefore(seen.connectedAt()) ? since : seen.connectedAt();
       }
-      byNode.put(id, new ProxyStatus(id, s.node.getCluster(), count, since, acked, nack));
+      byNode.put(
+          id,
+          new ProxyStatus(id, s.node.getCluster(), kind.apply(s.node), count, since, acked, nack));
     }
     return List.copyOf(byNode.values());
   }

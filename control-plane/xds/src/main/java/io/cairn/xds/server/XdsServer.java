@@ -4,10 +4,13 @@ import io.cairn.registry.ChangeEvent;
 import io.cairn.registry.Registry;
 import io.cairn.registry.RegistrySnapshot;
 import io.cairn.registry.Subscription;
+import io.cairn.registry.config.IntentionAction;
 import io.cairn.xds.cache.ContentSnapshot;
 import io.cairn.xds.cache.ProxylessSnapshots;
+import io.cairn.xds.cache.SidecarSnapshots;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.envoyproxy.envoy.config.core.v3.Node;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -29,17 +32,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves xDS over gRPC: ADS plus the per-type services, state of the world and delta. Registry
- * changes are debounced (a quiet period, bounded by a maximum delay) and then become one new
- * snapshot. Every client currently shares the proxyless group; sidecar groups per service are to
- * come.
+ * changes are debounced (a quiet period, bounded by a maximum delay) and then become new snapshots.
+ *
+ * <p>Who gets what, by {@code node.id}: a registered connect proxy gets its sidecar configuration
+ * (a snapshot shared by every sidecar registered alike, set under the proxy's own id so that a node
+ * never changes group). An Envoy ({@code user_agent_name} envoy) with any other id gets a group of
+ * its own with no snapshot: its requests wait until a proxy with its id registers. Everything else
+ * (proxyless gRPC clients) shares one snapshot of every service, asked for by name.
  */
 public final class XdsServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(XdsServer.class);
   static final String PROXYLESS = "proxyless";
+  private static final String SIDECAR = "sidecar:";
 
   private final Registry registry;
   private final ProxyTracker tracker;
-  private final SimpleCache<String> cache = new SimpleCache<>(node -> PROXYLESS);
+  private final SimpleCache<String> cache = new SimpleCache<>(this::group);
+  // Proxy ids with a published sidecar snapshot; replaced whole by the debounce thread.
+  private volatile Set<String> sidecarIds = Set.of();
   private final Server server;
   private final Subscription subscription;
   private final ScheduledExecutorService debounce =
@@ -50,12 +60,18 @@ public final class XdsServer implements AutoCloseable {
   private final AtomicReference<ScheduledFuture<?>> pending = new AtomicReference<>();
   // Owned by the debounce thread.
   private final ProxylessSnapshots proxyless = new ProxylessSnapshots();
+  private final SidecarSnapshots sidecars;
   private final Set<String> changed = new HashSet<>();
   private long firstPendingAt;
 
-  private XdsServer(Registry registry, MeterRegistry meters, XdsSettings settings)
+  private XdsServer(
+      Registry registry,
+      MeterRegistry meters,
+      XdsSettings settings,
+      IntentionAction intentionsDefault)
       throws IOException {
     this.registry = registry;
+    this.sidecars = new SidecarSnapshots(intentionsDefault);
     this.tracker = new ProxyTracker(meters);
     this.quiet = settings.debounceQuiet();
     this.maxDelay = settings.debounceMax();
@@ -87,9 +103,21 @@ public final class XdsServer implements AutoCloseable {
         .log("xDS listening");
   }
 
+  /** With intentions allowing what they do not deny, Consul's default without ACLs. */
   public static XdsServer start(Registry registry, MeterRegistry meters, XdsSettings settings) {
+    return start(registry, meters, settings, IntentionAction.ALLOW);
+  }
+
+  /**
+   * @param intentionsDefault what sidecars do with connections no intention applies to
+   */
+  public static XdsServer start(
+      Registry registry,
+      MeterRegistry meters,
+      XdsSettings settings,
+      IntentionAction intentionsDefault) {
     try {
-      return new XdsServer(registry, meters, settings);
+      return new XdsServer(registry, meters, settings, intentionsDefault);
     } catch (IOException e) {
       throw new UncheckedIOException("xDS server could not listen", e);
     }
@@ -97,7 +125,22 @@ public final class XdsServer implements AutoCloseable {
 
   /** Connected xDS clients with their ACKed versions and last NACK. */
   public List<ProxyStatus> proxies() {
-    return tracker.proxies();
+    return tracker.proxies(this::kind);
+  }
+
+  private String group(Node node) {
+    return sidecarIds.contains(node.getId()) || isEnvoy(node) ? SIDECAR + node.getId() : PROXYLESS;
+  }
+
+  private String kind(Node node) {
+    if (sidecarIds.contains(node.getId())) {
+      return "sidecar";
+    }
+    return isEnvoy(node) ? "unregistered" : "proxyless";
+  }
+
+  private static boolean isEnvoy(Node node) {
+    return node.getUserAgentName().equals("envoy");
   }
 
   public int port() {
@@ -133,10 +176,23 @@ public final class XdsServer implements AutoCloseable {
     long started = System.nanoTime();
     ContentSnapshot built =
         full ? proxyless.rebuild(snapshot) : proxyless.update(snapshot, Set.copyOf(changed));
-    changed.clear();
     cache.setSnapshot(PROXYLESS, built);
+    SidecarSnapshots.Update update =
+        full ? sidecars.rebuild(snapshot) : sidecars.update(snapshot, Set.copyOf(changed));
+    changed.clear();
+    // A snapshot is set before its id joins the set, so a node is never grouped without one.
+    update.snapshots().forEach((id, s) -> cache.setSnapshot(SIDECAR + id, s));
+    Set<String> ids = new HashSet<>(sidecarIds);
+    ids.addAll(update.snapshots().keySet());
+    ids.removeAll(update.removed());
+    sidecarIds = Set.copyOf(ids);
+    // A deregistered proxy that is still connected keeps its last configuration.
+    update.removed().stream()
+        .filter(id -> cache.statusInfo(SIDECAR + id) == null)
+        .forEach(id -> cache.clearSnapshot(SIDECAR + id));
     log.atDebug()
         .addKeyValue("index", snapshot.index())
+        .addKeyValue("sidecars", update.snapshots().size())
         .addKeyValue("build-ms", (System.nanoTime() - started) / 1_000_000)
         .log("xDS snapshot published");
   }

@@ -1,38 +1,96 @@
 package io.cairn.xds.translate;
 
+import com.google.protobuf.Any;
 import com.google.protobuf.util.Durations;
 import io.cairn.registry.config.LoadBalancerPolicy;
+import io.cairn.registry.config.Protocol;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
+import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import java.time.Duration;
 
 /**
  * CDS: one EDS cluster per upstream service (or resolver subset), whose endpoints come over the
- * same ADS stream. gRPC clients insist on {@code eds_config} pointing at ADS.
+ * same ADS stream, and a sidecar's static {@code local_app}. gRPC clients insist on {@code
+ * eds_config} pointing at ADS. Clusters of http2 and grpc services speak HTTP/2 upstream.
  */
 public final class ClusterTranslator {
   /** Envoy's own default, and Consul's. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
+  /** The cluster a sidecar's inbound traffic goes to: its own application. */
+  public static final String LOCAL_APP = "local_app";
+
+  private static final String HTTP_PROTOCOL_OPTIONS =
+      "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
+
   private ClusterTranslator() {}
 
   public static Cluster translate(
-      String clusterName, Duration connectTimeout, LoadBalancerPolicy policy) {
-    return Cluster.newBuilder()
-        .setName(clusterName)
-        .setType(Cluster.DiscoveryType.EDS)
-        .setEdsClusterConfig(
-            Cluster.EdsClusterConfig.newBuilder()
-                .setServiceName(clusterName)
-                .setEdsConfig(
-                    ConfigSource.newBuilder()
-                        .setAds(AggregatedConfigSource.getDefaultInstance())
-                        .setResourceApiVersion(ApiVersion.V3)))
-        .setConnectTimeout(Durations.fromNanos(connectTimeout.toNanos()))
-        .setLbPolicy(lbPolicy(policy))
+      String clusterName, Duration connectTimeout, LoadBalancerPolicy policy, Protocol protocol) {
+    Cluster.Builder b =
+        Cluster.newBuilder()
+            .setName(clusterName)
+            .setType(Cluster.DiscoveryType.EDS)
+            .setEdsClusterConfig(
+                Cluster.EdsClusterConfig.newBuilder()
+                    .setServiceName(clusterName)
+                    .setEdsConfig(
+                        ConfigSource.newBuilder()
+                            .setAds(AggregatedConfigSource.getDefaultInstance())
+                            .setResourceApiVersion(ApiVersion.V3)))
+            .setConnectTimeout(Durations.fromNanos(connectTimeout.toNanos()))
+            .setLbPolicy(lbPolicy(policy));
+    http2(b, protocol);
+    return b.build();
+  }
+
+  /** A sidecar's application, at a fixed address: a static cluster with no EDS. */
+  public static Cluster localApp(String address, int port, Protocol protocol) {
+    Cluster.Builder b =
+        Cluster.newBuilder()
+            .setName(LOCAL_APP)
+            .setType(Cluster.DiscoveryType.STATIC)
+            .setConnectTimeout(Durations.fromNanos(DEFAULT_CONNECT_TIMEOUT.toNanos()))
+            .setLoadAssignment(
+                ClusterLoadAssignment.newBuilder()
+                    .setClusterName(LOCAL_APP)
+                    .addEndpoints(
+                        LocalityLbEndpoints.newBuilder()
+                            .addLbEndpoints(
+                                LbEndpoint.newBuilder()
+                                    .setEndpoint(
+                                        Endpoint.newBuilder().setAddress(socket(address, port))))));
+    http2(b, protocol);
+    return b.build();
+  }
+
+  static Address socket(String address, int port) {
+    return Address.newBuilder()
+        .setSocketAddress(SocketAddress.newBuilder().setAddress(address).setPortValue(port))
         .build();
+  }
+
+  private static void http2(Cluster.Builder b, Protocol protocol) {
+    if (protocol == Protocol.HTTP2 || protocol == Protocol.GRPC) {
+      b.putTypedExtensionProtocolOptions(
+          HTTP_PROTOCOL_OPTIONS,
+          Any.pack(
+              HttpProtocolOptions.newBuilder()
+                  .setExplicitHttpConfig(
+                      HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
+                          .setHttp2ProtocolOptions(Http2ProtocolOptions.getDefaultInstance()))
+                  .build()));
+    }
   }
 
   private static Cluster.LbPolicy lbPolicy(LoadBalancerPolicy policy) {

@@ -12,7 +12,7 @@ import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import java.util.regex.Pattern;
 
-/** A service-router match as an Envoy {@link RouteMatch}. */
+/** Service-router and intention matches as Envoy matchers. */
 final class Matchers {
   private Matchers() {}
 
@@ -48,7 +48,7 @@ final class Matchers {
     }
   }
 
-  private static HeaderMatcher header(String name, MatchType type, String value, boolean invert) {
+  static HeaderMatcher header(String name, MatchType type, String value, boolean invert) {
     HeaderMatcher.Builder b = HeaderMatcher.newBuilder().setName(name).setInvertMatch(invert);
     if (type == MatchType.PRESENT) {
       b.setPresentMatch(true);
@@ -58,7 +58,7 @@ final class Matchers {
     return b.build();
   }
 
-  private static StringMatcher string(MatchType type, String value) {
+  static StringMatcher string(MatchType type, String value) {
     StringMatcher.Builder b = StringMatcher.newBuilder();
     switch (type) {
       case EXACT -> b.setExact(value);
@@ -68,6 +68,11 @@ final class Matchers {
       case PRESENT -> throw new IllegalArgumentException("presence is not a string match");
     }
     return b.build();
+  }
+
+  /** A path match as a string matcher, for RBAC's {@code url_path}. */
+  static StringMatcher path(PathMatch path) {
+    return string(path.type(), path.value());
   }
 
   private static RegexMatcher regex(String regex) {

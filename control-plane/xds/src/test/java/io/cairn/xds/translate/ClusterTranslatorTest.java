@@ -3,16 +3,21 @@ package io.cairn.xds.translate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.registry.config.LoadBalancerPolicy;
+import io.cairn.registry.config.Protocol;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class ClusterTranslatorTest {
+  private static final String OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
+
   @Test
   void anEdsClusterOverAdsWithTimeoutAndPolicy() {
     Cluster c =
         ClusterTranslator.translate(
-            "api", Duration.ofMillis(1500), LoadBalancerPolicy.LEAST_REQUEST);
+            "api", Duration.ofMillis(1500), LoadBalancerPolicy.LEAST_REQUEST, Protocol.HTTP);
     assertThat(c.getName()).isEqualTo("api");
     assertThat(c.getType()).isEqualTo(Cluster.DiscoveryType.EDS);
     assertThat(c.getEdsClusterConfig().getServiceName()).isEqualTo("api");
@@ -20,5 +25,34 @@ class ClusterTranslatorTest {
     assertThat(c.getConnectTimeout().getSeconds()).isEqualTo(1);
     assertThat(c.getConnectTimeout().getNanos()).isEqualTo(500_000_000);
     assertThat(c.getLbPolicy()).isEqualTo(Cluster.LbPolicy.LEAST_REQUEST);
+    assertThat(c.getTypedExtensionProtocolOptionsMap()).isEmpty();
+  }
+
+  @Test
+  void grpcAndHttp2ServicesAreCalledOverHttp2() throws Exception {
+    for (Protocol p : new Protocol[] {Protocol.GRPC, Protocol.HTTP2}) {
+      Cluster c =
+          ClusterTranslator.translate(
+              "api", Duration.ofSeconds(5), LoadBalancerPolicy.ROUND_ROBIN, p);
+      HttpProtocolOptions options =
+          c.getTypedExtensionProtocolOptionsOrThrow(OPTIONS).unpack(HttpProtocolOptions.class);
+      assertThat(options.getExplicitHttpConfig().hasHttp2ProtocolOptions()).isTrue();
+    }
+  }
+
+  @Test
+  void theLocalAppIsAStaticClusterAtTheApplicationsAddress() {
+    Cluster c = ClusterTranslator.localApp("127.0.0.1", 8080, Protocol.TCP);
+    assertThat(c.getName()).isEqualTo("local_app");
+    assertThat(c.getType()).isEqualTo(Cluster.DiscoveryType.STATIC);
+    SocketAddress socket =
+        c.getLoadAssignment()
+            .getEndpoints(0)
+            .getLbEndpoints(0)
+            .getEndpoint()
+            .getAddress()
+            .getSocketAddress();
+    assertThat(socket.getAddress()).isEqualTo("127.0.0.1");
+    assertThat(socket.getPortValue()).isEqualTo(8080);
   }
 }

@@ -1,0 +1,108 @@
+package io.cairn.xds.cache;
+
+import io.cairn.registry.RegistrySnapshot;
+import io.cairn.registry.config.ConfigEntry;
+import io.cairn.registry.config.ConfigEntryKind;
+import io.cairn.registry.config.Intention;
+import io.cairn.registry.config.IntentionAction;
+import io.cairn.registry.config.Protocol;
+import io.cairn.registry.config.ServiceIntentions;
+import io.cairn.registry.model.Indexed;
+import io.cairn.registry.model.Upstream;
+import io.cairn.xds.translate.ClusterNames;
+import io.cairn.xds.translate.ClusterTranslator;
+import io.cairn.xds.translate.RbacTranslator;
+import io.cairn.xds.translate.SidecarListenerTranslator;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.rbac.v3.RBAC;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * A sidecar's own resources: its inbound listener with RBAC, an outbound listener (and route) per
+ * upstream, its {@code local_app} cluster; plus the targets whose clusters it needs and the service
+ * names whose change means rebuilding it. Pure: a registry snapshot in, protos out.
+ *
+ * @param dependsOn services and config entry names this was built from (targets aside)
+ */
+record SidecarResources(
+    List<Listener> listeners,
+    List<RouteConfiguration> routes,
+    Optional<Cluster> localApp,
+    Set<Target> targets,
+    Set<String> dependsOn) {
+
+  /** The public listener binds every interface, so sidecars on different hosts share it. */
+  static final String INBOUND_BIND = "0.0.0.0";
+
+  SidecarResources {
+    listeners = List.copyOf(listeners);
+    routes = List.copyOf(routes);
+    targets = Set.copyOf(targets);
+    dependsOn = Set.copyOf(dependsOn);
+  }
+
+  static SidecarResources of(
+      RegistrySnapshot snapshot,
+      SidecarKey key,
+      IntentionAction defaultPolicy,
+      Function<String, Collection<String>> addresses) {
+    Set<String> dependsOn = new HashSet<>();
+    dependsOn.add(key.service());
+    dependsOn.add(ServiceIntentions.WILDCARD);
+    Protocol protocol = Entries.protocol(snapshot, key.service());
+    List<Intention> intentions = intentions(snapshot, key.service());
+    intentions.stream()
+        .filter(i -> !i.source().isWildcard())
+        .forEach(i -> dependsOn.add(i.source().name()));
+    RBAC rules =
+        RbacTranslator.rules(intentions, defaultPolicy, protocol.isHttpFamily(), addresses);
+    List<Listener> listeners = new ArrayList<>();
+    if (key.hasLocalApp()) {
+      listeners.add(SidecarListenerTranslator.inbound(INBOUND_BIND, key.port(), protocol, rules));
+    }
+    Map<String, RouteConfiguration> routes = new LinkedHashMap<>();
+    Set<Target> targets = new TreeSet<>();
+    for (Upstream u : key.upstreams()) {
+      String service = u.destinationName();
+      dependsOn.add(service);
+      Protocol upstream = Entries.protocol(snapshot, service);
+      listeners.add(
+          SidecarListenerTranslator.outbound(u, upstream, service, ClusterNames.of(service)));
+      if (upstream.isHttpFamily()) {
+        routes.computeIfAbsent(service, s -> ServiceRoutes.sidecarRoute(snapshot, s));
+        targets.addAll(ServiceRoutes.targets(snapshot, service));
+      } else {
+        targets.add(new Target(service, ""));
+      }
+    }
+    return new SidecarResources(
+        listeners,
+        List.copyOf(routes.values()),
+        key.hasLocalApp()
+            ? Optional.of(ClusterTranslator.localApp(key.localAddress(), key.localPort(), protocol))
+            : Optional.empty(),
+        targets,
+        dependsOn);
+  }
+
+  /** The intentions whose destination is {@code service} or the wildcard, in evaluation order. */
+  private static List<Intention> intentions(RegistrySnapshot snapshot, String service) {
+    List<Indexed<ConfigEntry>> entries = new ArrayList<>(2);
+    snapshot.configEntry(ConfigEntryKind.SERVICE_INTENTIONS, service).ifPresent(entries::add);
+    snapshot
+        .configEntry(ConfigEntryKind.SERVICE_INTENTIONS, ServiceIntentions.WILDCARD)
+        .ifPresent(entries::add);
+    return Intention.all(entries);
+  }
+}

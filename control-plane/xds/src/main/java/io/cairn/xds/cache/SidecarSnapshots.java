@@ -1,0 +1,155 @@
+package io.cairn.xds.cache;
+
+import io.cairn.registry.RegistrySnapshot;
+import io.cairn.registry.config.IntentionAction;
+import io.envoyproxy.controlplane.cache.VersionedResource;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The snapshots of Envoy sidecars (registered connect proxies), one per {@link SidecarKey}: every
+ * sidecar registered alike shares one snapshot object. Built incrementally like {@link
+ * ProxylessSnapshots}: a changed service rebuilds the sidecars that depend on it and the mesh
+ * clusters of its targets; other sidecars keep their snapshot (and version). Not thread-safe.
+ */
+public final class SidecarSnapshots {
+  private record Built(SidecarResources resources, ContentSnapshot snapshot) {}
+
+  /**
+   * What changed for the xDS server.
+   *
+   * @param snapshots the new snapshot of each proxy id whose snapshot changed
+   * @param removed proxy ids no longer registered
+   */
+  public record Update(Map<String, ContentSnapshot> snapshots, Set<String> removed) {
+    public Update {
+      snapshots = Map.copyOf(snapshots);
+      removed = Set.copyOf(removed);
+    }
+  }
+
+  private final IntentionAction defaultPolicy;
+  private final MeshIndex mesh = new MeshIndex();
+  private final Map<SidecarKey, Built> sidecars = new HashMap<>();
+  private final Map<Target, VersionedCluster> clusters = new HashMap<>();
+
+  /**
+   * @param defaultPolicy what RBAC does with connections no intention applies to
+   */
+  public SidecarSnapshots(IntentionAction defaultPolicy) {
+    this.defaultPolicy = defaultPolicy;
+  }
+
+  /** Forgets what was built and builds every sidecar. */
+  public Update rebuild(RegistrySnapshot registry) {
+    sidecars.clear();
+    clusters.clear();
+    return update(registry, registry.serviceNames());
+  }
+
+  /** Rebuilds what depends on {@code changed}: names of changed services or config entries. */
+  public Update update(RegistrySnapshot registry, Set<String> changedNames) {
+    MeshIndex.Changes moved = mesh.update(registry, changedNames);
+    Set<String> changed = new HashSet<>(changedNames);
+    changed.addAll(moved.destinations());
+
+    Set<SidecarKey> live = new HashSet<>(mesh.sidecars().values());
+    sidecars.keySet().retainAll(live);
+    Map<SidecarKey, SidecarResources> resources = new HashMap<>();
+    Set<Target> needed = new HashSet<>();
+    for (SidecarKey key : live) {
+      Built built = sidecars.get(key);
+      SidecarResources r =
+          built != null && !intersects(built.resources().dependsOn(), changed)
+              ? built.resources()
+              : SidecarResources.of(registry, key, defaultPolicy, s -> mesh.addresses(registry, s));
+      resources.put(key, r);
+      needed.addAll(r.targets());
+    }
+
+    clusters.keySet().retainAll(needed);
+    Set<String> rebuiltServices = new HashSet<>();
+    for (Target target : needed) {
+      if (!clusters.containsKey(target) || changed.contains(target.service())) {
+        TargetCluster c =
+            TargetCluster.of(registry, target, mesh.endpoints(registry, target.service()));
+        clusters.put(target, VersionedCluster.of(c));
+        rebuiltServices.add(target.service());
+      }
+    }
+
+    Map<String, ContentSnapshot> out = new HashMap<>();
+    Set<SidecarKey> reassembled = new HashSet<>();
+    for (Map.Entry<SidecarKey, SidecarResources> e : resources.entrySet()) {
+      Built built = sidecars.get(e.getKey());
+      if (built == null
+          || built.resources() != e.getValue()
+          || e.getValue().targets().stream().anyMatch(t -> rebuiltServices.contains(t.service()))) {
+        ContentSnapshot snapshot = assemble(e.getValue());
+        if (built != null && built.snapshot().sameVersions(snapshot)) {
+          // Rebuilt to the same content: keep the published object, push nothing.
+          sidecars.put(e.getKey(), new Built(e.getValue(), built.snapshot()));
+        } else {
+          sidecars.put(e.getKey(), new Built(e.getValue(), snapshot));
+          reassembled.add(e.getKey());
+        }
+      }
+    }
+    Set<String> removed = new HashSet<>();
+    for (String id : moved.proxyIds()) {
+      if (mesh.sidecar(id).isEmpty()) {
+        removed.add(id);
+      }
+    }
+    mesh.sidecars()
+        .forEach(
+            (id, key) -> {
+              if (reassembled.contains(key) || moved.proxyIds().contains(id)) {
+                out.put(id, sidecars.get(key).snapshot());
+              }
+            });
+    return new Update(out, removed);
+  }
+
+  /** The registered sidecar ids and their current snapshots. */
+  public Map<String, ContentSnapshot> all() {
+    Map<String, ContentSnapshot> out = new HashMap<>();
+    mesh.sidecars().forEach((id, key) -> out.put(id, sidecars.get(key).snapshot()));
+    return out;
+  }
+
+  private ContentSnapshot assemble(SidecarResources r) {
+    List<VersionedResource<Cluster>> cds = new ArrayList<>();
+    List<VersionedResource<ClusterLoadAssignment>> eds = new ArrayList<>();
+    r.localApp().ifPresent(c -> cds.add(ContentVersion.versioned(c)));
+    for (Target t : r.targets()) {
+      VersionedCluster c = clusters.get(t);
+      cds.add(c.cluster());
+      eds.add(c.endpoints());
+    }
+    List<VersionedResource<Listener>> lds =
+        r.listeners().stream().map(ContentVersion::versioned).toList();
+    List<VersionedResource<RouteConfiguration>> rds =
+        r.routes().stream().map(ContentVersion::versioned).toList();
+    return new ContentSnapshot(cds, eds, lds, rds);
+  }
+
+  private static boolean intersects(Set<String> a, Set<String> b) {
+    Set<String> small = a.size() < b.size() ? a : b;
+    Set<String> large = small == a ? b : a;
+    for (String s : small) {
+      if (large.contains(s)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

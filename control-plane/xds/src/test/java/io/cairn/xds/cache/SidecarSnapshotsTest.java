@@ -1,0 +1,169 @@
+package io.cairn.xds.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cairn.registry.InMemoryStore;
+import io.cairn.registry.Registry;
+import io.cairn.registry.command.Command;
+import io.cairn.registry.command.DeregisterInstance;
+import io.cairn.registry.command.PutConfigEntry;
+import io.cairn.registry.command.RegisterInstance;
+import io.cairn.registry.config.IntentionAction;
+import io.cairn.registry.config.IntentionSource;
+import io.cairn.registry.config.Protocol;
+import io.cairn.registry.config.ServiceDefaults;
+import io.cairn.registry.config.ServiceIntentions;
+import io.cairn.registry.config.ServiceSplitter;
+import io.cairn.registry.config.ServiceTarget;
+import io.cairn.registry.config.Split;
+import io.cairn.registry.model.ConnectProxy;
+import io.cairn.registry.model.ServiceInstance;
+import io.cairn.registry.model.Upstream;
+import io.envoyproxy.controlplane.cache.Resources;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SidecarSnapshotsTest {
+  private final Registry registry = Registry.open(new InMemoryStore(), new SimpleMeterRegistry());
+
+  @AfterEach
+  void close() {
+    registry.close();
+  }
+
+  private static Command app(String id, String service, String address) {
+    return RegisterInstance.of(
+        ServiceInstance.builder(id, service).address(address).port(8080).build());
+  }
+
+  private static Command sidecar(String id, String service, String address, Upstream... up) {
+    return RegisterInstance.of(
+        ServiceInstance.builder(id, service + "-sidecar-proxy")
+            .address(address)
+            .port(21000)
+            .kind(
+                new ConnectProxy(
+                    service,
+                    Optional.of(id.replace("-sidecar-proxy", "")),
+                    "127.0.0.1",
+                    8080,
+                    List.of(up)))
+            .build());
+  }
+
+  private static Map<String, String> versions(ContentSnapshot s) {
+    Map<String, String> out = new TreeMap<>();
+    for (Resources.ResourceType type :
+        List.of(
+            Resources.ResourceType.CLUSTER,
+            Resources.ResourceType.ENDPOINT,
+            Resources.ResourceType.LISTENER,
+            Resources.ResourceType.ROUTE)) {
+      s.versionedResources(type).forEach((name, v) -> out.put(type + "/" + name, v.version()));
+    }
+    return out;
+  }
+
+  private static Map<String, Map<String, String>> all(SidecarSnapshots s) {
+    Map<String, Map<String, String>> out = new TreeMap<>();
+    s.all().forEach((id, snapshot) -> out.put(id, versions(snapshot)));
+    return out;
+  }
+
+  private void step(SidecarSnapshots incremental, Command command, String... changed) {
+    registry.apply(command);
+    incremental.update(registry.snapshot(), Set.of(changed));
+    SidecarSnapshots full = new SidecarSnapshots(IntentionAction.ALLOW);
+    full.rebuild(registry.snapshot());
+    assertThat(all(incremental)).as("after " + command).isEqualTo(all(full));
+  }
+
+  @Test
+  void everyChangeMatchesAFullBuild() {
+    registry.apply(app("api-1", "api", "10.0.0.1"));
+    registry.apply(app("web-1", "web", "10.0.1.1"));
+    registry.apply(sidecar("web-1-sidecar-proxy", "web", "10.0.1.1", new Upstream("api", 9191)));
+    SidecarSnapshots incremental = new SidecarSnapshots(IntentionAction.ALLOW);
+    incremental.rebuild(registry.snapshot());
+
+    step(incremental, sidecar("api-1-sidecar-proxy", "api", "10.0.0.1"), "api-sidecar-proxy");
+    step(incremental, app("api-2", "api", "10.0.0.2"), "api");
+    step(incremental, sidecar("api-2-sidecar-proxy", "api", "10.0.0.2"), "api-sidecar-proxy");
+    step(
+        incremental, PutConfigEntry.of(new ServiceDefaults("api", Protocol.HTTP, Map.of())), "api");
+    step(
+        incremental,
+        PutConfigEntry.of(
+            new ServiceSplitter(
+                "api",
+                List.of(
+                    new Split(90, new ServiceTarget("", "")),
+                    new Split(10, new ServiceTarget("api-canary", ""))),
+                Map.of())),
+        "api");
+    step(incremental, app("canary-1", "api-canary", "10.0.3.1"), "api-canary");
+    step(
+        incremental,
+        PutConfigEntry.of(
+            new ServiceIntentions(
+                "web", List.of(IntentionSource.of("batch", IntentionAction.DENY)), Map.of())),
+        "web");
+    step(incremental, app("batch-1", "batch", "10.0.4.1"), "batch");
+    step(
+        incremental,
+        PutConfigEntry.of(
+            new ServiceIntentions(
+                "*", List.of(IntentionSource.of("api", IntentionAction.DENY)), Map.of())),
+        "*");
+    step(
+        incremental,
+        sidecar("web-2-sidecar-proxy", "web", "10.0.1.2", new Upstream("db", 9292)),
+        "web-sidecar-proxy");
+    step(incremental, new DeregisterInstance("api-1-sidecar-proxy"), "api-sidecar-proxy");
+    step(incremental, new DeregisterInstance("web-1-sidecar-proxy"), "web-sidecar-proxy");
+    assertThat(incremental.all()).containsOnlyKeys("web-2-sidecar-proxy", "api-2-sidecar-proxy");
+  }
+
+  @Test
+  void sidecarsRegisteredAlikeShareOneSnapshotAndUpstreamsAreReachedThroughTheirSidecars() {
+    registry.apply(app("api-1", "api", "10.0.0.1"));
+    registry.apply(app("api-2", "api", "10.0.0.2"));
+    registry.apply(sidecar("api-1-sidecar-proxy", "api", "10.0.0.1"));
+    registry.apply(sidecar("web-1-sidecar-proxy", "web", "10.0.1.1", new Upstream("api", 9191)));
+    registry.apply(sidecar("web-2-sidecar-proxy", "web", "10.0.1.2", new Upstream("api", 9191)));
+    SidecarSnapshots sidecars = new SidecarSnapshots(IntentionAction.ALLOW);
+    SidecarSnapshots.Update first = sidecars.rebuild(registry.snapshot());
+    assertThat(first.snapshots()).hasSize(3);
+    assertThat(first.snapshots().get("web-1-sidecar-proxy"))
+        .isSameAs(first.snapshots().get("web-2-sidecar-proxy"));
+
+    // api-2 has no sidecar: only api-1 is in the mesh, at its sidecar's port.
+    ClusterLoadAssignment api =
+        (ClusterLoadAssignment)
+            first.snapshots().get("web-1-sidecar-proxy").endpoints().resources().get("api");
+    List<String> endpoints =
+        api.getEndpointsList().stream()
+            .flatMap(l -> l.getLbEndpointsList().stream())
+            .map(LbEndpoint::getEndpoint)
+            .map(e -> e.getAddress().getSocketAddress())
+            .map(a -> a.getAddress() + ":" + a.getPortValue())
+            .toList();
+    assertThat(endpoints).containsExactly("10.0.0.1:21000");
+
+    // An unrelated service changes nothing for anybody.
+    registry.apply(app("db-1", "db", "10.0.5.1"));
+    assertThat(sidecars.update(registry.snapshot(), Set.of("db")).snapshots()).isEmpty();
+    // A change to api reaches the web sidecars, not api's own.
+    registry.apply(sidecar("api-2-sidecar-proxy", "api", "10.0.0.2"));
+    assertThat(sidecars.update(registry.snapshot(), Set.of("api-sidecar-proxy")).snapshots())
+        .containsOnlyKeys("web-1-sidecar-proxy", "web-2-sidecar-proxy", "api-2-sidecar-proxy");
+  }
+}
