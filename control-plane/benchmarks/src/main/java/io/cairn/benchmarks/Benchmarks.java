@@ -48,7 +48,8 @@ public final class Benchmarks {
                               change [--services 10000] [--instances 3] [--runs 5]
               xds-fanout      ADS streams (half SotW, half delta) against the packaged server: delay
                               from a registration's HTTP 200 to every stream having the new
-                              endpoint [--streams 1000] [--channels 20] [--rounds 5]""");
+                              endpoint [--streams 1000] [--channels 20] [--rounds 5]
+                              [--sidecars: each stream a registered Envoy sidecar]""");
         if (!name.equals("help")) {
           System.exit(2);
         }

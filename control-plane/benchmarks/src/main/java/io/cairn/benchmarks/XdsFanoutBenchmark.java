@@ -31,6 +31,10 @@ import java.util.regex.Pattern;
  * service's ClusterLoadAssignment and ACK every response. Then an instance is registered over HTTP,
  * and the time from its HTTP 200 to each stream having received an assignment with the new endpoint
  * is recorded (the ACK is sent on receipt). Target: p99 under 200 ms for 1,000 streams.
+ *
+ * <p>With {@code --sidecars}, every stream is an Envoy sidecar instead: {@code streams} instances
+ * of {@code client} are registered, each with a sidecar whose upstream is {@code fan}, and each
+ * stream connects as one of those proxies (its own snapshot group, sharing one snapshot).
  */
 final class XdsFanoutBenchmark {
   private static final Pattern XDS_PORT = Pattern.compile("xDS listening.*port=\"?(\\d+)");
@@ -43,7 +47,16 @@ final class XdsFanoutBenchmark {
     int streams = 1000;
     int channels = 20;
     int rounds = 5;
-    for (int i = 0; i + 1 < args.size(); i += 2) {
+    boolean sidecars = false;
+    for (int i = 0; i < args.size(); i += 2) {
+      if (args.get(i).equals("--sidecars")) {
+        sidecars = true;
+        i--;
+        continue;
+      }
+      if (i + 1 >= args.size()) {
+        throw new IllegalArgumentException(args.get(i) + " needs a value");
+      }
       switch (args.get(i)) {
         case "--streams" -> streams = Integer.parseInt(args.get(i + 1));
         case "--channels" -> channels = Integer.parseInt(args.get(i + 1));
@@ -54,7 +67,8 @@ final class XdsFanoutBenchmark {
     int s = streams;
     int c = channels;
     int r = rounds;
-    Cleanup.around(cleanup -> run(cleanup, s, c, r));
+    boolean sc = sidecars;
+    Cleanup.around(cleanup -> run(cleanup, s, c, r, sc));
   }
 
   /** One watching stream: notes when it first sees an assignment with {@code wanted} endpoints. */
@@ -71,7 +85,8 @@ final class XdsFanoutBenchmark {
     }
   }
 
-  private static void run(Cleanup cleanup, int streams, int channels, int rounds) throws Exception {
+  private static void run(Cleanup cleanup, int streams, int channels, int rounds, boolean sidecars)
+      throws Exception {
     Path tmp = cleanup.tempDirectory("cairn-xds-fanout-");
     ServerProcess server =
         ServerProcess.start(
@@ -85,6 +100,18 @@ final class XdsFanoutBenchmark {
     server.awaitReady(http, Duration.ofSeconds(60));
     int xdsPort = server.loggedPort(XDS_PORT);
     register(http, server.base(), "fan-0", 20000);
+    if (sidecars) {
+      for (int i = 0; i < streams; i++) {
+        put(
+            http,
+            server.base(),
+            """
+            {"ID":"client-%d","Name":"client","Address":"10.1.%d.%d","Port":8080,
+             "Connect":{"SidecarService":{"Port":21000,"Proxy":{"Upstreams":[
+               {"DestinationName":"fan","LocalBindPort":9191}]}}}}"""
+                .formatted(i, i / 250, i % 250 + 1));
+      }
+    }
 
     List<ManagedChannel> pool = new ArrayList<>();
     for (int i = 0; i < channels; i++) {
@@ -101,7 +128,14 @@ final class XdsFanoutBenchmark {
       watchers.add(w);
       AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceStub stub =
           AggregatedDiscoveryServiceGrpc.newStub(pool.get(i % channels));
-      Node node = Node.newBuilder().setId("fanout-" + i).build();
+      Node node =
+          sidecars
+              ? Node.newBuilder()
+                  .setId("client-" + i + "-sidecar-proxy")
+                  .setCluster("client")
+                  .setUserAgentName("envoy")
+                  .build()
+              : Node.newBuilder().setId("fanout-" + i).build();
       if (i % 2 == 0) {
         sotw(stub, node, w);
       } else {
@@ -109,12 +143,13 @@ final class XdsFanoutBenchmark {
       }
     }
     System.out.printf(
-        "xDS fan-out: %d ADS streams (%d SotW, %d delta) over %d connections watching svc 'fan',"
-            + " %d cores, JDK %s%n",
+        "xDS fan-out: %d ADS streams (%d SotW, %d delta) over %d connections watching svc 'fan'"
+            + " as %s, %d cores, JDK %s%n",
         streams,
         (streams + 1) / 2,
         streams / 2,
         channels,
+        sidecars ? "registered sidecars (upstream fan)" : "proxyless clients",
         Runtime.getRuntime().availableProcessors(),
         Runtime.version());
     // Everyone has the first assignment before measuring.
@@ -153,14 +188,20 @@ final class XdsFanoutBenchmark {
   }
 
   private static long register(HttpClient http, String base, String id, int port) throws Exception {
+    return put(
+        http,
+        base,
+        """
+        {"ID":"%s","Name":"fan","Address":"127.0.0.1","Port":%d}"""
+            .formatted(id, port));
+  }
+
+  /** Registers over HTTP; returns when the 200 arrived. */
+  private static long put(HttpClient http, String base, String registration) throws Exception {
     HttpResponse<String> r =
         http.send(
             HttpRequest.newBuilder(URI.create(base + "/v1/agent/service/register"))
-                .PUT(
-                    HttpRequest.BodyPublishers.ofString(
-                        """
-                        {"ID":"%s","Name":"fan","Address":"127.0.0.1","Port":%d}"""
-                            .formatted(id, port)))
+                .PUT(HttpRequest.BodyPublishers.ofString(registration))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     long at = System.nanoTime();
