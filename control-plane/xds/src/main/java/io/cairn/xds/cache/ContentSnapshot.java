@@ -1,5 +1,7 @@
 package io.cairn.xds.cache;
 
+import com.google.common.base.Suppliers;
+import com.google.common.collect.Maps;
 import com.google.protobuf.Message;
 import io.envoyproxy.controlplane.cache.ResourceVersionResolver;
 import io.envoyproxy.controlplane.cache.SnapshotResources;
@@ -11,21 +13,28 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * An xDS snapshot whose versions come from content: each resource's is a hash of its bytes, and the
  * version a client sees for a type is a hash of the names and versions it asked for. A client that
  * subscribes to some resources is therefore pushed only when those change, and the same content has
  * the same versions on every replica and after every restart.
+ *
+ * <p>Resources are held in {@link ShardedMap}s, so the next snapshot after a small change shares
+ * almost everything with this one.
  */
 public final class ContentSnapshot extends Snapshot {
-  private final SnapshotResources<Cluster> clusters;
-  private final SnapshotResources<ClusterLoadAssignment> endpoints;
-  private final SnapshotResources<Listener> listeners;
-  private final SnapshotResources<RouteConfiguration> routes;
-  private final SnapshotResources<Secret> secrets;
+  private final Resources<Cluster> clusters;
+  private final Resources<ClusterLoadAssignment> endpoints;
+  private final Resources<Listener> listeners;
+  private final Resources<RouteConfiguration> routes;
+  private final Resources<Secret> secrets = new Resources<>(ShardedMap.empty());
 
   /** From resources already versioned by their content, so nothing is hashed again. */
   public ContentSnapshot(
@@ -33,32 +42,68 @@ public final class ContentSnapshot extends Snapshot {
       List<VersionedResource<ClusterLoadAssignment>> endpoints,
       List<VersionedResource<Listener>> listeners,
       List<VersionedResource<RouteConfiguration>> routes) {
-    this.clusters = resources(clusters, Cluster::getName);
-    this.endpoints = resources(endpoints, ClusterLoadAssignment::getClusterName);
-    this.listeners = resources(listeners, Listener::getName);
-    this.routes = resources(routes, RouteConfiguration::getName);
-    this.secrets = resources(List.<VersionedResource<Secret>>of(), Secret::getName);
+    this(
+        byName(clusters, Cluster::getName),
+        byName(endpoints, ClusterLoadAssignment::getClusterName),
+        byName(listeners, Listener::getName),
+        byName(routes, RouteConfiguration::getName));
   }
 
-  private static <T extends Message> SnapshotResources<T> resources(
-      List<VersionedResource<T>> versioned, java.util.function.Function<T, String> name) {
-    Map<String, String> versions = new java.util.HashMap<>(versioned.size() * 2);
+  ContentSnapshot(
+      ShardedMap<VersionedResource<Cluster>> clusters,
+      ShardedMap<VersionedResource<ClusterLoadAssignment>> endpoints,
+      ShardedMap<VersionedResource<Listener>> listeners,
+      ShardedMap<VersionedResource<RouteConfiguration>> routes) {
+    this.clusters = new Resources<>(clusters);
+    this.endpoints = new Resources<>(endpoints);
+    this.listeners = new Resources<>(listeners);
+    this.routes = new Resources<>(routes);
+  }
+
+  private static <T extends Message> ShardedMap<VersionedResource<T>> byName(
+      List<VersionedResource<T>> versioned, Function<T, String> name) {
+    Map<String, VersionedResource<T>> puts = new HashMap<>(versioned.size() * 2);
     for (VersionedResource<T> v : versioned) {
-      versions.put(name.apply(v.resource()), v.version());
+      puts.put(name.apply(v.resource()), v);
     }
-    // The version of everything is asked for rarely (wildcard subscribers): computed on demand.
-    java.util.function.Supplier<String> all =
-        com.google.common.base.Suppliers.memoize(
-            () -> joined(versions, new java.util.TreeSet<>(versions.keySet())));
-    ResourceVersionResolver resolver =
-        names -> names.isEmpty() ? all.get() : joined(versions, new java.util.TreeSet<>(names));
-    return SnapshotResources.create(versioned, resolver);
+    return ShardedMap.<VersionedResource<T>>empty().with(puts, List.of());
   }
 
-  private static String joined(Map<String, String> versions, Iterable<String> names) {
+  /** One type's resources; the version of a subscription covers exactly the names asked for. */
+  private static final class Resources<T extends Message> extends SnapshotResources<T> {
+    private final ShardedMap<VersionedResource<T>> versioned;
+    private final Map<String, T> plain;
+    // The version of everything is asked for rarely (wildcard subscribers): computed on demand.
+    private final Supplier<String> all;
+
+    Resources(ShardedMap<VersionedResource<T>> versioned) {
+      this.versioned = versioned;
+      this.plain = Maps.transformValues(versioned, VersionedResource::resource);
+      this.all = Suppliers.memoize(() -> joined(versioned, new TreeSet<>(versioned.keySet())));
+    }
+
+    @Override
+    public Map<String, VersionedResource<T>> versionedResources() {
+      return versioned;
+    }
+
+    @Override
+    public Map<String, T> resources() {
+      return plain;
+    }
+
+    @Override
+    public ResourceVersionResolver resourceVersionResolver() {
+      return names -> names.isEmpty() ? all.get() : joined(versioned, new TreeSet<>(names));
+    }
+  }
+
+  private static String joined(
+      Map<String, ? extends VersionedResource<?>> versions, Iterable<String> names) {
     List<String> parts = new ArrayList<>();
     for (String n : names) {
-      parts.add(n + "=" + versions.getOrDefault(n, "-"));
+      VersionedResource<?> v = versions.get(n);
+      parts.add(n + "=" + (v == null ? "-" : v.version()));
     }
     return ContentVersion.ofAll(parts);
   }
@@ -72,7 +117,7 @@ public final class ContentSnapshot extends Snapshot {
   }
 
   private static Map<String, String> versions(SnapshotResources<?> resources) {
-    Map<String, String> out = new java.util.HashMap<>();
+    Map<String, String> out = new HashMap<>();
     resources.versionedResources().forEach((name, v) -> out.put(name, v.version()));
     return out;
   }

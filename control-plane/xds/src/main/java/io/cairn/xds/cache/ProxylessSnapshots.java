@@ -30,6 +30,14 @@ public final class ProxylessSnapshots {
 
   private final Map<String, BuiltRoutes> routes = new HashMap<>();
   private final Map<Target, VersionedCluster> clusters = new HashMap<>();
+  // How many services' routes lead to each target, and the targets of each service.
+  private final Map<Target, Integer> references = new HashMap<>();
+  private final Map<String, Set<Target>> targetsOf = new HashMap<>();
+  // What was last published, shared shard by shard with the next snapshot.
+  private ShardedMap<VersionedResource<Listener>> listeners = ShardedMap.empty();
+  private ShardedMap<VersionedResource<RouteConfiguration>> routeConfigs = ShardedMap.empty();
+  private ShardedMap<VersionedResource<Cluster>> cds = ShardedMap.empty();
+  private ShardedMap<VersionedResource<ClusterLoadAssignment>> eds = ShardedMap.empty();
 
   /** Everything from scratch, for a registry snapshot. */
   public static ContentSnapshot build(RegistrySnapshot registry) {
@@ -40,52 +48,87 @@ public final class ProxylessSnapshots {
   public ContentSnapshot rebuild(RegistrySnapshot registry) {
     routes.clear();
     clusters.clear();
+    references.clear();
+    targetsOf.clear();
+    listeners = ShardedMap.empty();
+    routeConfigs = ShardedMap.empty();
+    cds = ShardedMap.empty();
+    eds = ShardedMap.empty();
     return update(registry, registry.serviceNames());
   }
 
   /**
    * Rebuilds what depends on {@code changed}: names of services whose instances, checks or config
-   * entries changed. Everything else is reused.
+   * entries changed. Everything else is reused, and the cost follows the size of the change.
    */
   public ContentSnapshot update(RegistrySnapshot registry, Set<String> changed) {
+    Map<String, VersionedResource<Listener>> newListeners = new HashMap<>();
+    Map<String, VersionedResource<RouteConfiguration>> newRoutes = new HashMap<>();
+    Set<String> goneServices = new HashSet<>();
+    Set<Target> candidates = new HashSet<>();
     for (String service : changed) {
+      BuiltRoutes old;
       if (registry.serviceNames().contains(service)) {
         ServiceRoutes r = ServiceRoutes.of(registry, service);
-        routes.put(
-            service,
+        BuiltRoutes built =
             new BuiltRoutes(
                 ContentVersion.versioned(r.listener()),
                 ContentVersion.versioned(r.route()),
-                r.targets()));
+                r.targets());
+        old = routes.put(service, built);
+        newListeners.put(service, built.listener());
+        newRoutes.put(service, built.route());
+        built.targets().forEach(t -> reference(t, 1));
+        candidates.addAll(built.targets());
       } else {
-        routes.remove(service);
+        old = routes.remove(service);
+        if (old != null) {
+          goneServices.add(service);
+        }
+      }
+      if (old != null) {
+        old.targets().forEach(t -> reference(t, -1));
+        candidates.addAll(old.targets());
+      }
+      candidates.addAll(targetsOf.getOrDefault(service, Set.of()));
+    }
+    Map<String, VersionedResource<Cluster>> newClusters = new HashMap<>();
+    Map<String, VersionedResource<ClusterLoadAssignment>> newEndpoints = new HashMap<>();
+    List<String> goneClusters = new ArrayList<>();
+    for (Target target : candidates) {
+      if (!references.containsKey(target)) {
+        if (clusters.remove(target) != null) {
+          goneClusters.add(target.clusterName());
+        }
+      } else if (!clusters.containsKey(target) || changed.contains(target.service())) {
+        VersionedCluster c = VersionedCluster.of(TargetCluster.of(registry, target));
+        clusters.put(target, c);
+        newClusters.put(target.clusterName(), c.cluster());
+        newEndpoints.put(target.clusterName(), c.endpoints());
       }
     }
-    Set<Target> needed = new HashSet<>();
-    routes.values().forEach(r -> needed.addAll(r.targets()));
-    clusters.keySet().retainAll(needed);
-    for (Target target : needed) {
-      if (!clusters.containsKey(target) || changed.contains(target.service())) {
-        TargetCluster c = TargetCluster.of(registry, target);
-        clusters.put(target, VersionedCluster.of(c));
-      }
-    }
-    return assemble();
+    listeners = listeners.with(newListeners, goneServices);
+    routeConfigs = routeConfigs.with(newRoutes, goneServices);
+    cds = cds.with(newClusters, goneClusters);
+    eds = eds.with(newEndpoints, goneClusters);
+    return new ContentSnapshot(cds, eds, listeners, routeConfigs);
   }
 
-  private ContentSnapshot assemble() {
-    List<VersionedResource<Listener>> listeners = new ArrayList<>(routes.size());
-    List<VersionedResource<RouteConfiguration>> routeConfigs = new ArrayList<>(routes.size());
-    for (BuiltRoutes r : routes.values()) {
-      listeners.add(r.listener());
-      routeConfigs.add(r.route());
+  /** Counts one more (or one fewer) service leading to {@code target}. */
+  private void reference(Target target, int delta) {
+    int n = references.getOrDefault(target, 0) + delta;
+    if (n > 0) {
+      references.put(target, n);
+      targetsOf.computeIfAbsent(target.service(), k -> new HashSet<>()).add(target);
+    } else {
+      references.remove(target);
+      Set<Target> of = targetsOf.get(target.service());
+      if (of != null) {
+        of.remove(target);
+        if (of.isEmpty()) {
+          targetsOf.remove(target.service());
+        }
+      }
     }
-    List<VersionedResource<Cluster>> cds = new ArrayList<>(clusters.size());
-    List<VersionedResource<ClusterLoadAssignment>> eds = new ArrayList<>(clusters.size());
-    for (VersionedCluster c : clusters.values()) {
-      cds.add(c.cluster());
-      eds.add(c.endpoints());
-    }
-    return new ContentSnapshot(cds, eds, listeners, routeConfigs);
   }
 }
