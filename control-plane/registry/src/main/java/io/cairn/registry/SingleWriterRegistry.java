@@ -422,13 +422,17 @@ final class SingleWriterRegistry implements Registry {
 
   /** Walks the publication chain on a virtual thread, merging what it missed. */
   private final class SubscriptionThread implements Subscription {
-    private final Publication start;
+    private final RegistrySnapshot startSnapshot;
+    // Handed to the thread once and dropped: holding the first link would keep every later
+    // publication (the whole change log) alive for as long as the subscription lives.
+    private final java.util.concurrent.atomic.AtomicReference<Publication> start;
     private final Consumer<ChangeEvent> listener;
     private final Thread thread;
     private volatile boolean closed;
 
     SubscriptionThread(Publication start, Consumer<ChangeEvent> listener) {
-      this.start = start;
+      this.startSnapshot = start.snapshot;
+      this.start = new java.util.concurrent.atomic.AtomicReference<>(start);
       this.listener = listener;
       this.thread = Thread.ofVirtual().name("registry-subscriber").unstarted(this::run);
     }
@@ -439,11 +443,11 @@ final class SingleWriterRegistry implements Registry {
 
     @Override
     public RegistrySnapshot startSnapshot() {
-      return start.snapshot;
+      return startSnapshot;
     }
 
     private void run() {
-      Publication seen = start;
+      Publication seen = start.getAndSet(null);
       while (!closed) {
         Publication next;
         try {

@@ -466,6 +466,33 @@ class RegistryTest {
   }
 
   @Test
+  void aSubscriptionDoesNotKeepTheSnapshotsItHasPassed() throws Exception {
+    // Events carry their snapshot: keep only the index, as a long-lived subscriber would.
+    java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong();
+    try (Subscription sub = registry.subscribe(e -> seen.set(e.toIndex()))) {
+      registry.apply(RegisterInstance.of(instance("a-1", "alpha")));
+      java.lang.ref.WeakReference<RegistrySnapshot> passed =
+          new java.lang.ref.WeakReference<>(registry.snapshot());
+      for (int i = 2; i <= 50; i++) {
+        registry.apply(RegisterInstance.of(instance("a-" + i, "alpha")));
+      }
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> seen.get() == 50);
+      // Only the subscription could still hold the snapshot at index 1 (through the chain of
+      // publications after its start): once it has moved on, the snapshot must be collectable.
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                System.gc();
+                return passed.get() == null;
+              });
+      assertThat(sub.startSnapshot().index()).isZero();
+    }
+  }
+
+  @Test
   void closingUnderLoadAnswersEveryCommandAndReturns() throws Exception {
     List<CompletableFuture<CommandResult>> futures = new ArrayList<>();
     for (int i = 0; i < 5000; i++) {
