@@ -17,6 +17,9 @@ public final class Benchmarks {
       case "health" -> HealthBenchmark.run(rest);
       case "xds-build" -> XdsBuildBenchmark.run(rest);
       case "xds-fanout" -> XdsFanoutBenchmark.run(rest);
+      case "durability" -> DurabilityBenchmark.run(rest);
+      case "soak" -> SoakBenchmark.run(rest);
+      case "all" -> RunAll.run(rest);
       default -> {
         System.out.println(
             """
@@ -49,7 +52,15 @@ public final class Benchmarks {
               xds-fanout      ADS streams (half SotW, half delta) against the packaged server: delay
                               from a registration's HTTP 200 to every stream having the new
                               endpoint [--streams 1000] [--channels 20] [--rounds 5]
-                              [--sidecars: each stream a registered Envoy sidecar]""");
+                              [--sidecars: each stream a registered Envoy sidecar]
+              durability      SIGKILL of the packaged server under HTTP write load, restart,
+                              check every acknowledged registration [--runs 10] [--writers 16]
+                              [--min-ms 300] [--max-ms 2000]
+              soak            mixed load on the packaged server with a full GC and a sample of
+                              live heap and threads every period [--minutes 30]
+                              [--sample-seconds 30]
+              all             every benchmark in turn, and a Markdown report [--quick] [--soak]
+                              [--report PATH] [--only a,b]""");
         if (!name.equals("help")) {
           System.exit(2);
         }

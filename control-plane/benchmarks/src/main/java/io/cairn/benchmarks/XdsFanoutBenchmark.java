@@ -72,7 +72,7 @@ final class XdsFanoutBenchmark {
   }
 
   /** One watching stream: notes when it first sees an assignment with {@code wanted} endpoints. */
-  private static final class Watcher {
+  static final class Watcher {
     final AtomicLong seenAt = new AtomicLong();
     volatile int wanted;
     volatile CountDownLatch done = new CountDownLatch(0);
@@ -137,7 +137,7 @@ final class XdsFanoutBenchmark {
                   .build()
               : Node.newBuilder().setId("fanout-" + i).build();
       if (i % 2 == 0) {
-        sotw(stub, node, w);
+        sotw(stub, node, w, "fan");
       } else {
         delta(stub, node, w);
       }
@@ -211,8 +211,11 @@ final class XdsFanoutBenchmark {
     return at;
   }
 
-  private static void sotw(
-      AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceStub stub, Node node, Watcher w) {
+  static void sotw(
+      AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceStub stub,
+      Node node,
+      Watcher w,
+      String service) {
     StreamObserver<DiscoveryRequest>[] out = new StreamObserver[1];
     out[0] =
         stub.streamAggregatedResources(
@@ -229,7 +232,7 @@ final class XdsFanoutBenchmark {
                 out[0].onNext(
                     DiscoveryRequest.newBuilder()
                         .setTypeUrl(EDS)
-                        .addResourceNames("fan")
+                        .addResourceNames(service)
                         .setVersionInfo(response.getVersionInfo())
                         .setResponseNonce(response.getNonce())
                         .build());
@@ -245,7 +248,7 @@ final class XdsFanoutBenchmark {
         DiscoveryRequest.newBuilder()
             .setNode(node)
             .setTypeUrl(EDS)
-            .addResourceNames("fan")
+            .addResourceNames(service)
             .build());
   }
 
