@@ -240,18 +240,19 @@ final class RunAll {
   private static String machine() {
     String cpu = firstMatching(Path.of("/proc/cpuinfo"), "model name").orElse("unknown CPU");
     String memory = firstMatching(Path.of("/proc/meminfo"), "MemTotal").orElse("");
-    return "Machine: %s, %d cores, %s; %s %s; JDK %s (%s); server JVM flags as `bin/cairn`:"
-        + " `--enable-native-access=ALL-UNNAMED -XX:MaxGCPauseMillis=20`, default heap; load"
-        + " average before the run %s."
-            .formatted(
-                cpu.replaceAll(".*:\\s*", ""),
-                Runtime.getRuntime().availableProcessors(),
-                memory.replaceAll("MemTotal:\\s*", "RAM "),
-                System.getProperty("os.name"),
-                System.getProperty("os.version"),
-                Runtime.version(),
-                System.getProperty("java.vm.name"),
-                Host.loadAverage());
+    String format =
+        "Machine: %s, %d cores, %s; %s %s; JDK %s (%s); server JVM flags as `bin/cairn`:"
+            + " `--enable-native-access=ALL-UNNAMED -XX:MaxGCPauseMillis=20`, default heap; load"
+            + " average before the run %s.";
+    return format.formatted(
+        cpu.replaceAll(".*:\\s*", ""),
+        Runtime.getRuntime().availableProcessors(),
+        memory.replaceAll("MemTotal:\\s*", "RAM "),
+        System.getProperty("os.name"),
+        System.getProperty("os.version"),
+        Runtime.version(),
+        System.getProperty("java.vm.name"),
+        Host.loadAverage());
   }
 
   private static Optional<String> firstMatching(Path file, String prefix) {
