@@ -17,12 +17,10 @@ import io.cairn.registry.config.ServiceSplitter;
 import io.cairn.registry.config.ServiceTarget;
 import io.cairn.registry.config.Split;
 import io.cairn.registry.model.ServiceInstance;
-import io.envoyproxy.controlplane.cache.Resources;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,25 +39,12 @@ class ProxylessSnapshotsTest {
         ServiceInstance.builder(id, service).address(address).port(8080).build());
   }
 
-  private static Map<String, String> versions(ContentSnapshot s) {
-    Map<String, String> out = new TreeMap<>();
-    for (Resources.ResourceType type :
-        List.of(
-            Resources.ResourceType.CLUSTER,
-            Resources.ResourceType.ENDPOINT,
-            Resources.ResourceType.LISTENER,
-            Resources.ResourceType.ROUTE)) {
-      s.versionedResources(type).forEach((name, v) -> out.put(type + "/" + name, v.version()));
-    }
-    return out;
-  }
-
   private void step(ProxylessSnapshots incremental, Command command, String... changed) {
     registry.apply(command);
     ContentSnapshot updated = incremental.update(registry.snapshot(), Set.of(changed));
-    assertThat(versions(updated))
+    assertThat(SnapshotVersions.of(updated))
         .as("after " + command)
-        .isEqualTo(versions(ProxylessSnapshots.build(registry.snapshot())));
+        .isEqualTo(SnapshotVersions.of(ProxylessSnapshots.build(registry.snapshot())));
   }
 
   @Test
@@ -94,7 +79,7 @@ class ProxylessSnapshotsTest {
     step(incremental, instance("api-3", "api", "10.0.0.3"), "api");
 
     assertThat(
-            versions(incremental.update(registry.snapshot(), Set.of())).keySet().stream()
+            SnapshotVersions.of(incremental.update(registry.snapshot(), Set.of())).keySet().stream()
                 .filter(k -> k.startsWith("LISTENER"))
                 .collect(Collectors.toList()))
         .containsExactly("LISTENER/api", "LISTENER/web");

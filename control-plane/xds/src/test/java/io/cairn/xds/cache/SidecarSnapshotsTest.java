@@ -19,7 +19,6 @@ import io.cairn.registry.config.Split;
 import io.cairn.registry.model.ConnectProxy;
 import io.cairn.registry.model.ServiceInstance;
 import io.cairn.registry.model.Upstream;
-import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -59,22 +58,9 @@ class SidecarSnapshotsTest {
             .build());
   }
 
-  private static Map<String, String> versions(ContentSnapshot s) {
-    Map<String, String> out = new TreeMap<>();
-    for (Resources.ResourceType type :
-        List.of(
-            Resources.ResourceType.CLUSTER,
-            Resources.ResourceType.ENDPOINT,
-            Resources.ResourceType.LISTENER,
-            Resources.ResourceType.ROUTE)) {
-      s.versionedResources(type).forEach((name, v) -> out.put(type + "/" + name, v.version()));
-    }
-    return out;
-  }
-
   private static Map<String, Map<String, String>> all(SidecarSnapshots s) {
     Map<String, Map<String, String>> out = new TreeMap<>();
-    s.all().forEach((id, snapshot) -> out.put(id, versions(snapshot)));
+    s.all().forEach((id, snapshot) -> out.put(id, SnapshotVersions.of(snapshot)));
     return out;
   }
 

@@ -10,13 +10,8 @@ import io.cairn.registry.command.RegisterInstance;
 import io.cairn.registry.config.IntentionAction;
 import io.cairn.registry.config.IntentionSource;
 import io.cairn.registry.config.Protocol;
-import io.cairn.registry.config.ResolverSubset;
 import io.cairn.registry.config.ServiceDefaults;
 import io.cairn.registry.config.ServiceIntentions;
-import io.cairn.registry.config.ServiceResolver;
-import io.cairn.registry.config.ServiceSplitter;
-import io.cairn.registry.config.ServiceTarget;
-import io.cairn.registry.config.Split;
 import io.cairn.registry.model.ConnectProxy;
 import io.cairn.registry.model.ServiceInstance;
 import io.cairn.registry.model.Upstream;
@@ -139,27 +134,8 @@ class EnvoyContainerIT {
                   .build()));
     }
     registry.apply(PutConfigEntry.of(new ServiceDefaults("api", Protocol.HTTP, Map.of())));
-    registry.apply(
-        PutConfigEntry.of(
-            new ServiceResolver(
-                "api",
-                Optional.empty(),
-                Map.of(
-                    "v1", new ResolverSubset("Service.Meta.version == v1", false),
-                    "v2", new ResolverSubset("Service.Meta.version == v2", false)),
-                Optional.empty(),
-                Map.of(),
-                Optional.empty(),
-                Optional.empty(),
-                Map.of())));
-    registry.apply(
-        PutConfigEntry.of(
-            new ServiceSplitter(
-                "api",
-                List.of(
-                    new Split(90, new ServiceTarget("", "v1")),
-                    new Split(10, new ServiceTarget("", "v2"))),
-                Map.of())));
+    registry.apply(MeshConfig.versionSubsets("api"));
+    registry.apply(MeshConfig.canary("api", 90));
     int listen = freePort();
     registry.apply(
         RegisterInstance.of(

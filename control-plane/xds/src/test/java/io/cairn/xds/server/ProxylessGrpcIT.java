@@ -11,11 +11,9 @@ import io.cairn.registry.config.HeaderMatch;
 import io.cairn.registry.config.HttpRouteMatch;
 import io.cairn.registry.config.MatchType;
 import io.cairn.registry.config.Protocol;
-import io.cairn.registry.config.ResolverSubset;
 import io.cairn.registry.config.Route;
 import io.cairn.registry.config.RouteDestination;
 import io.cairn.registry.config.ServiceDefaults;
-import io.cairn.registry.config.ServiceResolver;
 import io.cairn.registry.config.ServiceRouter;
 import io.cairn.registry.config.ServiceSplitter;
 import io.cairn.registry.config.ServiceTarget;
@@ -110,19 +108,7 @@ class ProxylessGrpcIT {
 
   private void subsets() {
     registry.apply(PutConfigEntry.of(new ServiceDefaults(service, Protocol.GRPC, Map.of())));
-    registry.apply(
-        PutConfigEntry.of(
-            new ServiceResolver(
-                service,
-                Optional.empty(),
-                Map.of(
-                    "v1", new ResolverSubset("Service.Meta.version == v1", false),
-                    "v2", new ResolverSubset("Service.Meta.version == v2", false)),
-                Optional.empty(),
-                Map.of(),
-                Optional.empty(),
-                Optional.empty(),
-                Map.of())));
+    registry.apply(MeshConfig.versionSubsets(service));
   }
 
   private static Map<String, Integer> calls(Channel channel, int n) {
@@ -147,14 +133,7 @@ class ProxylessGrpcIT {
   @Test
   void aNinetyTenSplitSendsRoughlyNinetyTenOfTwoThousandCalls() {
     subsets();
-    registry.apply(
-        PutConfigEntry.of(
-            new ServiceSplitter(
-                service,
-                List.of(
-                    new Split(90, new ServiceTarget("", "v1")),
-                    new Split(10, new ServiceTarget("", "v2"))),
-                Map.of())));
+    registry.apply(MeshConfig.canary(service, 90));
     // Wait for the split to arrive: both subsets answer.
     await()
         .ignoreExceptions()
