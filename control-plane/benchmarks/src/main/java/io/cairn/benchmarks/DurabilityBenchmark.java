@@ -114,15 +114,7 @@ final class DurabilityBenchmark {
         t.join();
       }
     }
-    ServerProcess last =
-        ServerProcess.start(
-            ServerProcess.defaultJar(),
-            tmp.resolve("data"),
-            tmp.resolve("cairn-final.log"),
-            List.of(),
-            List.of());
-    cleanup.add(() -> last.stop(Duration.ofSeconds(30)));
-    last.awaitReady(http, Duration.ofSeconds(60));
+    ServerProcess last = ServerProcess.ready(cleanup, tmp, "cairn-final.log", http);
     Check check = check(http, last.base(), acknowledged);
     lost += check.missing().size();
     System.out.printf(

@@ -94,6 +94,19 @@ final class ServerProcess {
     return new ServerProcess(pb.start(), log);
   }
 
+  /**
+   * The default jar with its data in {@code dir/data} and its log in {@code dir/<log>}, stopped by
+   * {@code cleanup}, ready when this returns.
+   */
+  static ServerProcess ready(Cleanup cleanup, Path dir, String log, HttpClient http)
+      throws Exception {
+    ServerProcess server =
+        start(defaultJar(), dir.resolve("data"), dir.resolve(log), List.of(), List.of());
+    cleanup.add(() -> server.stop(Duration.ofSeconds(30)));
+    server.awaitReady(http, Duration.ofSeconds(60));
+    return server;
+  }
+
   Process process() {
     return process;
   }

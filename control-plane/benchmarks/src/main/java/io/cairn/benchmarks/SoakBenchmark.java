@@ -54,16 +54,8 @@ final class SoakBenchmark {
 
   private static void run(Cleanup cleanup, Duration length, Duration every) throws Exception {
     Path tmp = cleanup.tempDirectory("cairn-soak-");
-    ServerProcess server =
-        ServerProcess.start(
-            ServerProcess.defaultJar(),
-            tmp.resolve("data"),
-            tmp.resolve("cairn.log"),
-            List.of(),
-            List.of());
-    cleanup.add(() -> server.stop(Duration.ofSeconds(30)));
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    server.awaitReady(http, Duration.ofSeconds(60));
+    ServerProcess server = ServerProcess.ready(cleanup, tmp, "cairn.log", http);
     int dnsPort = server.loggedPort(ServerProcess.DNS_PORT);
     int xdsPort = server.loggedPort(XDS_PORT);
     System.out.printf(

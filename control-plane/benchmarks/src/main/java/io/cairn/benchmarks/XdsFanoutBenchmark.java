@@ -88,16 +88,8 @@ final class XdsFanoutBenchmark {
   private static void run(Cleanup cleanup, int streams, int channels, int rounds, boolean sidecars)
       throws Exception {
     Path tmp = cleanup.tempDirectory("cairn-xds-fanout-");
-    ServerProcess server =
-        ServerProcess.start(
-            ServerProcess.defaultJar(),
-            tmp.resolve("data"),
-            tmp.resolve("cairn.log"),
-            List.of(),
-            List.of());
-    cleanup.add(() -> server.stop(Duration.ofSeconds(30)));
     HttpClient http = HttpClient.newHttpClient();
-    server.awaitReady(http, Duration.ofSeconds(60));
+    ServerProcess server = ServerProcess.ready(cleanup, tmp, "cairn.log", http);
     int xdsPort = server.loggedPort(XDS_PORT);
     register(http, server.base(), "fan-0", 20000);
     if (sidecars) {

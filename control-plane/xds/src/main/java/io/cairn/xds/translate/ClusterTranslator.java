@@ -6,9 +6,6 @@ import io.cairn.registry.config.LoadBalancerPolicy;
 import io.cairn.registry.config.Protocol;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Address;
-import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
-import io.envoyproxy.envoy.config.core.v3.ApiVersion;
-import io.envoyproxy.envoy.config.core.v3.ConfigSource;
 import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
@@ -44,10 +41,7 @@ public final class ClusterTranslator {
             .setEdsClusterConfig(
                 Cluster.EdsClusterConfig.newBuilder()
                     .setServiceName(clusterName)
-                    .setEdsConfig(
-                        ConfigSource.newBuilder()
-                            .setAds(AggregatedConfigSource.getDefaultInstance())
-                            .setResourceApiVersion(ApiVersion.V3)))
+                    .setEdsConfig(AdsSource.ads()))
             .setConnectTimeout(Durations.fromNanos(connectTimeout.toNanos()))
             .setLbPolicy(lbPolicy(policy));
     http2(b, protocol);

@@ -1,13 +1,9 @@
 package io.cairn.xds.translate;
 
 import com.google.protobuf.Any;
-import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
-import io.envoyproxy.envoy.config.core.v3.ApiVersion;
-import io.envoyproxy.envoy.config.core.v3.ConfigSource;
 import io.envoyproxy.envoy.config.listener.v3.ApiListener;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
-import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
 
 /**
  * LDS for proxyless gRPC: a Listener named after the service (what {@code xds:///service} asks for)
@@ -21,13 +17,7 @@ public final class ListenerTranslator {
     HttpConnectionManager hcm =
         HttpConnectionManager.newBuilder()
             .setStatPrefix(listenerName)
-            .setRds(
-                Rds.newBuilder()
-                    .setRouteConfigName(routeName)
-                    .setConfigSource(
-                        ConfigSource.newBuilder()
-                            .setAds(AggregatedConfigSource.getDefaultInstance())
-                            .setResourceApiVersion(ApiVersion.V3)))
+            .setRds(AdsSource.rds(routeName))
             .addHttpFilters(SidecarListenerTranslator.router())
             .build();
     return Listener.newBuilder()

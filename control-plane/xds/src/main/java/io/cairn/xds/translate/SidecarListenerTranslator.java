@@ -3,9 +3,6 @@ package io.cairn.xds.translate;
 import com.google.protobuf.Any;
 import io.cairn.registry.config.Protocol;
 import io.cairn.registry.model.Upstream;
-import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
-import io.envoyproxy.envoy.config.core.v3.ApiVersion;
-import io.envoyproxy.envoy.config.core.v3.ConfigSource;
 import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
@@ -19,7 +16,6 @@ import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
-import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 
 /**
@@ -126,13 +122,7 @@ public final class SidecarListenerTranslator {
           connectionManager(
               HttpConnectionManager.newBuilder()
                   .setStatPrefix("upstream." + upstream.destinationName())
-                  .setRds(
-                      Rds.newBuilder()
-                          .setRouteConfigName(routeName)
-                          .setConfigSource(
-                              ConfigSource.newBuilder()
-                                  .setAds(AggregatedConfigSource.getDefaultInstance())
-                                  .setResourceApiVersion(ApiVersion.V3)))
+                  .setRds(AdsSource.rds(routeName))
                   .addHttpFilters(router())
                   .build());
     } else {
