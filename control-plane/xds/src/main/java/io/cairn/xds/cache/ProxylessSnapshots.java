@@ -23,13 +23,8 @@ import java.util.Set;
  * clusters of its targets; everything else is reused. Not thread-safe: one thread owns a builder.
  */
 public final class ProxylessSnapshots {
-  private record BuiltRoutes(
-      VersionedResource<Listener> listener,
-      VersionedResource<RouteConfiguration> route,
-      Set<Target> targets) {}
-
-  private final Map<String, BuiltRoutes> routes = new HashMap<>();
-  private final Map<Target, VersionedCluster> clusters = new HashMap<>();
+  // The targets each service's routes lead to; the resources themselves are in the maps below.
+  private final Map<String, Set<Target>> routeTargets = new HashMap<>();
   // How many services' routes lead to each target, and the targets of each service.
   private final Map<Target, Integer> references = new HashMap<>();
   private final Map<String, Set<Target>> targetsOf = new HashMap<>();
@@ -46,8 +41,7 @@ public final class ProxylessSnapshots {
 
   /** Forgets what was built and builds every service. */
   public ContentSnapshot rebuild(RegistrySnapshot registry) {
-    routes.clear();
-    clusters.clear();
+    routeTargets.clear();
     references.clear();
     targetsOf.clear();
     listeners = ShardedMap.empty();
@@ -67,28 +61,23 @@ public final class ProxylessSnapshots {
     Set<String> goneServices = new HashSet<>();
     Set<Target> candidates = new HashSet<>();
     for (String service : changed) {
-      BuiltRoutes old;
+      Set<Target> old;
       if (registry.serviceNames().contains(service)) {
         ServiceRoutes r = ServiceRoutes.of(registry, service);
-        BuiltRoutes built =
-            new BuiltRoutes(
-                ContentVersion.versioned(r.listener()),
-                ContentVersion.versioned(r.route()),
-                r.targets());
-        old = routes.put(service, built);
-        newListeners.put(service, built.listener());
-        newRoutes.put(service, built.route());
-        built.targets().forEach(t -> reference(t, 1));
-        candidates.addAll(built.targets());
+        old = routeTargets.put(service, r.targets());
+        newListeners.put(service, ContentVersion.versioned(r.listener()));
+        newRoutes.put(service, ContentVersion.versioned(r.route()));
+        r.targets().forEach(t -> reference(t, 1));
+        candidates.addAll(r.targets());
       } else {
-        old = routes.remove(service);
+        old = routeTargets.remove(service);
         if (old != null) {
           goneServices.add(service);
         }
       }
       if (old != null) {
-        old.targets().forEach(t -> reference(t, -1));
-        candidates.addAll(old.targets());
+        old.forEach(t -> reference(t, -1));
+        candidates.addAll(old);
       }
       candidates.addAll(targetsOf.getOrDefault(service, Set.of()));
     }
@@ -96,13 +85,14 @@ public final class ProxylessSnapshots {
     Map<String, VersionedResource<ClusterLoadAssignment>> newEndpoints = new HashMap<>();
     List<String> goneClusters = new ArrayList<>();
     for (Target target : candidates) {
+      // Cluster names are one-to-one with targets, so the last published map says what is built.
+      boolean built = cds.containsKey(target.clusterName());
       if (!references.containsKey(target)) {
-        if (clusters.remove(target) != null) {
+        if (built) {
           goneClusters.add(target.clusterName());
         }
-      } else if (!clusters.containsKey(target) || changed.contains(target.service())) {
+      } else if (!built || changed.contains(target.service())) {
         VersionedCluster c = VersionedCluster.of(TargetCluster.of(registry, target));
-        clusters.put(target, c);
         newClusters.put(target.clusterName(), c.cluster());
         newEndpoints.put(target.clusterName(), c.endpoints());
       }

@@ -174,12 +174,13 @@ public final class XdsServer implements AutoCloseable {
   /** On the debounce thread: the snapshot with every change since the last publication. */
   private void publish(RegistrySnapshot snapshot, boolean full) {
     long started = System.nanoTime();
+    Set<String> changedNames = Set.copyOf(changed);
+    changed.clear();
     ContentSnapshot built =
-        full ? proxyless.rebuild(snapshot) : proxyless.update(snapshot, Set.copyOf(changed));
+        full ? proxyless.rebuild(snapshot) : proxyless.update(snapshot, changedNames);
     cache.setSnapshot(PROXYLESS, built);
     SidecarSnapshots.Update update =
-        full ? sidecars.rebuild(snapshot) : sidecars.update(snapshot, Set.copyOf(changed));
-    changed.clear();
+        full ? sidecars.rebuild(snapshot) : sidecars.update(snapshot, changedNames);
     // A snapshot is set before its id joins the set, so a node is never grouped without one.
     update.snapshots().forEach((id, s) -> cache.setSnapshot(SIDECAR + id, s));
     Set<String> ids = new HashSet<>(sidecarIds);

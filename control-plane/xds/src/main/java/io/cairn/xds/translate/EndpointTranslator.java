@@ -4,9 +4,7 @@ import com.google.protobuf.UInt32Value;
 import io.cairn.registry.model.InstanceHealth;
 import io.cairn.registry.model.Locality;
 import io.cairn.registry.model.ServiceInstance;
-import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.HealthStatus;
-import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
@@ -95,12 +93,7 @@ public final class EndpointTranslator {
     return LbEndpoint.newBuilder()
         .setEndpoint(
             Endpoint.newBuilder()
-                .setAddress(
-                    Address.newBuilder()
-                        .setSocketAddress(
-                            SocketAddress.newBuilder()
-                                .setAddress(instance.address())
-                                .setPortValue(instance.port()))))
+                .setAddress(ClusterTranslator.socket(instance.address(), instance.port())))
         .setHealthStatus(warning ? HealthStatus.DEGRADED : HealthStatus.HEALTHY)
         .setLoadBalancingWeight(UInt32Value.of(weight))
         .build();
