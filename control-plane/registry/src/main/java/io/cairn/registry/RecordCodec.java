@@ -135,7 +135,7 @@ final class RecordCodec {
     return restorer.snapshot();
   }
 
-  private Object decode(StoredRecord record) {
+  Object decode(StoredRecord record) {
     try {
       return switch (Table.fromStoreName(record.table())) {
         case INSTANCE -> instanceReader.readValue(record.value());

@@ -3,6 +3,7 @@ package io.cairn.registry;
 import io.cairn.registry.command.Command;
 import io.cairn.registry.command.CommandResult;
 import io.cairn.registry.store.RegistryStore;
+import io.cairn.registry.store.SharedStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +19,14 @@ public interface Registry extends AutoCloseable {
   /** Restores state from {@code store} and starts the writer. */
   static Registry open(RegistryStore store, MeterRegistry meters) {
     return SingleWriterRegistry.start(store, meters);
+  }
+
+  /**
+   * Loads the state of a store shared with other replicas, follows their changes, and starts this
+   * replica's writer.
+   */
+  static Registry replicated(SharedStore store, MeterRegistry meters) {
+    return ReplicatedRegistry.start(store, meters);
   }
 
   /** The latest published state. Never blocks. */

@@ -5,25 +5,17 @@ import io.cairn.registry.command.CommandResult;
 import io.cairn.registry.config.ConfigEntryKey;
 import io.cairn.registry.store.Batch;
 import io.cairn.registry.store.RegistryStore;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -51,7 +43,6 @@ final class SingleWriterRegistry implements Registry {
   private final CommandApplier applier = new CommandApplier();
   private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
   private final BlockingQueue<AppliedBatch> toCommit = new ArrayBlockingQueue<>(64);
-  private final List<SubscriptionThread> subscriptions = new CopyOnWriteArrayList<>();
   private final WriterMetrics metrics;
   private final Thread applierThread;
   private final Thread committerThread;
@@ -59,11 +50,9 @@ final class SingleWriterRegistry implements Registry {
   /** Bumped by the committer when a commit fails; batches applied in an older epoch are void. */
   private final AtomicLong epoch = new AtomicLong();
 
-  private volatile Publication current;
+  private final Publisher publisher;
   private volatile boolean closing;
   private volatile boolean stopped;
-
-  private record Pending(Command command, CompletableFuture<CommandResult> result) {}
 
   /**
    * Commands applied together, waiting for the committer.
@@ -95,11 +84,8 @@ final class SingleWriterRegistry implements Registry {
       RegistryStore store, RecordCodec codec, RegistrySnapshot initial, MeterRegistry meters) {
     this.store = store;
     this.codec = codec;
-    this.current =
-        new Publication(
-            initial,
-            new ChangeEvent(initial.index(), initial.index(), initial, Set.of(), Set.of()));
-    this.metrics = new WriterMetrics(meters, this);
+    this.publisher = new Publisher(initial);
+    this.metrics = new WriterMetrics(meters, publisher::snapshot, queue::size);
     this.applierThread = Thread.ofPlatform().name("registry-writer").unstarted(this::runApplier);
     this.committerThread =
         Thread.ofPlatform().name("registry-committer").unstarted(this::runCommitter);
@@ -128,7 +114,7 @@ final class SingleWriterRegistry implements Registry {
 
   @Override
   public RegistrySnapshot snapshot() {
-    return current.snapshot;
+    return publisher.snapshot();
   }
 
   @Override
@@ -136,7 +122,7 @@ final class SingleWriterRegistry implements Registry {
     if (closing) {
       return CompletableFuture.failedFuture(new RegistryClosedException());
     }
-    Pending pending = new Pending(command, new CompletableFuture<>());
+    Pending pending = new Pending(command);
     try {
       queue.put(pending);
     } catch (InterruptedException e) {
@@ -147,41 +133,23 @@ final class SingleWriterRegistry implements Registry {
       // The applier exited between our check and our put: nobody else will answer.
       failQueued();
     }
-    return pending.result;
+    return pending.result();
   }
 
   @Override
   public RegistrySnapshot awaitIndex(long afterIndex, Duration timeout)
       throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Publication p = current;
-    while (p.snapshot.index() <= afterIndex) {
-      long remaining = deadline - System.nanoTime();
-      if (remaining <= 0) {
-        break;
-      }
-      try {
-        p = p.next.get(remaining, TimeUnit.NANOSECONDS);
-      } catch (TimeoutException e) {
-        break;
-      } catch (ExecutionException e) {
-        break; // The chain ends only when the registry closes.
-      }
-    }
-    return current.snapshot;
+    return publisher.awaitIndex(afterIndex, timeout);
   }
 
   @Override
   public Subscription subscribe(Consumer<ChangeEvent> listener) {
-    SubscriptionThread s = new SubscriptionThread(current, listener);
-    subscriptions.add(s);
-    s.start();
-    return s;
+    return publisher.subscribe(listener);
   }
 
   private void runApplier() {
     List<Pending> batch = new ArrayList<>(MAX_BATCH);
-    RegistrySnapshot applied = current.snapshot;
+    RegistrySnapshot applied = publisher.snapshot();
     long appliedEpoch = epoch.get();
     try {
       while (true) {
@@ -197,7 +165,7 @@ final class SingleWriterRegistry implements Registry {
         if (epoch.get() != appliedEpoch) {
           // A commit failed: what we applied on top of it is void; start from what is durable.
           appliedEpoch = epoch.get();
-          applied = current.snapshot;
+          applied = publisher.snapshot();
         }
         AppliedBatch next = apply(appliedEpoch, applied, List.copyOf(batch));
         batch.clear();
@@ -209,7 +177,7 @@ final class SingleWriterRegistry implements Registry {
     } catch (Throwable t) {
       log.error("registry writer stopped by an unexpected error", t);
       for (Pending p : batch) {
-        p.result.completeExceptionally(new StoreException("registry writer failed: " + t, t));
+        p.result().completeExceptionally(new StoreException("registry writer failed: " + t, t));
       }
     } finally {
       stopped = true;
@@ -256,7 +224,8 @@ final class SingleWriterRegistry implements Registry {
         stored = Optional.of(codec.batch(work.index(), work.writes()));
       } catch (RuntimeException e) {
         // Nothing of this batch can be stored: answer every command with the failure.
-        fail(results, e instanceof StoreException se ? se : new StoreException(e.toString(), e));
+        Pending.fail(
+            results, e instanceof StoreException se ? se : new StoreException(e.toString(), e));
         return new AppliedBatch(
             batchEpoch, batch, results, base, Set.of(), Set.of(), Optional.empty());
       }
@@ -291,7 +260,7 @@ final class SingleWriterRegistry implements Registry {
             StoreException failure = new StoreException("registry committer failed: " + e, e);
             for (AppliedBatch b : group) {
               if (!b.commands().isEmpty() && !b.commands().getFirst().result().isDone()) {
-                fail(b.results(), failure);
+                Pending.fail(b.results(), failure);
                 answer(b);
               }
             }
@@ -317,7 +286,8 @@ final class SingleWriterRegistry implements Registry {
       if (batch.epoch() == epoch.get()) {
         live.add(batch);
       } else {
-        fail(batch.results(), new StoreException("not applied: an earlier store commit failed"));
+        Pending.fail(
+            batch.results(), new StoreException("not applied: an earlier store commit failed"));
         answer(batch);
       }
     }
@@ -326,7 +296,11 @@ final class SingleWriterRegistry implements Registry {
       Batch merged = Batch.merge(stored);
       int commands = live.stream().mapToInt(b -> b.commands().size()).sum();
       try {
-        metrics.commit(() -> store.commit(merged));
+        metrics.commit(
+            () -> {
+              store.commit(merged);
+              return null;
+            });
         metrics.batch(commands, merged.mutations().size());
       } catch (RuntimeException e) {
         epoch.incrementAndGet();
@@ -335,7 +309,7 @@ final class SingleWriterRegistry implements Registry {
             e instanceof StoreException se
                 ? se
                 : new StoreException("store commit failed: " + e, e);
-        live.forEach(b -> fail(b.results(), failure));
+        live.forEach(b -> Pending.fail(b.results(), failure));
         live.forEach(this::answer);
         return;
       }
@@ -344,60 +318,25 @@ final class SingleWriterRegistry implements Registry {
     live.forEach(this::answer);
   }
 
-  /** Replaces every success in {@code results} with {@code failure}; rejections keep theirs. */
-  private static void fail(Object[] results, StoreException failure) {
-    for (int i = 0; i < results.length; i++) {
-      if (results[i] instanceof CommandResult) {
-        results[i] = failure;
-      }
-    }
-  }
-
   private void publish(List<AppliedBatch> committed) {
-    Publication previous = current;
-    AppliedBatch last = committed.getLast();
-    Set<String> services = new java.util.HashSet<>();
-    Set<ConfigEntryKey> configEntries = new java.util.HashSet<>();
+    Set<String> services = new HashSet<>();
+    Set<ConfigEntryKey> configEntries = new HashSet<>();
     for (AppliedBatch b : committed) {
       services.addAll(b.services());
       configEntries.addAll(b.configEntries());
     }
-    ChangeEvent event =
-        new ChangeEvent(
-            previous.snapshot.index(),
-            last.snapshot().index(),
-            last.snapshot(),
-            services,
-            configEntries);
-    Publication next = new Publication(last.snapshot(), event);
-    current = next;
-    previous.next.complete(next);
+    publisher.publish(committed.getLast().snapshot(), services, configEntries);
   }
 
   private void answer(AppliedBatch batch) {
-    for (int i = 0; i < batch.commands().size(); i++) {
-      Pending p = batch.commands().get(i);
-      Object result = batch.results()[i];
-      if (result instanceof CommandResult r) {
-        metrics.command(p.command(), r.outcome().name());
-        p.result.complete(r);
-      } else {
-        RuntimeException e = (RuntimeException) result;
-        metrics.command(p.command(), e instanceof StoreException ? "FAILED" : "REJECTED");
-        p.result.completeExceptionally(e);
-      }
-    }
+    Pending.answer(batch.commands(), batch.results(), metrics);
   }
 
   private void failQueued() {
     Pending p;
     while ((p = queue.poll()) != null) {
-      p.result.completeExceptionally(new RegistryClosedException());
+      p.result().completeExceptionally(new RegistryClosedException());
     }
-  }
-
-  int queueDepth() {
-    return queue.size();
   }
 
   @Override
@@ -412,132 +351,8 @@ final class SingleWriterRegistry implements Registry {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    for (SubscriptionThread s : subscriptions) {
-      s.close();
-    }
-    current.next.completeExceptionally(new RegistryClosedException());
+    publisher.close();
     store.close();
-    log.atInfo().addKeyValue("index", current.snapshot.index()).log("registry closed");
-  }
-
-  /** Walks the publication chain on a virtual thread, merging what it missed. */
-  private final class SubscriptionThread implements Subscription {
-    private final RegistrySnapshot startSnapshot;
-    // Handed to the thread once and dropped: holding the first link would keep every later
-    // publication (the whole change log) alive for as long as the subscription lives.
-    private final java.util.concurrent.atomic.AtomicReference<Publication> start;
-    private final Consumer<ChangeEvent> listener;
-    private final Thread thread;
-    private volatile boolean closed;
-
-    SubscriptionThread(Publication start, Consumer<ChangeEvent> listener) {
-      this.startSnapshot = start.snapshot;
-      this.start = new java.util.concurrent.atomic.AtomicReference<>(start);
-      this.listener = listener;
-      this.thread = Thread.ofVirtual().name("registry-subscriber").unstarted(this::run);
-    }
-
-    void start() {
-      thread.start();
-    }
-
-    @Override
-    public RegistrySnapshot startSnapshot() {
-      return startSnapshot;
-    }
-
-    private void run() {
-      Publication seen = start.getAndSet(null);
-      while (!closed) {
-        Publication next;
-        try {
-          next = seen.next.get();
-        } catch (InterruptedException | ExecutionException e) {
-          return;
-        }
-        ChangeEventMerger merged = new ChangeEventMerger(next.event);
-        while (next.next.isDone() && !next.next.isCompletedExceptionally()) {
-          next = next.next.join();
-          merged.add(next.event);
-        }
-        seen = next;
-        try {
-          listener.accept(merged.result());
-        } catch (RuntimeException e) {
-          log.warn("change listener failed at index {}", next.snapshot.index(), e);
-        }
-      }
-    }
-
-    @Override
-    public void close() {
-      closed = true;
-      thread.interrupt();
-      subscriptions.remove(this);
-    }
-  }
-
-  /** Meters of the writer: commands by type and outcome, batch sizes, commit latency, gauges. */
-  private static final class WriterMetrics {
-    private final MeterRegistry meters;
-    private final Map<String, Counter> commands = new HashMap<>();
-    private final DistributionSummary batchCommands;
-    private final DistributionSummary batchRecords;
-    private final Timer commitTimer;
-
-    WriterMetrics(MeterRegistry meters, SingleWriterRegistry registry) {
-      this.meters = meters;
-      Gauge.builder("cairn.registry.index", registry, r -> r.snapshot().index())
-          .description("Index of the latest published registry snapshot")
-          .register(meters);
-      Gauge.builder("cairn.registry.instances", registry, r -> r.snapshot().instanceCount())
-          .description("Registered service instances")
-          .register(meters);
-      Gauge.builder("cairn.registry.services", registry, r -> r.snapshot().serviceNames().size())
-          .description("Services with at least one instance")
-          .register(meters);
-      Gauge.builder("cairn.registry.checks", registry, r -> r.snapshot().checkCount())
-          .description("Registered health checks")
-          .register(meters);
-      Gauge.builder("cairn.registry.queue.depth", registry, SingleWriterRegistry::queueDepth)
-          .description("Commands waiting for the writer")
-          .register(meters);
-      this.batchCommands =
-          DistributionSummary.builder("cairn.registry.batch.commands")
-              .description("Commands per group commit")
-              .register(meters);
-      this.batchRecords =
-          DistributionSummary.builder("cairn.registry.batch.records")
-              .description("Store records written per group commit")
-              .register(meters);
-      this.commitTimer =
-          Timer.builder("cairn.store.commit")
-              .description("Durable store commit latency (includes fsync)")
-              .publishPercentiles(0.5, 0.99)
-              .register(meters);
-    }
-
-    void commit(Runnable commit) {
-      commitTimer.record(commit);
-    }
-
-    void batch(int commandCount, int recordCount) {
-      batchCommands.record(commandCount);
-      batchRecords.record(recordCount);
-    }
-
-    void command(Command command, String outcome) {
-      String type = command.getClass().getSimpleName();
-      commands
-          .computeIfAbsent(
-              type + "/" + outcome,
-              k ->
-                  Counter.builder("cairn.registry.commands")
-                      .description("Commands handled by the registry writer")
-                      .tag("type", type)
-                      .tag("outcome", outcome.toLowerCase(java.util.Locale.ROOT))
-                      .register(meters))
-          .increment();
-    }
+    log.atInfo().addKeyValue("index", publisher.snapshot().index()).log("registry closed");
   }
 }

@@ -4,7 +4,7 @@ package io.cairn.registry;
  * The durable store failed (disk full, I/O error, data directory in use). Commands in the failed
  * batch were not applied and not acknowledged.
  */
-public final class StoreException extends RegistryException {
+public class StoreException extends RegistryException {
   public StoreException(String message) {
     super(message);
   }

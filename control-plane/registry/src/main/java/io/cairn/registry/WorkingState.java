@@ -173,6 +173,13 @@ final class WorkingState {
     touchConfig(key, at);
   }
 
+  /** Moves the index to {@code at} even if nothing changed (a shared store's empty commit). */
+  void moveTo(long at) {
+    if (at != index) {
+      advance(at);
+    }
+  }
+
   /** Moves the index to {@code at} (the current command's) and invalidates the cached view. */
   private long advance(long at) {
     if (at < index) {

@@ -1,0 +1,411 @@
+package io.cairn.registry;
+
+import io.cairn.registry.command.CommandResult;
+import io.cairn.registry.config.ConfigEntryKey;
+import io.cairn.registry.store.Mutation;
+import io.cairn.registry.store.SharedStore;
+import io.cairn.registry.store.SharedStore.CommitResult;
+import io.cairn.registry.store.StoreEvent;
+import io.cairn.registry.store.StoredState;
+import io.cairn.registry.validation.ValidationException;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One replica's registry over a {@link SharedStore}. A single writer thread applies every change
+ * the store reports (from any replica) in index order, and commits this replica's commands: it
+ * applies a batch to the current snapshot, as the embedded registry does, and commits the resulting
+ * mutations on condition that the registry did not change meanwhile. If it did, the writer catches
+ * up with the store and applies the batch again, so checks such as {@code ?cas=} and instance
+ * ownership of checks hold across replicas. Every replica derives its snapshot from the same
+ * mutations at the same index, so indexes and contents agree everywhere.
+ *
+ * <p>Without the store the snapshot stays as it was and keeps serving reads; writes fail with
+ * {@link StoreUnavailableException}.
+ */
+final class ReplicatedRegistry implements Registry {
+  private static final Logger log = LoggerFactory.getLogger(ReplicatedRegistry.class);
+  static final int MAX_BATCH = 1024;
+  private static final int QUEUE_CAPACITY = 65_536;
+  private static final int MAX_ATTEMPTS = 100;
+
+  /** How long the writer waits to see another replica's commit after a conflict. */
+  private static final Duration CATCH_UP = Duration.ofSeconds(10);
+
+  private final SharedStore store;
+  private final RecordCodec codec;
+  private final StoredChanges changes;
+  private final CommandApplier applier = new CommandApplier();
+  private final Publisher publisher;
+  private final WriterMetrics metrics;
+  private final Semaphore capacity = new Semaphore(QUEUE_CAPACITY);
+
+  /** Commands ({@link Pending}) and store events, in arrival order. */
+  private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+
+  /** Commands taken from the inbox, not answered yet. Writer thread only. */
+  private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+
+  private final Thread writer;
+  private volatile boolean closing;
+  private volatile boolean stopped;
+
+  private ReplicatedRegistry(
+      SharedStore store, RecordCodec codec, RegistrySnapshot initial, MeterRegistry meters) {
+    this.store = store;
+    this.codec = codec;
+    this.changes = new StoredChanges(codec);
+    this.publisher = new Publisher(initial);
+    this.metrics = new WriterMetrics(meters, publisher::snapshot, inbox::size);
+    this.writer = Thread.ofPlatform().name("registry-writer").unstarted(this::run);
+  }
+
+  static ReplicatedRegistry start(SharedStore store, MeterRegistry meters) {
+    RecordCodec codec = new RecordCodec();
+    long started = System.nanoTime();
+    RegistrySnapshot initial = codec.restore(store.load());
+    log.atInfo()
+        .addKeyValue("store", store.describe())
+        .addKeyValue("index", initial.index())
+        .addKeyValue("instances", initial.instanceCount())
+        .addKeyValue("checks", initial.checkCount())
+        .addKeyValue("load-ms", (System.nanoTime() - started) / 1_000_000)
+        .log("registry loaded from the shared store");
+    ReplicatedRegistry registry = new ReplicatedRegistry(store, codec, initial, meters);
+    store.follow(registry.inbox::add);
+    registry.writer.start();
+    return registry;
+  }
+
+  @Override
+  public RegistrySnapshot snapshot() {
+    return publisher.snapshot();
+  }
+
+  @Override
+  public CompletableFuture<CommandResult> submit(io.cairn.registry.command.Command command) {
+    if (closing) {
+      return CompletableFuture.failedFuture(new RegistryClosedException());
+    }
+    Pending pending = new Pending(command);
+    try {
+      capacity.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return CompletableFuture.failedFuture(new RegistryClosedException());
+    }
+    inbox.add(pending);
+    if (stopped) {
+      failQueued();
+    }
+    return pending.result();
+  }
+
+  @Override
+  public RegistrySnapshot awaitIndex(long afterIndex, Duration timeout)
+      throws InterruptedException {
+    return publisher.awaitIndex(afterIndex, timeout);
+  }
+
+  @Override
+  public Subscription subscribe(Consumer<ChangeEvent> listener) {
+    return publisher.subscribe(listener);
+  }
+
+  private void run() {
+    try {
+      while (true) {
+        Object first = inbox.poll(50, TimeUnit.MILLISECONDS);
+        if (first != null) {
+          take(first);
+          drainInbox();
+        } else if (closing && waiting.isEmpty()) {
+          break;
+        }
+        while (!waiting.isEmpty()) {
+          writeRound();
+          drainInbox();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Throwable t) {
+      log.error("registry writer stopped by an unexpected error", t);
+    } finally {
+      stopped = true;
+      StoreException failure = new StoreException("registry writer stopped");
+      for (Pending p : waiting) {
+        p.result().completeExceptionally(failure);
+      }
+      waiting.clear();
+      failQueued();
+    }
+  }
+
+  private void drainInbox() {
+    List<Object> items = new ArrayList<>();
+    inbox.drainTo(items);
+    items.forEach(this::take);
+  }
+
+  /** Applies a store event at once; queues a command for the next write round. */
+  private void take(Object item) {
+    switch (item) {
+      case StoreEvent event -> onEvent(event);
+      case Pending p -> {
+        capacity.release();
+        waiting.add(p);
+      }
+      default -> throw new IllegalStateException("unexpected inbox item " + item);
+    }
+  }
+
+  private void onEvent(StoreEvent event) {
+    RegistrySnapshot current = publisher.snapshot();
+    switch (event) {
+      case StoreEvent.Changed c -> {
+        if (c.index() <= current.index()) {
+          return; // our own commit, applied when the store confirmed it
+        }
+        WorkingState work = changes.apply(current, c.index(), c.mutations());
+        publisher.publish(work.view(), work.changedServices(), work.changedConfig());
+      }
+      case StoreEvent.Reloaded r -> reload(current, r.state());
+    }
+  }
+
+  /** Replaces the whole state; every service and config entry counts as changed. */
+  private void reload(RegistrySnapshot current, StoredState state) {
+    if (state.lastIndex() <= current.index()) {
+      return; // nothing committed since; what we hold is what the store holds
+    }
+    RegistrySnapshot next = codec.restore(state);
+    Set<String> services = new HashSet<>(current.serviceNames());
+    services.addAll(next.serviceNames());
+    Set<ConfigEntryKey> config = new HashSet<>(current.config.keySet());
+    config.addAll(next.config.keySet());
+    log.atWarn()
+        .addKeyValue("from-index", current.index())
+        .addKeyValue("to-index", next.index())
+        .log("registry reloaded from the shared store (its history was compacted)");
+    publisher.publish(next, services, config);
+  }
+
+  /** Commits the next batch of waiting commands, catching up and retrying on conflicts. */
+  private void writeRound() throws InterruptedException {
+    List<Pending> batch = new ArrayList<>();
+    while (batch.size() < MAX_BATCH && !waiting.isEmpty()) {
+      batch.add(waiting.poll());
+    }
+    for (int attempt = 1; ; attempt++) {
+      if (!store.available()) {
+        failAll(batch, unavailable());
+        return;
+      }
+      RegistrySnapshot base = publisher.snapshot();
+      Round round = apply(base, batch);
+      batch = round.commands();
+      if (round.mutations().isEmpty()) {
+        Pending.answer(batch, round.results(), metrics);
+        return;
+      }
+      CommitResult result;
+      try {
+        result = metrics.commit(() -> store.commit(base.index(), round.mutations()));
+      } catch (StoreException e) {
+        log.atWarn().addKeyValue("commands", batch.size()).log("shared store commit failed: {}", e);
+        failAll(batch, e);
+        return;
+      }
+      switch (result) {
+        case CommitResult.Committed c -> {
+          WorkingState work = changes.apply(base, c.index(), round.mutations());
+          publisher.publish(work.view(), work.changedServices(), work.changedConfig());
+          metrics.batch(batch.size(), round.mutations().size());
+          Pending.answer(batch, atIndex(round.results(), c.index()), metrics);
+          return;
+        }
+        case CommitResult.Conflict c -> {
+          if (attempt == MAX_ATTEMPTS || !catchUp(c.index())) {
+            failAll(
+                batch,
+                new StoreUnavailableException(
+                    "could not commit: the registry kept changing under this replica"
+                        + " (another replica's change at index "
+                        + c.index()
+                        + " did not arrive in time)"));
+            return;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Commands applied together: those that fit in one store commit, their results, and the mutations
+   * to commit.
+   */
+  private record Round(List<Pending> commands, Object[] results, List<Mutation> mutations) {}
+
+  /**
+   * Applies {@code batch} to {@code base}. Commands past the store's per-commit limits go back to
+   * the front of the queue for the next round; a single command over the limits is rejected.
+   */
+  private Round apply(RegistrySnapshot base, List<Pending> batch) {
+    WorkingState work = new WorkingState(base);
+    Object[] results = new Object[batch.size()];
+    int fitting = batch.size();
+    for (int i = 0; i < batch.size(); i++) {
+      WorkingState.Mark mark = work.mark();
+      try {
+        results[i] = applier.apply(work, batch.get(i).command());
+      } catch (RegistryException e) {
+        work.reset(mark);
+        results[i] = e;
+        continue;
+      } catch (RuntimeException e) {
+        log.error("command {} failed unexpectedly", batch.get(i).command(), e);
+        work.reset(mark);
+        results[i] = new StoreException("internal error applying command: " + e, e);
+        continue;
+      }
+      if (!fitsCount(work)) {
+        work.reset(mark);
+        if (i == 0) {
+          results[i] = tooLarge();
+        } else {
+          fitting = i;
+          break;
+        }
+      }
+    }
+    List<Mutation> mutations =
+        work.writes().isEmpty() ? List.of() : codec.batch(work.index(), work.writes()).mutations();
+    if (bytes(mutations) > store.maxBytes()) {
+      if (fitting == 1) {
+        return new Round(List.copyOf(batch.subList(0, 1)), new Object[] {tooLarge()}, List.of());
+      }
+      // Rare (values near etcd's request size limit): halve the round until it fits.
+      fitting = fitting / 2;
+      pushBack(batch, fitting);
+      return apply(base, List.copyOf(batch.subList(0, fitting)));
+    }
+    pushBack(batch, fitting);
+    return new Round(
+        List.copyOf(batch.subList(0, fitting)), Arrays.copyOf(results, fitting), mutations);
+  }
+
+  /** Puts the commands from {@code from} on back at the front of the queue, in order. */
+  private void pushBack(List<Pending> batch, int from) {
+    for (int i = batch.size() - 1; i >= from; i--) {
+      waiting.addFirst(batch.get(i));
+    }
+  }
+
+  /** Whether the writes so far fit one commit's record count (same-record writes merge). */
+  private boolean fitsCount(WorkingState work) {
+    if (work.writes().size() <= store.maxMutations()) {
+      return true;
+    }
+    return codec.batch(work.index(), work.writes()).mutations().size() <= store.maxMutations();
+  }
+
+  private static long bytes(List<Mutation> mutations) {
+    long total = 0;
+    for (Mutation m : mutations) {
+      // Key, table and per-operation framing; values dominate.
+      total += m.table().length() + m.key().length() + 64;
+      if (m instanceof Mutation.Put put) {
+        total += put.record().value().length;
+      }
+    }
+    return total;
+  }
+
+  private ValidationException tooLarge() {
+    return ValidationException.of(
+        "request",
+        "this change writes more than one shared-store transaction takes (at most "
+            + store.maxMutations()
+            + " records and "
+            + store.maxBytes()
+            + " bytes; see etcd's --max-txn-ops and --max-request-bytes)");
+  }
+
+  /** Waits for the store to deliver index {@code index}; false if it did not come in time. */
+  private boolean catchUp(long index) throws InterruptedException {
+    long deadline = System.nanoTime() + CATCH_UP.toNanos();
+    while (publisher.snapshot().index() < index) {
+      long remaining = deadline - System.nanoTime();
+      if (remaining <= 0) {
+        return false;
+      }
+      Object item = inbox.poll(remaining, TimeUnit.NANOSECONDS);
+      if (item != null) {
+        take(item);
+      }
+    }
+    return true;
+  }
+
+  /** Results of a committed round carry the commit's index, the same on every replica. */
+  private static Object[] atIndex(Object[] results, long index) {
+    Object[] out = results.clone();
+    for (int i = 0; i < out.length; i++) {
+      if (out[i] instanceof CommandResult r) {
+        out[i] = new CommandResult(r.outcome(), index);
+      }
+    }
+    return out;
+  }
+
+  private void failAll(List<Pending> batch, StoreException failure) {
+    Object[] results = new Object[batch.size()];
+    Arrays.fill(results, failure);
+    Pending.answer(batch, results, metrics);
+  }
+
+  private static StoreUnavailableException unavailable() {
+    return new StoreUnavailableException(
+        "the shared store (etcd) is unreachable: this replica serves reads only until it returns");
+  }
+
+  private void failQueued() {
+    Object item;
+    while ((item = inbox.poll()) != null) {
+      if (item instanceof Pending p) {
+        capacity.release();
+        p.result().completeExceptionally(new RegistryClosedException());
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    try {
+      writer.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    publisher.close();
+    store.close();
+    log.atInfo().addKeyValue("index", publisher.snapshot().index()).log("registry closed");
+  }
+}

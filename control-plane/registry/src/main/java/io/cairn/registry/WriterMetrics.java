@@ -1,0 +1,94 @@
+package io.cairn.registry;
+
+import io.cairn.registry.command.Command;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+/** Meters of the registry writer: commands by type and outcome, batch sizes, commit latency. */
+final class WriterMetrics {
+  private final MeterRegistry meters;
+  private final Map<String, Counter> commands = new ConcurrentHashMap<>();
+  private final DistributionSummary batchCommands;
+  private final DistributionSummary batchRecords;
+  private final Timer commitTimer;
+
+  /**
+   * @param snapshot the latest published snapshot, for the gauges
+   * @param queueDepth commands waiting for the writer
+   */
+  WriterMetrics(
+      MeterRegistry meters, Supplier<RegistrySnapshot> snapshot, Supplier<Integer> queueDepth) {
+    this.meters = meters;
+    gauge(
+        "cairn.registry.index",
+        "Index of the latest published registry snapshot",
+        snapshot,
+        s -> s.get().index());
+    gauge(
+        "cairn.registry.instances",
+        "Registered service instances",
+        snapshot,
+        s -> s.get().instanceCount());
+    gauge(
+        "cairn.registry.services",
+        "Services with at least one instance",
+        snapshot,
+        s -> s.get().serviceNames().size());
+    gauge("cairn.registry.checks", "Registered health checks", snapshot, s -> s.get().checkCount());
+    Gauge.builder("cairn.registry.queue.depth", queueDepth, q -> q.get())
+        .description("Commands waiting for the writer")
+        .register(meters);
+    this.batchCommands =
+        DistributionSummary.builder("cairn.registry.batch.commands")
+            .description("Commands per group commit")
+            .register(meters);
+    this.batchRecords =
+        DistributionSummary.builder("cairn.registry.batch.records")
+            .description("Store records written per group commit")
+            .register(meters);
+    this.commitTimer =
+        Timer.builder("cairn.store.commit")
+            .description("Durable store commit latency (includes fsync)")
+            .publishPercentiles(0.5, 0.99)
+            .register(meters);
+  }
+
+  private void gauge(
+      String name,
+      String description,
+      Supplier<RegistrySnapshot> snapshot,
+      ToDoubleFunction<Supplier<RegistrySnapshot>> value) {
+    Gauge.builder(name, snapshot, value).description(description).register(meters);
+  }
+
+  <T> T commit(Supplier<T> commit) {
+    return commitTimer.record(commit);
+  }
+
+  void batch(int commandCount, int recordCount) {
+    batchCommands.record(commandCount);
+    batchRecords.record(recordCount);
+  }
+
+  void command(Command command, String outcome) {
+    String type = command.getClass().getSimpleName();
+    commands
+        .computeIfAbsent(
+            type + "/" + outcome,
+            k ->
+                Counter.builder("cairn.registry.commands")
+                    .description("Commands handled by the registry writer")
+                    .tag("type", type)
+                    .tag("outcome", outcome.toLowerCase(Locale.ROOT))
+                    .register(meters))
+        .increment();
+  }
+}
