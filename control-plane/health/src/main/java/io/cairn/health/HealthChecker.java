@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -51,6 +52,7 @@ public final class HealthChecker implements AutoCloseable {
 
   private final Registry registry;
   private final Prober prober;
+  private final CheckOwnership ownership;
   private final HealthMetrics metrics;
   private final ScheduledExecutorService owner;
   private final ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor();
@@ -67,9 +69,14 @@ public final class HealthChecker implements AutoCloseable {
   private final Subscription subscription;
 
   private HealthChecker(
-      Registry registry, Prober prober, MeterRegistry meters, HealthSettings settings) {
+      Registry registry,
+      Prober prober,
+      MeterRegistry meters,
+      HealthSettings settings,
+      CheckOwnership ownership) {
     this.registry = registry;
     this.prober = prober;
+    this.ownership = ownership;
     this.metrics = new HealthMetrics(meters);
     this.slots = new Semaphore(settings.maxConcurrentProbes());
     ScheduledThreadPoolExecutor executor =
@@ -79,13 +86,24 @@ public final class HealthChecker implements AutoCloseable {
     this.owner = executor;
     this.subscription = registry.subscribe(this::onChange);
     RegistrySnapshot start = subscription.startSnapshot();
-    owner.execute(() -> reconcileAll(start));
+    owner.execute(() -> reconcileAll(start, true));
+    ownership.onChange(() -> execute(this::reassign));
   }
 
   /** Starts checking everything in {@code registry} and follows its changes. */
   public static HealthChecker start(
       Registry registry, Prober prober, MeterRegistry meters, HealthSettings settings) {
-    return new HealthChecker(registry, prober, meters, settings);
+    return start(registry, prober, meters, settings, CheckOwnership.ALL);
+  }
+
+  /** Starts checking the checks {@code ownership} gives this process, and follows both. */
+  public static HealthChecker start(
+      Registry registry,
+      Prober prober,
+      MeterRegistry meters,
+      HealthSettings settings,
+      CheckOwnership ownership) {
+    return new HealthChecker(registry, prober, meters, settings, ownership);
   }
 
   /**
@@ -109,13 +127,29 @@ public final class HealthChecker implements AutoCloseable {
     }
   }
 
-  private void reconcileAll(RegistrySnapshot snapshot) {
+  private void reconcileAll(RegistrySnapshot snapshot, boolean restored) {
     long now = System.nanoTime();
     for (String service : snapshot.serviceNames()) {
-      reconcileService(snapshot, service, now, true);
+      reconcileService(snapshot, service, now, restored);
     }
-    seenIndex = snapshot.index();
-    log.atInfo().addKeyValue("checks", checks.size()).log("health checker started");
+    seenIndex = Math.max(seenIndex, snapshot.index());
+    log.atInfo()
+        .addKeyValue("checks", checks.size())
+        .addKeyValue("of", snapshot.checkCount())
+        .log(restored ? "health checker started" : "health checks reassigned");
+  }
+
+  /**
+   * The replicas sharing checks changed: drops the checks now owned elsewhere and starts, within a
+   * second, the ones this process took over (their TTL clocks start now).
+   */
+  private void reassign() {
+    for (ScheduledCheck sc : List.copyOf(checks.values())) {
+      if (!ownership.owns(sc.id())) {
+        remove(sc);
+      }
+    }
+    reconcileAll(registry.snapshot(), false);
   }
 
   private void reconcile(ChangeEvent event) {
@@ -134,6 +168,9 @@ public final class HealthChecker implements AutoCloseable {
     Set<String> seen = new HashSet<>();
     for (Indexed<ServiceInstance> instance : snapshot.instancesOf(service)) {
       for (Indexed<HealthCheck> check : snapshot.checksOf(instance.value().id())) {
+        if (!ownership.owns(check.value().id())) {
+          continue; // run by another replica; dropped below if it ran here
+        }
         seen.add(check.value().id());
         upsert(check, service, now, restored);
       }

@@ -141,6 +141,54 @@ class HealthCheckerTest {
         .isGreaterThanOrEqualTo(4);
   }
 
+  /** An ownership the test flips, as replica membership would. */
+  static final class SwitchedOwnership implements CheckOwnership {
+    volatile java.util.Set<String> owned;
+    private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    SwitchedOwnership(java.util.Set<String> owned) {
+      this.owned = owned;
+    }
+
+    @Override
+    public boolean owns(String checkId) {
+      return owned.contains(checkId);
+    }
+
+    @Override
+    public void onChange(Runnable listener) {
+      listeners.add(listener);
+    }
+
+    void set(java.util.Set<String> owned) {
+      this.owned = owned;
+      listeners.forEach(Runnable::run);
+    }
+  }
+
+  @Test
+  void onlyOwnedChecksRunAndOwnershipChangesMoveThem() {
+    prober.results.put(11, ProbeResult.passing("up"));
+    prober.results.put(12, ProbeResult.passing("up"));
+    register("web-11", tcp("c11", "web-11", 11, CheckThresholds.IMMEDIATE, Optional.empty()));
+    register("web-12", tcp("c12", "web-12", 12, CheckThresholds.IMMEDIATE, Optional.empty()));
+    SwitchedOwnership ownership = new SwitchedOwnership(java.util.Set.of("c11"));
+    checkers.add(
+        HealthChecker.start(
+            registry, prober, new SimpleMeterRegistry(), new HealthSettings(16), ownership));
+
+    await().until(() -> status("c11") == HealthStatus.PASSING);
+    await().pollDelay(Duration.ofMillis(400)).until(() -> true);
+    assertThat(prober.calls(12)).as("not owned, not probed").isZero();
+
+    ownership.set(java.util.Set.of("c12"));
+    await().until(() -> status("c12") == HealthStatus.PASSING);
+    await().pollDelay(Duration.ofMillis(150)).until(() -> true);
+    int after = prober.calls(11);
+    await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+    assertThat(prober.calls(11)).as("given away, no longer probed").isEqualTo(after);
+  }
+
   @Test
   void deregisteringAnInstanceStopsItsProbesAtOnce() {
     prober.results.put(3, ProbeResult.passing("up"));
