@@ -5,7 +5,9 @@ import io.cairn.registry.NotFoundException;
 import io.cairn.registry.RegistryClosedException;
 import io.cairn.registry.RegistryException;
 import io.cairn.registry.StoreException;
+import io.cairn.registry.StoreUnavailableException;
 import io.cairn.registry.validation.ValidationException;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -45,6 +47,13 @@ public final class ErrorResponses {
         NotFoundException.class, (req, res, e) -> send(res, 404, e.getMessage(), List.of()));
     routing.error(
         RegistryClosedException.class, (req, res, e) -> send(res, 503, e.getMessage(), List.of()));
+    routing.error(
+        StoreUnavailableException.class,
+        (req, res, e) -> {
+          // The replica lost etcd: reads still work; writes are refused until it returns.
+          res.header(HeaderNames.RETRY_AFTER, "1");
+          send(res, 503, e.getMessage(), List.of());
+        });
     routing.error(
         StoreException.class,
         (req, res, e) -> {

@@ -4,7 +4,9 @@ import io.cairn.admin.AdminApi;
 import io.cairn.admin.AdminHooks;
 import io.cairn.admin.AdminSettings;
 import io.cairn.admin.consul.NodeIdentity;
+import io.cairn.cluster.EtcdCluster;
 import io.cairn.dns.DnsServer;
+import io.cairn.health.CheckOwnership;
 import io.cairn.health.HealthChecker;
 import io.cairn.health.NetworkProber;
 import io.cairn.registry.Registry;
@@ -12,8 +14,10 @@ import io.cairn.registry.config.IntentionAction;
 import io.cairn.registry.store.sqlite.SqliteStore;
 import io.cairn.server.config.IntentionsDefault;
 import io.cairn.server.config.ServerSettings;
+import io.cairn.server.config.StoreSettings;
 import io.cairn.xds.server.XdsServer;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -28,6 +32,7 @@ public final class CairnServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CairnServer.class);
 
   private final Registry registry;
+  private final AutoCloseable store;
   private final HealthChecker health;
   private final DnsServer dns;
   private final XdsServer xds;
@@ -35,8 +40,14 @@ public final class CairnServer implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private CairnServer(
-      Registry registry, HealthChecker health, DnsServer dns, XdsServer xds, AdminApi admin) {
+      Registry registry,
+      AutoCloseable store,
+      HealthChecker health,
+      DnsServer dns,
+      XdsServer xds,
+      AdminApi admin) {
     this.registry = registry;
+    this.store = store;
     this.health = health;
     this.dns = dns;
     this.xds = xds;
@@ -44,18 +55,36 @@ public final class CairnServer implements AutoCloseable {
   }
 
   /**
-   * Opens the store in the data directory and starts everything.
+   * Opens the store (the data directory, or etcd joined as this node) and starts everything.
    *
    * @param scrape Prometheus text of every meter, for the metrics endpoint
    */
   public static CairnServer start(
       ServerSettings settings, MeterRegistry meters, Supplier<String> scrape, String version) {
-    Registry registry = Registry.open(SqliteStore.open(settings.dataDir()), meters);
+    Optional<EtcdCluster> cluster =
+        switch (settings.store()) {
+          case StoreSettings.Embedded e -> Optional.empty();
+          case StoreSettings.Etcd e ->
+              Optional.of(EtcdCluster.join(e.etcd(), settings.node().name(), meters));
+        };
+    Registry registry =
+        cluster
+            .map(EtcdCluster::registry)
+            .orElseGet(() -> Registry.open(SqliteStore.open(settings.dataDir()), meters));
+    AutoCloseable store = cluster.isPresent() ? cluster.get() : registry;
     HealthChecker health = null;
     DnsServer dns = null;
     XdsServer xds = null;
     try {
-      health = HealthChecker.start(registry, new NetworkProber(), meters, settings.health());
+      health =
+          HealthChecker.start(
+              registry,
+              new NetworkProber(),
+              meters,
+              settings.health(),
+              cluster.map(EtcdCluster::ownership).orElse(CheckOwnership.ALL));
+      HealthChecker checker = health;
+      cluster.ifPresent(c -> c.followTtlReports(checker::ttlReported));
       dns = DnsServer.start(settings.dns(), registry, meters);
       xds =
           XdsServer.start(
@@ -67,8 +96,13 @@ public final class CairnServer implements AutoCloseable {
               meters,
               scrape,
               version,
-              new AdminHooks(health::ttlReported, ProxyViews.of(xds)));
-      return new CairnServer(registry, health, dns, xds, admin);
+              new AdminHooks(
+                  checkId -> {
+                    checker.ttlReported(checkId);
+                    cluster.ifPresent(c -> c.reportTtl(checkId));
+                  },
+                  ProxyViews.of(xds)));
+      return new CairnServer(registry, store, health, dns, xds, admin);
     } catch (RuntimeException e) {
       if (xds != null) {
         xds.close();
@@ -79,7 +113,7 @@ public final class CairnServer implements AutoCloseable {
       if (health != null) {
         health.close();
       }
-      registry.close();
+      closeQuietly(store);
       throw e;
     }
   }
@@ -131,7 +165,16 @@ public final class CairnServer implements AutoCloseable {
     xds.close();
     dns.close();
     health.close();
-    registry.close();
+    closeQuietly(store);
     log.info("stopped");
+  }
+
+  /** Closes the registry, or for a cluster replica leaves the cluster and closes the registry. */
+  private static void closeQuietly(AutoCloseable store) {
+    try {
+      store.close();
+    } catch (Exception e) {
+      log.warn("closing the store failed", e);
+    }
   }
 }

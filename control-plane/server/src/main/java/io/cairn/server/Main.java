@@ -5,6 +5,7 @@ import io.cairn.server.config.ServerSettings;
 import io.cairn.server.config.Setting;
 import io.cairn.server.config.SettingsException;
 import io.cairn.server.config.SettingsLoader;
+import io.cairn.server.config.StoreSettings;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -97,7 +98,12 @@ public final class Main {
         System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
     log.atInfo()
         .addKeyValue("version", version())
-        .addKeyValue("data-dir", settings.dataDir().toAbsolutePath().normalize())
+        .addKeyValue(
+            "store",
+            switch (settings.store()) {
+              case StoreSettings.Embedded e -> e.dataDir().toAbsolutePath().normalize().toString();
+              case StoreSettings.Etcd e -> "etcd " + e.etcd().prefix();
+            })
         .addKeyValue("http", settings.http().address() + ":" + server.httpPort())
         .addKeyValue("dns", settings.dns().address() + ":" + server.dnsPort())
         .addKeyValue("startup-ms", startedMs)

@@ -99,6 +99,11 @@ public final class CairnProcess implements AutoCloseable {
     return awaitLoggedPort("DNS listening", "udp-port", timeout);
   }
 
+  /** Waits for "xDS listening" and returns the port it logged. */
+  public int awaitXdsPort(Duration timeout) throws InterruptedException {
+    return awaitLoggedPort("xDS listening", "port", timeout);
+  }
+
   private int awaitLoggedPort(String message, String key, Duration timeout)
       throws InterruptedException {
     String line = awaitLine(l -> l.contains(message), timeout);

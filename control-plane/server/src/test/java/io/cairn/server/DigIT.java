@@ -7,13 +7,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +23,8 @@ class DigIT {
 
   @Test
   void digGetsSrvAndAddressRecords() throws Exception {
-    assumeTrue(dig().isPresent(), "dig is not installed (apt-get install -y bind9-dnsutils)");
+    assumeTrue(
+        Dig.binary().isPresent(), "dig is not installed (apt-get install -y bind9-dnsutils)");
     try (CairnProcess cairn = CairnProcess.server(dataDir, "--dns-alt-domain", "consul")) {
       int http = cairn.awaitHttpPort(START);
       int dns = cairn.awaitDnsPort(START);
@@ -38,21 +35,22 @@ class DigIT {
           "{\"ID\":\"web-2\",\"Name\":\"web\",\"Address\":\"10.0.0.2\",\"Port\":81,"
               + "\"Tags\":[\"v2\"],\"Weights\":{\"Passing\":7,\"Warning\":1}}");
 
-      List<String> srv = dig(dns, "web.service.cairn", "SRV", "+short");
+      List<String> srv = Dig.query(dns, "web.service.cairn", "SRV", "+short");
       assertThat(srv)
           .containsExactlyInAnyOrder("1 1 80 0a000001.addr.cairn.", "1 7 81 0a000002.addr.cairn.");
-      List<String> full = dig(dns, "web.service.cairn", "SRV", "+noall", "+answer", "+additional");
+      List<String> full =
+          Dig.query(dns, "web.service.cairn", "SRV", "+noall", "+answer", "+additional");
       assertThat(full)
           .anySatisfy(
               l ->
                   assertThat(l)
                       .matches("0a000001\\.addr\\.cairn\\.\\s+0\\s+IN\\s+A\\s+10\\.0\\.0\\.1"));
-      assertThat(dig(dns, "web.service.cairn", "A", "+short"))
+      assertThat(Dig.query(dns, "web.service.cairn", "A", "+short"))
           .containsExactlyInAnyOrder("10.0.0.1", "10.0.0.2");
-      assertThat(dig(dns, "v2.web.service.consul", "A", "+short", "+tcp"))
+      assertThat(Dig.query(dns, "v2.web.service.consul", "A", "+short", "+tcp"))
           .containsExactly("10.0.0.2");
-      assertThat(dig(dns, "_web._tcp.service.cairn", "SRV", "+short")).hasSize(2);
-      assertThat(String.join("\n", dig(dns, "nothing.service.cairn", "A")))
+      assertThat(Dig.query(dns, "_web._tcp.service.cairn", "SRV", "+short")).hasSize(2);
+      assertThat(String.join("\n", Dig.query(dns, "nothing.service.cairn", "A")))
           .contains("status: NXDOMAIN")
           .contains("flags: qr aa rd;");
       assertThat(cairn.terminate(Duration.ofSeconds(20))).isEqualTo(143);
@@ -69,30 +67,5 @@ class DigIT {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-  }
-
-  /** Runs dig against 127.0.0.1:port; returns its output lines. */
-  private static List<String> dig(int port, String name, String type, String... options)
-      throws Exception {
-    List<String> command =
-        new ArrayList<>(
-            List.of(dig().orElseThrow(), "@127.0.0.1", "-p", Integer.toString(port), name, type));
-    command.addAll(List.of("+time=2", "+tries=1"));
-    command.addAll(List.of(options));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
-    return out.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
-  }
-
-  private static java.util.Optional<String> dig() {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-      Path candidate = Path.of(dir, "dig");
-      if (Files.isExecutable(candidate)) {
-        return java.util.Optional.of(candidate.toString());
-      }
-    }
-    return java.util.Optional.empty();
   }
 }

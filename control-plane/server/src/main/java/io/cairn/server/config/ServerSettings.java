@@ -15,6 +15,7 @@ import java.util.stream.Stream;
  * Everything the server needs to start, already checked.
  *
  * @param dataDir where the embedded store keeps its files
+ * @param store the embedded store or an etcd cluster
  * @param logLevel root log level
  * @param logFormat text or json
  * @param http the admin API
@@ -25,6 +26,7 @@ import java.util.stream.Stream;
  */
 public record ServerSettings(
     Path dataDir,
+    StoreSettings store,
     LogLevel logLevel,
     LogFormat logFormat,
     HttpSettings http,
@@ -57,6 +59,7 @@ public record ServerSettings(
                       "health.max-concurrent-probes",
                       "1024",
                       "health-check probes in flight at once; more wait for a slot")),
+              StoreSettingValues.ALL.stream(),
               DnsSettingValues.ALL.stream(),
               Stream.of(
                   new Setting("xds.address", "127.0.0.1", "xDS (ADS over gRPC) listen address"),
@@ -76,6 +79,7 @@ public record ServerSettings(
 
   public ServerSettings {
     Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(store, "store");
     Objects.requireNonNull(logLevel, "logLevel");
     Objects.requireNonNull(logFormat, "logFormat");
     Objects.requireNonNull(http, "http");
@@ -98,9 +102,11 @@ public record ServerSettings(
   /** Reads and checks the settings from flags, environment and config file. */
   public static ServerSettings load(List<String> args, Map<String, String> env) {
     SettingValues v = new SettingsLoader(ALL).resolve(args, env);
+    Path dataDir = v.path("data-dir");
     ServerSettings settings =
         new ServerSettings(
-            v.path("data-dir"),
+            dataDir,
+            StoreSettingValues.read(v, dataDir),
             v.choice("log.level", LogLevel.class),
             v.choice("log.format", LogFormat.class),
             new HttpSettings(

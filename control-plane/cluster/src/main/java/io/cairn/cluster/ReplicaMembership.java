@@ -1,0 +1,285 @@
+package io.cairn.cluster;
+
+import io.cairn.health.CheckOwnership;
+import io.cairn.registry.StoreException;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.support.CloseableClient;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This replica's place in the cluster: a key {@code members/<node>} under a lease it keeps alive,
+ * and a watch over everyone's keys. A replica that dies stops renewing; etcd drops its key after
+ * the lease's TTL and the others take over its checks. A replica that lost its lease (etcd was away
+ * longer than the TTL) joins again when etcd is back. Health checks go to live replicas by {@link
+ * Rendezvous} hashing of the check id.
+ */
+public final class ReplicaMembership implements CheckOwnership, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ReplicaMembership.class);
+  private static final Duration RETRY = Duration.ofMillis(500);
+
+  private final Client client;
+  private final EtcdSettings settings;
+  private final EtcdKeys keys;
+  private final String node;
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private volatile Set<String> live = Set.of();
+  private volatile long leaseId;
+  private volatile CloseableClient keepAlive;
+  private volatile RangeWatch watch;
+  private volatile boolean closed;
+
+  private ReplicaMembership(Client client, EtcdSettings settings, String node) {
+    this.client = client;
+    this.settings = settings;
+    this.keys = new EtcdKeys(settings.prefix());
+    this.node = node;
+  }
+
+  /**
+   * Registers {@code node} as a live replica and starts following the others. If another live
+   * replica holds the name, waits up to one TTL for its lease to run out (a predecessor killed a
+   * moment ago), then fails.
+   */
+  public static ReplicaMembership join(Client client, EtcdSettings settings, String node) {
+    ReplicaMembership m = new ReplicaMembership(client, settings, node);
+    m.register(System.nanoTime() + settings.memberTtl().plusSeconds(2).toNanos());
+    long revision = m.readMembers();
+    m.watch =
+        new RangeWatch(
+            client,
+            m.keys.members(),
+            EtcdKeys.rangeEnd(m.keys.members()),
+            revision + 1,
+            new RangeWatch.Handler() {
+              @Override
+              public void onEvents(List<WatchEvent> events) {
+                m.apply(events);
+              }
+
+              @Override
+              public long onCompacted() {
+                return m.readMembers();
+              }
+            },
+            "members");
+    return m;
+  }
+
+  private void register(long deadline) {
+    long ttl = Math.max(2, settings.memberTtl().toSeconds());
+    long lease =
+        EtcdClients.await(client.getLeaseClient().grant(ttl), settings.timeout(), "grant lease")
+            .getID();
+    ByteSequence key = keys.member(node);
+    while (true) {
+      TxnResponse r =
+          EtcdClients.await(
+              client
+                  .getKVClient()
+                  .txn()
+                  .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
+                  .Then(
+                      Op.put(
+                          key,
+                          EtcdKeys.bytes(node),
+                          PutOption.builder().withLeaseId(lease).build()))
+                  .Else(Op.get(key, GetOption.DEFAULT))
+                  .commit(),
+              settings.timeout(),
+              "join");
+      if (r.isSucceeded()) {
+        break;
+      }
+      if (System.nanoTime() > deadline) {
+        client.getLeaseClient().revoke(lease);
+        throw new StoreException(
+            "node name '"
+                + node
+                + "' is in use by a live replica (etcd key "
+                + EtcdKeys.after(EtcdKeys.bytes(""), key)
+                + "); give every replica its own --node-name");
+      }
+      sleep(RETRY);
+    }
+    leaseId = lease;
+    keepAlive = client.getLeaseClient().keepAlive(lease, new KeepAliveObserver(lease));
+    log.atInfo()
+        .addKeyValue("node", node)
+        .addKeyValue("lease-ttl-s", ttl)
+        .log("joined the cluster");
+  }
+
+  /** Renewals of one lease; when the lease is gone, joins again with a new one. */
+  private final class KeepAliveObserver implements StreamObserver<LeaseKeepAliveResponse> {
+    private final long lease;
+
+    KeepAliveObserver(long lease) {
+      this.lease = lease;
+    }
+
+    @Override
+    public void onNext(LeaseKeepAliveResponse value) {
+      if (value.getTTL() <= 0) {
+        lost(new IllegalStateException("lease expired"));
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      lost(t);
+    }
+
+    @Override
+    public void onCompleted() {
+      lost(new IllegalStateException("keep-alive ended"));
+    }
+
+    private void lost(Throwable why) {
+      if (closed || leaseId != lease) {
+        return;
+      }
+      leaseId = 0;
+      log.atWarn().addKeyValue("node", node).log("lost cluster membership: {}", why.getMessage());
+      Thread.ofVirtual().name("etcd-rejoin").start(ReplicaMembership.this::rejoin);
+    }
+  }
+
+  private void rejoin() {
+    CloseableClient old = keepAlive;
+    if (old != null) {
+      old.close();
+    }
+    while (!closed) {
+      try {
+        register(Long.MAX_VALUE);
+        return;
+      } catch (StoreException e) {
+        log.atDebug().log("rejoin failed, retrying: {}", e.getMessage());
+        sleep(RETRY);
+      }
+    }
+  }
+
+  private long readMembers() {
+    GetResponse r =
+        EtcdClients.await(
+            client
+                .getKVClient()
+                .get(
+                    keys.members(),
+                    GetOption.builder().withRange(EtcdKeys.rangeEnd(keys.members())).build()),
+            settings.timeout(),
+            "read members");
+    Set<String> names = new TreeSet<>();
+    for (KeyValue kv : r.getKvs()) {
+      names.add(EtcdKeys.after(keys.members(), kv.getKey()));
+    }
+    update(names);
+    return r.getHeader().getRevision();
+  }
+
+  private void apply(List<WatchEvent> events) {
+    Set<String> names = new TreeSet<>(live);
+    for (WatchEvent e : events) {
+      String name = EtcdKeys.after(keys.members(), e.getKeyValue().getKey());
+      if (e.getEventType() == WatchEvent.EventType.DELETE) {
+        names.remove(name);
+      } else {
+        names.add(name);
+      }
+    }
+    update(names);
+  }
+
+  private void update(Set<String> names) {
+    if (names.equals(live)) {
+      return;
+    }
+    live = Collections.unmodifiableSet(names);
+    log.atInfo().addKeyValue("members", String.join(",", names)).log("cluster members changed");
+    listeners.forEach(Runnable::run);
+  }
+
+  /** Names of the live replicas, as etcd last told us. */
+  public Set<String> members() {
+    return live;
+  }
+
+  EtcdSettings settings() {
+    return settings;
+  }
+
+  public String node() {
+    return node;
+  }
+
+  /** The lease of this replica's membership; 0 while it has none. */
+  long leaseId() {
+    return leaseId;
+  }
+
+  @Override
+  public boolean owns(String checkId) {
+    Set<String> members = live;
+    if (!members.contains(node)) {
+      // Not in the list (yet, or etcd is away): count ourselves in, so our share keeps running.
+      members = new TreeSet<>(members);
+      members.add(node);
+    }
+    return Rendezvous.owner(members, checkId).orElse(node).equals(node);
+  }
+
+  @Override
+  public void onChange(Runnable listener) {
+    listeners.add(listener);
+  }
+
+  /** Leaves at once: the lease is revoked, so the others take over this replica's checks now. */
+  @Override
+  public void close() {
+    closed = true;
+    if (watch != null) {
+      watch.close();
+    }
+    CloseableClient k = keepAlive;
+    if (k != null) {
+      k.close();
+    }
+    long lease = leaseId;
+    if (lease != 0) {
+      try {
+        EtcdClients.await(
+            client.getLeaseClient().revoke(lease), Duration.ofSeconds(2), "leave the cluster");
+      } catch (StoreException e) {
+        log.atDebug().log("could not revoke the membership lease: {}", e.getMessage());
+      }
+    }
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
