@@ -93,6 +93,60 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void theStoreIsEmbeddedByDefaultAndEtcdWithItsSettings() {
+    assertThat(ServerSettings.load(List.of(), Map.of()).store())
+        .isEqualTo(new StoreSettings.Embedded(Path.of("./data")));
+
+    ServerSettings s =
+        ServerSettings.load(
+            List.of(
+                "--store",
+                "etcd",
+                "--etcd-endpoints",
+                "http://10.0.0.1:2379, http://10.0.0.2:2379",
+                "--etcd-member-ttl",
+                "3s"),
+            Map.of("CAIRN_ETCD_PREFIX", "/prod/"));
+    var etcd = ((StoreSettings.Etcd) s.store()).etcd();
+    assertThat(etcd.endpoints())
+        .extracting(java.net.URI::toString)
+        .containsExactly("http://10.0.0.1:2379", "http://10.0.0.2:2379");
+    assertThat(etcd.prefix()).isEqualTo("/prod/");
+    assertThat(etcd.memberTtl()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(etcd.timeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(etcd.maxTxnOps()).isEqualTo(128);
+  }
+
+  @Test
+  void everyEtcdProblemIsReported() {
+    assertThatThrownBy(
+            () ->
+                ServerSettings.load(
+                    List.of(
+                        "--store",
+                        "etcd",
+                        "--etcd-endpoints",
+                        "ftp://x",
+                        "--etcd-prefix",
+                        "/no-slash",
+                        "--etcd-member-ttl",
+                        "1s",
+                        "--etcd-username",
+                        "cairn"),
+                    Map.of()))
+        .isInstanceOfSatisfying(
+            SettingsException.class,
+            e ->
+                assertThat(e.problems())
+                    .anySatisfy(p -> assertThat(p).contains("'ftp://x' is not an http://"))
+                    .anySatisfy(p -> assertThat(p).startsWith("etcd.prefix: must end with '/'"))
+                    .anySatisfy(p -> assertThat(p).contains("etcd.member-ttl must be at least"))
+                    .anySatisfy(
+                        p ->
+                            assertThat(p).contains("etcd.username and etcd.password go together")));
+  }
+
+  @Test
   void typedValuesAreChecked() {
     assertThatThrownBy(
             () ->
