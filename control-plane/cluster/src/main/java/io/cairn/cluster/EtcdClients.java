@@ -71,8 +71,19 @@ final class EtcdClients {
         throw new StoreUnavailableException(
             "etcd is unreachable (" + what + "): " + cause.getMessage(), cause);
       }
-      throw new StoreException("etcd refused " + what + ": " + cause.getMessage(), cause);
+      throw new StoreException("etcd refused " + what + ": " + rootMessage(cause), cause);
     }
+  }
+
+  /** The innermost message: jetcd wraps the one that says what went wrong (bad password...). */
+  private static String rootMessage(Throwable t) {
+    String message = t.toString();
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c.getMessage() != null) {
+        message = c.getMessage();
+      }
+    }
+    return message;
   }
 
   private static boolean unreachable(Throwable t) {

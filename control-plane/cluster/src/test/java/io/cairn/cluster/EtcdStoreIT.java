@@ -166,6 +166,52 @@ class EtcdStoreIT {
     await().atMost(WAIT).until(() -> a.snapshot().instance("web-3").isPresent());
   }
 
+  @Test
+  void withEtcdAuthOnlyTheRightPasswordGetsIn() throws Exception {
+    etcd = LocalEtcd.start(1, dir);
+    try (Client admin = Client.builder().endpoints(etcd.endpoints().getFirst()).build()) {
+      var auth = admin.getAuthClient();
+      auth.userAdd(bytes("root"), bytes("s3cret")).get(5, TimeUnit.SECONDS);
+      auth.roleAdd(bytes("root")).get(5, TimeUnit.SECONDS);
+      auth.userGrantRole(bytes("root"), bytes("root")).get(5, TimeUnit.SECONDS);
+      auth.authEnable().get(5, TimeUnit.SECONDS);
+    }
+    EtcdSettings base = settings(etcd.endpoints());
+    EtcdSettings right =
+        new EtcdSettings(
+            base.endpoints(),
+            base.prefix(),
+            java.util.Optional.of("root"),
+            java.util.Optional.of("s3cret"),
+            base.caFile(),
+            base.certFile(),
+            base.keyFile(),
+            Duration.ofSeconds(3),
+            base.memberTtl(),
+            base.maxTxnOps());
+    Registry r = Registry.replicated(EtcdStore.connect(right, "a"), new SimpleMeterRegistry());
+    open.add(r);
+    assertThat(r.apply(RegisterInstance.of(Fixtures.instance("web-1", "web"))).applied()).isTrue();
+
+    EtcdSettings wrong =
+        new EtcdSettings(
+            base.endpoints(),
+            base.prefix(),
+            java.util.Optional.of("root"),
+            java.util.Optional.of("wrong"),
+            base.caFile(),
+            base.certFile(),
+            base.keyFile(),
+            Duration.ofSeconds(3),
+            base.memberTtl(),
+            base.maxTxnOps());
+    EtcdStore refused = EtcdStore.connect(wrong, "b");
+    open.add(refused);
+    assertThatThrownBy(refused::load)
+        .isInstanceOf(io.cairn.registry.StoreException.class)
+        .hasMessageContaining("authentication failed");
+  }
+
   /**
    * Applies a write until the store takes it; a write whose earlier attempt timed out may already
    * be there, so "not found" counts as done.
