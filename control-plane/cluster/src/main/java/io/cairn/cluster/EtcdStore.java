@@ -145,6 +145,12 @@ public final class EtcdStore implements SharedStore {
 
               @Override
               public void onLost(Throwable error) {
+                if (error instanceof io.etcd.jetcd.common.exception.CompactedException) {
+                  log.atWarn()
+                      .addKeyValue("revision", seenRevision)
+                      .log("etcd compacted the changes this replica missed; reading everything");
+                  return;
+                }
                 if (available) {
                   log.atWarn()
                       .addKeyValue("revision", seenRevision)

@@ -159,20 +159,39 @@ public final class ReplicaMembership implements CheckOwnership, AutoCloseable {
       }
       leaseId = 0;
       log.atWarn().addKeyValue("node", node).log("lost cluster membership: {}", why.getMessage());
-      Thread.ofVirtual().name("etcd-rejoin").start(ReplicaMembership.this::rejoin);
+      Thread.ofVirtual().name("etcd-rejoin").start(() -> rejoin(lease));
     }
   }
 
-  private void rejoin() {
+  /**
+   * After the keep-alive stream broke: keeps the old lease if it is still alive (a short break,
+   * such as an etcd member restarting, so the others never see this replica leave and its checks do
+   * not move twice), else joins again with a new one once the old key is gone.
+   */
+  private void rejoin(long lost) {
     CloseableClient old = keepAlive;
     if (old != null) {
       old.close();
     }
     while (!closed) {
       try {
-        register(Long.MAX_VALUE);
+        long ttl =
+            EtcdClients.await(
+                    client.getLeaseClient().keepAliveOnce(lost), settings.timeout(), "renew lease")
+                .getTTL();
+        if (ttl > 0) {
+          leaseId = lost;
+          keepAlive = client.getLeaseClient().keepAlive(lost, new KeepAliveObserver(lost));
+          log.atInfo().addKeyValue("node", node).log("cluster membership renewed");
+          return;
+        }
+      } catch (RuntimeException e) {
+        log.atDebug().log("lease {} not renewed: {}", lost, e.getMessage());
+      }
+      try {
+        register(System.nanoTime());
         return;
-      } catch (StoreException e) {
+      } catch (RuntimeException e) {
         log.atDebug().log("rejoin failed, retrying: {}", e.getMessage());
         sleep(RETRY);
       }

@@ -70,6 +70,7 @@ final class ReplicatedRegistry implements Registry {
     this.changes = new StoredChanges(codec);
     this.publisher = new Publisher(initial);
     this.metrics = new WriterMetrics(meters, publisher::snapshot, inbox::size);
+    metrics.storeAvailable(store::available);
     this.writer = Thread.ofPlatform().name("registry-writer").unstarted(this::run);
   }
 
@@ -226,7 +227,9 @@ final class ReplicatedRegistry implements Registry {
       try {
         result = metrics.commit(() -> store.commit(base.index(), round.mutations()));
       } catch (StoreException e) {
-        log.atWarn().addKeyValue("commands", batch.size()).log("shared store commit failed: {}", e);
+        log.atWarn()
+            .addKeyValue("commands", batch.size())
+            .log("shared store commit failed: " + e.getMessage());
         failAll(batch, e);
         return;
       }
@@ -239,6 +242,7 @@ final class ReplicatedRegistry implements Registry {
           return;
         }
         case CommitResult.Conflict c -> {
+          metrics.conflict();
           if (attempt == MAX_ATTEMPTS || !catchUp(c.index())) {
             failAll(
                 batch,

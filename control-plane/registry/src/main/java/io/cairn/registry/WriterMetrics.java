@@ -19,6 +19,7 @@ final class WriterMetrics {
   private final DistributionSummary batchCommands;
   private final DistributionSummary batchRecords;
   private final Timer commitTimer;
+  private final Counter conflicts;
 
   /**
    * @param snapshot the latest published snapshot, for the gauges
@@ -45,7 +46,12 @@ final class WriterMetrics {
     gauge("cairn.registry.checks", "Registered health checks", snapshot, s -> s.get().checkCount());
     Gauge.builder("cairn.registry.queue.depth", queueDepth, q -> q.get())
         .description("Commands waiting for the writer")
+        .strongReference(true)
         .register(meters);
+    this.conflicts =
+        Counter.builder("cairn.store.commit.conflicts")
+            .description("Shared-store commits refused because another replica wrote first")
+            .register(meters);
     this.batchCommands =
         DistributionSummary.builder("cairn.registry.batch.commands")
             .description("Commands per group commit")
@@ -66,11 +72,29 @@ final class WriterMetrics {
       String description,
       Supplier<RegistrySnapshot> snapshot,
       ToDoubleFunction<Supplier<RegistrySnapshot>> value) {
-    Gauge.builder(name, snapshot, value).description(description).register(meters);
+    // Strong: the supplier is a method reference nobody else holds, and Micrometer keeps gauge
+    // state weakly, so it would read NaN after the first GC.
+    Gauge.builder(name, snapshot, value)
+        .description(description)
+        .strongReference(true)
+        .register(meters);
   }
 
   <T> T commit(Supplier<T> commit) {
     return commitTimer.record(commit);
+  }
+
+  /** A shared-store commit lost to another replica's; the batch is applied again. */
+  void conflict() {
+    conflicts.increment();
+  }
+
+  /** 1 while the shared store answers, 0 while this replica serves reads only. */
+  void storeAvailable(java.util.function.BooleanSupplier available) {
+    Gauge.builder("cairn.store.available", available, a -> a.getAsBoolean() ? 1 : 0)
+        .description("1 while the shared store (etcd) is reachable; writes get 503 while 0")
+        .strongReference(true)
+        .register(meters);
   }
 
   void batch(int commandCount, int recordCount) {

@@ -45,6 +45,21 @@ class ReplicatedRegistryTest {
   }
 
   @Test
+  void gaugesKeepReadingAfterGarbageCollection() {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    Registry r = Registry.replicated(server.connect(127), meters);
+    replicas.add(r);
+    r.apply(RegisterInstance.of(Fixtures.instance("web-1", "web")));
+    System.gc();
+    System.gc();
+    assertThat(meters.get("cairn.registry.index").gauge().value()).isEqualTo(r.snapshot().index());
+    assertThat(meters.get("cairn.registry.instances").gauge().value()).isEqualTo(1);
+    assertThat(meters.get("cairn.store.available").gauge().value()).isEqualTo(1);
+    server.down(true);
+    assertThat(meters.get("cairn.store.available").gauge().value()).isZero();
+  }
+
+  @Test
   void aWriteOnOneReplicaReachesTheOtherWithTheSameIndexes() {
     Registry a = replica(127);
     Registry b = replica(127);
