@@ -59,6 +59,16 @@ final class ReplicatedRegistry implements Registry {
   /** Commands taken from the inbox, not answered yet. Writer thread only. */
   private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
 
+  /**
+   * The state after every change applied so far, and what changed since the last publication.
+   * Changes that arrive together are published once: each publication rebuilds DNS and xDS views,
+   * and a replica following a busy cluster would otherwise do that per commit. Writer thread only.
+   */
+  private RegistrySnapshot latest;
+
+  private final Set<String> unpublishedServices = new HashSet<>();
+  private final Set<ConfigEntryKey> unpublishedConfig = new HashSet<>();
+
   private final Thread writer;
   private volatile boolean closing;
   private volatile boolean stopped;
@@ -69,6 +79,7 @@ final class ReplicatedRegistry implements Registry {
     this.codec = codec;
     this.changes = new StoredChanges(codec);
     this.publisher = new Publisher(initial);
+    this.latest = initial;
     this.metrics = new WriterMetrics(meters, publisher::snapshot, inbox::size);
     metrics.storeAvailable(store::available);
     this.writer = Thread.ofPlatform().name("registry-writer").unstarted(this::run);
@@ -133,12 +144,14 @@ final class ReplicatedRegistry implements Registry {
         if (first != null) {
           take(first);
           drainInbox();
+          flush();
         } else if (closing && waiting.isEmpty()) {
           break;
         }
         while (!waiting.isEmpty()) {
           writeRound();
           drainInbox();
+          flush();
         }
       }
     } catch (InterruptedException e) {
@@ -175,17 +188,36 @@ final class ReplicatedRegistry implements Registry {
   }
 
   private void onEvent(StoreEvent event) {
-    RegistrySnapshot current = publisher.snapshot();
     switch (event) {
       case StoreEvent.Changed c -> {
-        if (c.index() <= current.index()) {
+        if (c.index() <= latest.index()) {
           return; // our own commit, applied when the store confirmed it
         }
-        WorkingState work = changes.apply(current, c.index(), c.mutations());
-        publisher.publish(work.view(), work.changedServices(), work.changedConfig());
+        applyCommitted(latest, c.index(), c.mutations());
       }
-      case StoreEvent.Reloaded r -> reload(current, r.state());
+      case StoreEvent.Reloaded r -> {
+        flush();
+        reload(latest, r.state());
+      }
     }
+  }
+
+  /** Applies a commit to {@code base}; published at the next {@link #flush}. */
+  private void applyCommitted(RegistrySnapshot base, long index, List<Mutation> mutations) {
+    WorkingState work = changes.apply(base, index, mutations);
+    latest = work.view();
+    unpublishedServices.addAll(work.changedServices());
+    unpublishedConfig.addAll(work.changedConfig());
+  }
+
+  /** Publishes what was applied since the last publication, as one change. */
+  private void flush() {
+    if (latest == publisher.snapshot()) {
+      return;
+    }
+    publisher.publish(latest, unpublishedServices, unpublishedConfig);
+    unpublishedServices.clear();
+    unpublishedConfig.clear();
   }
 
   /** Replaces the whole state; every service and config entry counts as changed. */
@@ -202,6 +234,7 @@ final class ReplicatedRegistry implements Registry {
         .addKeyValue("from-index", current.index())
         .addKeyValue("to-index", next.index())
         .log("registry reloaded from the shared store (its history was compacted)");
+    latest = next;
     publisher.publish(next, services, config);
   }
 
@@ -216,7 +249,8 @@ final class ReplicatedRegistry implements Registry {
         failAll(batch, unavailable());
         return;
       }
-      RegistrySnapshot base = publisher.snapshot();
+      flush();
+      RegistrySnapshot base = latest;
       Round round = apply(base, batch);
       batch = round.commands();
       if (round.mutations().isEmpty()) {
@@ -235,8 +269,8 @@ final class ReplicatedRegistry implements Registry {
       }
       switch (result) {
         case CommitResult.Committed c -> {
-          WorkingState work = changes.apply(base, c.index(), round.mutations());
-          publisher.publish(work.view(), work.changedServices(), work.changedConfig());
+          applyCommitted(base, c.index(), round.mutations());
+          flush();
           metrics.batch(batch.size(), round.mutations().size());
           Pending.answer(batch, atIndex(round.results(), c.index()), metrics);
           return;
@@ -352,7 +386,7 @@ final class ReplicatedRegistry implements Registry {
   /** Waits for the store to deliver index {@code index}; false if it did not come in time. */
   private boolean catchUp(long index) throws InterruptedException {
     long deadline = System.nanoTime() + CATCH_UP.toNanos();
-    while (publisher.snapshot().index() < index) {
+    while (latest.index() < index) {
       long remaining = deadline - System.nanoTime();
       if (remaining <= 0) {
         return false;
