@@ -19,6 +19,7 @@ public final class Benchmarks {
       case "xds-fanout" -> XdsFanoutBenchmark.run(rest);
       case "durability" -> DurabilityBenchmark.run(rest);
       case "soak" -> SoakBenchmark.run(rest);
+      case "cluster" -> ClusterBenchmark.run(rest);
       case "all" -> RunAll.run(rest);
       default -> {
         System.out.println(
@@ -56,6 +57,12 @@ public final class Benchmarks {
               durability      SIGKILL of the packaged server under HTTP write load, restart,
                               check every acknowledged registration [--runs 10] [--writers 16]
                               [--min-ms 300] [--max-ms 2000]
+              cluster         3 packaged replicas on --store etcd over a real 3-member etcd:
+                              registrations/s over HTTP spread over the replicas (peer: one
+                              server on the embedded store; reference: raw etcd puts), then the
+                              delay from a registration on A to a blocking query on B and an xDS
+                              push to C [--quick] [--seconds 10] [--warmup 3] [--writers 64,1]
+                              [--samples 200] [--warmup-samples 30] [--no-etcd-puts]
               soak            mixed load on the packaged server with a full GC and a sample of
                               live heap and threads every period [--minutes 30]
                               [--sample-seconds 30]

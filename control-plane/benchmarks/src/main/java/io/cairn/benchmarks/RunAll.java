@@ -91,6 +91,11 @@ final class RunAll {
               List.of("--streams", "200", "--rounds", "3", "--sidecars"),
               Pattern.compile("(?i)^(round|server rss).*")),
           new Step(
+              "cluster",
+              List.of(),
+              List.of("--quick"),
+              Pattern.compile("^(registrations, \\d+ writers:|propagation,).*")),
+          new Step(
               "durability",
               List.of("--runs", "20"),
               List.of("--runs", "3"),

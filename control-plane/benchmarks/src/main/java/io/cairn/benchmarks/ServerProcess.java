@@ -1,6 +1,7 @@
 package io.cairn.benchmarks;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +26,9 @@ final class ServerProcess {
 
   /** What the server logs once its DNS sockets are bound. */
   static final Pattern DNS_PORT = Pattern.compile("DNS listening.*udp-port=\"?(\\d+)");
+
+  /** What the server logs once its xDS port is bound. */
+  static final Pattern XDS_PORT = Pattern.compile("xDS listening.*port=\"?(\\d+)");
 
   private final Process process;
   private final Path log;
@@ -107,6 +111,20 @@ final class ServerProcess {
     return server;
   }
 
+  /**
+   * The default jar with extra server flags, its data in {@code dir/data} and its log in {@code
+   * dir/<log>}, stopped by {@code cleanup}; not waited for, so several can start side by side (call
+   * {@link #awaitReady}).
+   */
+  static ServerProcess started(Cleanup cleanup, Path dir, String log, List<String> serverArgs)
+      throws IOException {
+    Files.createDirectories(dir);
+    ServerProcess server =
+        start(defaultJar(), dir.resolve("data"), dir.resolve(log), List.of(), serverArgs);
+    cleanup.add(() -> server.stop(Duration.ofSeconds(30)));
+    return server;
+  }
+
   Process process() {
     return process;
   }
@@ -117,6 +135,11 @@ final class ServerProcess {
 
   Path log() {
     return log;
+  }
+
+  /** The admin API's loopback address, once {@link #awaitReady} returned. */
+  InetSocketAddress httpAddress() {
+    return new InetSocketAddress("127.0.0.1", port);
   }
 
   /** {@code http://127.0.0.1:PORT}, once {@link #awaitReady} returned. */
