@@ -177,39 +177,31 @@ class EtcdStoreIT {
       auth.authEnable().get(5, TimeUnit.SECONDS);
     }
     EtcdSettings base = settings(etcd.endpoints());
-    EtcdSettings right =
-        new EtcdSettings(
-            base.endpoints(),
-            base.prefix(),
-            java.util.Optional.of("root"),
-            java.util.Optional.of("s3cret"),
-            base.caFile(),
-            base.certFile(),
-            base.keyFile(),
-            Duration.ofSeconds(3),
-            base.memberTtl(),
-            base.maxTxnOps());
+    EtcdSettings right = withPassword(base, "s3cret");
     Registry r = Registry.replicated(EtcdStore.connect(right, "a"), new SimpleMeterRegistry());
     open.add(r);
     assertThat(r.apply(RegisterInstance.of(Fixtures.instance("web-1", "web"))).applied()).isTrue();
 
-    EtcdSettings wrong =
-        new EtcdSettings(
-            base.endpoints(),
-            base.prefix(),
-            java.util.Optional.of("root"),
-            java.util.Optional.of("wrong"),
-            base.caFile(),
-            base.certFile(),
-            base.keyFile(),
-            Duration.ofSeconds(3),
-            base.memberTtl(),
-            base.maxTxnOps());
+    EtcdSettings wrong = withPassword(base, "wrong");
     EtcdStore refused = EtcdStore.connect(wrong, "b");
     open.add(refused);
     assertThatThrownBy(refused::load)
         .isInstanceOf(io.cairn.registry.StoreException.class)
         .hasMessageContaining("authentication failed");
+  }
+
+  private static EtcdSettings withPassword(EtcdSettings base, String password) {
+    return new EtcdSettings(
+        base.endpoints(),
+        base.prefix(),
+        java.util.Optional.of("root"),
+        java.util.Optional.of(password),
+        base.caFile(),
+        base.certFile(),
+        base.keyFile(),
+        Duration.ofSeconds(3),
+        base.memberTtl(),
+        base.maxTxnOps());
   }
 
   /**

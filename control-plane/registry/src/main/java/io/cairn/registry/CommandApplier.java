@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies one command to the working state: checks what only the whole registry can tell
@@ -32,6 +34,25 @@ import java.util.Set;
  * state it is handed; throws {@link RegistryException}s for rejected commands.
  */
 final class CommandApplier {
+  private static final Logger log = LoggerFactory.getLogger(CommandApplier.class);
+
+  /**
+   * Applies one command of a batch: its {@link CommandResult}, or the {@link RuntimeException} that
+   * rejected it, with the state rolled back to before it so the rest of the batch goes on.
+   */
+  Object applyOrReject(WorkingState s, Command command) {
+    WorkingState.Mark mark = s.mark();
+    try {
+      return apply(s, command);
+    } catch (RegistryException e) {
+      s.reset(mark);
+      return e;
+    } catch (RuntimeException e) {
+      log.error("command {} failed unexpectedly", command, e);
+      s.reset(mark);
+      return new StoreException("internal error applying command: " + e, e);
+    }
+  }
 
   CommandResult apply(WorkingState s, Command command) {
     long at = s.index() + 1;

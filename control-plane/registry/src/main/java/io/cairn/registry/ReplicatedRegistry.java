@@ -308,19 +308,8 @@ final class ReplicatedRegistry implements Registry {
     int fitting = batch.size();
     for (int i = 0; i < batch.size(); i++) {
       WorkingState.Mark mark = work.mark();
-      try {
-        results[i] = applier.apply(work, batch.get(i).command());
-      } catch (RegistryException e) {
-        work.reset(mark);
-        results[i] = e;
-        continue;
-      } catch (RuntimeException e) {
-        log.error("command {} failed unexpectedly", batch.get(i).command(), e);
-        work.reset(mark);
-        results[i] = new StoreException("internal error applying command: " + e, e);
-        continue;
-      }
-      if (!fitsCount(work)) {
+      results[i] = applier.applyOrReject(work, batch.get(i).command());
+      if (results[i] instanceof CommandResult && !fitsCount(work)) {
         work.reset(mark);
         if (i == 0) {
           results[i] = tooLarge();

@@ -206,17 +206,7 @@ final class SingleWriterRegistry implements Registry {
     WorkingState work = new WorkingState(base);
     Object[] results = new Object[batch.size()];
     for (int i = 0; i < batch.size(); i++) {
-      WorkingState.Mark mark = work.mark();
-      try {
-        results[i] = applier.apply(work, batch.get(i).command());
-      } catch (RegistryException e) {
-        work.reset(mark);
-        results[i] = e;
-      } catch (RuntimeException e) {
-        log.error("command {} failed unexpectedly", batch.get(i).command(), e);
-        work.reset(mark);
-        results[i] = new StoreException("internal error applying command: " + e, e);
-      }
+      results[i] = applier.applyOrReject(work, batch.get(i).command());
     }
     Optional<Batch> stored = Optional.empty();
     if (!work.writes().isEmpty()) {
