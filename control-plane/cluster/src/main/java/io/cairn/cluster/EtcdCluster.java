@@ -16,12 +16,15 @@ import java.util.function.Consumer;
  */
 public final class EtcdCluster implements AutoCloseable {
   private final Client client;
+  private final EtcdSettings settings;
   private final Registry registry;
   private final ReplicaMembership membership;
   private volatile TtlHeartbeats heartbeats;
 
-  private EtcdCluster(Client client, Registry registry, ReplicaMembership membership) {
+  private EtcdCluster(
+      Client client, EtcdSettings settings, Registry registry, ReplicaMembership membership) {
     this.client = client;
+    this.settings = settings;
     this.registry = registry;
     this.membership = membership;
   }
@@ -36,7 +39,7 @@ public final class EtcdCluster implements AutoCloseable {
       Gauge.builder("cairn.cluster.members", membership, m -> m.members().size())
           .description("Live Cairn replicas in the cluster")
           .register(meters);
-      return new EtcdCluster(client, registry, membership);
+      return new EtcdCluster(client, settings, registry, membership);
     } catch (RuntimeException e) {
       if (registry != null) {
         registry.close();
@@ -61,7 +64,7 @@ public final class EtcdCluster implements AutoCloseable {
 
   /** Starts taking TTL reports other replicas pass on for checks this one owns. */
   public void followTtlReports(Consumer<String> onReport) {
-    heartbeats = TtlHeartbeats.start(client, settingsOf(), membership, onReport);
+    heartbeats = TtlHeartbeats.start(client, settings, membership, onReport);
   }
 
   /** Passes a TTL report received here on to the replica that owns the check. */
@@ -70,10 +73,6 @@ public final class EtcdCluster implements AutoCloseable {
     if (h != null) {
       h.report(checkId);
     }
-  }
-
-  private EtcdSettings settingsOf() {
-    return membership.settings();
   }
 
   @Override

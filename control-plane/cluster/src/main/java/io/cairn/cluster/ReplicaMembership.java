@@ -243,10 +243,6 @@ public final class ReplicaMembership implements CheckOwnership, AutoCloseable {
     return live;
   }
 
-  EtcdSettings settings() {
-    return settings;
-  }
-
   public String node() {
     return node;
   }

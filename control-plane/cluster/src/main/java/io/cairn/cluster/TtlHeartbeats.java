@@ -32,11 +32,7 @@ public final class TtlHeartbeats implements AutoCloseable {
     this.client = client;
     this.keys = new EtcdKeys(settings.prefix());
     this.membership = membership;
-    long revision =
-        EtcdClients.await(
-                client.getKVClient().get(keys.heartbeats()), settings.timeout(), "read revision")
-            .getHeader()
-            .getRevision();
+    long revision = currentRevision(settings);
     this.watch =
         new RangeWatch(
             client,
@@ -63,15 +59,18 @@ public final class TtlHeartbeats implements AutoCloseable {
               @Override
               public long onCompacted() {
                 // Reports are only worth something when fresh: skip what was missed.
-                return EtcdClients.await(
-                        client.getKVClient().get(keys.heartbeats()),
-                        settings.timeout(),
-                        "read revision")
-                    .getHeader()
-                    .getRevision();
+                return currentRevision(settings);
               }
             },
             "ttl");
+  }
+
+  /** etcd's revision now: reports are followed from there, never replayed. */
+  private long currentRevision(EtcdSettings settings) {
+    return EtcdClients.await(
+            client.getKVClient().get(keys.heartbeats()), settings.timeout(), "read revision")
+        .getHeader()
+        .getRevision();
   }
 
   /** Starts following reports; {@code onReport} gets the ids of checks this replica owns. */
