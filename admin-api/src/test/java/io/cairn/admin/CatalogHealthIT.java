@@ -202,4 +202,20 @@ class CatalogHealthIT {
       assertThat(empty.get("/v1/health/service/none").index()).isEqualTo(1);
     }
   }
+
+  @Test
+  void theFirstWriteWakesAQueryThatSawTheEmptyRegistry() throws Exception {
+    try (AdminServer empty = AdminServer.start()) {
+      long seen = empty.get("/v1/catalog/services").index();
+      CompletableFuture<Reply> blocked =
+          CompletableFuture.supplyAsync(
+              () -> empty.get("/v1/catalog/services?index=" + seen + "&wait=30s"));
+      Thread.sleep(300);
+      assertThat(blocked).as("still waiting for a change").isNotDone();
+      empty.put("/v1/agent/service/register", "{\"ID\":\"web-1\",\"Name\":\"web\"}");
+      Reply woken = blocked.get(10, TimeUnit.SECONDS);
+      assertThat(woken.index()).isGreaterThan(seen);
+      assertThat(woken.json().has("web")).isTrue();
+    }
+  }
 }

@@ -54,8 +54,12 @@ final class CommandApplier {
     }
   }
 
+  static final long FIRST_CHANGE = 2;
+
   CommandResult apply(WorkingState s, Command command) {
-    long at = s.index() + 1;
+    // An empty registry reports index 1 (Consul never reports 0), so the first change gets 2:
+    // a blocking query that saw the empty state must see the first write as a change.
+    long at = Math.max(FIRST_CHANGE, s.index() + 1);
     CommandResult result =
         switch (command) {
           case RegisterInstance c -> register(s, c, at);

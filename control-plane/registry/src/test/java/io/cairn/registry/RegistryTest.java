@@ -61,18 +61,18 @@ class RegistryTest {
     CommandResult result = registry.apply(RegisterInstance.of(instance("web-1", "web")));
 
     assertThat(result.outcome()).isEqualTo(Outcome.APPLIED);
-    assertThat(result.index()).isEqualTo(1);
+    assertThat(result.index()).isEqualTo(2);
     RegistrySnapshot s = registry.snapshot();
-    assertThat(s.index()).isEqualTo(1);
+    assertThat(s.index()).isEqualTo(2);
     assertThat(s.serviceNames()).containsExactly("web");
     assertThat(s.instance("web-1"))
         .hasValueSatisfying(
             i -> {
-              assertThat(i.createIndex()).isEqualTo(1);
-              assertThat(i.modifyIndex()).isEqualTo(1);
+              assertThat(i.createIndex()).isEqualTo(2);
+              assertThat(i.modifyIndex()).isEqualTo(2);
             });
-    assertThat(s.serviceIndex("web")).isEqualTo(1);
-    assertThat(s.tableIndexes().catalog()).isEqualTo(1);
+    assertThat(s.serviceIndex("web")).isEqualTo(2);
+    assertThat(s.tableIndexes().catalog()).isEqualTo(2);
   }
 
   @Test
@@ -83,10 +83,10 @@ class RegistryTest {
 
     CommandResult result = registry.apply(RegisterInstance.of(changed));
 
-    assertThat(result.index()).isEqualTo(3);
+    assertThat(result.index()).isEqualTo(4);
     var stored = registry.snapshot().instance("web-1").orElseThrow();
-    assertThat(stored.createIndex()).isEqualTo(1);
-    assertThat(stored.modifyIndex()).isEqualTo(3);
+    assertThat(stored.createIndex()).isEqualTo(2);
+    assertThat(stored.modifyIndex()).isEqualTo(4);
     assertThat(stored.value().port()).isEqualTo(9090);
   }
 
@@ -98,9 +98,9 @@ class RegistryTest {
     CommandResult again = registry.apply(RegisterInstance.of(instance("web-1", "web")));
 
     assertThat(again.outcome()).isEqualTo(Outcome.UNCHANGED);
-    assertThat(again.index()).isEqualTo(1);
+    assertThat(again.index()).isEqualTo(2);
     assertThat(store.commitCount()).isEqualTo(commits);
-    assertThat(registry.snapshot().index()).isEqualTo(1);
+    assertThat(registry.snapshot().index()).isEqualTo(2);
   }
 
   @Test
@@ -111,7 +111,7 @@ class RegistryTest {
     RegistrySnapshot s = registry.snapshot();
     assertThat(s.serviceNames()).containsExactly("new");
     assertThat(s.instancesOf("old")).isEmpty();
-    assertThat(s.serviceIndex("old")).isEqualTo(2);
+    assertThat(s.serviceIndex("old")).isEqualTo(3);
   }
 
   @Test
@@ -130,7 +130,7 @@ class RegistryTest {
     assertThat(s.checkCount()).isZero();
     assertThat(s.maintenance("web-1")).isEmpty();
     assertThat(s.serviceNames()).isEmpty();
-    assertThat(s.serviceIndex("web")).isEqualTo(3);
+    assertThat(s.serviceIndex("web")).isEqualTo(4);
   }
 
   @Test
@@ -325,7 +325,7 @@ class RegistryTest {
 
     assertThat(failed).isEqualTo(20);
     assertThat(registry.snapshot().instanceCount()).isEqualTo(200);
-    assertThat(registry.snapshot().index()).isEqualTo(200);
+    assertThat(registry.snapshot().index()).isEqualTo(201);
   }
 
   @Test
@@ -349,10 +349,10 @@ class RegistryTest {
     }
 
     assertThat(registry.snapshot().instanceCount()).isEqualTo(writers * each);
-    assertThat(registry.snapshot().index()).isEqualTo(writers * each);
+    assertThat(registry.snapshot().index()).isEqualTo(writers * each + 1);
     // Every command got its own index even though commits carried several at once.
     assertThat(store.commitCount()).isLessThanOrEqualTo(writers * each);
-    assertThat(store.batches().getLast().index()).isEqualTo(writers * each);
+    assertThat(store.batches().getLast().index()).isEqualTo(writers * each + 1);
   }
 
   @Test
@@ -363,10 +363,10 @@ class RegistryTest {
     assertThatThrownBy(() -> registry.apply(RegisterInstance.of(instance("web-2", "web"))))
         .isInstanceOf(StoreException.class);
 
-    assertThat(registry.snapshot().index()).isEqualTo(1);
+    assertThat(registry.snapshot().index()).isEqualTo(2);
     assertThat(registry.snapshot().instance("web-2")).isEmpty();
     store.failCommits(false);
-    assertThat(registry.apply(RegisterInstance.of(instance("web-2", "web"))).index()).isEqualTo(2);
+    assertThat(registry.apply(RegisterInstance.of(instance("web-2", "web"))).index()).isEqualTo(3);
   }
 
   @Test
@@ -437,9 +437,9 @@ class RegistryTest {
             });
     registry.apply(RegisterInstance.of(instance("web-1", "web")));
 
-    assertThat(waiting.get(10, TimeUnit.SECONDS).index()).isEqualTo(1);
+    assertThat(waiting.get(10, TimeUnit.SECONDS).index()).isEqualTo(2);
     // Already past: returns at once.
-    assertThat(registry.awaitIndex(0, Duration.ofMinutes(5)).index()).isEqualTo(1);
+    assertThat(registry.awaitIndex(0, Duration.ofMinutes(5)).index()).isEqualTo(2);
   }
 
   @Test
@@ -453,7 +453,7 @@ class RegistryTest {
 
       org.awaitility.Awaitility.await()
           .atMost(Duration.ofSeconds(10))
-          .until(() -> !events.isEmpty() && events.getLast().toIndex() == 3);
+          .until(() -> !events.isEmpty() && events.getLast().toIndex() == 4);
     }
     assertThat(events.getFirst().fromIndex()).isZero();
     for (int i = 1; i < events.size(); i++) {
@@ -478,8 +478,8 @@ class RegistryTest {
       }
       org.awaitility.Awaitility.await()
           .atMost(Duration.ofSeconds(10))
-          .until(() -> seen.get() == 50);
-      // Only the subscription could still hold the snapshot at index 1 (through the chain of
+          .until(() -> seen.get() == 51);
+      // Only the subscription could still hold the snapshot at index 2 (through the chain of
       // publications after its start): once it has moved on, the snapshot must be collectable.
       org.awaitility.Awaitility.await()
           .atMost(Duration.ofSeconds(10))
@@ -507,7 +507,7 @@ class RegistryTest {
       applied++;
     }
     assertThat(applied).isEqualTo(5000);
-    assertThat(store.load().lastIndex()).isEqualTo(5000);
+    assertThat(store.load().lastIndex()).isEqualTo(5001);
   }
 
   @Test
