@@ -14,6 +14,8 @@ import io.cairn.admin.intentions.IntentionsApi;
 import io.cairn.admin.status.HealthEndpoint;
 import io.cairn.admin.status.MetricsEndpoint;
 import io.cairn.admin.status.StatusApi;
+import io.cairn.admin.ui.UiApi;
+import io.cairn.admin.ui.UiAssets;
 import io.cairn.admin.xds.XdsApi;
 import io.cairn.registry.Registry;
 import io.helidon.webserver.WebServer;
@@ -109,6 +111,17 @@ public final class AdminApi implements AutoCloseable {
         .register("/v1/xds", new XdsApi(hooks.proxies()))
         .register("/health", new HealthEndpoint(registry, ready))
         .register("/metrics", metrics)
+        .register(
+            "/v1/internal/ui",
+            new UiApi(
+                registry,
+                settings.node(),
+                version,
+                settings.intentionsDefault(),
+                settings.aclToken().isPresent()))
+        .get("/", UiAssets::redirect)
+        .get("/ui", UiAssets::redirect)
+        .register("/ui", new UiAssets())
         .any(
             (req, res) ->
                 ErrorResponses.send(

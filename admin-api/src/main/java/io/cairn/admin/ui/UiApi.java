@@ -1,0 +1,67 @@
+package io.cairn.admin.ui;
+
+import io.cairn.admin.consul.NodeIdentity;
+import io.cairn.admin.http.BlockingQuery;
+import io.cairn.admin.http.ErrorResponses;
+import io.cairn.admin.http.Json;
+import io.cairn.registry.Registry;
+import io.cairn.registry.RegistrySnapshot;
+import io.cairn.registry.config.IntentionAction;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToLongFunction;
+
+/**
+ * {@code /v1/internal/ui}: what the web UI reads besides Consul's API. {@code /services} sums up
+ * every service in one call and blocks on the registry's overall index, so one long poll tells the
+ * UI that anything changed (instances, checks, config entries, intentions); {@code /settings} tells
+ * it what the server was started with.
+ */
+public final class UiApi implements HttpService {
+  private static final ToLongFunction<RegistrySnapshot> ANY_CHANGE = RegistrySnapshot::index;
+
+  private final Registry registry;
+  private final Map<String, Object> settings;
+
+  public UiApi(
+      Registry registry,
+      NodeIdentity node,
+      String version,
+      IntentionAction intentionsDefault,
+      boolean aclEnabled) {
+    this.registry = registry;
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("Node", node.name());
+    s.put("Datacenter", node.datacenter());
+    s.put("Version", version);
+    s.put("DefaultIntentionPolicy", intentionsDefault.wireName());
+    s.put("ACLsEnabled", aclEnabled);
+    this.settings = Collections.unmodifiableMap(s);
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules
+        .get("/services", this::services)
+        .any("/services", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
+        .get("/settings", (req, res) -> Json.send(res, settings))
+        .any("/settings", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"));
+  }
+
+  private void services(ServerRequest req, ServerResponse res) {
+    RegistrySnapshot s = BlockingQuery.await(req, registry, ANY_CHANGE);
+    List<ServiceSummary> out = new ArrayList<>();
+    for (String name : s.serviceNames()) {
+      out.add(ServiceSummary.of(name, s.health(name)));
+    }
+    BlockingQuery.headers(res, BlockingQuery.indexFor(s, ANY_CHANGE));
+    Json.send(res, out);
+  }
+}

@@ -1,0 +1,443 @@
+// Cairn's web UI: plain JavaScript, no build step. It reads the same HTTP API as every other
+// client. One long poll (/v1/internal/ui/services, blocking on the registry's index) tells it
+// that anything changed; the page on screen then reloads its own data. Proxies' ACK state is not
+// in the registry, so the proxies page polls.
+'use strict';
+
+const app = document.getElementById('app');
+const state = { services: [], loaded: false, settings: null, index: 0, view: null, generation: 0 };
+
+// ---------------------------------------------------------------------------------------------
+// DOM helpers: text always goes in as text nodes, never as HTML.
+
+function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') el.className = v;
+    else if (k === 'testid') el.dataset.testid = v;
+    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    // Styles go through the CSSOM: the page's Content-Security-Policy blocks inline style text.
+    else if (k === 'style') Object.assign(el.style, v);
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat(Infinity)) {
+    if (c === undefined || c === null || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+const enc = encodeURIComponent;
+const statusBadge = (s) => h('span', { class: `status ${s}`, testid: 'status' }, s);
+const tags = (list) => (list || []).map((t) => h('span', { class: 'tag' }, t));
+const empty = (text) => h('div', { class: 'empty', testid: 'empty' }, text);
+
+function table(headers, rows, attrs) {
+  return h('table', attrs || {},
+    h('thead', {}, h('tr', {}, headers.map((x) => h('th', {}, x)))),
+    h('tbody', {}, rows));
+}
+
+function ago(iso) {
+  const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+  if (Number.isNaN(s)) return iso;
+  if (s < 60) return `${s}s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ago`;
+  return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m ago`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the API.
+
+class HttpError extends Error {
+  constructor(status, message) { super(message); this.status = status; }
+}
+
+async function get(path) {
+  const res = await fetch(path, { headers: { Accept: 'application/json' } });
+  if (!res.ok) {
+    let message = `${res.status} ${res.statusText}`;
+    try { message = (await res.json()).Message || message; } catch (e) { /* not JSON */ }
+    throw new HttpError(res.status, `${path}: ${message}`);
+  }
+  return res.json();
+}
+
+/** A config entry, or null when there is none (404). */
+async function entry(kind, name) {
+  try {
+    return await get(`/v1/config/${kind}/${enc(name)}`);
+  } catch (e) {
+    if (e.status === 404) return null;
+    throw e;
+  }
+}
+
+/** An instance's status as Consul decides it: maintenance first, then the worst check. */
+function instanceStatus(checks) {
+  const order = ['passing', 'warning', 'critical'];
+  let worst = 'passing';
+  for (const c of checks) {
+    if (c.CheckID.startsWith('_service_maintenance') || c.CheckID === '_node_maintenance') {
+      return 'maintenance';
+    }
+    if (order.indexOf(c.Status) > order.indexOf(worst)) worst = c.Status;
+  }
+  return worst;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Views. Each has enter() (builds the page and returns an update function) so that a refresh
+// replaces data without losing what the user typed.
+
+const views = {
+  services: {
+    enter() {
+      const filter = h('input', {
+        type: 'search', placeholder: 'Filter by name or tag', testid: 'filter',
+        oninput: () => update(),
+      });
+      const body = h('div', {});
+      app.replaceChildren(
+        h('h1', {}, 'Services'),
+        h('div', { class: 'toolbar' }, filter, h('span', { class: 'muted', testid: 'count' })),
+        body);
+      const update = async () => {
+        const q = filter.value.trim().toLowerCase();
+        const list = state.services.filter((s) => !q || s.Name.toLowerCase().includes(q)
+          || s.Tags.some((t) => t.toLowerCase().includes(q)));
+        app.querySelector('[data-testid=count]').textContent =
+          `${list.length} of ${state.services.length} services`;
+        if (!state.loaded) {
+          body.replaceChildren(empty('Loading…'));
+          return;
+        }
+        if (state.services.length === 0) {
+          body.replaceChildren(empty('No services yet. Register one: PUT /v1/agent/service/register'));
+          return;
+        }
+        body.replaceChildren(table(['Service', 'Kind', 'Tags', 'Instances', 'Health'],
+          list.map((s) => h('tr', { testid: `service-${s.Name}` },
+            h('td', {}, h('a', { href: `#/services/${enc(s.Name)}` }, s.Name)),
+            h('td', { class: 'muted' }, s.Kind || 'service'),
+            h('td', {}, tags(s.Tags)),
+            h('td', { testid: 'instances' }, s.InstanceCount),
+            h('td', { class: 'counts', testid: 'health' },
+              ['passing', 'warning', 'critical', 'maintenance']
+                .map((st) => [st, s[`Instances${st[0].toUpperCase()}${st.slice(1)}`]])
+                .filter(([, n]) => n > 0)
+                .map(([st, n]) => h('span', { class: `status ${st}` }, `${n} ${st}`)))))));
+      };
+      return update;
+    },
+  },
+
+  service: {
+    enter(name) {
+      const instances = h('div', {});
+      const traffic = h('div', {});
+      app.replaceChildren(
+        h('h1', {}, h('a', { href: '#/services', class: 'muted' }, 'Services'), ' / ', name),
+        h('h2', {}, 'Instances'), instances,
+        h('h2', {}, 'Traffic'), traffic);
+      return async () => {
+        const [entries, splitter, router, resolver, defaults] = await Promise.all([
+          get(`/v1/health/service/${enc(name)}`),
+          entry('service-splitter', name), entry('service-router', name),
+          entry('service-resolver', name), entry('service-defaults', name)]);
+        instances.replaceChildren(entries.length === 0
+          ? empty('No instances of this service.')
+          : table(['ID', 'Address', 'Status', 'Tags', 'Checks'], entries.map((e) => {
+            const s = e.Service;
+            return h('tr', { testid: `instance-${s.ID}` },
+              h('td', {}, h('a', { href: `#/services/${enc(name)}/${enc(s.ID)}` }, s.ID)),
+              h('td', { class: 'mono' }, `${s.Address}:${s.Port}`),
+              h('td', {}, statusBadge(instanceStatus(e.Checks))),
+              h('td', {}, tags(s.Tags)),
+              h('td', {}, `${e.Checks.filter((c) => c.Status === 'passing').length}/${e.Checks.length} passing`));
+          })));
+        const parts = [];
+        if (defaults) parts.push(h('p', {}, 'Protocol: ', h('b', {}, defaults.Protocol || 'tcp')));
+        if (splitter) parts.push(splitCard(splitter));
+        if (router) parts.push(routerCard(router));
+        if (resolver) parts.push(resolverCard(resolver));
+        traffic.replaceChildren(...(parts.length ? parts
+          : [h('p', { class: 'muted' }, 'No config entries: all traffic goes to every healthy instance.')]));
+      };
+    },
+  },
+
+  instance: {
+    enter(name, id) {
+      const body = h('div', {});
+      app.replaceChildren(
+        h('h1', {}, h('a', { href: '#/services', class: 'muted' }, 'Services'), ' / ',
+          h('a', { href: `#/services/${enc(name)}`, class: 'muted' }, name), ' / ', id),
+        body);
+      return async () => {
+        const entries = await get(`/v1/health/service/${enc(name)}`);
+        const e = entries.find((x) => x.Service.ID === id);
+        if (!e) {
+          body.replaceChildren(empty(`Instance ${id} is not registered (any more).`));
+          return;
+        }
+        const s = e.Service;
+        const fields = [
+          ['Status', statusBadge(instanceStatus(e.Checks))],
+          ['Address', h('span', { class: 'mono' }, `${s.Address}:${s.Port}`)],
+          ['Kind', s.Kind || 'service'],
+          ['Tags', s.Tags.length ? tags(s.Tags) : '—'],
+          ['Meta', Object.keys(s.Meta || {}).length
+            ? Object.entries(s.Meta).map(([k, v]) => h('span', { class: 'tag' }, `${k}=${v}`)) : '—'],
+          ['Weights', `passing ${s.Weights.Passing}, warning ${s.Weights.Warning}`],
+        ];
+        if (s.Locality) fields.push(['Locality', `${s.Locality.Region || ''} ${s.Locality.Zone || ''}`]);
+        if (s.Proxy) {
+          fields.push(['Proxy for', `${s.Proxy.DestinationServiceName} (${s.Proxy.LocalServiceAddress || '127.0.0.1'}:${s.Proxy.LocalServicePort})`]);
+          fields.push(['Upstreams', (s.Proxy.Upstreams || []).map((u) =>
+            h('span', { class: 'tag' }, `${u.DestinationName} → ${u.LocalBindAddress || '127.0.0.1'}:${u.LocalBindPort}`))]);
+        }
+        fields.push(['Indexes', `created ${s.CreateIndex}, modified ${s.ModifyIndex}`]);
+        body.replaceChildren(
+          h('div', { class: 'card' }, h('dl', { class: 'fields' },
+            fields.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]))),
+          h('h2', {}, 'Checks'),
+          e.Checks.length === 0 ? empty('No checks: the instance counts as passing.')
+            : table(['Check', 'Type', 'Status', 'Output'], e.Checks.map((c) =>
+              h('tr', { testid: `check-${c.CheckID}` },
+                h('td', {}, h('div', {}, c.Name), h('div', { class: 'muted mono' }, c.CheckID)),
+                h('td', {}, c.Type || (c.CheckID.startsWith('_') ? 'maintenance' : c.ServiceID ? 'ttl' : 'node'),
+                  c.Interval ? h('div', { class: 'muted' }, `every ${c.Interval}`) : null),
+                h('td', {}, statusBadge(c.Status)),
+                h('td', { testid: 'output' }, h('pre', {}, c.Output || c.Notes || ''))))));
+      };
+    },
+  },
+
+  config: {
+    enter() {
+      const body = h('div', {});
+      app.replaceChildren(h('h1', {}, 'Traffic: splits, routes, resolvers'), body);
+      return async () => {
+        const [splitters, routers, resolvers, defaults] = await Promise.all(
+          ['service-splitter', 'service-router', 'service-resolver', 'service-defaults']
+            .map((k) => get(`/v1/config/${k}`)));
+        body.replaceChildren(h('div', {},
+          h('h2', {}, 'Splits'),
+          splitters.length ? splitters.map(splitCard) : empty('No service-splitter entries.'),
+          h('h2', {}, 'Routers'),
+          routers.length ? routers.map(routerCard) : empty('No service-router entries.'),
+          h('h2', {}, 'Resolvers'),
+          resolvers.length ? resolvers.map(resolverCard) : empty('No service-resolver entries.'),
+          h('h2', {}, 'Service defaults'),
+          defaults.length ? table(['Service', 'Protocol'], defaults.map((d) =>
+            h('tr', {}, h('td', {}, h('a', { href: `#/services/${enc(d.Name)}` }, d.Name)),
+              h('td', {}, d.Protocol || 'tcp')))) : empty('No service-defaults entries.')));
+      };
+    },
+  },
+
+  intentions: {
+    enter() {
+      const body = h('div', {});
+      app.replaceChildren(h('h1', {}, 'Intentions'), body);
+      return async () => {
+        const all = await get('/v1/connect/intentions');
+        const policy = state.settings ? state.settings.DefaultIntentionPolicy : 'allow';
+        const sources = [...new Set(all.map((i) => i.SourceName))].sort(byName);
+        const destinations = [...new Set(all.map((i) => i.DestinationName))].sort(byName);
+        const cell = new Map(all.map((i) => [`${i.SourceName}\u0000${i.DestinationName}`, i]));
+        const note = h('p', { class: 'muted', testid: 'default-policy' },
+          `Rows are sources, columns destinations. Pairs without an intention get the default `
+          + `policy (${policy}); a specific intention wins over a wildcard (*).`);
+        if (all.length === 0) {
+          body.replaceChildren(note, empty('No intentions.'));
+          return;
+        }
+        body.replaceChildren(note, h('table', { class: 'matrix', testid: 'matrix' },
+          h('thead', {}, h('tr', {}, h('th', {}, 'source \\ destination'),
+            destinations.map((d) => h('th', {}, d)))),
+          h('tbody', {}, sources.map((src) => h('tr', {},
+            h('th', { class: 'row' }, src),
+            destinations.map((dst) => {
+              const i = cell.get(`${src}\u0000${dst}`);
+              if (!i) return h('td', { testid: `cell-${src}-${dst}` }, h('span', { class: 'cell default' }, policy));
+              const action = i.Action || 'L7';
+              return h('td', { testid: `cell-${src}-${dst}` },
+                h('span', {
+                  class: `cell ${action.toLowerCase()}`,
+                  title: `precedence ${i.Precedence}${i.Description ? `: ${i.Description}` : ''}`
+                    + (i.Permissions ? `\n${i.Permissions.length} L7 permission(s)` : ''),
+                }, action));
+            }))))));
+      };
+    },
+  },
+
+  proxies: {
+    poll: 2000,
+    enter() {
+      const body = h('div', {});
+      app.replaceChildren(h('h1', {}, 'Connected xDS proxies'), body);
+      return async () => {
+        const proxies = await get('/v1/xds/proxies');
+        body.replaceChildren(proxies.length === 0
+          ? empty('No xDS clients connected. Point an Envoy or a gRPC xDS client at the xDS port.')
+          : table(['Node', 'Kind', 'Streams', 'Connected', 'ACKed', 'Last NACK'],
+            proxies.map((p) => h('tr', { testid: `proxy-${p.Node}` },
+              h('td', {}, h('div', { class: 'mono' }, p.Node),
+                p.Cluster ? h('div', { class: 'muted' }, p.Cluster) : null),
+              h('td', {}, p.Kind),
+              h('td', {}, p.Streams),
+              h('td', { title: p.ConnectedAt }, ago(p.ConnectedAt)),
+              h('td', { testid: 'acked' }, Object.entries(p.Acked).sort().map(([type, version]) =>
+                h('div', { class: 'mono', title: `${type} ${version}` },
+                  `${shortType(type)} ${version.slice(0, 10)}`))),
+              h('td', { testid: 'nack' }, p.LastNack
+                ? h('div', { class: 'nack' }, `${shortType(p.LastNack.TypeUrl)} ${ago(p.LastNack.At)}: `,
+                  h('pre', {}, p.LastNack.Error))
+                : h('span', { class: 'muted' }, 'none'))))));
+      };
+    },
+  },
+};
+
+const byName = (a, b) => (a === '*') - (b === '*') || a.localeCompare(b);
+
+function shortType(url) {
+  const name = url.slice(url.lastIndexOf('.') + 1);
+  return { Cluster: 'CDS', ClusterLoadAssignment: 'EDS', Listener: 'LDS', RouteConfiguration: 'RDS' }[name] || name;
+}
+
+function splitCard(e) {
+  const target = (s) => {
+    const service = s.Service && s.Service !== e.Name ? s.Service : '';
+    return [service, s.ServiceSubset].filter(Boolean).join('/') || e.Name;
+  };
+  const splits = e.Splits || [];
+  return h('div', { class: 'card', testid: `split-${e.Name}` },
+    h('div', {}, h('b', {}, h('a', { href: `#/services/${enc(e.Name)}` }, e.Name)),
+      h('span', { class: 'muted' }, ` split ${splits.length} ways`)),
+    h('div', { class: 'bar' }, splits.map((s, i) =>
+      h('div', { class: `segment seg${i % 6}`, style: { width: `${s.Weight}%` }, testid: 'segment', title: `${target(s)} ${s.Weight}%` },
+        `${target(s)} ${s.Weight}%`))),
+    h('div', { class: 'legend' }, splits.map((s, i) =>
+      h('span', {}, h('i', { class: `seg${i % 6}` }), `${target(s)}: ${s.Weight}%`))));
+}
+
+function routerCard(e) {
+  const match = (m) => {
+    const http = (m && m.HTTP) || {};
+    const parts = [];
+    if (http.PathExact) parts.push(`path = ${http.PathExact}`);
+    if (http.PathPrefix) parts.push(`path starts with ${http.PathPrefix}`);
+    if (http.PathRegex) parts.push(`path ~ ${http.PathRegex}`);
+    for (const x of http.Header || []) parts.push(`header ${x.Name} ${x.Exact ?? x.Prefix ?? x.Suffix ?? x.Regex ?? 'present'}`);
+    for (const x of http.QueryParam || []) parts.push(`query ${x.Name} ${x.Exact ?? x.Regex ?? 'present'}`);
+    if (http.Methods) parts.push(`method ${http.Methods.join('|')}`);
+    return parts.join(', ') || 'everything';
+  };
+  const dest = (d) => {
+    const parts = [[d.Service || e.Name, d.ServiceSubset].filter(Boolean).join('/')];
+    if (d.PrefixRewrite) parts.push(`rewrite ${d.PrefixRewrite}`);
+    if (d.RequestTimeout) parts.push(`timeout ${d.RequestTimeout}`);
+    if (d.NumRetries) parts.push(`${d.NumRetries} retries`);
+    return parts.join(', ');
+  };
+  return h('div', { class: 'card', testid: `router-${e.Name}` },
+    h('div', {}, h('b', {}, e.Name), h('span', { class: 'muted' }, ' routes, first match wins')),
+    h('ol', {}, (e.Routes || []).map((r) => h('li', {}, match(r.Match), ' → ', h('b', {}, dest(r.Destination || {}))))));
+}
+
+function resolverCard(e) {
+  const subsets = Object.entries(e.Subsets || {});
+  return h('div', { class: 'card', testid: `resolver-${e.Name}` },
+    h('div', {}, h('b', {}, e.Name), h('span', { class: 'muted' }, ' resolver'),
+      e.DefaultSubset ? h('span', {}, ' · default subset ', h('b', {}, e.DefaultSubset)) : null),
+    subsets.length ? h('ul', {}, subsets.map(([n, s]) =>
+      h('li', {}, h('b', {}, n), ': ', h('span', { class: 'mono' }, s.Filter || '(all)'),
+        s.OnlyPassing ? ' (only passing)' : ''))) : null,
+    e.Redirect ? h('p', {}, `Redirect to ${e.Redirect.Service || e.Name}`) : null,
+    e.Failover ? h('p', {}, 'Failover: ', Object.entries(e.Failover).map(([k, f]) =>
+      `${k} → ${(f.Targets || []).map((t) => [t.Service, t.ServiceSubset].filter(Boolean).join('/')).join(', ') || (f.Service || '')}`).join('; ')) : null);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routing and refreshing.
+
+function route() {
+  const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === 'services' && parts.length === 3) return ['instance', parts[1], parts[2]];
+  if (parts[0] === 'services' && parts.length === 2) return ['service', parts[1]];
+  if (views[parts[0]]) return [parts[0]];
+  return ['services'];
+}
+
+let pollTimer = null;
+
+function show() {
+  const [name, ...args] = route();
+  document.querySelectorAll('[data-nav]').forEach((a) =>
+    a.classList.toggle('active', a.dataset.nav === name
+      || (a.dataset.nav === 'services' && (name === 'service' || name === 'instance'))));
+  clearInterval(pollTimer);
+  state.view = views[name].enter(...args);
+  if (views[name].poll) pollTimer = setInterval(refresh, views[name].poll);
+  refresh();
+}
+
+/** Reloads the page on screen; a newer refresh wins over an older one still loading. */
+async function refresh() {
+  const generation = ++state.generation;
+  const update = state.view;
+  try {
+    await update();
+    app.querySelectorAll('.error').forEach((e) => e.remove());
+  } catch (e) {
+    if (generation !== state.generation) return;
+    app.querySelectorAll('.error').forEach((x) => x.remove());
+    app.prepend(h('div', { class: 'error', testid: 'error' }, String(e.message || e)));
+  }
+}
+
+function setLive(on) {
+  const live = document.getElementById('live');
+  live.className = `live ${on ? 'on' : 'off'}`;
+  live.textContent = on ? `live · index ${state.index}` : 'reconnecting';
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The long poll: returns when anything in the registry changes, or after 30 s. */
+async function watch() {
+  for (;;) {
+    try {
+      const res = await fetch(`/v1/internal/ui/services?index=${state.index}&wait=30s`);
+      if (!res.ok) throw new Error(`${res.status}`);
+      const index = Number(res.headers.get('X-Consul-Index'));
+      state.services = await res.json();
+      state.loaded = true;
+      const changed = index !== state.index;
+      state.index = index;
+      setLive(true);
+      if (changed) refresh();
+    } catch (e) {
+      setLive(false);
+      await sleep(2000);
+    }
+  }
+}
+
+async function start() {
+  try {
+    state.settings = await get('/v1/internal/ui/settings');
+    document.getElementById('node').textContent =
+      `${state.settings.Node} · ${state.settings.Datacenter} · ${state.settings.Version}`;
+  } catch (e) { /* the header stays empty; the pages still work */ }
+  window.addEventListener('hashchange', show);
+  show();
+  watch();
+}
+
+start();

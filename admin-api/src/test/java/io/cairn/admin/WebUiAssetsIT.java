@@ -1,0 +1,133 @@
+package io.cairn.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cairn.admin.AdminServer.Reply;
+import io.cairn.registry.config.IntentionAction;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The web UI's files and its summary endpoint over HTTP (the page itself is driven in a browser by
+ * the server module's {@code WebUiIT}).
+ */
+class WebUiAssetsIT {
+  private AdminServer api;
+
+  @BeforeEach
+  void start() {
+    api = AdminServer.start(Optional.of("secret"), IntentionAction.DENY);
+  }
+
+  @AfterEach
+  void stop() {
+    api.close();
+  }
+
+  @Test
+  void theUiIsServedWithItsTypesAPolicyAndETags() {
+    Reply bare = api.get("/ui");
+    assertThat(bare.status()).isEqualTo(301);
+    assertThat(bare.header("Location")).contains("/ui/");
+    assertThat(api.get("/").header("Location")).contains("/ui/");
+
+    Reply page = api.get("/ui/");
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.header("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+    assertThat(page.body()).contains("<script src=\"app.js\"");
+    assertThat(page.header("Content-Security-Policy"))
+        .hasValueSatisfying(p -> assertThat(p).contains("default-src 'self'"));
+
+    Reply script = api.get("/ui/app.js");
+    assertThat(script.header("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/javascript"));
+    String etag = script.header("ETag").orElseThrow();
+    Reply again = api.send("GET", "/ui/app.js", null, "If-None-Match", etag);
+    assertThat(again.status()).isEqualTo(304);
+    assertThat(again.body()).isEmpty();
+    assertThat(api.send("GET", "/ui/app.js", null, "If-None-Match", "\"old\"").status())
+        .isEqualTo(200);
+    assertThat(api.get("/ui/style.css").header("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/css"));
+
+    Reply missing = api.get("/ui/secrets.txt");
+    assertThat(missing.status()).isEqualTo(404);
+    assertThat(missing.json().get("Error").asText()).contains("secrets.txt");
+    assertThat(api.get("/ui/..%2Fpom.xml").status()).isEqualTo(404);
+    assertThat(api.send("PUT", "/ui/app.js", "x", "X-Consul-Token", "secret").status())
+        .isEqualTo(405);
+  }
+
+  @Test
+  void settingsTellTheUiHowTheServerRuns() {
+    JsonNode settings = api.get("/v1/internal/ui/settings").json();
+    assertThat(settings.get("DefaultIntentionPolicy").asText()).isEqualTo("deny");
+    assertThat(settings.get("ACLsEnabled").asBoolean()).isTrue();
+    assertThat(settings.get("Node").asText()).isEqualTo("cairn-test");
+    assertThat(settings.get("Datacenter").asText()).isEqualTo("dc1");
+  }
+
+  private void register(String body) {
+    Reply r = api.send("PUT", "/v1/agent/service/register", body, "X-Consul-Token", "secret");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+  }
+
+  @Test
+  void servicesAreSummedUpByInstanceStateAndTheListBlocksOnAnyChange() throws Exception {
+    for (String[] i :
+        new String[][] {{"web-1", "passing"}, {"web-2", "warning"}, {"web-3", "critical"}}) {
+      register(
+          """
+          {"ID":"%s","Name":"web","Tags":["%s"],"Check":{"CheckID":"%s:ttl","TTL":"60s","Status":"%s"}}"""
+              .formatted(i[0], i[1], i[0], i[1]));
+    }
+    register("{\"ID\":\"web-4\",\"Name\":\"web\"}");
+    register(
+        """
+        {"ID":"web-4-sidecar-proxy","Name":"web-sidecar-proxy","Kind":"connect-proxy","Port":21000,
+         "Proxy":{"DestinationServiceName":"web","LocalServicePort":8080}}""");
+    Reply maint =
+        api.send(
+            "PUT",
+            "/v1/agent/service/maintenance/web-4?enable=true",
+            null,
+            "X-Consul-Token",
+            "secret");
+    assertThat(maint.status()).isEqualTo(200);
+
+    Reply first = api.get("/v1/internal/ui/services");
+    JsonNode web = first.json().get(0);
+    assertThat(web.get("Name").asText()).isEqualTo("web");
+    assertThat(web.get("Kind").asText()).isEmpty();
+    assertThat(web.get("InstanceCount").asInt()).isEqualTo(4);
+    assertThat(web.get("InstancesPassing").asInt()).isEqualTo(1);
+    assertThat(web.get("InstancesWarning").asInt()).isEqualTo(1);
+    assertThat(web.get("InstancesCritical").asInt()).isEqualTo(1);
+    assertThat(web.get("InstancesMaintenance").asInt()).isEqualTo(1);
+    assertThat(web.get("ChecksCritical").asInt()).isEqualTo(2); // web-3's and web-4's maintenance
+    assertThat(web.get("Tags")).extracting(JsonNode::asText).contains("passing", "warning");
+    assertThat(first.json().get(1).get("Kind").asText()).isEqualTo("connect-proxy");
+
+    // A config entry is not a catalog change, yet the UI must hear of it: any change wakes it.
+    CompletableFuture<Reply> blocked =
+        CompletableFuture.supplyAsync(
+            () -> api.get("/v1/internal/ui/services?index=" + first.index() + "&wait=30s"));
+    Thread.sleep(300);
+    assertThat(blocked).isNotDone();
+    Reply put =
+        api.send(
+            "PUT",
+            "/v1/config",
+            "{\"Kind\":\"service-defaults\",\"Name\":\"web\",\"Protocol\":\"http\"}",
+            "X-Consul-Token",
+            "secret");
+    assertThat(put.status()).as(put.body()).isEqualTo(200);
+    assertThat(blocked.get(10, TimeUnit.SECONDS).index()).isGreaterThan(first.index());
+  }
+}
