@@ -30,6 +30,9 @@ final class AdsProbe implements AutoCloseable {
   private final LinkedBlockingQueue<Eds> received = new LinkedBlockingQueue<>();
   private final Node node;
   private final String cluster;
+  private final java.util.concurrent.atomic.AtomicReference<String> rejectNext =
+      new java.util.concurrent.atomic.AtomicReference<>();
+  private String acked = "";
 
   AdsProbe(int port, String nodeId, String cluster) {
     this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
@@ -74,7 +77,22 @@ final class AdsProbe implements AutoCloseable {
   }
 
   private synchronized void ack(DiscoveryResponse r) {
-    requests.onNext(request(r.getVersionInfo(), r.getNonce()));
+    String error = rejectNext.getAndSet(null);
+    if (error == null) {
+      acked = r.getVersionInfo();
+      requests.onNext(request(acked, r.getNonce()));
+    } else {
+      // A NACK: the version still in use, the rejected response's nonce, and why.
+      requests.onNext(
+          request(acked, r.getNonce()).toBuilder()
+              .setErrorDetail(com.google.rpc.Status.newBuilder().setCode(3).setMessage(error))
+              .build());
+    }
+  }
+
+  /** Rejects the next response with {@code error}, as a client that cannot use it would. */
+  void rejectNext(String error) {
+    rejectNext.set(error);
   }
 
   /** The first response (received so far or within {@code timeout}) that matches. */
