@@ -1,0 +1,7 @@
+/**
+ * The programs of {@code envoy-examples/demo.sh}: {@link io.cairn.demo.DemoServer} (a service that
+ * answers with its own name over gRPC and HTTP), {@link io.cairn.demo.ProxylessClient} (grpc-java's
+ * xDS resolver against Cairn, counting where its calls went) and {@link io.cairn.demo.SidecarRbac}
+ * (the inbound RBAC Cairn gives a sidecar, read over ADS as Envoy would).
+ */
+package io.cairn.demo;
