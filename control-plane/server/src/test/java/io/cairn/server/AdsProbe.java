@@ -30,6 +30,8 @@ final class AdsProbe implements AutoCloseable {
   private final LinkedBlockingQueue<Eds> received = new LinkedBlockingQueue<>();
   private final Node node;
   private final String cluster;
+  private volatile String nackReason = "";
+  private String lastAcked = ""; // guarded by this
 
   AdsProbe(int port, String nodeId, String cluster) {
     this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
@@ -74,7 +76,27 @@ final class AdsProbe implements AutoCloseable {
   }
 
   private synchronized void ack(DiscoveryResponse r) {
+    if (!nackReason.isEmpty()) {
+      // A NACK keeps the last accepted version and says why, as Envoy does.
+      requests.onNext(
+          request(lastAcked, r.getNonce()).toBuilder()
+              .setErrorDetail(com.google.rpc.Status.newBuilder().setCode(3).setMessage(nackReason))
+              .build());
+      nackReason = "";
+      return;
+    }
+    lastAcked = r.getVersionInfo();
     requests.onNext(request(r.getVersionInfo(), r.getNonce()));
+  }
+
+  /** The version of the last response ACKed (empty before the first). */
+  synchronized String lastAcked() {
+    return lastAcked;
+  }
+
+  /** Rejects the next response with {@code reason} instead of ACKing it. */
+  void nackNext(String reason) {
+    nackReason = reason;
   }
 
   /** The first response (received so far or within {@code timeout}) that matches. */
