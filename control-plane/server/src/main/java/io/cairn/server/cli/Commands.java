@@ -128,7 +128,7 @@ final class Commands {
               + service
               + "'"
               + (args.option("tag").isPresent() || args.option("filter").isPresent()
-                  ? " match"
+                  ? " match the filters"
                   : ""));
     }
   }
