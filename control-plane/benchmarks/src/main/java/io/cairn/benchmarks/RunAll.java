@@ -139,14 +139,24 @@ final class RunAll {
     List<String> sections = new ArrayList<>();
     int failed = 0;
     long allStarted = System.nanoTime();
-    for (Step step : steps) {
+    for (int n = 0; n < steps.size(); n++) {
+      Step step = steps.get(n);
       List<String> stepArgs = quick ? step.quick() : step.full();
       String benchmark = step.name().equals("xds-fanout-sidecars") ? "xds-fanout" : step.name();
       String command =
           "bin/bench " + benchmark + (stepArgs.isEmpty() ? "" : " " + String.join(" ", stepArgs));
-      System.out.println("== " + command);
+      // "[3/11] dns": where the run is, since a full run is silent for minutes per benchmark.
+      String position = "[%d/%d] %s".formatted(n + 1, steps.size(), step.name());
+      System.out.printf(
+          "== %s: %s (%.1f min into the run)%n",
+          position, command, (System.nanoTime() - allStarted) / 60e9);
       long started = System.nanoTime();
-      Run r = runOne(benchmark, stepArgs, quick ? Duration.ofMinutes(5) : Duration.ofMinutes(60));
+      Run r =
+          runOne(
+              benchmark,
+              stepArgs,
+              quick ? Duration.ofMinutes(5) : Duration.ofMinutes(60),
+              position);
       double seconds = (System.nanoTime() - started) / 1e9;
       if (r.exit() != 0) {
         failed++;
@@ -172,6 +182,9 @@ final class RunAll {
           """
               .formatted(step.name(), command, r.exit(), seconds, r.output().strip()));
       System.out.print(r.output());
+      System.out.printf(
+          "== %s: %s in %.0f s%n",
+          position, r.exit() == 0 ? "ok" : "FAILED (exit " + r.exit() + ")", seconds);
     }
     double minutes = (System.nanoTime() - allStarted) / 60e9;
     String text =
@@ -209,8 +222,12 @@ final class RunAll {
 
   private record Run(int exit, String output) {}
 
-  /** One benchmark in a fresh JVM: its standard output, or the reason it did not finish. */
-  private static Run runOne(String name, List<String> args, Duration timeout) throws Exception {
+  /**
+   * One benchmark in a fresh JVM: its standard output, or the reason it did not finish. Prints a
+   * line a minute while it runs, so a long benchmark is visibly alive.
+   */
+  private static Run runOne(String name, List<String> args, Duration timeout, String position)
+      throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     Path self = Path.of(RunAll.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     List<String> command =
@@ -225,7 +242,16 @@ final class RunAll {
               .redirectOutput(stdout.toFile())
               .redirectError(stderr.toFile())
               .start();
-      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      long started = System.nanoTime();
+      long deadline = started + timeout.toNanos();
+      while (p.isAlive() && System.nanoTime() < deadline) {
+        if (!p.waitFor(
+            Math.min(60_000_000_000L, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+          System.out.printf(
+              "== %s: running, %.0f min so far%n", position, (System.nanoTime() - started) / 60e9);
+        }
+      }
+      if (p.isAlive()) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly().waitFor();
         return new Run(124, Files.readString(stdout) + "\n(timed out after " + timeout + ")");

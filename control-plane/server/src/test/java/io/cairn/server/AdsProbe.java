@@ -30,9 +30,8 @@ final class AdsProbe implements AutoCloseable {
   private final LinkedBlockingQueue<Eds> received = new LinkedBlockingQueue<>();
   private final Node node;
   private final String cluster;
-  private final java.util.concurrent.atomic.AtomicReference<String> rejectNext =
-      new java.util.concurrent.atomic.AtomicReference<>();
-  private String acked = "";
+  private volatile String nackReason = "";
+  private String lastAcked = ""; // guarded by this
 
   AdsProbe(int port, String nodeId, String cluster) {
     this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
@@ -77,22 +76,27 @@ final class AdsProbe implements AutoCloseable {
   }
 
   private synchronized void ack(DiscoveryResponse r) {
-    String error = rejectNext.getAndSet(null);
-    if (error == null) {
-      acked = r.getVersionInfo();
-      requests.onNext(request(acked, r.getNonce()));
-    } else {
-      // A NACK: the version still in use, the rejected response's nonce, and why.
+    if (!nackReason.isEmpty()) {
+      // A NACK keeps the last accepted version and says why, as Envoy does.
       requests.onNext(
-          request(acked, r.getNonce()).toBuilder()
-              .setErrorDetail(com.google.rpc.Status.newBuilder().setCode(3).setMessage(error))
+          request(lastAcked, r.getNonce()).toBuilder()
+              .setErrorDetail(com.google.rpc.Status.newBuilder().setCode(3).setMessage(nackReason))
               .build());
+      nackReason = "";
+      return;
     }
+    lastAcked = r.getVersionInfo();
+    requests.onNext(request(r.getVersionInfo(), r.getNonce()));
   }
 
-  /** Rejects the next response with {@code error}, as a client that cannot use it would. */
-  void rejectNext(String error) {
-    rejectNext.set(error);
+  /** The version of the last response ACKed (empty before the first). */
+  synchronized String lastAcked() {
+    return lastAcked;
+  }
+
+  /** Rejects the next response with {@code reason} instead of ACKing it. */
+  void nackNext(String reason) {
+    nackReason = reason;
   }
 
   /** The first response (received so far or within {@code timeout}) that matches. */

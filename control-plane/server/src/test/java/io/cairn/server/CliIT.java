@@ -1,32 +1,48 @@
 package io.cairn.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import io.cairn.server.cli.Cli;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The {@code cairn} client commands against the packaged server, as a user types them. */
+/**
+ * The {@code cairn} client commands as a user runs them: each one a {@code java -jar cairn.jar}
+ * process, against the packaged server running as a process with an ACL token for writes.
+ */
 class CliIT {
+  private static final String TOKEN = "cli-it-token";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   @TempDir static Path dataDir;
   private static CairnProcess cairn;
   private static String address;
+  private static int xdsPort;
 
   @BeforeAll
   static void start() throws Exception {
-    cairn = CairnProcess.server(dataDir);
+    cairn = CairnProcess.server(dataDir, "--acl-token", TOKEN);
     address = "127.0.0.1:" + cairn.awaitHttpPort(Duration.ofSeconds(30));
+    xdsPort = cairn.awaitXdsPort(Duration.ofSeconds(30));
   }
 
   @AfterAll
@@ -36,58 +52,270 @@ class CliIT {
 
   private record Run(int status, String out, String err) {}
 
-  private static Run cairn(String stdin, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Cli cli =
-        new Cli(
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-            Map.of("CONSUL_HTTP_ADDR", address));
-    int status = cli.run(List.of(args), new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(
-        status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  /** {@code cairn <args>} with the address and the token in the environment. */
+  private static Run cairn(String stdin, String... args) throws Exception {
+    return cairnWith(Map.of("CAIRN_HTTP_TOKEN", TOKEN), stdin, args);
+  }
+
+  /** {@code cairn <args>} as its own process, with the address and {@code env} set. */
+  private static Run cairnWith(Map<String, String> env, String stdin, String... args)
+      throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java, "-XX:TieredStopAtLevel=1", "-jar", System.getProperty("cairn.server.jar")));
+    command.addAll(List.of(args));
+    File out = File.createTempFile("cairn-cli", ".out");
+    File err = File.createTempFile("cairn-cli", ".err");
+    try {
+      ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out).redirectError(err);
+      pb.environment().keySet().removeIf(k -> k.startsWith("CAIRN_") || k.startsWith("CONSUL_"));
+      pb.environment().put("CAIRN_HTTP_ADDR", address);
+      pb.environment().putAll(env);
+      Process p = pb.start();
+      try (OutputStream in = p.getOutputStream()) {
+        in.write(stdin.getBytes(StandardCharsets.UTF_8));
+      }
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError("cairn " + String.join(" ", args) + " did not finish");
+      }
+      return new Run(
+          p.exitValue(),
+          Files.readString(out.toPath(), StandardCharsets.UTF_8),
+          Files.readString(err.toPath(), StandardCharsets.UTF_8));
+    } finally {
+      out.delete();
+      err.delete();
+    }
+  }
+
+  private static JsonNode get(String path) throws Exception {
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://" + address + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    return JSON.readTree(r.body());
   }
 
   @Test
-  void registerListHealthMaintainAndDeregister(@TempDir Path tmp) throws Exception {
-    Path file = tmp.resolve("web.json");
+  void instancesShowEveryInstanceWithItsChecks() throws Exception {
+    String two =
+        "[{\"ID\":\"shop-1\",\"Name\":\"shop\",\"Address\":\"10.0.0.1\",\"Port\":8080,"
+            + "\"Tags\":[\"v1\",\"blue\"],\"Check\":{\"CheckID\":\"shop-1:ttl\",\"TTL\":\"60s\"}},"
+            + "{\"ID\":\"shop-2\",\"Name\":\"shop\",\"Address\":\"10.0.0.2\",\"Port\":8080,"
+            + "\"Check\":{\"CheckID\":\"shop-2:ttl\",\"TTL\":\"60s\"}}]";
+    Run registered = cairn(two, "register", "-");
+    assertThat(registered.status()).as(registered.err()).isZero();
+    assertThat(registered.out()).startsWith("registered 2 of 2");
+    assertThat(cairn("", "check", "pass", "shop-1:ttl", "--note", "ok").status()).isZero();
+    String longNote = "disk full ".repeat(20).strip();
+    assertThat(cairn("", "check", "fail", "shop-2:ttl", "--note", longNote).status()).isZero();
+
+    Run all = cairn("", "instances", "shop");
+    assertThat(all.status()).as(all.err()).isZero();
+    assertThat(all.out())
+        .startsWith("ID      ADDRESS        STATUS    TAGS\n")
+        .containsPattern("(?m)^shop-1  10.0.0.1:8080  passing   v1,blue$")
+        .containsPattern("(?m)^    shop-1:ttl  passing   ok$")
+        .containsPattern("(?m)^shop-2  10.0.0.2:8080  critical  -$")
+        .doesNotContain("serfHealth");
+    String shop2Check =
+        all.out().lines().filter(l -> l.startsWith("    shop-2:ttl")).findFirst().orElseThrow();
+    assertThat(shop2Check).matches("    shop-2:ttl  critical  disk full disk full .*\\.\\.\\.");
+    assertThat(shop2Check.substring(shop2Check.indexOf("disk"))).hasSize(60);
+
+    assertThat(cairn("", "health", "shop", "--passing").out())
+        .contains("shop-1")
+        .doesNotContain("shop-2");
+    JsonNode json = JSON.readTree(cairn("", "instances", "shop", "--json").out());
+    assertThat(json).hasSize(2);
+    assertThat(json.get(1).path("Service").path("ID").asText()).isEqualTo("shop-2");
+
+    assertThat(cairn("", "maint", "shop-1", "on", "--reason", "upgrade").status()).isZero();
+    assertThat(cairn("", "instances", "shop", "--tag", "blue").out())
+        .containsPattern("(?m)^shop-1\\s+10.0.0.1:8080\\s+maintenance\\s+v1,blue$")
+        .containsPattern("(?m)^    _service_maintenance:shop-1\\s+critical\\s+upgrade$")
+        .doesNotContain("shop-2");
+
+    assertThat(cairn("", "deregister", "shop-2").status()).isZero();
+    Run missing = cairn("", "deregister", "shop-2");
+    assertThat(missing.status()).isEqualTo(1);
+    assertThat(missing.err()).contains("unknown service instance id 'shop-2'");
+    Run none = cairn("", "instances", "nothing");
+    assertThat(none.status()).isEqualTo(1);
+    assertThat(none.err()).contains("no instances of 'nothing'");
+  }
+
+  @Test
+  void splitIsCheckedLocallyThenByTheServerThenWrittenAndShown(@TempDir Path tmp) throws Exception {
+    Run sum = cairn("", "split", "cart", "v1=90", "v2=20");
+    assertThat(sum.status()).isEqualTo(2);
+    assertThat(sum.err())
+        .contains("invalid split for 'cart'")
+        .contains("the weights add up to 110, not 100")
+        .contains("usage:\n  split <service>");
+    Run words = cairn("", "split", "cart", "v1=abc", "v2", "a/b/c=1");
+    assertThat(words.status()).isEqualTo(2);
+    assertThat(words.err())
+        .contains("'v1=abc': the weight 'abc' is not a number")
+        .contains("'v2': expected TARGET=WEIGHT")
+        .contains("'a/b/c=1': the target must be SUBSET, SERVICE/ or SERVICE/SUBSET");
+
+    Run refused = cairn("", "split", "cart", "v1=90", "v2=10");
+    assertThat(refused.status()).isEqualTo(1);
+    assertThat(refused.err())
+        .contains("subset 'v1' is not defined by a service-resolver for 'cart'")
+        .contains("splitting needs protocol http, http2 or grpc but 'cart' is tcp")
+        .contains("hint: subsets are defined by the service's service-resolver entry")
+        .contains("\"Name\":\"cart\",\"Protocol\":\"http\"");
+    Run none = cairn("", "split", "cart");
+    assertThat(none.status()).isEqualTo(1);
+    assertThat(none.err()).contains("'cart' has no service-splitter");
+
+    // A directory of entries is written in dependency order: the splitter file sorts first.
+    Path entries = Files.createDirectories(tmp.resolve("entries"));
     Files.writeString(
-        file,
-        "{\"ID\":\"web-1\",\"Name\":\"web\",\"Address\":\"10.0.0.1\",\"Port\":8080,\"Tags\":[\"v1\"],"
-            + "\"Check\":{\"CheckID\":\"web-1:ttl\",\"TTL\":\"30s\"}}");
-    assertThat(cairn("", "register", file.toString()).status()).isZero();
+        entries.resolve("a-splitter.json"),
+        "{\"Kind\":\"service-splitter\",\"Name\":\"cart\",\"Splits\":[{\"Weight\":100,"
+            + "\"ServiceSubset\":\"v1\"}]}");
+    Files.writeString(
+        entries.resolve("b-resolver.json"),
+        "{\"Kind\":\"service-resolver\",\"Name\":\"cart\",\"Subsets\":{"
+            + "\"v1\":{\"Filter\":\"Service.Meta.version == 1\"},"
+            + "\"v2\":{\"Filter\":\"Service.Meta.version == 2\"}}}");
+    Files.writeString(
+        entries.resolve("c-defaults.json"),
+        "{\"Kind\":\"service-defaults\",\"Name\":\"cart\",\"Protocol\":\"http\"}");
+    Run written = cairn("", "config", "write", entries.toString());
+    assertThat(written.status()).as(written.err()).isZero();
+    assertThat(written.out()).startsWith("written 3 of 3");
+
+    Run split = cairn("", "split", "cart", "v1=75", "v2=20", "cart-next/=5");
+    assertThat(split.status()).as(split.err()).isZero();
+    assertThat(split.out())
+        .isEqualTo(
+            """
+            TARGET      WEIGHT
+            v1          75%     ##############################
+            v2          20%     ########
+            cart-next/  5%      ##
+            """);
+    assertThat(cairn("", "split", "cart").out()).isEqualTo(split.out());
+    JsonNode entry = JSON.readTree(cairn("", "split", "cart", "--json").out());
+    assertThat(entry.path("Splits").get(2).path("Service").asText()).isEqualTo("cart-next");
+    assertThat(entry.path("Splits").get(0).path("Weight").asDouble()).isEqualTo(75.0);
+
+    Run undefined = cairn("", "split", "cart", "v1=50", "v3=50");
+    assertThat(undefined.status()).isEqualTo(1);
+    assertThat(undefined.err())
+        .contains("subset 'v3' is not defined by a service-resolver for 'cart'")
+        .doesNotContain("needs protocol");
+  }
+
+  @Test
+  void proxiesShowConnectedClientsWithTheirAcksAndNacks() throws Exception {
     assertThat(
             cairn(
-                    "{\"ID\":\"web-2\",\"Name\":\"web\",\"Address\":\"10.0.0.2\",\"Port\":8080}",
+                    "{\"ID\":\"pay-1\",\"Name\":\"pay\",\"Address\":\"10.0.1.1\",\"Port\":7000}",
                     "register",
                     "-")
                 .status())
         .isZero();
+    try (AdsProbe probe = new AdsProbe(xdsPort, "pay-client-1", "pay")) {
+      AdsProbe.Eds first =
+          probe.await(e -> AdsProbe.has(e, "10.0.1.1", 7000), Duration.ofSeconds(10));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> get("/v1/xds/proxies").toString().contains(first.version()));
+      probe.nackNext("endpoint 10.0.1.2 is not welcome");
+      assertThat(
+              cairn(
+                      "{\"ID\":\"pay-2\",\"Name\":\"pay\",\"Address\":\"10.0.1.2\",\"Port\":7000}",
+                      "register",
+                      "-")
+                  .status())
+          .isZero();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> get("/v1/xds/proxies").toString().contains("not welcome"));
 
-    Run services = cairn("", "services");
-    assertThat(services.out()).contains("SERVICE").containsPattern("web\\s+v1");
-
-    assertThat(cairn("", "check", "pass", "web-1:ttl", "--note", "ok").status()).isZero();
-    Run health = cairn("", "health", "web");
-    assertThat(health.out())
-        .containsPattern("web-1\\s+10.0.0.1:8080\\s+passing")
-        .containsPattern("web-2\\s+10.0.0.2:8080\\s+passing");
-
-    assertThat(cairn("", "maint", "web-2", "on", "--reason", "upgrade").status()).isZero();
-    assertThat(cairn("", "health", "web", "--passing").out())
-        .contains("web-1")
-        .doesNotContain("web-2");
-    assertThat(cairn("", "health", "web", "--json").out()).contains("\"ServiceID\"");
-
-    assertThat(cairn("", "deregister", "web-2").status()).isZero();
-    Run missing = cairn("", "deregister", "web-2");
-    assertThat(missing.status()).isEqualTo(1);
-    assertThat(missing.err()).contains("unknown service instance id 'web-2'");
+      Run proxies = cairn("", "proxies");
+      assertThat(proxies.status()).as(proxies.err()).isZero();
+      String acked = probe.lastAcked(); // responses before the NACK may have moved it on
+      String version = acked.substring(0, Math.min(8, acked.length()));
+      assertThat(proxies.out())
+          .startsWith("NODE          KIND       STREAMS  CONNECTED  ACKED")
+          .containsPattern(
+              "(?m)^pay-client-1  proxyless  1        \\d+s ago\\s+EDS:"
+                  + version
+                  + "\\s+EDS \\d+s ago: endpoint 10.0.1.2 is not welcome$");
+      JsonNode json = JSON.readTree(cairn("", "proxies", "--json").out());
+      assertThat(json.get(0).path("Node").asText()).isEqualTo("pay-client-1");
+      assertThat(json.get(0).path("LastNack").path("Error").asText())
+          .isEqualTo("endpoint 10.0.1.2 is not welcome");
+    }
   }
 
   @Test
-  void configAndIntentions(@TempDir Path tmp) throws Exception {
+  void registersADirectoryWithProgressAndListsTheFailures(@TempDir Path tmp) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("bulk"));
+    for (int i = 1; i <= 50; i++) {
+      String id = "bulk-%02d".formatted(i);
+      Files.writeString(
+          dir.resolve(id + ".json"),
+          "{\"ID\":\"%s\",\"Name\":\"bulk\",\"Address\":\"10.2.0.%d\",\"Port\":%d}"
+              .formatted(id, i, i == 25 ? -1 : 9000));
+    }
+    Files.writeString(dir.resolve("README.txt"), "not a registration: skipped");
+
+    Run run = cairn("", "register", dir.toString());
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.out()).matches("registered 49 of 50 in [0-9.]+ s, 1 failed\n");
+    assertThat(run.err().lines().filter(l -> l.startsWith("registering ")).toList())
+        .hasSize(10)
+        .startsWith("registering 5/50 (10%)", "registering 10/50 (20%)")
+        .endsWith("registering 50/50 (100%), 1 failed");
+    assertThat(run.err())
+        .contains(
+            "cairn: 1 of 50 failed:\n  "
+                + dir.resolve("bulk-25.json")
+                + " (bulk-25): invalid request: 1 problem(s)\n"
+                + "      - Port: must be between 0 and 65535, was -1");
+    assertThat(get("/v1/health/service/bulk")).hasSize(49);
+
+    // On a terminal the count is redrawn in place.
+    Run tty =
+        cairnWith(
+            Map.of("CAIRN_PROGRESS", "tty", "CAIRN_HTTP_TOKEN", TOKEN),
+            "",
+            "register",
+            dir.toString());
+    assertThat(tty.status()).isEqualTo(1);
+    assertThat(tty.err())
+        .startsWith("\rregistering ")
+        .contains("\rregistering 50/50 (100%), 1 failed\n");
+  }
+
+  @Test
+  void writesWithoutTheTokenAreRefusedWithAHint() throws Exception {
+    String body = "{\"ID\":\"acl-1\",\"Name\":\"acl\",\"Port\":1}";
+    Run anonymous = cairnWith(Map.of(), body, "register", "-");
+    assertThat(anonymous.status()).isEqualTo(1);
+    assertThat(anonymous.err())
+        .contains("Permission denied")
+        .contains("pass it with --token TOKEN or set CAIRN_HTTP_TOKEN");
+    Run wrong = cairnWith(Map.of("CAIRN_HTTP_TOKEN", "guess"), body, "register", "-");
+    assertThat(wrong.status()).isEqualTo(1);
+    assertThat(wrong.err()).contains("the token given (--token");
+    assertThat(cairnWith(Map.of(), body, "register", "-", "--token", TOKEN).status()).isZero();
+    assertThat(cairnWith(Map.of(), "", "services").out()).containsPattern("(?m)^acl\\s*$");
+  }
+
+  @Test
+  void configAndIntentions() throws Exception {
     assertThat(
             cairn(
                     "{\"Kind\":\"service-defaults\",\"Name\":\"api\",\"Protocol\":\"http\"}",
@@ -121,18 +349,17 @@ class CliIT {
   }
 
   @Test
-  void usageErrorsAndUnreachableServer() {
+  void usageErrorsAndUnreachableServer() throws Exception {
     Run unknown = cairn("", "frobnicate");
     assertThat(unknown.status()).isEqualTo(2);
     assertThat(unknown.err()).contains("unknown command").contains("client commands");
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status =
-        new Cli(
-                new PrintStream(new ByteArrayOutputStream()),
-                new ByteArrayInputStream(new byte[0]),
-                Map.of())
-            .run(List.of("services", "--http-addr", "127.0.0.1:1"), new PrintStream(err));
-    assertThat(status).isEqualTo(3);
-    assertThat(err.toString()).contains("cannot reach Cairn");
+    Run help = cairn("", "register", "--help");
+    assertThat(help.status()).isZero();
+    assertThat(help.out()).startsWith("usage:\n  register <file|dir|->...");
+    Map<String, String> env = new HashMap<>();
+    env.put("CAIRN_HTTP_ADDR", "127.0.0.1:1");
+    Run unreachable = cairnWith(env, "", "services");
+    assertThat(unreachable.status()).isEqualTo(3);
+    assertThat(unreachable.err()).contains("cannot reach Cairn at http://127.0.0.1:1/");
   }
 }

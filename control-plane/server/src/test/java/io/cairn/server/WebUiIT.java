@@ -164,7 +164,7 @@ class WebUiIT {
         assertThat(browser.text("[data-testid=proxy-ui-probe] [data-testid=nack]"))
             .isEqualTo("none");
 
-        probe.rejectNext("endpoint 10.0.0.6 is not routable here");
+        probe.nackNext("endpoint 10.0.0.6 is not routable here");
         put(
             "/v1/agent/service/register",
             """

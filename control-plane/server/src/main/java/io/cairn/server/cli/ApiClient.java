@@ -11,9 +11,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
-/** HTTP calls to the admin API; API errors become {@link CliException}s with the server's words. */
+/**
+ * HTTP calls to the admin API. The token goes in {@code X-Consul-Token} (what the server's write
+ * guard reads); API errors become {@link ApiException}s with the server's words, failures to
+ * connect {@link CliException}s with status 3. Safe to use from several threads.
+ */
 final class ApiClient {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private final URI base;
@@ -56,24 +62,38 @@ final class ApiClient {
     try {
       r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException e) {
-      throw new CliException(3, "cannot reach Cairn at " + base + " (is `cairn server` running?)");
+      throw new CliException(
+          CliException.UNREACHABLE,
+          "cannot reach Cairn at " + base + " (is `cairn server` running? set --http-addr)");
     } catch (IOException e) {
-      throw new CliException(3, "request to " + base + " failed: " + e.getMessage());
+      throw new CliException(
+          CliException.UNREACHABLE, "request to " + base + " failed: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new CliException(3, "interrupted");
+      throw new CliException(CliException.UNREACHABLE, "interrupted");
     }
     JsonNode json = parse(r.body());
     if (r.statusCode() / 100 != 2) {
-      StringBuilder message =
-          new StringBuilder(
-              json.has("Error")
-                  ? json.get("Error").asText()
-                  : "HTTP " + r.statusCode() + ": " + r.body());
-      json.path("Problems").forEach(p -> message.append("\n  - ").append(p.asText()));
-      throw new CliException(1, message.toString());
+      throw error(r.statusCode(), json, r.body());
     }
     return json;
+  }
+
+  private ApiException error(int status, JsonNode json, String body) {
+    String message =
+        json.hasNonNull("Error")
+            ? json.get("Error").asText()
+            : "HTTP " + status + (body.isBlank() ? "" : ": " + Table.shorten(body, 200));
+    List<String> problems = new ArrayList<>();
+    json.path("Problems").forEach(p -> problems.add(p.asText()));
+    String hint =
+        status != 403
+            ? ""
+            : token.isPresent()
+                ? "hint: the token given (--token, CAIRN_HTTP_TOKEN or CONSUL_HTTP_TOKEN) was refused"
+                : "hint: this server needs a token for writes: pass it with --token TOKEN"
+                    + " or set CAIRN_HTTP_TOKEN";
+    return new ApiException(status, message, problems, hint);
   }
 
   private static JsonNode parse(String body) {

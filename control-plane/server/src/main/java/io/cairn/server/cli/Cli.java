@@ -7,9 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,21 +22,30 @@ public final class Cli {
       """
       client commands (talk to a running Cairn; --http-addr URL, --token T, --json):
         services                                  services and their tags
-        health <service> [--passing] [--tag T] [--filter EXPR]
-                                                  instances with address, port and status
-        register <file.json|->                    register a service (Consul's JSON)
+        instances <service> [--passing] [--tag T] [--filter EXPR]
+                                                  every instance: address, status, checks
+                                                  (`health` is the same command)
+        register <file|dir|->...                  register instances (Consul's JSON; a file may
+                                                  hold an array; a dir means its *.json files)
         deregister <id>                           remove a service instance
         maint <id> on|off [--reason TEXT]         maintenance mode
         check pass|warn|fail <check-id> [--note TEXT]
                                                   report a TTL check
-        config write <file.json|->                create or replace a config entry
+        split <service> [<target>=<weight>...]    show, or set, the service's traffic split;
+                                                  target: SUBSET, SERVICE/ or SERVICE/SUBSET
+                                                  (e.g. split web v1=90 v2=10)
+        proxies                                   connected xDS clients: ACKed versions, last NACK
+        config write <file|dir|->...              create or replace config entries
         config read <kind> <name>                 show one config entry
         config list <kind>                        list entries of a kind
         config delete <kind> <name>               delete a config entry
         intention list                            every intention in evaluation order
         intention allow|deny <source> <destination>
         intention delete <source> <destination>
-        intention check <source> <destination>    would a connection be allowed?""";
+        intention check <source> <destination>    would a connection be allowed?
+
+      exit status: 0 ok; 1 refused by the server, not applied, or some items failed;
+      2 usage error; 3 cannot reach the server. More: docs/cli.md""";
 
   private static final ObjectMapper PRETTY =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -54,20 +60,47 @@ public final class Cli {
     this.env = env;
   }
 
-  /** Runs one command; returns the exit status. Errors are printed to {@code err}. */
+  /** Runs one command; returns the exit status. Errors and progress go to {@code err}. */
   public int run(List<String> args, PrintStream err) {
+    String command = "";
     try {
       Args a = Args.parse(args);
+      command = a.words().isEmpty() ? "" : a.words().getFirst();
+      if (a.flag("help")) {
+        out.println(usage(command));
+        return 0;
+      }
       ApiClient api = new ApiClient(address(a), token(a));
-      new Commands(api, a, out, this::readInput, PRETTY).run();
+      Progress.Style progress =
+          Progress.Style.of(Optional.ofNullable(env.get("CAIRN_PROGRESS")).orElse("lines"));
+      new Commands(api, a, out, err, in, progress, PRETTY).run();
       return 0;
     } catch (CliException e) {
       err.println("cairn: " + e.getMessage());
-      if (e.status() == 2) {
-        err.println(USAGE);
+      if (e.status() == CliException.USAGE) {
+        err.println(usage(command));
       }
       return e.status();
     }
+  }
+
+  /** The usage lines of {@code command}, or all of them for a command we do not know. */
+  static String usage(String command) {
+    String name = command.equals("health") ? "instances" : command;
+    List<String> lines = USAGE.lines().toList();
+    List<String> mine = new ArrayList<>();
+    boolean inside = false;
+    for (String line : lines) {
+      if (line.startsWith("  ") && !line.startsWith("   ")) {
+        inside = line.strip().split("\\s+")[0].equals(name);
+      } else if (!line.startsWith("   ")) {
+        inside = false;
+      }
+      if (inside) {
+        mine.add(line);
+      }
+    }
+    return mine.isEmpty() ? USAGE : "usage:\n" + String.join("\n", mine);
   }
 
   private URI address(Args a) {
@@ -89,20 +122,9 @@ public final class Cli {
         .filter(t -> !t.isEmpty());
   }
 
-  private String readInput(String source) {
-    try {
-      if (source.equals("-")) {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      }
-      return Files.readString(Path.of(source));
-    } catch (IOException e) {
-      throw new CliException(2, "cannot read " + source + ": " + e.getMessage());
-    }
-  }
-
   /** Positional words and {@code --name value} options (flags take no value). */
   record Args(List<String> words, Map<String, String> options) {
-    private static final List<String> FLAGS = List.of("passing", "json");
+    private static final List<String> FLAGS = List.of("passing", "json", "help");
 
     static Args parse(List<String> args) {
       List<String> words = new ArrayList<>();
@@ -119,7 +141,7 @@ public final class Cli {
           } else if (i + 1 < args.size()) {
             options.put(name, args.get(++i));
           } else {
-            throw new CliException(2, "--" + name + " needs a value");
+            throw new CliException(CliException.USAGE, "--" + name + " needs a value");
           }
         } else {
           words.add(arg);
@@ -138,7 +160,7 @@ public final class Cli {
 
     String word(int i, String what) {
       if (i >= words.size()) {
-        throw new CliException(2, "missing " + what);
+        throw new CliException(CliException.USAGE, "missing " + what);
       }
       return words.get(i);
     }

@@ -2,29 +2,47 @@ package io.cairn.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.function.UnaryOperator;
 
-/** The client commands: each is one or two admin API calls and a table (or {@code --json}). */
+/** The client commands: each is one or a few admin API calls and a table (or {@code --json}). */
 final class Commands {
+  /** Config entry kinds in the order a directory of them is written: referred-to ones first. */
+  private static final List<String> KIND_ORDER =
+      List.of(
+          "service-defaults",
+          "service-resolver",
+          "service-splitter",
+          "service-router",
+          "service-intentions");
+
   private final ApiClient api;
   private final Cli.Args args;
   private final PrintStream out;
-  private final UnaryOperator<String> input;
+  private final PrintStream err;
+  private final InputStream in;
+  private final Progress.Style progress;
   private final ObjectMapper pretty;
 
   Commands(
       ApiClient api,
       Cli.Args args,
       PrintStream out,
-      UnaryOperator<String> input,
+      PrintStream err,
+      InputStream in,
+      Progress.Style progress,
       ObjectMapper pretty) {
     this.api = api;
     this.args = args;
     this.out = out;
-    this.input = input;
+    this.err = err;
+    this.in = in;
+    this.progress = progress;
     this.pretty = pretty;
   }
 
@@ -32,30 +50,42 @@ final class Commands {
     String command = args.word(0, "command");
     switch (command) {
       case "services" -> services();
-      case "health" -> health();
+      case "instances", "health" -> instances();
       case "register" ->
-          done(
-              api.put("v1/agent/service/register", input.apply(args.word(1, "file (or -)"))),
-              "registered");
-      case "deregister" ->
-          done(
-              api.put(
-                  "v1/agent/service/deregister/" + ApiClient.encode(args.word(1, "instance id")),
-                  null),
-              "deregistered");
+          bulk()
+              .run(
+                  args.words().subList(1, args.words().size()),
+                  new BulkWrite.Kind(
+                      "registered",
+                      "registering",
+                      8,
+                      body -> done(api.put("v1/agent/service/register", body.toString())),
+                      (a, b) -> 0));
+      case "deregister" -> {
+        done(
+            api.put(
+                "v1/agent/service/deregister/" + ApiClient.encode(args.word(1, "instance id")),
+                null));
+        out.println("deregistered");
+      }
       case "maint" -> maintenance();
       case "check" -> check();
       case "config" -> config();
+      case "split" -> split();
       case "intention" -> intention();
-      default -> throw new CliException(2, "unknown command '" + command + "'");
+      case "proxies" -> proxies();
+      default -> throw new CliException(CliException.USAGE, "unknown command '" + command + "'");
     }
   }
 
-  private void done(JsonNode reply, String what) {
+  private BulkWrite bulk() {
+    return new BulkWrite(out, err, in, progress);
+  }
+
+  private static void done(JsonNode reply) {
     if (reply.isBoolean() && !reply.asBoolean()) {
-      throw new CliException(1, "not applied (check-and-set failed)");
+      throw new CliException(CliException.REFUSED, "not applied (check-and-set failed)");
     }
-    out.println(what);
   }
 
   private boolean json(JsonNode reply) {
@@ -71,60 +101,43 @@ final class Commands {
     if (json(services)) {
       return;
     }
-    List<List<String>> rows = new ArrayList<>();
+    Table table = new Table("SERVICE", "TAGS");
     services
         .fields()
         .forEachRemaining(
             e -> {
               List<String> tags = new ArrayList<>();
               e.getValue().forEach(t -> tags.add(t.asText()));
-              rows.add(List.of(e.getKey(), String.join(",", tags)));
+              table.row(e.getKey(), String.join(",", tags));
             });
-    table(List.of("SERVICE", "TAGS"), rows);
+    table.print(out);
   }
 
-  private void health() {
+  private void instances() {
     String service = args.word(1, "service name");
-    StringBuilder path = new StringBuilder("v1/health/service/" + ApiClient.encode(service) + "?");
-    if (args.flag("passing")) {
-      path.append("passing&");
+    JsonNode entries = api.get(Instances.path(args, service));
+    if (!json(entries) && !entries.isEmpty()) {
+      Instances.print(entries, out);
     }
-    args.option("tag").ifPresent(t -> path.append("tag=").append(ApiClient.encode(t)).append('&'));
-    args.option("filter")
-        .ifPresent(f -> path.append("filter=").append(ApiClient.encode(f)).append('&'));
-    JsonNode entries = api.get(path.toString());
-    if (json(entries)) {
-      return;
+    if (entries.isEmpty()) { // exit 1, so scripts can test "is anything (passing) there?"
+      throw new CliException(
+          CliException.REFUSED,
+          "no "
+              + (args.flag("passing") ? "passing " : "")
+              + "instances of '"
+              + service
+              + "'"
+              + (args.option("tag").isPresent() || args.option("filter").isPresent()
+                  ? " match the filters"
+                  : ""));
     }
-    List<List<String>> rows = new ArrayList<>();
-    for (JsonNode e : entries) {
-      JsonNode s = e.get("Service");
-      String status = "passing";
-      for (JsonNode c : e.get("Checks")) {
-        status = worse(status, c.get("Status").asText());
-      }
-      List<String> tags = new ArrayList<>();
-      s.get("Tags").forEach(t -> tags.add(t.asText()));
-      rows.add(
-          List.of(
-              s.get("ID").asText(),
-              s.get("Address").asText() + ":" + s.get("Port").asInt(),
-              status,
-              String.join(",", tags)));
-    }
-    table(List.of("ID", "ADDRESS", "STATUS", "TAGS"), rows);
-  }
-
-  private static String worse(String a, String b) {
-    List<String> order = List.of("passing", "warning", "critical");
-    return order.indexOf(b) > order.indexOf(a) ? b : a;
   }
 
   private void maintenance() {
     String id = ApiClient.encode(args.word(1, "instance id"));
     String mode = args.word(2, "on or off");
     if (!mode.equals("on") && !mode.equals("off")) {
-      throw new CliException(2, "maint takes on or off, not '" + mode + "'");
+      throw new CliException(CliException.USAGE, "maint takes on or off, not '" + mode + "'");
     }
     String reason = args.option("reason").map(r -> "&reason=" + ApiClient.encode(r)).orElse("");
     api.put("v1/agent/service/maintenance/" + id + "?enable=" + mode.equals("on") + reason, null);
@@ -134,7 +147,8 @@ final class Commands {
   private void check() {
     String status = args.word(1, "pass, warn or fail");
     if (!List.of("pass", "warn", "fail").contains(status)) {
-      throw new CliException(2, "check takes pass, warn or fail, not '" + status + "'");
+      throw new CliException(
+          CliException.USAGE, "check takes pass, warn or fail, not '" + status + "'");
     }
     String note = args.option("note").map(n -> "?note=" + ApiClient.encode(n)).orElse("");
     api.put(
@@ -146,30 +160,85 @@ final class Commands {
     String op = args.word(1, "write, read, list or delete");
     switch (op) {
       case "write" ->
-          done(api.put("v1/config", input.apply(args.word(2, "file (or -)"))), "written");
+          bulk()
+              .run(
+                  args.words().subList(2, args.words().size()),
+                  new BulkWrite.Kind(
+                      "written",
+                      "writing",
+                      1, // one at a time, in KIND_ORDER: later entries may refer to earlier ones
+                      body -> done(api.put("v1/config", body.toString())),
+                      Comparator.comparingInt(Commands::kindRank)));
       case "read" -> out.println(Cli.render(pretty, api.get("v1/config/" + kindAndName())));
       case "list" -> {
         JsonNode entries = api.get("v1/config/" + ApiClient.encode(args.word(2, "kind")));
         if (!json(entries)) {
-          List<List<String>> rows = new ArrayList<>();
+          Table table = new Table("KIND", "NAME", "MODIFY-INDEX");
           entries.forEach(
               e ->
-                  rows.add(
-                      List.of(
-                          e.get("Kind").asText(),
-                          e.get("Name").asText(),
-                          e.get("ModifyIndex").asText())));
-          table(List.of("KIND", "NAME", "MODIFY-INDEX"), rows);
+                  table.row(
+                      e.path("Kind").asText(),
+                      e.path("Name").asText(),
+                      e.path("ModifyIndex").asText()));
+          table.print(out);
         }
       }
-      case "delete" -> done(api.delete("v1/config/" + kindAndName()), "deleted");
+      case "delete" -> {
+        done(api.delete("v1/config/" + kindAndName()));
+        out.println("deleted");
+      }
       default ->
-          throw new CliException(2, "config takes write, read, list or delete, not '" + op + "'");
+          throw new CliException(
+              CliException.USAGE, "config takes write, read, list or delete, not '" + op + "'");
     }
+  }
+
+  private static int kindRank(JsonNode entry) {
+    int rank = KIND_ORDER.indexOf(entry.path("Kind").asText());
+    return rank < 0 ? KIND_ORDER.size() : rank;
   }
 
   private String kindAndName() {
     return ApiClient.encode(args.word(2, "kind")) + "/" + ApiClient.encode(args.word(3, "name"));
+  }
+
+  private void split() {
+    String name = args.word(1, "service name");
+    String path = "v1/config/service-splitter/" + ApiClient.encode(name);
+    List<String> words = args.words().subList(2, args.words().size());
+    if (!words.isEmpty()) {
+      List<Splits.Share> shares = Splits.parse(name, words);
+      JsonNode current = currentEntry(path);
+      try {
+        done(
+            api.put(
+                "v1/config?cas=" + current.path("ModifyIndex").asLong(0),
+                Splits.entry(name, shares, current.path("Meta")).toString()));
+      } catch (ApiException e) {
+        throw e.httpStatus() == 400 ? e.withHint(Splits.hint(name, shares, e.problems())) : e;
+      }
+    }
+    JsonNode entry = currentEntry(path);
+    if (entry.isMissingNode()) {
+      throw new CliException(
+          CliException.REFUSED,
+          "'" + name + "' has no service-splitter: all its traffic goes to " + name);
+    }
+    if (!json(entry)) {
+      Splits.print(name, entry, out);
+    }
+  }
+
+  /** The config entry at {@code path}, or a missing node if there is none. */
+  private JsonNode currentEntry(String path) {
+    try {
+      return api.get(path);
+    } catch (ApiException e) {
+      if (e.httpStatus() == 404) {
+        return MissingNode.getInstance();
+      }
+      throw e;
+    }
   }
 
   private void intention() {
@@ -178,33 +247,39 @@ final class Commands {
       case "list" -> {
         JsonNode all = api.get("v1/connect/intentions");
         if (!json(all)) {
-          List<List<String>> rows = new ArrayList<>();
+          Table table = new Table("SOURCE", "DESTINATION", "ACTION", "PRECEDENCE");
           all.forEach(
               i ->
-                  rows.add(
-                      List.of(
-                          i.get("SourceName").asText(),
-                          i.get("DestinationName").asText(),
-                          i.has("Action") ? i.get("Action").asText() : "L7 permissions",
-                          i.get("Precedence").asText())));
-          table(List.of("SOURCE", "DESTINATION", "ACTION", "PRECEDENCE"), rows);
+                  table.row(
+                      i.path("SourceName").asText(),
+                      i.path("DestinationName").asText(),
+                      i.has("Action") ? i.get("Action").asText() : "L7 permissions",
+                      i.path("Precedence").asText()));
+          table.print(out);
         }
       }
-      case "allow", "deny" ->
-          done(api.put("v1/connect/intentions/exact?" + pair(), "{\"Action\":\"" + op + "\"}"), op);
-      case "delete" -> done(api.delete("v1/connect/intentions/exact?" + pair()), "deleted");
+      case "allow", "deny" -> {
+        done(api.put("v1/connect/intentions/exact?" + pair(), "{\"Action\":\"" + op + "\"}"));
+        out.println(op);
+      }
+      case "delete" -> {
+        done(api.delete("v1/connect/intentions/exact?" + pair()));
+        out.println("deleted");
+      }
       case "check" -> {
         boolean allowed =
-            api.get("v1/connect/intentions/check?" + pair()).get("Allowed").asBoolean();
+            api.get("v1/connect/intentions/check?" + pair()).path("Allowed").asBoolean();
         out.println(allowed ? "allowed" : "denied");
         if (!allowed) {
           throw new CliException(
-              1, args.words().get(2) + " => " + args.words().get(3) + " is denied");
+              CliException.REFUSED,
+              args.words().get(2) + " => " + args.words().get(3) + " is denied");
         }
       }
       default ->
           throw new CliException(
-              2, "intention takes list, allow, deny, delete or check, not '" + op + "'");
+              CliException.USAGE,
+              "intention takes list, allow, deny, delete or check, not '" + op + "'");
     }
   }
 
@@ -215,24 +290,10 @@ final class Commands {
         + ApiClient.encode(args.word(3, "destination"));
   }
 
-  private void table(List<String> header, List<List<String>> rows) {
-    int[] widths = new int[header.size()];
-    for (int i = 0; i < header.size(); i++) {
-      widths[i] = header.get(i).length();
-      for (List<String> r : rows) {
-        widths[i] = Math.max(widths[i], r.get(i).length());
-      }
-    }
-    List<List<String>> all = new ArrayList<>();
-    all.add(header);
-    all.addAll(rows);
-    for (List<String> r : all) {
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < r.size(); i++) {
-        line.append(
-            i == r.size() - 1 ? r.get(i) : String.format("%-" + (widths[i] + 2) + "s", r.get(i)));
-      }
-      out.println(line.toString().stripTrailing());
+  private void proxies() {
+    JsonNode proxies = api.get("v1/xds/proxies");
+    if (!json(proxies)) {
+      Proxies.print(proxies, Instant.now(), out);
     }
   }
 }
