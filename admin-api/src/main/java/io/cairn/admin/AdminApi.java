@@ -104,6 +104,7 @@ public final class AdminApi implements AutoCloseable {
             new AgentApi(
                 registry, views, new AgentSelf(settings.node(), version), hooks.ttlReports()))
         .get("/v1/agent/metrics", (req, res) -> metrics.send(res))
+        .any("/v1/agent/metrics", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
         .register("/v1/config", new ConfigApi(registry))
         .register(
             "/v1/connect/intentions", new IntentionsApi(registry, settings.intentionsDefault()))

@@ -122,6 +122,15 @@ public final class AdminServer implements AutoCloseable {
     }
   }
 
+  /** {@code json} parsed; a test failure if it is not JSON. */
+  public static JsonNode parse(String json) {
+    try {
+      return new ObjectMapper().readTree(json);
+    } catch (IOException e) {
+      throw new AssertionError("not JSON: " + json, e);
+    }
+  }
+
   public Reply get(String path) {
     return send("GET", path, null);
   }

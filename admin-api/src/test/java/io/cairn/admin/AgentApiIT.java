@@ -256,6 +256,27 @@ class AgentApiIT {
     Reply r = api.get("/v1/agent/service/register");
     assertThat(r.status()).isEqualTo(405);
     assertThat(r.header("Allow")).contains("PUT, POST");
+    assertThat(r.json().get("Error").asText())
+        .as("the whole path, not the part below the service's prefix")
+        .isEqualTo("method GET is not allowed on /v1/agent/service/register; use PUT, POST");
     assertThat(api.send("DELETE", "/v1/agent/services", null).status()).isEqualTo(405);
+    assertThat(api.send("POST", "/v1/agent/metrics", null).header("Allow")).contains("GET");
+  }
+
+  @Test
+  void checkDefinitionsShowThresholdsSoTheyCanBeRegisteredAgain() {
+    api.put(
+        "/v1/agent/service/register",
+        """
+        {"ID": "api-1", "Name": "api", "Port": 9000,
+         "Check": {"CheckID": "api-1:tcp", "TCP": "127.0.0.1:1", "Interval": "1h",
+                   "SuccessBeforePassing": 2, "FailuresBeforeWarning": 1,
+                   "FailuresBeforeCritical": 3}}
+        """);
+    JsonNode definition = api.get("/v1/agent/checks").json().get("api-1:tcp").get("Definition");
+    assertThat(definition.get("SuccessBeforePassing").asInt()).isEqualTo(2);
+    assertThat(definition.get("FailuresBeforeWarning").asInt()).isEqualTo(1);
+    assertThat(definition.get("FailuresBeforeCritical").asInt()).isEqualTo(3);
+    assertThat(definition.get("TCP").asText()).isEqualTo("127.0.0.1:1");
   }
 }

@@ -43,9 +43,20 @@ public final class DnsServer implements AutoCloseable {
         .addKeyValue("tcp-port", listeners.tcpPort())
         .addKeyValue("domains", String.join(",", settings.domains()))
         .addKeyValue(
-            "recursors", settings.recursors().isEmpty() ? "none" : settings.recursors().toString())
+            "recursors",
+            settings.recursors().isEmpty()
+                ? "none"
+                : settings.recursors().stream()
+                    .map(DnsServer::hostPort)
+                    .collect(java.util.stream.Collectors.joining(",")))
         .log("DNS listening");
     return new DnsServer(table, listeners);
+  }
+
+  /** {@code 10.0.0.2:53}, {@code [::1]:53}: as the recursors are given. */
+  private static String hostPort(java.net.InetSocketAddress a) {
+    String host = a.getHostString();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
   }
 
   public int udpPort() {

@@ -42,7 +42,9 @@ public final class CatalogApi implements HttpService {
         .get("/service/{name}", this::service)
         .any("/service/{name}", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
         .get("/datacenters", (req, res) -> Json.send(res, List.of(views.node().datacenter())))
-        .get("/nodes", this::nodes);
+        .any("/datacenters", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
+        .get("/nodes", this::nodes)
+        .any("/nodes", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"));
   }
 
   /** Service name to the union of its instances' tags, as Consul lists them. */

@@ -53,7 +53,7 @@ public final class ConsulJson {
       @JsonProperty("CreateIndex") long createIndex,
       @JsonProperty("ModifyIndex") long modifyIndex) {}
 
-  /** {@code Definition} of a check. */
+  /** {@code Definition} of a check, with Cairn's thresholds added (0 when not set). */
   public record CheckDefinitionJson(
       @JsonProperty("Interval") String interval,
       @JsonProperty("Timeout") String timeout,
@@ -66,7 +66,34 @@ public final class ConsulJson {
       @JsonProperty("TCP") String tcp,
       @JsonProperty("GRPC") String grpc,
       @JsonProperty("GRPCUseTLS") boolean grpcUseTls,
-      @JsonProperty("TTL") String ttl) {}
+      @JsonProperty("TTL") String ttl,
+      @JsonProperty("SuccessBeforePassing") int successBeforePassing,
+      @JsonProperty("FailuresBeforeWarning") int failuresBeforeWarning,
+      @JsonProperty("FailuresBeforeCritical") int failuresBeforeCritical) {
+
+    /**
+     * A copy with the check's thresholds. Consul's agents keep them to themselves; Cairn shows them
+     * so that a check read back can be registered again as it was (copying a registry).
+     */
+    public CheckDefinitionJson withThresholds(int success, int warning, int critical) {
+      return new CheckDefinitionJson(
+          interval,
+          timeout,
+          deregisterCriticalServiceAfter,
+          http,
+          header,
+          method,
+          body,
+          tlsSkipVerify,
+          tcp,
+          grpc,
+          grpcUseTls,
+          ttl,
+          success,
+          warning,
+          critical);
+    }
+  }
 
   /** {@code api.HealthCheck} / {@code api.AgentCheck}. */
   @JsonPropertyOrder({

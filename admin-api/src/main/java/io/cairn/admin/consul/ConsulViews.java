@@ -12,6 +12,7 @@ import io.cairn.admin.consul.ConsulJson.UpstreamJson;
 import io.cairn.admin.consul.ConsulJson.WeightsJson;
 import io.cairn.admin.json.GoDuration;
 import io.cairn.registry.RegistrySnapshot;
+import io.cairn.registry.model.CheckThresholds;
 import io.cairn.registry.model.ConnectProxy;
 import io.cairn.registry.model.GrpcCheck;
 import io.cairn.registry.model.HealthCheck;
@@ -215,10 +216,18 @@ public final class ConsulViews {
   }
 
   private static CheckDefinitionJson emptyDefinition() {
-    return new CheckDefinitionJson("", "", "", "", Map.of(), "", "", false, "", "", false, "");
+    return new CheckDefinitionJson(
+        "", "", "", "", Map.of(), "", "", false, "", "", false, "", 0, 0, 0);
   }
 
   static CheckDefinitionJson definition(HealthCheck c) {
+    CheckThresholds t = c.thresholds();
+    return probe(c)
+        .withThresholds(
+            t.successBeforePassing(), t.failuresBeforeWarning(), t.failuresBeforeCritical());
+  }
+
+  private static CheckDefinitionJson probe(HealthCheck c) {
     String deregister = c.deregisterCriticalAfter().map(ConsulViews::format).orElse("");
     return switch (c.definition()) {
       case HttpCheck h ->
@@ -234,7 +243,10 @@ public final class ConsulViews {
               "",
               "",
               false,
-              "");
+              "",
+              0,
+              0,
+              0);
       case TcpCheck t ->
           new CheckDefinitionJson(
               format(t.interval()),
@@ -248,7 +260,10 @@ public final class ConsulViews {
               hostPort(t.host(), t.port()),
               "",
               false,
-              "");
+              "",
+              0,
+              0,
+              0);
       case GrpcCheck g ->
           new CheckDefinitionJson(
               format(g.interval()),
@@ -262,10 +277,27 @@ public final class ConsulViews {
               "",
               hostPort(g.host(), g.port()) + (g.service().isEmpty() ? "" : "/" + g.service()),
               g.useTls(),
-              "");
+              "",
+              0,
+              0,
+              0);
       case TtlCheck t ->
           new CheckDefinitionJson(
-              "", "", deregister, "", Map.of(), "", "", false, "", "", false, format(t.ttl()));
+              "",
+              "",
+              deregister,
+              "",
+              Map.of(),
+              "",
+              "",
+              false,
+              "",
+              "",
+              false,
+              format(t.ttl()),
+              0,
+              0,
+              0);
     };
   }
 

@@ -43,7 +43,8 @@ public final class HealthApi implements HttpService {
         .any("/checks/{name}", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
         .get("/state/{state}", this::state)
         .any("/state/{state}", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
-        .get("/node/{node}", this::node);
+        .get("/node/{node}", this::node)
+        .any("/node/{node}", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"));
   }
 
   /**

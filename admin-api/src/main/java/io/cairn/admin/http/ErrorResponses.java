@@ -81,6 +81,7 @@ public final class ErrorResponses {
 
   /** 405 with the {@code Allow} header, for a path served with other methods. */
   public static void methodNotAllowed(ServerRequest req, ServerResponse res, String allowed) {
+    // absolute(): inside a registered service the routed path is relative to its prefix.
     res.header(io.helidon.http.HeaderNames.ALLOW, allowed);
     send(
         res,
@@ -88,7 +89,7 @@ public final class ErrorResponses {
         "method "
             + req.prologue().method().text()
             + " is not allowed on "
-            + req.path().path()
+            + req.path().absolute().path()
             + "; use "
             + allowed,
         List.of());

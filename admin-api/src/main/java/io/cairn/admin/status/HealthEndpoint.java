@@ -35,7 +35,9 @@ public final class HealthEndpoint implements HttpService {
         .get(
             "/live",
             (req, res) -> Json.send(res, new HealthJson("UP", registry.snapshot().index())))
-        .any("/", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"));
+        .any("/", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
+        .any("/ready", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
+        .any("/live", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"));
   }
 
   private void readiness(ServerResponse res) {

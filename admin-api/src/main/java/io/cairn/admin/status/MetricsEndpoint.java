@@ -1,5 +1,6 @@
 package io.cairn.admin.status;
 
+import io.cairn.admin.http.ErrorResponses;
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -17,7 +18,9 @@ public final class MetricsEndpoint implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/", (req, res) -> send(res));
+    rules
+        .get("/", (req, res) -> send(res))
+        .any("/", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"));
   }
 
   public void send(ServerResponse res) {

@@ -1,5 +1,6 @@
 package io.cairn.admin.xds;
 
+import io.cairn.admin.http.ErrorResponses;
 import io.cairn.admin.http.Json;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -14,6 +15,8 @@ public final class XdsApi implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/proxies", (req, res) -> Json.send(res, proxies.list()));
+    rules
+        .get("/proxies", (req, res) -> Json.send(res, proxies.list()))
+        .any("/proxies", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"));
   }
 }

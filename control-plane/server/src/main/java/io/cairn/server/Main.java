@@ -123,17 +123,29 @@ public final class Main {
 
   private static void settingsHelp() {
     System.out.println("usage: cairn server [flags]\n");
-    System.out.printf("%-22s %-26s %-14s %s%n", "flag", "environment", "default", "");
-    for (Setting s : new SettingsLoader(ServerSettings.ALL).settings()) {
-      System.out.printf(
-          "%-22s %-26s %-14s %s%n",
-          s.flag(),
-          s.environmentVariable(),
-          s.defaultValue().isEmpty() ? "-" : s.defaultValue(),
-          s.description());
+    List<Setting> settings = new SettingsLoader(ServerSettings.ALL).settings();
+    // Columns as wide as their widest entry, so long flags do not push the rest out of line.
+    String row =
+        "%%-%ds  %%-%ds  %%-%ds  %%s%%n"
+            .formatted(
+                width(settings, Setting::flag),
+                width(settings, Setting::environmentVariable),
+                width(settings, Main::shownDefault));
+    System.out.printf(row, "flag", "environment", "default", "");
+    for (Setting s : settings) {
+      System.out.printf(row, s.flag(), s.environmentVariable(), shownDefault(s), s.description());
     }
     System.out.println(
         "\nPrecedence: flags, then environment, then the --config YAML file (dash-case keys),"
             + " then defaults.");
+  }
+
+  private static String shownDefault(Setting s) {
+    return s.defaultValue().isEmpty() ? "-" : s.defaultValue();
+  }
+
+  private static int width(
+      List<Setting> settings, java.util.function.Function<Setting, String> column) {
+    return settings.stream().mapToInt(s -> column.apply(s).length()).max().orElse(1);
   }
 }
