@@ -121,6 +121,7 @@ public final class AdminApi implements AutoCloseable {
                 settings.intentionsDefault(),
                 settings.aclToken().isPresent()))
         .get("/", UiAssets::redirect)
+        .any("/", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
         .get("/ui", UiAssets::redirect)
         .register("/ui", new UiAssets())
         .any(

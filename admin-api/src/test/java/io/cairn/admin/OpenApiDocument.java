@@ -104,6 +104,17 @@ final class OpenApiDocument {
     }
 
     /** The documented response for a status, resolved. */
+    /** The status a call with the examples should get: the first documented 2xx or 3xx. */
+    int success() {
+      for (var it = node.path("responses").fieldNames(); it.hasNext(); ) {
+        String code = it.next();
+        if (code.matches("[23]\\d\\d")) {
+          return Integer.parseInt(code);
+        }
+      }
+      throw new IllegalStateException(this + " documents no success response");
+    }
+
     Optional<JsonNode> response(int status) {
       JsonNode r = node.path("responses").path(Integer.toString(status));
       return r.isMissingNode() ? Optional.empty() : Optional.of(doc.resolve(r));

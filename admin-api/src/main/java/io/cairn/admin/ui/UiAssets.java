@@ -51,10 +51,11 @@ public final class UiAssets implements HttpService {
     rules
         .get("/", (req, res) -> send(req, res, "index.html"))
         .get("/{file}", (req, res) -> send(req, res, req.path().pathParameters().get("file")))
-        .any(UiAssets::other);
+        .any("/", UiAssets::other)
+        .any("/{file}", UiAssets::other);
   }
 
-  /** Paths that are no file (a nested path, say) are 404 to a read, other methods 405. */
+  /** A name that is no file is 404 to a read; other methods are 405. */
   private static void other(ServerRequest req, ServerResponse res) {
     if (req.prologue().method() == Method.GET || req.prologue().method() == Method.HEAD) {
       ErrorResponses.send(res, 404, "no such file in the UI: " + req.path().path(), List.of());
