@@ -6,10 +6,12 @@ import io.cairn.admin.catalog.CatalogApi;
 import io.cairn.admin.config.ConfigApi;
 import io.cairn.admin.consul.ConsulViews;
 import io.cairn.admin.health.HealthApi;
+import io.cairn.admin.http.BlockingQueryLimit;
 import io.cairn.admin.http.BodyLimit;
 import io.cairn.admin.http.ErrorResponses;
 import io.cairn.admin.http.RequestMetrics;
 import io.cairn.admin.http.WriteGuard;
+import io.cairn.admin.http.WriteRateLimit;
 import io.cairn.admin.intentions.IntentionsApi;
 import io.cairn.admin.status.HealthEndpoint;
 import io.cairn.admin.status.MetricsEndpoint;
@@ -92,6 +94,11 @@ public final class AdminApi implements AutoCloseable {
     ConsulViews views = new ConsulViews(settings.node());
     routing.addFilter(new RequestMetrics(meters));
     routing.addFilter(new BodyLimit(settings.maxBodyBytes()));
+    routing.addFilter(new BlockingQueryLimit(settings.limits().maxBlockingQueries(), meters));
+    if (settings.limits().limitsWrites()) {
+      // Before the token check, so that a flood without a token is slowed down too.
+      routing.addFilter(new WriteRateLimit(settings.limits(), meters));
+    }
     settings.aclToken().ifPresent(token -> routing.addFilter(new WriteGuard(token)));
     ErrorResponses.register(routing);
     MetricsEndpoint metrics = new MetricsEndpoint(scrape);

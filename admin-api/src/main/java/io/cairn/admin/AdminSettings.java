@@ -1,6 +1,7 @@
 package io.cairn.admin;
 
 import io.cairn.admin.consul.NodeIdentity;
+import io.cairn.admin.http.HttpLimits;
 import io.cairn.registry.config.IntentionAction;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,6 +15,7 @@ import java.util.Optional;
  * @param aclToken when present, writes must carry this token
  * @param node the Consul node identity shown in responses
  * @param intentionsDefault what an intention check answers when nothing matches
+ * @param limits blocking-query and per-client write limits
  */
 public record AdminSettings(
     String address,
@@ -21,8 +23,10 @@ public record AdminSettings(
     long maxBodyBytes,
     Optional<String> aclToken,
     NodeIdentity node,
-    IntentionAction intentionsDefault) {
+    IntentionAction intentionsDefault,
+    HttpLimits limits) {
   public AdminSettings {
+    Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(aclToken, "aclToken");
     Objects.requireNonNull(node, "node");
@@ -30,5 +34,16 @@ public record AdminSettings(
     if (maxBodyBytes < 1) {
       throw new IllegalArgumentException("maxBodyBytes must be positive");
     }
+  }
+
+  /** With the default limits (tests, benchmarks). */
+  public AdminSettings(
+      String address,
+      int port,
+      long maxBodyBytes,
+      Optional<String> aclToken,
+      NodeIdentity node,
+      IntentionAction intentionsDefault) {
+    this(address, port, maxBodyBytes, aclToken, node, intentionsDefault, HttpLimits.DEFAULT);
   }
 }

@@ -3,6 +3,7 @@ package io.cairn.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cairn.admin.consul.NodeIdentity;
+import io.cairn.admin.http.HttpLimits;
 import io.cairn.registry.Registry;
 import io.cairn.registry.config.IntentionAction;
 import io.cairn.registry.store.sqlite.SqliteStore;
@@ -33,10 +34,13 @@ public final class AdminServer implements AutoCloseable {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final ObjectMapper mapper = new ObjectMapper();
 
-  private AdminServer(Path dir, Registry registry, WebServer server) {
+  private final SimpleMeterRegistry meters;
+
+  private AdminServer(Path dir, Registry registry, WebServer server, SimpleMeterRegistry meters) {
     this.dir = dir;
     this.registry = registry;
     this.server = server;
+    this.meters = meters;
   }
 
   public static AdminServer start() {
@@ -44,11 +48,20 @@ public final class AdminServer implements AutoCloseable {
   }
 
   public static AdminServer start(Optional<String> aclToken, IntentionAction intentionsDefault) {
+    return start(aclToken, intentionsDefault, HttpLimits.DEFAULT);
+  }
+
+  public static AdminServer start(HttpLimits limits) {
+    return start(Optional.empty(), IntentionAction.ALLOW, limits);
+  }
+
+  private static AdminServer start(
+      Optional<String> aclToken, IntentionAction intentionsDefault, HttpLimits limits) {
     try {
       Path dir = Files.createTempDirectory("cairn-admin-test-");
       Registry registry = Registry.open(SqliteStore.open(dir), new SimpleMeterRegistry());
       AdminSettings settings =
-          new AdminSettings("127.0.0.1", 0, 64 * 1024, aclToken, NODE, intentionsDefault);
+          new AdminSettings("127.0.0.1", 0, 64 * 1024, aclToken, NODE, intentionsDefault, limits);
       SimpleMeterRegistry meters = new SimpleMeterRegistry();
       WebServer server =
           AdminApi.webServer(settings)
@@ -65,10 +78,15 @@ public final class AdminServer implements AutoCloseable {
                           AdminHooks.NONE))
               .build()
               .start();
-      return new AdminServer(dir, registry, server);
+      return new AdminServer(dir, registry, server, meters);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The meters the admin API registered its own metrics on. */
+  public SimpleMeterRegistry meters() {
+    return meters;
   }
 
   public Registry registry() {

@@ -131,7 +131,8 @@ public final class CairnServer implements AutoCloseable {
         new NodeIdentity(s.node().name(), address, s.node().datacenter()),
         s.http().intentionsDefault() == IntentionsDefault.ALLOW
             ? IntentionAction.ALLOW
-            : IntentionAction.DENY);
+            : IntentionAction.DENY,
+        s.http().limits());
   }
 
   private static boolean isWildcard(String address) {

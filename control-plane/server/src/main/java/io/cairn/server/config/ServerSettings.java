@@ -1,5 +1,6 @@
 package io.cairn.server.config;
 
+import io.cairn.admin.http.HttpLimits;
 import io.cairn.dns.DnsSettings;
 import io.cairn.health.HealthSettings;
 import io.cairn.xds.server.XdsSettings;
@@ -43,6 +44,18 @@ public record ServerSettings(
                   new Setting("http.port", "8500", "admin API port (Consul's)"),
                   new Setting(
                       "http.max-body-size", "1048576", "largest request body in bytes (413 above)"),
+                  new Setting(
+                      "http.max-blocking-queries",
+                      "10000",
+                      "blocking queries (?index=) waiting at once; more get 429"),
+                  new Setting(
+                      "http.write-rate-per-client",
+                      "0",
+                      "writes per second one client address may make (429 above); 0: no limit"),
+                  new Setting(
+                      "http.write-burst-per-client",
+                      "50",
+                      "writes a client may make at once before the rate applies"),
                   new Setting(
                       "acl.token", "", "token every write must carry; empty turns ACLs off"),
                   new Setting(
@@ -114,7 +127,11 @@ public record ServerSettings(
                 v.port("http.port"),
                 v.positiveLong("http.max-body-size"),
                 Optional.of(v.string("acl.token")).filter(t -> !t.isEmpty()),
-                v.choice("intentions.default-policy", IntentionsDefault.class)),
+                v.choice("intentions.default-policy", IntentionsDefault.class),
+                new HttpLimits(
+                    (int) Math.min(Integer.MAX_VALUE, v.positiveLong("http.max-blocking-queries")),
+                    v.count("http.write-rate-per-client"),
+                    Math.max(1, v.count("http.write-burst-per-client")))),
             new NodeSettings(
                 v.label("node-name"), v.label("datacenter"), v.string("advertise-address")),
             new HealthSettings(
