@@ -10,6 +10,7 @@ import io.cairn.admin.http.BlockingQueryLimit;
 import io.cairn.admin.http.BodyLimit;
 import io.cairn.admin.http.ErrorResponses;
 import io.cairn.admin.http.RequestMetrics;
+import io.cairn.admin.http.TransportErrors;
 import io.cairn.admin.http.WriteGuard;
 import io.cairn.admin.http.WriteRateLimit;
 import io.cairn.admin.intentions.IntentionsApi;
@@ -56,7 +57,7 @@ public final class AdminApi implements AutoCloseable {
       AdminHooks hooks) {
     AtomicBoolean ready = new AtomicBoolean(true);
     WebServer server =
-        webServer(settings)
+        webServer(settings, meters)
             .routing(
                 r -> routing(r, settings, registry, meters, scrape, version, ready::get, hooks))
             .build()
@@ -70,15 +71,21 @@ public final class AdminApi implements AutoCloseable {
   }
 
   /**
-   * The web server's settings: address, port, the body-size backstop, and no validation of response
-   * headers (ours are constants and numbers; validating them cost 6% of a read).
+   * The web server's settings: address, port, the body-size backstop, the header-size limit, JSON
+   * errors for requests refused before routing, and no validation of response headers (ours are
+   * constants and numbers; validating them cost 6% of a read).
    */
-  public static WebServerConfig.Builder webServer(AdminSettings settings) {
+  public static WebServerConfig.Builder webServer(AdminSettings settings, MeterRegistry meters) {
     return WebServer.builder()
         .host(settings.address())
         .port(settings.port())
         .maxPayloadSize(BodyLimit.backstop(settings.maxBodyBytes()))
-        .addProtocol(Http1Config.builder().validateResponseHeaders(false).build());
+        .directHandlers(TransportErrors.handlers(meters, settings.limits().maxHeaderBytes()))
+        .addProtocol(
+            Http1Config.builder()
+                .validateResponseHeaders(false)
+                .maxHeadersSize(settings.limits().maxHeaderBytes())
+                .build());
   }
 
   /** The routing of the admin API; tests start a server with exactly this. */

@@ -64,7 +64,7 @@ public final class AdminServer implements AutoCloseable {
           new AdminSettings("127.0.0.1", 0, 64 * 1024, aclToken, NODE, intentionsDefault, limits);
       SimpleMeterRegistry meters = new SimpleMeterRegistry();
       WebServer server =
-          AdminApi.webServer(settings)
+          AdminApi.webServer(settings, meters)
               .routing(
                   r ->
                       AdminApi.routing(

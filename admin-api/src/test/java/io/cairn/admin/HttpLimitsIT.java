@@ -19,7 +19,7 @@ class HttpLimitsIT {
 
   @Test
   void blockingQueriesOverTheCapGet429AtOnce() throws Exception {
-    try (AdminServer api = AdminServer.start(new HttpLimits(2, 0, 0))) {
+    try (AdminServer api = AdminServer.start(new HttpLimits(2, 0, 0, 16_384))) {
       long index = api.get("/v1/catalog/services").index();
       List<CompletableFuture<Reply>> waiting = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
@@ -54,7 +54,7 @@ class HttpLimitsIT {
 
   @Test
   void aClientWritingTooFastGets429WithRetryAfterAndReadsStayOpen() {
-    try (AdminServer api = AdminServer.start(new HttpLimits(100, 1, 5))) {
+    try (AdminServer api = AdminServer.start(new HttpLimits(100, 1, 5, 16_384))) {
       for (int i = 0; i < 5; i++) {
         Reply ok = api.put("/v1/agent/service/register", "{\"ID\":\"w-" + i + "\",\"Name\":\"w\"}");
         assertThat(ok.status()).as(ok.body()).isEqualTo(200);
@@ -71,6 +71,19 @@ class HttpLimitsIT {
       for (int i = 0; i < 20; i++) {
         assertThat(api.get("/v1/health/service/w").status()).isEqualTo(200);
       }
+    }
+  }
+
+  @Test
+  void headersOverTheLimitGetAJsonErrorAndCount() throws Exception {
+    try (AdminServer api = AdminServer.start(new HttpLimits(100, 0, 0, 2048))) {
+      Reply big = api.send("GET", "/v1/catalog/services", null, "X-Big", "a".repeat(4096));
+      assertThat(big.status()).isEqualTo(400);
+      assertThat(big.json().get("StatusCode").asInt()).isEqualTo(400);
+      assertThat(big.json().get("Error").asText()).contains("http.max-header-size (2048 bytes)");
+      assertThat(limited(api, "transport-bad-request")).isEqualTo(1);
+      Reply small = api.send("GET", "/v1/catalog/services", null, "X-Small", "a".repeat(512));
+      assertThat(small.status()).isEqualTo(200);
     }
   }
 }

@@ -8,13 +8,20 @@ package io.cairn.admin.http;
  * @param writesPerSecondPerClient sustained writes a client address may make per second; 0 means no
  *     limit
  * @param writeBurstPerClient writes a client may make at once before the rate applies
+ * @param maxHeaderBytes largest request line and headers together; larger gets 400
  */
 public record HttpLimits(
-    int maxBlockingQueries, double writesPerSecondPerClient, int writeBurstPerClient) {
+    int maxBlockingQueries,
+    double writesPerSecondPerClient,
+    int writeBurstPerClient,
+    int maxHeaderBytes) {
   /** Generous enough for every test and benchmark; the server reads its own from settings. */
-  public static final HttpLimits DEFAULT = new HttpLimits(10_000, 0, 0);
+  public static final HttpLimits DEFAULT = new HttpLimits(10_000, 0, 0, 16_384);
 
   public HttpLimits {
+    if (maxHeaderBytes < 1024) {
+      throw new IllegalArgumentException("maxHeaderBytes must be at least 1024");
+    }
     if (maxBlockingQueries < 1) {
       throw new IllegalArgumentException("maxBlockingQueries must be positive");
     }

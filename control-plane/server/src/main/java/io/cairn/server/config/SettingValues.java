@@ -69,6 +69,11 @@ public final class SettingValues {
     return whole(key, 1, Long.MAX_VALUE, "is not a positive whole number");
   }
 
+  /** A whole number from {@code min} up. */
+  public long whole(String key, long min) {
+    return whole(key, min, Long.MAX_VALUE, "is not a whole number from " + min + " up");
+  }
+
   /** A whole number from 0 up, such as a limit where 0 means none. */
   public int count(String key) {
     return (int) whole(key, 0, Integer.MAX_VALUE, "is not a whole number from 0 up");
