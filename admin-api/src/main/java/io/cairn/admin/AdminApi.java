@@ -80,6 +80,7 @@ public final class AdminApi implements AutoCloseable {
         .host(settings.address())
         .port(settings.port())
         .maxPayloadSize(BodyLimit.backstop(settings.maxBodyBytes()))
+        .maxTcpConnections(settings.limits().maxConnections())
         .directHandlers(TransportErrors.handlers(meters, settings.limits().maxHeaderBytes()))
         .addProtocol(
             Http1Config.builder()

@@ -19,7 +19,7 @@ class HttpLimitsIT {
 
   @Test
   void blockingQueriesOverTheCapGet429AtOnce() throws Exception {
-    try (AdminServer api = AdminServer.start(new HttpLimits(2, 0, 0, 16_384))) {
+    try (AdminServer api = AdminServer.start(new HttpLimits(2, 0, 0, 16_384, 10_000))) {
       long index = api.get("/v1/catalog/services").index();
       List<CompletableFuture<Reply>> waiting = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
@@ -54,7 +54,7 @@ class HttpLimitsIT {
 
   @Test
   void aClientWritingTooFastGets429WithRetryAfterAndReadsStayOpen() {
-    try (AdminServer api = AdminServer.start(new HttpLimits(100, 1, 5, 16_384))) {
+    try (AdminServer api = AdminServer.start(new HttpLimits(100, 1, 5, 16_384, 10_000))) {
       for (int i = 0; i < 5; i++) {
         Reply ok = api.put("/v1/agent/service/register", "{\"ID\":\"w-" + i + "\",\"Name\":\"w\"}");
         assertThat(ok.status()).as(ok.body()).isEqualTo(200);
@@ -76,7 +76,7 @@ class HttpLimitsIT {
 
   @Test
   void headersOverTheLimitGetAJsonErrorAndCount() throws Exception {
-    try (AdminServer api = AdminServer.start(new HttpLimits(100, 0, 0, 2048))) {
+    try (AdminServer api = AdminServer.start(new HttpLimits(100, 0, 0, 2048, 10_000))) {
       Reply big = api.send("GET", "/v1/catalog/services", null, "X-Big", "a".repeat(4096));
       assertThat(big.status()).isEqualTo(400);
       assertThat(big.json().get("StatusCode").asInt()).isEqualTo(400);
@@ -84,6 +84,40 @@ class HttpLimitsIT {
       assertThat(limited(api, "transport-bad-request")).isEqualTo(1);
       Reply small = api.send("GET", "/v1/catalog/services", null, "X-Small", "a".repeat(512));
       assertThat(small.status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void connectionsOverTheLimitWaitUntilOneCloses() throws Exception {
+    try (AdminServer api = AdminServer.start(new HttpLimits(100, 0, 0, 16_384, 2))) {
+      java.net.Socket first = new java.net.Socket("127.0.0.1", api.port());
+      java.net.Socket second = new java.net.Socket("127.0.0.1", api.port());
+      Thread.sleep(300);
+      CompletableFuture<Integer> third =
+          CompletableFuture.supplyAsync(() -> rawGet(api.port(), "/v1/catalog/services"));
+      Thread.sleep(1000);
+      assertThat(third).as("waits while two connections are open").isNotDone();
+      first.close();
+      assertThat(third.get(10, TimeUnit.SECONDS)).isEqualTo(200);
+      second.close();
+    }
+  }
+
+  /** One request on a fresh connection (the JDK client would reuse a pooled one). */
+  private static int rawGet(int port, String path) {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+      s.getOutputStream()
+          .write(
+              ("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String status =
+          new java.io.BufferedReader(
+                  new java.io.InputStreamReader(
+                      s.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+              .readLine();
+      return Integer.parseInt(status.split(" ")[1]);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 }

@@ -9,16 +9,21 @@ package io.cairn.admin.http;
  *     limit
  * @param writeBurstPerClient writes a client may make at once before the rate applies
  * @param maxHeaderBytes largest request line and headers together; larger gets 400
+ * @param maxConnections open client connections; more wait in the accept backlog
  */
 public record HttpLimits(
     int maxBlockingQueries,
     double writesPerSecondPerClient,
     int writeBurstPerClient,
-    int maxHeaderBytes) {
+    int maxHeaderBytes,
+    int maxConnections) {
   /** Generous enough for every test and benchmark; the server reads its own from settings. */
-  public static final HttpLimits DEFAULT = new HttpLimits(10_000, 0, 0, 16_384);
+  public static final HttpLimits DEFAULT = new HttpLimits(10_000, 0, 0, 16_384, 10_000);
 
   public HttpLimits {
+    if (maxConnections < 1) {
+      throw new IllegalArgumentException("maxConnections must be positive");
+    }
     if (maxHeaderBytes < 1024) {
       throw new IllegalArgumentException("maxHeaderBytes must be at least 1024");
     }

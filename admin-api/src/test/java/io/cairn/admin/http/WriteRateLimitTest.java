@@ -12,7 +12,7 @@ class WriteRateLimitTest {
 
   private WriteRateLimit limit(double perSecond, int burst) {
     return new WriteRateLimit(
-        new HttpLimits(10, perSecond, burst, 16_384), new SimpleMeterRegistry(), now::get);
+        new HttpLimits(10, perSecond, burst, 16_384, 10_000), new SimpleMeterRegistry(), now::get);
   }
 
   private static InetAddress ip(int i) throws Exception {

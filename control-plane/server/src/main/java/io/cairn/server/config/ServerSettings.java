@@ -45,6 +45,10 @@ public record ServerSettings(
                   new Setting(
                       "http.max-body-size", "1048576", "largest request body in bytes (413 above)"),
                   new Setting(
+                      "http.max-connections",
+                      "10000",
+                      "open admin API connections; more wait to be accepted"),
+                  new Setting(
                       "http.max-header-size",
                       "16384",
                       "largest request line plus headers in bytes (400 above)"),
@@ -136,7 +140,8 @@ public record ServerSettings(
                     (int) Math.min(Integer.MAX_VALUE, v.positiveLong("http.max-blocking-queries")),
                     v.count("http.write-rate-per-client"),
                     Math.max(1, v.count("http.write-burst-per-client")),
-                    (int) Math.min(Integer.MAX_VALUE, v.whole("http.max-header-size", 1024)))),
+                    (int) Math.min(Integer.MAX_VALUE, v.whole("http.max-header-size", 1024)),
+                    (int) Math.min(Integer.MAX_VALUE, v.positiveLong("http.max-connections")))),
             new NodeSettings(
                 v.label("node-name"), v.label("datacenter"), v.string("advertise-address")),
             new HealthSettings(
