@@ -21,12 +21,16 @@ import io.cairn.admin.ui.UiApi;
 import io.cairn.admin.ui.UiAssets;
 import io.cairn.admin.xds.XdsApi;
 import io.cairn.registry.Registry;
+import io.cairn.tls.ServerTls;
+import io.helidon.common.tls.Tls;
+import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -47,7 +51,7 @@ public final class AdminApi implements AutoCloseable {
     this.ready = ready;
   }
 
-  /** Starts listening; returns once the port is bound. */
+  /** Starts listening over plain HTTP; returns once the port is bound. */
   public static AdminApi start(
       AdminSettings settings,
       Registry registry,
@@ -55,9 +59,25 @@ public final class AdminApi implements AutoCloseable {
       Supplier<String> scrape,
       String version,
       AdminHooks hooks) {
+    return start(settings, registry, meters, scrape, version, hooks, Optional.empty());
+  }
+
+  /**
+   * Starts listening; returns once the port is bound.
+   *
+   * @param tls when present, HTTPS with these (reloading) credentials
+   */
+  public static AdminApi start(
+      AdminSettings settings,
+      Registry registry,
+      MeterRegistry meters,
+      Supplier<String> scrape,
+      String version,
+      AdminHooks hooks,
+      Optional<ServerTls> tls) {
     AtomicBoolean ready = new AtomicBoolean(true);
     WebServer server =
-        webServer(settings, meters)
+        webServer(settings, meters, tls)
             .routing(
                 r -> routing(r, settings, registry, meters, scrape, version, ready::get, hooks))
             .build()
@@ -66,6 +86,9 @@ public final class AdminApi implements AutoCloseable {
         .addKeyValue("address", settings.address())
         .addKeyValue("port", server.port())
         .addKeyValue("acl", settings.aclToken().isPresent() ? "token required for writes" : "off")
+        .addKeyValue(
+            "tls",
+            tls.map(t -> t.mutual() ? "mTLS (client certificates required)" : "on").orElse("off"))
         .log("admin API listening");
     return new AdminApi(server, ready);
   }
@@ -76,17 +99,34 @@ public final class AdminApi implements AutoCloseable {
    * constants and numbers; validating them cost 6% of a read).
    */
   public static WebServerConfig.Builder webServer(AdminSettings settings, MeterRegistry meters) {
-    return WebServer.builder()
-        .host(settings.address())
-        .port(settings.port())
-        .maxPayloadSize(BodyLimit.backstop(settings.maxBodyBytes()))
-        .maxTcpConnections(settings.limits().maxConnections())
-        .directHandlers(TransportErrors.handlers(meters, settings.limits().maxHeaderBytes()))
-        .addProtocol(
-            Http1Config.builder()
-                .validateResponseHeaders(false)
-                .maxHeadersSize(settings.limits().maxHeaderBytes())
-                .build());
+    return webServer(settings, meters, Optional.empty());
+  }
+
+  /** The same, serving HTTPS when {@code tls} is present. */
+  public static WebServerConfig.Builder webServer(
+      AdminSettings settings, MeterRegistry meters, Optional<ServerTls> tls) {
+    WebServerConfig.Builder builder =
+        WebServer.builder()
+            .host(settings.address())
+            .port(settings.port())
+            .maxPayloadSize(BodyLimit.backstop(settings.maxBodyBytes()))
+            .maxTcpConnections(settings.limits().maxConnections())
+            .directHandlers(TransportErrors.handlers(meters, settings.limits().maxHeaderBytes()))
+            .addProtocol(
+                Http1Config.builder()
+                    .validateResponseHeaders(false)
+                    .maxHeadersSize(settings.limits().maxHeaderBytes())
+                    .build());
+    // The context's key and trust managers follow file changes, so Helidon's own reload
+    // (WebServer.reloadTls) is not needed.
+    tls.ifPresent(
+        t ->
+            builder.tls(
+                Tls.builder()
+                    .sslContext(t.sslContext())
+                    .clientAuth(t.mutual() ? TlsClientAuth.REQUIRED : TlsClientAuth.NONE)
+                    .build()));
+    return builder;
   }
 
   /** The routing of the admin API; tests start a server with exactly this. */

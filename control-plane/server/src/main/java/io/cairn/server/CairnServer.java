@@ -15,6 +15,7 @@ import io.cairn.registry.store.sqlite.SqliteStore;
 import io.cairn.server.config.IntentionsDefault;
 import io.cairn.server.config.ServerSettings;
 import io.cairn.server.config.StoreSettings;
+import io.cairn.tls.ServerTls;
 import io.cairn.xds.server.XdsServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Optional;
@@ -37,6 +38,7 @@ public final class CairnServer implements AutoCloseable {
   private final DnsServer dns;
   private final XdsServer xds;
   private final AdminApi admin;
+  private final Optional<ServerTls> tls;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private CairnServer(
@@ -45,8 +47,10 @@ public final class CairnServer implements AutoCloseable {
       HealthChecker health,
       DnsServer dns,
       XdsServer xds,
-      AdminApi admin) {
+      AdminApi admin,
+      Optional<ServerTls> tls) {
     this.registry = registry;
+    this.tls = tls;
     this.store = store;
     this.health = health;
     this.dns = dns;
@@ -75,7 +79,12 @@ public final class CairnServer implements AutoCloseable {
     HealthChecker health = null;
     DnsServer dns = null;
     XdsServer xds = null;
+    Optional<ServerTls> tls = Optional.empty();
     try {
+      // One set of credentials, watched once, serves both front ends.
+      tls = settings.tls().files().map(ServerTls::start);
+      Optional<ServerTls> adminTls = tls.filter(t -> settings.tls().admin());
+      Optional<ServerTls> xdsTls = tls.filter(t -> settings.tls().xds());
       health =
           HealthChecker.start(
               registry,
@@ -88,7 +97,11 @@ public final class CairnServer implements AutoCloseable {
       dns = DnsServer.start(settings.dns(), registry, meters);
       xds =
           XdsServer.start(
-              registry, meters, settings.xds(), adminSettings(settings).intentionsDefault());
+              registry,
+              meters,
+              settings.xds(),
+              adminSettings(settings).intentionsDefault(),
+              xdsTls);
       AdminApi admin =
           AdminApi.start(
               adminSettings(settings),
@@ -101,8 +114,9 @@ public final class CairnServer implements AutoCloseable {
                     checker.ttlReported(checkId);
                     cluster.ifPresent(c -> c.reportTtl(checkId));
                   },
-                  ProxyViews.of(xds)));
-      return new CairnServer(registry, store, health, dns, xds, admin);
+                  ProxyViews.of(xds)),
+              adminTls);
+      return new CairnServer(registry, store, health, dns, xds, admin, tls);
     } catch (RuntimeException e) {
       if (xds != null) {
         xds.close();
@@ -113,6 +127,7 @@ public final class CairnServer implements AutoCloseable {
       if (health != null) {
         health.close();
       }
+      tls.ifPresent(ServerTls::close);
       closeQuietly(store);
       throw e;
     }
@@ -166,6 +181,7 @@ public final class CairnServer implements AutoCloseable {
     xds.close();
     dns.close();
     health.close();
+    tls.ifPresent(ServerTls::close);
     closeQuietly(store);
     log.info("stopped");
   }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * HTTP calls to the admin API. The token goes in {@code X-Consul-Token} (what the server's write
@@ -24,12 +25,21 @@ final class ApiClient {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private final URI base;
   private final Optional<String> token;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
 
   ApiClient(URI base, Optional<String> token) {
+    this(base, token, Optional.empty());
+  }
+
+  /**
+   * @param tls for {@code https://}: the CAs to trust and the client certificate, if any
+   */
+  ApiClient(URI base, Optional<String> token, Optional<SSLContext> tls) {
     this.base = base;
     this.token = token;
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    tls.ifPresent(b::sslContext);
+    this.http = b.build();
   }
 
   static String encode(String s) {

@@ -3,14 +3,18 @@ package io.cairn.server.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.cairn.tls.ClientTls;
+import io.cairn.tls.TlsException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * {@code cairn <command>}: the client side of the {@code cairn} command. Reads {@code --http-addr}
@@ -20,7 +24,8 @@ import java.util.Optional;
 public final class Cli {
   public static final String USAGE =
       """
-      client commands (talk to a running Cairn; --http-addr URL, --token T, --json):
+      client commands (talk to a running Cairn; --http-addr URL, --token T, --json;
+      for https://: --ca-file PEM, and for mTLS --client-cert PEM --client-key PEM):
         services                                  services and their tags
         instances <service> [--passing] [--tag T] [--filter EXPR]
                                                   every instance: address, status, checks
@@ -70,7 +75,7 @@ public final class Cli {
         out.println(usage(command));
         return 0;
       }
-      ApiClient api = new ApiClient(address(a), token(a));
+      ApiClient api = new ApiClient(address(a), token(a), tls(a));
       Progress.Style progress =
           Progress.Style.of(Optional.ofNullable(env.get("CAIRN_PROGRESS")).orElse("lines"));
       new Commands(api, a, out, err, in, progress, PRETTY).run();
@@ -113,6 +118,32 @@ public final class Cli {
       value = "http://" + value;
     }
     return URI.create(value.endsWith("/") ? value : value + "/");
+  }
+
+  /**
+   * TLS files for {@code https://} addresses, named like Consul's: {@code --ca-file} ({@code
+   * CAIRN_CACERT}, {@code CONSUL_CACERT}), {@code --client-cert} and {@code --client-key}.
+   */
+  private Optional<SSLContext> tls(Args a) {
+    Optional<Path> ca = file(a, "ca-file", "CACERT");
+    Optional<Path> cert = file(a, "client-cert", "CLIENT_CERT");
+    Optional<Path> key = file(a, "client-key", "CLIENT_KEY");
+    if (ca.isEmpty() && cert.isEmpty() && key.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(ClientTls.context(ca, cert, key));
+    } catch (TlsException e) {
+      throw new CliException(CliException.USAGE, "TLS files: " + e.getMessage());
+    }
+  }
+
+  private Optional<Path> file(Args a, String option, String variable) {
+    return a.option(option)
+        .or(() -> Optional.ofNullable(env.get("CAIRN_" + variable)))
+        .or(() -> Optional.ofNullable(env.get("CONSUL_" + variable)))
+        .filter(f -> !f.isEmpty())
+        .map(Path::of);
   }
 
   private Optional<String> token(Args a) {

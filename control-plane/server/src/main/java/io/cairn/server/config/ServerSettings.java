@@ -24,6 +24,7 @@ import java.util.stream.Stream;
  * @param health how checks are run
  * @param dns the DNS front end
  * @param xds the xDS server
+ * @param tls TLS of the admin API and xDS
  */
 public record ServerSettings(
     Path dataDir,
@@ -34,7 +35,8 @@ public record ServerSettings(
     NodeSettings node,
     HealthSettings health,
     DnsSettings dns,
-    XdsSettings xds) {
+    XdsSettings xds,
+    TlsSettings tls) {
   public static final List<Setting> ALL =
       Stream.of(
               Stream.of(
@@ -82,6 +84,7 @@ public record ServerSettings(
                       "health-check probes in flight at once; more wait for a slot")),
               StoreSettingValues.ALL.stream(),
               DnsSettingValues.ALL.stream(),
+              TlsSettingValues.ALL.stream(),
               Stream.of(
                   new Setting("xds.address", "127.0.0.1", "xDS (ADS over gRPC) listen address"),
                   new Setting("xds.port", "18000", "xDS port"),
@@ -108,6 +111,7 @@ public record ServerSettings(
     Objects.requireNonNull(health, "health");
     Objects.requireNonNull(dns, "dns");
     Objects.requireNonNull(xds, "xds");
+    Objects.requireNonNull(tls, "tls");
   }
 
   private static XdsSettings xds(SettingValues v) {
@@ -147,7 +151,8 @@ public record ServerSettings(
             new HealthSettings(
                 (int) Math.min(Integer.MAX_VALUE, v.positiveLong("health.max-concurrent-probes"))),
             DnsSettingValues.read(v),
-            xds(v));
+            xds(v),
+            TlsSettingValues.read(v));
     v.throwIfAny();
     return settings;
   }

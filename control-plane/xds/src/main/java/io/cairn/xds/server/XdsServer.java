@@ -5,6 +5,7 @@ import io.cairn.registry.Registry;
 import io.cairn.registry.RegistrySnapshot;
 import io.cairn.registry.Subscription;
 import io.cairn.registry.config.IntentionAction;
+import io.cairn.tls.ServerTls;
 import io.cairn.xds.cache.ContentSnapshot;
 import io.cairn.xds.cache.ProxylessSnapshots;
 import io.cairn.xds.cache.SidecarSnapshots;
@@ -13,6 +14,8 @@ import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -21,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -68,7 +72,8 @@ public final class XdsServer implements AutoCloseable {
       Registry registry,
       MeterRegistry meters,
       XdsSettings settings,
-      IntentionAction intentionsDefault)
+      IntentionAction intentionsDefault,
+      Optional<ServerTls> tls)
       throws IOException {
     this.registry = registry;
     this.sidecars = new SidecarSnapshots(intentionsDefault);
@@ -88,8 +93,7 @@ public final class XdsServer implements AutoCloseable {
     }
     this.server =
         NettyServerBuilder.forAddress(
-                new InetSocketAddress(settings.address(), settings.port()),
-                InsecureServerCredentials.create())
+                new InetSocketAddress(settings.address(), settings.port()), credentials(tls))
             .addService(discovery.getAggregatedDiscoveryServiceImpl())
             .addService(discovery.getClusterDiscoveryServiceImpl())
             .addService(discovery.getEndpointDiscoveryServiceImpl())
@@ -100,7 +104,24 @@ public final class XdsServer implements AutoCloseable {
     log.atInfo()
         .addKeyValue("address", settings.address())
         .addKeyValue("port", server.getPort())
+        .addKeyValue(
+            "tls",
+            tls.map(t -> t.mutual() ? "mTLS (client certificates required)" : "on").orElse("off"))
         .log("xDS listening");
+  }
+
+  /** Plaintext, or TLS whose managers follow the files (the server never needs rebuilding). */
+  private static ServerCredentials credentials(Optional<ServerTls> tls) {
+    if (tls.isEmpty()) {
+      return InsecureServerCredentials.create();
+    }
+    ServerTls t = tls.get();
+    TlsServerCredentials.Builder creds =
+        TlsServerCredentials.newBuilder().keyManager(t.keyManager());
+    t.trustManager()
+        .ifPresent(
+            trust -> creds.trustManager(trust).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE));
+    return creds.build();
   }
 
   /** With intentions allowing what they do not deny, Consul's default without ACLs. */
@@ -116,8 +137,21 @@ public final class XdsServer implements AutoCloseable {
       MeterRegistry meters,
       XdsSettings settings,
       IntentionAction intentionsDefault) {
+    return start(registry, meters, settings, intentionsDefault, Optional.empty());
+  }
+
+  /**
+   * @param intentionsDefault what sidecars do with connections no intention applies to
+   * @param tls when present, serve over TLS with these (reloading) credentials
+   */
+  public static XdsServer start(
+      Registry registry,
+      MeterRegistry meters,
+      XdsSettings settings,
+      IntentionAction intentionsDefault,
+      Optional<ServerTls> tls) {
     try {
-      return new XdsServer(registry, meters, settings, intentionsDefault);
+      return new XdsServer(registry, meters, settings, intentionsDefault, tls);
     } catch (IOException e) {
       throw new UncheckedIOException("xDS server could not listen", e);
     }
