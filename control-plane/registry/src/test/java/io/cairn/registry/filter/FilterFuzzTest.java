@@ -109,4 +109,16 @@ class FilterFuzzTest {
     String ands = "Service.Port == 1 and ".repeat(10_000) + "Service.Port == 2";
     assertThat(Filter.parse(ands).matches(ROWS.get("web1"))).isFalse();
   }
+
+  @Test
+  void aRegularExpressionLongerThan4096CharactersIsRejectedBeforeCompiling() {
+    String longest = "x".repeat(MatchParser.MAX_REGEX_LENGTH);
+    assertThat(Filter.parse("Service.ID matches \"" + longest + "\"").matches(ROWS.get("web1")))
+        .isFalse();
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> Filter.parse("Service.ID matches \"" + "x".repeat(60_000) + "\""))
+        .isInstanceOf(FilterException.class)
+        .hasMessageContaining("regular expression of 60000 characters; at most 4096");
+    assertThat((System.nanoTime() - start) / 1e6).isLessThan(1000.0);
+  }
 }

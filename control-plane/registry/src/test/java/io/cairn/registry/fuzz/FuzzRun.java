@@ -58,8 +58,8 @@ public final class FuzzRun {
    * Feeds {@code iterations} inputs from {@code inputs} (built on a {@link java.util.Random} of the
    * run's seed) to {@code target}; any exception or error it lets out fails the run.
    */
-  public Map<String, Integer> run(Function<Long, Mutator> inputs, Target target) {
-    Mutator mutator = inputs.apply(seed);
+  public Map<String, Integer> run(Function<Long, ? extends Inputs> inputs, Target target) {
+    Inputs mutator = inputs.apply(seed);
     for (int i = 0; i < iterations; i++) {
       byte[] input = mutator.next();
       long start = System.nanoTime();
@@ -93,9 +93,9 @@ public final class FuzzRun {
 
   /** Replay information for one input: run name, seed, iteration, length and hex. */
   public String describe(int iteration, byte[] input) {
-    String hex = HexFormat.of().formatHex(input, 0, Math.min(input.length, 4096));
+    String hex = HexFormat.of().formatHex(input, 0, Math.min(input.length, 512));
     return String.format(
         "fuzz %s seed=%d iteration=%d input(%d bytes, hex%s)=%s",
-        name, seed, iteration, input.length, input.length > 4096 ? ", first 4096" : "", hex);
+        name, seed, iteration, input.length, input.length > 512 ? ", first 512" : "", hex);
   }
 }

@@ -12,7 +12,7 @@ import java.util.Random;
  * strings, invalid UTF-8, NULs) and, now and then, pure random bytes. Everything comes from one
  * {@link Random}, so a seed replays the same sequence.
  */
-public final class Mutator {
+public final class Mutator implements Inputs {
   /** Tokens that break parsers more often than random bytes do. */
   static final List<byte[]> HOSTILE =
       List.of(
@@ -68,6 +68,7 @@ public final class Mutator {
   }
 
   /** The next input: one in 16 purely random, one in 16 an unchanged seed, else 1-4 mutations. */
+  @Override
   public byte[] next() {
     int pick = random.nextInt(16);
     if (pick == 0) {
