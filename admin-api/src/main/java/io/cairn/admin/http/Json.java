@@ -30,7 +30,11 @@ public final class Json {
     if (!request.content().hasEntity()) {
       throw ApiException.badRequest("request body is empty; a JSON object is expected");
     }
-    byte[] bytes = read(request);
+    return tree(read(request));
+  }
+
+  /** {@code bytes} as a JSON tree; 400 with the parser's message if they are not JSON. */
+  public static JsonNode tree(byte[] bytes) {
     try {
       JsonNode node = MAPPER.readTree(bytes);
       if (node == null || node.isMissingNode()) {
@@ -40,7 +44,8 @@ public final class Json {
     } catch (JsonProcessingException e) {
       throw ApiException.badRequest("request body is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw ApiException.badRequest("cannot read request body: " + e.getMessage());
+      // e.g. CharConversionException: leading NULs make Jackson guess UTF-32, then fail.
+      throw ApiException.badRequest("request body is not valid JSON: " + e.getMessage());
     }
   }
 
