@@ -90,17 +90,21 @@ public final class XdsServer implements AutoCloseable {
         NettyServerBuilder.forAddress(
                 new InetSocketAddress(settings.address(), settings.port()),
                 InsecureServerCredentials.create())
-            .addService(discovery.getAggregatedDiscoveryServiceImpl())
-            .addService(discovery.getClusterDiscoveryServiceImpl())
-            .addService(discovery.getEndpointDiscoveryServiceImpl())
-            .addService(discovery.getListenerDiscoveryServiceImpl())
-            .addService(discovery.getRouteDiscoveryServiceImpl())
+            .addService(tracked(discovery.getAggregatedDiscoveryServiceImpl()))
+            .addService(tracked(discovery.getClusterDiscoveryServiceImpl()))
+            .addService(tracked(discovery.getEndpointDiscoveryServiceImpl()))
+            .addService(tracked(discovery.getListenerDiscoveryServiceImpl()))
+            .addService(tracked(discovery.getRouteDiscoveryServiceImpl()))
             .build()
             .start();
     log.atInfo()
         .addKeyValue("address", settings.address())
         .addKeyValue("port", server.getPort())
         .log("xDS listening");
+  }
+
+  private io.grpc.ServerServiceDefinition tracked(io.grpc.BindableService service) {
+    return io.grpc.ServerInterceptors.intercept(service, tracker.interceptor());
   }
 
   /** With intentions allowing what they do not deny, Consul's default without ACLs. */
