@@ -67,6 +67,16 @@ public final class Json {
       return bytes;
     } catch (IOException e) {
       throw ApiException.badRequest("cannot read request body: " + e.getMessage());
+    } catch (ApiException e) {
+      throw e; // the body is over the limit
+    } catch (RuntimeException e) {
+      // Helidon reports bad framing unchecked: NumberFormatException for a chunk-size line,
+      // IncorrectNewLineException for a bare CR, InsufficientDataAvailableException for a body
+      // cut short of its Content-Length. The client sent it, so it is a 400, not a 500.
+      throw ApiException.badRequest(
+          "cannot read request body: malformed or truncated ("
+              + e.getClass().getSimpleName()
+              + ")");
     }
   }
 
