@@ -173,11 +173,14 @@ class XdsFuzzIT {
             s.close();
             // Found by this test: a call that asked for an unknown type and half-closed stayed
             // listed as a connected proxy after its connection was gone.
+            // Read once per pass: under load the server may start the call only now, and list
+            // it for a moment before its cancellation arrives; only one listed for 5 s fails.
             long until = System.nanoTime() + 5_000_000_000L;
-            while (!xds.proxies().isEmpty() && System.nanoTime() < until) {
+            boolean empty;
+            while (!(empty = xds.proxies().isEmpty()) && System.nanoTime() < until) {
               Thread.sleep(20);
             }
-            if (!xds.proxies().isEmpty()) {
+            if (!empty) {
               throw new AssertionError(
                   "stream left tracked after " + outcome + ": " + xds.proxies());
             }
@@ -248,9 +251,7 @@ class XdsFuzzIT {
               .setTypeUrl("type.googleapis.com/envoy.config.clusterjv3.Cluster")
               .build());
       requests.onCompleted();
-      org.awaitility.Awaitility.await()
-          .atMost(Duration.ofSeconds(5))
-          .until(() -> !xds.proxies().isEmpty());
+      Thread.sleep(500); // for the server to take the request in; it may end the call at once
     } finally {
       channel.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
     }
