@@ -30,7 +30,11 @@ public final class Json {
     if (!request.content().hasEntity()) {
       throw ApiException.badRequest("request body is empty; a JSON object is expected");
     }
-    byte[] bytes = read(request);
+    return tree(read(request));
+  }
+
+  /** {@code bytes} as a JSON tree; 400 with the parser's message if they are not JSON. */
+  public static JsonNode tree(byte[] bytes) {
     try {
       JsonNode node = MAPPER.readTree(bytes);
       if (node == null || node.isMissingNode()) {
@@ -40,7 +44,8 @@ public final class Json {
     } catch (JsonProcessingException e) {
       throw ApiException.badRequest("request body is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw ApiException.badRequest("cannot read request body: " + e.getMessage());
+      // e.g. CharConversionException: leading NULs make Jackson guess UTF-32, then fail.
+      throw ApiException.badRequest("request body is not valid JSON: " + e.getMessage());
     }
   }
 
@@ -62,6 +67,16 @@ public final class Json {
       return bytes;
     } catch (IOException e) {
       throw ApiException.badRequest("cannot read request body: " + e.getMessage());
+    } catch (ApiException e) {
+      throw e; // the body is over the limit
+    } catch (RuntimeException e) {
+      // Helidon reports bad framing unchecked: NumberFormatException for a chunk-size line,
+      // IncorrectNewLineException for a bare CR, InsufficientDataAvailableException for a body
+      // cut short of its Content-Length. The client sent it, so it is a 400, not a 500.
+      throw ApiException.badRequest(
+          "cannot read request body: malformed or truncated ("
+              + e.getClass().getSimpleName()
+              + ")");
     }
   }
 

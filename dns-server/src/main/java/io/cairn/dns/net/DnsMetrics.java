@@ -99,9 +99,12 @@ public final class DnsMetrics {
 
   /** Shows {@code open} as the gauge {@code cairn.dns.tcp.connections}. */
   public void tcpConnections(java.util.function.IntSupplier open) {
+    // Strong: the supplier is a method reference nobody else holds, and Micrometer keeps gauge
+    // state weakly, so the gauge read NaN after the first GC.
     io.micrometer.core.instrument.Gauge.builder(
             "cairn.dns.tcp.connections", open, s -> (double) s.getAsInt())
         .description("DNS TCP connections open")
+        .strongReference(true)
         .register(meters);
   }
 

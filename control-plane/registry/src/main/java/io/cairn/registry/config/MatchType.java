@@ -14,6 +14,12 @@ public enum MatchType {
   /** A regular expression; Envoy evaluates it with RE2, so keep to the common syntax. */
   REGEX;
 
+  /**
+   * The longest regular expression accepted: compiling a long literal takes the JDK quadratic time
+   * (a 40,000-character one about 1.5 s), so a config write could stall the single writer.
+   */
+  public static final int MAX_REGEX_LENGTH = 4096;
+
   /** Checks that {@code value} suits this type: none for PRESENT, a valid regex for REGEX. */
   void checkValue(Problems p, String field, String value) {
     if (value == null) {
@@ -23,6 +29,16 @@ public enum MatchType {
     switch (this) {
       case PRESENT -> p.check(value.isEmpty(), field, "must be empty for a presence match");
       case REGEX -> {
+        if (value.length() > MAX_REGEX_LENGTH) {
+          p.add(
+              field,
+              "is a regular expression of "
+                  + value.length()
+                  + " characters; at most "
+                  + MAX_REGEX_LENGTH
+                  + " are allowed");
+          return;
+        }
         try {
           Pattern.compile(value);
         } catch (PatternSyntaxException e) {

@@ -17,6 +17,9 @@ final class MatchParser {
   private static final String OPERATORS =
       "==, !=, in, not in, contains, not contains, matches, not matches, is empty, is not empty";
 
+  /** The longest pattern {@code matches} accepts, as for config entries' regex matches. */
+  static final int MAX_REGEX_LENGTH = 4096;
+
   private final TokenStream tokens;
   private final SchemaCheck schema;
 
@@ -187,6 +190,17 @@ final class MatchParser {
 
   /** Compiles a pattern once, here, so a bad one is a parse error and evaluation never compiles. */
   private Pattern regex(Literal value, int position) {
+    // Compiling a long literal takes the JDK quadratic time: 40,000 characters cost 1.5 s.
+    if (value.text().length() > MAX_REGEX_LENGTH) {
+      throw new FilterException(
+          tokens.source(),
+          position,
+          "regular expression of "
+              + value.text().length()
+              + " characters; at most "
+              + MAX_REGEX_LENGTH
+              + " are allowed");
+    }
     try {
       return Pattern.compile(value.text());
     } catch (PatternSyntaxException e) {

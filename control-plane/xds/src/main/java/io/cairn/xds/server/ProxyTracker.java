@@ -4,6 +4,11 @@ import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.grpc.ForwardingServerCallListener;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * counted and kept for the admin API, and the stream's next request is held back with an
  * exponential backoff (100 ms doubling to 10 s, reset by an ACK): otherwise the library answers a
  * NACK at once with the same rejected configuration, in a tight loop.
+ *
+ * <p>A stream is forgotten when its gRPC call ends ({@link #interceptor()}), not only on the
+ * library's close callbacks: it calls none for some calls, e.g. one whose client half-closed after
+ * a request for an unknown type, which stayed listed as a connected proxy for good.
  */
 final class ProxyTracker implements DiscoveryServerCallbacks {
   private static final Logger log = LoggerFactory.getLogger(ProxyTracker.class);
@@ -35,6 +44,9 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
     volatile Duration backoff = Duration.ZERO;
   }
 
+  /** Set while a call starts, to learn the stream id the library gives it in onStreamOpen. */
+  private static final ThreadLocal<long[]> STARTING = new ThreadLocal<>();
+
   private final Map<Long, Stream> streams = new ConcurrentHashMap<>();
   private final MeterRegistry meters;
 
@@ -46,6 +58,51 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
   @Override
   public void onStreamOpen(long streamId, String typeUrl) {
     streams.put(streamId, new Stream());
+    long[] starting = STARTING.get();
+    if (starting != null) {
+      starting[0] = streamId;
+    }
+  }
+
+  /**
+   * Forgets each stream when its call completes or is cancelled, however it ended. The library
+   * opens the stream on the thread that starts the call, which is how the call learns its stream
+   * id.
+   */
+  ServerInterceptor interceptor() {
+    return new ServerInterceptor() {
+      @Override
+      public <Q, R> ServerCall.Listener<Q> interceptCall(
+          ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        long[] streamId = {-1};
+        STARTING.set(streamId);
+        ServerCall.Listener<Q> listener;
+        try {
+          listener = next.startCall(call, headers);
+        } finally {
+          STARTING.remove();
+        }
+        return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
+          @Override
+          public void onComplete() {
+            try {
+              super.onComplete();
+            } finally {
+              streams.remove(streamId[0]);
+            }
+          }
+
+          @Override
+          public void onCancel() {
+            try {
+              super.onCancel();
+            } finally {
+              streams.remove(streamId[0]);
+            }
+          }
+        };
+      }
+    };
   }
 
   @Override
@@ -93,7 +150,10 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
       String nonce,
       Optional<String> error,
       String ackedVersion) {
-    Stream s = streams.computeIfAbsent(streamId, id -> new Stream());
+    Stream s = streams.get(streamId);
+    if (s == null) {
+      return; // the call has ended already
+    }
     node.ifPresent(n -> s.node = n);
     if (error.isPresent()) {
       nack(s, typeUrl, nonce, error.get());

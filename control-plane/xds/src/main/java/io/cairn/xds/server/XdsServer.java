@@ -94,11 +94,11 @@ public final class XdsServer implements AutoCloseable {
     this.server =
         NettyServerBuilder.forAddress(
                 new InetSocketAddress(settings.address(), settings.port()), credentials(tls))
-            .addService(discovery.getAggregatedDiscoveryServiceImpl())
-            .addService(discovery.getClusterDiscoveryServiceImpl())
-            .addService(discovery.getEndpointDiscoveryServiceImpl())
-            .addService(discovery.getListenerDiscoveryServiceImpl())
-            .addService(discovery.getRouteDiscoveryServiceImpl())
+            .addService(tracked(discovery.getAggregatedDiscoveryServiceImpl()))
+            .addService(tracked(discovery.getClusterDiscoveryServiceImpl()))
+            .addService(tracked(discovery.getEndpointDiscoveryServiceImpl()))
+            .addService(tracked(discovery.getListenerDiscoveryServiceImpl()))
+            .addService(tracked(discovery.getRouteDiscoveryServiceImpl()))
             .build()
             .start();
     log.atInfo()
@@ -122,6 +122,10 @@ public final class XdsServer implements AutoCloseable {
         .ifPresent(
             trust -> creds.trustManager(trust).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE));
     return creds.build();
+  }
+
+  private io.grpc.ServerServiceDefinition tracked(io.grpc.BindableService service) {
+    return io.grpc.ServerInterceptors.intercept(service, tracker.interceptor());
   }
 
   /** With intentions allowing what they do not deny, Consul's default without ACLs. */
