@@ -16,6 +16,10 @@ import java.util.Locale;
  * what was wrong, instead of an empty 400, and count in {@code cairn_http_limited_total}.
  */
 public final class TransportErrors implements DirectHandler {
+  /** What a 500 raised by the web server itself says: Cairn's own code never saw the request. */
+  public static final String TRANSPORT_FAILURE =
+      "the web server could not read this request (it failed before Cairn's handlers ran)";
+
   private final MeterRegistry meters;
   private final int maxHeaderBytes;
 
@@ -58,6 +62,7 @@ public final class TransportErrors implements DirectHandler {
                   + " bytes)";
           case PAYLOAD_TOO_LARGE -> "the request body is larger than http.max-body-size";
           case HTTP_VERSION_NOT_SUPPORTED -> "only HTTP/1.1 and HTTP/2 are served";
+          case INTERNAL_ERROR -> TRANSPORT_FAILURE;
           default -> message == null || message.isBlank() ? status.reasonPhrase() : message;
         };
     byte[] body = Json.bytes(new ErrorResponses.ErrorBody(status.code(), text, List.of()));
