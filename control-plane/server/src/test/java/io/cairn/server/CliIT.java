@@ -5,21 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,45 +44,15 @@ class CliIT {
     cairn.terminate(Duration.ofSeconds(20));
   }
 
-  private record Run(int status, String out, String err) {}
-
   /** {@code cairn <args>} with the address and the token in the environment. */
-  private static Run cairn(String stdin, String... args) throws Exception {
+  private static CliRun cairn(String stdin, String... args) throws Exception {
     return cairnWith(Map.of("CAIRN_HTTP_TOKEN", TOKEN), stdin, args);
   }
 
   /** {@code cairn <args>} as its own process, with the address and {@code env} set. */
-  private static Run cairnWith(Map<String, String> env, String stdin, String... args)
+  private static CliRun cairnWith(Map<String, String> env, String stdin, String... args)
       throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                java, "-XX:TieredStopAtLevel=1", "-jar", System.getProperty("cairn.server.jar")));
-    command.addAll(List.of(args));
-    File out = File.createTempFile("cairn-cli", ".out");
-    File err = File.createTempFile("cairn-cli", ".err");
-    try {
-      ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out).redirectError(err);
-      pb.environment().keySet().removeIf(k -> k.startsWith("CAIRN_") || k.startsWith("CONSUL_"));
-      pb.environment().put("CAIRN_HTTP_ADDR", address);
-      pb.environment().putAll(env);
-      Process p = pb.start();
-      try (OutputStream in = p.getOutputStream()) {
-        in.write(stdin.getBytes(StandardCharsets.UTF_8));
-      }
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError("cairn " + String.join(" ", args) + " did not finish");
-      }
-      return new Run(
-          p.exitValue(),
-          Files.readString(out.toPath(), StandardCharsets.UTF_8),
-          Files.readString(err.toPath(), StandardCharsets.UTF_8));
-    } finally {
-      out.delete();
-      err.delete();
-    }
+    return CliRun.run(address, env, stdin, args);
   }
 
   private static JsonNode get(String path) throws Exception {
@@ -107,14 +71,14 @@ class CliIT {
             + "\"Tags\":[\"v1\",\"blue\"],\"Check\":{\"CheckID\":\"shop-1:ttl\",\"TTL\":\"60s\"}},"
             + "{\"ID\":\"shop-2\",\"Name\":\"shop\",\"Address\":\"10.0.0.2\",\"Port\":8080,"
             + "\"Check\":{\"CheckID\":\"shop-2:ttl\",\"TTL\":\"60s\"}}]";
-    Run registered = cairn(two, "register", "-");
+    CliRun registered = cairn(two, "register", "-");
     assertThat(registered.status()).as(registered.err()).isZero();
     assertThat(registered.out()).startsWith("registered 2 of 2");
     assertThat(cairn("", "check", "pass", "shop-1:ttl", "--note", "ok").status()).isZero();
     String longNote = "disk full ".repeat(20).strip();
     assertThat(cairn("", "check", "fail", "shop-2:ttl", "--note", longNote).status()).isZero();
 
-    Run all = cairn("", "instances", "shop");
+    CliRun all = cairn("", "instances", "shop");
     assertThat(all.status()).as(all.err()).isZero();
     assertThat(all.out())
         .startsWith("ID      ADDRESS        STATUS    TAGS\n")
@@ -141,37 +105,37 @@ class CliIT {
         .doesNotContain("shop-2");
 
     assertThat(cairn("", "deregister", "shop-2").status()).isZero();
-    Run missing = cairn("", "deregister", "shop-2");
+    CliRun missing = cairn("", "deregister", "shop-2");
     assertThat(missing.status()).isEqualTo(1);
     assertThat(missing.err()).contains("unknown service instance id 'shop-2'");
-    Run none = cairn("", "instances", "nothing");
+    CliRun none = cairn("", "instances", "nothing");
     assertThat(none.status()).isEqualTo(1);
     assertThat(none.err()).contains("no instances of 'nothing'");
   }
 
   @Test
   void splitIsCheckedLocallyThenByTheServerThenWrittenAndShown(@TempDir Path tmp) throws Exception {
-    Run sum = cairn("", "split", "cart", "v1=90", "v2=20");
+    CliRun sum = cairn("", "split", "cart", "v1=90", "v2=20");
     assertThat(sum.status()).isEqualTo(2);
     assertThat(sum.err())
         .contains("invalid split for 'cart'")
         .contains("the weights add up to 110, not 100")
         .contains("usage:\n  split <service>");
-    Run words = cairn("", "split", "cart", "v1=abc", "v2", "a/b/c=1");
+    CliRun words = cairn("", "split", "cart", "v1=abc", "v2", "a/b/c=1");
     assertThat(words.status()).isEqualTo(2);
     assertThat(words.err())
         .contains("'v1=abc': the weight 'abc' is not a number")
         .contains("'v2': expected TARGET=WEIGHT")
         .contains("'a/b/c=1': the target must be SUBSET, SERVICE/ or SERVICE/SUBSET");
 
-    Run refused = cairn("", "split", "cart", "v1=90", "v2=10");
+    CliRun refused = cairn("", "split", "cart", "v1=90", "v2=10");
     assertThat(refused.status()).isEqualTo(1);
     assertThat(refused.err())
         .contains("subset 'v1' is not defined by a service-resolver for 'cart'")
         .contains("splitting needs protocol http, http2 or grpc but 'cart' is tcp")
         .contains("hint: subsets are defined by the service's service-resolver entry")
         .contains("\"Name\":\"cart\",\"Protocol\":\"http\"");
-    Run none = cairn("", "split", "cart");
+    CliRun none = cairn("", "split", "cart");
     assertThat(none.status()).isEqualTo(1);
     assertThat(none.err()).contains("'cart' has no service-splitter");
 
@@ -189,11 +153,11 @@ class CliIT {
     Files.writeString(
         entries.resolve("c-defaults.json"),
         "{\"Kind\":\"service-defaults\",\"Name\":\"cart\",\"Protocol\":\"http\"}");
-    Run written = cairn("", "config", "write", entries.toString());
+    CliRun written = cairn("", "config", "write", entries.toString());
     assertThat(written.status()).as(written.err()).isZero();
     assertThat(written.out()).startsWith("written 3 of 3");
 
-    Run split = cairn("", "split", "cart", "v1=75", "v2=20", "cart-next/=5");
+    CliRun split = cairn("", "split", "cart", "v1=75", "v2=20", "cart-next/=5");
     assertThat(split.status()).as(split.err()).isZero();
     assertThat(split.out())
         .isEqualTo(
@@ -208,7 +172,7 @@ class CliIT {
     assertThat(entry.path("Splits").get(2).path("Service").asText()).isEqualTo("cart-next");
     assertThat(entry.path("Splits").get(0).path("Weight").asDouble()).isEqualTo(75.0);
 
-    Run undefined = cairn("", "split", "cart", "v1=50", "v3=50");
+    CliRun undefined = cairn("", "split", "cart", "v1=50", "v3=50");
     assertThat(undefined.status()).isEqualTo(1);
     assertThat(undefined.err())
         .contains("subset 'v3' is not defined by a service-resolver for 'cart'")
@@ -242,7 +206,7 @@ class CliIT {
           .atMost(Duration.ofSeconds(10))
           .until(() -> get("/v1/xds/proxies").toString().contains("not welcome"));
 
-      Run proxies = cairn("", "proxies");
+      CliRun proxies = cairn("", "proxies");
       assertThat(proxies.status()).as(proxies.err()).isZero();
       String acked = probe.lastAcked(); // responses before the NACK may have moved it on
       String version = acked.substring(0, Math.min(8, acked.length()));
@@ -271,7 +235,7 @@ class CliIT {
     }
     Files.writeString(dir.resolve("README.txt"), "not a registration: skipped");
 
-    Run run = cairn("", "register", dir.toString());
+    CliRun run = cairn("", "register", dir.toString());
     assertThat(run.status()).isEqualTo(1);
     assertThat(run.out()).matches("registered 49 of 50 in [0-9.]+ s, 1 failed\n");
     assertThat(run.err().lines().filter(l -> l.startsWith("registering ")).toList())
@@ -287,7 +251,7 @@ class CliIT {
     assertThat(get("/v1/health/service/bulk")).hasSize(49);
 
     // On a terminal the count is redrawn in place.
-    Run tty =
+    CliRun tty =
         cairnWith(
             Map.of("CAIRN_PROGRESS", "tty", "CAIRN_HTTP_TOKEN", TOKEN),
             "",
@@ -302,12 +266,12 @@ class CliIT {
   @Test
   void writesWithoutTheTokenAreRefusedWithAHint() throws Exception {
     String body = "{\"ID\":\"acl-1\",\"Name\":\"acl\",\"Port\":1}";
-    Run anonymous = cairnWith(Map.of(), body, "register", "-");
+    CliRun anonymous = cairnWith(Map.of(), body, "register", "-");
     assertThat(anonymous.status()).isEqualTo(1);
     assertThat(anonymous.err())
         .contains("Permission denied")
         .contains("pass it with --token TOKEN or set CAIRN_HTTP_TOKEN");
-    Run wrong = cairnWith(Map.of("CAIRN_HTTP_TOKEN", "guess"), body, "register", "-");
+    CliRun wrong = cairnWith(Map.of("CAIRN_HTTP_TOKEN", "guess"), body, "register", "-");
     assertThat(wrong.status()).isEqualTo(1);
     assertThat(wrong.err()).contains("the token given (--token");
     assertThat(cairnWith(Map.of(), body, "register", "-", "--token", TOKEN).status()).isZero();
@@ -328,7 +292,7 @@ class CliIT {
         .contains("\"Protocol\" : \"http\"");
     assertThat(cairn("", "config", "list", "service-defaults").out())
         .containsPattern("service-defaults\\s+api");
-    Run bad =
+    CliRun bad =
         cairn(
             "{\"Kind\":\"service-splitter\",\"Name\":\"api\",\"Splits\":[{\"Weight\":50}]}",
             "config",
@@ -340,7 +304,7 @@ class CliIT {
     assertThat(cairn("", "intention", "deny", "*", "api").status()).isZero();
     assertThat(cairn("", "intention", "allow", "web", "api").status()).isZero();
     assertThat(cairn("", "intention", "check", "web", "api").out()).contains("allowed");
-    Run denied = cairn("", "intention", "check", "batch", "api");
+    CliRun denied = cairn("", "intention", "check", "batch", "api");
     assertThat(denied.out()).contains("denied");
     assertThat(denied.status()).isEqualTo(1);
     assertThat(cairn("", "intention", "list").out()).containsPattern("web\\s+api\\s+allow\\s+9");
@@ -350,15 +314,15 @@ class CliIT {
 
   @Test
   void usageErrorsAndUnreachableServer() throws Exception {
-    Run unknown = cairn("", "frobnicate");
+    CliRun unknown = cairn("", "frobnicate");
     assertThat(unknown.status()).isEqualTo(2);
     assertThat(unknown.err()).contains("unknown command").contains("client commands");
-    Run help = cairn("", "register", "--help");
+    CliRun help = cairn("", "register", "--help");
     assertThat(help.status()).isZero();
     assertThat(help.out()).startsWith("usage:\n  register <file|dir|->...");
     Map<String, String> env = new HashMap<>();
     env.put("CAIRN_HTTP_ADDR", "127.0.0.1:1");
-    Run unreachable = cairnWith(env, "", "services");
+    CliRun unreachable = cairnWith(env, "", "services");
     assertThat(unreachable.status()).isEqualTo(3);
     assertThat(unreachable.err()).contains("cannot reach Cairn at http://127.0.0.1:1/");
   }

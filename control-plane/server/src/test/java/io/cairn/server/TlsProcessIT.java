@@ -4,21 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cairn.tls.TestPki;
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,38 +71,13 @@ class TlsProcessIT {
         .contains("mTLS");
   }
 
-  private record Run(int status, String out, String err) {}
-
-  private static Run cli(Map<String, String> env, String... args) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                java, "-XX:TieredStopAtLevel=1", "-jar", System.getProperty("cairn.server.jar")));
-    command.addAll(List.of(args));
-    File out = File.createTempFile("cairn-cli", ".out");
-    File err = File.createTempFile("cairn-cli", ".err");
-    try {
-      ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out).redirectError(err);
-      pb.environment().keySet().removeIf(k -> k.startsWith("CAIRN_") || k.startsWith("CONSUL_"));
-      pb.environment().put("CAIRN_HTTP_ADDR", "https://127.0.0.1:" + port);
-      pb.environment().putAll(env);
-      Process p = pb.start();
-      p.getOutputStream().close();
-      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      return new Run(
-          p.exitValue(),
-          Files.readString(out.toPath(), StandardCharsets.UTF_8),
-          Files.readString(err.toPath(), StandardCharsets.UTF_8));
-    } finally {
-      out.delete();
-      err.delete();
-    }
+  private static CliRun cli(Map<String, String> env, String... args) throws Exception {
+    return CliRun.run("https://127.0.0.1:" + port, env, "", args);
   }
 
   @Test
   void theCliTalksHttpsWithItsCaFileAndClientCertificate() throws Exception {
-    Run flags =
+    CliRun flags =
         cli(
             Map.of(),
             "services",
@@ -121,7 +90,7 @@ class TlsProcessIT {
     assertThat(flags.status()).as(flags.err()).isZero();
 
     // Consul's variable names work too.
-    Run consulEnv =
+    CliRun consulEnv =
         cli(
             Map.of(
                 "CONSUL_CACERT", pki.caPem().toString(),
@@ -130,10 +99,10 @@ class TlsProcessIT {
             "services");
     assertThat(consulEnv.status()).as(consulEnv.err()).isZero();
 
-    Run noClientCert = cli(Map.of("CAIRN_CACERT", pki.caPem().toString()), "services");
+    CliRun noClientCert = cli(Map.of("CAIRN_CACERT", pki.caPem().toString()), "services");
     assertThat(noClientCert.status()).isEqualTo(3);
 
-    Run badFile = cli(Map.of("CAIRN_CACERT", dir.resolve("nope.pem").toString()), "services");
+    CliRun badFile = cli(Map.of("CAIRN_CACERT", dir.resolve("nope.pem").toString()), "services");
     assertThat(badFile.status()).isEqualTo(2);
     assertThat(badFile.err()).contains("nope.pem");
   }
