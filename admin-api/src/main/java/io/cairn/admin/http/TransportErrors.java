@@ -5,7 +5,6 @@ import io.helidon.http.HeaderValues;
 import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.DirectHandlers;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Locale;
@@ -45,13 +44,9 @@ public final class TransportErrors implements DirectHandler {
       Status status,
       ServerResponseHeaders headers,
       String message) {
-    Counter counter =
-        Counter.builder("cairn.http.limited")
-            .description("requests refused by a limit of the admin API")
-            .tag(
-                "limit", "transport-" + eventType.name().toLowerCase(Locale.ROOT).replace('_', '-'))
-            .register(meters);
-    counter.increment();
+    HttpLimitMetrics.limited(
+            meters, "transport-" + eventType.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+        .increment();
     // The server keeps its own message back when it may quote the request; say what it means.
     String text =
         switch (eventType) {
