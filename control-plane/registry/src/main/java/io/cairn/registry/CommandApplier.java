@@ -1,10 +1,15 @@
 package io.cairn.registry;
 
+import io.cairn.registry.command.BootstrapAcl;
 import io.cairn.registry.command.Command;
 import io.cairn.registry.command.CommandResult;
+import io.cairn.registry.command.DeleteAclPolicy;
+import io.cairn.registry.command.DeleteAclToken;
 import io.cairn.registry.command.DeleteConfigEntry;
 import io.cairn.registry.command.DeregisterCheck;
 import io.cairn.registry.command.DeregisterInstance;
+import io.cairn.registry.command.PutAclPolicy;
+import io.cairn.registry.command.PutAclToken;
 import io.cairn.registry.command.PutConfigEntry;
 import io.cairn.registry.command.RegisterCheck;
 import io.cairn.registry.command.RegisterInstance;
@@ -70,11 +75,16 @@ final class CommandApplier {
           case UpdateCheck c -> updateCheck(s, c, at);
           case PutConfigEntry c -> putConfig(s, c, at);
           case DeleteConfigEntry c -> deleteConfig(s, c, at);
+          case PutAclPolicy c -> AclCommands.putPolicy(s, c, at);
+          case DeleteAclPolicy c -> AclCommands.deletePolicy(s, c, at);
+          case PutAclToken c -> AclCommands.putToken(s, c.token(), at);
+          case DeleteAclToken c -> AclCommands.deleteToken(s, c, at);
+          case BootstrapAcl c -> AclCommands.bootstrap(s, c, at);
         };
     return result;
   }
 
-  private static CommandResult outcome(WorkingState s, long at) {
+  static CommandResult outcome(WorkingState s, long at) {
     return s.index() == at
         ? new CommandResult(CommandResult.Outcome.APPLIED, at)
         : new CommandResult(CommandResult.Outcome.UNCHANGED, s.index());

@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import io.cairn.registry.acl.AclPolicy;
+import io.cairn.registry.acl.AclState;
+import io.cairn.registry.acl.AclToken;
 import io.cairn.registry.config.ConfigEntry;
 import io.cairn.registry.config.ConfigEntryKey;
 import io.cairn.registry.config.ServiceDefaults;
@@ -87,6 +90,8 @@ final class RecordCodec {
   private final ObjectReader checkReader = mapper.readerFor(HealthCheck.class);
   private final ObjectReader maintenanceReader = mapper.readerFor(Maintenance.class);
   private final ObjectReader configReader = mapper.readerFor(ConfigEntry.class);
+  private final ObjectReader policyReader = mapper.readerFor(AclPolicy.class);
+  private final ObjectReader tokenReader = mapper.readerFor(AclToken.class);
 
   /**
    * The store batch for {@code writes}. Several writes to one record within a batch collapse into
@@ -142,6 +147,8 @@ final class RecordCodec {
         case CHECK -> checkReader.readValue(record.value());
         case MAINTENANCE -> maintenanceReader.readValue(record.value());
         case CONFIG -> configReader.readValue(record.value());
+        case ACL_POLICY -> policyReader.readValue(record.value());
+        case ACL_TOKEN -> tokenReader.readValue(record.value());
       };
     } catch (IOException | RuntimeException e) {
       throw new StoreException("cannot read stored record " + record + ": " + e.getMessage(), e);
@@ -155,6 +162,8 @@ final class RecordCodec {
     private final List<Indexed<HealthCheck>> checks = new java.util.ArrayList<>();
     private final List<Indexed<Maintenance>> maintenance = new java.util.ArrayList<>();
     private final List<Indexed<ConfigEntry>> config = new java.util.ArrayList<>();
+    private final TreeMap<String, Indexed<AclPolicy>> policies = new TreeMap<>();
+    private final TreeMap<String, Indexed<AclToken>> tokens = new TreeMap<>();
 
     Restorer(long lastIndex) {
       this.lastIndex = lastIndex;
@@ -166,6 +175,8 @@ final class RecordCodec {
         case HealthCheck c -> checks.add(indexed(c, r));
         case Maintenance m -> maintenance.add(indexed(m, r));
         case ConfigEntry e -> config.add(indexed(e, r));
+        case AclPolicy p -> policies.put(p.id(), indexed(p, r));
+        case AclToken t -> tokens.put(t.accessorId(), indexed(t, r));
         default -> throw new IllegalStateException("unexpected stored value " + value);
       }
     }
@@ -210,7 +221,8 @@ final class RecordCodec {
           TreePMap.fromSortedMap(maintenanceById),
           TreePMap.fromSortedMap(configByKey),
           TreePMap.fromSortedMap(serviceIndexes),
-          new TableIndexes(lastIndex, lastIndex, lastIndex));
+          new TableIndexes(lastIndex, lastIndex, lastIndex),
+          new AclState(TreePMap.fromSortedMap(policies), TreePMap.fromSortedMap(tokens)));
     }
 
     private static <V> TreePMap<String, TreePMap<String, V>> nested(

@@ -1,5 +1,6 @@
 package io.cairn.registry;
 
+import io.cairn.registry.acl.AclState;
 import io.cairn.registry.config.ConfigEntry;
 import io.cairn.registry.config.ConfigEntryKey;
 import io.cairn.registry.config.ConfigEntryKind;
@@ -34,7 +35,8 @@ public final class RegistrySnapshot {
           TreePMap.empty(),
           TreePMap.empty(),
           TreePMap.empty(),
-          TableIndexes.ZERO);
+          TableIndexes.ZERO,
+          AclState.EMPTY);
 
   final long index;
   final TreePMap<String, Indexed<ServiceInstance>> instances;
@@ -45,6 +47,7 @@ public final class RegistrySnapshot {
   final TreePMap<ConfigEntryKey, Indexed<ConfigEntry>> config;
   final TreePMap<String, Long> serviceIndexes;
   final TableIndexes tableIndexes;
+  final AclState acl;
 
   RegistrySnapshot(
       long index,
@@ -55,7 +58,8 @@ public final class RegistrySnapshot {
       TreePMap<String, Indexed<Maintenance>> maintenance,
       TreePMap<ConfigEntryKey, Indexed<ConfigEntry>> config,
       TreePMap<String, Long> serviceIndexes,
-      TableIndexes tableIndexes) {
+      TableIndexes tableIndexes,
+      AclState acl) {
     this.index = index;
     this.instances = instances;
     this.byService = byService;
@@ -65,6 +69,17 @@ public final class RegistrySnapshot {
     this.config = config;
     this.serviceIndexes = serviceIndexes;
     this.tableIndexes = tableIndexes;
+    this.acl = acl;
+  }
+
+  /** The state of a registry that never changed. */
+  public static RegistrySnapshot empty() {
+    return EMPTY;
+  }
+
+  /** ACL policies and tokens. */
+  public AclState acl() {
+    return acl;
   }
 
   /** The index of the last change in this snapshot; 0 for a registry that never changed. */

@@ -1,5 +1,7 @@
 package io.cairn.registry;
 
+import io.cairn.registry.acl.AclPolicy;
+import io.cairn.registry.acl.AclToken;
 import io.cairn.registry.config.ConfigEntry;
 import io.cairn.registry.config.ConfigEntryKey;
 import io.cairn.registry.config.ConfigEntryKind;
@@ -48,6 +50,8 @@ final class StoredChanges {
         case CHECK -> applyCheck(work, m, index);
         case MAINTENANCE -> applyMaintenance(work, m, index);
         case CONFIG -> applyConfig(work, m, index);
+        case ACL_POLICY -> applyPolicy(work, m, index);
+        case ACL_TOKEN -> applyToken(work, m, index);
       }
     }
     for (Mutation m : mutations) {
@@ -103,6 +107,34 @@ final class StoredChanges {
           configKey(delete.key())
               .filter(k -> work.view().configEntry(k).isPresent())
               .ifPresent(k -> work.removeConfig(k, index));
+    }
+  }
+
+  private void applyPolicy(WorkingState work, Mutation m, long index) {
+    switch (m) {
+      case Mutation.Put put ->
+          decode(put.record(), AclPolicy.class)
+              .ifPresent(
+                  p -> work.putPolicy(indexed(p, work.view().acl().storedPolicy(p.id()), index)));
+      case Mutation.Delete delete -> {
+        if (work.view().acl().storedPolicy(delete.key()).isPresent()) {
+          work.removePolicy(delete.key(), index);
+        }
+      }
+    }
+  }
+
+  private void applyToken(WorkingState work, Mutation m, long index) {
+    switch (m) {
+      case Mutation.Put put ->
+          decode(put.record(), AclToken.class)
+              .ifPresent(
+                  t -> work.putToken(indexed(t, work.view().acl().token(t.accessorId()), index)));
+      case Mutation.Delete delete -> {
+        if (work.view().acl().token(delete.key()).isPresent()) {
+          work.removeToken(delete.key(), index);
+        }
+      }
     }
   }
 

@@ -5,7 +5,9 @@ enum Table {
   INSTANCE("instance"),
   CHECK("check"),
   MAINTENANCE("maintenance"),
-  CONFIG("config");
+  CONFIG("config"),
+  ACL_POLICY("acl-policy"),
+  ACL_TOKEN("acl-token");
 
   private final String storeName;
 

@@ -1,5 +1,8 @@
 package io.cairn.registry;
 
+import io.cairn.registry.acl.AclPolicy;
+import io.cairn.registry.acl.AclState;
+import io.cairn.registry.acl.AclToken;
 import io.cairn.registry.config.ConfigEntry;
 import io.cairn.registry.config.ConfigEntryKey;
 import io.cairn.registry.model.HealthCheck;
@@ -28,6 +31,7 @@ final class WorkingState {
   private TreePMap<ConfigEntryKey, Indexed<ConfigEntry>> config;
   private TreePMap<String, Long> serviceIndexes;
   private TableIndexes tableIndexes;
+  private AclState acl;
   private TreePSet<String> changedServices = TreePSet.empty();
   private TreePSet<ConfigEntryKey> changedConfig = TreePSet.empty();
   private final List<Write> writes = new ArrayList<>();
@@ -47,6 +51,7 @@ final class WorkingState {
     config = s.config;
     serviceIndexes = s.serviceIndexes;
     tableIndexes = s.tableIndexes;
+    acl = s.acl;
     view = s;
   }
 
@@ -81,7 +86,8 @@ final class WorkingState {
               maintenance,
               config,
               serviceIndexes,
-              tableIndexes);
+              tableIndexes,
+              acl);
     }
     return view;
   }
@@ -171,6 +177,32 @@ final class WorkingState {
     config = config.minus(key);
     writes.add(new Write.Delete(Table.CONFIG, key.toString()));
     touchConfig(key, at);
+  }
+
+  void putPolicy(Indexed<AclPolicy> entry) {
+    advance(entry.modifyIndex());
+    String id = entry.value().id();
+    acl = new AclState(acl.storedPolicies().plus(id, entry), acl.storedTokens());
+    writes.add(new Write.Put(Table.ACL_POLICY, id, entry));
+  }
+
+  void removePolicy(String id, long at) {
+    advance(at);
+    acl = new AclState(acl.storedPolicies().minus(id), acl.storedTokens());
+    writes.add(new Write.Delete(Table.ACL_POLICY, id));
+  }
+
+  void putToken(Indexed<AclToken> entry) {
+    advance(entry.modifyIndex());
+    String id = entry.value().accessorId();
+    acl = new AclState(acl.storedPolicies(), acl.storedTokens().plus(id, entry));
+    writes.add(new Write.Put(Table.ACL_TOKEN, id, entry));
+  }
+
+  void removeToken(String accessorId, long at) {
+    advance(at);
+    acl = new AclState(acl.storedPolicies(), acl.storedTokens().minus(accessorId));
+    writes.add(new Write.Delete(Table.ACL_TOKEN, accessorId));
   }
 
   /** Moves the index to {@code at} even if nothing changed (a shared store's empty commit). */

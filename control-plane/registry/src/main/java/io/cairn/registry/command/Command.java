@@ -9,4 +9,9 @@ public sealed interface Command
         DeregisterCheck,
         UpdateCheck,
         PutConfigEntry,
-        DeleteConfigEntry {}
+        DeleteConfigEntry,
+        PutAclPolicy,
+        DeleteAclPolicy,
+        PutAclToken,
+        DeleteAclToken,
+        BootstrapAcl {}

@@ -1,0 +1,104 @@
+package io.cairn.registry.acl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cairn.registry.model.Indexed;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.pcollections.TreePMap;
+
+class AuthorizerTest {
+  private static final String WEB_WRITE = "11111111-1111-1111-1111-111111111111";
+  private static final String DENY_WEB = "22222222-2222-2222-2222-222222222222";
+
+  private final AclState state =
+      new AclState(
+          TreePMap.<String, Indexed<AclPolicy>>empty()
+              .plus(
+                  WEB_WRITE,
+                  policy(
+                      WEB_WRITE,
+                      "web-write",
+                      "service_prefix \"web\" { policy = \"write\" }\nservice_prefix \"\" { policy = \"read\" }"))
+              .plus(
+                  DENY_WEB,
+                  policy(DENY_WEB, "no-web-admin", "service \"web-admin\" { policy = \"deny\" }")),
+          TreePMap.empty());
+
+  private static Indexed<AclPolicy> policy(String id, String name, String rules) {
+    return new Indexed<>(new AclPolicy(id, name, "", rules, List.of()), 2, 2);
+  }
+
+  private static AclToken token(List<String> policies, List<String> identities) {
+    return new AclToken(
+        "33333333-3333-3333-3333-333333333333",
+        "44444444-4444-4444-4444-444444444444",
+        "",
+        policies,
+        identities,
+        false,
+        "2026-11-24T00:00:00Z");
+  }
+
+  @Test
+  void exactBeatsPrefixAndLongestPrefixWins() {
+    Authorizer a = state.authorizer(token(List.of(WEB_WRITE), List.of()), Authorizer.DENY_ALL);
+    assertThat(a.service("web-1")).isEqualTo(Access.WRITE);
+    assertThat(a.service("api")).isEqualTo(Access.READ);
+    assertThat(a.intentions("api")).isEqualTo(Access.READ);
+    assertThat(a.operator()).isEqualTo(Access.DENY);
+  }
+
+  @Test
+  void anExplicitDenyInAnyPolicyWins() {
+    Authorizer a =
+        state.authorizer(token(List.of(WEB_WRITE, DENY_WEB), List.of()), Authorizer.ALLOW_ALL);
+    assertThat(a.service("web-admin")).isEqualTo(Access.DENY);
+    assertThat(a.service("web")).isEqualTo(Access.WRITE);
+    // Where no rule speaks, the default policy does.
+    assertThat(a.operator()).isEqualTo(Access.WRITE);
+  }
+
+  @Test
+  void aServiceIdentityWritesItsServiceAndSidecarAndReadsTheRest() {
+    Authorizer a = state.authorizer(token(List.of(), List.of("api")), Authorizer.DENY_ALL);
+    assertThat(a.service("api")).isEqualTo(Access.WRITE);
+    assertThat(a.service("api-sidecar-proxy")).isEqualTo(Access.WRITE);
+    assertThat(a.service("web")).isEqualTo(Access.READ);
+    assertThat(a.acl()).isEqualTo(Access.DENY);
+  }
+
+  @Test
+  void theManagementPolicyAllowsEverythingAndReadOnlyWritesNothing() {
+    AclToken management = token(List.of(BuiltinPolicies.GLOBAL_MANAGEMENT.id()), List.of());
+    assertThat(state.authorizer(management, Authorizer.DENY_ALL)).isEqualTo(Authorizer.ALLOW_ALL);
+    Authorizer readOnly =
+        state.authorizer(
+            token(List.of(BuiltinPolicies.GLOBAL_READ_ONLY.id()), List.of()), Authorizer.DENY_ALL);
+    assertThat(readOnly.service("x")).isEqualTo(Access.READ);
+    assertThat(readOnly.acl()).isEqualTo(Access.READ);
+    assertThat(readOnly.service("x").allows(Access.WRITE)).isFalse();
+  }
+
+  @Test
+  void aLinkToADeletedPolicyGrantsNothing() {
+    Authorizer a =
+        state.authorizer(
+            token(List.of("99999999-9999-9999-9999-999999999999"), List.of()), Authorizer.DENY_ALL);
+    assertThat(a.service("web")).isEqualTo(Access.DENY);
+  }
+
+  @Test
+  void tokensAreFoundByTheirWholeSecretOnly() {
+    AclToken t = token(List.of(), List.of());
+    AclState withToken =
+        new AclState(
+            TreePMap.empty(),
+            TreePMap.<String, Indexed<AclToken>>empty()
+                .plus(t.accessorId(), new Indexed<>(t, 2, 2)));
+    assertThat(withToken.tokenBySecret(t.secretId())).contains(t);
+    assertThat(withToken.tokenBySecret(t.secretId().substring(1))).isEmpty();
+    assertThat(withToken.tokenBySecret(t.accessorId())).isEmpty();
+    assertThat(t.toString()).doesNotContain(t.secretId());
+  }
+}
