@@ -1,5 +1,8 @@
 package io.cairn.admin;
 
+import io.cairn.admin.acl.AclApi;
+import io.cairn.admin.acl.AclFilter;
+import io.cairn.admin.acl.RequestAcl;
 import io.cairn.admin.agent.AgentApi;
 import io.cairn.admin.agent.AgentSelf;
 import io.cairn.admin.catalog.CatalogApi;
@@ -11,7 +14,6 @@ import io.cairn.admin.http.BodyLimit;
 import io.cairn.admin.http.ErrorResponses;
 import io.cairn.admin.http.RequestMetrics;
 import io.cairn.admin.http.TransportErrors;
-import io.cairn.admin.http.WriteGuard;
 import io.cairn.admin.http.WriteRateLimit;
 import io.cairn.admin.intentions.IntentionsApi;
 import io.cairn.admin.status.HealthEndpoint;
@@ -21,6 +23,8 @@ import io.cairn.admin.ui.UiApi;
 import io.cairn.admin.ui.UiAssets;
 import io.cairn.admin.xds.XdsApi;
 import io.cairn.registry.Registry;
+import io.cairn.registry.acl.Access;
+import io.cairn.registry.acl.AclResolver;
 import io.cairn.tls.ServerTls;
 import io.helidon.common.tls.Tls;
 import io.helidon.common.tls.TlsClientAuth;
@@ -85,7 +89,11 @@ public final class AdminApi implements AutoCloseable {
     log.atInfo()
         .addKeyValue("address", settings.address())
         .addKeyValue("port", server.port())
-        .addKeyValue("acl", settings.aclToken().isPresent() ? "token required for writes" : "off")
+        .addKeyValue(
+            "acl",
+            settings.acl().enabled()
+                ? "on, default policy " + settings.acl().defaultPolicy().text()
+                : "off")
         .addKeyValue(
             "tls",
             tls.map(t -> t.mutual() ? "mTLS (client certificates required)" : "on").orElse("off"))
@@ -147,7 +155,10 @@ public final class AdminApi implements AutoCloseable {
       // Before the token check, so that a flood without a token is slowed down too.
       routing.addFilter(new WriteRateLimit(settings.limits(), meters));
     }
-    settings.aclToken().ifPresent(token -> routing.addFilter(new WriteGuard(token)));
+    AclResolver acl = new AclResolver(settings.acl(), registry::snapshot);
+    if (acl.enabled()) {
+      routing.addFilter(new AclFilter(acl));
+    }
     ErrorResponses.register(routing);
     MetricsEndpoint metrics = new MetricsEndpoint(scrape);
     // Health reads are the hot path: their routes come first, so matching finds them soonest.
@@ -158,12 +169,18 @@ public final class AdminApi implements AutoCloseable {
             "/v1/agent",
             new AgentApi(
                 registry, views, new AgentSelf(settings.node(), version), hooks.ttlReports()))
-        .get("/v1/agent/metrics", (req, res) -> metrics.send(res))
+        .get(
+            "/v1/agent/metrics",
+            (req, res) -> {
+              RequestAcl.of(req).requireAgent(settings.node().name(), Access.READ);
+              metrics.send(res);
+            })
         .any("/v1/agent/metrics", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
         .register("/v1/config", new ConfigApi(registry))
         .register(
             "/v1/connect/intentions", new IntentionsApi(registry, settings.intentionsDefault()))
         .register("/v1/status", new StatusApi(settings.node()))
+        .register("/v1/acl", new AclApi(registry, settings.acl()))
         .register("/v1/xds", new XdsApi(hooks.proxies()))
         .register("/health", new HealthEndpoint(registry, ready))
         .register("/metrics", metrics)
@@ -174,7 +191,7 @@ public final class AdminApi implements AutoCloseable {
                 settings.node(),
                 version,
                 settings.intentionsDefault(),
-                settings.aclToken().isPresent()))
+                settings.acl().enabled()))
         .get("/", UiAssets::redirect)
         .any("/", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
         .get("/ui", UiAssets::redirect)

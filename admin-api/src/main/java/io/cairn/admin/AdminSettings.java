@@ -2,6 +2,7 @@ package io.cairn.admin;
 
 import io.cairn.admin.consul.NodeIdentity;
 import io.cairn.admin.http.HttpLimits;
+import io.cairn.registry.acl.AclSettings;
 import io.cairn.registry.config.IntentionAction;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,7 +13,7 @@ import java.util.Optional;
  * @param address interface to listen on
  * @param port TCP port (0 picks a free one)
  * @param maxBodyBytes larger request bodies get 413
- * @param aclToken when present, writes must carry this token
+ * @param acl whether ACLs are on, the default policy, and the configured management token
  * @param node the Consul node identity shown in responses
  * @param intentionsDefault what an intention check answers when nothing matches
  * @param limits blocking-query and per-client write limits
@@ -21,14 +22,14 @@ public record AdminSettings(
     String address,
     int port,
     long maxBodyBytes,
-    Optional<String> aclToken,
+    AclSettings acl,
     NodeIdentity node,
     IntentionAction intentionsDefault,
     HttpLimits limits) {
   public AdminSettings {
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(address, "address");
-    Objects.requireNonNull(aclToken, "aclToken");
+    Objects.requireNonNull(acl, "acl");
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(intentionsDefault, "intentionsDefault");
     if (maxBodyBytes < 1) {
@@ -36,14 +37,36 @@ public record AdminSettings(
     }
   }
 
+  /**
+   * With ACLs off, or on with deny by default and {@code managementToken} able to do everything
+   * (tests, benchmarks).
+   */
+  public AdminSettings(
+      String address,
+      int port,
+      long maxBodyBytes,
+      Optional<String> managementToken,
+      NodeIdentity node,
+      IntentionAction intentionsDefault,
+      HttpLimits limits) {
+    this(
+        address,
+        port,
+        maxBodyBytes,
+        managementToken.map(AclSettings::denyByDefault).orElse(AclSettings.OFF),
+        node,
+        intentionsDefault,
+        limits);
+  }
+
   /** With the default limits (tests, benchmarks). */
   public AdminSettings(
       String address,
       int port,
       long maxBodyBytes,
-      Optional<String> aclToken,
+      Optional<String> managementToken,
       NodeIdentity node,
       IntentionAction intentionsDefault) {
-    this(address, port, maxBodyBytes, aclToken, node, intentionsDefault, HttpLimits.DEFAULT);
+    this(address, port, maxBodyBytes, managementToken, node, intentionsDefault, HttpLimits.DEFAULT);
   }
 }

@@ -1,5 +1,6 @@
 package io.cairn.admin.agent;
 
+import io.cairn.admin.acl.RequestAcl;
 import io.cairn.admin.consul.ConsulJson.AgentServiceJson;
 import io.cairn.admin.consul.ConsulJson.CheckJson;
 import io.cairn.admin.consul.ConsulViews;
@@ -12,12 +13,14 @@ import io.cairn.admin.http.RowFilter;
 import io.cairn.admin.json.JsonFields;
 import io.cairn.registry.Registry;
 import io.cairn.registry.RegistrySnapshot;
+import io.cairn.registry.acl.Access;
 import io.cairn.registry.command.DeregisterCheck;
 import io.cairn.registry.command.DeregisterInstance;
 import io.cairn.registry.command.RegisterCheck;
 import io.cairn.registry.command.RegisterInstance;
 import io.cairn.registry.command.SetMaintenance;
 import io.cairn.registry.command.UpdateCheck;
+import io.cairn.registry.model.ConnectProxy;
 import io.cairn.registry.model.HealthCheck;
 import io.cairn.registry.model.HealthStatus;
 import io.cairn.registry.model.Indexed;
@@ -80,7 +83,7 @@ public final class AgentApi implements HttpService {
         .put("/check/fail/{id}", (req, res) -> ttl(req, res, HealthStatus.CRITICAL))
         .put("/check/update/{id}", this::updateCheck)
         .any("/check/{op}/{id}", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "PUT"))
-        .get("/self", (req, res) -> Json.send(res, self.describe()))
+        .get("/self", this::self)
         .any("/self", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"));
   }
 
@@ -96,13 +99,42 @@ public final class AgentApi implements HttpService {
     boolean replace = QueryParams.flag(req, "replace-existing-checks");
     List<RegisterInstance> commands =
         RegistrationDecoder.decode(body, peerAddress(req), replace, registry.snapshot());
+    RequestAcl acl = RequestAcl.of(req);
+    for (RegisterInstance command : commands) {
+      // As Consul: write on the service, and on its destination for a sidecar proxy.
+      acl.requireService(command.instance().name(), Access.WRITE);
+      if (command.instance().kind() instanceof ConnectProxy proxy) {
+        acl.requireService(proxy.destinationServiceName(), Access.WRITE);
+      }
+    }
     for (RegisterInstance command : commands) {
       registry.apply(command);
     }
     res.send();
   }
 
+  private void self(ServerRequest req, ServerResponse res) {
+    RequestAcl.of(req).requireAgent(self.node().name(), Access.READ);
+    Json.send(res, self.describe());
+  }
+
+  /** Writing to an instance needs write on its service; an unknown id is the registry's 404. */
+  private void requireInstanceWrite(ServerRequest req, String instanceId) {
+    registry
+        .snapshot()
+        .instance(instanceId)
+        .ifPresent(i -> RequestAcl.of(req).requireService(i.value().name(), Access.WRITE));
+  }
+
+  private void requireCheckWrite(ServerRequest req, String checkId) {
+    registry
+        .snapshot()
+        .check(checkId)
+        .ifPresent(c -> requireInstanceWrite(req, c.value().serviceId()));
+  }
+
   private void deregister(ServerRequest req, ServerResponse res) {
+    requireInstanceWrite(req, req.path().pathParameters().get("id"));
     registry.apply(new DeregisterInstance(req.path().pathParameters().get("id")));
     res.send();
   }
@@ -121,6 +153,7 @@ public final class AgentApi implements HttpService {
               throw ApiException.badRequest("'enable' must be true or false, was '" + enable + "'");
         };
     String reason = QueryParams.string(req, "reason").orElse("");
+    requireInstanceWrite(req, id);
     registry.apply(on ? SetMaintenance.enable(id, reason) : SetMaintenance.disable(id));
     res.send();
   }
@@ -128,8 +161,13 @@ public final class AgentApi implements HttpService {
   private void services(ServerRequest req, ServerResponse res) {
     RegistrySnapshot s = BlockingQuery.await(req, registry, snap -> snap.tableIndexes().catalog());
     RowFilter filter = RowFilter.agentServices(req);
+    RequestAcl acl = RequestAcl.of(req);
     Map<String, AgentServiceJson> out = new LinkedHashMap<>();
     for (Indexed<io.cairn.registry.model.ServiceInstance> i : s.instances()) {
+      if (!acl.canReadService(i.value().name())) {
+        RequestAcl.filtered(res);
+        continue;
+      }
       AgentServiceJson json = views.agentService(i);
       if (filter.matches(json)) {
         out.put(i.value().id(), json);
@@ -149,6 +187,7 @@ public final class AgentApi implements HttpService {
                 snap.instance(id).map(Indexed::modifyIndex).orElse(snap.tableIndexes().catalog()));
     Indexed<io.cairn.registry.model.ServiceInstance> instance =
         s.instance(id).orElseThrow(() -> ApiException.notFound("unknown service ID '" + id + "'"));
+    RequestAcl.of(req).requireService(instance.value().name(), Access.READ);
     BlockingQuery.headers(res, Math.max(1, instance.modifyIndex()));
     Json.send(res, views.agentService(instance));
   }
@@ -156,9 +195,12 @@ public final class AgentApi implements HttpService {
   private void checks(ServerRequest req, ServerResponse res) {
     RegistrySnapshot s = BlockingQuery.await(req, registry, snap -> snap.tableIndexes().health());
     RowFilter filter = RowFilter.checks(req);
+    RequestAcl acl = RequestAcl.of(req);
     Map<String, CheckJson> out = new LinkedHashMap<>();
     for (CheckJson c : views.serviceChecks(s)) {
-      if (filter.matches(c)) {
+      if (!acl.canReadService(c.serviceName())) {
+        RequestAcl.filtered(res);
+      } else if (filter.matches(c)) {
         out.put(c.checkId(), c);
       }
     }
@@ -179,17 +221,20 @@ public final class AgentApi implements HttpService {
     Optional<HealthCheck> check =
         CheckDecoder.decode(body, serviceId, name, "service:" + serviceId);
     p.throwIfAny();
+    RequestAcl.of(req).requireService(name, Access.WRITE);
     registry.apply(new RegisterCheck(check.orElseThrow()));
     res.send();
   }
 
   private void deregisterCheck(ServerRequest req, ServerResponse res) {
+    requireCheckWrite(req, req.path().pathParameters().get("id"));
     registry.apply(new DeregisterCheck(req.path().pathParameters().get("id")));
     res.send();
   }
 
   private void ttl(ServerRequest req, ServerResponse res, HealthStatus status) {
     String id = req.path().pathParameters().get("id");
+    requireCheckWrite(req, id);
     requireTtl(id);
     ttlReports.reported(id);
     registry.apply(new UpdateCheck(id, status, QueryParams.string(req, "note").orElse("")));
@@ -208,6 +253,7 @@ public final class AgentApi implements HttpService {
     }
     String output = body.string("Output", "");
     p.throwIfAny();
+    requireCheckWrite(req, id);
     requireTtl(id);
     ttlReports.reported(id);
     registry.apply(new UpdateCheck(id, status.get(), output));

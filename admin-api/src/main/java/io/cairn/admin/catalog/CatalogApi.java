@@ -1,5 +1,6 @@
 package io.cairn.admin.catalog;
 
+import io.cairn.admin.acl.RequestAcl;
 import io.cairn.admin.consul.ConsulJson.CatalogServiceJson;
 import io.cairn.admin.consul.ConsulViews;
 import io.cairn.admin.http.BlockingQuery;
@@ -53,7 +54,12 @@ public final class CatalogApi implements HttpService {
     RegistrySnapshot s = BlockingQuery.await(req, registry, index);
     Optional<RowFilter> filter = RowFilter.catalogRows(req);
     Map<String, List<String>> out = new LinkedHashMap<>();
+    RequestAcl acl = RequestAcl.of(req);
     for (String name : s.serviceNames()) {
+      if (!acl.canReadService(name)) {
+        RequestAcl.filtered(res);
+        continue;
+      }
       Set<String> tags = new LinkedHashSet<>();
       boolean any = false;
       for (Indexed<ServiceInstance> i : s.instancesOf(name)) {
@@ -78,7 +84,13 @@ public final class CatalogApi implements HttpService {
     List<String> tags = QueryParams.all(req, "tag");
     RowFilter filter = RowFilter.catalogServices(req);
     List<CatalogServiceJson> rows = new ArrayList<>();
-    for (Indexed<ServiceInstance> i : s.instancesOf(name)) {
+    // A service the token may not read looks empty, as in Consul.
+    boolean readable = RequestAcl.of(req).canReadService(name);
+    if (!readable) {
+      RequestAcl.filtered(res);
+    }
+    for (Indexed<ServiceInstance> i :
+        readable ? s.instancesOf(name) : List.<Indexed<ServiceInstance>>of()) {
       if (i.value().tags().containsAll(tags)) {
         CatalogServiceJson row = views.catalogRow(i);
         if (filter.matches(row)) {
@@ -93,6 +105,11 @@ public final class CatalogApi implements HttpService {
   private void nodes(ServerRequest req, ServerResponse res) {
     RegistrySnapshot s = registry.snapshot();
     BlockingQuery.headers(res, Math.max(1, s.index()));
+    if (!RequestAcl.of(req).canReadNode(views.node().name())) {
+      RequestAcl.filtered(res);
+      Json.send(res, List.of());
+      return;
+    }
     Json.send(res, List.of(views.nodeJson(s.index())));
   }
 

@@ -1,5 +1,6 @@
 package io.cairn.admin.config;
 
+import io.cairn.admin.acl.RequestAcl;
 import io.cairn.admin.http.ApiException;
 import io.cairn.admin.http.BlockingQuery;
 import io.cairn.admin.http.ErrorResponses;
@@ -8,6 +9,7 @@ import io.cairn.admin.http.QueryParams;
 import io.cairn.admin.json.JsonFields;
 import io.cairn.registry.Registry;
 import io.cairn.registry.RegistrySnapshot;
+import io.cairn.registry.acl.Access;
 import io.cairn.registry.command.CommandResult;
 import io.cairn.registry.command.DeleteConfigEntry;
 import io.cairn.registry.command.PutConfigEntry;
@@ -53,6 +55,7 @@ public final class ConfigApi implements HttpService {
 
   private void put(ServerRequest req, ServerResponse res) {
     ConfigEntry entry = ConfigEntryJson.decode(JsonFields.of("", Json.body(req), new Problems()));
+    require(RequestAcl.of(req), entry.key(), Access.WRITE);
     CommandResult result =
         registry.apply(new PutConfigEntry(entry, QueryParams.nonNegativeLong(req, "cas")));
     Json.send(res, result.outcome() != CommandResult.Outcome.CAS_FAILED);
@@ -62,7 +65,12 @@ public final class ConfigApi implements HttpService {
     ConfigEntryKind kind = kind(req);
     RegistrySnapshot s = BlockingQuery.await(req, registry, INDEX);
     List<Map<String, Object>> out = new ArrayList<>();
+    RequestAcl acl = RequestAcl.of(req);
     for (Indexed<ConfigEntry> e : s.configEntries(kind)) {
+      if (!canRead(acl, e.value().key())) {
+        RequestAcl.filtered(res);
+        continue;
+      }
       out.add(ConfigEntryJson.encode(e));
     }
     BlockingQuery.headers(res, BlockingQuery.indexFor(s, INDEX));
@@ -72,6 +80,7 @@ public final class ConfigApi implements HttpService {
   private void get(ServerRequest req, ServerResponse res) {
     ConfigEntryKind kind = kind(req);
     String name = req.path().pathParameters().get("name");
+    require(RequestAcl.of(req), new ConfigEntryKey(kind, name), Access.READ);
     RegistrySnapshot s = BlockingQuery.await(req, registry, INDEX);
     Indexed<ConfigEntry> entry =
         s.configEntry(kind, name)
@@ -90,11 +99,30 @@ public final class ConfigApi implements HttpService {
   private void delete(ServerRequest req, ServerResponse res) {
     ConfigEntryKind kind = kind(req);
     String name = req.path().pathParameters().get("name");
+    require(RequestAcl.of(req), new ConfigEntryKey(kind, name), Access.WRITE);
     CommandResult result =
         registry.apply(
             new DeleteConfigEntry(
                 new ConfigEntryKey(kind, name), QueryParams.nonNegativeLong(req, "cas")));
     Json.send(res, result.outcome() != CommandResult.Outcome.CAS_FAILED);
+  }
+
+  /**
+   * Consul's rights on config entries: intentions on the destination for service-intentions, the
+   * service (or the whole mesh) for the rest.
+   */
+  private static void require(RequestAcl acl, ConfigEntryKey key, Access needed) {
+    if (key.kind() == ConfigEntryKind.SERVICE_INTENTIONS) {
+      acl.requireIntentions(key.name(), needed);
+    } else {
+      acl.requireServiceConfig(key.name(), needed);
+    }
+  }
+
+  private static boolean canRead(RequestAcl acl, ConfigEntryKey key) {
+    return key.kind() == ConfigEntryKind.SERVICE_INTENTIONS
+        ? acl.canReadIntentions(key.name())
+        : acl.canReadServiceConfig(key.name());
   }
 
   private static ConfigEntryKind kind(ServerRequest req) {

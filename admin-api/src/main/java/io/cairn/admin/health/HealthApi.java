@@ -1,5 +1,6 @@
 package io.cairn.admin.health;
 
+import io.cairn.admin.acl.RequestAcl;
 import io.cairn.admin.catalog.CatalogApi;
 import io.cairn.admin.consul.ConsulJson.CheckJson;
 import io.cairn.admin.consul.ConsulJson.HealthEntryJson;
@@ -27,6 +28,7 @@ import java.util.function.ToLongFunction;
 public final class HealthApi implements HttpService {
   private final Registry registry;
   private final ConsulViews views;
+  private static final byte[] EMPTY_LIST = Json.bytes(List.of());
   private final HealthResponseCache cache = new HealthResponseCache();
 
   public HealthApi(Registry registry, ConsulViews views) {
@@ -60,7 +62,11 @@ public final class HealthApi implements HttpService {
     long responseIndex = BlockingQuery.indexFor(s, index);
     Optional<RowFilter> filter = RowFilter.healthEntries(req);
     byte[] body;
-    if (filter.isEmpty() && !Json.pretty(req)) {
+    if (!RequestAcl.of(req).canReadService(name)) {
+      // A service the token may not read looks empty, as in Consul.
+      RequestAcl.filtered(res);
+      body = EMPTY_LIST;
+    } else if (filter.isEmpty() && !Json.pretty(req)) {
       body =
           cache.get(
               new HealthResponseCache.Key(name, passing, tags),
@@ -97,7 +103,11 @@ public final class HealthApi implements HttpService {
     RegistrySnapshot s = BlockingQuery.await(req, registry, index);
     RowFilter filter = RowFilter.checks(req);
     List<CheckJson> out = new ArrayList<>();
-    for (InstanceHealth h : s.health(name)) {
+    boolean readable = RequestAcl.of(req).canReadService(name);
+    if (!readable) {
+      RequestAcl.filtered(res);
+    }
+    for (InstanceHealth h : readable ? s.health(name) : List.<InstanceHealth>of()) {
       for (CheckJson c : views.serviceChecks(h)) {
         if (filter.matches(c)) {
           out.add(c);
@@ -120,15 +130,21 @@ public final class HealthApi implements HttpService {
     ToLongFunction<RegistrySnapshot> index = snap -> snap.tableIndexes().health();
     RegistrySnapshot s = BlockingQuery.await(req, registry, index);
     RowFilter filter = RowFilter.checks(req);
+    RequestAcl acl = RequestAcl.of(req);
     List<CheckJson> out = new ArrayList<>();
     if (wanted.isEmpty() || wanted.get() == HealthStatus.PASSING) {
       CheckJson node = views.nodeCheck();
-      if (filter.matches(node)) {
+      if (!acl.canReadNode(views.node().name())) {
+        RequestAcl.filtered(res);
+      } else if (filter.matches(node)) {
         out.add(node);
       }
     }
     for (CheckJson c : views.serviceChecks(s)) {
-      if ((wanted.isEmpty() || c.status().equals(wanted.get().wireName())) && filter.matches(c)) {
+      if (!acl.canReadService(c.serviceName())) {
+        RequestAcl.filtered(res);
+      } else if ((wanted.isEmpty() || c.status().equals(wanted.get().wireName()))
+          && filter.matches(c)) {
         out.add(c);
       }
     }
@@ -140,6 +156,11 @@ public final class HealthApi implements HttpService {
     String node = req.path().pathParameters().get("node");
     RegistrySnapshot s = registry.snapshot();
     BlockingQuery.headers(res, Math.max(1, s.index()));
+    if (!RequestAcl.of(req).canReadNode(node)) {
+      RequestAcl.filtered(res);
+      Json.send(res, List.of());
+      return;
+    }
     Json.send(res, node.equals(views.node().name()) ? List.of(views.nodeCheck()) : List.of());
   }
 }

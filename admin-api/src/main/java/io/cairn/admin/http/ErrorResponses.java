@@ -1,6 +1,7 @@
 package io.cairn.admin.http;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.cairn.registry.AclBootstrapDoneException;
 import io.cairn.registry.NotFoundException;
 import io.cairn.registry.RegistryClosedException;
 import io.cairn.registry.RegistryException;
@@ -60,6 +61,9 @@ public final class ErrorResponses {
           log.error("store failure serving {} {}", req.prologue().method(), req.path().path(), e);
           send(res, 500, "the write could not be stored: " + e.getMessage(), List.of());
         });
+    routing.error(
+        AclBootstrapDoneException.class,
+        (req, res, e) -> send(res, 403, e.getMessage(), List.of()));
     routing.error(
         RegistryException.class, (req, res, e) -> send(res, 400, e.getMessage(), List.of()));
     routing.error(

@@ -1,5 +1,6 @@
 package io.cairn.admin.intentions;
 
+import io.cairn.admin.acl.RequestAcl;
 import io.cairn.admin.config.ServiceIntentionsJson;
 import io.cairn.admin.http.ApiException;
 import io.cairn.admin.http.BlockingQuery;
@@ -10,6 +11,7 @@ import io.cairn.admin.http.RowFilter;
 import io.cairn.admin.json.JsonFields;
 import io.cairn.registry.Registry;
 import io.cairn.registry.RegistrySnapshot;
+import io.cairn.registry.acl.Access;
 import io.cairn.registry.command.CommandResult;
 import io.cairn.registry.command.DeleteConfigEntry;
 import io.cairn.registry.command.PutConfigEntry;
@@ -79,7 +81,12 @@ public final class IntentionsApi implements HttpService {
     RegistrySnapshot s = BlockingQuery.await(req, registry, INDEX);
     RowFilter filter = RowFilter.intentions(req);
     List<Map<String, Object>> out = new ArrayList<>();
+    RequestAcl acl = RequestAcl.of(req);
     for (Intention i : all(s)) {
+      if (!acl.canReadIntentions(i.destination())) {
+        RequestAcl.filtered(res);
+        continue;
+      }
       Map<String, Object> json = IntentionJson.encode(i);
       if (filter.matches(json)) {
         out.add(json);
@@ -101,6 +108,7 @@ public final class IntentionsApi implements HttpService {
   private void putExact(ServerRequest req, ServerResponse res) {
     String source = name(req, "source");
     String destination = name(req, "destination");
+    RequestAcl.of(req).requireIntentions(destination, Access.WRITE);
     Problems p = new Problems();
     JsonFields body = JsonFields.of("", Json.body(req), p);
     String type = body.string("SourceType", "consul");
@@ -156,6 +164,7 @@ public final class IntentionsApi implements HttpService {
   private void getExact(ServerRequest req, ServerResponse res) {
     String source = name(req, "source");
     String destination = name(req, "destination");
+    RequestAcl.of(req).requireIntentions(destination, Access.READ);
     RegistrySnapshot s = registry.snapshot();
     Intention found =
         all(s).stream()
@@ -171,6 +180,7 @@ public final class IntentionsApi implements HttpService {
   private void deleteExact(ServerRequest req, ServerResponse res) {
     String source = name(req, "source");
     String destination = name(req, "destination");
+    RequestAcl.of(req).requireIntentions(destination, Access.WRITE);
     edit(destination, sources -> sources.stream().filter(s -> !s.name().equals(source)).toList());
     Json.send(res, true);
   }
@@ -210,6 +220,7 @@ public final class IntentionsApi implements HttpService {
   private void check(ServerRequest req, ServerResponse res) {
     String source = name(req, "source");
     String destination = name(req, "destination");
+    RequestAcl.of(req).requireIntentions(destination, Access.READ);
     RegistrySnapshot s = registry.snapshot();
     boolean allowed = Intention.allows(all(s), source, destination, defaultPolicy);
     BlockingQuery.headers(res, BlockingQuery.indexFor(s, INDEX));
@@ -227,6 +238,7 @@ public final class IntentionsApi implements HttpService {
       throw ApiException.badRequest("missing query parameter 'name'");
     }
     RegistrySnapshot s = BlockingQuery.await(req, registry, INDEX);
+    RequestAcl acl = RequestAcl.of(req);
     List<Intention> all = all(s);
     Map<String, List<Map<String, Object>>> out = new LinkedHashMap<>();
     for (String name : names) {
@@ -236,7 +248,9 @@ public final class IntentionsApi implements HttpService {
             by.equals("destination")
                 ? i.hasDestination(name)
                 : i.source().name().equals(name) || i.source().isWildcard();
-        if (hit) {
+        if (hit && !acl.canReadIntentions(i.destination())) {
+          RequestAcl.filtered(res);
+        } else if (hit) {
           matched.add(IntentionJson.encode(i));
         }
       }

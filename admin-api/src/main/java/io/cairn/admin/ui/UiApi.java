@@ -1,5 +1,6 @@
 package io.cairn.admin.ui;
 
+import io.cairn.admin.acl.RequestAcl;
 import io.cairn.admin.consul.NodeIdentity;
 import io.cairn.admin.http.BlockingQuery;
 import io.cairn.admin.http.ErrorResponses;
@@ -58,7 +59,12 @@ public final class UiApi implements HttpService {
   private void services(ServerRequest req, ServerResponse res) {
     RegistrySnapshot s = BlockingQuery.await(req, registry, ANY_CHANGE);
     List<ServiceSummary> out = new ArrayList<>();
+    RequestAcl acl = RequestAcl.of(req);
     for (String name : s.serviceNames()) {
+      if (!acl.canReadService(name)) {
+        RequestAcl.filtered(res);
+        continue;
+      }
       out.add(ServiceSummary.of(name, s.health(name)));
     }
     BlockingQuery.headers(res, BlockingQuery.indexFor(s, ANY_CHANGE));

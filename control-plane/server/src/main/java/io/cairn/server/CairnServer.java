@@ -142,7 +142,7 @@ public final class CairnServer implements AutoCloseable {
         s.http().address(),
         s.http().port(),
         s.http().maxBodySize(),
-        s.http().aclToken(),
+        s.http().acl(),
         new NodeIdentity(s.node().name(), address, s.node().datacenter()),
         s.http().intentionsDefault() == IntentionsDefault.ALLOW
             ? IntentionAction.ALLOW

@@ -1,8 +1,8 @@
 package io.cairn.server.config;
 
 import io.cairn.admin.http.HttpLimits;
+import io.cairn.registry.acl.AclSettings;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Admin API settings.
@@ -10,7 +10,7 @@ import java.util.Optional;
  * @param address listen address
  * @param port listen port (0 picks a free one)
  * @param maxBodySize largest accepted request body in bytes
- * @param aclToken token writes must carry; empty means ACLs are off
+ * @param acl whether ACLs are on, their default policy and the management token
  * @param intentionsDefault answer of an intention check when nothing matches
  * @param limits blocking-query and per-client write limits
  */
@@ -18,13 +18,13 @@ public record HttpSettings(
     String address,
     int port,
     long maxBodySize,
-    Optional<String> aclToken,
+    AclSettings acl,
     IntentionsDefault intentionsDefault,
     HttpLimits limits) {
   public HttpSettings {
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(address, "address");
-    Objects.requireNonNull(aclToken, "aclToken");
+    Objects.requireNonNull(acl, "acl");
     Objects.requireNonNull(intentionsDefault, "intentionsDefault");
   }
 }

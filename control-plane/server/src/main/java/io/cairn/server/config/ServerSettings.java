@@ -3,6 +3,8 @@ package io.cairn.server.config;
 import io.cairn.admin.http.HttpLimits;
 import io.cairn.dns.DnsSettings;
 import io.cairn.health.HealthSettings;
+import io.cairn.registry.acl.AclSettings;
+import io.cairn.registry.acl.DefaultPolicy;
 import io.cairn.xds.server.XdsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,7 +69,15 @@ public record ServerSettings(
                       "50",
                       "writes a client may make at once before the rate applies"),
                   new Setting(
-                      "acl.token", "", "token every write must carry; empty turns ACLs off"),
+                      "acl.enabled", "false", "require ACL tokens (also on when acl.token is set)"),
+                  new Setting(
+                      "acl.default-policy",
+                      "deny",
+                      "allow or deny what no token's rules speak of (the anonymous token too)"),
+                  new Setting(
+                      "acl.token",
+                      "",
+                      "management token that may do everything; setting it turns ACLs on"),
                   new Setting(
                       "intentions.default-policy",
                       "allow",
@@ -124,6 +134,14 @@ public record ServerSettings(
     return new XdsSettings(v.string("xds.address"), v.port("xds.port"), quiet, max);
   }
 
+  private static AclSettings acl(SettingValues v) {
+    Optional<String> token = Optional.of(v.string("acl.token")).filter(t -> !t.isBlank());
+    return new AclSettings(
+        v.flag("acl.enabled") || token.isPresent(),
+        v.choice("acl.default-policy", DefaultPolicy.class),
+        token);
+  }
+
   /** Reads and checks the settings from flags, environment and config file. */
   public static ServerSettings load(List<String> args, Map<String, String> env) {
     SettingValues v = new SettingsLoader(ALL).resolve(args, env);
@@ -138,7 +156,7 @@ public record ServerSettings(
                 v.string("http.address"),
                 v.port("http.port"),
                 v.positiveLong("http.max-body-size"),
-                Optional.of(v.string("acl.token")).filter(t -> !t.isEmpty()),
+                acl(v),
                 v.choice("intentions.default-policy", IntentionsDefault.class),
                 new HttpLimits(
                     (int) Math.min(Integer.MAX_VALUE, v.positiveLong("http.max-blocking-queries")),

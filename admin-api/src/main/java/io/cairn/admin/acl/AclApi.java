@@ -1,0 +1,281 @@
+package io.cairn.admin.acl;
+
+import io.cairn.admin.http.ApiException;
+import io.cairn.admin.http.BlockingQuery;
+import io.cairn.admin.http.ErrorResponses;
+import io.cairn.admin.http.Json;
+import io.cairn.admin.json.JsonFields;
+import io.cairn.registry.Registry;
+import io.cairn.registry.acl.Access;
+import io.cairn.registry.acl.AclIds;
+import io.cairn.registry.acl.AclPolicy;
+import io.cairn.registry.acl.AclResolver;
+import io.cairn.registry.acl.AclSettings;
+import io.cairn.registry.acl.AclState;
+import io.cairn.registry.acl.AclToken;
+import io.cairn.registry.acl.BuiltinPolicies;
+import io.cairn.registry.command.BootstrapAcl;
+import io.cairn.registry.command.DeleteAclPolicy;
+import io.cairn.registry.command.DeleteAclToken;
+import io.cairn.registry.command.PutAclPolicy;
+import io.cairn.registry.command.PutAclToken;
+import io.cairn.registry.model.Indexed;
+import io.cairn.registry.validation.Problems;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code /v1/acl}: Consul's policy and token endpoints, and bootstrap. Reads need {@code acl:read},
+ * writes {@code acl:write}; a secret is shown only to a caller that may write ACLs. Every change
+ * goes through the registry's single writer and is durable before the answer.
+ */
+public final class AclApi implements HttpService {
+  private final Registry registry;
+  private final AclSettings settings;
+
+  public AclApi(Registry registry, AclSettings settings) {
+    this.registry = registry;
+    this.settings = settings;
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules
+        .put("/bootstrap", on(this::bootstrap))
+        .any("/bootstrap", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "PUT"))
+        .put("/policy", on(this::createPolicy))
+        .any("/policy", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "PUT"))
+        .get("/policy/name/{name}", on(this::policyByName))
+        .any("/policy/name/{name}", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
+        .get("/policy/{id}", on(this::readPolicy))
+        .put("/policy/{id}", on(this::updatePolicy))
+        .delete("/policy/{id}", on(this::deletePolicy))
+        .any(
+            "/policy/{id}",
+            (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET, PUT, DELETE"))
+        .get("/policies", on(this::policies))
+        .any("/policies", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
+        .put("/token", on(this::createToken))
+        .any("/token", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "PUT"))
+        .get("/token/self", on(this::self))
+        .any("/token/self", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
+        .get("/token/{id}", on(this::readToken))
+        .put("/token/{id}", on(this::updateToken))
+        .delete("/token/{id}", on(this::deleteToken))
+        .any(
+            "/token/{id}",
+            (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET, PUT, DELETE"))
+        .get("/tokens", on(this::tokens))
+        .any("/tokens", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"));
+  }
+
+  /** Consul answers every ACL endpoint with 401 while ACLs are off. */
+  private Handler on(Handler handler) {
+    return (req, res) -> {
+      if (!settings.enabled()) {
+        throw new ApiException(401, "ACL support disabled");
+      }
+      handler.handle(req, res);
+    };
+  }
+
+  private void bootstrap(ServerRequest req, ServerResponse res) {
+    AclToken token =
+        new AclToken(
+            AclIds.random(),
+            AclIds.random(),
+            "Bootstrap Token (Global Management)",
+            List.of(BuiltinPolicies.GLOBAL_MANAGEMENT.id()),
+            List.of(),
+            false,
+            now());
+    registry.apply(new BootstrapAcl(token));
+    sendToken(res, token.accessorId(), true);
+  }
+
+  private void createPolicy(ServerRequest req, ServerResponse res) {
+    RequestAcl.of(req).requireAcl(Access.WRITE);
+    JsonFields body = JsonFields.of("", Json.body(req), new Problems());
+    String id = body.string("ID").filter(s -> !s.isEmpty()).orElseGet(AclIds::random);
+    if (acl().policy(id).isPresent()) {
+      throw ApiException.badRequest(
+          "a policy with ID '" + id + "' exists; update it with PUT /v1/acl/policy/" + id);
+    }
+    AclPolicy policy = AclDecoder.policy(body, id);
+    registry.apply(new PutAclPolicy(policy));
+    sendPolicy(res, id);
+  }
+
+  private void updatePolicy(ServerRequest req, ServerResponse res) {
+    RequestAcl.of(req).requireAcl(Access.WRITE);
+    String id = req.path().pathParameters().get("id");
+    if (acl().storedPolicy(id).isEmpty() && !BuiltinPolicies.isBuiltin(id)) {
+      throw ApiException.notFound("no ACL policy with ID '" + id + "'");
+    }
+    AclPolicy policy = AclDecoder.policy(JsonFields.of("", Json.body(req), new Problems()), id);
+    registry.apply(new PutAclPolicy(policy));
+    sendPolicy(res, id);
+  }
+
+  private void readPolicy(ServerRequest req, ServerResponse res) {
+    RequestAcl.of(req).requireAcl(Access.READ);
+    String id = req.path().pathParameters().get("id");
+    AclState acl = acl();
+    AclPolicy policy =
+        acl.policy(id)
+            .orElseThrow(() -> ApiException.notFound("no ACL policy with ID '" + id + "'"));
+    BlockingQuery.headers(res, Math.max(1, registry.snapshot().index()));
+    Json.send(res, AclJson.policy(acl, policy, true));
+  }
+
+  private void policyByName(ServerRequest req, ServerResponse res) {
+    RequestAcl.of(req).requireAcl(Access.READ);
+    String name = req.path().pathParameters().get("name");
+    AclState acl = acl();
+    AclPolicy policy =
+        acl.policyByName(name)
+            .orElseThrow(() -> ApiException.notFound("no ACL policy named '" + name + "'"));
+    Json.send(res, AclJson.policy(acl, policy, true));
+  }
+
+  private void deletePolicy(ServerRequest req, ServerResponse res) {
+    RequestAcl.of(req).requireAcl(Access.WRITE);
+    registry.apply(new DeleteAclPolicy(req.path().pathParameters().get("id")));
+    Json.send(res, true);
+  }
+
+  private void policies(ServerRequest req, ServerResponse res) {
+    RequestAcl.of(req).requireAcl(Access.READ);
+    AclState acl = acl();
+    List<AclJson.PolicyJson> out = new ArrayList<>();
+    acl.allPolicies().forEach(p -> out.add(AclJson.policy(acl, p, false)));
+    BlockingQuery.headers(res, Math.max(1, registry.snapshot().index()));
+    Json.send(res, out);
+  }
+
+  private void createToken(ServerRequest req, ServerResponse res) {
+    RequestAcl.of(req).requireAcl(Access.WRITE);
+    JsonFields body = JsonFields.of("", Json.body(req), new Problems());
+    String accessor = body.string("AccessorID").filter(s -> !s.isEmpty()).orElseGet(AclIds::random);
+    if (acl().token(accessor).isPresent()) {
+      throw ApiException.badRequest(
+          "a token with AccessorID '"
+              + accessor
+              + "' exists; update it with PUT /v1/acl/token/"
+              + accessor);
+    }
+    AclToken token = AclDecoder.token(body, acl(), Optional.empty(), accessor);
+    registry.apply(new PutAclToken(token));
+    sendToken(res, accessor, true);
+  }
+
+  private void updateToken(ServerRequest req, ServerResponse res) {
+    RequestAcl.of(req).requireAcl(Access.WRITE);
+    String accessor = req.path().pathParameters().get("id");
+    AclState acl = acl();
+    Optional<AclToken> existing =
+        accessor.equals(AclToken.ANONYMOUS_ACCESSOR)
+            ? Optional.of(acl.anonymous())
+            : acl.token(accessor).map(Indexed::value);
+    if (existing.isEmpty()) {
+      throw ApiException.notFound("no ACL token with AccessorID '" + accessor + "'");
+    }
+    AclToken token =
+        AclDecoder.token(
+            JsonFields.of("", Json.body(req), new Problems()), acl, existing, accessor);
+    registry.apply(new PutAclToken(token));
+    sendToken(res, accessor, true);
+  }
+
+  private void readToken(ServerRequest req, ServerResponse res) {
+    RequestAcl caller = RequestAcl.of(req);
+    caller.requireAcl(Access.READ);
+    String accessor = req.path().pathParameters().get("id");
+    if (acl().token(accessor).isEmpty() && !accessor.equals(AclToken.ANONYMOUS_ACCESSOR)) {
+      throw ApiException.notFound("no ACL token with AccessorID '" + accessor + "'");
+    }
+    sendToken(res, accessor, caller.authorizer().acl().allows(Access.WRITE));
+  }
+
+  /** The caller's own token, whatever its rights (Consul's {@code acl token read -self}). */
+  private void self(ServerRequest req, ServerResponse res) {
+    String accessor = RequestAcl.of(req).accessorId();
+    if (accessor.equals(AclResolver.CONFIGURED_MANAGEMENT)) {
+      Json.send(
+          res,
+          new AclJson.TokenJson(
+              accessor,
+              AclJson.HIDDEN,
+              "Management token from Cairn's configuration (acl.token)",
+              List.of(
+                  new AclJson.PolicyLink(
+                      BuiltinPolicies.GLOBAL_MANAGEMENT.id(),
+                      BuiltinPolicies.GLOBAL_MANAGEMENT.name())),
+              List.of(),
+              false,
+              "",
+              "",
+              1,
+              1));
+      return;
+    }
+    sendToken(res, accessor, true);
+  }
+
+  private void deleteToken(ServerRequest req, ServerResponse res) {
+    RequestAcl.of(req).requireAcl(Access.WRITE);
+    registry.apply(new DeleteAclToken(req.path().pathParameters().get("id")));
+    Json.send(res, true);
+  }
+
+  private void tokens(ServerRequest req, ServerResponse res) {
+    RequestAcl caller = RequestAcl.of(req);
+    caller.requireAcl(Access.READ);
+    boolean secrets = caller.authorizer().acl().allows(Access.WRITE);
+    AclState acl = acl();
+    List<AclJson.TokenJson> out = new ArrayList<>();
+    if (acl.token(AclToken.ANONYMOUS_ACCESSOR).isEmpty()) {
+      out.add(AclJson.token(acl, acl.anonymous(), 1, 1, secrets));
+    }
+    acl.allTokens()
+        .forEach(
+            t -> out.add(AclJson.token(acl, t.value(), t.createIndex(), t.modifyIndex(), secrets)));
+    BlockingQuery.headers(res, Math.max(1, registry.snapshot().index()));
+    Json.send(res, out);
+  }
+
+  private AclState acl() {
+    return registry.snapshot().acl();
+  }
+
+  private void sendPolicy(ServerResponse res, String id) {
+    AclState acl = acl();
+    Json.send(res, AclJson.policy(acl, acl.policy(id).orElseThrow(), true));
+  }
+
+  private void sendToken(ServerResponse res, String accessor, boolean secret) {
+    AclState acl = acl();
+    Optional<Indexed<AclToken>> stored = acl.token(accessor);
+    AclToken token = stored.map(Indexed::value).orElseGet(acl::anonymous);
+    Json.send(
+        res,
+        AclJson.token(
+            acl,
+            token,
+            stored.map(Indexed::createIndex).orElse(1L),
+            stored.map(Indexed::modifyIndex).orElse(1L),
+            secret));
+  }
+
+  private static String now() {
+    return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+}

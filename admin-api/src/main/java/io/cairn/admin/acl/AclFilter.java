@@ -1,0 +1,57 @@
+package io.cairn.admin.acl;
+
+import io.cairn.admin.http.ErrorResponses;
+import io.cairn.registry.acl.AclResolver;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Resolves the token of every request once, from {@code X-Consul-Token}, {@code Authorization:
+ * Bearer} or {@code ?token=} (Consul's order), and leaves a {@link RequestAcl} for the handlers. A
+ * secret no token has gets Consul's 403 "ACL not found" before any handler runs. Responses carry
+ * {@code X-Consul-Default-ACL-Policy}, as Consul's do.
+ */
+public final class AclFilter implements Filter {
+  private final AclResolver resolver;
+
+  public AclFilter(AclResolver resolver) {
+    this.resolver = resolver;
+  }
+
+  @Override
+  public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+    res.header(
+        HeaderNames.create("X-Consul-Default-ACL-Policy"),
+        resolver.settings().defaultPolicy().text());
+    switch (resolver.resolve(presented(req))) {
+      case AclResolver.Resolution.Granted g -> {
+        req.context().register(new RequestAcl(g.authorizer(), g.accessorId()));
+        chain.proceed();
+      }
+      case AclResolver.Resolution.UnknownToken u ->
+          ErrorResponses.send(res, 403, "ACL not found", List.of());
+    }
+  }
+
+  /** The token a request presents, if any. */
+  public static Optional<String> presented(RoutingRequest req) {
+    Optional<String> header = req.headers().first(HeaderNames.create("X-Consul-Token"));
+    if (header.isPresent() && !header.get().isBlank()) {
+      return header;
+    }
+    Optional<String> bearer =
+        req.headers()
+            .first(HeaderNames.AUTHORIZATION)
+            .filter(v -> v.regionMatches(true, 0, "Bearer ", 0, 7))
+            .map(v -> v.substring(7).strip());
+    if (bearer.isPresent()) {
+      return bearer;
+    }
+    return req.query().contains("token") ? Optional.of(req.query().get("token")) : Optional.empty();
+  }
+}

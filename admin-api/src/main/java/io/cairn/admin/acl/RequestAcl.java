@@ -1,0 +1,112 @@
+package io.cairn.admin.acl;
+
+import io.cairn.admin.http.ApiException;
+import io.cairn.registry.acl.Access;
+import io.cairn.registry.acl.Authorizer;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.Objects;
+
+/**
+ * What the token of one request may do, as handlers ask it: {@code require...} throws a 403 in
+ * Consul's words; {@code can...} is for filtering lists, which (as in Consul) leave out what the
+ * token may not read rather than failing, and say so in {@code X-Consul-Results-Filtered-By-ACLs}.
+ */
+public final class RequestAcl {
+  /** Requests on a server without ACLs, and requests routed around the filter. */
+  static final RequestAcl OPEN = new RequestAcl(Authorizer.ALLOW_ALL, "");
+
+  private final Authorizer authorizer;
+  private final String accessorId;
+
+  RequestAcl(Authorizer authorizer, String accessorId) {
+    this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+    this.accessorId = Objects.requireNonNull(accessorId, "accessorId");
+  }
+
+  /** The request's ACL view, put there by {@link AclFilter}. */
+  public static RequestAcl of(ServerRequest req) {
+    return req.context().get(RequestAcl.class).orElse(OPEN);
+  }
+
+  /** The accessor id of the token presented: the anonymous token's when none was. */
+  public String accessorId() {
+    return accessorId;
+  }
+
+  public Authorizer authorizer() {
+    return authorizer;
+  }
+
+  public boolean canReadService(String name) {
+    return authorizer.service(name).allows(Access.READ);
+  }
+
+  public boolean canReadIntentions(String destination) {
+    return authorizer.intentions(destination).allows(Access.READ);
+  }
+
+  public boolean canReadNode(String name) {
+    return authorizer.node(name).allows(Access.READ);
+  }
+
+  public void requireService(String name, Access needed) {
+    check(authorizer.service(name), needed, "service", name);
+  }
+
+  public void requireIntentions(String destination, Access needed) {
+    check(authorizer.intentions(destination), needed, "intentions", destination);
+  }
+
+  public void requireNode(String name, Access needed) {
+    check(authorizer.node(name), needed, "node", name);
+  }
+
+  public void requireAgent(String node, Access needed) {
+    check(authorizer.agent(node), needed, "agent", node);
+  }
+
+  public void requireOperator(Access needed) {
+    check(authorizer.operator(), needed, "operator", "");
+  }
+
+  public void requireAcl(Access needed) {
+    check(authorizer.acl(), needed, "acl", "");
+  }
+
+  /**
+   * A service's config entry: write (or read) on the service, or the same on the whole mesh, as
+   * Consul allows for service-defaults, resolvers, splitters and routers.
+   */
+  public void requireServiceConfig(String name, Access needed) {
+    if (!authorizer.mesh().allows(needed)) {
+      requireService(name, needed);
+    }
+  }
+
+  public boolean canReadServiceConfig(String name) {
+    return authorizer.mesh().allows(Access.READ) || canReadService(name);
+  }
+
+  /** Marks a list response that left something out. */
+  public static void filtered(ServerResponse res) {
+    res.header(HeaderNames.create("X-Consul-Results-Filtered-By-ACLs"), "true");
+  }
+
+  private void check(Access granted, Access needed, String resource, String name) {
+    if (granted.allows(needed)) {
+      return;
+    }
+    throw new ApiException(
+        403,
+        "Permission denied: token with AccessorID '"
+            + accessorId
+            + "' lacks permission '"
+            + resource
+            + ":"
+            + needed.text()
+            + "'"
+            + (name.isEmpty() ? "" : " on \"" + name + "\""));
+  }
+}
