@@ -101,7 +101,11 @@ class WebUiAssetsIT {
             "secret");
     assertThat(maint.status()).isEqualTo(200);
 
-    Reply first = api.get("/v1/internal/ui/services");
+    // Under ACLs (deny by default) the list shows only what the token may read.
+    Reply anonymous = api.get("/v1/internal/ui/services");
+    assertThat(anonymous.json()).isEmpty();
+    assertThat(anonymous.header("X-Consul-Results-Filtered-By-ACLs")).contains("true");
+    Reply first = api.send("GET", "/v1/internal/ui/services", null, "X-Consul-Token", "secret");
     JsonNode web = first.json().get(0);
     assertThat(web.get("Name").asText()).isEqualTo("web");
     assertThat(web.get("Kind").asText()).isEmpty();
@@ -117,7 +121,13 @@ class WebUiAssetsIT {
     // A config entry is not a catalog change, yet the UI must hear of it: any change wakes it.
     CompletableFuture<Reply> blocked =
         CompletableFuture.supplyAsync(
-            () -> api.get("/v1/internal/ui/services?index=" + first.index() + "&wait=30s"));
+            () ->
+                api.send(
+                    "GET",
+                    "/v1/internal/ui/services?index=" + first.index() + "&wait=30s",
+                    null,
+                    "X-Consul-Token",
+                    "secret"));
     Thread.sleep(300);
     assertThat(blocked).isNotDone();
     Reply put =
