@@ -59,7 +59,9 @@ class CliIT {
     HttpResponse<String> r =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(URI.create("http://" + address + path)).build(),
+                HttpRequest.newBuilder(URI.create("http://" + address + path))
+                    .header("X-Consul-Token", TOKEN)
+                    .build(),
                 HttpResponse.BodyHandlers.ofString());
     return JSON.readTree(r.body());
   }
@@ -275,7 +277,75 @@ class CliIT {
     assertThat(wrong.status()).isEqualTo(1);
     assertThat(wrong.err()).contains("the token given (--token");
     assertThat(cairnWith(Map.of(), body, "register", "-", "--token", TOKEN).status()).isZero();
-    assertThat(cairnWith(Map.of(), "", "services").out()).containsPattern("(?m)^acl\\s*$");
+    assertThat(cairn("", "services").out()).containsPattern("(?m)^acl\\s*$");
+    // Reads are filtered under default deny: without a token, nothing is there to see.
+    assertThat(cairnWith(Map.of(), "", "services").out()).doesNotContain("acl");
+  }
+
+  @Test
+  void aclPoliciesAndTokensFromTheCli() throws Exception {
+    CliRun policy =
+        cairn(
+            "service_prefix \"team-\" { policy = \"write\" }\n",
+            "acl",
+            "policy",
+            "create",
+            "team-writer",
+            "-",
+            "--description",
+            "the team");
+    assertThat(policy.status()).as(policy.err()).isZero();
+    assertThat(policy.out()).startsWith("created policy team-writer (ID ");
+    CliRun bad =
+        cairn("service \"x\" { policy = \"sudo\" }", "acl", "policy", "create", "bad", "-");
+    assertThat(bad.status()).isEqualTo(1);
+    assertThat(bad.err()).contains("line 1: service \"x\" policy is 'sudo'");
+
+    CliRun token =
+        cairn("", "acl", "token", "create", "--policy", "team-writer", "--description", "ci");
+    assertThat(token.status()).as(token.err()).isZero();
+    assertThat(token.out()).contains("Policies:    team-writer");
+    String secret =
+        token
+            .out()
+            .lines()
+            .filter(l -> l.startsWith("SecretID:"))
+            .findFirst()
+            .orElseThrow()
+            .substring(9)
+            .strip();
+
+    Map<String, String> team = Map.of("CAIRN_HTTP_TOKEN", secret);
+    assertThat(
+            cairnWith(team, "{\"ID\":\"team-a-1\",\"Name\":\"team-a\",\"Port\":1}", "register", "-")
+                .status())
+        .isZero();
+    CliRun outside =
+        cairnWith(team, "{\"ID\":\"other-1\",\"Name\":\"other\",\"Port\":1}", "register", "-");
+    assertThat(outside.status()).isEqualTo(1);
+    assertThat(outside.err()).contains("lacks permission 'service:write' on \"other\"");
+    CliRun seen = cairnWith(team, "", "services");
+    assertThat(seen.out()).containsPattern("(?m)^team-a\\s*$").doesNotContain("acl");
+    assertThat(cairnWith(team, "", "acl", "token", "list").status()).isEqualTo(1);
+
+    CliRun list = cairn("", "acl", "token", "list");
+    assertThat(list.out()).contains("ci").contains("team-writer");
+    assertThat(cairn("", "acl", "policy", "list").out())
+        .contains("global-management")
+        .contains("team-writer");
+    String accessor =
+        token
+            .out()
+            .lines()
+            .filter(l -> l.startsWith("AccessorID:"))
+            .findFirst()
+            .orElseThrow()
+            .substring(11)
+            .strip();
+    assertThat(cairn("", "acl", "token", "delete", accessor).status()).isZero();
+    CliRun gone = cairnWith(team, "", "services");
+    assertThat(gone.status()).isEqualTo(1);
+    assertThat(gone.err()).contains("ACL not found");
   }
 
   @Test

@@ -101,7 +101,7 @@ final class ApiClient {
             ? ""
             : token.isPresent()
                 ? "hint: the token given (--token, CAIRN_HTTP_TOKEN or CONSUL_HTTP_TOKEN) was refused"
-                : "hint: this server needs a token for writes: pass it with --token TOKEN"
+                : "hint: this server has ACLs on and needs a token: pass it with --token TOKEN"
                     + " or set CAIRN_HTTP_TOKEN";
     return new ApiException(status, message, problems, hint);
   }

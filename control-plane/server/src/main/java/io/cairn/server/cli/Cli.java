@@ -48,6 +48,12 @@ public final class Cli {
         intention allow|deny <source> <destination>
         intention delete <source> <destination>
         intention check <source> <destination>    would a connection be allowed?
+        acl bootstrap                             make the first management token (once)
+        acl policy create <name> <rules-file|->   a policy from HCL or JSON rules
+        acl policy list | read <name> | delete <name>
+        acl token create [--policy P,..] [--service-identity S,..] [--description D]
+                                                  a token; prints its AccessorID and SecretID
+        acl token list | self | delete <accessor-id>
 
       exit status: 0 ok; 1 refused by the server, not applied, or some items failed;
       2 usage error; 3 cannot reach the server. More: docs/cli.md""";

@@ -74,6 +74,7 @@ final class Commands {
       case "split" -> split();
       case "intention" -> intention();
       case "proxies" -> proxies();
+      case "acl" -> new Acls(api, args, out, in, pretty).run();
       default -> throw new CliException(CliException.USAGE, "unknown command '" + command + "'");
     }
   }
