@@ -54,11 +54,21 @@ class HttpError extends Error {
   constructor(status, message) { super(message); this.status = status; }
 }
 
+/** The ACL token typed into the header, kept for this tab only (sessionStorage). */
+const TOKEN_KEY = 'cairn-acl-token';
+
+function headers() {
+  const h = { Accept: 'application/json' };
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (token) h['X-Consul-Token'] = token;
+  return h;
+}
+
 async function get(path) {
-  const res = await fetch(path, { headers: { Accept: 'application/json' } });
+  const res = await fetch(path, { headers: headers() });
   if (!res.ok) {
     let message = `${res.status} ${res.statusText}`;
-    try { message = (await res.json()).Message || message; } catch (e) { /* not JSON */ }
+    try { message = (await res.json()).Error || message; } catch (e) { /* not JSON */ }
     throw new HttpError(res.status, `${path}: ${message}`);
   }
   return res.json();
@@ -413,7 +423,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function watch() {
   for (;;) {
     try {
-      const res = await fetch(`/v1/internal/ui/services?index=${state.index}&wait=30s`);
+      const res = await fetch(`/v1/internal/ui/services?index=${state.index}&wait=30s`,
+        { headers: headers() });
       if (!res.ok) throw new Error(`${res.status}`);
       const index = Number(res.headers.get('X-Consul-Index'));
       state.services = await res.json();
@@ -434,6 +445,16 @@ async function start() {
     state.settings = await get('/v1/internal/ui/settings');
     document.getElementById('node').textContent =
       `${state.settings.Node} · ${state.settings.Datacenter} · ${state.settings.Version}`;
+    if (state.settings.ACLsEnabled) {
+      const input = document.getElementById('token');
+      input.hidden = false;
+      input.value = sessionStorage.getItem(TOKEN_KEY) || '';
+      input.addEventListener('change', () => {
+        if (input.value.trim()) sessionStorage.setItem(TOKEN_KEY, input.value.trim());
+        else sessionStorage.removeItem(TOKEN_KEY);
+        location.reload();
+      });
+    }
   } catch (e) { /* the header stays empty; the pages still work */ }
   window.addEventListener('hashchange', show);
   show();

@@ -88,6 +88,12 @@ public final class AclApi implements HttpService {
   }
 
   private void bootstrap(ServerRequest req, ServerResponse res) {
+    // A configured management token closes bootstrap, as Consul's stored initial_management does;
+    // otherwise anyone who can reach the API could mint a second one.
+    if (settings.managementToken().isPresent()) {
+      throw new ApiException(
+          403, "ACL bootstrap no longer allowed: a management token is configured (acl.token)");
+    }
     AclToken token =
         new AclToken(
             AclIds.random(),
