@@ -46,10 +46,6 @@ final class OpenApiDocument {
 
   /** One method on one path. */
   record Operation(String method, String path, JsonNode node, OpenApiDocument doc) {
-    boolean isWrite() {
-      return !method.equals("GET");
-    }
-
     /** The path and method as a route: parameter names do not matter ({@code /a/{}}). */
     String route() {
       return method + " " + path.replaceAll("\\{[^}]*}", "{}");
@@ -59,6 +55,12 @@ final class OpenApiDocument {
       List<JsonNode> out = new ArrayList<>();
       node.path("parameters").forEach(p -> out.add(doc.resolve(p)));
       return out;
+    }
+
+    /** What {@code x-cairn-acl} says the operation needs; empty when it says nothing. */
+    Optional<String> acl() {
+      JsonNode acl = node.path("x-cairn-acl");
+      return acl.isTextual() ? Optional.of(acl.asText()) : Optional.empty();
     }
 
     boolean hasParameter(String name) {
@@ -103,7 +105,6 @@ final class OpenApiDocument {
       return schema.isMissingNode() ? Optional.empty() : Optional.of(schema);
     }
 
-    /** The documented response for a status, resolved. */
     /** The status a call with the examples should get: the first documented 2xx or 3xx. */
     int success() {
       for (var it = node.path("responses").fieldNames(); it.hasNext(); ) {
@@ -115,6 +116,7 @@ final class OpenApiDocument {
       throw new IllegalStateException(this + " documents no success response");
     }
 
+    /** The documented response for a status, resolved. */
     Optional<JsonNode> response(int status) {
       JsonNode r = node.path("responses").path(Integer.toString(status));
       return r.isMissingNode() ? Optional.empty() : Optional.of(doc.resolve(r));

@@ -5,8 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cairn.admin.AdminServer.Reply;
 import io.cairn.admin.OpenApiDocument.Operation;
+import io.cairn.admin.http.HttpLimits;
+import io.cairn.registry.Registry;
+import io.cairn.registry.acl.AclSettings;
+import io.cairn.registry.acl.DefaultPolicy;
 import io.cairn.registry.config.IntentionAction;
+import io.cairn.registry.store.sqlite.SqliteStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -18,15 +29,24 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Keeps {@code docs/openapi.yaml} true: what the server registers and what the document lists are
- * the same routes, and each documented operation, called with the document's examples against a
- * real server, answers as documented.
+ * the same routes, each documented operation, called with the document's examples against a real
+ * server, answers as documented, and with ACLs on it needs what its {@code x-cairn-acl} says.
  */
 class OpenApiIT {
   private static final OpenApiDocument DOC = OpenApiDocument.load();
   private static final SchemaCheck RESPONSES = new SchemaCheck(DOC, SchemaCheck.Mode.RESPONSE);
+
+  /** The configured management token of the servers with ACLs on (deny by default). */
+  private static final String TOKEN = "s3cret-management";
+
+  private static final String ANONYMOUS = "00000000-0000-0000-0000-000000000002";
+  private static final String UNKNOWN_SECRET = "0badc0de-0000-4000-8000-000000000000";
+  private static final String FILTERED = "X-Consul-Results-Filtered-By-ACLs";
+  private static final String DEFAULT_POLICY = "X-Consul-Default-ACL-Policy";
 
   @Test
   void theServerRegistersExactlyTheDocumentedRoutes() {
@@ -63,19 +83,21 @@ class OpenApiIT {
         .containsAll(documented);
   }
 
+  /**
+   * With ACLs on (so that {@code /v1/acl} answers) and the management token on every call, so that
+   * nothing is refused or filtered.
+   */
   @Test
   void everyDocumentedOperationAnswersAsDocumentedWithItsExamples() {
-    try (AdminServer api = AdminServer.start()) {
+    try (AdminServer api = AdminServer.start(Optional.of(TOKEN), IntentionAction.ALLOW)) {
       seed(api);
+      seedAcl(api);
       SoftAssertions soft = new SoftAssertions();
-      // Reads first, then writes, then what removes things, so each finds what it needs.
-      List<Operation> ops = new ArrayList<>(DOC.operations());
-      ops.sort(Comparator.comparingInt(OpenApiIT::phase));
-      for (Operation op : ops) {
-        Reply r = call(api, op, op.examplePath());
+      for (Operation op : inPhases(DOC.operations())) {
+        Reply r = call(api, op, op.examplePath(), "X-Consul-Token", TOKEN);
         soft.assertThat(r.status())
             .as("%s with the documented examples: %s", op, r.body())
-            .isEqualTo(op.success());
+            .isEqualTo(successWithConfiguredToken(op));
         assertDocumented(soft, op, r);
       }
       soft.assertAll();
@@ -106,6 +128,15 @@ class OpenApiIT {
       Reply badFilter = api.get("/v1/health/service/web?filter=Nope%20==%201");
       soft.assertThat(badFilter.status()).isEqualTo(400);
       assertDocumented(soft, filtered, badFilter);
+
+      for (Operation op : DOC.operations()) {
+        if (op.path().startsWith("/v1/acl/")) {
+          Reply off = call(api, op, op.examplePath());
+          soft.assertThat(off.status()).as("%s with ACLs off: %s", op, off.body()).isEqualTo(401);
+          soft.assertThat(off.body()).as("%s with ACLs off", op).contains("ACL support disabled");
+          assertDocumented(soft, op, off);
+        }
+      }
 
       Reply unknown = api.get("/v1/kv/x");
       soft.assertThat(unknown.status()).isEqualTo(404);
@@ -167,29 +198,301 @@ class OpenApiIT {
   }
 
   @Test
-  void everyDocumentedWriteNeedsTheTokenWhenAclsAreOn() {
-    try (AdminServer api = AdminServer.start(Optional.of("s3cret"), IntentionAction.ALLOW)) {
+  void everyOperationSaysWhatItsAclNeeds() {
+    SoftAssertions soft = new SoftAssertions();
+    for (Operation op : DOC.operations()) {
+      String acl = op.acl().orElse("");
+      soft.assertThat(acl)
+          .as("%s x-cairn-acl", op)
+          .matches("none|token|filtered: [a-z]+:read|[a-z]+:(read|write)");
+      if (acl.matches("[a-z]+:(read|write)") || acl.equals("token")) {
+        soft.assertThat(op.response(403)).as("%s documents 403", op).isPresent();
+      }
+      if (acl.startsWith("filtered")) {
+        soft.assertThat(
+                op.response(op.success()).map(r -> r.path("headers").has(FILTERED)).orElse(false))
+            .as("%s documents %s", op, FILTERED)
+            .isTrue();
+      }
+      if (op.path().startsWith("/v1/acl/")) {
+        soft.assertThat(op.response(401)).as("%s documents 401", op).isPresent();
+      }
+    }
+    soft.assertAll();
+  }
+
+  /**
+   * ACLs on, deny by default, data seeded with the management token: each operation, in phase
+   * order, answers without a token and with it as its {@code x-cairn-acl} says.
+   */
+  @Test
+  void everyOperationNeedsWhatItsAclSaysUnderDefaultDeny() {
+    try (AdminServer api = AdminServer.start(Optional.of(TOKEN), IntentionAction.ALLOW)) {
+      seed(api);
+      seedAcl(api);
       SoftAssertions soft = new SoftAssertions();
-      List<Operation> writes = DOC.operations().stream().filter(Operation::isWrite).toList();
-      assertThat(writes).hasSizeGreaterThanOrEqualTo(14);
-      for (Operation op : writes) {
-        soft.assertThat(op.node().path("security").toString())
-            .as("%s documents the token", op)
-            .contains("consulToken");
-        Reply r = call(api, op, op.examplePath());
-        soft.assertThat(r.status()).as("%s without the token", op).isEqualTo(403);
-        assertDocumented(soft, op, r);
-        Reply with =
-            api.send(
-                op.method(),
-                op.examplePath(),
-                op.exampleBody().orElse(null),
-                "X-Consul-Token",
-                "s3cret");
-        soft.assertThat(with.status()).as("%s with the token", op).isNotEqualTo(403);
+      for (Operation op : inPhases(DOC.operations())) {
+        String acl = op.acl().orElseThrow(() -> new AssertionError(op + " has no x-cairn-acl"));
+        String path = op.examplePath();
+        Reply anonymous = call(api, op, path);
+        assertDocumented(soft, op, anonymous);
+        soft.assertThat(anonymous.header(DEFAULT_POLICY))
+            .as("%s %s", op, DEFAULT_POLICY)
+            .contains("deny");
+        if (acl.equals("none")) {
+          soft.assertThat(anonymous.status())
+              .as("%s (none) without a token: %s", op, anonymous.body())
+              .isEqualTo(successWithConfiguredToken(op));
+        } else if (acl.equals("token")) {
+          // Without a token, the request is the anonymous token's, which resolves.
+          soft.assertThat(anonymous.status()).as("%s without a token", op).isEqualTo(200);
+          soft.assertThat(anonymous.json().path("AccessorID").asText())
+              .as("%s without a token", op)
+              .isEqualTo(ANONYMOUS);
+          Reply with = call(api, op, path, "X-Consul-Token", TOKEN);
+          soft.assertThat(with.status())
+              .as("%s with the token: %s", op, with.body())
+              .isEqualTo(200);
+          soft.assertThat(with.json().path("AccessorID").asText())
+              .as("%s with the management token", op)
+              .isEqualTo("initial-management");
+          assertDocumented(soft, op, with);
+          Reply unknown = call(api, op, path, "X-Consul-Token", UNKNOWN_SECRET);
+          soft.assertThat(unknown.status()).as("%s with an unknown token", op).isEqualTo(403);
+          soft.assertThat(unknown.body())
+              .as("%s with an unknown token", op)
+              .contains("ACL not found");
+          assertDocumented(soft, op, unknown);
+        } else if (acl.startsWith("filtered: ")) {
+          soft.assertThat(anonymous.status())
+              .as("%s (%s) without a token: %s", op, acl, anonymous.body())
+              .isEqualTo(200);
+          soft.assertThat(anonymous.header(FILTERED))
+              .as("%s without a token is filtered", op)
+              .contains("true");
+          Reply with = call(api, op, path, "X-Consul-Token", TOKEN);
+          soft.assertThat(with.status())
+              .as("%s with the token: %s", op, with.body())
+              .isEqualTo(200);
+          soft.assertThat(with.header(FILTERED)).as("%s with the token", op).isEmpty();
+          assertDocumented(soft, op, with);
+        } else {
+          soft.assertThat(anonymous.status())
+              .as("%s (%s) without a token: %s", op, acl, anonymous.body())
+              .isEqualTo(403);
+          soft.assertThat(anonymous.body())
+              .as("%s without a token", op)
+              .contains("'" + acl + "'")
+              .contains(ANONYMOUS);
+          Reply with = call(api, op, path, "X-Consul-Token", TOKEN);
+          soft.assertThat(with.status())
+              .as("%s with the token: %s", op, with.body())
+              .isEqualTo(op.success());
+          assertDocumented(soft, op, with);
+        }
       }
       soft.assertAll();
     }
+  }
+
+  /**
+   * A token made through the API with one narrow policy, linked by name: it may write web-*
+   * services and read them, nothing else; the three ways of presenting it are the same.
+   */
+  @Test
+  void aNarrowTokenMayDoWhatItsPolicySaysAndNothingElse() {
+    try (AdminServer api = AdminServer.start(Optional.of(TOKEN), IntentionAction.ALLOW)) {
+      seed(api);
+      put(api, "/v1/agent/service/register", "{\"ID\": \"api-1\", \"Name\": \"api\"}");
+      SoftAssertions soft = new SoftAssertions();
+      Reply policy =
+          api.send(
+              "PUT",
+              "/v1/acl/policy",
+              """
+              {"Name": "web-deployer",
+               "Rules": "service_prefix \\"web\\" { policy = \\"write\\" }"}
+              """,
+              "X-Consul-Token",
+              TOKEN);
+      assertThat(policy.status()).as(policy.body()).isEqualTo(200);
+      assertDocumented(soft, operation("PUT", "/v1/acl/policy"), policy);
+      Reply token =
+          api.send(
+              "PUT",
+              "/v1/acl/token",
+              "{\"Description\": \"deploys web\", \"Policies\": [{\"Name\": \"web-deployer\"}]}",
+              "X-Consul-Token",
+              TOKEN);
+      assertThat(token.status()).as(token.body()).isEqualTo(200);
+      assertDocumented(soft, operation("PUT", "/v1/acl/token"), token);
+      soft.assertThat(token.json().path("Policies").get(0).path("ID").asText())
+          .as("linked by name")
+          .isEqualTo(policy.json().path("ID").asText());
+      String secret = token.json().path("SecretID").asText();
+      String accessor = token.json().path("AccessorID").asText();
+      Operation register = operation("PUT", "/v1/agent/service/register");
+
+      // X-Consul-Token, Authorization: Bearer and ?token= present the same token.
+      List<Presented> ways =
+          List.of(
+              new Presented("", new String[] {"X-Consul-Token", secret}),
+              new Presented("", new String[] {"Authorization", "Bearer " + secret}),
+              new Presented("?token=" + secret, new String[0]));
+      for (int i = 0; i < ways.size(); i++) {
+        Presented way = ways.get(i);
+        Reply web =
+            api.send(
+                "PUT",
+                "/v1/agent/service/register" + way.query(),
+                "{\"Name\": \"web-" + (i + 2) + "\"}",
+                way.headers());
+        soft.assertThat(web.status()).as("register web-%d: %s", i + 2, web.body()).isEqualTo(200);
+        assertDocumented(soft, register, web);
+        Reply other =
+            api.send(
+                "PUT",
+                "/v1/agent/service/register" + way.query(),
+                "{\"Name\": \"api-" + (i + 2) + "\"}",
+                way.headers());
+        soft.assertThat(other.status()).as("register api-%d", i + 2).isEqualTo(403);
+        soft.assertThat(other.body())
+            .as("register api-%d", i + 2)
+            .contains(accessor)
+            .contains("'service:write' on \\\"api-" + (i + 2) + "\\\"");
+        assertDocumented(soft, register, other);
+        for (Reply r : List.of(web, other)) {
+          soft.assertThat(r.header(DEFAULT_POLICY)).as(DEFAULT_POLICY).contains("deny");
+        }
+      }
+
+      Operation health = operation("GET", "/v1/health/service/{name}");
+      Reply api1 = api.send("GET", "/v1/health/service/api", null, "X-Consul-Token", secret);
+      soft.assertThat(api1.status()).isEqualTo(200);
+      soft.assertThat(api1.json()).as("api, which the token may not read").isEmpty();
+      soft.assertThat(api1.header(FILTERED)).contains("true");
+      assertDocumented(soft, health, api1);
+      Reply web =
+          api.send("GET", "/v1/health/service/web", null, "Authorization", "Bearer " + secret);
+      soft.assertThat(web.status()).isEqualTo(200);
+      soft.assertThat(web.json()).as("web, which it may read").isNotEmpty();
+      soft.assertThat(web.header(FILTERED)).isEmpty();
+      assertDocumented(soft, health, web);
+
+      Operation tokens = operation("GET", "/v1/acl/tokens");
+      Reply list = api.send("GET", "/v1/acl/tokens?token=" + secret, null);
+      soft.assertThat(list.status()).as(list.body()).isEqualTo(403);
+      soft.assertThat(list.body()).contains("'acl:read'").contains(accessor);
+      assertDocumented(soft, tokens, list);
+
+      Reply unknown =
+          api.send("GET", "/v1/health/service/web", null, "X-Consul-Token", UNKNOWN_SECRET);
+      soft.assertThat(unknown.status()).isEqualTo(403);
+      soft.assertThat(unknown.json().path("Error").asText()).isEqualTo("ACL not found");
+      soft.assertThat(unknown.header(DEFAULT_POLICY)).contains("deny");
+
+      // A reader sees the token, but not its secret; the management token sees both.
+      Reply reader =
+          api.send(
+              "PUT",
+              "/v1/acl/token",
+              "{\"Policies\": [{\"Name\": \"builtin/global-read-only\"}]}",
+              "X-Consul-Token",
+              TOKEN);
+      assertThat(reader.status()).as(reader.body()).isEqualTo(200);
+      String readerSecret = reader.json().path("SecretID").asText();
+      Operation readToken = operation("GET", "/v1/acl/token/{id}");
+      Reply seen =
+          api.send("GET", "/v1/acl/token/" + accessor, null, "X-Consul-Token", readerSecret);
+      soft.assertThat(seen.status()).as(seen.body()).isEqualTo(200);
+      soft.assertThat(seen.json().path("SecretID").asText()).isEqualTo("<hidden>");
+      soft.assertThat(seen.json().path("Policies").get(0).path("Name").asText())
+          .isEqualTo("web-deployer");
+      assertDocumented(soft, readToken, seen);
+      Reply all = api.send("GET", "/v1/acl/tokens", null, "X-Consul-Token", readerSecret);
+      soft.assertThat(all.status()).as(all.body()).isEqualTo(200);
+      soft.assertThat(all.json().findValuesAsText("SecretID")).hasSize(3).containsOnly("<hidden>");
+      assertDocumented(soft, tokens, all);
+      Reply expiring =
+          api.send("PUT", "/v1/acl/token", "{\"ExpirationTTL\": \"1h\"}", "X-Consul-Token", TOKEN);
+      soft.assertThat(expiring.status()).as("expiry is refused, not ignored").isEqualTo(400);
+      soft.assertThat(expiring.body()).contains("ExpirationTTL: is not supported");
+      assertDocumented(soft, operation("PUT", "/v1/acl/token"), expiring);
+      Reply managed = api.send("GET", "/v1/acl/token/" + accessor, null, "X-Consul-Token", TOKEN);
+      soft.assertThat(managed.json().path("SecretID").asText()).isEqualTo(secret);
+      Reply delete =
+          api.send("DELETE", "/v1/acl/token/" + accessor, null, "X-Consul-Token", readerSecret);
+      soft.assertThat(delete.status()).isEqualTo(403);
+      soft.assertThat(delete.body()).contains("'acl:write'");
+      soft.assertAll();
+    }
+  }
+
+  private record Presented(String query, String[] headers) {}
+
+  /**
+   * Bootstrap answers once on a server with ACLs on and no configured management token (the servers
+   * above have one, so there it is always refused, as in Consul).
+   */
+  @Test
+  void bootstrapMakesOneManagementTokenOnlyWhereNoneIsConfigured(@TempDir Path dir)
+      throws Exception {
+    Operation bootstrap = operation("PUT", "/v1/acl/bootstrap");
+    SoftAssertions soft = new SoftAssertions();
+    try (Registry registry = Registry.open(SqliteStore.open(dir), new SimpleMeterRegistry());
+        AdminApi api =
+            AdminApi.start(
+                new AdminSettings(
+                    "127.0.0.1",
+                    0,
+                    64 * 1024,
+                    new AclSettings(true, DefaultPolicy.DENY, Optional.empty()),
+                    AdminServer.NODE,
+                    IntentionAction.ALLOW,
+                    HttpLimits.DEFAULT),
+                registry,
+                new SimpleMeterRegistry(),
+                () -> "",
+                "test",
+                AdminHooks.NONE)) {
+      HttpClient client = HttpClient.newHttpClient();
+      Reply first = send(client, api.port(), "PUT", "/v1/acl/bootstrap");
+      soft.assertThat(first.status()).as(first.body()).isEqualTo(200);
+      assertDocumented(soft, bootstrap, first);
+      String secret = first.json().path("SecretID").asText();
+      soft.assertThat(first.json().path("Policies").get(0).path("Name").asText())
+          .isEqualTo("global-management");
+      Reply tokens = send(client, api.port(), "GET", "/v1/acl/tokens", "X-Consul-Token", secret);
+      soft.assertThat(tokens.status())
+          .as("the bootstrap token manages: %s", tokens.body())
+          .isEqualTo(200);
+      Reply again = send(client, api.port(), "PUT", "/v1/acl/bootstrap");
+      soft.assertThat(again.status()).isEqualTo(403);
+      soft.assertThat(again.body()).contains("ACL bootstrap no longer allowed");
+      assertDocumented(soft, bootstrap, again);
+    }
+    try (AdminServer configured = AdminServer.start(Optional.of(TOKEN), IntentionAction.ALLOW)) {
+      for (String[] headers : List.of(new String[0], new String[] {"X-Consul-Token", TOKEN})) {
+        Reply r = configured.send("PUT", "/v1/acl/bootstrap", null, headers);
+        soft.assertThat(r.status()).as("with acl.token configured: %s", r.body()).isEqualTo(403);
+        soft.assertThat(r.body()).contains("ACL bootstrap no longer allowed");
+        assertDocumented(soft, bootstrap, r);
+      }
+    }
+    soft.assertAll();
+  }
+
+  private static Reply send(
+      HttpClient client, int port, String method, String path, String... headers) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(30))
+            .method(method, HttpRequest.BodyPublishers.noBody());
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return new Reply(r.statusCode(), r.body(), r, AdminServer.parse(r.body()));
   }
 
   @Test
@@ -230,9 +533,56 @@ class OpenApiIT {
     put(api, "/v1/connect/intentions/exact?source=web&destination=api", "{\"Action\": \"allow\"}");
   }
 
+  /**
+   * The policy and token the ACL examples name by ID ({@code aclPolicyId}, {@code aclAccessorId},
+   * and the policy named {@code web-write} that the token examples link).
+   */
+  private static void seedAcl(AdminServer api) {
+    String policyId = parameterExample("aclPolicyId");
+    String accessor = parameterExample("aclAccessorId");
+    put(
+        api,
+        "/v1/acl/policy",
+        """
+        {"ID": "%s", "Name": "web-write",
+         "Rules": "service_prefix \\"web\\" { policy = \\"write\\" }"}
+        """
+            .formatted(policyId));
+    put(
+        api,
+        "/v1/acl/token",
+        """
+        {"AccessorID": "%s", "Description": "web deployer", "Policies": [{"Name": "web-write"}]}
+        """
+            .formatted(accessor));
+  }
+
+  /** Seeds with the management token, which a server without ACLs ignores. */
   private static void put(AdminServer api, String path, String body) {
-    Reply r = api.put(path, body);
+    Reply r = api.send("PUT", path, body, "X-Consul-Token", TOKEN);
     assertThat(r.status()).as("seeding %s: %s", path, r.body()).isEqualTo(200);
+  }
+
+  private static String parameterExample(String name) {
+    return DOC.resolve(AdminServer.parse("{\"$ref\": \"#/components/parameters/" + name + "\"}"))
+        .path("example")
+        .asText();
+  }
+
+  /** Reads first, then writes, then what removes things, so each finds what it needs. */
+  private static List<Operation> inPhases(List<Operation> operations) {
+    List<Operation> ops = new ArrayList<>(operations);
+    ops.sort(Comparator.comparingInt(OpenApiIT::phase));
+    return ops;
+  }
+
+  /**
+   * The status an operation's examples get on a server with a configured management token: the
+   * documented success, but bootstrap is refused there ({@link
+   * #bootstrapMakesOneManagementTokenOnlyWhereNoneIsConfigured}).
+   */
+  private static int successWithConfiguredToken(Operation op) {
+    return op.path().equals("/v1/acl/bootstrap") ? 403 : op.success();
   }
 
   private static int phase(Operation op) {
@@ -245,8 +595,8 @@ class OpenApiIT {
     return op.method().equals("DELETE") || op.path().contains("/deregister/") ? 2 : 1;
   }
 
-  private static Reply call(AdminServer api, Operation op, String path) {
-    return api.send(op.method(), path, op.exampleBody().orElse(null));
+  private static Reply call(AdminServer api, Operation op, String path, String... headers) {
+    return api.send(op.method(), path, op.exampleBody().orElse(null), headers);
   }
 
   private static Operation operation(String method, String path) {

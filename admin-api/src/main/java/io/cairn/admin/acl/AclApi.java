@@ -5,6 +5,7 @@ import io.cairn.admin.http.BlockingQuery;
 import io.cairn.admin.http.ErrorResponses;
 import io.cairn.admin.http.Json;
 import io.cairn.admin.json.JsonFields;
+import io.cairn.registry.AclBootstrapDoneException;
 import io.cairn.registry.Registry;
 import io.cairn.registry.acl.Access;
 import io.cairn.registry.acl.AclIds;
@@ -88,11 +89,10 @@ public final class AclApi implements HttpService {
   }
 
   private void bootstrap(ServerRequest req, ServerResponse res) {
-    // A configured management token closes bootstrap, as Consul's stored initial_management does;
-    // otherwise anyone who can reach the API could mint a second one.
     if (settings.managementToken().isPresent()) {
-      throw new ApiException(
-          403, "ACL bootstrap no longer allowed: a management token is configured (acl.token)");
+      // As in Consul, where initial_management bootstraps ACLs: else anyone could make a second
+      // management token on a server its operator locked with acl.token.
+      throw new AclBootstrapDoneException();
     }
     AclToken token =
         new AclToken(

@@ -70,15 +70,10 @@ final class AclDecoder {
       identity.rejectUnknown(Set.of("Datacenters"));
     }
     boolean local = body.bool("Local", false);
+    // Expiry is not supported: ignoring ExpirationTTL would make a token the client meant to be
+    // short-lived last forever, so a value is refused like any other unsupported field.
     body.rejectUnknown(
-        Set.of(
-            "CreateTime",
-            "Hash",
-            "CreateIndex",
-            "ModifyIndex",
-            "Namespace",
-            "Partition",
-            "ExpirationTTL"));
+        Set.of("CreateTime", "Hash", "CreateIndex", "ModifyIndex", "Namespace", "Partition"));
     p.throwIfAny();
     String created =
         existing
