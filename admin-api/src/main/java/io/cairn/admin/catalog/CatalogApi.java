@@ -86,7 +86,7 @@ public final class CatalogApi implements HttpService {
     List<CatalogServiceJson> rows = new ArrayList<>();
     // A service the token may not read looks empty, as in Consul.
     boolean readable = RequestAcl.of(req).canReadService(name);
-    if (!readable) {
+    if (!readable && !s.instancesOf(name).isEmpty()) {
       RequestAcl.filtered(res);
     }
     for (Indexed<ServiceInstance> i :

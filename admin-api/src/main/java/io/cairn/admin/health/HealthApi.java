@@ -64,7 +64,9 @@ public final class HealthApi implements HttpService {
     byte[] body;
     if (!RequestAcl.of(req).canReadService(name)) {
       // A service the token may not read looks empty, as in Consul.
-      RequestAcl.filtered(res);
+      if (!s.instancesOf(name).isEmpty()) {
+        RequestAcl.filtered(res);
+      }
       body = EMPTY_LIST;
     } else if (filter.isEmpty() && !Json.pretty(req)) {
       body =
@@ -104,7 +106,7 @@ public final class HealthApi implements HttpService {
     RowFilter filter = RowFilter.checks(req);
     List<CheckJson> out = new ArrayList<>();
     boolean readable = RequestAcl.of(req).canReadService(name);
-    if (!readable) {
+    if (!readable && !s.instancesOf(name).isEmpty()) {
       RequestAcl.filtered(res);
     }
     for (InstanceHealth h : readable ? s.health(name) : List.<InstanceHealth>of()) {
@@ -141,10 +143,12 @@ public final class HealthApi implements HttpService {
       }
     }
     for (CheckJson c : views.serviceChecks(s)) {
+      if (wanted.isPresent() && !c.status().equals(wanted.get().wireName())) {
+        continue;
+      }
       if (!acl.canReadService(c.serviceName())) {
         RequestAcl.filtered(res);
-      } else if ((wanted.isEmpty() || c.status().equals(wanted.get().wireName()))
-          && filter.matches(c)) {
+      } else if (filter.matches(c)) {
         out.add(c);
       }
     }
