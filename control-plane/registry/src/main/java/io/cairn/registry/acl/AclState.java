@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.pcollections.TreePMap;
 
 /**
@@ -108,18 +109,9 @@ public final class AclState {
     if (token.policyIds().contains(BuiltinPolicies.GLOBAL_MANAGEMENT.id())) {
       return Authorizer.ALLOW_ALL;
     }
-    AclRules rules = AclRules.NONE;
-    for (String id : token.policyIds()) {
-      // A link to a deleted policy grants nothing, as in Consul.
-      AclRules linked = lookups().rules.get(id);
-      if (linked != null) {
-        rules = rules.plus(linked);
-      }
-    }
-    for (String service : token.serviceIdentities()) {
-      rules = rules.plus(ServiceIdentityRules.of(service));
-    }
-    return new RulesAuthorizer(rules, fallback);
+    // Merged once per token and ACL state, not on every request that presents it.
+    Lookups l = lookups();
+    return new RulesAuthorizer(l.merged.computeIfAbsent(token, l::merge), fallback);
   }
 
   private Lookups lookups() {
@@ -136,6 +128,7 @@ public final class AclState {
     final Map<String, AclPolicy> policyByName = new HashMap<>();
     final Map<String, AclRules> rules = new HashMap<>();
     final Map<ByteBuffer, AclToken> bySecret = new HashMap<>();
+    final Map<AclToken, AclRules> merged = new ConcurrentHashMap<>();
 
     Lookups(AclState state) {
       for (AclPolicy p : state.allPolicies()) {
@@ -147,6 +140,22 @@ public final class AclState {
         bySecret.put(
             ByteBuffer.wrap(sha256(token.secretId().getBytes(StandardCharsets.UTF_8))), token);
       }
+    }
+
+    /** A token's policies and service identities as one set of rules. */
+    AclRules merge(AclToken token) {
+      AclRules all = AclRules.NONE;
+      for (String id : token.policyIds()) {
+        // A link to a deleted policy grants nothing, as in Consul.
+        AclRules linked = rules.get(id);
+        if (linked != null) {
+          all = all.plus(linked);
+        }
+      }
+      for (String service : token.serviceIdentities()) {
+        all = all.plus(ServiceIdentityRules.of(service));
+      }
+      return all;
     }
   }
 
