@@ -1,6 +1,7 @@
 package io.cairn.admin.acl;
 
 import io.cairn.admin.http.ApiException;
+import io.cairn.registry.RegistrySnapshot;
 import io.cairn.registry.acl.Access;
 import io.cairn.registry.acl.Authorizer;
 import io.helidon.http.HeaderNames;
@@ -87,6 +88,18 @@ public final class RequestAcl {
 
   public boolean canReadServiceConfig(String name) {
     return authorizer.mesh().allows(Access.READ) || canReadService(name);
+  }
+
+  /**
+   * Whether the token may read service {@code name} of {@code snapshot}. A service it may not read
+   * looks empty, as in Consul, and the response is marked filtered when that hid instances.
+   */
+  public boolean readsService(RegistrySnapshot snapshot, String name, ServerResponse res) {
+    boolean readable = canReadService(name);
+    if (!readable && !snapshot.instancesOf(name).isEmpty()) {
+      filtered(res);
+    }
+    return readable;
   }
 
   /** Marks a list response that left something out. */

@@ -84,11 +84,7 @@ public final class CatalogApi implements HttpService {
     List<String> tags = QueryParams.all(req, "tag");
     RowFilter filter = RowFilter.catalogServices(req);
     List<CatalogServiceJson> rows = new ArrayList<>();
-    // A service the token may not read looks empty, as in Consul.
-    boolean readable = RequestAcl.of(req).canReadService(name);
-    if (!readable && !s.instancesOf(name).isEmpty()) {
-      RequestAcl.filtered(res);
-    }
+    boolean readable = RequestAcl.of(req).readsService(s, name, res);
     for (Indexed<ServiceInstance> i :
         readable ? s.instancesOf(name) : List.<Indexed<ServiceInstance>>of()) {
       if (i.value().tags().containsAll(tags)) {

@@ -62,11 +62,7 @@ public final class HealthApi implements HttpService {
     long responseIndex = BlockingQuery.indexFor(s, index);
     Optional<RowFilter> filter = RowFilter.healthEntries(req);
     byte[] body;
-    if (!RequestAcl.of(req).canReadService(name)) {
-      // A service the token may not read looks empty, as in Consul.
-      if (!s.instancesOf(name).isEmpty()) {
-        RequestAcl.filtered(res);
-      }
+    if (!RequestAcl.of(req).readsService(s, name, res)) {
       body = EMPTY_LIST;
     } else if (filter.isEmpty() && !Json.pretty(req)) {
       body =
@@ -105,10 +101,7 @@ public final class HealthApi implements HttpService {
     RegistrySnapshot s = BlockingQuery.await(req, registry, index);
     RowFilter filter = RowFilter.checks(req);
     List<CheckJson> out = new ArrayList<>();
-    boolean readable = RequestAcl.of(req).canReadService(name);
-    if (!readable && !s.instancesOf(name).isEmpty()) {
-      RequestAcl.filtered(res);
-    }
+    boolean readable = RequestAcl.of(req).readsService(s, name, res);
     for (InstanceHealth h : readable ? s.health(name) : List.<InstanceHealth>of()) {
       for (CheckJson c : views.serviceChecks(h)) {
         if (filter.matches(c)) {
