@@ -4,12 +4,16 @@ import io.cairn.registry.ChangeEvent;
 import io.cairn.registry.Registry;
 import io.cairn.registry.RegistrySnapshot;
 import io.cairn.registry.Subscription;
+import io.cairn.registry.acl.AclResolver;
+import io.cairn.registry.acl.AclState;
 import io.cairn.registry.config.IntentionAction;
 import io.cairn.tls.ServerTls;
 import io.cairn.xds.cache.ContentSnapshot;
 import io.cairn.xds.cache.ProxylessSnapshots;
 import io.cairn.xds.cache.SidecarSnapshots;
+import io.envoyproxy.controlplane.cache.ConfigWatcher;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.grpc.InsecureServerCredentials;
@@ -43,6 +47,12 @@ import org.slf4j.LoggerFactory;
  * never changes group). An Envoy ({@code user_agent_name} envoy) with any other id gets a group of
  * its own with no snapshot: its requests wait until a proxy with its id registers. Everything else
  * (proxyless gRPC clients) shares one snapshot of every service, asked for by name.
+ *
+ * <p>With ACLs on, each call presents a token in its metadata ({@code x-consul-token}, or {@code
+ * authorization: Bearer}); an unknown token is refused, a sidecar's token needs {@code
+ * service:write} on its service, and every response leaves out what the token cannot read ({@link
+ * AclWatcher}). When ACLs change, the streams whose rights changed are ended, so their clients
+ * reconnect and are served under the new rights. With ACLs off none of this is in the path.
  */
 public final class XdsServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(XdsServer.class);
@@ -56,6 +66,9 @@ public final class XdsServer implements AutoCloseable {
   private volatile Set<String> sidecarIds = Set.of();
   private final Server server;
   private final Subscription subscription;
+  private final Optional<AclStreams> aclStreams;
+  // Owned by the subscription thread.
+  private AclState lastAcl;
   private final ScheduledExecutorService debounce =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("cairn-xds-debounce").factory());
@@ -73,16 +86,29 @@ public final class XdsServer implements AutoCloseable {
       MeterRegistry meters,
       XdsSettings settings,
       IntentionAction intentionsDefault,
-      Optional<ServerTls> tls)
+      Optional<ServerTls> tls,
+      AclResolver acl)
       throws IOException {
     this.registry = registry;
     this.sidecars = new SidecarSnapshots(intentionsDefault);
     this.tracker = new ProxyTracker(meters);
     this.quiet = settings.debounceQuiet();
     this.maxDelay = settings.debounceMax();
-    V3DiscoveryServer discovery = new V3DiscoveryServer(tracker, cache);
+    V3DiscoveryServer discovery;
+    if (acl.enabled()) {
+      AclGate gate = new AclGate(acl, registry::snapshot, meters);
+      this.aclStreams = Optional.of(new AclStreams(gate));
+      // ACL checks first: a refused request must not reach the tracker as the node's own.
+      List<DiscoveryServerCallbacks> callbacks = List.of(new AclCallbacks(gate), tracker);
+      ConfigWatcher watcher = new AclWatcher(cache, gate);
+      discovery = new V3DiscoveryServer(callbacks, watcher);
+    } else {
+      this.aclStreams = Optional.empty();
+      discovery = new V3DiscoveryServer(tracker, cache);
+    }
     this.subscription = registry.subscribe(this::onChange);
     RegistrySnapshot start = subscription.startSnapshot();
+    this.lastAcl = start.acl();
     try {
       debounce.submit(() -> publish(start, true)).get();
     } catch (java.util.concurrent.ExecutionException e) {
@@ -107,6 +133,7 @@ public final class XdsServer implements AutoCloseable {
         .addKeyValue(
             "tls",
             tls.map(t -> t.mutual() ? "mTLS (client certificates required)" : "on").orElse("off"))
+        .addKeyValue("acl", acl.enabled() ? "on" : "off")
         .log("xDS listening");
   }
 
@@ -124,7 +151,11 @@ public final class XdsServer implements AutoCloseable {
     return creds.build();
   }
 
+  /** Followed by the tracker; under ACLs, the token is read first (the last one runs first). */
   private io.grpc.ServerServiceDefinition tracked(io.grpc.BindableService service) {
+    if (aclStreams.isPresent()) {
+      return io.grpc.ServerInterceptors.intercept(service, tracker.interceptor(), aclStreams.get());
+    }
     return io.grpc.ServerInterceptors.intercept(service, tracker.interceptor());
   }
 
@@ -154,8 +185,23 @@ public final class XdsServer implements AutoCloseable {
       XdsSettings settings,
       IntentionAction intentionsDefault,
       Optional<ServerTls> tls) {
+    return start(registry, meters, settings, intentionsDefault, tls, AclResolver.off());
+  }
+
+  /**
+   * @param intentionsDefault what sidecars do with connections no intention applies to
+   * @param tls when present, serve over TLS with these (reloading) credentials
+   * @param acl resolves the tokens calls present; {@link AclResolver#off()} serves everyone all
+   */
+  public static XdsServer start(
+      Registry registry,
+      MeterRegistry meters,
+      XdsSettings settings,
+      IntentionAction intentionsDefault,
+      Optional<ServerTls> tls,
+      AclResolver acl) {
     try {
-      return new XdsServer(registry, meters, settings, intentionsDefault, tls);
+      return new XdsServer(registry, meters, settings, intentionsDefault, tls, acl);
     } catch (IOException e) {
       throw new UncheckedIOException("xDS server could not listen", e);
     }
@@ -164,6 +210,15 @@ public final class XdsServer implements AutoCloseable {
   /** Connected xDS clients with their ACKed versions and last NACK. */
   public List<ProxyStatus> proxies() {
     return tracker.proxies(this::kind);
+  }
+
+  /**
+   * The watches the cache holds for {@code node}'s group: the library's state for its open streams,
+   * which must go when a stream ends.
+   */
+  int watchCount(Node node) {
+    var status = cache.statusInfo(group(node));
+    return status == null ? 0 : status.numWatches();
   }
 
   private String group(Node node) {
@@ -186,6 +241,11 @@ public final class XdsServer implements AutoCloseable {
   }
 
   private void onChange(ChangeEvent event) {
+    AclState acl = event.snapshot().acl();
+    if (acl != lastAcl) {
+      lastAcl = acl;
+      aclStreams.ifPresent(AclStreams::reviewAll);
+    }
     debounce.execute(
         () -> {
           changed.addAll(event.services());

@@ -7,17 +7,23 @@ import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A state-of-the-world ADS client shaped like an Envoy sidecar: one stream, subscriptions by type,
- * and every response ACKed with its version and nonce, as Envoy does.
+ * and every response ACKed with its version and nonce, as Envoy does. It may present an ACL token
+ * in its metadata, and keeps the status its stream ended with.
  */
 final class AdsClient implements AutoCloseable {
   static final String CLUSTER = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
@@ -31,14 +37,29 @@ final class AdsClient implements AutoCloseable {
   private final StreamObserver<DiscoveryRequest> requests;
   private final LinkedBlockingQueue<DiscoveryResponse> responses = new LinkedBlockingQueue<>();
   private final Map<String, List<String>> subscribed = new ConcurrentHashMap<>();
+  private final CompletableFuture<Status> ended = new CompletableFuture<>();
 
   AdsClient(int port, String nodeId, String cluster) {
+    this(
+        port,
+        Node.newBuilder().setId(nodeId).setCluster(cluster).setUserAgentName("envoy").build(),
+        Optional.empty());
+  }
+
+  /**
+   * @param token sent as {@code x-consul-token}
+   */
+  AdsClient(int port, Node node, Optional<String> token) {
     channel =
         Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create())
             .build();
-    node = Node.newBuilder().setId(nodeId).setCluster(cluster).setUserAgentName("envoy").build();
+    this.node = node;
+    Metadata headers = new Metadata();
+    token.ifPresent(
+        t -> headers.put(Metadata.Key.of("x-consul-token", Metadata.ASCII_STRING_MARSHALLER), t));
     requests =
         AggregatedDiscoveryServiceGrpc.newStub(channel)
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
             .streamAggregatedResources(
                 new StreamObserver<>() {
                   @Override
@@ -49,26 +70,50 @@ final class AdsClient implements AutoCloseable {
                   }
 
                   @Override
-                  public void onError(Throwable t) {}
+                  public void onError(Throwable t) {
+                    ended.complete(Status.fromThrowable(t));
+                  }
 
                   @Override
-                  public void onCompleted() {}
+                  public void onCompleted() {
+                    ended.complete(Status.OK);
+                  }
                 });
   }
 
   /** Subscribes to {@code names} of a type (none: every resource, a wildcard). */
   void subscribe(String typeUrl, String... names) {
+    subscribeFrom("", typeUrl, names);
+  }
+
+  /**
+   * Subscribes as a client that already holds {@code version} of the type, as Envoy does on a new
+   * stream after losing one.
+   */
+  void subscribeFrom(String version, String typeUrl, String... names) {
     subscribed.put(typeUrl, List.of(names));
     send(
         DiscoveryRequest.newBuilder()
             .setNode(node)
             .setTypeUrl(typeUrl)
+            .setVersionInfo(version)
             .addAllResourceNames(List.of(names))
             .build());
   }
 
+  /** The status the server ended the stream with, failing if it does not within {@code timeout}. */
+  Status ended(Duration timeout) throws Exception {
+    return ended.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  boolean isOpen() {
+    return !ended.isDone();
+  }
+
   private synchronized void send(DiscoveryRequest request) {
-    requests.onNext(request);
+    if (!ended.isDone()) {
+      requests.onNext(request);
+    }
   }
 
   private DiscoveryRequest request(String typeUrl, DiscoveryResponse acked) {
@@ -117,7 +162,9 @@ final class AdsClient implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     synchronized (this) {
-      requests.onCompleted();
+      if (!ended.isDone()) {
+        requests.onCompleted();
+      }
     }
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
   }
