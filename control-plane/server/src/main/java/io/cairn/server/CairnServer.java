@@ -10,6 +10,7 @@ import io.cairn.health.CheckOwnership;
 import io.cairn.health.HealthChecker;
 import io.cairn.health.NetworkProber;
 import io.cairn.registry.Registry;
+import io.cairn.registry.acl.AclResolver;
 import io.cairn.registry.config.IntentionAction;
 import io.cairn.registry.store.sqlite.SqliteStore;
 import io.cairn.server.config.IntentionsDefault;
@@ -101,7 +102,8 @@ public final class CairnServer implements AutoCloseable {
               meters,
               settings.xds(),
               adminSettings(settings).intentionsDefault(),
-              xdsTls);
+              xdsTls,
+              new AclResolver(settings.http().acl(), registry::snapshot));
       AdminApi admin =
           AdminApi.start(
               adminSettings(settings),

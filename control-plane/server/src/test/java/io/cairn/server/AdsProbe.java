@@ -8,9 +8,13 @@ import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -30,11 +34,25 @@ final class AdsProbe implements AutoCloseable {
   private final LinkedBlockingQueue<Eds> received = new LinkedBlockingQueue<>();
   private final Node node;
   private final String cluster;
+  private final CompletableFuture<Status> ended = new CompletableFuture<>();
   private volatile String nackReason = "";
   private String lastAcked = ""; // guarded by this
 
   AdsProbe(int port, String nodeId, String cluster) {
-    this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    this(port, nodeId, cluster, "");
+  }
+
+  /** As above, presenting {@code token} in {@code x-consul-token} unless it is empty. */
+  AdsProbe(int port, String nodeId, String cluster, String token) {
+    Metadata headers = new Metadata();
+    if (!token.isEmpty()) {
+      headers.put(Metadata.Key.of("x-consul-token", Metadata.ASCII_STRING_MARSHALLER), token);
+    }
+    this.channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", port)
+            .usePlaintext()
+            .intercept(MetadataUtils.newAttachHeadersInterceptor(headers))
+            .build();
     this.node = Node.newBuilder().setId(nodeId).build();
     this.cluster = cluster;
     this.requests =
@@ -57,7 +75,9 @@ final class AdsProbe implements AutoCloseable {
                   }
 
                   @Override
-                  public void onError(Throwable t) {}
+                  public void onError(Throwable t) {
+                    ended.complete(Status.fromThrowable(t));
+                  }
 
                   @Override
                   public void onCompleted() {}
@@ -114,6 +134,11 @@ final class AdsProbe implements AutoCloseable {
         return e;
       }
     }
+  }
+
+  /** The status the server ended the stream with, waiting up to {@code timeout} for it. */
+  Status endedWith(Duration timeout) throws Exception {
+    return ended.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Whether the assignment has an endpoint at {@code address:port}. */

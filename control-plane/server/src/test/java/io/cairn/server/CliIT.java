@@ -1,10 +1,12 @@
 package io.cairn.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.Status;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -190,7 +192,7 @@ class CliIT {
                     "-")
                 .status())
         .isZero();
-    try (AdsProbe probe = new AdsProbe(xdsPort, "pay-client-1", "pay")) {
+    try (AdsProbe probe = new AdsProbe(xdsPort, "pay-client-1", "pay", TOKEN)) {
       AdsProbe.Eds first =
           probe.await(e -> AdsProbe.has(e, "10.0.1.1", 7000), Duration.ofSeconds(10));
       await()
@@ -346,6 +348,52 @@ class CliIT {
     CliRun gone = cairnWith(team, "", "services");
     assertThat(gone.status()).isEqualTo(1);
     assertThat(gone.err()).contains("ACL not found");
+  }
+
+  @Test
+  void xdsClientsPresentTokensAndSeeOnlyWhatTheyMayRead() throws Exception {
+    String services =
+        "[{\"ID\":\"ledger-1\",\"Name\":\"ledger\",\"Address\":\"10.0.3.1\",\"Port\":70},"
+            + "{\"ID\":\"vault-1\",\"Name\":\"vault\",\"Address\":\"10.0.3.2\",\"Port\":70}]";
+    assertThat(cairn(services, "register", "-").status()).isZero();
+    assertThat(
+            cairn(
+                    "service \"ledger\" { policy = \"read\" }",
+                    "acl",
+                    "policy",
+                    "create",
+                    "ledger-read",
+                    "-")
+                .status())
+        .isZero();
+    CliRun token = cairn("", "acl", "token", "create", "--policy", "ledger-read");
+    String secret =
+        token
+            .out()
+            .lines()
+            .filter(l -> l.startsWith("SecretID:"))
+            .findFirst()
+            .orElseThrow()
+            .substring(9)
+            .strip();
+
+    try (AdsProbe ledger = new AdsProbe(xdsPort, "ledger-reader", "ledger", secret)) {
+      ledger.await(e -> AdsProbe.has(e, "10.0.3.1", 70), Duration.ofSeconds(10));
+    }
+    // The same token asking for a service it may not read: no error, and nothing of vault.
+    try (AdsProbe vault = new AdsProbe(xdsPort, "vault-reader", "vault", secret)) {
+      assertThatThrownBy(() -> vault.await(e -> true, Duration.ofSeconds(2)))
+          .isInstanceOf(AssertionError.class);
+    }
+    try (AdsProbe vault = new AdsProbe(xdsPort, "vault-admin", "vault", TOKEN)) {
+      vault.await(e -> AdsProbe.has(e, "10.0.3.2", 70), Duration.ofSeconds(10));
+    }
+    try (AdsProbe stranger = new AdsProbe(xdsPort, "stranger", "ledger", "not-a-token")) {
+      Status status = stranger.endedWith(Duration.ofSeconds(10));
+      assertThat(status.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+      assertThat(status.getDescription()).isEqualTo("ACL not found");
+    }
+    assertThat(cairn.output()).doesNotContain(secret).doesNotContain("not-a-token");
   }
 
   @Test
