@@ -1,5 +1,7 @@
 package io.cairn.demo;
 
+import io.grpc.ChannelCredentials;
+import io.grpc.CompositeChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -27,11 +29,12 @@ public final class Main {
             answer demo.Who/Am over gRPC and GET / over HTTP with "api v1 (api-1)";
             with --upstream, GET / calls it and answers "web (web-1) -> <its answer>"
         client --xds 127.0.0.1:18000 [--target xds:///api] [--calls 1000] [--node demo-client]
-               [--expect v1=90,v2=10]
+               [--expect v1=90,v2=10] [--token SECRET]
             proxyless gRPC: resolve the target from Cairn over xDS, call it, count the answers;
             exit 1 if a call fails or the split is off --expect
-        rbac --xds 127.0.0.1:18000 --node api-1-sidecar-proxy
-            the inbound RBAC Cairn gives that sidecar, as its Envoy would get it""";
+        rbac --xds 127.0.0.1:18000 --node api-1-sidecar-proxy [--token SECRET]
+            the inbound RBAC Cairn gives that sidecar, as its Envoy would get it
+      --token (or CAIRN_XDS_TOKEN): the ACL token presented to Cairn's xDS port""";
 
   private Main() {}
 
@@ -55,7 +58,7 @@ public final class Main {
       return switch (argv.get(0)) {
         case "server" -> server(options, out);
         case "client" -> client(options, out, err);
-        case "rbac" -> rbac(options, out);
+        case "rbac" -> rbac(options, out, err);
         default -> throw new IllegalArgumentException("unknown command '" + argv.get(0) + "'");
       };
     } catch (IllegalArgumentException e) {
@@ -111,10 +114,18 @@ public final class Main {
     System.setProperty(
         "io.grpc.xds.bootstrapConfig",
         """
-        {"xds_servers": [{"server_uri": "%s", "channel_creds": [{"type": "insecure"}],
+        {"xds_servers": [{"server_uri": "%s", "channel_creds": [%s],
                           "server_features": ["xds_v3"]}],
          "node": {"id": "%s", "locality": {"zone": "demo"}}}"""
-            .formatted(xds, o.getOrDefault("node", "demo-client")));
+            .formatted(
+                xds,
+                token(o)
+                    .map(
+                        t ->
+                            "{\"type\": \"%s\", \"config\": {\"token\": \"%s\"}}"
+                                .formatted(ConsulTokenCredentials.TYPE, t))
+                    .orElse("{\"type\": \"insecure\"}"),
+                o.getOrDefault("node", "demo-client")));
     ManagedChannel channel =
         Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
     try {
@@ -140,14 +151,27 @@ public final class Main {
     }
   }
 
-  private static int rbac(Map<String, String> o, PrintStream out) throws Exception {
+  private static int rbac(Map<String, String> o, PrintStream out, PrintStream err)
+      throws Exception {
     String node = required(o, "node");
+    ChannelCredentials plain = InsecureChannelCredentials.create();
     ManagedChannel channel =
-        Grpc.newChannelBuilder(required(o, "xds"), InsecureChannelCredentials.create()).build();
+        Grpc.newChannelBuilder(
+                required(o, "xds"),
+                token(o)
+                    .<ChannelCredentials>map(
+                        t ->
+                            CompositeChannelCredentials.create(
+                                plain, ConsulTokenCredentials.header(t)))
+                    .orElse(plain))
+            .build();
     try {
       SidecarRbac.describe(node, SidecarRbac.listeners(channel, node, Duration.ofSeconds(10)))
           .forEach(out::println);
       return 0;
+    } catch (IllegalStateException e) { // Cairn ended the stream: say why, as the CLI does
+      err.println("cairn-demo: " + e.getMessage());
+      return 1;
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
@@ -187,6 +211,21 @@ public final class Main {
       }
     }
     return options;
+  }
+
+  /** The ACL token for Cairn's xDS port: --token, else CAIRN_XDS_TOKEN; JSON-safe. */
+  private static Optional<String> token(Map<String, String> o) {
+    Optional<String> token =
+        Optional.ofNullable(o.get("token"))
+            .or(() -> Optional.ofNullable(System.getenv("CAIRN_XDS_TOKEN")))
+            .filter(t -> !t.isBlank());
+    token.ifPresent(
+        t -> {
+          if (!t.matches("[\\x21-\\x7e&&[^\"\\\\]]+")) {
+            throw new IllegalArgumentException("--token must be printable ASCII without quotes");
+          }
+        });
+    return token;
   }
 
   private static String required(Map<String, String> options, String name) {

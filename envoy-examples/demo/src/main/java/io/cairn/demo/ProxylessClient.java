@@ -2,6 +2,7 @@ package io.cairn.demo;
 
 import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
 import java.time.Duration;
@@ -41,12 +42,23 @@ final class ProxylessClient {
                 "who?");
         replies.merge(reply, 1, Integer::sum);
       } catch (StatusRuntimeException e) {
-        failures.merge(e.getStatus().getCode().toString(), 1, Integer::sum);
+        failures.merge(failure(e.getStatus()), 1, Integer::sum);
       }
       if (i == 0) {
         first = Duration.ofNanos(System.nanoTime() - start);
       }
     }
     return new Tally(replies, failures, first, Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  /**
+   * A failed call's status code; for UNAVAILABLE also its description, which is where grpc-java
+   * says why xDS resolution failed (for example the control plane's {@code UNAUTHENTICATED: ACL not
+   * found}). Other descriptions vary per call (deadlines), so they would split the count.
+   */
+  static String failure(Status status) {
+    return status.getCode() == Status.Code.UNAVAILABLE && status.getDescription() != null
+        ? "UNAVAILABLE (" + status.getDescription() + ")"
+        : status.getCode().toString();
   }
 }
