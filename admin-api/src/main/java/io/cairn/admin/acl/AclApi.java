@@ -7,6 +7,7 @@ import io.cairn.admin.http.Json;
 import io.cairn.admin.json.JsonFields;
 import io.cairn.registry.AclBootstrapDoneException;
 import io.cairn.registry.Registry;
+import io.cairn.registry.RegistrySnapshot;
 import io.cairn.registry.acl.Access;
 import io.cairn.registry.acl.AclIds;
 import io.cairn.registry.acl.AclPolicy;
@@ -104,7 +105,7 @@ public final class AclApi implements HttpService {
             false,
             now());
     registry.apply(new BootstrapAcl(token));
-    sendToken(res, token.accessorId(), true);
+    sendToken(res, acl(), token.accessorId(), true);
   }
 
   private void createPolicy(ServerRequest req, ServerResponse res) {
@@ -134,18 +135,17 @@ public final class AclApi implements HttpService {
   private void readPolicy(ServerRequest req, ServerResponse res) {
     RequestAcl.of(req).requireAcl(Access.READ);
     String id = req.path().pathParameters().get("id");
-    AclState acl = acl();
+    AclState acl = readAt(res);
     AclPolicy policy =
         acl.policy(id)
             .orElseThrow(() -> ApiException.notFound("no ACL policy with ID '" + id + "'"));
-    BlockingQuery.headers(res, Math.max(1, registry.snapshot().index()));
     Json.send(res, AclJson.policy(acl, policy, true));
   }
 
   private void policyByName(ServerRequest req, ServerResponse res) {
     RequestAcl.of(req).requireAcl(Access.READ);
     String name = req.path().pathParameters().get("name");
-    AclState acl = acl();
+    AclState acl = readAt(res);
     AclPolicy policy =
         acl.policyByName(name)
             .orElseThrow(() -> ApiException.notFound("no ACL policy named '" + name + "'"));
@@ -160,10 +160,9 @@ public final class AclApi implements HttpService {
 
   private void policies(ServerRequest req, ServerResponse res) {
     RequestAcl.of(req).requireAcl(Access.READ);
-    AclState acl = acl();
+    AclState acl = readAt(res);
     List<AclJson.PolicyJson> out = new ArrayList<>();
     acl.allPolicies().forEach(p -> out.add(AclJson.policy(acl, p, false)));
-    BlockingQuery.headers(res, Math.max(1, registry.snapshot().index()));
     Json.send(res, out);
   }
 
@@ -180,7 +179,7 @@ public final class AclApi implements HttpService {
     }
     AclToken token = AclDecoder.token(body, acl(), Optional.empty(), accessor);
     registry.apply(new PutAclToken(token));
-    sendToken(res, accessor, true);
+    sendToken(res, acl(), accessor, true);
   }
 
   private void updateToken(ServerRequest req, ServerResponse res) {
@@ -198,22 +197,20 @@ public final class AclApi implements HttpService {
         AclDecoder.token(
             JsonFields.of("", Json.body(req), new Problems()), acl, existing, accessor);
     registry.apply(new PutAclToken(token));
-    sendToken(res, accessor, true);
+    sendToken(res, acl(), accessor, true);
   }
 
   private void readToken(ServerRequest req, ServerResponse res) {
     RequestAcl caller = RequestAcl.of(req);
     caller.requireAcl(Access.READ);
     String accessor = req.path().pathParameters().get("id");
-    if (acl().token(accessor).isEmpty() && !accessor.equals(AclToken.ANONYMOUS_ACCESSOR)) {
-      throw ApiException.notFound("no ACL token with AccessorID '" + accessor + "'");
-    }
-    sendToken(res, accessor, caller.authorizer().acl().allows(Access.WRITE));
+    sendToken(res, readAt(res), accessor, caller.authorizer().acl().allows(Access.WRITE));
   }
 
   /** The caller's own token, whatever its rights (Consul's {@code acl token read -self}). */
   private void self(ServerRequest req, ServerResponse res) {
     String accessor = RequestAcl.of(req).accessorId();
+    AclState acl = readAt(res);
     if (accessor.equals(AclResolver.CONFIGURED_MANAGEMENT)) {
       Json.send(
           res,
@@ -233,7 +230,7 @@ public final class AclApi implements HttpService {
               1));
       return;
     }
-    sendToken(res, accessor, true);
+    sendToken(res, acl, accessor, true);
   }
 
   private void deleteToken(ServerRequest req, ServerResponse res) {
@@ -246,7 +243,7 @@ public final class AclApi implements HttpService {
     RequestAcl caller = RequestAcl.of(req);
     caller.requireAcl(Access.READ);
     boolean secrets = caller.authorizer().acl().allows(Access.WRITE);
-    AclState acl = acl();
+    AclState acl = readAt(res);
     List<AclJson.TokenJson> out = new ArrayList<>();
     if (acl.token(AclToken.ANONYMOUS_ACCESSOR).isEmpty()) {
       out.add(AclJson.token(acl, acl.anonymous(), 1, 1, secrets));
@@ -254,7 +251,6 @@ public final class AclApi implements HttpService {
     acl.allTokens()
         .forEach(
             t -> out.add(AclJson.token(acl, t.value(), t.createIndex(), t.modifyIndex(), secrets)));
-    BlockingQuery.headers(res, Math.max(1, registry.snapshot().index()));
     Json.send(res, out);
   }
 
@@ -262,14 +258,24 @@ public final class AclApi implements HttpService {
     return registry.snapshot().acl();
   }
 
+  /** One snapshot for the whole read, its index in {@code X-Consul-Index} as on every read. */
+  private AclState readAt(ServerResponse res) {
+    RegistrySnapshot snapshot = registry.snapshot();
+    BlockingQuery.headers(res, Math.max(1, snapshot.index()));
+    return snapshot.acl();
+  }
+
   private void sendPolicy(ServerResponse res, String id) {
     AclState acl = acl();
     Json.send(res, AclJson.policy(acl, acl.policy(id).orElseThrow(), true));
   }
 
-  private void sendToken(ServerResponse res, String accessor, boolean secret) {
-    AclState acl = acl();
+  /** The token as stored in {@code acl}; 404 when it is gone (deleted meanwhile). */
+  private static void sendToken(ServerResponse res, AclState acl, String accessor, boolean secret) {
     Optional<Indexed<AclToken>> stored = acl.token(accessor);
+    if (stored.isEmpty() && !accessor.equals(AclToken.ANONYMOUS_ACCESSOR)) {
+      throw ApiException.notFound("no ACL token with AccessorID '" + accessor + "'");
+    }
     AclToken token = stored.map(Indexed::value).orElseGet(acl::anonymous);
     Json.send(
         res,
