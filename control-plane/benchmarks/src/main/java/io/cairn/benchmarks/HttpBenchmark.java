@@ -57,6 +57,13 @@ import java.util.regex.Pattern;
 final class HttpBenchmark {
   private static final String SERVICE_PATH = "/v1/health/service/";
 
+  /**
+   * The TTL of every registered check: longer than any run, so that no check expires while it is
+   * read (at 60 s the catalog's checks went critical during the rotating reads, which then measured
+   * empty {@code ?passing} answers).
+   */
+  static final String TTL = "1h";
+
   private static Optional<Path> lastLog = Optional.empty();
 
   /** The wrk being waited for, stopped by the cleanup when the benchmark is interrupted. */
@@ -132,6 +139,7 @@ final class HttpBenchmark {
       double requestsPerSecond,
       Map<String, Double> latencyMs,
       long requests,
+      double bytesRead,
       long non2xx,
       String socketErrors,
       double otherCores) {
@@ -140,7 +148,24 @@ final class HttpBenchmark {
     }
 
     WrkResult withOtherCores(double cores) {
-      return new WrkResult(requestsPerSecond, latencyMs, requests, non2xx, socketErrors, cores);
+      return new WrkResult(
+          requestsPerSecond, latencyMs, requests, bytesRead, non2xx, socketErrors, cores);
+    }
+
+    /**
+     * Fails unless every response was a 2xx of at least {@code bodyBytes} on average (headers
+     * included): a read answered with {@code []} or an error would be a fake speed-up.
+     */
+    WrkResult requireBodies(int bodyBytes, String what) {
+      double perResponse = requests == 0 ? 0 : bytesRead / requests;
+      if (non2xx > 0 || perResponse < bodyBytes) {
+        throw new IllegalStateException(
+            String.format(
+                "%s: %d of %d responses not 2xx, %.0f bytes per response on average where the"
+                    + " body alone is %d: the server did not answer the full entries",
+                what, non2xx, requests, perResponse, bodyBytes));
+      }
+      return this;
     }
   }
 
@@ -267,7 +292,9 @@ final class HttpBenchmark {
         String path = SERVICE_PATH + single + "?passing";
         Optional<Path> script = rotate ? Optional.of(lua) : Optional.empty();
         String label = rotate ? SERVICE_PATH + "svc-{0.." + (o.services() - 1) + "}" : path;
-        WrkResult cairn = wrkMeasured(wrk.get(), o, base + path, script);
+        WrkResult cairn =
+            wrkMeasured(wrk.get(), o, base + path, script)
+                .requireBodies(body.length * 9 / 10, "cairn " + label);
         printWrk(label, "cairn", cairn);
         WrkResult peer = null;
         if (nginxBase.isPresent()) {
@@ -407,7 +434,9 @@ final class HttpBenchmark {
         + "\",\"Port\":8080,\"Tags\":[\"v1\"],\"Meta\":{\"version\":\"1\"},"
         + "\"Check\":{\"CheckID\":\""
         + id
-        + ":ttl\",\"TTL\":\"60s\",\"Status\":\"passing\"}}";
+        + ":ttl\",\"TTL\":\""
+        + TTL
+        + "\",\"Status\":\"passing\"}}";
   }
 
   private static void register(HttpClient http, String base, String id, String name, int octet)
@@ -501,7 +530,7 @@ final class HttpBenchmark {
                     id + ":ttl",
                     "Service '" + instance.name() + "' check",
                     id,
-                    new TtlCheck(Duration.ofSeconds(60)),
+                    new TtlCheck(Duration.ofHours(1)),
                     HealthStatus.PASSING);
             registry.apply(new RegisterInstance(instance, List.of(check), false));
           });
@@ -514,7 +543,7 @@ final class HttpBenchmark {
 
   // ---- reads --------------------------------------------------------------------------------
 
-  private static String rotationScript(int services) {
+  static String rotationScript(int services) {
     return """
         -- Rotates over svc-0 .. svc-%d; each wrk thread starts at a different offset.
         local n = %d
@@ -595,7 +624,7 @@ final class HttpBenchmark {
    * PUTs a new instance per request: ids are {@code reg-<prefix>-<thread>-<n>}, the prefix (a
    * script argument) keeping the warm-up's ids apart from the measured run's.
    */
-  private static String registrationScript() {
+  static String registrationScript() {
     return """
         local threads = 0
         setup = function(thread)
@@ -611,13 +640,14 @@ final class HttpBenchmark {
         request = function()
           seq = seq + 1
           local id = "reg-" .. prefix .. "-" .. tid .. "-" .. seq
-          local body = '{"ID":"' .. id .. '","Name":"reg-svc-' .. (seq % 1000)
-            .. '","Address":"10.1.' .. tid .. '.' .. (seq % 250 + 1)
+          local body = '{"ID":"' .. id .. '","Name":"reg-svc-' .. (seq %% 1000)
+            .. '","Address":"10.1.' .. tid .. '.' .. (seq %% 250 + 1)
             .. '","Port":8080,"Tags":["v1"],"Meta":{"version":"1"},"Check":{"CheckID":"'
-            .. id .. ':ttl","TTL":"60s","Status":"passing"}}'
+            .. id .. ':ttl","TTL":"%s","Status":"passing"}}'
           return wrk.format("PUT", nil, headers, body)
         end
-        """;
+        """
+        .formatted(TTL);
   }
 
   static WrkResult parseWrk(String out) {
@@ -636,16 +666,21 @@ final class HttpBenchmark {
       latency.put(q.group(1) + "%", ms);
     }
     Matcher rps = Pattern.compile("Requests/sec:\\s+([\\d.]+)").matcher(out);
-    Matcher total = Pattern.compile("(\\d+) requests in").matcher(out);
+    Matcher total =
+        Pattern.compile("(\\d+) requests in [^,]*, ([\\d.]+)([KMGTP]?)B read").matcher(out);
     Matcher non2xx = Pattern.compile("Non-2xx or 3xx responses:\\s+(\\d+)").matcher(out);
     Matcher socket = Pattern.compile("Socket errors:\\s*(.*)").matcher(out);
     if (!rps.find() || !total.find()) {
       throw new IllegalStateException("cannot parse wrk output:\n" + out);
     }
+    // wrk's sizes are binary (1.50MB is 1.5 * 1024^2 bytes), with two decimals.
+    String prefix = total.group(3);
+    double unit = Math.pow(1024, prefix.isEmpty() ? 0 : "KMGTP".indexOf(prefix) + 1);
     return new WrkResult(
         Double.parseDouble(rps.group(1)),
         latency,
         Long.parseLong(total.group(1)),
+        Double.parseDouble(total.group(2)) * unit,
         non2xx.find() ? Long.parseLong(non2xx.group(1)) : 0,
         socket.find() ? socket.group(1).strip() : "",
         Double.NaN);
