@@ -2,7 +2,10 @@ package io.cairn.admin.acl;
 
 import io.cairn.admin.http.ErrorResponses;
 import io.cairn.registry.acl.AclResolver;
+import io.helidon.http.Header;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -17,17 +20,23 @@ import java.util.Optional;
  * {@code X-Consul-Default-ACL-Policy}, as Consul's do.
  */
 public final class AclFilter implements Filter {
+  // Made once: a name or header made per request costs a lower-casing, a hash and an allocation on
+  // the hot read path.
+  private static final HeaderName TOKEN = HeaderNames.create("X-Consul-Token");
+
   private final AclResolver resolver;
+  private final Header defaultPolicy;
 
   public AclFilter(AclResolver resolver) {
     this.resolver = resolver;
+    this.defaultPolicy =
+        HeaderValues.createCached(
+            "X-Consul-Default-ACL-Policy", resolver.settings().defaultPolicy().text());
   }
 
   @Override
   public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-    res.header(
-        HeaderNames.create("X-Consul-Default-ACL-Policy"),
-        resolver.settings().defaultPolicy().text());
+    res.header(defaultPolicy);
     switch (resolver.resolve(presented(req))) {
       case AclResolver.Resolution.Granted g -> {
         req.context().register(new RequestAcl(g.authorizer(), g.accessorId()));
@@ -40,7 +49,7 @@ public final class AclFilter implements Filter {
 
   /** The token a request presents, if any. */
   public static Optional<String> presented(RoutingRequest req) {
-    Optional<String> header = req.headers().first(HeaderNames.create("X-Consul-Token"));
+    Optional<String> header = req.headers().first(TOKEN);
     if (header.isPresent() && !header.get().isBlank()) {
       return header;
     }

@@ -4,7 +4,8 @@ import io.cairn.admin.http.ApiException;
 import io.cairn.registry.RegistrySnapshot;
 import io.cairn.registry.acl.Access;
 import io.cairn.registry.acl.Authorizer;
-import io.helidon.http.HeaderNames;
+import io.helidon.http.Header;
+import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.Objects;
@@ -17,6 +18,9 @@ import java.util.Objects;
 public final class RequestAcl {
   /** Requests on a server without ACLs, and requests routed around the filter. */
   static final RequestAcl OPEN = new RequestAcl(Authorizer.ALLOW_ALL, "");
+
+  private static final Header FILTERED =
+      HeaderValues.createCached("X-Consul-Results-Filtered-By-ACLs", "true");
 
   private final Authorizer authorizer;
   private final String accessorId;
@@ -104,7 +108,7 @@ public final class RequestAcl {
 
   /** Marks a list response that left something out. */
   public static void filtered(ServerResponse res) {
-    res.header(HeaderNames.create("X-Consul-Results-Filtered-By-ACLs"), "true");
+    res.header(FILTERED);
   }
 
   private void check(Access granted, Access needed, String resource, String name) {

@@ -13,6 +13,7 @@ public final class Benchmarks {
       case "registrations" -> RegistrationBenchmark.run(BenchOptions.parse(rest));
       case "restore" -> RestoreBenchmark.run(rest);
       case "http" -> HttpBenchmark.run(rest);
+      case "http-acl" -> HttpAclBenchmark.run(rest);
       case "dns" -> DnsBenchmark.run(rest);
       case "health" -> HealthBenchmark.run(rest);
       case "xds-build" -> XdsBuildBenchmark.run(rest);
@@ -38,6 +39,12 @@ public final class Benchmarks {
                               [--warmup 5] [--registration-seconds 10] [--writers 64]
                               [--wrk-threads 2] [--server-jar PATH] [--server-jvm-option OPT]...
                               [--wrk PATH] [--nginx PATH]
+              http-acl        what ACLs cost on those reads: the same wrk reads against two packaged
+                              servers, ACLs off and ACLs on (default deny, --acl-token), the latter
+                              with a token that reads service_prefix "svc-" (peer: ACLs off)
+                              [--services 1000] [--instances 3] [--connections 64] [--seconds 20]
+                              [--warmup 5] [--writers 64] [--wrk-threads 2] [--server-jar PATH]
+                              [--server-jvm-option OPT]... [--wrk PATH]
               dns             DNS queries/s with dnsperf against the packaged server (peer: NSD
                               serving the same names from a zone file), then p99 at half of
                               Cairn's peak [--services 1000] [--instances 3] [--seconds 20]

@@ -31,6 +31,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.DoubleSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,7 +56,14 @@ import java.util.regex.Pattern;
  * Processes and temporary files are removed on exit, also on failure and on Ctrl-C.
  */
 final class HttpBenchmark {
-  private static final String SERVICE_PATH = "/v1/health/service/";
+  static final String SERVICE_PATH = "/v1/health/service/";
+
+  /**
+   * The TTL of every registered check: longer than any run, so that no check expires while it is
+   * read (at 60 s the catalog's checks went critical during the rotating reads, which then measured
+   * empty {@code ?passing} answers).
+   */
+  static final String TTL = "1h";
 
   private static Optional<Path> lastLog = Optional.empty();
 
@@ -132,15 +140,47 @@ final class HttpBenchmark {
       double requestsPerSecond,
       Map<String, Double> latencyMs,
       long requests,
+      double bytesRead,
       long non2xx,
       String socketErrors,
-      double otherCores) {
+      double otherCores,
+      double serverCpuSeconds) {
     double p(String quantile) {
       return latencyMs.getOrDefault(quantile, Double.NaN);
     }
 
-    WrkResult withOtherCores(double cores) {
-      return new WrkResult(requestsPerSecond, latencyMs, requests, non2xx, socketErrors, cores);
+    /** With the CPU others and the server (NaN: not known) used while it ran. */
+    WrkResult measured(double others, double serverCpu) {
+      return new WrkResult(
+          requestsPerSecond,
+          latencyMs,
+          requests,
+          bytesRead,
+          non2xx,
+          socketErrors,
+          others,
+          serverCpu);
+    }
+
+    /** The server's CPU time per request in microseconds, whatever core it ran on; or NaN. */
+    double serverCpuMicrosPerRequest() {
+      return serverCpuSeconds * 1e6 / requests;
+    }
+
+    /**
+     * Fails unless every response was a 2xx of at least {@code bodyBytes} on average (headers
+     * included): a read answered with {@code []} or an error would be a fake speed-up.
+     */
+    WrkResult requireBodies(int bodyBytes, String what) {
+      double perResponse = requests == 0 ? 0 : bytesRead / requests;
+      if (non2xx > 0 || perResponse < bodyBytes) {
+        throw new IllegalStateException(
+            String.format(
+                "%s: %d of %d responses not 2xx, %.0f bytes per response on average where the"
+                    + " body alone is %d: the server did not answer the full entries",
+                what, non2xx, requests, perResponse, bodyBytes));
+      }
+      return this;
     }
   }
 
@@ -156,35 +196,28 @@ final class HttpBenchmark {
 
   static void run(List<String> args) throws Exception {
     Options o = Options.parse(args);
-    try {
-      Cleanup.around(cleanup -> run(o, cleanup));
-    } catch (Exception e) {
-      lastLog.ifPresent(
-          log ->
-              System.err.println(
-                  "benchmark failed; cairn log tail:\n" + ServerProcess.tail(log, 40)));
-      throw e;
-    }
+    Cleanup.around(
+        cleanup -> {
+          try {
+            run(o, cleanup);
+          } catch (Exception e) {
+            // Here, before the cleanup deletes the log.
+            lastLog.ifPresent(
+                log ->
+                    System.err.println(
+                        "benchmark failed; cairn log tail:\n" + ServerProcess.tail(log, 40)));
+            throw e;
+          }
+        });
   }
 
   private static void run(Options o, Cleanup cleanup) throws Exception {
     Path tmp = cleanup.tempDirectory("cairn-http-bench-");
-    cleanup.add(
-        () -> {
-          Process w = runningWrk.getAndSet(null);
-          if (w != null) {
-            w.destroyForcibly();
-          }
-        });
+    stopWrkOnCleanup(cleanup);
     Path jar = o.serverJar().orElseGet(ServerProcess::defaultJar);
     Optional<String> wrk = Host.executable(o.wrk(), "wrk");
     Optional<String> nginx = Host.executable(o.nginx(), "nginx");
-    System.out.printf(
-        "admin API over HTTP: %d cores, JDK %s, %s, %s%n",
-        Runtime.getRuntime().availableProcessors(),
-        Runtime.version(),
-        System.getProperty("os.name") + " " + System.getProperty("os.version"),
-        ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+    printMachine("admin API over HTTP");
     System.out.printf(
         "load driver and server share this machine (load average now %s); wrk %s, nginx %s%n",
         Host.loadAverage(),
@@ -213,20 +246,12 @@ final class HttpBenchmark {
     System.out.printf("cairn pid %d listening on %s (log %s)%n", server.pid(), base, log);
 
     // 2. The catalog: services x instances, over HTTP, writers in flight.
-    LoadRun.Result load = loadCatalog(http, base, o);
-    System.out.printf(
-        "loaded %d services x %d instances (each with a TTL check) over HTTP, %d in flight:"
-            + " %.0f registrations/s, p50 %.2f ms, p99 %.2f ms (cold JVM)%n",
-        o.services(), o.instances(), o.writers(), load.perSecond(), load.p50Ms(), load.p99Ms());
+    printLoad(loadCatalog(http, base, o, Optional.empty()), o, "");
 
     // 3. Reads.
     String single = "svc-17";
     byte[] body = get(http, base + SERVICE_PATH + single + "?passing");
-    int entries = count(new String(body, StandardCharsets.UTF_8), "\"Service\":{");
-    if (entries != o.instances()) {
-      throw new IllegalStateException(
-          "expected " + o.instances() + " passing entries for " + single + ", got " + entries);
-    }
+    int entries = requireEntries(body, o.instances(), single);
     System.out.printf(
         "GET %s%s?passing -> %d bytes, %d entries%n", SERVICE_PATH, single, body.length, entries);
     Path lua = tmp.resolve("rotate.lua");
@@ -260,18 +285,20 @@ final class HttpBenchmark {
       System.out.printf(
           "%nreads: wrk -t%d -c%d -d%ds --latency (after a %ds warm-up run of each)%n",
           o.wrkThreads(), o.connections(), o.readSeconds(), o.warmupSeconds());
-      System.out.printf(
-          "%-34s %-8s %11s %9s %9s %9s %9s %7s%n",
-          "request", "server", "req/s", "p50 ms", "p90 ms", "p99 ms", "errors", "others");
+      printWrkHeader("request", "req/s");
       for (boolean rotate : List.of(false, true)) {
         String path = SERVICE_PATH + single + "?passing";
         Optional<Path> script = rotate ? Optional.of(lua) : Optional.empty();
-        String label = rotate ? SERVICE_PATH + "svc-{0.." + (o.services() - 1) + "}" : path;
-        WrkResult cairn = wrkMeasured(wrk.get(), o, base + path, script);
+        String label = readLabel(rotate, o);
+        WrkResult cairn =
+            wrkMeasured(wrk.get(), o, base + path, script, List.of(), server::cpuSeconds)
+                .requireBodies(body.length * 9 / 10, "cairn " + label);
         printWrk(label, "cairn", cairn);
         WrkResult peer = null;
         if (nginxBase.isPresent()) {
-          peer = wrkMeasured(wrk.get(), o, nginxBase.get() + path, script);
+          peer =
+              wrkMeasured(
+                  wrk.get(), o, nginxBase.get() + path, script, List.of(), () -> Double.NaN);
           printWrk(label, "nginx", peer);
         }
         summary.add(
@@ -296,9 +323,7 @@ final class HttpBenchmark {
         "%nregistrations over HTTP (unique ids, TTL check each), %d connections each waiting for"
             + " its acknowledgement, warm-up %ds, measure %ds%n",
         o.writers(), o.warmupSeconds(), o.registrationSeconds());
-    System.out.printf(
-        "%-34s %-8s %11s %9s %9s %9s %9s %7s%n",
-        "driver", "server", "writes/s", "p50 ms", "p90 ms", "p99 ms", "errors", "others");
+    printWrkHeader("driver", "writes/s");
     Map<String, Double> before;
     Map<String, Double> after;
     double regPerSecond;
@@ -309,13 +334,30 @@ final class HttpBenchmark {
       Files.writeString(regLua, registrationScript());
       String url = base + "/v1/agent/service/register";
       if (o.warmupSeconds() > 0) {
-        wrk(wrk.get(), o.wrkThreads(), o.writers(), o.warmupSeconds(), url, regLua, "warm");
+        wrk(
+            wrk.get(),
+            o.wrkThreads(),
+            o.writers(),
+            o.warmupSeconds(),
+            url,
+            regLua,
+            List.of(),
+            "warm");
       }
       before = server.scrape(http);
       OtherCpu start = OtherCpu.now();
+      double cpu = server.cpuSeconds();
       WrkResult r =
-          wrk(wrk.get(), o.wrkThreads(), o.writers(), o.registrationSeconds(), url, regLua, "run")
-              .withOtherCores(noteOther(OtherCpu.since(start)));
+          wrk(
+                  wrk.get(),
+                  o.wrkThreads(),
+                  o.writers(),
+                  o.registrationSeconds(),
+                  url,
+                  regLua,
+                  List.of(),
+                  "run")
+              .measured(noteOther(OtherCpu.since(start)), server.cpuSeconds() - cpu);
       after = server.scrape(http);
       printWrk("wrk PUT /v1/agent/service/register", "cairn", r);
       if (r.non2xx() > 0) {
@@ -332,11 +374,26 @@ final class HttpBenchmark {
               o.writers(),
               o.warmupSeconds(),
               o.registrationSeconds(),
-              (w, seq) -> register(http, base, "reg-" + w + "-" + seq, "reg-svc-" + seq % 1000, w));
+              (w, seq) ->
+                  register(
+                      http,
+                      base,
+                      "reg-" + w + "-" + seq,
+                      "reg-svc-" + seq % 1000,
+                      w,
+                      Optional.empty()));
       after = server.scrape(http);
       System.out.printf(
-          "%-34s %-8s %11.0f %9.2f %9s %9.2f %9s %7s%n",
-          "java.net.http, 64 threads", "cairn", r.perSecond(), r.p50Ms(), "-", r.p99Ms(), "0", "?");
+          "%-34s %-8s %11.0f %9.2f %9s %9.2f %9s %7s %11s%n",
+          "java.net.http, 64 threads",
+          "cairn",
+          r.perSecond(),
+          r.p50Ms(),
+          "-",
+          r.p99Ms(),
+          "0",
+          "?",
+          "-");
       regPerSecond = r.perSecond();
       regP50 = r.p50Ms();
       regP99 = r.p99Ms();
@@ -359,7 +416,7 @@ final class HttpBenchmark {
     LoadRun.Result embedded = embedded(tmp.resolve("embedded"), o);
     double embeddedOther = noteOther(OtherCpu.since(embeddedStart));
     System.out.printf(
-        "%-34s %-8s %11.0f %9.2f %9s %9.2f %9s %7s%n",
+        "%-34s %-8s %11.0f %9.2f %9s %9.2f %9s %7s %11s%n",
         o.writers() + " threads, in-process",
         "embedded",
         embedded.perSecond(),
@@ -367,7 +424,8 @@ final class HttpBenchmark {
         "-",
         embedded.p99Ms(),
         "0",
-        OtherCpu.format(embeddedOther));
+        OtherCpu.format(embeddedOther),
+        "-");
     summary.add(
         new String[] {
           "registrations, " + o.writers() + " conns",
@@ -378,6 +436,48 @@ final class HttpBenchmark {
               embedded.perSecond(), regPerSecond / embedded.perSecond())
         });
 
+    printOthers();
+    for (String[] line : summary) {
+      System.out.printf("%-26s %-42s %s%n", line[0] + ":", line[1], line[2]);
+    }
+  }
+
+  /** Stops the wrk being waited for when the benchmark is interrupted. */
+  static void stopWrkOnCleanup(Cleanup cleanup) {
+    cleanup.add(
+        () -> {
+          Process w = runningWrk.getAndSet(null);
+          if (w != null) {
+            w.destroyForcibly();
+          }
+        });
+  }
+
+  static void printMachine(String title) {
+    System.out.printf(
+        "%s: %d cores, JDK %s, %s, %s%n",
+        title,
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.version(),
+        System.getProperty("os.name") + " " + System.getProperty("os.version"),
+        ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+  }
+
+  static void printLoad(LoadRun.Result load, Options o, String server) {
+    System.out.printf(
+        "loaded %d services x %d instances (each with a TTL check) over HTTP%s, %d in flight:"
+            + " %.0f registrations/s, p50 %.2f ms, p99 %.2f ms (cold JVM)%n",
+        o.services(),
+        o.instances(),
+        server,
+        o.writers(),
+        load.perSecond(),
+        load.p50Ms(),
+        load.p99Ms());
+  }
+
+  /** The load average, what {@code others} means, and a warning if others disturbed a figure. */
+  static void printOthers() {
     System.out.printf("%nload average at the end: %s%n", Host.loadAverage());
     System.out.println(
         "others = cores' worth of CPU used by processes outside this benchmark while measuring");
@@ -387,9 +487,16 @@ final class HttpBenchmark {
               + " disturbed; run again on a quiet machine%n",
           worstOtherCores);
     }
-    for (String[] line : summary) {
-      System.out.printf("%-26s %-42s %s%n", line[0] + ":", line[1], line[2]);
+  }
+
+  /** The number of health entries in {@code body}, which must be {@code expected}. */
+  static int requireEntries(byte[] body, int expected, String name) {
+    int entries = count(new String(body, StandardCharsets.UTF_8), "\"Service\":{");
+    if (entries != expected) {
+      throw new IllegalStateException(
+          "expected " + expected + " passing entries for " + name + ", got " + entries);
     }
+    return entries;
   }
 
   // ---- registrations ------------------------------------------------------------------------
@@ -407,15 +514,17 @@ final class HttpBenchmark {
         + "\",\"Port\":8080,\"Tags\":[\"v1\"],\"Meta\":{\"version\":\"1\"},"
         + "\"Check\":{\"CheckID\":\""
         + id
-        + ":ttl\",\"TTL\":\"60s\",\"Status\":\"passing\"}}";
+        + ":ttl\",\"TTL\":\""
+        + TTL
+        + "\",\"Status\":\"passing\"}}";
   }
 
-  private static void register(HttpClient http, String base, String id, String name, int octet)
+  private static void register(
+      HttpClient http, String base, String id, String name, int octet, Optional<String> token)
       throws Exception {
     HttpResponse<String> r =
         http.send(
-            HttpRequest.newBuilder(URI.create(base + "/v1/agent/service/register"))
-                .timeout(Duration.ofSeconds(10))
+            request(base + "/v1/agent/service/register", token)
                 .PUT(HttpRequest.BodyPublishers.ofString(registration(id, name, octet)))
                 .header("Content-Type", "application/json")
                 .build(),
@@ -426,8 +535,11 @@ final class HttpBenchmark {
     }
   }
 
-  /** Registers every instance once, {@code writers} requests in flight on virtual threads. */
-  private static LoadRun.Result loadCatalog(HttpClient http, String base, Options o)
+  /**
+   * Registers every instance once, {@code writers} requests in flight on virtual threads,
+   * presenting {@code token} when ACLs are on.
+   */
+  static LoadRun.Result loadCatalog(HttpClient http, String base, Options o, Optional<String> token)
       throws Exception {
     int total = o.services() * o.instances();
     Semaphore inFlight = new Semaphore(o.writers());
@@ -452,7 +564,13 @@ final class HttpBenchmark {
             () -> {
               try {
                 long s = System.nanoTime();
-                register(http, base, "svc-" + service + "-" + instance, "svc-" + service, service);
+                register(
+                    http,
+                    base,
+                    "svc-" + service + "-" + instance,
+                    "svc-" + service,
+                    service,
+                    token);
                 long took = System.nanoTime() - s;
                 mine.get().record(took);
               } catch (Throwable t) {
@@ -501,7 +619,7 @@ final class HttpBenchmark {
                     id + ":ttl",
                     "Service '" + instance.name() + "' check",
                     id,
-                    new TtlCheck(Duration.ofSeconds(60)),
+                    new TtlCheck(Duration.ofHours(1)),
                     HealthStatus.PASSING);
             registry.apply(new RegisterInstance(instance, List.of(check), false));
           });
@@ -514,7 +632,13 @@ final class HttpBenchmark {
 
   // ---- reads --------------------------------------------------------------------------------
 
-  private static String rotationScript(int services) {
+  static String readLabel(boolean rotate, Options o) {
+    return rotate
+        ? SERVICE_PATH + "svc-{0.." + (o.services() - 1) + "}"
+        : SERVICE_PATH + "svc-17?passing";
+  }
+
+  static String rotationScript(int services) {
     return """
         -- Rotates over svc-0 .. svc-%d; each wrk thread starts at a different offset.
         local n = %d
@@ -534,18 +658,30 @@ final class HttpBenchmark {
         .formatted(services - 1, services);
   }
 
-  private static WrkResult wrkMeasured(String wrk, Options o, String url, Optional<Path> script)
+  /** A warm-up run, then the measured one; {@code headers} are wrk's {@code -H} values. */
+  static WrkResult wrkMeasured(
+      String wrk,
+      Options o,
+      String url,
+      Optional<Path> script,
+      List<String> headers,
+      DoubleSupplier serverCpuSeconds)
       throws Exception {
     Path lua = script.orElse(null);
     if (o.warmupSeconds() > 0) {
-      wrk(wrk, o.wrkThreads(), o.connections(), o.warmupSeconds(), url, lua);
+      wrk(wrk, o.wrkThreads(), o.connections(), o.warmupSeconds(), url, lua, headers);
     }
     OtherCpu start = OtherCpu.now();
-    WrkResult r = wrk(wrk, o.wrkThreads(), o.connections(), o.readSeconds(), url, lua);
-    return r.withOtherCores(noteOther(OtherCpu.since(start)));
+    double cpu = serverCpuSeconds.getAsDouble();
+    WrkResult r = wrk(wrk, o.wrkThreads(), o.connections(), o.readSeconds(), url, lua, headers);
+    return r.measured(noteOther(OtherCpu.since(start)), serverCpuSeconds.getAsDouble() - cpu);
   }
 
-  /** Runs wrk once; {@code script} may be null; {@code scriptArgs} follow {@code --}. */
+  /**
+   * Runs wrk once; {@code script} may be null; {@code headers} are sent with every request ({@code
+   * -H}, also by the scripts, whose {@code wrk.format} uses them); {@code scriptArgs} follow {@code
+   * --}.
+   */
   private static WrkResult wrk(
       String wrk,
       int threads,
@@ -553,6 +689,7 @@ final class HttpBenchmark {
       int seconds,
       String url,
       Path script,
+      List<String> headers,
       String... scriptArgs)
       throws Exception {
     List<String> command =
@@ -565,6 +702,9 @@ final class HttpBenchmark {
                 "--latency",
                 "--timeout",
                 "5s"));
+    for (String header : headers) {
+      command.addAll(List.of("-H", header));
+    }
     if (script != null) {
       command.addAll(List.of("-s", script.toString()));
     }
@@ -595,7 +735,7 @@ final class HttpBenchmark {
    * PUTs a new instance per request: ids are {@code reg-<prefix>-<thread>-<n>}, the prefix (a
    * script argument) keeping the warm-up's ids apart from the measured run's.
    */
-  private static String registrationScript() {
+  static String registrationScript() {
     return """
         local threads = 0
         setup = function(thread)
@@ -611,13 +751,14 @@ final class HttpBenchmark {
         request = function()
           seq = seq + 1
           local id = "reg-" .. prefix .. "-" .. tid .. "-" .. seq
-          local body = '{"ID":"' .. id .. '","Name":"reg-svc-' .. (seq % 1000)
-            .. '","Address":"10.1.' .. tid .. '.' .. (seq % 250 + 1)
+          local body = '{"ID":"' .. id .. '","Name":"reg-svc-' .. (seq %% 1000)
+            .. '","Address":"10.1.' .. tid .. '.' .. (seq %% 250 + 1)
             .. '","Port":8080,"Tags":["v1"],"Meta":{"version":"1"},"Check":{"CheckID":"'
-            .. id .. ':ttl","TTL":"60s","Status":"passing"}}'
+            .. id .. ':ttl","TTL":"%s","Status":"passing"}}'
           return wrk.format("PUT", nil, headers, body)
         end
-        """;
+        """
+        .formatted(TTL);
   }
 
   static WrkResult parseWrk(String out) {
@@ -636,28 +777,41 @@ final class HttpBenchmark {
       latency.put(q.group(1) + "%", ms);
     }
     Matcher rps = Pattern.compile("Requests/sec:\\s+([\\d.]+)").matcher(out);
-    Matcher total = Pattern.compile("(\\d+) requests in").matcher(out);
+    Matcher total =
+        Pattern.compile("(\\d+) requests in [^,]*, ([\\d.]+)([KMGTP]?)B read").matcher(out);
     Matcher non2xx = Pattern.compile("Non-2xx or 3xx responses:\\s+(\\d+)").matcher(out);
     Matcher socket = Pattern.compile("Socket errors:\\s*(.*)").matcher(out);
     if (!rps.find() || !total.find()) {
       throw new IllegalStateException("cannot parse wrk output:\n" + out);
     }
+    // wrk's sizes are binary (1.50MB is 1.5 * 1024^2 bytes), with two decimals.
+    String prefix = total.group(3);
+    double unit = Math.pow(1024, prefix.isEmpty() ? 0 : "KMGTP".indexOf(prefix) + 1);
     return new WrkResult(
         Double.parseDouble(rps.group(1)),
         latency,
         Long.parseLong(total.group(1)),
+        Double.parseDouble(total.group(2)) * unit,
         non2xx.find() ? Long.parseLong(non2xx.group(1)) : 0,
         socket.find() ? socket.group(1).strip() : "",
+        Double.NaN,
         Double.NaN);
   }
 
-  private static void printWrk(String label, String server, WrkResult r) {
+  static void printWrkHeader(String first, String rate) {
+    System.out.printf(
+        "%-34s %-8s %11s %9s %9s %9s %9s %7s %11s%n",
+        first, "server", rate, "p50 ms", "p90 ms", "p99 ms", "errors", "others", "cpu us/req");
+  }
+
+  static void printWrk(String label, String server, WrkResult r) {
     String errors = r.non2xx() > 0 ? r.non2xx() + " non-2xx" : "0";
     if (!r.socketErrors().isEmpty()) {
       errors += " (socket: " + r.socketErrors() + ")";
     }
+    double cpu = r.serverCpuMicrosPerRequest();
     System.out.printf(
-        "%-34s %-8s %11.0f %9.2f %9.2f %9.2f %9s %7s%n",
+        "%-34s %-8s %11.0f %9.2f %9.2f %9.2f %9s %7s %11s%n",
         label,
         server,
         r.requestsPerSecond(),
@@ -665,7 +819,8 @@ final class HttpBenchmark {
         r.p("90%"),
         r.p("99%"),
         errors,
-        OtherCpu.format(r.otherCores()));
+        OtherCpu.format(r.otherCores()),
+        Double.isNaN(cpu) ? "-" : String.format("%.1f", cpu));
   }
 
   // ---- nginx --------------------------------------------------------------------------------
@@ -745,9 +900,15 @@ final class HttpBenchmark {
 
   // ---- helpers ------------------------------------------------------------------------------
 
-  private static byte[] get(HttpClient http, String url) throws Exception {
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build();
+  /** A request to {@code url} presenting {@code token} in {@code X-Consul-Token}, if given. */
+  static HttpRequest.Builder request(String url, Optional<String> token) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+    token.ifPresent(t -> b.header("X-Consul-Token", t));
+    return b;
+  }
+
+  static byte[] get(HttpClient http, String url) throws Exception {
+    HttpRequest request = request(url, Optional.empty()).build();
     HttpResponse<byte[]> r;
     try {
       r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());

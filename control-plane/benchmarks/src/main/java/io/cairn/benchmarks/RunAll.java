@@ -54,6 +54,11 @@ final class RunAll {
                   "3"),
               Pattern.compile("^(reads,|registrations,).*")),
           new Step(
+              "http-acl",
+              List.of(),
+              List.of("--services", "100", "--seconds", "2", "--warmup", "1"),
+              Pattern.compile("^acl reads,.*")),
+          new Step(
               "dns",
               List.of(),
               List.of("--services", "200", "--seconds", "5", "--warmup", "2", "--attempts", "1"),

@@ -159,11 +159,27 @@ public final class AclState {
     }
   }
 
-  private static byte[] sha256(byte[] bytes) {
+  /**
+   * A fresh SHA-256 digest, never updated: every lookup hashes with a clone of it, as looking the
+   * algorithm up in the providers on every request was most of a token lookup's cost.
+   */
+  private static final MessageDigest SHA_256 = newSha256();
+
+  private static MessageDigest newSha256() {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }
+  }
+
+  private static byte[] sha256(byte[] bytes) {
+    MessageDigest digest;
+    try {
+      digest = (MessageDigest) SHA_256.clone();
+    } catch (CloneNotSupportedException e) {
+      digest = newSha256(); // a provider whose digest cannot be cloned
+    }
+    return digest.digest(bytes);
   }
 }

@@ -3,7 +3,11 @@ package io.cairn.registry.acl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.registry.model.Indexed;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.pcollections.TreePMap;
 
@@ -100,5 +104,42 @@ class AuthorizerTest {
     assertThat(withToken.tokenBySecret(t.secretId().substring(1))).isEmpty();
     assertThat(withToken.tokenBySecret(t.accessorId())).isEmpty();
     assertThat(t.toString()).doesNotContain(t.secretId());
+  }
+
+  @Test
+  void tokensAreFoundFromManyThreadsAtOnce() throws Exception {
+    // Every lookup hashes with a clone of one shared digest: no thread may see another's state.
+    TreePMap<String, Indexed<AclToken>> tokens = TreePMap.empty();
+    List<AclToken> all = new ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      AclToken t =
+          new AclToken(
+              "%08d-0000-0000-0000-000000000000".formatted(i),
+              "%08d-0000-0000-0000-00000000000f".formatted(i),
+              "",
+              List.of(),
+              List.of(),
+              false,
+              "2026-11-24T00:00:00Z");
+      all.add(t);
+      tokens = tokens.plus(t.accessorId(), new Indexed<>(t, 2, 2));
+    }
+    AclState withTokens = new AclState(TreePMap.empty(), tokens);
+    AtomicInteger wrong = new AtomicInteger();
+    try (var pool = Executors.newFixedThreadPool(8)) {
+      for (int thread = 0; thread < 8; thread++) {
+        pool.execute(
+            () -> {
+              for (int round = 0; round < 2_000; round++) {
+                AclToken t = all.get(round % all.size());
+                if (!withTokens.tokenBySecret(t.secretId()).equals(Optional.of(t))
+                    || withTokens.tokenBySecret(t.accessorId()).isPresent()) {
+                  wrong.incrementAndGet();
+                }
+              }
+            });
+      }
+    }
+    assertThat(wrong).hasValue(0);
   }
 }
