@@ -57,6 +57,17 @@ class CliIT {
     return CliRun.run(address, env, stdin, args);
   }
 
+  /** A field of {@code cairn acl token create}'s output, e.g. {@code SecretID}. */
+  private static String field(CliRun run, String name) {
+    return run.out()
+        .lines()
+        .filter(l -> l.startsWith(name + ":"))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + name + " in " + run.out()))
+        .substring(name.length() + 1)
+        .strip();
+  }
+
   private static JsonNode get(String path) throws Exception {
     HttpResponse<String> r =
         HttpClient.newHttpClient()
@@ -307,15 +318,7 @@ class CliIT {
         cairn("", "acl", "token", "create", "--policy", "team-writer", "--description", "ci");
     assertThat(token.status()).as(token.err()).isZero();
     assertThat(token.out()).contains("Policies:    team-writer");
-    String secret =
-        token
-            .out()
-            .lines()
-            .filter(l -> l.startsWith("SecretID:"))
-            .findFirst()
-            .orElseThrow()
-            .substring(9)
-            .strip();
+    String secret = field(token, "SecretID");
 
     Map<String, String> team = Map.of("CAIRN_HTTP_TOKEN", secret);
     assertThat(
@@ -335,15 +338,7 @@ class CliIT {
     assertThat(cairn("", "acl", "policy", "list").out())
         .contains("global-management")
         .contains("team-writer");
-    String accessor =
-        token
-            .out()
-            .lines()
-            .filter(l -> l.startsWith("AccessorID:"))
-            .findFirst()
-            .orElseThrow()
-            .substring(11)
-            .strip();
+    String accessor = field(token, "AccessorID");
     assertThat(cairn("", "acl", "token", "delete", accessor).status()).isZero();
     CliRun gone = cairnWith(team, "", "services");
     assertThat(gone.status()).isEqualTo(1);
@@ -367,15 +362,7 @@ class CliIT {
                 .status())
         .isZero();
     CliRun token = cairn("", "acl", "token", "create", "--policy", "ledger-read");
-    String secret =
-        token
-            .out()
-            .lines()
-            .filter(l -> l.startsWith("SecretID:"))
-            .findFirst()
-            .orElseThrow()
-            .substring(9)
-            .strip();
+    String secret = field(token, "SecretID");
 
     try (AdsProbe ledger = new AdsProbe(xdsPort, "ledger-reader", "ledger", secret)) {
       ledger.await(e -> AdsProbe.has(e, "10.0.3.1", 70), Duration.ofSeconds(10));
