@@ -54,10 +54,7 @@ public final class AclFilter implements Filter {
       return header;
     }
     Optional<String> bearer =
-        req.headers()
-            .first(HeaderNames.AUTHORIZATION)
-            .filter(v -> v.regionMatches(true, 0, "Bearer ", 0, 7))
-            .map(v -> v.substring(7).strip());
+        req.headers().first(HeaderNames.AUTHORIZATION).flatMap(AclResolver::bearer);
     if (bearer.isPresent()) {
       return bearer;
     }

@@ -38,6 +38,17 @@ public final class AclResolver {
     return settings.enabled();
   }
 
+  /**
+   * The token in an {@code Authorization} header value of the {@code Bearer} scheme (any case),
+   * stripped and possibly empty; empty for other schemes. Shared by the front ends, which read the
+   * header from their own transport.
+   */
+  public static Optional<String> bearer(String authorization) {
+    return authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? Optional.of(authorization.substring(7).strip())
+        : Optional.empty();
+  }
+
   /** What a request presenting {@code secret} (or nothing) may do. */
   public Resolution resolve(Optional<String> secret) {
     if (!settings.enabled()) {

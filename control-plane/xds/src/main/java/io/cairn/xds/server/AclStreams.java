@@ -1,5 +1,6 @@
 package io.cairn.xds.server;
 
+import io.cairn.registry.acl.AclResolver;
 import io.cairn.registry.acl.AclResolver.Resolution;
 import io.grpc.Context;
 import io.grpc.Contexts;
@@ -10,7 +11,6 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.net.SocketAddress;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,14 +46,9 @@ final class AclStreams implements ServerInterceptor {
     if (consul != null && !consul.isBlank()) {
       return Optional.of(consul.strip());
     }
-    String authorization = headers.get(AUTHORIZATION);
-    if (authorization != null
-        && authorization.length() > 7
-        && authorization.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
-      String bearer = authorization.substring(7).strip();
-      return bearer.isEmpty() ? Optional.empty() : Optional.of(bearer);
-    }
-    return Optional.empty();
+    return Optional.ofNullable(headers.get(AUTHORIZATION))
+        .flatMap(AclResolver::bearer)
+        .filter(bearer -> !bearer.isEmpty());
   }
 
   @Override
