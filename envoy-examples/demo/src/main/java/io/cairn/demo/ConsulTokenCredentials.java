@@ -25,13 +25,13 @@ public final class ConsulTokenCredentials extends XdsCredentialsProvider {
     if (!(token instanceof String secret) || secret.isBlank()) {
       return null; // grpc-java then tries the bootstrap's next channel_creds entry
     }
-    return CompositeChannelCredentials.create(
-        InsecureChannelCredentials.create(), new TokenHeader(secret));
+    return channel(secret);
   }
 
-  /** The same token on a channel that is not made from a bootstrap. */
-  static CallCredentials header(String secret) {
-    return new TokenHeader(secret);
+  /** Plaintext with the token on every call; also for a channel not made from a bootstrap. */
+  static ChannelCredentials channel(String secret) {
+    return CompositeChannelCredentials.create(
+        InsecureChannelCredentials.create(), new TokenHeader(secret));
   }
 
   @Override

@@ -1,7 +1,5 @@
 package io.cairn.demo;
 
-import io.grpc.ChannelCredentials;
-import io.grpc.CompositeChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -154,16 +152,12 @@ public final class Main {
   private static int rbac(Map<String, String> o, PrintStream out, PrintStream err)
       throws Exception {
     String node = required(o, "node");
-    ChannelCredentials plain = InsecureChannelCredentials.create();
     ManagedChannel channel =
         Grpc.newChannelBuilder(
                 required(o, "xds"),
                 token(o)
-                    .<ChannelCredentials>map(
-                        t ->
-                            CompositeChannelCredentials.create(
-                                plain, ConsulTokenCredentials.header(t)))
-                    .orElse(plain))
+                    .map(ConsulTokenCredentials::channel)
+                    .orElseGet(InsecureChannelCredentials::create))
             .build();
     try {
       SidecarRbac.describe(node, SidecarRbac.listeners(channel, node, Duration.ofSeconds(10)))
