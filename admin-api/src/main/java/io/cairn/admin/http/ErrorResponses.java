@@ -51,14 +51,19 @@ public final class ErrorResponses {
     routing.error(
         StoreUnavailableException.class,
         (req, res, e) -> {
-          // The replica lost etcd: reads still work; writes are refused until it returns.
+          // Writes are closed (store failed or etcd lost); reads still work. The registry logs each
+          // incident once, so nothing is logged per request here.
           res.header(HeaderNames.RETRY_AFTER, "1");
           send(res, 503, e.getMessage(), List.of());
         });
     routing.error(
         StoreException.class,
         (req, res, e) -> {
-          log.error("store failure serving {} {}", req.prologue().method(), req.path().path(), e);
+          log.warn(
+              "store failure serving {} {}: {}",
+              req.prologue().method(),
+              req.path().path(),
+              e.getMessage());
           send(res, 500, "the write could not be stored: " + e.getMessage(), List.of());
         });
     routing.error(

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.cairn.admin.http.ErrorResponses;
 import io.cairn.admin.http.Json;
 import io.cairn.registry.Registry;
+import io.cairn.registry.WriteState;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerResponse;
@@ -12,7 +14,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * {@code /health}: {@code /live} answers while the process serves HTTP; {@code /ready} (and {@code
- * /health} itself) once the registry is restored and accepting writes, 503 while shutting down.
+ * /health} itself) while the registry takes writes, and 503 with the reason whenever writes cannot
+ * succeed (store failed, etcd unreachable, writer stopped) or Cairn is shutting down.
  */
 public final class HealthEndpoint implements HttpService {
   private final Registry registry;
@@ -41,10 +44,23 @@ public final class HealthEndpoint implements HttpService {
   }
 
   private void readiness(ServerResponse res) {
-    if (ready.getAsBoolean()) {
-      Json.send(res, new HealthJson("UP", registry.snapshot().index()));
-    } else {
+    if (!ready.getAsBoolean()) {
       ErrorResponses.send(res, 503, "Cairn is shutting down", List.of());
+      return;
+    }
+    switch (registry.writeState()) {
+      case WriteState.Writable w ->
+          Json.send(res, new HealthJson("UP", registry.snapshot().index()));
+      case WriteState.Unwritable u -> {
+        res.header(HeaderNames.RETRY_AFTER, "1");
+        ErrorResponses.send(
+            res,
+            503,
+            "writes cannot succeed: " + u.reason(),
+            List.of("since " + u.since(), "reads serve index " + registry.snapshot().index()));
+      }
+      case WriteState.Stopped s ->
+          ErrorResponses.send(res, 503, "writes cannot succeed: " + s.reason(), List.of());
     }
   }
 }

@@ -66,6 +66,16 @@ public interface Registry extends AutoCloseable {
    */
   Subscription subscribe(Consumer<ChangeEvent> listener);
 
+  /** Whether writes can succeed now (readiness reports this). Never blocks. */
+  WriteState writeState();
+
+  /**
+   * Completes with the cause when the writer stops on an unexpected error (a bug, an {@link
+   * Error}): no write can succeed after that until the process restarts. Never completes on {@link
+   * #close()}.
+   */
+  CompletableFuture<Throwable> writerFailure();
+
   /** Stops taking commands, finishes the queued ones, and closes the store. */
   @Override
   void close();

@@ -10,6 +10,7 @@ import io.cairn.registry.store.StoredState;
 import io.cairn.registry.validation.ValidationException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -70,6 +71,9 @@ final class ReplicatedRegistry implements Registry {
   private final Set<ConfigEntryKey> unpublishedConfig = new HashSet<>();
 
   private final Thread writer;
+  private final CompletableFuture<Throwable> writerFailure = new CompletableFuture<>();
+  private volatile WriteState.Stopped stoppedBy;
+  private volatile Instant unavailableSince;
   private volatile boolean closing;
   private volatile boolean stopped;
 
@@ -137,6 +141,29 @@ final class ReplicatedRegistry implements Registry {
     return publisher.subscribe(listener);
   }
 
+  @Override
+  public WriteState writeState() {
+    WriteState.Stopped stopped = stoppedBy;
+    if (stopped != null) {
+      return stopped;
+    }
+    if (store.available()) {
+      unavailableSince = null;
+      return WriteState.WRITABLE;
+    }
+    Instant since = unavailableSince;
+    if (since == null) {
+      since = Instant.now();
+      unavailableSince = since;
+    }
+    return new WriteState.Unwritable("the shared store (etcd) is unreachable", since);
+  }
+
+  @Override
+  public CompletableFuture<Throwable> writerFailure() {
+    return writerFailure;
+  }
+
   private void run() {
     try {
       while (true) {
@@ -158,6 +185,8 @@ final class ReplicatedRegistry implements Registry {
       Thread.currentThread().interrupt();
     } catch (Throwable t) {
       log.error("registry writer stopped by an unexpected error", t);
+      stoppedBy = new WriteState.Stopped("registry writer stopped: " + t);
+      writerFailure.complete(t);
     } finally {
       stopped = true;
       StoreException failure = new StoreException("registry writer stopped");

@@ -7,6 +7,7 @@ import io.cairn.registry.store.Batch;
 import io.cairn.registry.store.RegistryStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -29,9 +30,14 @@ import org.slf4j.LoggerFactory;
  * while the previous one is being fsynced.
  *
  * <p>A command that fails validation is rolled back alone. A failed commit fails its batch and
- * every batch applied on top of it; the applier then starts again from the last durable snapshot.
- * Batches without writes also go through the committer, because what they read may not be durable
- * yet.
+ * every batch applied on top of it, and closes writes: the committer reopens the store and reads
+ * back what a restart would restore, publishes that, and only then takes writes again (retrying
+ * with backoff while the fault lasts). Writes meanwhile fail at once with {@link
+ * StoreUnavailableException}. Batches without writes also go through the committer, because what
+ * they read may not be durable yet.
+ *
+ * <p>An unexpected error escaping either thread stops the writer for good ({@link
+ * WriteState.Stopped}) and completes {@link #writerFailure()}.
  */
 final class SingleWriterRegistry implements Registry {
   private static final Logger log = LoggerFactory.getLogger(SingleWriterRegistry.class);
@@ -51,6 +57,8 @@ final class SingleWriterRegistry implements Registry {
   private final AtomicLong epoch = new AtomicLong();
 
   private final Publisher publisher;
+  private final CompletableFuture<Throwable> writerFailure = new CompletableFuture<>();
+  private volatile WriteState state = WriteState.WRITABLE;
   private volatile boolean closing;
   private volatile boolean stopped;
 
@@ -86,6 +94,7 @@ final class SingleWriterRegistry implements Registry {
     this.codec = codec;
     this.publisher = new Publisher(initial);
     this.metrics = new WriterMetrics(meters, publisher::snapshot, queue::size);
+    metrics.writable(() -> state.writable());
     this.applierThread = Thread.ofPlatform().name("registry-writer").unstarted(this::runApplier);
     this.committerThread =
         Thread.ofPlatform().name("registry-committer").unstarted(this::runCommitter);
@@ -122,6 +131,9 @@ final class SingleWriterRegistry implements Registry {
     if (closing) {
       return CompletableFuture.failedFuture(new RegistryClosedException());
     }
+    if (!state.writable()) {
+      return CompletableFuture.failedFuture(refusal(state));
+    }
     Pending pending = new Pending(command);
     try {
       queue.put(pending);
@@ -147,6 +159,30 @@ final class SingleWriterRegistry implements Registry {
     return publisher.subscribe(listener);
   }
 
+  @Override
+  public WriteState writeState() {
+    return state;
+  }
+
+  @Override
+  public CompletableFuture<Throwable> writerFailure() {
+    return writerFailure;
+  }
+
+  /** Why a write is refused while writes are closed. */
+  private static StoreUnavailableException refusal(WriteState state) {
+    return switch (state) {
+      case WriteState.Unwritable u ->
+          new StoreUnavailableException(
+              "the store failed ("
+                  + u.reason()
+                  + "); writes are refused until it has been reopened and read back");
+      case WriteState.Stopped s ->
+          new StoreUnavailableException(s.reason() + "; Cairn must be restarted");
+      case WriteState.Writable w -> new StoreUnavailableException("the store failed");
+    };
+  }
+
   private void runApplier() {
     List<Pending> batch = new ArrayList<>(MAX_BATCH);
     RegistrySnapshot applied = publisher.snapshot();
@@ -162,6 +198,13 @@ final class SingleWriterRegistry implements Registry {
         }
         batch.add(first);
         queue.drainTo(batch, MAX_BATCH - 1);
+        WriteState now = state;
+        if (!now.writable()) {
+          StoreUnavailableException refused = refusal(now);
+          batch.forEach(p -> p.result().completeExceptionally(refused));
+          batch.clear();
+          continue;
+        }
         if (epoch.get() != appliedEpoch) {
           // A commit failed: what we applied on top of it is void; start from what is durable.
           appliedEpoch = epoch.get();
@@ -175,9 +218,9 @@ final class SingleWriterRegistry implements Registry {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Throwable t) {
-      log.error("registry writer stopped by an unexpected error", t);
+      stop(t);
       for (Pending p : batch) {
-        p.result().completeExceptionally(new StoreException("registry writer failed: " + t, t));
+        p.result().completeExceptionally(refusal(state));
       }
     } finally {
       stopped = true;
@@ -242,18 +285,15 @@ final class SingleWriterRegistry implements Registry {
         }
         if (!group.isEmpty()) {
           try {
-            commit(group);
-          } catch (RuntimeException | Error e) {
-            // Keep the committer alive: fail what it held, and what was applied on top of it.
-            log.error("registry committer failed unexpectedly", e);
-            epoch.incrementAndGet();
-            StoreException failure = new StoreException("registry committer failed: " + e, e);
-            for (AppliedBatch b : group) {
-              if (!b.commands().isEmpty() && !b.commands().getFirst().result().isDone()) {
-                Pending.fail(b.results(), failure);
-                answer(b);
-              }
+            if (state instanceof WriteState.Stopped) {
+              failGroup(group, refusal(state));
+            } else if (commit(group) && recoverStore()) {
+              end = true; // closed while recovering
             }
+          } catch (RuntimeException | Error e) {
+            // Not a store error (those are handled in commit): a bug. Stop taking writes.
+            stop(e);
+            failGroup(group, refusal(state));
           }
         }
         group.clear();
@@ -266,18 +306,42 @@ final class SingleWriterRegistry implements Registry {
     }
   }
 
+  /** Fails every batch of {@code group} that is not answered yet. */
+  private void failGroup(List<AppliedBatch> group, StoreException failure) {
+    for (AppliedBatch b : group) {
+      if (!b.commands().isEmpty() && !b.commands().getFirst().result().isDone()) {
+        Pending.fail(b.results(), failure);
+        answer(b);
+      }
+    }
+  }
+
+  /** Stops the writer for good: no write can succeed until the process restarts. */
+  private void stop(Throwable cause) {
+    if (state instanceof WriteState.Stopped) {
+      return;
+    }
+    log.error("registry writer stopped by an unexpected error; writes are refused", cause);
+    epoch.incrementAndGet();
+    state = new WriteState.Stopped("registry writer stopped: " + cause);
+    writerFailure.complete(cause);
+  }
+
   /**
    * Commits every batch the applier produced while the previous commit ran, in one transaction:
    * group commit across pipeline stages.
+   *
+   * @return whether the store failed (writes are then closed until {@link #recoverStore})
    */
-  private void commit(List<AppliedBatch> group) {
+  private boolean commit(List<AppliedBatch> group) {
     List<AppliedBatch> live = new ArrayList<>(group.size());
     for (AppliedBatch batch : group) {
       if (batch.epoch() == epoch.get()) {
         live.add(batch);
       } else {
         Pending.fail(
-            batch.results(), new StoreException("not applied: an earlier store commit failed"));
+            batch.results(),
+            new StoreUnavailableException("not applied: an earlier store commit failed"));
         answer(batch);
       }
     }
@@ -293,19 +357,101 @@ final class SingleWriterRegistry implements Registry {
             });
         metrics.batch(commands, merged.mutations().size());
       } catch (RuntimeException e) {
+        // Close writes before answering, so that a caller retrying at once is refused too.
         epoch.incrementAndGet();
-        log.error("store commit failed; {} commands not applied", commands, e);
-        StoreException failure =
-            e instanceof StoreException se
-                ? se
-                : new StoreException("store commit failed: " + e, e);
+        state = new WriteState.Unwritable(e.getMessage(), Instant.now());
+        metrics.storeError();
+        log.atWarn()
+            .addKeyValue("index", merged.index())
+            .addKeyValue("commands", commands)
+            .log(
+                "store commit failed; writes are refused until the store has been reopened and"
+                    + " read back: "
+                    + e.getMessage());
+        StoreUnavailableException failure =
+            new StoreUnavailableException(
+                "the write could not be stored (" + e.getMessage() + "); it was not applied", e);
         live.forEach(b -> Pending.fail(b.results(), failure));
         live.forEach(this::answer);
-        return;
+        return true;
       }
       publish(live);
     }
     live.forEach(this::answer);
+    return false;
+  }
+
+  /**
+   * Reopens the store until it reads back, refusing what the applier hands over meanwhile, then
+   * publishes what was read (what a restart would restore) and opens writes again.
+   *
+   * @return true if the registry closed before the store recovered
+   */
+  private boolean recoverStore() throws InterruptedException {
+    long started = System.nanoTime();
+    long backoffMillis = 50;
+    int attempts = 0;
+    int refused = 0;
+    String lastError = "";
+    while (true) {
+      // Answer what was applied on the failed state, and wait a little before trying again.
+      long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMillis);
+      for (long left; (left = until - System.nanoTime()) > 0; ) {
+        AppliedBatch b = toCommit.poll(left, TimeUnit.NANOSECONDS);
+        if (b == END) {
+          log.warn(
+              "registry closed while the store was failed ({} attempts to reopen it)", attempts);
+          return true;
+        }
+        if (b != null && !b.commands().isEmpty()) {
+          refused += b.commands().size();
+          failGroup(List.of(b), refusal(state));
+        }
+      }
+      attempts++;
+      try {
+        RegistrySnapshot restored = codec.restore(store.recover());
+        publishRestored(restored);
+        epoch.incrementAndGet();
+        state = WriteState.WRITABLE;
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        metrics.failedClosed(Duration.ofMillis(millis));
+        log.atInfo()
+            .addKeyValue("index", restored.index())
+            .addKeyValue("attempts", attempts)
+            .addKeyValue("refused-commands", refused)
+            .addKeyValue("failed-ms", millis)
+            .log("store reopened and read back; writes are taken again");
+        return false;
+      } catch (RuntimeException e) {
+        metrics.storeError();
+        if (!String.valueOf(e.getMessage()).equals(lastError) && attempts <= 3) {
+          log.warn("store still failing (attempt {}): {}", attempts, e.getMessage());
+        }
+        lastError = String.valueOf(e.getMessage());
+        backoffMillis = Math.min(backoffMillis * 2, 2_000);
+      }
+    }
+  }
+
+  /** Serves what the store read back, if it differs from what is published. */
+  private void publishRestored(RegistrySnapshot restored) {
+    RegistrySnapshot current = publisher.snapshot();
+    if (restored.index() == current.index()) {
+      return; // every commit up to this index was durable before it was published
+    }
+    if (restored.index() < current.index()) {
+      log.error(
+          "the store read back index {} after index {} had been published: acknowledged writes"
+              + " are missing from disk",
+          restored.index(),
+          current.index());
+    }
+    Set<String> services = new HashSet<>(current.serviceNames());
+    services.addAll(restored.serviceNames());
+    Set<ConfigEntryKey> config = new HashSet<>(current.config.keySet());
+    config.addAll(restored.config.keySet());
+    publisher.publish(restored, services, config);
   }
 
   private void publish(List<AppliedBatch> committed) {

@@ -20,6 +20,8 @@ final class WriterMetrics {
   private final DistributionSummary batchRecords;
   private final Timer commitTimer;
   private final Counter conflicts;
+  private final Counter storeErrors;
+  private final Timer failedClosed;
 
   /**
    * @param snapshot the latest published snapshot, for the gauges
@@ -51,6 +53,14 @@ final class WriterMetrics {
     this.conflicts =
         Counter.builder("cairn.store.commit.conflicts")
             .description("Shared-store commits refused because another replica wrote first")
+            .register(meters);
+    this.storeErrors =
+        Counter.builder("cairn.store.errors")
+            .description("Failed store commits and failed attempts to reopen the store")
+            .register(meters);
+    this.failedClosed =
+        Timer.builder("cairn.store.failed.closed")
+            .description("Time writes were refused while the store was reopened after a failure")
             .register(meters);
     this.batchCommands =
         DistributionSummary.builder("cairn.registry.batch.commands")
@@ -95,6 +105,24 @@ final class WriterMetrics {
         .description("1 while the shared store (etcd) is reachable; writes get 503 while 0")
         .strongReference(true)
         .register(meters);
+  }
+
+  /** 1 while writes are taken, 0 while the store is failed or the writer stopped. */
+  void writable(java.util.function.BooleanSupplier writable) {
+    Gauge.builder("cairn.registry.writable", writable, w -> w.getAsBoolean() ? 1 : 0)
+        .description("1 while the registry takes writes; readiness is 503 while 0")
+        .strongReference(true)
+        .register(meters);
+  }
+
+  /** A failed store commit or a failed attempt to reopen the store. */
+  void storeError() {
+    storeErrors.increment();
+  }
+
+  /** Writes were refused for {@code duration} while the store was reopened. */
+  void failedClosed(java.time.Duration duration) {
+    failedClosed.record(duration);
   }
 
   void batch(int commandCount, int recordCount) {

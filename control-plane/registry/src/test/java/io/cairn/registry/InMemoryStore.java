@@ -18,12 +18,27 @@ public final class InMemoryStore implements RegistryStore {
   private long lastIndex;
   private final AtomicBoolean failCommits = new AtomicBoolean();
   private final AtomicInteger commits = new AtomicInteger();
+  private final AtomicInteger recoveries = new AtomicInteger();
   private final AtomicInteger failingCommit = new AtomicInteger(-1);
   private final List<Batch> batches = new ArrayList<>();
 
   @Override
   public synchronized StoredState load() {
     return new StoredState(lastIndex, List.copyOf(records.values()));
+  }
+
+  /** Like a real store after a failed commit: fails while commits fail, else reads back. */
+  @Override
+  public synchronized StoredState recover() {
+    recoveries.incrementAndGet();
+    if (failCommits.get()) {
+      throw new StoreException("disk still on fire (test)");
+    }
+    return load();
+  }
+
+  public int recoveryCount() {
+    return recoveries.get();
   }
 
   @Override

@@ -366,6 +366,10 @@ class RegistryTest {
     assertThat(registry.snapshot().index()).isEqualTo(2);
     assertThat(registry.snapshot().instance("web-2")).isEmpty();
     store.failCommits(false);
+    // Writes are refused until the store has been reopened and read back.
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> registry.writeState().writable());
     assertThat(registry.apply(RegisterInstance.of(instance("web-2", "web"))).index()).isEqualTo(3);
   }
 

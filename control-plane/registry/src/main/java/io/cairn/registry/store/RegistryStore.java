@@ -9,6 +9,14 @@ public interface RegistryStore extends AutoCloseable {
   StoredState load();
 
   /**
+   * After a failed {@link #commit}: drops whatever the store holds in memory, reopens it, and reads
+   * back what a restart would restore, making sure it is durable first. Then commits may follow.
+   *
+   * @throws io.cairn.registry.StoreException if the store still fails; the caller retries later
+   */
+  StoredState recover();
+
+  /**
    * Applies {@code batch} atomically; it is durable (survives kill -9 and power loss as far as the
    * engine's fsync allows) when this returns. On failure nothing of the batch is applied and a
    * {@link io.cairn.registry.StoreException} is thrown.

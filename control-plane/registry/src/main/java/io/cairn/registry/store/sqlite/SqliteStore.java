@@ -29,12 +29,15 @@ public final class SqliteStore implements RegistryStore {
 
   private final Path database;
   private final DataDirectoryLock lock;
-  private final Connection connection;
-  private final PreparedStatement insert;
-  private final PreparedStatement update;
-  private final PreparedStatement delete;
-  private final PreparedStatement setLastIndex;
-  private final WalCheckpointer checkpointer;
+  private final SQLiteConfig config;
+
+  // One session's connection and statements; replaced whole by recover().
+  private Connection connection;
+  private PreparedStatement insert;
+  private PreparedStatement update;
+  private PreparedStatement delete;
+  private PreparedStatement setLastIndex;
+  private WalCheckpointer checkpointer;
 
   /**
    * Row of every stored record, so writes go by rowid: new records append at the end of the table
@@ -46,34 +49,44 @@ public final class SqliteStore implements RegistryStore {
   private boolean loaded;
   private long lastIndex;
 
-  private SqliteStore(
-      Path database, DataDirectoryLock lock, Connection connection, SQLiteConfig config)
+  private SqliteStore(Path database, DataDirectoryLock lock, SQLiteConfig config)
       throws SQLException {
     this.database = database;
     this.lock = lock;
-    this.connection = connection;
-    createSchema();
-    this.checkpointer = WalCheckpointer.start(config.createConnection("jdbc:sqlite:" + database));
-    this.insert =
-        connection.prepareStatement(
-            "INSERT INTO records(id, tbl, key, create_index, modify_index, value)"
-                + " VALUES (?, ?, ?, ?, ?, ?)");
-    this.update =
-        connection.prepareStatement(
-            "UPDATE records SET create_index = ?, modify_index = ?, value = ? WHERE id = ?");
-    this.delete = connection.prepareStatement("DELETE FROM records WHERE id = ?");
-    this.setLastIndex =
-        connection.prepareStatement(
-            "INSERT INTO meta(name, value) VALUES ('last_index', ?)"
-                + " ON CONFLICT(name) DO UPDATE SET value = excluded.value");
-    connection.setAutoCommit(false);
+    this.config = config;
+    openSession();
+  }
+
+  /** Opens the connections and statements every commit uses. */
+  private void openSession() throws SQLException {
+    connection = config.createConnection("jdbc:sqlite:" + database);
+    try {
+      createSchema();
+      insert =
+          connection.prepareStatement(
+              "INSERT INTO records(id, tbl, key, create_index, modify_index, value)"
+                  + " VALUES (?, ?, ?, ?, ?, ?)");
+      update =
+          connection.prepareStatement(
+              "UPDATE records SET create_index = ?, modify_index = ?, value = ? WHERE id = ?");
+      delete = connection.prepareStatement("DELETE FROM records WHERE id = ?");
+      setLastIndex =
+          connection.prepareStatement(
+              "INSERT INTO meta(name, value) VALUES ('last_index', ?)"
+                  + " ON CONFLICT(name) DO UPDATE SET value = excluded.value");
+      connection.setAutoCommit(false);
+      checkpointer = WalCheckpointer.start(config.createConnection("jdbc:sqlite:" + database));
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(connection);
+      connection = null;
+      throw e;
+    }
   }
 
   /** Opens (creating if needed) the store in {@code dataDir}, locking the directory. */
   public static SqliteStore open(Path dataDir) {
     DataDirectoryLock lock = DataDirectoryLock.acquire(dataDir);
     Path database = dataDir.resolve(FILE_NAME);
-    Connection connection = null;
     try {
       SQLiteConfig config = new SQLiteConfig();
       config.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -87,10 +100,8 @@ public final class SqliteStore implements RegistryStore {
       config.setJournalSizeLimit(64 << 20);
       // Keep the working set in SQLite's page cache (64 MiB) instead of re-reading pages.
       config.setCacheSize(-65_536);
-      connection = config.createConnection("jdbc:sqlite:" + database);
-      return new SqliteStore(database, lock, connection, config);
+      return new SqliteStore(database, lock, config);
     } catch (SQLException | RuntimeException e) {
-      closeQuietly(connection);
       lock.close();
       if (e instanceof StoreException se) {
         throw se;
@@ -167,6 +178,35 @@ public final class SqliteStore implements RegistryStore {
     }
   }
 
+  /**
+   * Closes every connection and reads the state back from the file. After a failed commit, SQLite
+   * may have left the transaction's frames in the WAL, and the kernel may have dropped pages whose
+   * fsync failed while still showing them in its cache. Reopening makes SQLite recover the WAL as a
+   * restart would; the TRUNCATE checkpoint then writes every page we are about to read into the
+   * database file and fsyncs it, so what is loaded is durable, not just cached.
+   */
+  @Override
+  public StoredState recover() {
+    closeSession();
+    try {
+      openSession();
+      try (Statement s = connection.createStatement();
+          ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+        if (rs.next() && rs.getInt(1) != 0) {
+          throw new StoreException("cannot checkpoint " + database + ": it is busy");
+        }
+      }
+      connection.commit();
+    } catch (SQLException e) {
+      closeSession();
+      throw new StoreException("cannot reopen store " + database + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closeSession();
+      throw e;
+    }
+    return load();
+  }
+
   @Override
   public void commit(Batch batch) {
     if (!loaded) {
@@ -229,6 +269,8 @@ public final class SqliteStore implements RegistryStore {
       connection.commit();
       lastIndex = batch.index();
     } catch (SQLException | RuntimeException e) {
+      // Statements queued but not run would otherwise run inside the next commit.
+      clearBatches();
       rollbackQuietly();
       undo.forEach(
           (id, row) -> {
@@ -253,6 +295,16 @@ public final class SqliteStore implements RegistryStore {
   /** Records how to undo a change to {@code rowids}; only the first change to a record counts. */
   private static void remember(Map<String, Long> undo, String id, Long previousRow) {
     undo.putIfAbsent(id, previousRow);
+  }
+
+  private void clearBatches() {
+    for (PreparedStatement statement : new PreparedStatement[] {insert, update, delete}) {
+      try {
+        statement.clearBatch();
+      } catch (SQLException ignored) {
+        // A closed statement has no batch left to run.
+      }
+    }
   }
 
   private void rollbackQuietly() {
@@ -280,16 +332,27 @@ public final class SqliteStore implements RegistryStore {
 
   @Override
   public void close() {
-    checkpointer.close();
-    try {
-      insert.close();
-      update.close();
-      delete.close();
-      setLastIndex.close();
-    } catch (SQLException ignored) {
-      // The connection close below releases them anyway.
-    }
-    closeQuietly(connection);
+    closeSession();
     lock.close();
+  }
+
+  private void closeSession() {
+    if (checkpointer != null) {
+      checkpointer.close();
+      checkpointer = null;
+    }
+    if (connection != null) {
+      try {
+        insert.close();
+        update.close();
+        delete.close();
+        setLastIndex.close();
+      } catch (SQLException | RuntimeException ignored) {
+        // The connection close below releases them anyway.
+      }
+      closeQuietly(connection);
+      connection = null;
+    }
+    loaded = false;
   }
 }

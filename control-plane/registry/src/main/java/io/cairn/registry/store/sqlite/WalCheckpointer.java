@@ -21,6 +21,9 @@ final class WalCheckpointer implements AutoCloseable {
   private final Thread thread;
   private volatile boolean closed;
 
+  /** Checkpoints failed in a row: logged once when they start and once when they stop. */
+  private long failures;
+
   private WalCheckpointer(Connection connection) {
     this.connection = connection;
     this.thread = Thread.ofPlatform().name("store-checkpointer").daemon().unstarted(this::run);
@@ -37,10 +40,17 @@ final class WalCheckpointer implements AutoCloseable {
       try {
         Thread.sleep(PERIOD_MILLIS);
         checkpoint("PASSIVE");
+        if (failures > 0) {
+          log.info("WAL checkpoints work again after {} failed", failures);
+          failures = 0;
+        }
       } catch (InterruptedException e) {
         return;
       } catch (SQLException e) {
-        log.warn("WAL checkpoint failed: {}", e.getMessage());
+        if (failures++ == 0) {
+          log.warn(
+              "WAL checkpoint failed (retried every {} ms): {}", PERIOD_MILLIS, e.getMessage());
+        }
       }
     }
   }
