@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * configuration (flags, environment, config file).
  */
 public final class Main {
+  /** Exit status when the registry writer stopped on an unexpected error (EX_SOFTWARE). */
+  static final int WRITER_STOPPED_STATUS = 70;
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -94,6 +97,21 @@ public final class Main {
     }
     Runtime.getRuntime()
         .addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(server::close));
+    server
+        .registry()
+        .writerFailure()
+        .thenAccept(
+            cause -> {
+              log.error(
+                  "the registry writer stopped ({}); exiting with status {} so that a supervisor"
+                      + " restarts Cairn, which restores the durable state",
+                  cause,
+                  WRITER_STOPPED_STATUS);
+              // Not on the writer's thread: exiting runs the shutdown hook, which joins it.
+              Thread.ofPlatform()
+                  .name("writer-stopped-exit")
+                  .start(() -> System.exit(WRITER_STOPPED_STATUS));
+            });
     long startedMs =
         System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
     log.atInfo()

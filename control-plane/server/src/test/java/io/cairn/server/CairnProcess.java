@@ -43,12 +43,22 @@ public final class CairnProcess implements AutoCloseable {
 
   /** Starts {@code java -jar cairn.jar <args>} with stderr merged into stdout. */
   public static CairnProcess start(List<String> args) throws java.io.IOException {
+    return start(List.of(), args);
+  }
+
+  /**
+   * Starts {@code <wrapper...> java -jar cairn.jar <args>}: a wrapper that execs its command, such
+   * as {@code fiu-run -x} or {@code strace -f -o FILE}, so that the process is the server's JVM.
+   */
+  public static CairnProcess start(List<String> wrapper, List<String> args)
+      throws java.io.IOException {
     String jar = System.getProperty("cairn.server.jar");
     if (jar == null || !Path.of(jar).toFile().isFile()) {
       throw new IllegalStateException("cairn.server.jar not set or missing: " + jar);
     }
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = new ArrayList<>(List.of(java, "-jar", jar));
+    List<String> command = new ArrayList<>(wrapper);
+    command.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED", "-jar", jar));
     command.addAll(args);
     // Tests pick free ports; a fixed xDS port would clash with anything else on the machine.
     if (!args.isEmpty() && args.getFirst().equals("server") && !args.contains("--xds-port")) {

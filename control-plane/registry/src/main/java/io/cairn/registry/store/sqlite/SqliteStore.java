@@ -92,7 +92,9 @@ public final class SqliteStore implements RegistryStore {
       config.setJournalMode(SQLiteConfig.JournalMode.WAL);
       // FULL: the WAL is fsynced at every commit, so an acknowledged write survives power loss.
       config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-      config.setBusyTimeout(10_000);
+      // Only another process can hold the write lock (checkpoints never take it): fail the commit
+      // soon, so that writes are refused and readiness says why instead of requests hanging.
+      config.setBusyTimeout(2_000);
       // sqlite-jdbc otherwise runs "SELECT last_insert_rowid()" after every insert.
       config.setGetGeneratedKeys(false);
       // Checkpoints run on a background connection (WalCheckpointer), not inside commits.
@@ -325,9 +327,31 @@ public final class SqliteStore implements RegistryStore {
     }
   }
 
+  /**
+   * The path and the durability settings as the open connection reports them (not as requested):
+   * {@code journal_mode=wal synchronous=FULL} means every commit fsyncs the WAL before it returns.
+   */
   @Override
   public String describe() {
-    return "sqlite " + database.toAbsolutePath();
+    String durability;
+    try (Statement s = connection.createStatement()) {
+      durability =
+          "journal_mode="
+              + pragma(s, "journal_mode")
+              + " synchronous="
+              + SYNCHRONOUS[Integer.parseInt(pragma(s, "synchronous"))];
+    } catch (SQLException | RuntimeException e) {
+      durability = "durability unknown: " + e.getMessage();
+    }
+    return "sqlite " + database.toAbsolutePath() + " (" + durability + ")";
+  }
+
+  private static final String[] SYNCHRONOUS = {"OFF", "NORMAL", "FULL", "EXTRA"};
+
+  private static String pragma(Statement s, String name) throws SQLException {
+    try (ResultSet rs = s.executeQuery("PRAGMA " + name)) {
+      return rs.next() ? rs.getString(1) : "?";
+    }
   }
 
   @Override
