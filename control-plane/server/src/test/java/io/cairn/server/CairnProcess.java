@@ -148,6 +148,7 @@ public final class CairnProcess implements AutoCloseable {
 
   public int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
       throw new AssertionError("cairn did not exit within " + timeout + "; output:\n" + output());
     }
@@ -157,6 +158,8 @@ public final class CairnProcess implements AutoCloseable {
 
   @Override
   public void close() {
+    // A wrapper such as strace does not take its child with it.
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
   }
 }
