@@ -19,6 +19,7 @@ public final class Benchmarks {
       case "xds-build" -> XdsBuildBenchmark.run(rest);
       case "xds-fanout" -> XdsFanoutBenchmark.run(rest);
       case "durability" -> DurabilityBenchmark.run(rest);
+      case "faults" -> FaultsBenchmark.run(rest);
       case "soak" -> SoakBenchmark.run(rest);
       case "cluster" -> ClusterBenchmark.run(rest);
       case "all" -> RunAll.run(rest);
@@ -64,6 +65,10 @@ public final class Benchmarks {
               durability      SIGKILL of the packaged server under HTTP write load, restart,
                               check every acknowledged registration [--runs 10] [--writers 16]
                               [--min-ms 300] [--max-ms 2000]
+              faults          disk faults (libfiu: failed fsync and pwrite, short writes, ENOSPC;
+                              sqlite3 holding the write lock; strace) under HTTP write load,
+                              through the Maven Wrapper: StoreFaultsIT with each fault held
+                              longer [--seconds 30]
               cluster         3 packaged replicas on --store etcd over a real 3-member etcd:
                               registrations/s over HTTP spread over the replicas (peer: one
                               server on the embedded store; reference: raw etcd puts), then the

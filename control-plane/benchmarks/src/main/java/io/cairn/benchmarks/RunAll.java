@@ -104,7 +104,12 @@ final class RunAll {
               "durability",
               List.of("--runs", "20"),
               List.of("--runs", "3"),
-              Pattern.compile("(?i)^durability: \\d+ sigkills.*")));
+              Pattern.compile("(?i)^durability: \\d+ sigkills.*")),
+          new Step(
+              "faults",
+              List.of("--seconds", "30"),
+              List.of("--seconds", "4"),
+              Pattern.compile("^(fsync|pwrite|short writes|ENOSPC|SQLITE_BUSY): .*")));
 
   private static final Step SOAK =
       new Step(

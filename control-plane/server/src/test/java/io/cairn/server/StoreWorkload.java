@@ -180,7 +180,8 @@ final class StoreWorkload implements AutoCloseable {
 
   /**
    * Every key's state as {@code port} serves it: instances by port, check outputs, config entry
-   * protocols, plus the catalog's index under {@code "index"}.
+   * protocols, plus the catalog's index under {@code "index"} and the registry's under {@code
+   * "registry-index"}.
    */
   static Map<String, String> read(HttpClient http, ObjectMapper mapper, int port) throws Exception {
     Map<String, String> state = new TreeMap<>();
@@ -214,6 +215,7 @@ final class StoreWorkload implements AutoCloseable {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     state.put("index", catalog.headers().firstValue("X-Consul-Index").orElse("?"));
+    state.put("registry-index", get(http, mapper, port, "/health/live").path("Index").asText());
     return state;
   }
 
