@@ -18,7 +18,7 @@ public interface Registry extends AutoCloseable {
 
   /** Restores state from {@code store} and starts the writer. */
   static Registry open(RegistryStore store, MeterRegistry meters) {
-    return SingleWriterRegistry.start(store, meters);
+    return RegistryWriter.start(new LocalWritePath(store), meters);
   }
 
   /**
@@ -26,7 +26,7 @@ public interface Registry extends AutoCloseable {
    * replica's writer.
    */
   static Registry replicated(SharedStore store, MeterRegistry meters) {
-    return ReplicatedRegistry.start(store, meters);
+    return RegistryWriter.start(new SharedWritePath(store), meters);
   }
 
   /** The latest published state. Never blocks. */

@@ -1,11 +1,8 @@
 package io.cairn.registry;
 
-import io.cairn.registry.command.Command;
-import io.cairn.registry.command.CommandResult;
 import io.cairn.registry.config.ConfigEntryKey;
 import io.cairn.registry.store.Batch;
 import io.cairn.registry.store.RegistryStore;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,19 +12,18 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The registry's only writer. An applier thread takes every queued command (up to {@value
- * #MAX_BATCH}), applies them one by one to a working copy and encodes their writes; a committer
- * thread commits each batch in one store transaction (one fsync: group commit) and only then
- * publishes the new snapshot and answers the callers. The two overlap: the next batch is applied
- * while the previous one is being fsynced.
+ * Group commits to an embedded store ({@link RegistryStore}, SQLite) that this process owns. An
+ * applier thread takes every queued command (up to {@value RegistryWriter#MAX_BATCH}), applies them
+ * one by one to a working copy and encodes their writes; a committer thread commits each batch in
+ * one store transaction (one fsync: group commit) and only then publishes the new snapshot and
+ * answers the callers. The two overlap: the next batch is applied while the previous one is being
+ * fsynced.
  *
  * <p>A command that fails validation is rolled back alone. A failed commit fails its batch and
  * every batch applied on top of it, and closes writes: the committer reopens the store and reads
@@ -35,38 +31,32 @@ import org.slf4j.LoggerFactory;
  * with backoff while the fault lasts). Writes meanwhile fail at once with {@link
  * StoreUnavailableException}. Batches without writes also go through the committer, because what
  * they read may not be durable yet.
- *
- * <p>An unexpected error escaping either thread stops the writer for good ({@link
- * WriteState.Stopped}) and completes {@link #writerFailure()}.
  */
-final class SingleWriterRegistry implements Registry {
-  private static final Logger log = LoggerFactory.getLogger(SingleWriterRegistry.class);
-  static final int MAX_BATCH = 1024;
-  private static final int QUEUE_CAPACITY = 65_536;
+final class LocalWritePath implements WritePath {
+  private static final Logger log = LoggerFactory.getLogger(LocalWritePath.class);
 
   private final RegistryStore store;
-  private final RecordCodec codec;
+  private final RecordCodec codec = new RecordCodec();
   private final CommandApplier applier = new CommandApplier();
-  private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
   private final BlockingQueue<AppliedBatch> toCommit = new ArrayBlockingQueue<>(64);
-  private final WriterMetrics metrics;
   private final Thread applierThread;
   private final Thread committerThread;
 
   /** Bumped by the committer when a commit fails; batches applied in an older epoch are void. */
   private final AtomicLong epoch = new AtomicLong();
 
-  private final Publisher publisher;
-  private final CompletableFuture<Throwable> writerFailure = new CompletableFuture<>();
   private volatile WriteState state = WriteState.WRITABLE;
-  private volatile boolean closing;
-  private volatile boolean stopped;
+
+  // Set by start(): the writer this path serves.
+  private RegistryWriter writer;
+  private Publisher publisher;
+  private WriterMetrics metrics;
 
   /**
    * Commands applied together, waiting for the committer.
    *
-   * @param results per command: a {@link CommandResult} or the {@link RuntimeException} rejecting
-   *     it
+   * @param results per command: a {@link io.cairn.registry.command.CommandResult} or the {@link
+   *     RuntimeException} rejecting it
    * @param stored the store batch, empty when nothing was written
    */
   private record AppliedBatch(
@@ -88,20 +78,15 @@ final class SingleWriterRegistry implements Registry {
           Set.of(),
           Optional.empty());
 
-  private SingleWriterRegistry(
-      RegistryStore store, RecordCodec codec, RegistrySnapshot initial, MeterRegistry meters) {
+  LocalWritePath(RegistryStore store) {
     this.store = store;
-    this.codec = codec;
-    this.publisher = new Publisher(initial);
-    this.metrics = new WriterMetrics(meters, publisher::snapshot, queue::size);
-    metrics.writable(() -> state.writable());
     this.applierThread = Thread.ofPlatform().name("registry-writer").unstarted(this::runApplier);
     this.committerThread =
         Thread.ofPlatform().name("registry-committer").unstarted(this::runCommitter);
   }
 
-  static SingleWriterRegistry start(RegistryStore store, MeterRegistry meters) {
-    RecordCodec codec = new RecordCodec();
+  @Override
+  public RegistrySnapshot restore() {
     long started = System.nanoTime();
     var stored = store.load();
     long read = System.nanoTime();
@@ -115,92 +100,61 @@ final class SingleWriterRegistry implements Registry {
         .addKeyValue("read-ms", (read - started) / 1_000_000)
         .addKeyValue("decode-ms", (decoded - read) / 1_000_000)
         .log("registry restored");
-    SingleWriterRegistry registry = new SingleWriterRegistry(store, codec, initial, meters);
-    registry.committerThread.start();
-    registry.applierThread.start();
-    return registry;
+    return initial;
   }
 
   @Override
-  public RegistrySnapshot snapshot() {
-    return publisher.snapshot();
+  public void start(RegistryWriter writer) {
+    this.writer = writer;
+    this.publisher = writer.publisher();
+    this.metrics = writer.metrics();
+    metrics.writable(() -> writer.writeState().writable());
+    committerThread.start();
+    applierThread.start();
   }
 
   @Override
-  public CompletableFuture<CommandResult> submit(Command command) {
-    if (closing) {
-      return CompletableFuture.failedFuture(new RegistryClosedException());
-    }
-    if (!state.writable()) {
-      return CompletableFuture.failedFuture(refusal(state));
-    }
-    Pending pending = new Pending(command);
-    try {
-      queue.put(pending);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return CompletableFuture.failedFuture(new RegistryClosedException());
-    }
-    if (stopped) {
-      // The applier exited between our check and our put: nobody else will answer.
-      failQueued();
-    }
-    return pending.result();
-  }
-
-  @Override
-  public RegistrySnapshot awaitIndex(long afterIndex, Duration timeout)
-      throws InterruptedException {
-    return publisher.awaitIndex(afterIndex, timeout);
-  }
-
-  @Override
-  public Subscription subscribe(Consumer<ChangeEvent> listener) {
-    return publisher.subscribe(listener);
-  }
-
-  @Override
-  public WriteState writeState() {
+  public WriteState state() {
     return state;
   }
 
   @Override
-  public CompletableFuture<Throwable> writerFailure() {
-    return writerFailure;
+  public boolean refusesWhileUnwritable() {
+    return true;
   }
 
-  /** Why a write is refused while writes are closed. */
-  private static StoreUnavailableException refusal(WriteState state) {
-    return switch (state) {
-      case WriteState.Unwritable u ->
-          new StoreUnavailableException(
-              "the store failed ("
-                  + u.reason()
-                  + "); writes are refused until it has been reopened and read back");
-      case WriteState.Stopped s ->
-          new StoreUnavailableException(s.reason() + "; Cairn must be restarted");
-      case WriteState.Writable w -> new StoreUnavailableException("the store failed");
-    };
+  @Override
+  public void join() throws InterruptedException {
+    applierThread.join();
+    committerThread.join();
+  }
+
+  @Override
+  public void closeStore() {
+    store.close();
   }
 
   private void runApplier() {
-    List<Pending> batch = new ArrayList<>(MAX_BATCH);
+    List<Pending> batch = new ArrayList<>(RegistryWriter.MAX_BATCH);
+    List<Object> taken = new ArrayList<>(RegistryWriter.MAX_BATCH);
     RegistrySnapshot applied = publisher.snapshot();
     long appliedEpoch = epoch.get();
     try {
       while (true) {
-        Pending first = queue.poll(50, TimeUnit.MILLISECONDS);
+        Object first = writer.inbox().poll(50, TimeUnit.MILLISECONDS);
         if (first == null) {
-          if (closing) {
+          if (writer.closing()) {
             break;
           }
           continue;
         }
-        batch.add(first);
-        queue.drainTo(batch, MAX_BATCH - 1);
-        WriteState now = state;
+        taken.add(first);
+        writer.inbox().drainTo(taken, RegistryWriter.MAX_BATCH - 1);
+        taken.forEach(item -> batch.add((Pending) item));
+        taken.clear();
+        WriteState now = writer.writeState();
         if (!now.writable()) {
-          StoreUnavailableException refused = refusal(now);
+          StoreUnavailableException refused = RegistryWriter.refusal(now);
           batch.forEach(p -> p.result().completeExceptionally(refused));
           batch.clear();
           continue;
@@ -220,11 +174,10 @@ final class SingleWriterRegistry implements Registry {
     } catch (Throwable t) {
       stop(t);
       for (Pending p : batch) {
-        p.result().completeExceptionally(refusal(state));
+        p.result().completeExceptionally(RegistryWriter.refusal(writer.writeState()));
       }
     } finally {
-      stopped = true;
-      failQueued();
+      writer.ended();
       handOff(END);
     }
   }
@@ -285,15 +238,15 @@ final class SingleWriterRegistry implements Registry {
         }
         if (!group.isEmpty()) {
           try {
-            if (state instanceof WriteState.Stopped) {
-              failGroup(group, refusal(state));
+            if (writer.writeState() instanceof WriteState.Stopped stoppedBy) {
+              failGroup(group, RegistryWriter.refusal(stoppedBy));
             } else if (commit(group) && recoverStore()) {
               end = true; // closed while recovering
             }
           } catch (RuntimeException | Error e) {
             // Not a store error (those are handled in commit): a bug. Stop taking writes.
             stop(e);
-            failGroup(group, refusal(state));
+            failGroup(group, RegistryWriter.refusal(writer.writeState()));
           }
         }
         group.clear();
@@ -316,15 +269,10 @@ final class SingleWriterRegistry implements Registry {
     }
   }
 
-  /** Stops the writer for good: no write can succeed until the process restarts. */
+  /** Stops the writer for good: voids what was applied, then lets the writer report it. */
   private void stop(Throwable cause) {
-    if (state instanceof WriteState.Stopped) {
-      return;
-    }
-    log.error("registry writer stopped by an unexpected error; writes are refused", cause);
     epoch.incrementAndGet();
-    state = new WriteState.Stopped("registry writer stopped: " + cause);
-    writerFailure.complete(cause);
+    writer.stop(cause);
   }
 
   /**
@@ -405,7 +353,7 @@ final class SingleWriterRegistry implements Registry {
         }
         if (b != null && !b.commands().isEmpty()) {
           refused += b.commands().size();
-          failGroup(List.of(b), refusal(state));
+          failGroup(List.of(b), RegistryWriter.refusal(writer.writeState()));
         }
       }
       attempts++;
@@ -466,29 +414,5 @@ final class SingleWriterRegistry implements Registry {
 
   private void answer(AppliedBatch batch) {
     Pending.answer(batch.commands(), batch.results(), metrics);
-  }
-
-  private void failQueued() {
-    Pending p;
-    while ((p = queue.poll()) != null) {
-      p.result().completeExceptionally(new RegistryClosedException());
-    }
-  }
-
-  @Override
-  public void close() {
-    if (closing) {
-      return;
-    }
-    closing = true;
-    try {
-      applierThread.join();
-      committerThread.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    publisher.close();
-    store.close();
-    log.atInfo().addKeyValue("index", publisher.snapshot().index()).log("registry closed");
   }
 }

@@ -2,13 +2,13 @@ package io.cairn.registry;
 
 import io.cairn.registry.command.CommandResult;
 import io.cairn.registry.config.ConfigEntryKey;
+import io.cairn.registry.store.CommitFit;
 import io.cairn.registry.store.Mutation;
 import io.cairn.registry.store.SharedStore;
 import io.cairn.registry.store.SharedStore.CommitResult;
 import io.cairn.registry.store.StoreEvent;
 import io.cairn.registry.store.StoredState;
 import io.cairn.registry.validation.ValidationException;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -17,45 +17,35 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One replica's registry over a {@link SharedStore}. A single writer thread applies every change
- * the store reports (from any replica) in index order, and commits this replica's commands: it
- * applies a batch to the current snapshot, as the embedded registry does, and commits the resulting
- * mutations on condition that the registry did not change meanwhile. If it did, the writer catches
- * up with the store and applies the batch again, so checks such as {@code ?cas=} and instance
- * ownership of checks hold across replicas. Every replica derives its snapshot from the same
- * mutations at the same index, so indexes and contents agree everywhere.
+ * Conditional commits to a {@link SharedStore} (etcd) that other replicas write too. One writer
+ * thread applies every change the store reports (from any replica) in index order, and commits this
+ * replica's commands: it applies a batch to the current snapshot, as the embedded path does, and
+ * commits the resulting mutations on condition that the registry did not change meanwhile. If it
+ * did, the writer catches up with the store and applies the batch again, so checks such as {@code
+ * ?cas=} and instance ownership of checks hold across replicas. Every replica derives its snapshot
+ * from the same mutations at the same index, so indexes and contents agree everywhere.
  *
  * <p>Without the store the snapshot stays as it was and keeps serving reads; writes fail with
  * {@link StoreUnavailableException}.
  */
-final class ReplicatedRegistry implements Registry {
-  private static final Logger log = LoggerFactory.getLogger(ReplicatedRegistry.class);
-  static final int MAX_BATCH = 1024;
-  private static final int QUEUE_CAPACITY = 65_536;
+final class SharedWritePath implements WritePath {
+  private static final Logger log = LoggerFactory.getLogger(SharedWritePath.class);
   private static final int MAX_ATTEMPTS = 100;
 
   /** How long the writer waits to see another replica's commit after a conflict. */
   private static final Duration CATCH_UP = Duration.ofSeconds(10);
 
   private final SharedStore store;
-  private final RecordCodec codec;
-  private final StoredChanges changes;
+  private final RecordCodec codec = new RecordCodec();
+  private final StoredChanges changes = new StoredChanges(codec);
   private final CommandApplier applier = new CommandApplier();
-  private final Publisher publisher;
-  private final WriterMetrics metrics;
-  private final Semaphore capacity = new Semaphore(QUEUE_CAPACITY);
-
-  /** Commands ({@link Pending}) and store events, in arrival order. */
-  private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+  private final CommitFit fit;
+  private final Thread thread;
 
   /** Commands taken from the inbox, not answered yet. Writer thread only. */
   private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
@@ -70,27 +60,21 @@ final class ReplicatedRegistry implements Registry {
   private final Set<String> unpublishedServices = new HashSet<>();
   private final Set<ConfigEntryKey> unpublishedConfig = new HashSet<>();
 
-  private final Thread writer;
-  private final CompletableFuture<Throwable> writerFailure = new CompletableFuture<>();
-  private volatile WriteState.Stopped stoppedBy;
   private volatile Instant unavailableSince;
-  private volatile boolean closing;
-  private volatile boolean stopped;
 
-  private ReplicatedRegistry(
-      SharedStore store, RecordCodec codec, RegistrySnapshot initial, MeterRegistry meters) {
+  // Set by start(): the writer this path serves.
+  private RegistryWriter writer;
+  private Publisher publisher;
+  private WriterMetrics metrics;
+
+  SharedWritePath(SharedStore store) {
     this.store = store;
-    this.codec = codec;
-    this.changes = new StoredChanges(codec);
-    this.publisher = new Publisher(initial);
-    this.latest = initial;
-    this.metrics = new WriterMetrics(meters, publisher::snapshot, inbox::size);
-    metrics.storeAvailable(store::available);
-    this.writer = Thread.ofPlatform().name("registry-writer").unstarted(this::run);
+    this.fit = new CommitFit(store.maxMutations(), store.maxBytes());
+    this.thread = Thread.ofPlatform().name("registry-writer").unstarted(this::run);
   }
 
-  static ReplicatedRegistry start(SharedStore store, MeterRegistry meters) {
-    RecordCodec codec = new RecordCodec();
+  @Override
+  public RegistrySnapshot restore() {
     long started = System.nanoTime();
     RegistrySnapshot initial = codec.restore(store.load());
     log.atInfo()
@@ -100,53 +84,23 @@ final class ReplicatedRegistry implements Registry {
         .addKeyValue("checks", initial.checkCount())
         .addKeyValue("load-ms", (System.nanoTime() - started) / 1_000_000)
         .log("registry loaded from the shared store");
-    ReplicatedRegistry registry = new ReplicatedRegistry(store, codec, initial, meters);
-    store.follow(registry.inbox::add);
-    registry.writer.start();
-    return registry;
+    latest = initial;
+    return initial;
   }
 
   @Override
-  public RegistrySnapshot snapshot() {
-    return publisher.snapshot();
+  public void start(RegistryWriter writer) {
+    this.writer = writer;
+    this.publisher = writer.publisher();
+    this.metrics = writer.metrics();
+    metrics.storeAvailable(store::available);
+    metrics.writable(() -> writer.writeState().writable());
+    store.follow(writer.inbox()::event);
+    thread.start();
   }
 
   @Override
-  public CompletableFuture<CommandResult> submit(io.cairn.registry.command.Command command) {
-    if (closing) {
-      return CompletableFuture.failedFuture(new RegistryClosedException());
-    }
-    Pending pending = new Pending(command);
-    try {
-      capacity.acquire();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return CompletableFuture.failedFuture(new RegistryClosedException());
-    }
-    inbox.add(pending);
-    if (stopped) {
-      failQueued();
-    }
-    return pending.result();
-  }
-
-  @Override
-  public RegistrySnapshot awaitIndex(long afterIndex, Duration timeout)
-      throws InterruptedException {
-    return publisher.awaitIndex(afterIndex, timeout);
-  }
-
-  @Override
-  public Subscription subscribe(Consumer<ChangeEvent> listener) {
-    return publisher.subscribe(listener);
-  }
-
-  @Override
-  public WriteState writeState() {
-    WriteState.Stopped stopped = stoppedBy;
-    if (stopped != null) {
-      return stopped;
-    }
+  public WriteState state() {
     if (store.available()) {
       unavailableSince = null;
       return WriteState.WRITABLE;
@@ -160,19 +114,29 @@ final class ReplicatedRegistry implements Registry {
   }
 
   @Override
-  public CompletableFuture<Throwable> writerFailure() {
-    return writerFailure;
+  public boolean refusesWhileUnwritable() {
+    return false; // the writer answers with the store's own reason
+  }
+
+  @Override
+  public void join() throws InterruptedException {
+    thread.join();
+  }
+
+  @Override
+  public void closeStore() {
+    store.close();
   }
 
   private void run() {
     try {
       while (true) {
-        Object first = inbox.poll(50, TimeUnit.MILLISECONDS);
+        Object first = writer.inbox().poll(50, TimeUnit.MILLISECONDS);
         if (first != null) {
           take(first);
           drainInbox();
           flush();
-        } else if (closing && waiting.isEmpty()) {
+        } else if (writer.closing() && waiting.isEmpty()) {
           break;
         }
         while (!waiting.isEmpty()) {
@@ -184,23 +148,20 @@ final class ReplicatedRegistry implements Registry {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Throwable t) {
-      log.error("registry writer stopped by an unexpected error", t);
-      stoppedBy = new WriteState.Stopped("registry writer stopped: " + t);
-      writerFailure.complete(t);
+      writer.stop(t);
     } finally {
-      stopped = true;
       StoreException failure = new StoreException("registry writer stopped");
       for (Pending p : waiting) {
         p.result().completeExceptionally(failure);
       }
       waiting.clear();
-      failQueued();
+      writer.ended();
     }
   }
 
   private void drainInbox() {
     List<Object> items = new ArrayList<>();
-    inbox.drainTo(items);
+    writer.inbox().drainTo(items, Integer.MAX_VALUE);
     items.forEach(this::take);
   }
 
@@ -208,10 +169,7 @@ final class ReplicatedRegistry implements Registry {
   private void take(Object item) {
     switch (item) {
       case StoreEvent event -> onEvent(event);
-      case Pending p -> {
-        capacity.release();
-        waiting.add(p);
-      }
+      case Pending p -> waiting.add(p);
       default -> throw new IllegalStateException("unexpected inbox item " + item);
     }
   }
@@ -270,7 +228,7 @@ final class ReplicatedRegistry implements Registry {
   /** Commits the next batch of waiting commands, catching up and retrying on conflicts. */
   private void writeRound() throws InterruptedException {
     List<Pending> batch = new ArrayList<>();
-    while (batch.size() < MAX_BATCH && !waiting.isEmpty()) {
+    while (batch.size() < RegistryWriter.MAX_BATCH && !waiting.isEmpty()) {
       batch.add(waiting.poll());
     }
     for (int attempt = 1; ; attempt++) {
@@ -338,7 +296,8 @@ final class ReplicatedRegistry implements Registry {
     for (int i = 0; i < batch.size(); i++) {
       WorkingState.Mark mark = work.mark();
       results[i] = applier.applyOrReject(work, batch.get(i).command());
-      if (results[i] instanceof CommandResult && !fitsCount(work)) {
+      if (results[i] instanceof CommandResult
+          && !fit.fitsCount(work.writes().size(), () -> mutations(work))) {
         work.reset(mark);
         if (i == 0) {
           results[i] = tooLarge();
@@ -350,7 +309,7 @@ final class ReplicatedRegistry implements Registry {
     }
     List<Mutation> mutations =
         work.writes().isEmpty() ? List.of() : codec.batch(work.index(), work.writes()).mutations();
-    if (bytes(mutations) > store.maxBytes()) {
+    if (!fit.fitsBytes(mutations)) {
       if (fitting == 1) {
         return new Round(List.copyOf(batch.subList(0, 1)), new Object[] {tooLarge()}, List.of());
       }
@@ -371,34 +330,16 @@ final class ReplicatedRegistry implements Registry {
     }
   }
 
-  /** Whether the writes so far fit one commit's record count (same-record writes merge). */
-  private boolean fitsCount(WorkingState work) {
-    if (work.writes().size() <= store.maxMutations()) {
-      return true;
-    }
-    return codec.batch(work.index(), work.writes()).mutations().size() <= store.maxMutations();
-  }
-
-  private static long bytes(List<Mutation> mutations) {
-    long total = 0;
-    for (Mutation m : mutations) {
-      // Key, table and per-operation framing; values dominate.
-      total += m.table().length() + m.key().length() + 64;
-      if (m instanceof Mutation.Put put) {
-        total += put.record().value().length;
-      }
-    }
-    return total;
+  private List<Mutation> mutations(WorkingState work) {
+    return codec.batch(work.index(), work.writes()).mutations();
   }
 
   private ValidationException tooLarge() {
     return ValidationException.of(
         "request",
-        "this change writes more than one shared-store transaction takes (at most "
-            + store.maxMutations()
-            + " records and "
-            + store.maxBytes()
-            + " bytes; see etcd's --max-txn-ops and --max-request-bytes)");
+        "this change writes more than one shared-store transaction takes ("
+            + fit.describe()
+            + "; see etcd's --max-txn-ops and --max-request-bytes)");
   }
 
   /** Waits for the store to deliver index {@code index}; false if it did not come in time. */
@@ -409,7 +350,7 @@ final class ReplicatedRegistry implements Registry {
       if (remaining <= 0) {
         return false;
       }
-      Object item = inbox.poll(remaining, TimeUnit.NANOSECONDS);
+      Object item = writer.inbox().poll(remaining, TimeUnit.NANOSECONDS);
       if (item != null) {
         take(item);
       }
@@ -437,31 +378,5 @@ final class ReplicatedRegistry implements Registry {
   private static StoreUnavailableException unavailable() {
     return new StoreUnavailableException(
         "the shared store (etcd) is unreachable: this replica serves reads only until it returns");
-  }
-
-  private void failQueued() {
-    Object item;
-    while ((item = inbox.poll()) != null) {
-      if (item instanceof Pending p) {
-        capacity.release();
-        p.result().completeExceptionally(new RegistryClosedException());
-      }
-    }
-  }
-
-  @Override
-  public void close() {
-    if (closing) {
-      return;
-    }
-    closing = true;
-    try {
-      writer.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    publisher.close();
-    store.close();
-    log.atInfo().addKeyValue("index", publisher.snapshot().index()).log("registry closed");
   }
 }

@@ -1,0 +1,28 @@
+package io.cairn.registry;
+
+/**
+ * How the {@link RegistryWriter} gets commands into its store: the seam between the one writer and
+ * the two kinds of store.
+ */
+sealed interface WritePath permits LocalWritePath, SharedWritePath {
+  /** Reads the store's state at start, logging what was read. */
+  RegistrySnapshot restore();
+
+  /** Starts the thread(s) taking commands from {@code writer}'s inbox. */
+  void start(RegistryWriter writer);
+
+  /** Writable, or why not (the writer adds {@link WriteState.Stopped}). */
+  WriteState state();
+
+  /**
+   * Whether {@link RegistryWriter#submit} refuses commands at once while {@link #state()} is not
+   * writable, instead of queueing them for the path to fail.
+   */
+  boolean refusesWhileUnwritable();
+
+  /** Waits for the thread(s) to finish what was queued once the writer is closing. */
+  void join() throws InterruptedException;
+
+  /** Closes the store after the thread(s) ended. */
+  void closeStore();
+}
