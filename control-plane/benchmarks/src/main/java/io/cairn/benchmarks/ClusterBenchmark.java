@@ -1,6 +1,6 @@
 package io.cairn.benchmarks;
 
-import io.cairn.cluster.local.LocalEtcd;
+import io.cairn.testfixtures.etcd.LocalEtcd;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.cairn.cluster.local.LocalEtcd;
 import io.cairn.registry.Fixtures;
 import io.cairn.registry.Registry;
 import io.cairn.registry.StoreUnavailableException;
@@ -14,6 +13,7 @@ import io.cairn.registry.command.PutConfigEntry;
 import io.cairn.registry.command.RegisterInstance;
 import io.cairn.registry.config.Protocol;
 import io.cairn.registry.config.ServiceDefaults;
+import io.cairn.testfixtures.etcd.LocalEtcd;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

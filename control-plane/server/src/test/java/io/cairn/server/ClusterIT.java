@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
-import io.cairn.cluster.local.LocalEtcd;
+import io.cairn.testfixtures.etcd.LocalEtcd;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,4 +1,4 @@
-package io.cairn.cluster.local;
+package io.cairn.testfixtures.etcd;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.concurrent.TimeUnit.SECONDS;

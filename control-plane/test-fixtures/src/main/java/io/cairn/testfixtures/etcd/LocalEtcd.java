@@ -1,4 +1,4 @@
-package io.cairn.cluster.local;
+package io.cairn.testfixtures.etcd;
 
 import java.io.File;
 import java.io.IOException;
