@@ -22,6 +22,7 @@ import io.cairn.admin.status.StatusApi;
 import io.cairn.admin.ui.UiApi;
 import io.cairn.admin.ui.UiAssets;
 import io.cairn.admin.xds.XdsApi;
+import io.cairn.registry.Core;
 import io.cairn.registry.Registry;
 import io.cairn.registry.acl.Access;
 import io.cairn.registry.acl.AclResolver;
@@ -36,7 +37,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,35 +55,17 @@ public final class AdminApi implements AutoCloseable {
     this.ready = ready;
   }
 
-  /** Starts listening over plain HTTP; returns once the port is bound. */
-  public static AdminApi start(
-      AdminSettings settings,
-      Registry registry,
-      MeterRegistry meters,
-      Supplier<String> scrape,
-      String version,
-      AdminHooks hooks) {
-    return start(settings, registry, meters, scrape, version, hooks, Optional.empty());
-  }
-
   /**
    * Starts listening; returns once the port is bound.
    *
    * @param tls when present, HTTPS with these (reloading) credentials
    */
   public static AdminApi start(
-      AdminSettings settings,
-      Registry registry,
-      MeterRegistry meters,
-      Supplier<String> scrape,
-      String version,
-      AdminHooks hooks,
-      Optional<ServerTls> tls) {
+      AdminSettings settings, Core core, Optional<ServerTls> tls, AdminHooks hooks) {
     AtomicBoolean ready = new AtomicBoolean(true);
     WebServer server =
-        webServer(settings, meters, tls)
-            .routing(
-                r -> routing(r, settings, registry, meters, scrape, version, ready::get, hooks))
+        webServer(settings, core.meters(), tls)
+            .routing(r -> routing(r, settings, core, ready::get, hooks))
             .build()
             .start();
     log.atInfo()
@@ -91,8 +73,8 @@ public final class AdminApi implements AutoCloseable {
         .addKeyValue("port", server.port())
         .addKeyValue(
             "acl",
-            settings.acl().enabled()
-                ? "on, default policy " + settings.acl().defaultPolicy().text()
+            core.acl().enabled()
+                ? "on, default policy " + core.acl().settings().defaultPolicy().text()
                 : "off")
         .addKeyValue(
             "tls",
@@ -141,12 +123,12 @@ public final class AdminApi implements AutoCloseable {
   public static void routing(
       HttpRouting.Builder routing,
       AdminSettings settings,
-      Registry registry,
-      MeterRegistry meters,
-      Supplier<String> scrape,
-      String version,
+      Core core,
       java.util.function.BooleanSupplier ready,
       AdminHooks hooks) {
+    Registry registry = core.registry();
+    MeterRegistry meters = core.meters();
+    String version = hooks.version();
     ConsulViews views = new ConsulViews(settings.node());
     routing.addFilter(new RequestMetrics(meters));
     routing.addFilter(new BodyLimit(settings.maxBodyBytes()));
@@ -155,12 +137,12 @@ public final class AdminApi implements AutoCloseable {
       // Before the token check, so that a flood without a token is slowed down too.
       routing.addFilter(new WriteRateLimit(settings.limits(), meters));
     }
-    AclResolver acl = new AclResolver(settings.acl(), registry::snapshot);
+    AclResolver acl = core.acl();
     if (acl.enabled()) {
       routing.addFilter(new AclFilter(acl));
     }
     ErrorResponses.register(routing);
-    MetricsEndpoint metrics = new MetricsEndpoint(scrape);
+    MetricsEndpoint metrics = new MetricsEndpoint(hooks.scrape());
     // Health reads are the hot path: their routes come first, so matching finds them soonest.
     routing
         .register("/v1/health", new HealthApi(registry, views))
@@ -177,21 +159,15 @@ public final class AdminApi implements AutoCloseable {
             })
         .any("/v1/agent/metrics", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
         .register("/v1/config", new ConfigApi(registry))
-        .register(
-            "/v1/connect/intentions", new IntentionsApi(registry, settings.intentionsDefault()))
+        .register("/v1/connect/intentions", new IntentionsApi(registry, core.intentionsDefault()))
         .register("/v1/status", new StatusApi(settings.node()))
-        .register("/v1/acl", new AclApi(registry, settings.acl()))
+        .register("/v1/acl", new AclApi(registry, acl.settings()))
         .register("/v1/xds", new XdsApi(hooks.proxies()))
         .register("/health", new HealthEndpoint(registry, ready))
         .register("/metrics", metrics)
         .register(
             "/v1/internal/ui",
-            new UiApi(
-                registry,
-                settings.node(),
-                version,
-                settings.intentionsDefault(),
-                settings.acl().enabled()))
+            new UiApi(registry, settings.node(), version, core.intentionsDefault(), acl.enabled()))
         .get("/", UiAssets::redirect)
         .any("/", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
         .get("/ui", UiAssets::redirect)

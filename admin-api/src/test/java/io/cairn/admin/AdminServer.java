@@ -2,9 +2,13 @@ package io.cairn.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cairn.admin.agent.TtlReports;
 import io.cairn.admin.consul.NodeIdentity;
 import io.cairn.admin.http.HttpLimits;
+import io.cairn.admin.xds.ConnectedProxies;
+import io.cairn.registry.Core;
 import io.cairn.registry.Registry;
+import io.cairn.registry.acl.AclSettings;
 import io.cairn.registry.config.IntentionAction;
 import io.cairn.registry.store.sqlite.SqliteStore;
 import io.helidon.webserver.WebServer;
@@ -60,22 +64,23 @@ public final class AdminServer implements AutoCloseable {
     try {
       Path dir = Files.createTempDirectory("cairn-admin-test-");
       Registry registry = Registry.open(SqliteStore.open(dir), new SimpleMeterRegistry());
-      AdminSettings settings =
-          new AdminSettings("127.0.0.1", 0, 64 * 1024, aclToken, NODE, intentionsDefault, limits);
+      AdminSettings settings = new AdminSettings("127.0.0.1", 0, 64 * 1024, NODE, limits);
       SimpleMeterRegistry meters = new SimpleMeterRegistry();
+      Core core =
+          Core.of(
+              registry,
+              meters,
+              aclToken.map(AclSettings::denyByDefault).orElse(AclSettings.OFF),
+              intentionsDefault);
+      AdminHooks hooks =
+          new AdminHooks(
+              TtlReports.NONE,
+              ConnectedProxies.NONE,
+              () -> "# test metrics\ncairn_test 1\n",
+              "test");
       WebServer server =
           AdminApi.webServer(settings, meters)
-              .routing(
-                  r ->
-                      AdminApi.routing(
-                          r,
-                          settings,
-                          registry,
-                          meters,
-                          () -> "# test metrics\ncairn_test 1\n",
-                          "test",
-                          () -> true,
-                          AdminHooks.NONE))
+              .routing(r -> AdminApi.routing(r, settings, core, () -> true, hooks))
               .build()
               .start();
       return new AdminServer(dir, registry, server, meters);

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.cairn.registry.Core;
 import io.cairn.registry.Registry;
-import io.cairn.registry.config.IntentionAction;
 import io.cairn.registry.store.sqlite.SqliteStore;
 import io.cairn.tls.ServerTls;
 import io.cairn.tls.TestPki;
@@ -59,19 +59,10 @@ class AdminTlsIT {
     tls = ServerTls.start(files);
     api =
         AdminApi.start(
-            new AdminSettings(
-                "127.0.0.1",
-                0,
-                64 * 1024,
-                Optional.empty(),
-                AdminServer.NODE,
-                IntentionAction.ALLOW),
-            registry,
-            new SimpleMeterRegistry(),
-            () -> "",
-            "test",
-            AdminHooks.NONE,
-            Optional.of(tls));
+            new AdminSettings("127.0.0.1", 0, 64 * 1024, AdminServer.NODE),
+            Core.of(registry, new SimpleMeterRegistry()),
+            Optional.of(tls),
+            AdminHooks.NONE);
   }
 
   private URI uri(String scheme) {

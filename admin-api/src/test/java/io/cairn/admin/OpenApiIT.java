@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cairn.admin.AdminServer.Reply;
 import io.cairn.admin.OpenApiDocument.Operation;
 import io.cairn.admin.http.HttpLimits;
+import io.cairn.registry.Core;
 import io.cairn.registry.Registry;
 import io.cairn.registry.acl.AclSettings;
 import io.cairn.registry.acl.DefaultPolicy;
@@ -52,21 +53,16 @@ class OpenApiIT {
   void theServerRegistersExactlyTheDocumentedRoutes() {
     RouteRecorder recorded;
     try (AdminServer api = AdminServer.start()) {
-      AdminSettings settings =
-          new AdminSettings(
-              "127.0.0.1", 0, 1024, Optional.of("t"), AdminServer.NODE, IntentionAction.ALLOW);
+      AdminSettings settings = new AdminSettings("127.0.0.1", 0, 1024, AdminServer.NODE);
+      Core core =
+          Core.of(
+              api.registry(),
+              new SimpleMeterRegistry(),
+              AclSettings.denyByDefault("t"),
+              IntentionAction.ALLOW);
       recorded =
           RouteRecorder.record(
-              r ->
-                  AdminApi.routing(
-                      r,
-                      settings,
-                      api.registry(),
-                      new SimpleMeterRegistry(),
-                      () -> "",
-                      "test",
-                      () -> true,
-                      AdminHooks.NONE));
+              r -> AdminApi.routing(r, settings, core, () -> true, AdminHooks.NONE));
     }
     Set<String> served = new TreeSet<>();
     recorded.routes().forEach(r -> served.add(r.replaceAll("\\{[^}]*}", "{}")));
@@ -442,18 +438,13 @@ class OpenApiIT {
     try (Registry registry = Registry.open(SqliteStore.open(dir), new SimpleMeterRegistry());
         AdminApi api =
             AdminApi.start(
-                new AdminSettings(
-                    "127.0.0.1",
-                    0,
-                    64 * 1024,
+                new AdminSettings("127.0.0.1", 0, 64 * 1024, AdminServer.NODE, HttpLimits.DEFAULT),
+                Core.of(
+                    registry,
+                    new SimpleMeterRegistry(),
                     new AclSettings(true, DefaultPolicy.DENY, Optional.empty()),
-                    AdminServer.NODE,
-                    IntentionAction.ALLOW,
-                    HttpLimits.DEFAULT),
-                registry,
-                new SimpleMeterRegistry(),
-                () -> "",
-                "test",
+                    IntentionAction.ALLOW),
+                Optional.empty(),
                 AdminHooks.NONE)) {
       HttpClient client = HttpClient.newHttpClient();
       Reply first = send(client, api.port(), "PUT", "/v1/acl/bootstrap");

@@ -5,8 +5,7 @@ import io.cairn.dns.answer.LiveAnswerTable;
 import io.cairn.dns.answer.QueryHandler;
 import io.cairn.dns.net.DnsListeners;
 import io.cairn.dns.net.DnsMetrics;
-import io.cairn.registry.Registry;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.cairn.registry.Core;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,11 +27,12 @@ public final class DnsServer implements AutoCloseable {
   }
 
   /** Builds the answer table and binds the sockets; returns once both are bound. */
-  public static DnsServer start(DnsSettings settings, Registry registry, MeterRegistry meters) {
-    LiveAnswerTable table = LiveAnswerTable.start(registry, settings, meters);
+  public static DnsServer start(DnsSettings settings, Core core) {
+    LiveAnswerTable table = LiveAnswerTable.start(core.registry(), settings, core.meters());
     DnsListeners listeners;
     try {
-      listeners = DnsListeners.start(settings, new QueryHandler(table), new DnsMetrics(meters));
+      listeners =
+          DnsListeners.start(settings, new QueryHandler(table), new DnsMetrics(core.meters()));
     } catch (RuntimeException e) {
       table.close();
       throw e;

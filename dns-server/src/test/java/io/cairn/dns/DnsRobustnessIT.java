@@ -198,7 +198,9 @@ class DnsRobustnessIT {
       org.assertj.core.api.Assertions.assertThatThrownBy(
               () ->
                   DnsServer.start(
-                      same, other, new io.micrometer.core.instrument.simple.SimpleMeterRegistry()))
+                      same,
+                      io.cairn.registry.Core.of(
+                          other, new io.micrometer.core.instrument.simple.SimpleMeterRegistry())))
           .isInstanceOf(java.io.UncheckedIOException.class)
           .hasMessageContaining("cannot bind DNS");
       dns.register("web-1", "web", "10.0.0.1", 80);

@@ -1,5 +1,6 @@
 package io.cairn.dns;
 
+import io.cairn.registry.Core;
 import io.cairn.registry.Registry;
 import io.cairn.registry.command.RegisterInstance;
 import io.cairn.registry.model.ServiceInstance;
@@ -23,7 +24,8 @@ public final class RunningDns implements AutoCloseable {
   public RunningDns(Path dataDir, DnsSettings.Builder settings) {
     registry = Registry.open(SqliteStore.open(dataDir), meters);
     try {
-      server = DnsServer.start(settings.address("127.0.0.1").port(0).build(), registry, meters);
+      server =
+          DnsServer.start(settings.address("127.0.0.1").port(0).build(), Core.of(registry, meters));
     } catch (RuntimeException e) {
       registry.close();
       throw e;

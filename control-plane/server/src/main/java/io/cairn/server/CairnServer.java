@@ -2,18 +2,14 @@ package io.cairn.server;
 
 import io.cairn.admin.AdminApi;
 import io.cairn.admin.AdminHooks;
-import io.cairn.admin.AdminSettings;
-import io.cairn.admin.consul.NodeIdentity;
 import io.cairn.cluster.EtcdCluster;
 import io.cairn.dns.DnsServer;
 import io.cairn.health.CheckOwnership;
 import io.cairn.health.HealthChecker;
 import io.cairn.health.NetworkProber;
+import io.cairn.registry.Core;
 import io.cairn.registry.Registry;
-import io.cairn.registry.acl.AclResolver;
-import io.cairn.registry.config.IntentionAction;
 import io.cairn.registry.store.sqlite.SqliteStore;
-import io.cairn.server.config.IntentionsDefault;
 import io.cairn.server.config.ServerSettings;
 import io.cairn.server.config.StoreSettings;
 import io.cairn.tls.ServerTls;
@@ -95,29 +91,23 @@ public final class CairnServer implements AutoCloseable {
               cluster.map(EtcdCluster::ownership).orElse(CheckOwnership.ALL));
       HealthChecker checker = health;
       cluster.ifPresent(c -> c.followTtlReports(checker::ttlReported));
-      dns = DnsServer.start(settings.dns(), registry, meters);
-      xds =
-          XdsServer.start(
-              registry,
-              meters,
-              settings.xds(),
-              adminSettings(settings).intentionsDefault(),
-              xdsTls,
-              new AclResolver(settings.http().acl(), registry::snapshot));
+      // One ACL resolver and one intentions default for every front end.
+      Core core = Core.of(registry, meters, settings.acl(), settings.intentionsDefault());
+      dns = DnsServer.start(settings.dns(), core);
+      xds = XdsServer.start(settings.xds(), core, xdsTls);
       AdminApi admin =
           AdminApi.start(
-              adminSettings(settings),
-              registry,
-              meters,
-              scrape,
-              version,
+              settings.http(),
+              core,
+              adminTls,
               new AdminHooks(
                   checkId -> {
                     checker.ttlReported(checkId);
                     cluster.ifPresent(c -> c.reportTtl(checkId));
                   },
-                  ProxyViews.of(xds)),
-              adminTls);
+                  ProxyViews.of(xds),
+                  scrape,
+                  version));
       return new CairnServer(registry, store, health, dns, xds, admin, tls);
     } catch (RuntimeException e) {
       if (xds != null) {
@@ -133,27 +123,6 @@ public final class CairnServer implements AutoCloseable {
       closeQuietly(store);
       throw e;
     }
-  }
-
-  static AdminSettings adminSettings(ServerSettings s) {
-    String address =
-        !s.node().advertiseAddress().isEmpty()
-            ? s.node().advertiseAddress()
-            : isWildcard(s.http().address()) ? "127.0.0.1" : s.http().address();
-    return new AdminSettings(
-        s.http().address(),
-        s.http().port(),
-        s.http().maxBodySize(),
-        s.http().acl(),
-        new NodeIdentity(s.node().name(), address, s.node().datacenter()),
-        s.http().intentionsDefault() == IntentionsDefault.ALLOW
-            ? IntentionAction.ALLOW
-            : IntentionAction.DENY,
-        s.http().limits());
-  }
-
-  private static boolean isWildcard(String address) {
-    return address.equals("0.0.0.0") || address.equals("::") || address.equals("[::]");
   }
 
   public int xdsPort() {

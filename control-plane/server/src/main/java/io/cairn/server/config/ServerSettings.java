@@ -1,10 +1,13 @@
 package io.cairn.server.config;
 
+import io.cairn.admin.AdminSettings;
+import io.cairn.admin.consul.NodeIdentity;
 import io.cairn.admin.http.HttpLimits;
 import io.cairn.dns.DnsSettings;
 import io.cairn.health.HealthSettings;
 import io.cairn.registry.acl.AclSettings;
 import io.cairn.registry.acl.DefaultPolicy;
+import io.cairn.registry.config.IntentionAction;
 import io.cairn.xds.server.XdsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +26,8 @@ import java.util.stream.Stream;
  * @param logFormat text or json
  * @param http the admin API
  * @param node how Cairn presents itself to Consul clients
+ * @param acl whether ACLs are on, their default policy and the management token (admin API and xDS)
+ * @param intentionsDefault answer of an intention check when nothing matches (admin API and xDS)
  * @param health how checks are run
  * @param dns the DNS front end
  * @param xds the xDS server
@@ -33,8 +38,10 @@ public record ServerSettings(
     StoreSettings store,
     LogLevel logLevel,
     LogFormat logFormat,
-    HttpSettings http,
+    AdminSettings http,
     NodeSettings node,
+    AclSettings acl,
+    IntentionAction intentionsDefault,
     HealthSettings health,
     DnsSettings dns,
     XdsSettings xds,
@@ -118,6 +125,8 @@ public record ServerSettings(
     Objects.requireNonNull(logFormat, "logFormat");
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(acl, "acl");
+    Objects.requireNonNull(intentionsDefault, "intentionsDefault");
     Objects.requireNonNull(health, "health");
     Objects.requireNonNull(dns, "dns");
     Objects.requireNonNull(xds, "xds");
@@ -142,30 +151,54 @@ public record ServerSettings(
         token);
   }
 
+  /** The node as Consul clients see it: the advertised address, else the HTTP one if usable. */
+  private static NodeIdentity nodeIdentity(NodeSettings node, String httpAddress) {
+    String address =
+        !node.advertiseAddress().isEmpty()
+            ? node.advertiseAddress()
+            : isWildcard(httpAddress) ? "127.0.0.1" : httpAddress;
+    return new NodeIdentity(node.name(), address, node.datacenter());
+  }
+
+  private static boolean isWildcard(String address) {
+    return address.equals("0.0.0.0") || address.equals("::") || address.equals("[::]");
+  }
+
   /** Reads and checks the settings from flags, environment and config file. */
   public static ServerSettings load(List<String> args, Map<String, String> env) {
     SettingValues v = new SettingsLoader(ALL).resolve(args, env);
+    // Read in the order of the settings, so that problems are listed in that order.
     Path dataDir = v.path("data-dir");
+    StoreSettings store = StoreSettingValues.read(v, dataDir);
+    LogLevel logLevel = v.choice("log.level", LogLevel.class);
+    LogFormat logFormat = v.choice("log.format", LogFormat.class);
+    String httpAddress = v.string("http.address");
+    int httpPort = v.port("http.port");
+    long maxBodySize = v.positiveLong("http.max-body-size");
+    AclSettings acl = acl(v);
+    IntentionAction intentionsDefault =
+        v.choice("intentions.default-policy", IntentionAction.class);
+    HttpLimits limits =
+        new HttpLimits(
+            (int) Math.min(Integer.MAX_VALUE, v.positiveLong("http.max-blocking-queries")),
+            v.count("http.write-rate-per-client"),
+            Math.max(1, v.count("http.write-burst-per-client")),
+            (int) Math.min(Integer.MAX_VALUE, v.whole("http.max-header-size", 1024)),
+            (int) Math.min(Integer.MAX_VALUE, v.positiveLong("http.max-connections")));
+    NodeSettings node =
+        new NodeSettings(
+            v.label("node-name"), v.label("datacenter"), v.string("advertise-address"));
     ServerSettings settings =
         new ServerSettings(
             dataDir,
-            StoreSettingValues.read(v, dataDir),
-            v.choice("log.level", LogLevel.class),
-            v.choice("log.format", LogFormat.class),
-            new HttpSettings(
-                v.string("http.address"),
-                v.port("http.port"),
-                v.positiveLong("http.max-body-size"),
-                acl(v),
-                v.choice("intentions.default-policy", IntentionsDefault.class),
-                new HttpLimits(
-                    (int) Math.min(Integer.MAX_VALUE, v.positiveLong("http.max-blocking-queries")),
-                    v.count("http.write-rate-per-client"),
-                    Math.max(1, v.count("http.write-burst-per-client")),
-                    (int) Math.min(Integer.MAX_VALUE, v.whole("http.max-header-size", 1024)),
-                    (int) Math.min(Integer.MAX_VALUE, v.positiveLong("http.max-connections")))),
-            new NodeSettings(
-                v.label("node-name"), v.label("datacenter"), v.string("advertise-address")),
+            store,
+            logLevel,
+            logFormat,
+            new AdminSettings(
+                httpAddress, httpPort, maxBodySize, nodeIdentity(node, httpAddress), limits),
+            node,
+            acl,
+            intentionsDefault,
             new HealthSettings(
                 (int) Math.min(Integer.MAX_VALUE, v.positiveLong("health.max-concurrent-probes"))),
             DnsSettingValues.read(v),

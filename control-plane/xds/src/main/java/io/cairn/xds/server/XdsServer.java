@@ -1,6 +1,7 @@
 package io.cairn.xds.server;
 
 import io.cairn.registry.ChangeEvent;
+import io.cairn.registry.Core;
 import io.cairn.registry.Registry;
 import io.cairn.registry.RegistrySnapshot;
 import io.cairn.registry.Subscription;
@@ -159,49 +160,17 @@ public final class XdsServer implements AutoCloseable {
     return io.grpc.ServerInterceptors.intercept(service, tracker.interceptor());
   }
 
-  /** With intentions allowing what they do not deny, Consul's default without ACLs. */
-  public static XdsServer start(Registry registry, MeterRegistry meters, XdsSettings settings) {
-    return start(registry, meters, settings, IntentionAction.ALLOW);
-  }
-
   /**
-   * @param intentionsDefault what sidecars do with connections no intention applies to
-   */
-  public static XdsServer start(
-      Registry registry,
-      MeterRegistry meters,
-      XdsSettings settings,
-      IntentionAction intentionsDefault) {
-    return start(registry, meters, settings, intentionsDefault, Optional.empty());
-  }
-
-  /**
-   * @param intentionsDefault what sidecars do with connections no intention applies to
+   * Starts serving; returns once the port is bound and the first snapshot is published.
+   *
+   * @param core the registry, meters, ACL resolver (when off, everyone is served everything) and
+   *     what sidecars do with connections no intention applies to
    * @param tls when present, serve over TLS with these (reloading) credentials
    */
-  public static XdsServer start(
-      Registry registry,
-      MeterRegistry meters,
-      XdsSettings settings,
-      IntentionAction intentionsDefault,
-      Optional<ServerTls> tls) {
-    return start(registry, meters, settings, intentionsDefault, tls, AclResolver.off());
-  }
-
-  /**
-   * @param intentionsDefault what sidecars do with connections no intention applies to
-   * @param tls when present, serve over TLS with these (reloading) credentials
-   * @param acl resolves the tokens calls present; {@link AclResolver#off()} serves everyone all
-   */
-  public static XdsServer start(
-      Registry registry,
-      MeterRegistry meters,
-      XdsSettings settings,
-      IntentionAction intentionsDefault,
-      Optional<ServerTls> tls,
-      AclResolver acl) {
+  public static XdsServer start(XdsSettings settings, Core core, Optional<ServerTls> tls) {
     try {
-      return new XdsServer(registry, meters, settings, intentionsDefault, tls, acl);
+      return new XdsServer(
+          core.registry(), core.meters(), settings, core.intentionsDefault(), tls, core.acl());
     } catch (IOException e) {
       throw new UncheckedIOException("xDS server could not listen", e);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import io.cairn.registry.Core;
 import io.cairn.registry.Registry;
 import io.cairn.registry.command.PutConfigEntry;
 import io.cairn.registry.command.RegisterInstance;
@@ -65,7 +66,11 @@ class EnvoyContainerIT {
   @BeforeEach
   void start() {
     registry = Registry.open(SqliteStore.open(dir), new SimpleMeterRegistry());
-    xds = XdsServer.start(registry, new SimpleMeterRegistry(), XdsSettings.loopback(0));
+    xds =
+        XdsServer.start(
+            XdsSettings.loopback(0),
+            Core.of(registry, new SimpleMeterRegistry()),
+            Optional.empty());
   }
 
   @AfterEach

@@ -2,6 +2,7 @@ package io.cairn.xds.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cairn.registry.Core;
 import io.cairn.registry.Registry;
 import io.cairn.registry.command.RegisterInstance;
 import io.cairn.registry.model.ServiceInstance;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -40,7 +42,10 @@ class GrpcJsXdsIT {
     }
     try (Registry registry = Registry.open(SqliteStore.open(dir), new SimpleMeterRegistry());
         XdsServer xds =
-            XdsServer.start(registry, new SimpleMeterRegistry(), XdsSettings.loopback(0));
+            XdsServer.start(
+                XdsSettings.loopback(0),
+                Core.of(registry, new SimpleMeterRegistry()),
+                Optional.empty());
         Backend a = new Backend("a");
         Backend b = new Backend("b")) {
       for (Backend backend : List.of(a, b)) {

@@ -3,6 +3,7 @@ package io.cairn.xds.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.cairn.registry.Core;
 import io.cairn.registry.Registry;
 import io.cairn.registry.command.DeregisterInstance;
 import io.cairn.registry.command.PutConfigEntry;
@@ -62,7 +63,11 @@ class ProxylessGrpcIT {
   @BeforeAll
   static void startCairn() {
     registry = Registry.open(SqliteStore.open(dir), new SimpleMeterRegistry());
-    xds = XdsServer.start(registry, new SimpleMeterRegistry(), XdsSettings.loopback(0));
+    xds =
+        XdsServer.start(
+            XdsSettings.loopback(0),
+            Core.of(registry, new SimpleMeterRegistry()),
+            Optional.empty());
     System.setProperty(
         "io.grpc.xds.bootstrapConfig",
         """

@@ -9,10 +9,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.Any;
+import io.cairn.registry.Core;
 import io.cairn.registry.Registry;
 import io.cairn.registry.acl.AclIds;
 import io.cairn.registry.acl.AclPolicy;
-import io.cairn.registry.acl.AclResolver;
 import io.cairn.registry.acl.AclSettings;
 import io.cairn.registry.acl.AclToken;
 import io.cairn.registry.command.DeleteAclToken;
@@ -85,15 +85,9 @@ class XdsAclIT {
   static void startCairn() throws Exception {
     registry = Registry.open(SqliteStore.open(dir), new SimpleMeterRegistry());
     meters = new SimpleMeterRegistry();
-    AclResolver acl = new AclResolver(AclSettings.denyByDefault(MANAGEMENT), registry::snapshot);
-    xds =
-        XdsServer.start(
-            registry,
-            meters,
-            XdsSettings.loopback(0),
-            IntentionAction.ALLOW,
-            Optional.empty(),
-            acl);
+    Core core =
+        Core.of(registry, meters, AclSettings.denyByDefault(MANAGEMENT), IntentionAction.ALLOW);
+    xds = XdsServer.start(XdsSettings.loopback(0), core, Optional.empty());
     api = new Backend("api");
     web = new Backend("web");
     app("api-1", "api", api.port());

@@ -2,6 +2,7 @@ package io.cairn.xds.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cairn.registry.Core;
 import io.cairn.registry.Registry;
 import io.cairn.registry.command.RegisterInstance;
 import io.cairn.registry.fuzz.FuzzRun;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,7 +54,11 @@ class XdsFuzzIT {
   @BeforeEach
   void start() {
     registry = Registry.open(SqliteStore.open(dir), new SimpleMeterRegistry());
-    xds = XdsServer.start(registry, new SimpleMeterRegistry(), XdsSettings.loopback(0));
+    xds =
+        XdsServer.start(
+            XdsSettings.loopback(0),
+            Core.of(registry, new SimpleMeterRegistry()),
+            Optional.empty());
     registry.apply(
         RegisterInstance.of(
             ServiceInstance.builder("api-1", "api").address("10.0.0.1").port(8080).build()));

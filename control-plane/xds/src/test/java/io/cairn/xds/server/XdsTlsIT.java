@@ -2,9 +2,9 @@ package io.cairn.xds.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cairn.registry.Core;
 import io.cairn.registry.Registry;
 import io.cairn.registry.command.RegisterInstance;
-import io.cairn.registry.config.IntentionAction;
 import io.cairn.registry.model.ServiceInstance;
 import io.cairn.registry.store.sqlite.SqliteStore;
 import io.cairn.tls.ServerTls;
@@ -67,10 +67,8 @@ class XdsTlsIT {
     tls = ServerTls.start(new TlsFiles(cert, key, clientCa, Duration.ofSeconds(10)));
     xds =
         XdsServer.start(
-            registry,
-            new SimpleMeterRegistry(),
             XdsSettings.loopback(0),
-            IntentionAction.ALLOW,
+            Core.of(registry, new SimpleMeterRegistry()),
             Optional.of(tls));
   }
 
