@@ -86,6 +86,12 @@ final class RecordCodec {
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .build();
 
+  /** An index record's value: its modify index is what counts (etcd sets it to the revision). */
+  private static final byte[] INDEX_VALUE = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+  /** A decoded {@link Table#INDEX} record: which index it holds. */
+  record IndexMark(String key) {}
+
   private final ObjectReader instanceReader = mapper.readerFor(ServiceInstance.class);
   private final ObjectReader checkReader = mapper.readerFor(HealthCheck.class);
   private final ObjectReader maintenanceReader = mapper.readerFor(Maintenance.class);
@@ -104,6 +110,14 @@ final class RecordCodec {
 
   private Mutation mutation(Write write) {
     return switch (write) {
+      case Write.Put put when put.table() == Table.INDEX ->
+          new Mutation.Put(
+              new StoredRecord(
+                  Table.INDEX.storeName(),
+                  put.key(),
+                  put.value().createIndex(),
+                  put.value().modifyIndex(),
+                  INDEX_VALUE));
       case Write.Put put ->
           new Mutation.Put(
               new StoredRecord(
@@ -149,6 +163,7 @@ final class RecordCodec {
         case CONFIG -> configReader.readValue(record.value());
         case ACL_POLICY -> policyReader.readValue(record.value());
         case ACL_TOKEN -> tokenReader.readValue(record.value());
+        case INDEX -> new IndexMark(record.key());
       };
     } catch (IOException | RuntimeException e) {
       throw new StoreException("cannot read stored record " + record + ": " + e.getMessage(), e);
@@ -164,6 +179,7 @@ final class RecordCodec {
     private final List<Indexed<ConfigEntry>> config = new java.util.ArrayList<>();
     private final TreeMap<String, Indexed<AclPolicy>> policies = new TreeMap<>();
     private final TreeMap<String, Indexed<AclToken>> tokens = new TreeMap<>();
+    private final TreeMap<String, Long> marks = new TreeMap<>();
 
     Restorer(long lastIndex) {
       this.lastIndex = lastIndex;
@@ -177,6 +193,7 @@ final class RecordCodec {
         case ConfigEntry e -> config.add(indexed(e, r));
         case AclPolicy p -> policies.put(p.id(), indexed(p, r));
         case AclToken t -> tokens.put(t.accessorId(), indexed(t, r));
+        case IndexMark m -> marks.put(m.key(), r.modifyIndex());
         default -> throw new IllegalStateException("unexpected stored value " + value);
       }
     }
@@ -194,7 +211,7 @@ final class RecordCodec {
         String id = i.value().id();
         byId.put(id, i);
         byService.computeIfAbsent(i.value().name(), k -> new TreeMap<>()).put(id, i);
-        serviceIndexes.put(i.value().name(), lastIndex);
+        raise(serviceIndexes, i.value().name(), i.modifyIndex());
       }
       TreeMap<String, Indexed<HealthCheck>> checkById = new TreeMap<>();
       TreeMap<String, TreeMap<String, Indexed<HealthCheck>>> checksByInstance = new TreeMap<>();
@@ -212,6 +229,33 @@ final class RecordCodec {
       for (Indexed<ConfigEntry> e : config) {
         configByKey.put(e.value().key(), e);
       }
+      // Data written before index records existed has none: the records' own modify indexes stand
+      // in, the same on every replica that reads the same records.
+      long catalog = mark(WorkingState.CATALOG_INDEX);
+      long health = mark(WorkingState.HEALTH_INDEX);
+      long configIndex = mark(WorkingState.CONFIG_INDEX);
+      for (Indexed<ServiceInstance> i : instances) {
+        catalog = Math.max(catalog, i.modifyIndex());
+      }
+      for (Indexed<HealthCheck> c : checks) {
+        health = Math.max(health, c.modifyIndex());
+        serviceOf(byId, c.value().serviceId())
+            .ifPresent(s -> raise(serviceIndexes, s, c.modifyIndex()));
+      }
+      for (Indexed<Maintenance> m : maintenance) {
+        health = Math.max(health, m.modifyIndex());
+        serviceOf(byId, m.value().instanceId())
+            .ifPresent(s -> raise(serviceIndexes, s, m.modifyIndex()));
+      }
+      for (Indexed<ConfigEntry> e : config) {
+        configIndex = Math.max(configIndex, e.modifyIndex());
+      }
+      marks.forEach(
+          (key, at) -> {
+            if (key.startsWith(WorkingState.SERVICE_INDEX)) {
+              raise(serviceIndexes, key.substring(WorkingState.SERVICE_INDEX.length()), at);
+            }
+          });
       return new RegistrySnapshot(
           lastIndex,
           TreePMap.fromSortedMap(byId),
@@ -221,8 +265,21 @@ final class RecordCodec {
           TreePMap.fromSortedMap(maintenanceById),
           TreePMap.fromSortedMap(configByKey),
           TreePMap.fromSortedMap(serviceIndexes),
-          new TableIndexes(lastIndex, lastIndex, lastIndex),
+          new TableIndexes(catalog, health, configIndex),
           new AclState(TreePMap.fromSortedMap(policies), TreePMap.fromSortedMap(tokens)));
+    }
+
+    private long mark(String key) {
+      return marks.getOrDefault(key, 0L);
+    }
+
+    private static java.util.Optional<String> serviceOf(
+        TreeMap<String, Indexed<ServiceInstance>> byId, String instanceId) {
+      return java.util.Optional.ofNullable(byId.get(instanceId)).map(i -> i.value().name());
+    }
+
+    private static void raise(TreeMap<String, Long> indexes, String service, long at) {
+      indexes.merge(service, at, Math::max);
     }
 
     private static <V> TreePMap<String, TreePMap<String, V>> nested(

@@ -52,6 +52,11 @@ final class StoredChanges {
         case CONFIG -> applyConfig(work, m, index);
         case ACL_POLICY -> applyPolicy(work, m, index);
         case ACL_TOKEN -> applyToken(work, m, index);
+        case INDEX -> {
+          if (m instanceof Mutation.Put) {
+            work.touchIndex(m.key(), index);
+          }
+        }
       }
     }
     for (Mutation m : mutations) {

@@ -7,7 +7,14 @@ enum Table {
   MAINTENANCE("maintenance"),
   CONFIG("config"),
   ACL_POLICY("acl-policy"),
-  ACL_TOKEN("acl-token");
+  ACL_TOKEN("acl-token"),
+  /**
+   * The index at which each service and each blocking-query table last changed ({@code
+   * service/<name>}, {@code table/catalog|health|config}), written in the same commit as the
+   * change, so a replica that loads the store computes the indexes a live replica saw: a deletion
+   * leaves no other record behind.
+   */
+  INDEX("index");
 
   private final String storeName;
 

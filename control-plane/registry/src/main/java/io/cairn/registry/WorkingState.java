@@ -18,10 +18,18 @@ import org.pcollections.TreePSet;
  * The writer's scratch state while it applies one batch: the persistent maps of the snapshot being
  * built, the writes to commit, and what changed. Keeps secondary indexes (instances by service,
  * checks by instance) and the per-service and per-table indexes in step with every change; those
- * blocking-query indexes live in memory only (see {@link RecordCodec#restore}). A {@link Mark}
- * rolls a rejected command back; everything is persistent, so that is free. Writer thread only.
+ * blocking-query indexes are written as {@link Table#INDEX} records with each change, so a restore
+ * computes the same ones (see {@link RecordCodec#restore}). A {@link Mark} rolls a rejected command
+ * back; everything is persistent, so that is free. Writer thread only.
  */
 final class WorkingState {
+  /** Keys of {@link Table#INDEX} records. */
+  static final String SERVICE_INDEX = "service/";
+
+  static final String CATALOG_INDEX = "table/catalog";
+  static final String HEALTH_INDEX = "table/health";
+  static final String CONFIG_INDEX = "table/config";
+
   private long index;
   private TreePMap<String, Indexed<ServiceInstance>> instances;
   private TreePMap<String, TreePMap<String, Indexed<ServiceInstance>>> byService;
@@ -120,7 +128,7 @@ final class WorkingState {
     instances = instances.plus(instance.id(), entry);
     writes.add(new Write.Put(Table.INSTANCE, instance.id(), entry));
     touchService(instance.name(), at);
-    tableIndexes = new TableIndexes(at, tableIndexes.health(), tableIndexes.config());
+    touchCatalog(at);
   }
 
   void removeInstance(ServiceInstance instance, long at) {
@@ -129,7 +137,7 @@ final class WorkingState {
     byService = withoutMember(byService, instance.name(), instance.id());
     writes.add(new Write.Delete(Table.INSTANCE, instance.id()));
     touchService(instance.name(), at);
-    tableIndexes = new TableIndexes(at, tableIndexes.health(), tableIndexes.config());
+    touchCatalog(at);
   }
 
   void putCheck(Indexed<HealthCheck> entry, String service) {
@@ -222,19 +230,60 @@ final class WorkingState {
     return at;
   }
 
+  /**
+   * Sets a blocking-query index from a stored {@link Table#INDEX} record ({@code service/<name>} or
+   * {@code table/<name>}) another replica committed at {@code at}; unknown keys are ignored.
+   */
+  void touchIndex(String key, long at) {
+    advance(at);
+    if (key.startsWith(SERVICE_INDEX)) {
+      touchService(key.substring(SERVICE_INDEX.length()), at);
+    } else {
+      switch (key) {
+        case CATALOG_INDEX -> touchCatalog(at);
+        case HEALTH_INDEX -> touchHealthTable(at);
+        case CONFIG_INDEX -> touchConfigTable(at);
+        default -> {}
+      }
+    }
+  }
+
   private void touchService(String service, long at) {
     serviceIndexes = serviceIndexes.plus(service, at);
     changedServices = changedServices.plus(service);
+    if (!service.isEmpty()) {
+      indexWrite(SERVICE_INDEX + service, at);
+    }
+  }
+
+  private void touchCatalog(long at) {
+    tableIndexes = new TableIndexes(at, tableIndexes.health(), tableIndexes.config());
+    indexWrite(CATALOG_INDEX, at);
   }
 
   private void touchHealth(String service, long at) {
     touchService(service, at);
+    touchHealthTable(at);
+  }
+
+  private void touchHealthTable(long at) {
     tableIndexes = new TableIndexes(tableIndexes.catalog(), at, tableIndexes.config());
+    indexWrite(HEALTH_INDEX, at);
   }
 
   private void touchConfig(ConfigEntryKey key, long at) {
     changedConfig = changedConfig.plus(key);
+    touchConfigTable(at);
+  }
+
+  private void touchConfigTable(long at) {
     tableIndexes = new TableIndexes(tableIndexes.catalog(), tableIndexes.health(), at);
+    indexWrite(CONFIG_INDEX, at);
+  }
+
+  /** Stores the index with the change itself, so a restore finds it (see {@link Table#INDEX}). */
+  private void indexWrite(String key, long at) {
+    writes.add(new Write.Put(Table.INDEX, key, new Indexed<>(key, at, at)));
   }
 
   private static <V> TreePMap<String, TreePMap<String, V>> withMember(
