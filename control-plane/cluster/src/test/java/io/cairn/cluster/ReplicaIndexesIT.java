@@ -3,8 +3,8 @@ package io.cairn.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.cairn.cluster.local.LocalEtcd;
 import io.cairn.registry.Registry;
+import io.cairn.testfixtures.etcd.LocalEtcd;
 import io.etcd.jetcd.Client;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
