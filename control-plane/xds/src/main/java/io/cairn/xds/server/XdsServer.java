@@ -91,7 +91,7 @@ public final class XdsServer implements AutoCloseable {
       throws IOException {
     this.registry = registry;
     this.sidecars = new SidecarSnapshots(intentionsDefault);
-    this.tracker = new ProxyTracker(meters);
+    this.tracker = new ProxyTracker(meters, this::streamEnded);
     this.quiet = settings.debounceQuiet();
     this.maxDelay = settings.debounceMax();
     V3DiscoveryServer discovery;
@@ -221,6 +221,21 @@ public final class XdsServer implements AutoCloseable {
     return status == null ? 0 : status.numWatches();
   }
 
+  /** How many node groups the cache holds state for: open watches, or a sidecar's snapshot. */
+  int groupCount() {
+    Set<String> held = new HashSet<>(cache.groups());
+    sidecarIds.forEach(id -> held.add(SIDECAR + id));
+    return held.size();
+  }
+
+  /**
+   * Whether the cache holds anything (watch state or a snapshot) for the sidecar group of an id.
+   */
+  boolean holdsSidecarGroup(String nodeId) {
+    String group = SIDECAR + nodeId;
+    return cache.groups().contains(group) || cache.getSnapshot(group) != null;
+  }
+
   private String group(Node node) {
     return sidecarIds.contains(node.getId()) || isEnvoy(node) ? SIDECAR + node.getId() : PROXYLESS;
   }
@@ -285,15 +300,38 @@ public final class XdsServer implements AutoCloseable {
     ids.addAll(update.snapshots().keySet());
     ids.removeAll(update.removed());
     sidecarIds = Set.copyOf(ids);
-    // A deregistered proxy that is still connected keeps its last configuration.
-    update.removed().stream()
-        .filter(id -> cache.statusInfo(SIDECAR + id) == null)
-        .forEach(id -> cache.clearSnapshot(SIDECAR + id));
+    // A deregistered proxy that is still connected keeps its last configuration until it goes.
+    update.removed().forEach(this::releaseUnregistered);
     log.atDebug()
         .addKeyValue("index", snapshot.index())
         .addKeyValue("sidecars", update.snapshots().size())
         .addKeyValue("build-ms", (System.nanoTime() - started) / 1_000_000)
         .log("xDS snapshot published");
+  }
+
+  /** A stream ended: its node's group may no longer be needed (decided on the debounce thread). */
+  private void streamEnded(Node node) {
+    try {
+      debounce.execute(() -> releaseUnregistered(node.getId()));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing: the cache goes with the server
+    }
+  }
+
+  /**
+   * On the debounce thread, which alone publishes sidecar snapshots (so a proxy registering now
+   * cannot lose its new snapshot here): drops the group of an id that is no registered proxy,
+   * unless a stream still watches it; that stream's end comes back here.
+   */
+  private void releaseUnregistered(String proxyId) {
+    if (sidecarIds.contains(proxyId)) {
+      return;
+    }
+    String group = SIDECAR + proxyId;
+    var status = cache.statusInfo(group);
+    if (status == null ? cache.getSnapshot(group) != null : status.numWatches() == 0) {
+      cache.clearSnapshot(group);
+    }
   }
 
   @Override
