@@ -67,6 +67,7 @@ public final class XdsServer implements AutoCloseable {
   private final Server server;
   private final Subscription subscription;
   private final Optional<AclStreams> aclStreams;
+  private final StreamLimit streamLimit;
   // Owned by the subscription thread.
   private AclState lastAcl;
   private final ScheduledExecutorService debounce =
@@ -92,6 +93,7 @@ public final class XdsServer implements AutoCloseable {
     this.registry = registry;
     this.sidecars = new SidecarSnapshots(intentionsDefault);
     this.tracker = new ProxyTracker(meters, this::streamEnded);
+    this.streamLimit = new StreamLimit(settings.maxStreams(), meters);
     this.quiet = settings.debounceQuiet();
     this.maxDelay = settings.debounceMax();
     V3DiscoveryServer discovery;
@@ -120,6 +122,7 @@ public final class XdsServer implements AutoCloseable {
     this.server =
         NettyServerBuilder.forAddress(
                 new InetSocketAddress(settings.address(), settings.port()), credentials(tls))
+            .maxConcurrentCallsPerConnection(settings.maxStreamsPerConnection())
             .addService(tracked(discovery.getAggregatedDiscoveryServiceImpl()))
             .addService(tracked(discovery.getClusterDiscoveryServiceImpl()))
             .addService(tracked(discovery.getEndpointDiscoveryServiceImpl()))
@@ -151,12 +154,16 @@ public final class XdsServer implements AutoCloseable {
     return creds.build();
   }
 
-  /** Followed by the tracker; under ACLs, the token is read first (the last one runs first). */
+  /**
+   * Followed by the tracker; under ACLs, the token is read first; before all, the stream limit (the
+   * last interceptor runs first), so a refused stream costs nothing more.
+   */
   private io.grpc.ServerServiceDefinition tracked(io.grpc.BindableService service) {
     if (aclStreams.isPresent()) {
-      return io.grpc.ServerInterceptors.intercept(service, tracker.interceptor(), aclStreams.get());
+      return io.grpc.ServerInterceptors.intercept(
+          service, tracker.interceptor(), aclStreams.get(), streamLimit);
     }
-    return io.grpc.ServerInterceptors.intercept(service, tracker.interceptor());
+    return io.grpc.ServerInterceptors.intercept(service, tracker.interceptor(), streamLimit);
   }
 
   /** With intentions allowing what they do not deny, Consul's default without ACLs. */
@@ -219,6 +226,11 @@ public final class XdsServer implements AutoCloseable {
   int watchCount(Node node) {
     var status = cache.statusInfo(group(node));
     return status == null ? 0 : status.numWatches();
+  }
+
+  /** Streams open now, as the stream limit counts them. */
+  int openStreams() {
+    return streamLimit.open();
   }
 
   /** How many node groups the cache holds state for: open watches, or a sidecar's snapshot. */
