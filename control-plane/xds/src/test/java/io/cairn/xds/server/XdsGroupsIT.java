@@ -11,6 +11,14 @@ import io.cairn.registry.command.RegisterInstance;
 import io.cairn.registry.model.ConnectProxy;
 import io.cairn.registry.model.ServiceInstance;
 import io.cairn.registry.store.sqlite.SqliteStore;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -117,5 +126,47 @@ class XdsGroupsIT {
     }
     await().atMost(WAIT).until(() -> xds.groupCount() == before);
     assertThat(xds.proxies()).isEmpty();
+  }
+
+  @Test
+  void deltaStreamsWithInventedNodeIdsLeaveNoGroupsBehind() throws Exception {
+    int before = xds.groupCount();
+    int n = 20;
+    ManagedChannel channel =
+        Grpc.newChannelBuilderForAddress(
+                "127.0.0.1", xds.port(), InsecureChannelCredentials.create())
+            .build();
+    try {
+      List<StreamObserver<DeltaDiscoveryRequest>> streams = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        StreamObserver<DeltaDiscoveryRequest> requests =
+            AggregatedDiscoveryServiceGrpc.newStub(channel)
+                .deltaAggregatedResources(
+                    new StreamObserver<>() {
+                      @Override
+                      public void onNext(DeltaDiscoveryResponse r) {}
+
+                      @Override
+                      public void onError(Throwable t) {}
+
+                      @Override
+                      public void onCompleted() {}
+                    });
+        requests.onNext(
+            DeltaDiscoveryRequest.newBuilder()
+                .setNode(
+                    Node.newBuilder()
+                        .setId("invented-" + UUID.randomUUID())
+                        .setUserAgentName("envoy"))
+                .setTypeUrl(CLUSTER)
+                .build());
+        streams.add(requests);
+      }
+      await().atMost(WAIT).until(() -> xds.groupCount() == before + n);
+      streams.forEach(StreamObserver::onCompleted);
+      await().atMost(WAIT).until(() -> xds.groupCount() == before);
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
   }
 }
