@@ -26,7 +26,10 @@ import java.util.Optional;
  * @param recursorTimeout how long to wait for a recursor before trying the next one
  * @param answerLimit most address or SRV records in one answer; 0 means as many as fit
  * @param udpWorkers threads receiving and answering UDP queries
- * @param tcpIdleTimeout a TCP connection without a complete query for this long is closed
+ * @param tcpIdleTimeout a TCP connection without a complete query for this long is closed (however
+ *     slowly its bytes trickle in)
+ * @param tcpWriteTimeout a TCP connection whose reply is not taken by the client within this long
+ *     is closed
  * @param tcpMaxConnections TCP connections beyond this are closed on accept
  */
 public record DnsSettings(
@@ -42,6 +45,7 @@ public record DnsSettings(
     int answerLimit,
     int udpWorkers,
     Duration tcpIdleTimeout,
+    Duration tcpWriteTimeout,
     int tcpMaxConnections) {
 
   public DnsSettings {
@@ -64,6 +68,7 @@ public record DnsSettings(
     Objects.requireNonNull(recursorTimeout, "recursorTimeout");
     requirePositive("recursorTimeout", recursorTimeout);
     requirePositive("tcpIdleTimeout", tcpIdleTimeout);
+    requirePositive("tcpWriteTimeout", tcpWriteTimeout);
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
     }
@@ -156,6 +161,7 @@ public record DnsSettings(
     private int answerLimit;
     private int udpWorkers = Math.min(4, Math.max(2, Runtime.getRuntime().availableProcessors()));
     private Duration tcpIdleTimeout = Duration.ofSeconds(10);
+    private Duration tcpWriteTimeout = Duration.ofSeconds(5);
     private int tcpMaxConnections = 512;
 
     private Builder() {}
@@ -220,6 +226,11 @@ public record DnsSettings(
       return this;
     }
 
+    public Builder tcpWriteTimeout(Duration tcpWriteTimeout) {
+      this.tcpWriteTimeout = tcpWriteTimeout;
+      return this;
+    }
+
     public Builder tcpMaxConnections(int tcpMaxConnections) {
       this.tcpMaxConnections = tcpMaxConnections;
       return this;
@@ -239,6 +250,7 @@ public record DnsSettings(
           answerLimit,
           udpWorkers,
           tcpIdleTimeout,
+          tcpWriteTimeout,
           tcpMaxConnections);
     }
   }

@@ -9,6 +9,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -139,6 +140,82 @@ class DnsRobustnessIT {
       org.xbill.DNS.SimpleResolver tcp = dns.resolver();
       tcp.setTCP(true);
       assertThat(tcp.send(query("cairn.", Type.SOA)).getRcode()).isEqualTo(Rcode.NOERROR);
+    }
+  }
+
+  @Test
+  void clientsThatNeverReadCannotHoldTheTcpListener() throws Exception {
+    int cap = 16;
+    try (RunningDns dns =
+        new RunningDns(
+            dir,
+            DnsSettings.builder()
+                .tcpMaxConnections(cap)
+                .tcpIdleTimeout(Duration.ofMinutes(5))
+                .tcpWriteTimeout(Duration.ofSeconds(1)))) {
+      for (int i = 0; i < 250; i++) {
+        dns.register("big-" + i, "big", "10.1." + (i / 200) + "." + (i % 200 + 1), 8000 + i);
+      }
+      dns.awaitTable();
+      byte[] q = wire(DnsMessages.queryWithEdns("_big._tcp.service.cairn.", Type.SRV, 4096));
+      List<Socket> stuck = new ArrayList<>();
+      try {
+        // Each asks for an 18 KB answer 400 times and never reads one: the server's writes block
+        // once the socket buffers (at most 4 MB here) are full.
+        for (int i = 0; i < cap; i++) {
+          Socket s = new Socket();
+          s.setReceiveBufferSize(1024);
+          s.connect(new InetSocketAddress("127.0.0.1", dns.server.tcpPort()), 2000);
+          stuck.add(s);
+          DataOutputStream out = new DataOutputStream(s.getOutputStream());
+          for (int j = 0; j < 400; j++) {
+            out.writeShort(q.length);
+            out.write(q);
+          }
+          out.flush();
+        }
+        org.xbill.DNS.SimpleResolver tcp = dns.resolver();
+        tcp.setTCP(true);
+        Message answered =
+            org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(() -> tcp.send(query("web.service.cairn.", Type.A)), m -> true);
+        assertThat(answered.getRcode()).isEqualTo(Rcode.NXDOMAIN);
+        assertThat(dns.count("cairn.dns.tcp.timeouts")).isPositive();
+      } finally {
+        for (Socket s : stuck) {
+          s.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void aSlowQueryIsCutOffAtTheIdleTimeoutEvenIfBytesTrickleIn() throws Exception {
+    try (RunningDns dns = withWeb(DnsSettings.builder().tcpIdleTimeout(Duration.ofMillis(500)))) {
+      try (Socket s = connect(dns)) {
+        byte[] q =
+            wire(query("a-long-label-so-that-the-query-takes-its-time.web.service.cairn.", 1));
+        OutputStream out = s.getOutputStream();
+        long start = System.nanoTime();
+        double cutOffAfter = -1;
+        // One byte every 200 ms: each read waits less than the timeout, the whole query far more.
+        byte[] framed = new byte[q.length + 2];
+        framed[1] = (byte) q.length;
+        System.arraycopy(q, 0, framed, 2, q.length);
+        for (int i = 0; i < framed.length - 1 && (System.nanoTime() - start) / 1e9 < 10; i++) {
+          try {
+            out.write(framed[i]);
+            out.flush();
+          } catch (java.io.IOException e) {
+            cutOffAfter = (System.nanoTime() - start) / 1e9;
+            break;
+          }
+          Thread.sleep(200);
+        }
+        assertThat(cutOffAfter).as("seconds until the server closed").isBetween(0.0, 6.0);
+      }
     }
   }
 

@@ -43,6 +43,7 @@ public final class DnsListeners implements AutoCloseable {
                 new InetSocketAddress(settings.address(), udp.port()),
                 answerer,
                 settings.tcpIdleTimeout(),
+                settings.tcpWriteTimeout(),
                 settings.tcpMaxConnections(),
                 metrics);
         return new DnsListeners(udp, tcp);

@@ -37,6 +37,7 @@ public final class DnsMetrics {
   private final Counter dropped;
   private final Counter failures;
   private final Counter tcpRefused;
+  private final Counter tcpTimeouts;
 
   public DnsMetrics(MeterRegistry meters) {
     this.meters = meters;
@@ -51,6 +52,11 @@ public final class DnsMetrics {
     this.tcpRefused =
         Counter.builder("cairn.dns.tcp.refused")
             .description("DNS TCP connections closed on accept: too many open")
+            .register(meters);
+    this.tcpTimeouts =
+        Counter.builder("cairn.dns.tcp.timeouts")
+            .description(
+                "DNS TCP connections closed for a query not received or a reply not taken in time")
             .register(meters);
     for (Transport t : Transport.values()) {
       truncated.put(
@@ -95,6 +101,10 @@ public final class DnsMetrics {
 
   public void tcpRefused() {
     tcpRefused.increment();
+  }
+
+  public void tcpTimedOut() {
+    tcpTimeouts.increment();
   }
 
   /** Shows {@code open} as the gauge {@code cairn.dns.tcp.connections}. */

@@ -24,7 +24,10 @@ final class DnsSettingValues {
           new Setting("dns.recursor-timeout", "2s", "how long to wait for each recursor"),
           new Setting("dns.answer-limit", "0", "most records per answer (0: as many as fit)"),
           new Setting("dns.udp-workers", "2", "threads answering UDP"),
-          new Setting("dns.tcp-idle-timeout", "10s", "idle TCP connections are closed after this"),
+          new Setting(
+              "dns.tcp-idle-timeout", "10s", "TCP connections without a whole query are closed"),
+          new Setting(
+              "dns.tcp-write-timeout", "5s", "TCP connections not taking a reply are closed"),
           new Setting("dns.tcp-max-connections", "512", "TCP connections beyond this are closed"));
 
   private static final int DNS_PORT = 53;
@@ -50,6 +53,7 @@ final class DnsSettingValues {
             .answerLimit(v.count("dns.answer-limit"))
             .udpWorkers(atLeastOne(v, "dns.udp-workers"))
             .tcpIdleTimeout(positive(v, "dns.tcp-idle-timeout"))
+            .tcpWriteTimeout(positive(v, "dns.tcp-write-timeout"))
             .tcpMaxConnections(atLeastOne(v, "dns.tcp-max-connections"));
     try {
       return b.build();

@@ -113,6 +113,14 @@ public record ServerSettings(
                       "xds.debounce-max-ms",
                       "100",
                       "but never hold an xDS change back longer than this"),
+                  new Setting(
+                      "xds.max-streams",
+                      "20000",
+                      "xDS streams open at once; more are refused with RESOURCE_EXHAUSTED"),
+                  new Setting(
+                      "xds.max-streams-per-connection",
+                      "1000",
+                      "xDS streams one connection may have open; the client queues the rest"),
                   new Setting("log.level", "info", "trace, debug, info, warn or error"),
                   new Setting("log.format", "text", "text, or json for one JSON object per line")))
           .flatMap(s -> s)
@@ -140,7 +148,13 @@ public record ServerSettings(
       v.problem("xds.debounce-max-ms must be at least xds.debounce-ms");
       max = quiet;
     }
-    return new XdsSettings(v.string("xds.address"), v.port("xds.port"), quiet, max);
+    return new XdsSettings(
+        v.string("xds.address"),
+        v.port("xds.port"),
+        quiet,
+        max,
+        (int) Math.min(Integer.MAX_VALUE, v.positiveLong("xds.max-streams")),
+        (int) Math.min(Integer.MAX_VALUE, v.positiveLong("xds.max-streams-per-connection")));
   }
 
   private static AclSettings acl(SettingValues v) {

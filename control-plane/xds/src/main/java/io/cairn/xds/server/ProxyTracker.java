@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A stream is forgotten when its gRPC call ends ({@link #interceptor()}), not only on the
  * library's close callbacks: it calls none for some calls, e.g. one whose client half-closed after
- * a request for an unknown type, which stayed listed as a connected proxy for good.
+ * a request for an unknown type, which stayed listed as a connected proxy for good. Only then, once
+ * the library has cancelled the stream's watches, is the node of an ended stream handed on, so that
+ * what the cache keeps for it can be released.
  */
 final class ProxyTracker implements DiscoveryServerCallbacks {
   private static final Logger log = LoggerFactory.getLogger(ProxyTracker.class);
@@ -49,9 +52,15 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
 
   private final Map<Long, Stream> streams = new ConcurrentHashMap<>();
   private final MeterRegistry meters;
+  private final Consumer<Node> ended;
 
-  ProxyTracker(MeterRegistry meters) {
+  /**
+   * @param ended told the node of each stream whose call has ended (the default node if it never
+   *     sent one), after the library let go of the stream's watches
+   */
+  ProxyTracker(MeterRegistry meters, Consumer<Node> ended) {
     this.meters = meters;
+    this.ended = ended;
     meters.gauge("cairn.xds.streams", streams, Map::size);
   }
 
@@ -82,13 +91,15 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
         } finally {
           STARTING.remove();
         }
+        // The library's close callbacks may drop the stream first; its node is still needed here.
+        Stream stream = streams.get(streamId[0]);
         return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
           @Override
           public void onComplete() {
             try {
               super.onComplete();
             } finally {
-              streams.remove(streamId[0]);
+              forget();
             }
           }
 
@@ -97,7 +108,14 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
             try {
               super.onCancel();
             } finally {
-              streams.remove(streamId[0]);
+              forget();
+            }
+          }
+
+          private void forget() {
+            streams.remove(streamId[0]);
+            if (stream != null) {
+              ended.accept(stream.node);
             }
           }
         };

@@ -68,6 +68,7 @@ public final class XdsServer implements AutoCloseable {
   private final Server server;
   private final Subscription subscription;
   private final Optional<AclStreams> aclStreams;
+  private final StreamLimit streamLimit;
   // Owned by the subscription thread.
   private AclState lastAcl;
   private final ScheduledExecutorService debounce =
@@ -92,7 +93,8 @@ public final class XdsServer implements AutoCloseable {
       throws IOException {
     this.registry = registry;
     this.sidecars = new SidecarSnapshots(intentionsDefault);
-    this.tracker = new ProxyTracker(meters);
+    this.tracker = new ProxyTracker(meters, this::streamEnded);
+    this.streamLimit = new StreamLimit(settings.maxStreams(), meters);
     this.quiet = settings.debounceQuiet();
     this.maxDelay = settings.debounceMax();
     V3DiscoveryServer discovery;
@@ -121,6 +123,7 @@ public final class XdsServer implements AutoCloseable {
     this.server =
         NettyServerBuilder.forAddress(
                 new InetSocketAddress(settings.address(), settings.port()), credentials(tls))
+            .maxConcurrentCallsPerConnection(settings.maxStreamsPerConnection())
             .addService(tracked(discovery.getAggregatedDiscoveryServiceImpl()))
             .addService(tracked(discovery.getClusterDiscoveryServiceImpl()))
             .addService(tracked(discovery.getEndpointDiscoveryServiceImpl()))
@@ -152,12 +155,16 @@ public final class XdsServer implements AutoCloseable {
     return creds.build();
   }
 
-  /** Followed by the tracker; under ACLs, the token is read first (the last one runs first). */
+  /**
+   * Followed by the tracker; under ACLs, the token is read first; before all, the stream limit (the
+   * last interceptor runs first), so a refused stream costs nothing more.
+   */
   private io.grpc.ServerServiceDefinition tracked(io.grpc.BindableService service) {
     if (aclStreams.isPresent()) {
-      return io.grpc.ServerInterceptors.intercept(service, tracker.interceptor(), aclStreams.get());
+      return io.grpc.ServerInterceptors.intercept(
+          service, tracker.interceptor(), aclStreams.get(), streamLimit);
     }
-    return io.grpc.ServerInterceptors.intercept(service, tracker.interceptor());
+    return io.grpc.ServerInterceptors.intercept(service, tracker.interceptor(), streamLimit);
   }
 
   /**
@@ -188,6 +195,26 @@ public final class XdsServer implements AutoCloseable {
   int watchCount(Node node) {
     var status = cache.statusInfo(group(node));
     return status == null ? 0 : status.numWatches();
+  }
+
+  /** Streams open now, as the stream limit counts them. */
+  int openStreams() {
+    return streamLimit.open();
+  }
+
+  /** How many node groups the cache holds state for: open watches, or a sidecar's snapshot. */
+  int groupCount() {
+    Set<String> held = new HashSet<>(cache.groups());
+    sidecarIds.forEach(id -> held.add(SIDECAR + id));
+    return held.size();
+  }
+
+  /**
+   * Whether the cache holds anything (watch state or a snapshot) for the sidecar group of an id.
+   */
+  boolean holdsSidecarGroup(String nodeId) {
+    String group = SIDECAR + nodeId;
+    return cache.groups().contains(group) || cache.getSnapshot(group) != null;
   }
 
   private String group(Node node) {
@@ -254,15 +281,38 @@ public final class XdsServer implements AutoCloseable {
     ids.addAll(update.snapshots().keySet());
     ids.removeAll(update.removed());
     sidecarIds = Set.copyOf(ids);
-    // A deregistered proxy that is still connected keeps its last configuration.
-    update.removed().stream()
-        .filter(id -> cache.statusInfo(SIDECAR + id) == null)
-        .forEach(id -> cache.clearSnapshot(SIDECAR + id));
+    // A deregistered proxy that is still connected keeps its last configuration until it goes.
+    update.removed().forEach(this::releaseUnregistered);
     log.atDebug()
         .addKeyValue("index", snapshot.index())
         .addKeyValue("sidecars", update.snapshots().size())
         .addKeyValue("build-ms", (System.nanoTime() - started) / 1_000_000)
         .log("xDS snapshot published");
+  }
+
+  /** A stream ended: its node's group may no longer be needed (decided on the debounce thread). */
+  private void streamEnded(Node node) {
+    try {
+      debounce.execute(() -> releaseUnregistered(node.getId()));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing: the cache goes with the server
+    }
+  }
+
+  /**
+   * On the debounce thread, which alone publishes sidecar snapshots (so a proxy registering now
+   * cannot lose its new snapshot here): drops the group of an id that is no registered proxy,
+   * unless a stream still watches it; that stream's end comes back here.
+   */
+  private void releaseUnregistered(String proxyId) {
+    if (sidecarIds.contains(proxyId)) {
+      return;
+    }
+    String group = SIDECAR + proxyId;
+    var status = cache.statusInfo(group);
+    if (status == null ? cache.getSnapshot(group) != null : status.numWatches() == 0) {
+      cache.clearSnapshot(group);
+    }
   }
 
   @Override
