@@ -48,7 +48,11 @@ class XdsGroupsIT {
   @BeforeEach
   void start() {
     registry = Registry.open(SqliteStore.open(dir), new SimpleMeterRegistry());
-    xds = XdsServer.start(registry, new SimpleMeterRegistry(), XdsSettings.loopback(0));
+    xds =
+        XdsServer.start(
+            XdsSettings.loopback(0),
+            io.cairn.registry.Core.of(registry, new SimpleMeterRegistry()),
+            java.util.Optional.empty());
   }
 
   @AfterEach

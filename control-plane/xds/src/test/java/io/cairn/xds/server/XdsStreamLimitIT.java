@@ -31,7 +31,11 @@ class XdsStreamLimitIT {
   void start() {
     registry = Registry.open(SqliteStore.open(dir), new SimpleMeterRegistry());
     meters = new SimpleMeterRegistry();
-    xds = XdsServer.start(registry, meters, XdsSettings.loopback(0).withStreamLimits(3, 1_000));
+    xds =
+        XdsServer.start(
+            XdsSettings.loopback(0).withStreamLimits(3, 1_000),
+            io.cairn.registry.Core.of(registry, meters),
+            java.util.Optional.empty());
   }
 
   @AfterEach
