@@ -46,6 +46,9 @@ final class ReplicatedRegistry implements Registry {
   /** How long the writer waits to see another replica's commit after a conflict. */
   private static final Duration CATCH_UP = Duration.ofSeconds(10);
 
+  /** How long close() lets the writer finish what it holds. */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
   private final SharedStore store;
   private final RecordCodec codec;
   private final StoredChanges changes;
@@ -86,7 +89,7 @@ final class ReplicatedRegistry implements Registry {
     this.latest = initial;
     this.metrics = new WriterMetrics(meters, publisher::snapshot, inbox::size);
     metrics.storeAvailable(store::available);
-    this.writer = Thread.ofPlatform().name("registry-writer").unstarted(this::run);
+    this.writer = Thread.ofPlatform().daemon().name("registry-writer").unstarted(this::run);
   }
 
   static ReplicatedRegistry start(SharedStore store, MeterRegistry meters) {
@@ -456,7 +459,14 @@ final class ReplicatedRegistry implements Registry {
     }
     closing = true;
     try {
-      writer.join();
+      // Every store call the writer makes has a deadline; past this one, close the store under it
+      // rather than keep the process from ending (its commands then fail).
+      if (!writer.join(CLOSE_WAIT)) {
+        log.atWarn()
+            .addKeyValue("waited-s", CLOSE_WAIT.toSeconds())
+            .log("registry writer still busy at close; closing the store under it");
+        writer.interrupt();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
