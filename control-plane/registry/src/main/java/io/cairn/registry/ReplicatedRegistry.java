@@ -55,7 +55,8 @@ final class ReplicatedRegistry implements Registry {
   private final CommandApplier applier = new CommandApplier();
   private final Publisher publisher;
   private final WriterMetrics metrics;
-  private final Semaphore capacity = new Semaphore(QUEUE_CAPACITY);
+  private final int queueCapacity;
+  private final Semaphore capacity;
 
   /** Commands ({@link Pending}) and store events, in arrival order. */
   private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
@@ -81,18 +82,31 @@ final class ReplicatedRegistry implements Registry {
   private volatile boolean stopped;
 
   private ReplicatedRegistry(
-      SharedStore store, RecordCodec codec, RegistrySnapshot initial, MeterRegistry meters) {
+      SharedStore store,
+      RecordCodec codec,
+      RegistrySnapshot initial,
+      MeterRegistry meters,
+      int queueCapacity) {
+    this.queueCapacity = queueCapacity;
+    this.capacity = new Semaphore(queueCapacity);
     this.store = store;
     this.codec = codec;
     this.changes = new StoredChanges(codec);
     this.publisher = new Publisher(initial);
     this.latest = initial;
-    this.metrics = new WriterMetrics(meters, publisher::snapshot, inbox::size);
+    this.metrics =
+        new WriterMetrics(
+            meters, publisher::snapshot, () -> queueCapacity - capacity.availablePermits());
     metrics.storeAvailable(store::available);
     this.writer = Thread.ofPlatform().daemon().name("registry-writer").unstarted(this::run);
   }
 
   static ReplicatedRegistry start(SharedStore store, MeterRegistry meters) {
+    return start(store, meters, QUEUE_CAPACITY);
+  }
+
+  /** As {@link #start(SharedStore, MeterRegistry)}, with at most {@code queueCapacity} writes. */
+  static ReplicatedRegistry start(SharedStore store, MeterRegistry meters, int queueCapacity) {
     RecordCodec codec = new RecordCodec();
     long started = System.nanoTime();
     RegistrySnapshot initial = codec.restore(store.load());
@@ -103,7 +117,8 @@ final class ReplicatedRegistry implements Registry {
         .addKeyValue("checks", initial.checkCount())
         .addKeyValue("load-ms", (System.nanoTime() - started) / 1_000_000)
         .log("registry loaded from the shared store");
-    ReplicatedRegistry registry = new ReplicatedRegistry(store, codec, initial, meters);
+    ReplicatedRegistry registry =
+        new ReplicatedRegistry(store, codec, initial, meters, queueCapacity);
     store.follow(registry.inbox::add);
     registry.writer.start();
     return registry;
@@ -119,13 +134,19 @@ final class ReplicatedRegistry implements Registry {
     if (closing) {
       return CompletableFuture.failedFuture(new RegistryClosedException());
     }
-    Pending pending = new Pending(command);
-    try {
-      capacity.acquire();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return CompletableFuture.failedFuture(new RegistryClosedException());
+    // The bound covers commands until they are answered, not only until the writer takes them:
+    // when etcd is slower than the clients, the writer's own queue would grow without end.
+    if (!capacity.tryAcquire()) {
+      metrics.rejectedBusy();
+      return CompletableFuture.failedFuture(
+          new StoreUnavailableException(
+              "this replica has "
+                  + queueCapacity
+                  + " writes queued for the shared store (etcd), which is slower than the clients;"
+                  + " retry shortly"));
     }
+    Pending pending = new Pending(command);
+    pending.result().whenComplete((r, e) -> capacity.release());
     inbox.add(pending);
     if (stopped) {
       failQueued();
@@ -211,10 +232,7 @@ final class ReplicatedRegistry implements Registry {
   private void take(Object item) {
     switch (item) {
       case StoreEvent event -> onEvent(event);
-      case Pending p -> {
-        capacity.release();
-        waiting.add(p);
-      }
+      case Pending p -> waiting.add(p);
       default -> throw new IllegalStateException("unexpected inbox item " + item);
     }
   }
@@ -446,7 +464,6 @@ final class ReplicatedRegistry implements Registry {
     Object item;
     while ((item = inbox.poll()) != null) {
       if (item instanceof Pending p) {
-        capacity.release();
         p.result().completeExceptionally(new RegistryClosedException());
       }
     }
