@@ -45,7 +45,15 @@ public final class ReplicaMembership implements CheckOwnership, AutoCloseable {
   private volatile long leaseId;
   private volatile CloseableClient keepAlive;
   private volatile RangeWatch watch;
+
+  /**
+   * Guards {@link #closed} against installing a lease or keep-alive: once closed, nothing this
+   * replica starts renews a lease, so close() is final even while a rejoin is under way.
+   */
+  private final Object lock = new Object();
+
   private volatile boolean closed;
+  private volatile Thread rejoiner;
 
   private ReplicaMembership(Client client, EtcdSettings settings, String node) {
     this.client = client;
@@ -120,8 +128,10 @@ public final class ReplicaMembership implements CheckOwnership, AutoCloseable {
       }
       sleep(RETRY);
     }
-    leaseId = lease;
-    keepAlive = client.getLeaseClient().keepAlive(lease, new KeepAliveObserver(lease));
+    if (!install(lease)) {
+      revokeQuietly(lease);
+      throw new StoreException("replica closed while joining the cluster");
+    }
     log.atInfo()
         .addKeyValue("node", node)
         .addKeyValue("lease-ttl-s", ttl)
@@ -154,12 +164,15 @@ public final class ReplicaMembership implements CheckOwnership, AutoCloseable {
     }
 
     private void lost(Throwable why) {
-      if (closed || leaseId != lease) {
-        return;
+      synchronized (lock) {
+        if (closed || leaseId != lease) {
+          return;
+        }
+        leaseId = 0;
+        rejoiner = Thread.ofVirtual().name("etcd-rejoin").unstarted(() -> rejoin(lease));
+        rejoiner.start();
       }
-      leaseId = 0;
       log.atWarn().addKeyValue("node", node).log("lost cluster membership: {}", why.getMessage());
-      Thread.ofVirtual().name("etcd-rejoin").start(() -> rejoin(lease));
     }
   }
 
@@ -173,16 +186,17 @@ public final class ReplicaMembership implements CheckOwnership, AutoCloseable {
     if (old != null) {
       old.close();
     }
-    while (!closed) {
+    // close() interrupts this thread; an interrupted rejoin stops at once.
+    while (!closed && !Thread.currentThread().isInterrupted()) {
       try {
         long ttl =
             EtcdClients.await(
                     client.getLeaseClient().keepAliveOnce(lost), settings.timeout(), "renew lease")
                 .getTTL();
         if (ttl > 0) {
-          leaseId = lost;
-          keepAlive = client.getLeaseClient().keepAlive(lost, new KeepAliveObserver(lost));
-          log.atInfo().addKeyValue("node", node).log("cluster membership renewed");
+          if (install(lost)) {
+            log.atInfo().addKeyValue("node", node).log("cluster membership renewed");
+          }
           return;
         }
       } catch (RuntimeException e) {
@@ -196,6 +210,32 @@ public final class ReplicaMembership implements CheckOwnership, AutoCloseable {
         sleep(RETRY);
       }
     }
+  }
+
+  /** Takes {@code lease} as this replica's and keeps it alive; false (nothing done) if closed. */
+  private boolean install(long lease) {
+    synchronized (lock) {
+      if (closed) {
+        return false;
+      }
+      leaseId = lease;
+      keepAlive = client.getLeaseClient().keepAlive(lease, new KeepAliveObserver(lease));
+      return true;
+    }
+  }
+
+  private void revokeQuietly(long lease) {
+    try {
+      EtcdClients.await(
+          client.getLeaseClient().revoke(lease), Duration.ofSeconds(2), "leave the cluster");
+    } catch (RuntimeException e) {
+      log.atDebug().log("could not revoke the membership lease: {}", e.getMessage());
+    }
+  }
+
+  /** Whether this replica holds a live membership lease (false while it rejoins or is closed). */
+  public boolean joined() {
+    return leaseId != 0 && !closed;
   }
 
   private long readMembers() {
@@ -271,22 +311,36 @@ public final class ReplicaMembership implements CheckOwnership, AutoCloseable {
   /** Leaves at once: the lease is revoked, so the others take over this replica's checks now. */
   @Override
   public void close() {
-    closed = true;
+    CloseableClient k;
+    long lease;
+    Thread rejoining;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      k = keepAlive;
+      keepAlive = null;
+      lease = leaseId;
+      leaseId = 0;
+      rejoining = rejoiner;
+    }
     if (watch != null) {
       watch.close();
     }
-    CloseableClient k = keepAlive;
     if (k != null) {
       k.close();
     }
-    long lease = leaseId;
-    if (lease != 0) {
+    if (rejoining != null) {
+      rejoining.interrupt();
       try {
-        EtcdClients.await(
-            client.getLeaseClient().revoke(lease), Duration.ofSeconds(2), "leave the cluster");
-      } catch (StoreException e) {
-        log.atDebug().log("could not revoke the membership lease: {}", e.getMessage());
+        rejoining.join(Duration.ofSeconds(5)); // its etcd calls time out within settings' timeout
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
+    }
+    if (lease != 0) {
+      revokeQuietly(lease);
     }
   }
 

@@ -41,6 +41,11 @@ class ReplicaIndexesIT {
   }
 
   static EtcdSettings settings(List<String> endpoints) {
+    return settings(endpoints, Duration.ofSeconds(2));
+  }
+
+  /** Settings with a 2 s member TTL and etcd call deadline {@code timeout}. */
+  static EtcdSettings settings(List<String> endpoints, Duration timeout) {
     return new EtcdSettings(
         endpoints.stream().map(URI::create).toList(),
         "/it/",
@@ -49,7 +54,7 @@ class ReplicaIndexesIT {
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
-        Duration.ofSeconds(2),
+        timeout,
         Duration.ofSeconds(2),
         128);
   }

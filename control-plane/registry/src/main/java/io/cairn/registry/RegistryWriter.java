@@ -39,7 +39,7 @@ final class RegistryWriter implements Registry {
   private RegistryWriter(WritePath path, RegistrySnapshot initial, MeterRegistry meters) {
     this.path = path;
     this.publisher = new Publisher(initial);
-    this.metrics = new WriterMetrics(meters, publisher::snapshot, inbox::size);
+    this.metrics = new WriterMetrics(meters, publisher::snapshot, inbox::commands);
   }
 
   /** Restores what {@code path}'s store holds, then starts writing through it. */
@@ -66,11 +66,14 @@ final class RegistryWriter implements Registry {
       return CompletableFuture.failedFuture(refusal(state));
     }
     Pending pending = new Pending(command);
-    try {
-      inbox.put(pending);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return CompletableFuture.failedFuture(new RegistryClosedException());
+    if (!inbox.offer(pending)) {
+      metrics.rejectedBusy();
+      return CompletableFuture.failedFuture(
+          new StoreUnavailableException(
+              "this server has "
+                  + inbox.capacity()
+                  + " writes queued for its store, which is slower than the clients; retry"
+                  + " shortly"));
     }
     if (stopped) {
       // The write path ended between our check and our put: nobody else will answer.

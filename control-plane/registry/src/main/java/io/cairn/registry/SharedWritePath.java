@@ -40,6 +40,9 @@ final class SharedWritePath implements WritePath {
   /** How long the writer waits to see another replica's commit after a conflict. */
   private static final Duration CATCH_UP = Duration.ofSeconds(10);
 
+  /** How long close() lets the writer finish what it holds. */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
   private final SharedStore store;
   private final RecordCodec codec = new RecordCodec();
   private final StoredChanges changes = new StoredChanges(codec);
@@ -70,7 +73,7 @@ final class SharedWritePath implements WritePath {
   SharedWritePath(SharedStore store) {
     this.store = store;
     this.fit = new CommitFit(store.maxMutations(), store.maxBytes());
-    this.thread = Thread.ofPlatform().name("registry-writer").unstarted(this::run);
+    this.thread = Thread.ofPlatform().daemon().name("registry-writer").unstarted(this::run);
   }
 
   @Override
@@ -120,7 +123,14 @@ final class SharedWritePath implements WritePath {
 
   @Override
   public void join() throws InterruptedException {
-    thread.join();
+    // Every store call the writer makes has a deadline; past this one, close the store under it
+    // rather than keep the process from ending (its commands then fail).
+    if (!thread.join(CLOSE_WAIT)) {
+      log.atWarn()
+          .addKeyValue("waited-s", CLOSE_WAIT.toSeconds())
+          .log("registry writer still busy at close; closing the store under it");
+      thread.interrupt();
+    }
   }
 
   @Override

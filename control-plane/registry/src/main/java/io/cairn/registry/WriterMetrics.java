@@ -115,6 +115,14 @@ final class WriterMetrics {
         .register(meters);
   }
 
+  /** A write refused at once because the queue to a slow shared store was full. */
+  void rejectedBusy() {
+    Counter.builder("cairn.registry.rejected.busy")
+        .description("Writes refused with 503 because too many were queued for the shared store")
+        .register(meters)
+        .increment();
+  }
+
   /** A failed store commit or a failed attempt to reopen the store. */
   void storeError() {
     storeErrors.increment();

@@ -25,6 +25,7 @@ public final class InMemorySharedStore implements SharedStore {
     private long revision;
     private long lastChange;
     private volatile boolean down;
+    private volatile long commitDelayMillis;
 
     public InMemorySharedStore connect(int maxMutations) {
       InMemorySharedStore store = new InMemorySharedStore(this, maxMutations);
@@ -37,6 +38,11 @@ public final class InMemorySharedStore implements SharedStore {
     /** While down, every commit fails as unavailable and stores say so. */
     public void down(boolean down) {
       this.down = down;
+    }
+
+    /** Every commit takes at least {@code delay} (an etcd slower than the clients). */
+    public void commitDelay(java.time.Duration delay) {
+      this.commitDelayMillis = delay.toMillis();
     }
 
     /** A write that is not registry state (a heartbeat): moves the revision only. */
@@ -118,6 +124,15 @@ public final class InMemorySharedStore implements SharedStore {
   public CommitResult commit(long expectedIndex, List<Mutation> mutations) {
     if (server.down) {
       throw new StoreUnavailableException("fake etcd is down");
+    }
+    long delay = server.commitDelayMillis;
+    if (delay > 0) {
+      try {
+        Thread.sleep(delay);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StoreUnavailableException("interrupted waiting for fake etcd", e);
+      }
     }
     return server.commit(expectedIndex, mutations);
   }

@@ -45,6 +45,51 @@ class ReplicatedRegistryTest {
   }
 
   @Test
+  void writesQueuedForASlowStoreAreBoundedAndThoseOverTheBoundFailAtOnce() {
+    server.commitDelay(Duration.ofMillis(300));
+    Registry r = replica(127);
+    int submitted = 70_000;
+    List<CompletableFuture<CommandResult>> writes = new ArrayList<>(submitted);
+    long start = System.nanoTime();
+    for (int i = 0; i < submitted; i++) {
+      writes.add(r.submit(RegisterInstance.of(Fixtures.instance("i-" + i, "svc"))));
+    }
+    long submitMs = (System.nanoTime() - start) / 1_000_000;
+    // Answered meanwhile: their places in the queue were free again.
+    long answered =
+        writes.stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()).count();
+    long refused =
+        writes.stream()
+            .filter(CompletableFuture::isCompletedExceptionally)
+            .filter(
+                f -> {
+                  Throwable t = f.handle((v, e) -> e).join();
+                  return t instanceof StoreUnavailableException
+                      && t.getMessage().contains("writes queued");
+                })
+            .count();
+    // Over the bound, at once (no submit waited for the slow store), and with a 503-kind error.
+    assertThat(refused).isPositive().isGreaterThanOrEqualTo(submitted - 65_536 - answered);
+    assertThat(submitMs).isLessThan(20_000);
+
+    // The queued ones are all answered once the store speeds up; nothing else is lost.
+    server.commitDelay(Duration.ZERO);
+    long applied =
+        writes.stream()
+            .filter(f -> !f.isCompletedExceptionally())
+            .map(CompletableFuture::join)
+            .filter(CommandResult::applied)
+            .count();
+    assertThat(applied + refused).isEqualTo(submitted);
+    assertThat(r.snapshot().instanceCount()).isEqualTo((int) applied);
+    // And the queue takes writes again.
+    assertThat(r.apply(RegisterInstance.of(Fixtures.instance("late", "svc"))).applied()).isTrue();
+    System.out.printf(
+        "bounded queue: %d submitted in %d ms, %d refused at once, %d applied%n",
+        submitted, submitMs, refused, applied);
+  }
+
+  @Test
   void gaugesKeepReadingAfterGarbageCollection() {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     Registry r = Registry.replicated(server.connect(127), meters);

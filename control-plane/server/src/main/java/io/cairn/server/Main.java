@@ -96,7 +96,8 @@ public final class Main {
       return 1;
     }
     Runtime.getRuntime()
-        .addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(server::close));
+        .addShutdownHook(
+            Thread.ofPlatform().name("shutdown").unstarted(() -> closeWithin(server, log)));
     server
         .registry()
         .writerFailure()
@@ -127,6 +128,32 @@ public final class Main {
         .addKeyValue("startup-ms", startedMs)
         .log("cairn ready");
     return -1;
+  }
+
+  /**
+   * How long SIGTERM may take. Closing waits on etcd calls that each have a deadline, but a stuck
+   * close (a store that never answers, a library thread that never ends) must not keep the process
+   * alive: past this, the JVM halts.
+   */
+  static final java.time.Duration SHUTDOWN_LIMIT = java.time.Duration.ofSeconds(20);
+
+  private static void closeWithin(CairnServer server, Logger log) {
+    Thread closer = Thread.ofPlatform().daemon().name("shutdown-close").start(server::close);
+    try {
+      closer.join(SHUTDOWN_LIMIT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (closer.isAlive()) {
+      StringBuilder where = new StringBuilder();
+      for (StackTraceElement frame : closer.getStackTrace()) {
+        where.append("\n    at ").append(frame);
+      }
+      log.atError()
+          .addKeyValue("limit-s", SHUTDOWN_LIMIT.toSeconds())
+          .log("shutdown did not finish in time; halting{}", where);
+      Runtime.getRuntime().halt(1);
+    }
   }
 
   private static PrometheusMeterRegistry meters() {
