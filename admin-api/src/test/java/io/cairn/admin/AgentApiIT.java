@@ -279,4 +279,51 @@ class AgentApiIT {
     assertThat(definition.get("FailuresBeforeCritical").asInt()).isEqualTo(3);
     assertThat(definition.get("TCP").asText()).isEqualTo("127.0.0.1:1");
   }
+
+  @Test
+  void refusesCheckTimeoutsAboveFiveMinutesOnEveryPath() {
+    Reply viaService =
+        api.put(
+            "/v1/agent/service/register",
+            """
+            {"ID": "slow-1", "Name": "slow", "Port": 9000,
+             "Checks": [{"TCP": "127.0.0.1:9000", "Interval": "10s", "Timeout": "5m"},
+                        {"HTTP": "http://127.0.0.1:9000/", "Interval": "10s", "Timeout": "24h"}]}
+            """);
+    assertThat(viaService.status()).isEqualTo(400);
+    assertThat(problems(viaService))
+        .singleElement()
+        .asString()
+        .startsWith("Checks[1].Timeout:")
+        .contains("at most 5m");
+    assertThat(api.registry().snapshot().index()).as("nothing was written").isZero();
+
+    assertThat(api.put("/v1/agent/service/register", "{\"ID\": \"s\", \"Name\": \"s\"}").status())
+        .isEqualTo(200);
+    Reply viaCheck =
+        api.put(
+            "/v1/agent/check/register",
+            """
+            {"ID": "s-grpc", "Name": "grpc", "ServiceID": "s", "GRPC": "127.0.0.1:9000",
+             "Interval": "10s", "Timeout": "301s"}
+            """);
+    assertThat(viaCheck.status()).isEqualTo(400);
+    assertThat(problems(viaCheck)).singleElement().asString().startsWith("Timeout:");
+    assertThat(
+            api.put(
+                    "/v1/agent/check/register",
+                    """
+                    {"ID": "s-grpc", "Name": "grpc", "ServiceID": "s", "GRPC": "127.0.0.1:9000",
+                     "Interval": "10s", "Timeout": "5m"}
+                    """)
+                .status())
+        .as("the bound itself is accepted")
+        .isEqualTo(200);
+  }
+
+  private static List<String> problems(Reply reply) {
+    List<String> problems = new ArrayList<>();
+    reply.json().get("Problems").forEach(p -> problems.add(p.asText()));
+    return problems;
+  }
 }

@@ -54,12 +54,14 @@ class HealthProbesIT {
   }
 
   private void register(String id, CheckDefinition definition) {
+    register(id, definition, HealthStatus.CRITICAL);
+  }
+
+  private void register(String id, CheckDefinition definition, HealthStatus initial) {
     registry.apply(
         RegisterInstance.of(
             ServiceInstance.builder(id, "svc").address("127.0.0.1").port(1).build()));
-    registry.apply(
-        new RegisterCheck(
-            HealthCheck.of(id + "-check", id, id, definition, HealthStatus.CRITICAL)));
+    registry.apply(new RegisterCheck(HealthCheck.of(id + "-check", id, id, definition, initial)));
   }
 
   private HealthCheck check(String id) {
@@ -173,6 +175,76 @@ class HealthProbesIT {
       await()
           .atMost(Duration.ofSeconds(5))
           .untilAsserted(() -> assertThat(check("g").status()).isEqualTo(HealthStatus.PASSING));
+    }
+  }
+
+  /**
+   * Registers {@code definition} as passing and waits, at most its timeout and 5 s, for it to turn
+   * critical with a timeout as the reason: a probe stuck on a target must not keep it passing.
+   */
+  private void assertCriticalWithinTimeout(String id, CheckDefinition definition) {
+    register(id, definition, HealthStatus.PASSING);
+    long started = System.nanoTime();
+    await()
+        .atMost(TIMEOUT.plusSeconds(5))
+        .untilAsserted(() -> assertThat(check(id).status()).isEqualTo(HealthStatus.CRITICAL));
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(TIMEOUT.plusSeconds(5));
+    assertThat(check(id).output()).contains("timed out after " + TIMEOUT.toMillis() + "ms");
+  }
+
+  /** Deregisters {@code id}; the probe in flight must then let go of its connection. */
+  private void assertConnectionsReleased(String id, ProbeTargets.Raw target) {
+    registry.apply(new io.cairn.registry.command.DeregisterInstance(id));
+    await()
+        .atMost(TIMEOUT.plusSeconds(5))
+        .untilAsserted(() -> assertThat(target.open.get()).isZero());
+    assertThat(target.maxOpen.get()).as("one probe in flight at a time").isLessThanOrEqualTo(2);
+  }
+
+  @Test
+  void httpCheckWhoseBodyStallsTurnsCriticalWithinItsTimeout() throws Exception {
+    try (ProbeTargets.Raw target = new ProbeTargets.Raw(ProbeTargets.Raw.Mode.STALL_BODY)) {
+      assertCriticalWithinTimeout("stall", http(target.port(), "http", false));
+      assertConnectionsReleased("stall", target);
+    }
+  }
+
+  @Test
+  void httpCheckWhoseBodyTricklesTurnsCriticalWithinItsTimeout() throws Exception {
+    try (ProbeTargets.Raw target = new ProbeTargets.Raw(ProbeTargets.Raw.Mode.TRICKLE_BODY)) {
+      assertCriticalWithinTimeout("trickle", http(target.port(), "http", false));
+      assertConnectionsReleased("trickle", target);
+    }
+  }
+
+  @Test
+  void httpCheckAgainstASilentServerTurnsCriticalWithinItsTimeout() throws Exception {
+    try (ProbeTargets.Raw target = new ProbeTargets.Raw(ProbeTargets.Raw.Mode.SILENT)) {
+      assertCriticalWithinTimeout("silent", http(target.port(), "http", false));
+      assertConnectionsReleased("silent", target);
+    }
+  }
+
+  @Test
+  void tcpCheckAgainstABlackHoleTurnsCriticalWithinItsTimeout() throws Exception {
+    try (ProbeTargets.FullBacklog target = new ProbeTargets.FullBacklog()) {
+      assertCriticalWithinTimeout(
+          "hole", new TcpCheck("127.0.0.1", target.port(), INTERVAL, TIMEOUT));
+    }
+  }
+
+  @Test
+  void grpcCheckAgainstASilentServerTurnsCriticalWithinItsTimeout() throws Exception {
+    try (ProbeTargets.Raw target = new ProbeTargets.Raw(ProbeTargets.Raw.Mode.SILENT)) {
+      register(
+          "gsilent",
+          new GrpcCheck("127.0.0.1", target.port(), "", false, false, INTERVAL, TIMEOUT),
+          HealthStatus.PASSING);
+      await()
+          .atMost(TIMEOUT.plusSeconds(5))
+          .untilAsserted(
+              () -> assertThat(check("gsilent").status()).isEqualTo(HealthStatus.CRITICAL));
+      assertThat(check("gsilent").output()).contains("DEADLINE_EXCEEDED");
     }
   }
 }

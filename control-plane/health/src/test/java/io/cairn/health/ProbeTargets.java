@@ -126,6 +126,145 @@ final class ProbeTargets {
     }
   }
 
+  /**
+   * A misbehaving server on a raw socket: it reads a request's head and then, depending on {@link
+   * Mode}, never answers, or sends {@code 200} headers promising a body it stalls or trickles. It
+   * counts the connections still open, so a test sees whether a prober let go of them.
+   */
+  static final class Raw implements AutoCloseable {
+    enum Mode {
+      /** Accepts and never writes a byte: no headers, no gRPC handshake. */
+      SILENT,
+      /** Sends {@code 200} headers for a 1,000-byte body, then nothing. */
+      STALL_BODY,
+      /** Sends {@code 200} headers for a 1,000-byte body, then one byte a second. */
+      TRICKLE_BODY
+    }
+
+    final AtomicInteger open = new AtomicInteger();
+    final AtomicInteger maxOpen = new AtomicInteger();
+    final AtomicInteger accepted = new AtomicInteger();
+    private final Mode mode;
+    private final ServerSocket socket;
+    private final java.util.Set<java.net.Socket> connections =
+        java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    Raw(Mode mode) throws IOException {
+      this.mode = mode;
+      this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      Thread.ofVirtual().name("raw-accept").start(this::acceptLoop);
+    }
+
+    int port() {
+      return socket.getLocalPort();
+    }
+
+    private void acceptLoop() {
+      while (!socket.isClosed()) {
+        try {
+          java.net.Socket s = socket.accept();
+          accepted.incrementAndGet();
+          maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+          connections.add(s);
+          Thread.ofVirtual().start(() -> serve(s));
+        } catch (IOException e) {
+          return; // closed
+        }
+      }
+    }
+
+    private void serve(java.net.Socket s) {
+      try (s;
+          InputStream in = s.getInputStream()) {
+        if (mode != Mode.SILENT) {
+          readHead(in);
+          s.getOutputStream()
+              .write(
+                  "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\n"
+                      .getBytes(StandardCharsets.US_ASCII));
+          s.getOutputStream().flush();
+        }
+        if (mode == Mode.TRICKLE_BODY) {
+          // Bounded: 1,000 bytes at most, one a second; a write fails once the client is gone.
+          for (int i = 0; i < 1000 && !s.isClosed(); i++) {
+            s.getOutputStream().write('x');
+            s.getOutputStream().flush();
+            Thread.sleep(1000);
+          }
+        }
+        // Silent and stalled: wait for the client to close (read returns -1 or fails).
+        while (in.read() >= 0) {
+          // discard whatever else the client sends
+        }
+      } catch (IOException e) {
+        // the client closed or reset the connection
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        connections.remove(s);
+        open.decrementAndGet();
+      }
+    }
+
+    /** Reads up to the blank line that ends a request's head (at most 16 KiB). */
+    private static void readHead(InputStream in) throws IOException {
+      int matched = 0;
+      byte[] end = {'\r', '\n', '\r', '\n'};
+      for (int i = 0; i < 16 * 1024 && matched < end.length; i++) {
+        int b = in.read();
+        if (b < 0) {
+          throw new IOException("closed before the request's head ended");
+        }
+        matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+      for (java.net.Socket s : connections) {
+        s.close();
+      }
+    }
+  }
+
+  /**
+   * A TCP black hole on loopback: a listener whose accept queue is full and never drained, so the
+   * kernel drops new SYNs and a connect waits until it times out (as with a firewalled port).
+   */
+  static final class FullBacklog implements AutoCloseable {
+    private final ServerSocket socket;
+    private final java.util.List<java.net.Socket> fillers = new java.util.ArrayList<>();
+
+    FullBacklog() throws IOException {
+      socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+      // Fill the queue until a connect no longer completes; bounded in count.
+      for (int i = 0; i < 16; i++) {
+        java.net.Socket s = new java.net.Socket();
+        fillers.add(s);
+        try {
+          s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port()), 300);
+        } catch (java.net.SocketTimeoutException e) {
+          return;
+        }
+      }
+      close();
+      throw new IOException("the accept queue of a backlog-1 listener never filled");
+    }
+
+    int port() {
+      return socket.getLocalPort();
+    }
+
+    @Override
+    public void close() throws IOException {
+      for (java.net.Socket s : fillers) {
+        s.close();
+      }
+      socket.close();
+    }
+  }
+
   /** A gRPC server with the standard health service. */
   static final class GrpcHealth implements AutoCloseable {
     final HealthStatusManager health = new HealthStatusManager();

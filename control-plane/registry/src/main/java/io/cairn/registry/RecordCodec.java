@@ -4,10 +4,12 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import io.cairn.registry.acl.AclPolicy;
 import io.cairn.registry.acl.AclState;
@@ -27,6 +29,7 @@ import io.cairn.registry.model.HttpCheck;
 import io.cairn.registry.model.Indexed;
 import io.cairn.registry.model.Maintenance;
 import io.cairn.registry.model.PlainService;
+import io.cairn.registry.model.ProbeCheck;
 import io.cairn.registry.model.ServiceInstance;
 import io.cairn.registry.model.ServiceKind;
 import io.cairn.registry.model.TcpCheck;
@@ -39,7 +42,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.pcollections.TreePMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns registry state into stored records and back. Values are JSON (readable with the sqlite3
@@ -47,6 +53,8 @@ import org.pcollections.TreePMap;
  * so the model stays free of persistence concerns.
  */
 final class RecordCodec {
+  private static final Logger log = LoggerFactory.getLogger(RecordCodec.class);
+
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "@type")
   @JsonSubTypes({
     @JsonSubTypes.Type(value = PlainService.class, name = "plain"),
@@ -94,6 +102,7 @@ final class RecordCodec {
 
   private final ObjectReader instanceReader = mapper.readerFor(ServiceInstance.class);
   private final ObjectReader checkReader = mapper.readerFor(HealthCheck.class);
+  private final LongAdder clampedTimeouts = new LongAdder();
   private final ObjectReader maintenanceReader = mapper.readerFor(Maintenance.class);
   private final ObjectReader configReader = mapper.readerFor(ConfigEntry.class);
   private final ObjectReader policyReader = mapper.readerFor(AclPolicy.class);
@@ -148,8 +157,16 @@ final class RecordCodec {
     // Sequential on purpose: at start-up a parallel decode competes with the JIT compiler threads
     // and was slower on two cores.
     Restorer restorer = new Restorer(stored.lastIndex());
+    long clampedBefore = clampedTimeouts.sum();
     for (StoredRecord record : stored.records()) {
       restorer.add(decode(record), record);
+    }
+    long clamped = clampedTimeouts.sum() - clampedBefore;
+    if (clamped > 0) {
+      log.atWarn()
+          .addKeyValue("checks", clamped)
+          .addKeyValue("timeout", ProbeCheck.MAX_TIMEOUT)
+          .log("stored checks had a timeout above the maximum; they run with the maximum");
     }
     return restorer.snapshot();
   }
@@ -158,7 +175,7 @@ final class RecordCodec {
     try {
       return switch (Table.fromStoreName(record.table())) {
         case INSTANCE -> instanceReader.readValue(record.value());
-        case CHECK -> checkReader.readValue(record.value());
+        case CHECK -> decodeCheck(record.value());
         case MAINTENANCE -> maintenanceReader.readValue(record.value());
         case CONFIG -> configReader.readValue(record.value());
         case ACL_POLICY -> policyReader.readValue(record.value());
@@ -167,6 +184,27 @@ final class RecordCodec {
       };
     } catch (IOException | RuntimeException e) {
       throw new StoreException("cannot read stored record " + record + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A stored check. Checks stored before {@link ProbeCheck#MAX_TIMEOUT} existed may exceed it; they
+   * are read with the maximum rather than failing the whole restore.
+   */
+  private HealthCheck decodeCheck(byte[] value) throws IOException {
+    try {
+      return checkReader.readValue(value);
+    } catch (IOException | RuntimeException e) {
+      JsonNode tree = mapper.readTree(value);
+      JsonNode timeout = tree.path("definition").path("timeout");
+      long max = ProbeCheck.MAX_TIMEOUT.toNanos();
+      if (!timeout.canConvertToLong() || timeout.longValue() <= max) {
+        throw e;
+      }
+      ((ObjectNode) tree.get("definition")).put("timeout", max);
+      HealthCheck check = checkReader.readValue(tree);
+      clampedTimeouts.increment();
+      return check;
     }
   }
 

@@ -10,6 +10,13 @@ public sealed interface ProbeCheck extends CheckDefinition permits HttpCheck, Tc
 
   Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
+  /**
+   * Longest timeout accepted. A probe holds one of the checker's bounded probe slots until it times
+   * out, so unbounded timeouts against unresponsive targets could take them all; and a target that
+   * needs longer than this to answer is not one a health check can vouch for.
+   */
+  Duration MAX_TIMEOUT = Duration.ofMinutes(5);
+
   Duration interval();
 
   Duration timeout();
@@ -25,6 +32,8 @@ public sealed interface ProbeCheck extends CheckDefinition permits HttpCheck, Tc
       p.add("timeout", "is required");
     } else if (timeout.isNegative() || timeout.isZero()) {
       p.add("timeout", "must be positive, was " + timeout);
+    } else if (timeout.compareTo(MAX_TIMEOUT) > 0) {
+      p.add("timeout", "must be at most " + MAX_TIMEOUT.toMinutes() + "m, was " + timeout);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.cairn.registry.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cairn.registry.validation.Problem;
@@ -134,5 +135,45 @@ class ServiceInstanceTest {
                     new TtlCheck(java.time.Duration.ofSeconds(1)),
                     HealthStatus.MAINTENANCE))
         .hasMessageContaining("status");
+  }
+
+  @Test
+  void probeTimeoutsAreBoundedForEveryKind() {
+    java.time.Duration interval = java.time.Duration.ofSeconds(10);
+    java.time.Duration tooLong = ProbeCheck.MAX_TIMEOUT.plusMillis(1);
+    List<org.assertj.core.api.ThrowableAssert.ThrowingCallable> builds =
+        List.of(
+            () -> HttpCheck.get(java.net.URI.create("http://x/"), interval),
+            () -> new TcpCheck("x", 1, interval, ProbeCheck.MAX_TIMEOUT),
+            () -> new GrpcCheck("x", 1, "", false, false, interval, ProbeCheck.MAX_TIMEOUT));
+    for (var build : builds) {
+      assertThatCode(build).doesNotThrowAnyException();
+    }
+    List<org.assertj.core.api.ThrowableAssert.ThrowingCallable> refused =
+        List.of(
+            () ->
+                new HttpCheck(
+                    java.net.URI.create("http://x/"),
+                    "GET",
+                    Map.of(),
+                    "",
+                    false,
+                    interval,
+                    tooLong),
+            () -> new TcpCheck("x", 1, interval, tooLong),
+            () -> new GrpcCheck("x", 1, "", false, false, interval, tooLong));
+    for (var build : refused) {
+      assertThatThrownBy(build)
+          .isInstanceOfSatisfying(
+              ValidationException.class,
+              e ->
+                  assertThat(e.problems())
+                      .singleElement()
+                      .satisfies(
+                          problem -> {
+                            assertThat(problem.field()).isEqualTo("timeout");
+                            assertThat(problem.message()).contains("at most 5m");
+                          }));
+    }
   }
 }
