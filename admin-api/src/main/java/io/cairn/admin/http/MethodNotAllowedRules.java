@@ -60,62 +60,6 @@ public final class MethodNotAllowedRules implements HttpRules {
     with405.finishPath();
   }
 
-  @Override
-  public HttpRules get(String path, Handler... handlers) {
-    method(Method.GET, path);
-    rules.get(path, handlers);
-    return this;
-  }
-
-  @Override
-  public HttpRules head(String path, Handler... handlers) {
-    method(Method.HEAD, path);
-    rules.head(path, handlers);
-    return this;
-  }
-
-  @Override
-  public HttpRules put(String path, Handler... handlers) {
-    method(Method.PUT, path);
-    rules.put(path, handlers);
-    return this;
-  }
-
-  @Override
-  public HttpRules post(String path, Handler... handlers) {
-    method(Method.POST, path);
-    rules.post(path, handlers);
-    return this;
-  }
-
-  @Override
-  public HttpRules delete(String path, Handler... handlers) {
-    method(Method.DELETE, path);
-    rules.delete(path, handlers);
-    return this;
-  }
-
-  @Override
-  public HttpRules patch(String path, Handler... handlers) {
-    method(Method.PATCH, path);
-    rules.patch(path, handlers);
-    return this;
-  }
-
-  @Override
-  public HttpRules options(String path, Handler... handlers) {
-    method(Method.OPTIONS, path);
-    rules.options(path, handlers);
-    return this;
-  }
-
-  @Override
-  public HttpRules trace(String path, Handler... handlers) {
-    method(Method.TRACE, path);
-    rules.trace(path, handlers);
-    return this;
-  }
-
   /** A path that takes every method: it needs no 405. */
   @Override
   public HttpRules any(String path, Handler... handlers) {
@@ -147,13 +91,18 @@ public final class MethodNotAllowedRules implements HttpRules {
     return this;
   }
 
-  /** A route built elsewhere hides its path and methods, so its 405 could not be right. */
+  /**
+   * A route built elsewhere hides its path and methods, so its 405 could not be right. Helidon's
+   * {@code get(path, handlers)} and the like come through {@link #route(Method, String, Handler)};
+   * should that change, registering fails here rather than leaving a path without its 405.
+   */
   @Override
   public HttpRules route(HttpRoute route) {
     throw new UnsupportedOperationException(
         "register routes with get, put, post, delete... so that the 405 knows their methods");
   }
 
+  /** Where {@code get}, {@code put} and the other methods' routes come. */
   @Override
   public HttpRules route(Method method, String path, Handler handler) {
     method(method, path);

@@ -3,6 +3,7 @@ package io.cairn.admin.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.helidon.http.Method;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRoute;
 import io.helidon.webserver.http.HttpRules;
@@ -104,6 +105,8 @@ class MethodNotAllowedRulesTest {
                 for (HttpService s : (HttpService[]) args[1]) {
                   s.routing(recorder(prefix + path));
                 }
+              } else if (args[0] instanceof Method m) {
+                registered.add(m.text() + " " + prefix + args[1]);
               } else if (args.length == 2) {
                 registered.add(name.toUpperCase() + " " + prefix + args[0]);
               } else {
