@@ -41,7 +41,7 @@ public final class MethodNotAllowedRules implements HttpRules {
 
   private final HttpRules rules;
 
-  /** Paths (parameter names removed) whose routes are complete. */
+  /** Paths (parameter names removed) already registered: pending or finished. */
   private final Set<String> done = new HashSet<>();
 
   private Optional<Pending> pending = Optional.empty();
