@@ -12,6 +12,7 @@ import io.cairn.admin.health.HealthApi;
 import io.cairn.admin.http.BlockingQueryLimit;
 import io.cairn.admin.http.BodyLimit;
 import io.cairn.admin.http.ErrorResponses;
+import io.cairn.admin.http.MethodNotAllowedRules;
 import io.cairn.admin.http.RequestMetrics;
 import io.cairn.admin.http.TransportErrors;
 import io.cairn.admin.http.WriteRateLimit;
@@ -144,41 +145,55 @@ public final class AdminApi implements AutoCloseable {
     ErrorResponses.register(routing);
     MetricsEndpoint metrics = new MetricsEndpoint(hooks.scrape());
     // Health reads are the hot path: their routes come first, so matching finds them soonest.
-    routing
-        .register("/v1/health", new HealthApi(registry, views))
-        .register("/v1/catalog", new CatalogApi(registry, views))
-        .register(
-            "/v1/agent",
-            new AgentApi(
-                registry, views, new AgentSelf(settings.node(), version), hooks.ttlReports()))
-        .get(
-            "/v1/agent/metrics",
-            (req, res) -> {
-              RequestAcl.of(req).requireAgent(settings.node().name(), Access.READ);
-              metrics.send(res);
-            })
-        .any("/v1/agent/metrics", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
-        .register("/v1/config", new ConfigApi(registry))
-        .register("/v1/connect/intentions", new IntentionsApi(registry, core.intentionsDefault()))
-        .register("/v1/status", new StatusApi(settings.node()))
-        .register("/v1/acl", new AclApi(registry, acl.settings()))
-        .register("/v1/xds", new XdsApi(hooks.proxies()))
-        .register("/health", new HealthEndpoint(registry, ready))
-        .register("/metrics", metrics)
-        .register(
-            "/v1/internal/ui",
-            new UiApi(registry, settings.node(), version, core.intentionsDefault(), acl.enabled()))
-        .get("/", UiAssets::redirect)
-        .any("/", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
-        .get("/ui", UiAssets::redirect)
-        .register("/ui", new UiAssets())
-        .any(
-            (req, res) ->
-                ErrorResponses.send(
-                    res,
-                    404,
-                    "no such endpoint: " + req.prologue().method().text() + " " + req.path().path(),
-                    List.of()));
+    // Each path's other methods get 405 without a route written for it.
+    MethodNotAllowedRules.routing(
+        routing,
+        rules ->
+            rules
+                .register("/v1/health", new HealthApi(registry, views))
+                .register("/v1/catalog", new CatalogApi(registry, views))
+                .register(
+                    "/v1/agent",
+                    new AgentApi(
+                        registry,
+                        views,
+                        new AgentSelf(settings.node(), version),
+                        hooks.ttlReports()))
+                .get(
+                    "/v1/agent/metrics",
+                    (req, res) -> {
+                      RequestAcl.of(req).requireAgent(settings.node().name(), Access.READ);
+                      metrics.send(res);
+                    })
+                .register("/v1/config", new ConfigApi(registry))
+                .register(
+                    "/v1/connect/intentions", new IntentionsApi(registry, core.intentionsDefault()))
+                .register("/v1/status", new StatusApi(settings.node()))
+                .register("/v1/acl", new AclApi(registry, acl.settings()))
+                .register("/v1/xds", new XdsApi(hooks.proxies()))
+                .register("/health", new HealthEndpoint(registry, ready))
+                .register("/metrics", metrics)
+                .register(
+                    "/v1/internal/ui",
+                    new UiApi(
+                        registry,
+                        settings.node(),
+                        version,
+                        core.intentionsDefault(),
+                        acl.enabled()))
+                .get("/", UiAssets::redirect)
+                .get("/ui", UiAssets::redirect)
+                .register("/ui", new UiAssets())
+                .any(
+                    (req, res) ->
+                        ErrorResponses.send(
+                            res,
+                            404,
+                            "no such endpoint: "
+                                + req.prologue().method().text()
+                                + " "
+                                + req.path().path(),
+                            List.of())));
   }
 
   public int port() {

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.assertj.core.api.SoftAssertions;
@@ -162,6 +163,63 @@ class OpenApiIT {
                 .collect(Collectors.toCollection(TreeSet::new));
         soft.assertThat(allowed).as("Allow of %s", op.path()).isEqualTo(methods.get(op.path()));
         soft.assertThat(r.json().get("Error").asText()).contains(op.examplePath().split("\\?")[0]);
+      }
+      soft.assertAll();
+    }
+  }
+
+  /**
+   * Every method a documented path does not serve, not only PATCH, is refused with 405 and an
+   * {@code Allow} header naming exactly the documented (and, by {@link
+   * #theServerRegistersExactlyTheDocumentedRoutes}, registered) methods of that path. HEAD too:
+   * Helidon does not answer it from a GET route, so it is refused like any other method.
+   */
+  @Test
+  void everyUnservedMethodOnEveryPathGets405WithExactlyTheServedMethods() {
+    Map<String, Operation> byPath = new TreeMap<>();
+    Map<String, Set<String>> served = new TreeMap<>();
+    for (Operation op : DOC.operations()) {
+      byPath.putIfAbsent(op.path(), op);
+      served.computeIfAbsent(op.path(), p -> new TreeSet<>()).add(op.method());
+    }
+    try (AdminServer api = AdminServer.start()) {
+      SoftAssertions soft = new SoftAssertions();
+      for (Map.Entry<String, Set<String>> path : served.entrySet()) {
+        String example = byPath.get(path.getKey()).examplePath();
+        for (String method : List.of("GET", "HEAD", "PUT", "POST", "DELETE", "PATCH", "OPTIONS")) {
+          if (path.getValue().contains(method)) {
+            continue;
+          }
+          Reply r = api.send(method, example, null);
+          soft.assertThat(r.status()).as("%s %s: %s", method, example, r.body()).isEqualTo(405);
+          Set<String> allowed =
+              Arrays.stream(r.header("Allow").orElse("").split(","))
+                  .map(String::strip)
+                  .collect(Collectors.toCollection(TreeSet::new));
+          soft.assertThat(allowed).as("Allow of %s %s", method, example).isEqualTo(path.getValue());
+          if (!method.equals("HEAD")) { // a reply to HEAD has no body
+            soft.assertThat(r.json() == null ? "" : r.json().path("Error").asText())
+                .as("%s %s error", method, example)
+                .startsWith("method " + method + " is not allowed on " + example.split("\\?")[0]);
+          }
+        }
+      }
+      soft.assertAll();
+    }
+  }
+
+  /** A 405 says the path exists; a path that no route serves is 404 whatever the method. */
+  @Test
+  void pathsNoRouteServesAre404NotA405() {
+    try (AdminServer api = AdminServer.start()) {
+      SoftAssertions soft = new SoftAssertions();
+      for (String method : List.of("GET", "PUT", "DELETE")) {
+        for (String path :
+            List.of("/v1/agent/check/bogus/web-1", "/v1/agent/service/bogus/web-1", "/v1/kv/x")) {
+          Reply r = api.send(method, path, null);
+          soft.assertThat(r.status()).as("%s %s: %s", method, path, r.body()).isEqualTo(404);
+          soft.assertThat(r.header("Allow")).as("%s %s Allow", method, path).isEmpty();
+        }
       }
       soft.assertAll();
     }

@@ -77,6 +77,13 @@ final class RouteRecorder {
       routes.add(name.toUpperCase(Locale.ROOT) + " " + join(prefix, path));
       return proxy;
     }
+    if (name.equals("route")
+        && a.length == 3
+        && a[0] instanceof io.helidon.http.Method m
+        && a[1] instanceof String path) {
+      routes.add(m.text() + " " + join(prefix, path));
+      return proxy;
+    }
     if (name.equals("any") && a.length == 2 && a[0] instanceof String path) {
       fallbacks.add(join(prefix, path));
       return proxy;

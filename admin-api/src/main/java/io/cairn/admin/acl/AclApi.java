@@ -2,7 +2,6 @@ package io.cairn.admin.acl;
 
 import io.cairn.admin.http.ApiException;
 import io.cairn.admin.http.BlockingQuery;
-import io.cairn.admin.http.ErrorResponses;
 import io.cairn.admin.http.Json;
 import io.cairn.admin.json.JsonFields;
 import io.cairn.registry.AclBootstrapDoneException;
@@ -52,31 +51,18 @@ public final class AclApi implements HttpService {
   public void routing(HttpRules rules) {
     rules
         .put("/bootstrap", on(this::bootstrap))
-        .any("/bootstrap", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "PUT"))
         .put("/policy", on(this::createPolicy))
-        .any("/policy", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "PUT"))
         .get("/policy/name/{name}", on(this::policyByName))
-        .any("/policy/name/{name}", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
         .get("/policy/{id}", on(this::readPolicy))
         .put("/policy/{id}", on(this::updatePolicy))
         .delete("/policy/{id}", on(this::deletePolicy))
-        .any(
-            "/policy/{id}",
-            (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET, PUT, DELETE"))
         .get("/policies", on(this::policies))
-        .any("/policies", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
         .put("/token", on(this::createToken))
-        .any("/token", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "PUT"))
         .get("/token/self", on(this::self))
-        .any("/token/self", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
         .get("/token/{id}", on(this::readToken))
         .put("/token/{id}", on(this::updateToken))
         .delete("/token/{id}", on(this::deleteToken))
-        .any(
-            "/token/{id}",
-            (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET, PUT, DELETE"))
-        .get("/tokens", on(this::tokens))
-        .any("/tokens", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"));
+        .get("/tokens", on(this::tokens));
   }
 
   /** Consul answers every ACL endpoint with 401 while ACLs are off. */

@@ -6,7 +6,6 @@ import io.cairn.admin.consul.ConsulJson.CheckJson;
 import io.cairn.admin.consul.ConsulViews;
 import io.cairn.admin.http.ApiException;
 import io.cairn.admin.http.BlockingQuery;
-import io.cairn.admin.http.ErrorResponses;
 import io.cairn.admin.http.Json;
 import io.cairn.admin.http.QueryParams;
 import io.cairn.admin.http.RowFilter;
@@ -58,33 +57,18 @@ public final class AgentApi implements HttpService {
     rules
         .put("/service/register", this::register)
         .post("/service/register", this::register)
-        .any(
-            "/service/register",
-            (req, res) -> ErrorResponses.methodNotAllowed(req, res, "PUT, POST"))
         .put("/service/deregister/{id}", this::deregister)
-        .any(
-            "/service/deregister/{id}",
-            (req, res) -> ErrorResponses.methodNotAllowed(req, res, "PUT"))
         .put("/service/maintenance/{id}", this::maintenance)
-        .any(
-            "/service/maintenance/{id}",
-            (req, res) -> ErrorResponses.methodNotAllowed(req, res, "PUT"))
         .get("/services", this::services)
-        .any("/services", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
         .get("/service/{id}", this::service)
-        .any("/service/{id}", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
         .get("/checks", this::checks)
-        .any("/checks", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
         .put("/check/register", this::registerCheck)
-        .any("/check/register", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "PUT"))
         .put("/check/deregister/{id}", this::deregisterCheck)
         .put("/check/pass/{id}", (req, res) -> ttl(req, res, HealthStatus.PASSING))
         .put("/check/warn/{id}", (req, res) -> ttl(req, res, HealthStatus.WARNING))
         .put("/check/fail/{id}", (req, res) -> ttl(req, res, HealthStatus.CRITICAL))
         .put("/check/update/{id}", this::updateCheck)
-        .any("/check/{op}/{id}", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "PUT"))
-        .get("/self", this::self)
-        .any("/self", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"));
+        .get("/self", this::self);
   }
 
   static String peerAddress(ServerRequest req) {

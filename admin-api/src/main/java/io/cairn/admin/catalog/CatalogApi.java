@@ -4,7 +4,6 @@ import io.cairn.admin.acl.RequestAcl;
 import io.cairn.admin.consul.ConsulJson.CatalogServiceJson;
 import io.cairn.admin.consul.ConsulViews;
 import io.cairn.admin.http.BlockingQuery;
-import io.cairn.admin.http.ErrorResponses;
 import io.cairn.admin.http.Json;
 import io.cairn.admin.http.QueryParams;
 import io.cairn.admin.http.RowFilter;
@@ -39,13 +38,9 @@ public final class CatalogApi implements HttpService {
   public void routing(HttpRules rules) {
     rules
         .get("/services", this::services)
-        .any("/services", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
         .get("/service/{name}", this::service)
-        .any("/service/{name}", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
         .get("/datacenters", (req, res) -> Json.send(res, List.of(views.node().datacenter())))
-        .any("/datacenters", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
-        .get("/nodes", this::nodes)
-        .any("/nodes", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"));
+        .get("/nodes", this::nodes);
   }
 
   /** Service name to the union of its instances' tags, as Consul lists them. */

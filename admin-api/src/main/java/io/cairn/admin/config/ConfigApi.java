@@ -3,7 +3,6 @@ package io.cairn.admin.config;
 import io.cairn.admin.acl.RequestAcl;
 import io.cairn.admin.http.ApiException;
 import io.cairn.admin.http.BlockingQuery;
-import io.cairn.admin.http.ErrorResponses;
 import io.cairn.admin.http.Json;
 import io.cairn.admin.http.QueryParams;
 import io.cairn.admin.json.JsonFields;
@@ -43,14 +42,9 @@ public final class ConfigApi implements HttpService {
   public void routing(HttpRules rules) {
     rules
         .put("/", this::put)
-        .any("/", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "PUT"))
         .get("/{kind}", this::list)
-        .any("/{kind}", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
         .get("/{kind}/{name}", this::get)
-        .delete("/{kind}/{name}", this::delete)
-        .any(
-            "/{kind}/{name}",
-            (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET, DELETE"));
+        .delete("/{kind}/{name}", this::delete);
   }
 
   private void put(ServerRequest req, ServerResponse res) {

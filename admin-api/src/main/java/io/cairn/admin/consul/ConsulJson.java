@@ -71,27 +71,120 @@ public final class ConsulJson {
       @JsonProperty("FailuresBeforeWarning") int failuresBeforeWarning,
       @JsonProperty("FailuresBeforeCritical") int failuresBeforeCritical) {
 
-    /**
-     * A copy with the check's thresholds. Consul's agents keep them to themselves; Cairn shows them
-     * so that a check read back can be registered again as it was (copying a registry).
-     */
-    public CheckDefinitionJson withThresholds(int success, int warning, int critical) {
-      return new CheckDefinitionJson(
-          interval,
-          timeout,
-          deregisterCriticalServiceAfter,
-          http,
-          header,
-          method,
-          body,
-          tlsSkipVerify,
-          tcp,
-          grpc,
-          grpcUseTls,
-          ttl,
-          success,
-          warning,
-          critical);
+    /** A definition with nothing set: Consul shows what a check type lacks as empty, false, 0. */
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    /** Sets what one check type has, by name; the rest stays empty. */
+    public static final class Builder {
+      private String interval = "";
+      private String timeout = "";
+      private String deregisterCriticalServiceAfter = "";
+      private String http = "";
+      private Map<String, List<String>> header = Map.of();
+      private String method = "";
+      private String body = "";
+      private boolean tlsSkipVerify;
+      private String tcp = "";
+      private String grpc = "";
+      private boolean grpcUseTls;
+      private String ttl = "";
+      private int successBeforePassing;
+      private int failuresBeforeWarning;
+      private int failuresBeforeCritical;
+
+      private Builder() {}
+
+      public Builder interval(String interval) {
+        this.interval = interval;
+        return this;
+      }
+
+      public Builder timeout(String timeout) {
+        this.timeout = timeout;
+        return this;
+      }
+
+      public Builder deregisterCriticalServiceAfter(String after) {
+        this.deregisterCriticalServiceAfter = after;
+        return this;
+      }
+
+      public Builder http(String url) {
+        this.http = url;
+        return this;
+      }
+
+      public Builder header(Map<String, List<String>> header) {
+        this.header = header;
+        return this;
+      }
+
+      public Builder method(String method) {
+        this.method = method;
+        return this;
+      }
+
+      public Builder body(String body) {
+        this.body = body;
+        return this;
+      }
+
+      public Builder tlsSkipVerify(boolean skip) {
+        this.tlsSkipVerify = skip;
+        return this;
+      }
+
+      public Builder tcp(String hostPort) {
+        this.tcp = hostPort;
+        return this;
+      }
+
+      public Builder grpc(String target) {
+        this.grpc = target;
+        return this;
+      }
+
+      public Builder grpcUseTls(boolean useTls) {
+        this.grpcUseTls = useTls;
+        return this;
+      }
+
+      public Builder ttl(String ttl) {
+        this.ttl = ttl;
+        return this;
+      }
+
+      /**
+       * The check's thresholds. Consul's agents keep them to themselves; Cairn shows them so that a
+       * check read back can be registered again as it was (copying a registry).
+       */
+      public Builder thresholds(int success, int warning, int critical) {
+        this.successBeforePassing = success;
+        this.failuresBeforeWarning = warning;
+        this.failuresBeforeCritical = critical;
+        return this;
+      }
+
+      public CheckDefinitionJson build() {
+        return new CheckDefinitionJson(
+            interval,
+            timeout,
+            deregisterCriticalServiceAfter,
+            http,
+            header,
+            method,
+            body,
+            tlsSkipVerify,
+            tcp,
+            grpc,
+            grpcUseTls,
+            ttl,
+            successBeforePassing,
+            failuresBeforeWarning,
+            failuresBeforeCritical);
+      }
     }
   }
 

@@ -21,6 +21,7 @@ import io.cairn.registry.model.HttpCheck;
 import io.cairn.registry.model.Indexed;
 import io.cairn.registry.model.InstanceHealth;
 import io.cairn.registry.model.Maintenance;
+import io.cairn.registry.model.ProbeCheck;
 import io.cairn.registry.model.ServiceInstance;
 import io.cairn.registry.model.TcpCheck;
 import io.cairn.registry.model.TtlCheck;
@@ -35,6 +36,9 @@ public final class ConsulViews {
   public static final String SERF_HEALTH = "serfHealth";
   public static final String MAINTENANCE_PREFIX = "_service_maintenance:";
   public static final String CONNECT_PROXY_KIND = "connect-proxy";
+
+  /** The node's and maintenance's checks probe nothing. */
+  private static final CheckDefinitionJson NO_DEFINITION = CheckDefinitionJson.builder().build();
 
   private final NodeIdentity node;
   private final Map<String, String> taggedAddresses;
@@ -145,7 +149,7 @@ public final class ConsulViews {
         "",
         "",
         0,
-        emptyDefinition(),
+        NO_DEFINITION,
         1,
         1);
   }
@@ -167,7 +171,7 @@ public final class ConsulViews {
         "",
         "",
         0,
-        emptyDefinition(),
+        NO_DEFINITION,
         m.createIndex(),
         m.modifyIndex());
   }
@@ -215,90 +219,39 @@ public final class ConsulViews {
     return GoDuration.format(d);
   }
 
-  private static CheckDefinitionJson emptyDefinition() {
-    return new CheckDefinitionJson(
-        "", "", "", "", Map.of(), "", "", false, "", "", false, "", 0, 0, 0);
-  }
-
   static CheckDefinitionJson definition(HealthCheck c) {
     CheckThresholds t = c.thresholds();
     return probe(c)
-        .withThresholds(
-            t.successBeforePassing(), t.failuresBeforeWarning(), t.failuresBeforeCritical());
+        .deregisterCriticalServiceAfter(
+            c.deregisterCriticalAfter().map(ConsulViews::format).orElse(""))
+        .thresholds(t.successBeforePassing(), t.failuresBeforeWarning(), t.failuresBeforeCritical())
+        .build();
   }
 
-  private static CheckDefinitionJson probe(HealthCheck c) {
-    String deregister = c.deregisterCriticalAfter().map(ConsulViews::format).orElse("");
+  /** What the check probes, and how often. */
+  private static CheckDefinitionJson.Builder probe(HealthCheck c) {
     return switch (c.definition()) {
       case HttpCheck h ->
-          new CheckDefinitionJson(
-              format(h.interval()),
-              format(h.timeout()),
-              deregister,
-              h.url().toString(),
-              h.headers(),
-              h.method(),
-              h.body(),
-              h.tlsSkipVerify(),
-              "",
-              "",
-              false,
-              "",
-              0,
-              0,
-              0);
-      case TcpCheck t ->
-          new CheckDefinitionJson(
-              format(t.interval()),
-              format(t.timeout()),
-              deregister,
-              "",
-              Map.of(),
-              "",
-              "",
-              false,
-              hostPort(t.host(), t.port()),
-              "",
-              false,
-              "",
-              0,
-              0,
-              0);
+          scheduled(h)
+              .http(h.url().toString())
+              .header(h.headers())
+              .method(h.method())
+              .body(h.body())
+              .tlsSkipVerify(h.tlsSkipVerify());
+      case TcpCheck t -> scheduled(t).tcp(hostPort(t.host(), t.port()));
       case GrpcCheck g ->
-          new CheckDefinitionJson(
-              format(g.interval()),
-              format(g.timeout()),
-              deregister,
-              "",
-              Map.of(),
-              "",
-              "",
-              g.tlsSkipVerify(),
-              "",
-              hostPort(g.host(), g.port()) + (g.service().isEmpty() ? "" : "/" + g.service()),
-              g.useTls(),
-              "",
-              0,
-              0,
-              0);
-      case TtlCheck t ->
-          new CheckDefinitionJson(
-              "",
-              "",
-              deregister,
-              "",
-              Map.of(),
-              "",
-              "",
-              false,
-              "",
-              "",
-              false,
-              format(t.ttl()),
-              0,
-              0,
-              0);
+          scheduled(g)
+              .grpc(hostPort(g.host(), g.port()) + (g.service().isEmpty() ? "" : "/" + g.service()))
+              .grpcUseTls(g.useTls())
+              .tlsSkipVerify(g.tlsSkipVerify());
+      case TtlCheck t -> CheckDefinitionJson.builder().ttl(format(t.ttl()));
     };
+  }
+
+  private static CheckDefinitionJson.Builder scheduled(ProbeCheck probe) {
+    return CheckDefinitionJson.builder()
+        .interval(format(probe.interval()))
+        .timeout(format(probe.timeout()));
   }
 
   static String hostPort(String host, int port) {

@@ -7,7 +7,6 @@ import io.cairn.admin.consul.ConsulJson.HealthEntryJson;
 import io.cairn.admin.consul.ConsulViews;
 import io.cairn.admin.http.ApiException;
 import io.cairn.admin.http.BlockingQuery;
-import io.cairn.admin.http.ErrorResponses;
 import io.cairn.admin.http.Json;
 import io.cairn.admin.http.QueryParams;
 import io.cairn.admin.http.RowFilter;
@@ -40,13 +39,9 @@ public final class HealthApi implements HttpService {
   public void routing(HttpRules rules) {
     rules
         .get("/service/{name}", this::service)
-        .any("/service/{name}", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
         .get("/checks/{name}", this::checks)
-        .any("/checks/{name}", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
         .get("/state/{state}", this::state)
-        .any("/state/{state}", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
-        .get("/node/{node}", this::node)
-        .any("/node/{node}", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"));
+        .get("/node/{node}", this::node);
   }
 
   /**

@@ -4,7 +4,6 @@ import io.cairn.admin.acl.RequestAcl;
 import io.cairn.admin.config.ServiceIntentionsJson;
 import io.cairn.admin.http.ApiException;
 import io.cairn.admin.http.BlockingQuery;
-import io.cairn.admin.http.ErrorResponses;
 import io.cairn.admin.http.Json;
 import io.cairn.admin.http.QueryParams;
 import io.cairn.admin.http.RowFilter;
@@ -62,15 +61,11 @@ public final class IntentionsApi implements HttpService {
   public void routing(HttpRules rules) {
     rules
         .get("/", this::list)
-        .any("/", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
         .put("/exact", this::putExact)
         .get("/exact", this::getExact)
         .delete("/exact", this::deleteExact)
-        .any("/exact", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET, PUT, DELETE"))
         .get("/check", this::check)
-        .any("/check", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
-        .get("/match", this::match)
-        .any("/match", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"));
+        .get("/match", this::match);
   }
 
   static List<Intention> all(RegistrySnapshot s) {

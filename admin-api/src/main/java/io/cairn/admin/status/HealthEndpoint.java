@@ -37,10 +37,7 @@ public final class HealthEndpoint implements HttpService {
         .get("/ready", (req, res) -> readiness(res))
         .get(
             "/live",
-            (req, res) -> Json.send(res, new HealthJson("UP", registry.snapshot().index())))
-        .any("/", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
-        .any("/ready", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
-        .any("/live", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"));
+            (req, res) -> Json.send(res, new HealthJson("UP", registry.snapshot().index())));
   }
 
   private void readiness(ServerResponse res) {

@@ -1,6 +1,5 @@
 package io.cairn.admin.status;
 
-import io.cairn.admin.http.ErrorResponses;
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -18,9 +17,7 @@ public final class MetricsEndpoint implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules
-        .get("/", (req, res) -> send(res))
-        .any("/", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"));
+    rules.get("/", (req, res) -> send(res));
   }
 
   public void send(ServerResponse res) {

@@ -1,7 +1,6 @@
 package io.cairn.admin.status;
 
 import io.cairn.admin.consul.NodeIdentity;
-import io.cairn.admin.http.ErrorResponses;
 import io.cairn.admin.http.Json;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -22,8 +21,6 @@ public final class StatusApi implements HttpService {
   public void routing(HttpRules rules) {
     rules
         .get("/leader", (req, res) -> Json.send(res, leader))
-        .any("/leader", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
-        .get("/peers", (req, res) -> Json.send(res, List.of(leader)))
-        .any("/peers", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"));
+        .get("/peers", (req, res) -> Json.send(res, List.of(leader)));
   }
 }

@@ -3,7 +3,6 @@ package io.cairn.admin.ui;
 import io.cairn.admin.acl.RequestAcl;
 import io.cairn.admin.consul.NodeIdentity;
 import io.cairn.admin.http.BlockingQuery;
-import io.cairn.admin.http.ErrorResponses;
 import io.cairn.admin.http.Json;
 import io.cairn.registry.Registry;
 import io.cairn.registry.RegistrySnapshot;
@@ -49,11 +48,7 @@ public final class UiApi implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules
-        .get("/services", this::services)
-        .any("/services", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"))
-        .get("/settings", (req, res) -> Json.send(res, settings))
-        .any("/settings", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"));
+    rules.get("/services", this::services).get("/settings", (req, res) -> Json.send(res, settings));
   }
 
   private void services(ServerRequest req, ServerResponse res) {

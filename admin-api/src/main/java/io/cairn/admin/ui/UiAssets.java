@@ -4,7 +4,6 @@ import io.cairn.admin.http.ErrorResponses;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
-import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -50,18 +49,7 @@ public final class UiAssets implements HttpService {
   public void routing(HttpRules rules) {
     rules
         .get("/", (req, res) -> send(req, res, "index.html"))
-        .get("/{file}", (req, res) -> send(req, res, req.path().pathParameters().get("file")))
-        .any("/", UiAssets::other)
-        .any("/{file}", UiAssets::other);
-  }
-
-  /** A name that is no file is 404 to a read; other methods are 405. */
-  private static void other(ServerRequest req, ServerResponse res) {
-    if (req.prologue().method() == Method.GET || req.prologue().method() == Method.HEAD) {
-      ErrorResponses.send(res, 404, "no such file in the UI: " + req.path().path(), List.of());
-    } else {
-      ErrorResponses.methodNotAllowed(req, res, "GET");
-    }
+        .get("/{file}", (req, res) -> send(req, res, req.path().pathParameters().get("file")));
   }
 
   /** {@code /ui} without the slash: the page's relative links need the slash. */

@@ -1,7 +1,6 @@
 package io.cairn.admin.xds;
 
 import io.cairn.admin.acl.RequestAcl;
-import io.cairn.admin.http.ErrorResponses;
 import io.cairn.admin.http.Json;
 import io.cairn.registry.acl.Access;
 import io.helidon.webserver.http.HttpRules;
@@ -17,14 +16,12 @@ public final class XdsApi implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules
-        .get(
-            "/proxies",
-            (req, res) -> {
-              // Connected proxies are a diagnostic of the whole mesh: an operator's view.
-              RequestAcl.of(req).requireOperator(Access.READ);
-              Json.send(res, proxies.list());
-            })
-        .any("/proxies", (req, res) -> ErrorResponses.methodNotAllowed(req, res, "GET"));
+    rules.get(
+        "/proxies",
+        (req, res) -> {
+          // Connected proxies are a diagnostic of the whole mesh: an operator's view.
+          RequestAcl.of(req).requireOperator(Access.READ);
+          Json.send(res, proxies.list());
+        });
   }
 }
