@@ -1,5 +1,6 @@
 package io.cairn.xds.translate;
 
+import static io.cairn.xds.pgv.ValidResources.valid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -36,7 +37,9 @@ class RouteTranslatorTest {
   @Test
   void withoutEntriesEverythingGoesToTheServiceCluster() {
     RouteConfiguration rc =
-        RouteTranslator.translate("api", "api", List.of("api"), Optional.empty(), Optional.empty());
+        valid(
+            RouteTranslator.translate(
+                "api", "api", List.of("api"), Optional.empty(), Optional.empty()));
     VirtualHost host = rc.getVirtualHosts(0);
     assertThat(rc.getName()).isEqualTo("api");
     assertThat(host.getDomainsList()).containsExactly("api");
@@ -48,8 +51,9 @@ class RouteTranslatorTest {
   @Test
   void aSplitterBecomesWeightedClustersInBasisPointsWithoutZeroWeights() {
     RouteConfiguration rc =
-        RouteTranslator.translate(
-            "api", "api", List.of("api"), Optional.empty(), Optional.of(CANARY));
+        valid(
+            RouteTranslator.translate(
+                "api", "api", List.of("api"), Optional.empty(), Optional.of(CANARY)));
     assertThat(
             rc.getVirtualHosts(0).getRoutes(0).getRoute().getWeightedClusters().getClustersList())
         .extracting(c -> c.getName(), c -> c.getWeight().getValue())
@@ -76,12 +80,13 @@ class RouteTranslatorTest {
                 List.of(503),
                 List.of()));
     RouteConfiguration rc =
-        RouteTranslator.translate(
-            "api",
-            "api",
-            List.of("api"),
-            Optional.of(new ServiceRouter("api", List.of(canaryByHeader), Map.of())),
-            Optional.of(CANARY));
+        valid(
+            RouteTranslator.translate(
+                "api",
+                "api",
+                List.of("api"),
+                Optional.of(new ServiceRouter("api", List.of(canaryByHeader), Map.of())),
+                Optional.of(CANARY)));
     var routes = rc.getVirtualHosts(0).getRoutesList();
     assertThat(routes).hasSize(2);
     var first = routes.get(0);
@@ -105,7 +110,7 @@ class RouteTranslatorTest {
 
   @Test
   void theApiListenerUsesAdsForRoutesAndEndsWithTheRouter() throws InvalidProtocolBufferException {
-    Listener listener = ListenerTranslator.apiListener("api", "api");
+    Listener listener = valid(ListenerTranslator.apiListener("api", "api"));
     HttpConnectionManager hcm =
         listener.getApiListener().getApiListener().unpack(HttpConnectionManager.class);
     assertThat(listener.getName()).isEqualTo("api");
