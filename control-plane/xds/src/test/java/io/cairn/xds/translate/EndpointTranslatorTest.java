@@ -76,7 +76,22 @@ class EndpointTranslatorTest {
             org.assertj.core.groups.Tuple.tuple(
                 "10.0.0.1", 10, io.envoyproxy.envoy.config.core.v3.HealthStatus.HEALTHY),
             org.assertj.core.groups.Tuple.tuple(
-                "10.0.0.2", 2, io.envoyproxy.envoy.config.core.v3.HealthStatus.DEGRADED));
+                "10.0.0.2", 2, io.envoyproxy.envoy.config.core.v3.HealthStatus.HEALTHY));
+  }
+
+  @Test
+  void warningInstancesAreHealthyWeightedByTheirWarningWeightAsInConsul() {
+    ClusterLoadAssignment cla =
+        valid(
+            EndpointTranslator.translate(
+                "api",
+                List.of(instance("w", "10.0.0.2", 80, HealthStatus.WARNING, Optional.empty())),
+                false));
+    LbEndpoint only = cla.getEndpoints(0).getLbEndpoints(0);
+    assertThat(only.getHealthStatus())
+        .as("gRPC drops DEGRADED endpoints; Envoy uses them only when healthy ones run out")
+        .isEqualTo(io.envoyproxy.envoy.config.core.v3.HealthStatus.HEALTHY);
+    assertThat(only.getLoadBalancingWeight().getValue()).isEqualTo(2);
   }
 
   @Test
