@@ -23,6 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * field of every message is visited, embedded messages recursively and {@code Any}-packed typed
  * configs after resolving their type.
  *
+ * <p>Beyond PGV, {@link ClientRules} adds checks clients make when they load a resource (RE2
+ * regexes, weighted-cluster totals).
+ *
  * <p>A rule this class does not implement throws {@link UnsupportedRule} instead of passing, so a
  * new kind of resource cannot be waved through unchecked.
  */
@@ -77,6 +80,7 @@ public final class EnvoyRules {
     for (FieldDescriptor field : type.getFields()) {
       field(path + "." + field.getName(), m, field);
     }
+    ClientRules.check(this, path, m);
   }
 
   private void field(String path, MessageOrBuilder m, FieldDescriptor field) {

@@ -216,6 +216,26 @@ class EnvoyRulesTest {
   }
 
   @Test
+  void clientRulesBeyondPgv() {
+    rejects(
+        io.envoyproxy.envoy.type.matcher.v3.RegexMatcher.newBuilder().setRegex("(?=a)b"),
+        "RegexMatcher.regex",
+        "re2");
+    WeightedCluster.Builder split =
+        WeightedCluster.newBuilder()
+            .addClusters(
+                WeightedCluster.ClusterWeight.newBuilder()
+                    .setName("a")
+                    .setWeight(UInt32Value.of(9000)))
+            .addClusters(
+                WeightedCluster.ClusterWeight.newBuilder()
+                    .setName("b")
+                    .setWeight(UInt32Value.of(1000)));
+    rejects(split, "WeightedCluster", "weighted_clusters.total_weight");
+    assertThat(EnvoyRules.violations(split.setTotalWeight(UInt32Value.of(10000)))).isEmpty();
+  }
+
+  @Test
   void aRuleTheValidatorDoesNotImplementFailsInsteadOfPassing() {
     assertThatThrownBy(
             () ->
