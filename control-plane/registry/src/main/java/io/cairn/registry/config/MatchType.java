@@ -1,8 +1,8 @@
 package io.cairn.registry.config;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import io.cairn.registry.validation.Problems;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /** How a path, header or query parameter value is compared. */
 public enum MatchType {
@@ -11,8 +11,19 @@ public enum MatchType {
   EXACT,
   PREFIX,
   SUFFIX,
-  /** A regular expression; Envoy evaluates it with RE2, so keep to the common syntax. */
+  /**
+   * A regular expression in RE2 syntax, which Envoy and gRPC run: no lookarounds, backreferences or
+   * possessive quantifiers.
+   */
   REGEX;
+
+  /**
+   * The largest RE2 program accepted: Envoy's default limit ({@code
+   * re2.max_program_size.error_level}, 100), above which it rejects the whole resource. Measured
+   * with RE2/J's program size, which counts instructions as RE2 does (RE2 compiles non-ASCII
+   * classes to UTF-8 byte ranges, so it may count more for those).
+   */
+  public static final int MAX_REGEX_PROGRAM_SIZE = 100;
 
   /**
    * The longest regular expression accepted: compiling a long literal takes the JDK quadratic time
@@ -40,9 +51,16 @@ public enum MatchType {
           return;
         }
         try {
-          Pattern.compile(value);
+          int size = Pattern.compile(value).programSize();
+          p.check(
+              size <= MAX_REGEX_PROGRAM_SIZE,
+              field,
+              "compiles to an RE2 program of size "
+                  + size
+                  + "; Envoy refuses more than "
+                  + MAX_REGEX_PROGRAM_SIZE);
         } catch (PatternSyntaxException e) {
-          p.add(field, "is not a valid regular expression: " + e.getDescription());
+          p.add(field, "is not a valid RE2 regular expression: " + e.getDescription());
         }
       }
       case PREFIX, SUFFIX -> p.check(!value.isEmpty(), field, "must not be empty");

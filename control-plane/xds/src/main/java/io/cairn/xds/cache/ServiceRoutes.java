@@ -6,6 +6,7 @@ import io.cairn.registry.config.Route;
 import io.cairn.registry.config.ServiceRouter;
 import io.cairn.registry.config.ServiceSplitter;
 import io.cairn.xds.translate.ListenerTranslator;
+import io.cairn.xds.translate.RouteClient;
 import io.cairn.xds.translate.RouteTranslator;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
@@ -31,7 +32,8 @@ public record ServiceRoutes(Listener listener, RouteConfiguration route, Set<Tar
         Entries.of(snapshot, ConfigEntryKind.SERVICE_SPLITTER, service, ServiceSplitter.class);
     return new ServiceRoutes(
         ListenerTranslator.apiListener(service, service),
-        RouteTranslator.translate(service, service, List.of(service), router, splitter),
+        RouteTranslator.translate(
+            service, service, List.of(service), router, splitter, RouteClient.GRPC),
         targets(service, router, splitter));
   }
 
@@ -45,7 +47,8 @@ public record ServiceRoutes(Listener listener, RouteConfiguration route, Set<Tar
         service,
         List.of("*"),
         Entries.of(snapshot, ConfigEntryKind.SERVICE_ROUTER, service, ServiceRouter.class),
-        Entries.of(snapshot, ConfigEntryKind.SERVICE_SPLITTER, service, ServiceSplitter.class));
+        Entries.of(snapshot, ConfigEntryKind.SERVICE_SPLITTER, service, ServiceSplitter.class),
+        RouteClient.ENVOY);
   }
 
   /** The service itself, its router's destinations and its splitter's splits. */

@@ -19,10 +19,11 @@ import java.util.TreeMap;
 
 /**
  * EDS: the instances of one cluster become a {@link ClusterLoadAssignment}. Only instances fit for
- * traffic are included (passing, and warning unless the cluster wants passing only), weighted by
- * their {@code Weights} for that status and grouped by locality. Every locality carries a weight
- * (the sum of its endpoints'), because gRPC clients drop localities without one. A cluster with no
- * usable instance gets an assignment with no endpoints, which Envoy needs to finish warming.
+ * traffic are included (passing, and warning unless the cluster wants passing only), all HEALTHY,
+ * weighted by their {@code Weights} for that status (as Consul does) and grouped by locality. Every
+ * locality carries a weight (the sum of its endpoints'), because gRPC clients drop localities
+ * without one. A cluster with no usable instance gets an assignment with no endpoints, which Envoy
+ * needs to finish warming.
  */
 public final class EndpointTranslator {
   /** A locality as a map key; instances without one share the empty key. */
@@ -94,7 +95,9 @@ public final class EndpointTranslator {
         .setEndpoint(
             Endpoint.newBuilder()
                 .setAddress(ClusterTranslator.socket(instance.address(), instance.port())))
-        .setHealthStatus(warning ? HealthStatus.DEGRADED : HealthStatus.HEALTHY)
+        // Consul's choice: warning is HEALTHY with its own weight. DEGRADED would starve it (gRPC
+        // drops such endpoints; Envoy uses them only once healthy hosts run out).
+        .setHealthStatus(HealthStatus.HEALTHY)
         .setLoadBalancingWeight(UInt32Value.of(weight))
         .build();
   }

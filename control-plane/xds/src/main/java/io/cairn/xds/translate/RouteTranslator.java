@@ -8,13 +8,11 @@ import io.cairn.registry.config.ServiceRouter;
 import io.cairn.registry.config.ServiceSplitter;
 import io.cairn.registry.config.ServiceTarget;
 import io.cairn.registry.config.Split;
-import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,13 +28,15 @@ public final class RouteTranslator {
    * @param routeName the RouteConfiguration's name
    * @param service the service the routes lead to
    * @param domains virtual-host domains (what clients put in {@code :authority})
+   * @param client who reads the routes: retries and timeouts are expressed for it
    */
   public static RouteConfiguration translate(
       String routeName,
       String service,
       List<String> domains,
       Optional<ServiceRouter> router,
-      Optional<ServiceSplitter> splitter) {
+      Optional<ServiceSplitter> splitter,
+      RouteClient client) {
     VirtualHost.Builder host = VirtualHost.newBuilder().setName(service).addAllDomains(domains);
     router.ifPresent(
         r -> {
@@ -44,7 +44,7 @@ public final class RouteTranslator {
             host.addRoutes(
                 io.envoyproxy.envoy.config.route.v3.Route.newBuilder()
                     .setMatch(Matchers.route(route.match()))
-                    .setRoute(action(route.destination(), service)));
+                    .setRoute(action(route.destination(), service, client)));
           }
         });
     RouteAction.Builder fallback =
@@ -58,34 +58,38 @@ public final class RouteTranslator {
     return RouteConfiguration.newBuilder().setName(routeName).addVirtualHosts(host).build();
   }
 
-  private static RouteAction.Builder action(RouteDestination d, String owner) {
+  private static RouteAction.Builder action(RouteDestination d, String owner, RouteClient client) {
     RouteAction.Builder b = RouteAction.newBuilder().setCluster(ClusterNames.of(d.target(), owner));
     if (!d.prefixRewrite().isEmpty()) {
       b.setPrefixRewrite(d.prefixRewrite());
     }
-    d.requestTimeout().ifPresent(t -> b.setTimeout(Durations.fromNanos(t.toNanos())));
-    List<String> retryOn = new ArrayList<>(d.retryOn());
-    if (d.retryOnConnectFailure()) {
-      retryOn.add("connect-failure");
-    }
-    if (!d.retryOnStatusCodes().isEmpty()) {
-      retryOn.add("retriable-status-codes");
-    }
-    if (d.numRetries() > 0 || !retryOn.isEmpty()) {
-      b.setRetryPolicy(
-          RetryPolicy.newBuilder()
-              .setRetryOn(String.join(",", retryOn.isEmpty() ? List.of("5xx") : retryOn))
-              .setNumRetries(UInt32Value.of(d.numRetries()))
-              .addAllRetriableStatusCodes(d.retryOnStatusCodes()));
-    }
+    d.requestTimeout()
+        .map(t -> Durations.fromNanos(t.toNanos()))
+        .ifPresent(
+            t -> {
+              b.setTimeout(t);
+              if (client == RouteClient.GRPC) {
+                // gRPC ignores route.timeout and reads max_stream_duration (gRFC A31).
+                b.setMaxStreamDuration(
+                    RouteAction.MaxStreamDuration.newBuilder().setMaxStreamDuration(t));
+              }
+            });
+    RetryPolicies.of(d, client).ifPresent(b::setRetryPolicy);
     return b;
   }
 
-  /** Splits with weight 0 are left out: Envoy and gRPC reject clusters weighted 0. */
+  /**
+   * Splits with weight 0 are left out: Envoy and gRPC reject clusters weighted 0. {@code
+   * total_weight} is always set to the sum of the weights (10000, hundredths of a percent, as the
+   * splitter's weights must add up to 100), as Consul does: older clients (gRPC C-core 1.51, Envoy
+   * before it was deprecated) otherwise assume 100 and reject the route.
+   */
   private static RouteAction.Builder split(ServiceSplitter splitter, String owner) {
     WeightedCluster.Builder clusters = WeightedCluster.newBuilder();
+    int total = 0;
     for (Split split : splitter.splits()) {
       if (split.basisPoints() > 0) {
+        total += split.basisPoints();
         ServiceTarget target = split.target();
         clusters.addClusters(
             WeightedCluster.ClusterWeight.newBuilder()
@@ -93,6 +97,7 @@ public final class RouteTranslator {
                 .setWeight(UInt32Value.of(split.basisPoints())));
       }
     }
-    return RouteAction.newBuilder().setWeightedClusters(clusters);
+    return RouteAction.newBuilder()
+        .setWeightedClusters(clusters.setTotalWeight(UInt32Value.of(total)));
   }
 }

@@ -1,5 +1,6 @@
 package io.cairn.xds.cache;
 
+import static io.cairn.xds.pgv.ValidResources.valid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.registry.InMemoryStore;
@@ -41,7 +42,7 @@ class ProxylessSnapshotsTest {
 
   private void step(ProxylessSnapshots incremental, Command command, String... changed) {
     registry.apply(command);
-    ContentSnapshot updated = incremental.update(registry.snapshot(), Set.of(changed));
+    ContentSnapshot updated = valid(incremental.update(registry.snapshot(), Set.of(changed)));
     assertThat(SnapshotVersions.of(updated))
         .as("after " + command)
         .isEqualTo(SnapshotVersions.of(ProxylessSnapshots.build(registry.snapshot())));

@@ -1,5 +1,6 @@
 package io.cairn.xds.cache;
 
+import static io.cairn.xds.pgv.ValidResources.valid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.registry.InMemoryStore;
@@ -60,7 +61,7 @@ class SidecarSnapshotsTest {
 
   private static Map<String, Map<String, String>> all(SidecarSnapshots s) {
     Map<String, Map<String, String>> out = new TreeMap<>();
-    s.all().forEach((id, snapshot) -> out.put(id, SnapshotVersions.of(snapshot)));
+    s.all().forEach((id, snapshot) -> out.put(id, SnapshotVersions.of(valid(snapshot))));
     return out;
   }
 

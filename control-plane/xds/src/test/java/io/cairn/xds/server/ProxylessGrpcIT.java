@@ -195,25 +195,36 @@ class ProxylessGrpcIT {
             "type.googleapis.com/envoy.config.cluster.v3.Cluster",
             "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment");
 
-    // A lookahead is valid Java but not RE2, which gRPC uses: it rejects the route.
+    // A lookahead is valid Java but not RE2, which gRPC runs: refused when written, never sent.
     subsets();
-    Route bad =
-        new Route(
-            new HttpRouteMatch(
-                Optional.of(new io.cairn.registry.config.PathMatch(MatchType.REGEX, "/(?=x).*")),
-                List.of(),
-                List.of(),
-                List.of()),
-            new RouteDestination(
-                new ServiceTarget("", "v2"), "", Optional.empty(), 0, false, List.of(), List.of()));
-    registry.apply(PutConfigEntry.of(new ServiceRouter(service, List.of(bad), Map.of())));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new io.cairn.registry.config.PathMatch(MatchType.REGEX, "/(?=x).*"))
+        .hasMessageContaining("RE2");
+    // gRPC still rejects a cluster with the random LB policy: its NACK is surfaced.
+    registry.apply(
+        PutConfigEntry.of(
+            new io.cairn.registry.config.ServiceResolver(
+                service,
+                Optional.empty(),
+                Map.of(
+                    "v1",
+                        new io.cairn.registry.config.ResolverSubset(
+                            "Service.Meta.version == v1", false),
+                    "v2",
+                        new io.cairn.registry.config.ResolverSubset(
+                            "Service.Meta.version == v2", false)),
+                Optional.empty(),
+                Map.of(),
+                Optional.empty(),
+                Optional.of(io.cairn.registry.config.LoadBalancerPolicy.RANDOM),
+                Map.of())));
     await()
         .atMost(Duration.ofSeconds(20))
         .until(
             () ->
                 xds.proxies().stream()
                     .flatMap(p -> p.lastNack().stream())
-                    .anyMatch(n -> n.typeUrl().endsWith("RouteConfiguration")));
+                    .anyMatch(n -> n.typeUrl().endsWith("Cluster")));
     assertThat(calls(channel, 20).keySet()).as("the last good routes still serve").isNotEmpty();
   }
 }

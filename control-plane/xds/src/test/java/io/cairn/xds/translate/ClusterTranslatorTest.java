@@ -1,5 +1,6 @@
 package io.cairn.xds.translate;
 
+import static io.cairn.xds.pgv.ValidResources.valid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.registry.config.LoadBalancerPolicy;
@@ -16,8 +17,9 @@ class ClusterTranslatorTest {
   @Test
   void anEdsClusterOverAdsWithTimeoutAndPolicy() {
     Cluster c =
-        ClusterTranslator.translate(
-            "api", Duration.ofMillis(1500), LoadBalancerPolicy.LEAST_REQUEST, Protocol.HTTP);
+        valid(
+            ClusterTranslator.translate(
+                "api", Duration.ofMillis(1500), LoadBalancerPolicy.LEAST_REQUEST, Protocol.HTTP));
     assertThat(c.getName()).isEqualTo("api");
     assertThat(c.getType()).isEqualTo(Cluster.DiscoveryType.EDS);
     assertThat(c.getEdsClusterConfig().getServiceName()).isEqualTo("api");
@@ -32,8 +34,9 @@ class ClusterTranslatorTest {
   void grpcAndHttp2ServicesAreCalledOverHttp2() throws Exception {
     for (Protocol p : new Protocol[] {Protocol.GRPC, Protocol.HTTP2}) {
       Cluster c =
-          ClusterTranslator.translate(
-              "api", Duration.ofSeconds(5), LoadBalancerPolicy.ROUND_ROBIN, p);
+          valid(
+              ClusterTranslator.translate(
+                  "api", Duration.ofSeconds(5), LoadBalancerPolicy.ROUND_ROBIN, p));
       HttpProtocolOptions options =
           c.getTypedExtensionProtocolOptionsOrThrow(OPTIONS).unpack(HttpProtocolOptions.class);
       assertThat(options.getExplicitHttpConfig().hasHttp2ProtocolOptions()).isTrue();
@@ -42,7 +45,7 @@ class ClusterTranslatorTest {
 
   @Test
   void theLocalAppIsAStaticClusterAtTheApplicationsAddress() {
-    Cluster c = ClusterTranslator.localApp("127.0.0.1", 8080, Protocol.TCP);
+    Cluster c = valid(ClusterTranslator.localApp("127.0.0.1", 8080, Protocol.TCP));
     assertThat(c.getName()).isEqualTo("local_app");
     assertThat(c.getType()).isEqualTo(Cluster.DiscoveryType.STATIC);
     SocketAddress socket =

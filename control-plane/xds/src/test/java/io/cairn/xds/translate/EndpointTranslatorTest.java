@@ -1,5 +1,6 @@
 package io.cairn.xds.translate;
 
+import static io.cairn.xds.pgv.ValidResources.valid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.registry.model.CheckDefinition;
@@ -49,14 +50,15 @@ class EndpointTranslatorTest {
     Optional<Locality> east = Optional.of(new Locality("us-east", "a"));
     Optional<Locality> west = Optional.of(new Locality("us-west", "b"));
     ClusterLoadAssignment cla =
-        EndpointTranslator.translate(
-            "api",
-            List.of(
-                instance("w1", "10.0.0.3", 8080, HealthStatus.PASSING, west),
-                instance("e2", "10.0.0.2", 8080, HealthStatus.WARNING, east),
-                instance("e1", "10.0.0.1", 8080, HealthStatus.PASSING, east),
-                instance("x", "10.0.0.9", 8080, HealthStatus.CRITICAL, east)),
-            false);
+        valid(
+            EndpointTranslator.translate(
+                "api",
+                List.of(
+                    instance("w1", "10.0.0.3", 8080, HealthStatus.PASSING, west),
+                    instance("e2", "10.0.0.2", 8080, HealthStatus.WARNING, east),
+                    instance("e1", "10.0.0.1", 8080, HealthStatus.PASSING, east),
+                    instance("x", "10.0.0.9", 8080, HealthStatus.CRITICAL, east)),
+                false));
 
     assertThat(cla.getClusterName()).isEqualTo("api");
     assertThat(cla.getEndpointsList())
@@ -74,7 +76,22 @@ class EndpointTranslatorTest {
             org.assertj.core.groups.Tuple.tuple(
                 "10.0.0.1", 10, io.envoyproxy.envoy.config.core.v3.HealthStatus.HEALTHY),
             org.assertj.core.groups.Tuple.tuple(
-                "10.0.0.2", 2, io.envoyproxy.envoy.config.core.v3.HealthStatus.DEGRADED));
+                "10.0.0.2", 2, io.envoyproxy.envoy.config.core.v3.HealthStatus.HEALTHY));
+  }
+
+  @Test
+  void warningInstancesAreHealthyWeightedByTheirWarningWeightAsInConsul() {
+    ClusterLoadAssignment cla =
+        valid(
+            EndpointTranslator.translate(
+                "api",
+                List.of(instance("w", "10.0.0.2", 80, HealthStatus.WARNING, Optional.empty())),
+                false));
+    LbEndpoint only = cla.getEndpoints(0).getLbEndpoints(0);
+    assertThat(only.getHealthStatus())
+        .as("gRPC drops DEGRADED endpoints; Envoy uses them only when healthy ones run out")
+        .isEqualTo(io.envoyproxy.envoy.config.core.v3.HealthStatus.HEALTHY);
+    assertThat(only.getLoadBalancingWeight().getValue()).isEqualTo(2);
   }
 
   @Test
@@ -85,13 +102,14 @@ class EndpointTranslatorTest {
             List.of(),
             Optional.of(new Indexed<>(new Maintenance("m", "upgrade"), 3, 3)));
     ClusterLoadAssignment cla =
-        EndpointTranslator.translate(
-            "api",
-            List.of(
-                instance("p", "10.0.0.1", 80, HealthStatus.PASSING, Optional.empty()),
-                instance("w", "10.0.0.2", 80, HealthStatus.WARNING, Optional.empty()),
-                maintained),
-            true);
+        valid(
+            EndpointTranslator.translate(
+                "api",
+                List.of(
+                    instance("p", "10.0.0.1", 80, HealthStatus.PASSING, Optional.empty()),
+                    instance("w", "10.0.0.2", 80, HealthStatus.WARNING, Optional.empty()),
+                    maintained),
+                true));
     assertThat(addresses(cla)).containsExactly("10.0.0.1");
     assertThat(cla.getEndpoints(0).getLoadBalancingWeight().getValue())
         .as("a locality always has a weight, also without region and zone")
@@ -101,12 +119,13 @@ class EndpointTranslatorTest {
   @Test
   void aClusterWithoutUsableInstancesGetsAnEmptyAssignment() {
     ClusterLoadAssignment cla =
-        EndpointTranslator.translate(
-            "api",
-            List.of(
-                instance("c", "10.0.0.1", 80, HealthStatus.CRITICAL, Optional.empty()),
-                instance("noport", "10.0.0.2", 0, HealthStatus.PASSING, Optional.empty())),
-            false);
+        valid(
+            EndpointTranslator.translate(
+                "api",
+                List.of(
+                    instance("c", "10.0.0.1", 80, HealthStatus.CRITICAL, Optional.empty()),
+                    instance("noport", "10.0.0.2", 0, HealthStatus.PASSING, Optional.empty())),
+                false));
     assertThat(cla.getClusterName()).isEqualTo("api");
     assertThat(cla.getEndpointsList()).isEmpty();
   }
@@ -117,7 +136,7 @@ class EndpointTranslatorTest {
         List.of(
             instance("1", "10.0.0.1", 80, HealthStatus.PASSING, Optional.empty()),
             instance("2", "10.0.0.2", 80, HealthStatus.PASSING, Optional.empty()));
-    assertThat(EndpointTranslator.translate("api", a, false).toByteString())
-        .isEqualTo(EndpointTranslator.translate("api", a.reversed(), false).toByteString());
+    assertThat(valid(EndpointTranslator.translate("api", a, false)).toByteString())
+        .isEqualTo(valid(EndpointTranslator.translate("api", a.reversed(), false)).toByteString());
   }
 }

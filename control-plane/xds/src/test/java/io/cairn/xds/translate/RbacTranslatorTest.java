@@ -1,5 +1,6 @@
 package io.cairn.xds.translate;
 
+import static io.cairn.xds.pgv.ValidResources.valid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.registry.config.HttpPermission;
@@ -9,6 +10,7 @@ import io.cairn.registry.config.IntentionPermission;
 import io.cairn.registry.config.IntentionSource;
 import io.cairn.registry.config.MatchType;
 import io.cairn.registry.config.PathMatch;
+import io.cairn.registry.config.Protocol;
 import io.cairn.registry.config.ServiceIntentions;
 import io.cairn.registry.model.Indexed;
 import io.envoyproxy.envoy.config.rbac.v3.Permission;
@@ -83,7 +85,12 @@ class RbacTranslatorTest {
       for (IntentionAction defaultPolicy : IntentionAction.values()) {
         for (boolean http : new boolean[] {false, true}) {
           RBAC rules =
-              RbacTranslator.rules(ordered, defaultPolicy, http, RbacTranslatorTest::addresses);
+              valid(
+                  RbacTranslator.rules(
+                      ordered, defaultPolicy, http, RbacTranslatorTest::addresses));
+          valid(
+              SidecarListenerTranslator.inbound(
+                  "0.0.0.0", 21000, http ? Protocol.HTTP : Protocol.TCP, rules));
           for (Map.Entry<String, String> ip : SOURCE_OF_IP.entrySet()) {
             boolean expected = Intention.allows(ordered, ip.getValue(), "web", defaultPolicy);
             assertThat(allowed(rules, ip.getKey(), "/", "GET"))
@@ -119,14 +126,18 @@ class RbacTranslatorTest {
     List<Intention> ordered = intentions(to("web", api));
 
     RBAC denyByDefault =
-        RbacTranslator.rules(ordered, IntentionAction.DENY, true, RbacTranslatorTest::addresses);
+        valid(
+            RbacTranslator.rules(
+                ordered, IntentionAction.DENY, true, RbacTranslatorTest::addresses));
     assertThat(allowed(denyByDefault, "10.0.0.1", "/orders", "GET")).isTrue();
     assertThat(allowed(denyByDefault, "10.0.0.1", "/admin/users", "GET")).isFalse();
     assertThat(allowed(denyByDefault, "10.0.0.1", "/orders", "POST")).isFalse();
     assertThat(allowed(denyByDefault, "10.0.1.1", "/orders", "GET")).isFalse();
 
     RBAC allowByDefault =
-        RbacTranslator.rules(ordered, IntentionAction.ALLOW, true, RbacTranslatorTest::addresses);
+        valid(
+            RbacTranslator.rules(
+                ordered, IntentionAction.ALLOW, true, RbacTranslatorTest::addresses));
     assertThat(allowed(allowByDefault, "10.0.0.1", "/orders", "GET")).isTrue();
     assertThat(allowed(allowByDefault, "10.0.0.1", "/admin/users", "GET")).isFalse();
     assertThat(allowed(allowByDefault, "10.0.0.1", "/orders", "POST")).isTrue();
@@ -134,7 +145,9 @@ class RbacTranslatorTest {
 
     // Over plain TCP, requests cannot be told apart: the L7 source is denied, as in Consul.
     RBAC tcp =
-        RbacTranslator.rules(ordered, IntentionAction.ALLOW, false, RbacTranslatorTest::addresses);
+        valid(
+            RbacTranslator.rules(
+                ordered, IntentionAction.ALLOW, false, RbacTranslatorTest::addresses));
     assertThat(allowed(tcp, "10.0.0.1", "/orders", "GET")).isFalse();
     assertThat(allowed(tcp, "10.0.1.1", "/orders", "GET")).isTrue();
   }
@@ -142,19 +155,21 @@ class RbacTranslatorTest {
   @Test
   void aSourceWithoutInstancesMatchesNobodyAndWildcardsMatchEverybody() {
     RBAC rules =
-        RbacTranslator.rules(
-            intentions(to("web", deny("ghost"))),
-            IntentionAction.ALLOW,
-            false,
-            RbacTranslatorTest::addresses);
+        valid(
+            RbacTranslator.rules(
+                intentions(to("web", deny("ghost"))),
+                IntentionAction.ALLOW,
+                false,
+                RbacTranslatorTest::addresses));
     assertThat(rules.getAction()).isEqualTo(RBAC.Action.DENY);
     assertThat(allowed(rules, "10.9.9.9", "/", "GET")).isTrue();
     RBAC all =
-        RbacTranslator.rules(
-            intentions(to("web", deny("*"))),
-            IntentionAction.ALLOW,
-            false,
-            RbacTranslatorTest::addresses);
+        valid(
+            RbacTranslator.rules(
+                intentions(to("web", deny("*"))),
+                IntentionAction.ALLOW,
+                false,
+                RbacTranslatorTest::addresses));
     assertThat(allowed(all, "10.9.9.9", "/", "GET")).isFalse();
   }
 

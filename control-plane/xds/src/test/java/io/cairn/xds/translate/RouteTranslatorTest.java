@@ -1,8 +1,10 @@
 package io.cairn.xds.translate;
 
+import static io.cairn.xds.pgv.ValidResources.valid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.Durations;
 import io.cairn.registry.config.HeaderMatch;
 import io.cairn.registry.config.HttpRouteMatch;
 import io.cairn.registry.config.MatchType;
@@ -14,8 +16,11 @@ import io.cairn.registry.config.ServiceSplitter;
 import io.cairn.registry.config.ServiceTarget;
 import io.cairn.registry.config.Split;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import java.time.Duration;
 import java.util.List;
@@ -36,7 +41,14 @@ class RouteTranslatorTest {
   @Test
   void withoutEntriesEverythingGoesToTheServiceCluster() {
     RouteConfiguration rc =
-        RouteTranslator.translate("api", "api", List.of("api"), Optional.empty(), Optional.empty());
+        valid(
+            RouteTranslator.translate(
+                "api",
+                "api",
+                List.of("api"),
+                Optional.empty(),
+                Optional.empty(),
+                RouteClient.GRPC));
     VirtualHost host = rc.getVirtualHosts(0);
     assertThat(rc.getName()).isEqualTo("api");
     assertThat(host.getDomainsList()).containsExactly("api");
@@ -48,8 +60,14 @@ class RouteTranslatorTest {
   @Test
   void aSplitterBecomesWeightedClustersInBasisPointsWithoutZeroWeights() {
     RouteConfiguration rc =
-        RouteTranslator.translate(
-            "api", "api", List.of("api"), Optional.empty(), Optional.of(CANARY));
+        valid(
+            RouteTranslator.translate(
+                "api",
+                "api",
+                List.of("api"),
+                Optional.empty(),
+                Optional.of(CANARY),
+                RouteClient.GRPC));
     assertThat(
             rc.getVirtualHosts(0).getRoutes(0).getRoute().getWeightedClusters().getClustersList())
         .extracting(c -> c.getName(), c -> c.getWeight().getValue())
@@ -76,12 +94,14 @@ class RouteTranslatorTest {
                 List.of(503),
                 List.of()));
     RouteConfiguration rc =
-        RouteTranslator.translate(
-            "api",
-            "api",
-            List.of("api"),
-            Optional.of(new ServiceRouter("api", List.of(canaryByHeader), Map.of())),
-            Optional.of(CANARY));
+        valid(
+            RouteTranslator.translate(
+                "api",
+                "api",
+                List.of("api"),
+                Optional.of(new ServiceRouter("api", List.of(canaryByHeader), Map.of())),
+                Optional.of(CANARY),
+                RouteClient.ENVOY));
     var routes = rc.getVirtualHosts(0).getRoutesList();
     assertThat(routes).hasSize(2);
     var first = routes.get(0);
@@ -104,8 +124,163 @@ class RouteTranslatorTest {
   }
 
   @Test
+  void totalWeightIsAlwaysSetAndTheWeightsAddUpToIt() {
+    for (RouteClient client : RouteClient.values()) {
+      WeightedCluster split =
+          RouteTranslator.translate(
+                  "api", "api", List.of("api"), Optional.empty(), Optional.of(CANARY), client)
+              .getVirtualHosts(0)
+              .getRoutes(0)
+              .getRoute()
+              .getWeightedClusters();
+      assertThat(split.hasTotalWeight()).as("older clients assume 100 without it").isTrue();
+      assertThat(split.getTotalWeight().getValue()).isEqualTo(10000);
+      assertThat(split.getClustersList().stream().mapToInt(c -> c.getWeight().getValue()).sum())
+          .isEqualTo(10000);
+    }
+    // Thirds: 33.33 + 33.33 + 33.34, still exactly 10000.
+    ServiceSplitter thirds =
+        new ServiceSplitter(
+            "api",
+            List.of(
+                new Split(33.33, new ServiceTarget("a", "")),
+                new Split(33.33, new ServiceTarget("b", "")),
+                new Split(33.34, new ServiceTarget("c", ""))),
+            Map.of());
+    WeightedCluster split =
+        valid(
+                RouteTranslator.translate(
+                    "api",
+                    "api",
+                    List.of("api"),
+                    Optional.empty(),
+                    Optional.of(thirds),
+                    RouteClient.GRPC))
+            .getVirtualHosts(0)
+            .getRoutes(0)
+            .getRoute()
+            .getWeightedClusters();
+    assertThat(split.getClustersList())
+        .extracting(c -> c.getWeight().getValue())
+        .containsExactly(3333, 3333, 3334);
+    assertThat(split.getTotalWeight().getValue()).isEqualTo(10000);
+  }
+
+  private static RouteAction routed(RouteDestination destination, RouteClient client) {
+    Route route = new Route(HttpRouteMatch.pathPrefix("/x"), destination);
+    return valid(
+            RouteTranslator.translate(
+                "api",
+                "api",
+                List.of("api"),
+                Optional.of(new ServiceRouter("api", List.of(route), Map.of())),
+                Optional.empty(),
+                client))
+        .getVirtualHosts(0)
+        .getRoutes(0)
+        .getRoute();
+  }
+
+  private static RouteDestination retries(
+      int numRetries, boolean connectFailure, List<Integer> codes, List<String> retryOn) {
+    return new RouteDestination(
+        new ServiceTarget("", ""),
+        "",
+        Optional.empty(),
+        numRetries,
+        connectFailure,
+        codes,
+        retryOn);
+  }
+
+  @Test
+  void retryConditionsWithoutNumRetriesLeaveTheCountToTheClientNeverZero() {
+    for (RouteClient client : RouteClient.values()) {
+      RetryPolicy policy = routed(retries(0, true, List.of(), List.of()), client).getRetryPolicy();
+      assertThat(policy.hasNumRetries())
+          .as("%s: unset means the default (1); 0 means no retry, and grpc-go rejects it", client)
+          .isFalse();
+      assertThat(
+              routed(retries(0, false, List.of(503), List.of()), client)
+                  .getRetryPolicy()
+                  .hasNumRetries())
+          .isFalse();
+      assertThat(
+              routed(retries(2, false, List.of(), List.of("reset")), client)
+                  .getRetryPolicy()
+                  .getNumRetries()
+                  .getValue())
+          .isEqualTo(2);
+      assertThat(routed(RouteDestination.to(new ServiceTarget("", "")), client).hasRetryPolicy())
+          .isFalse();
+    }
+  }
+
+  @Test
+  void envoyGetsHttpConditionsAsConsulSendsThem() {
+    RetryPolicy policy =
+        routed(
+                retries(3, true, List.of(503, 429), List.of("connect-failure", "reset")),
+                RouteClient.ENVOY)
+            .getRetryPolicy();
+    assertThat(policy.getRetryOn()).isEqualTo("connect-failure,reset,retriable-status-codes");
+    assertThat(policy.getRetriableStatusCodesList()).containsExactly(503, 429);
+    assertThat(
+            routed(retries(3, false, List.of(), List.of()), RouteClient.ENVOY)
+                .getRetryPolicy()
+                .getRetryOn())
+        .isEqualTo("5xx");
+  }
+
+  @Test
+  void grpcGetsStatusNamesOnly() {
+    assertThat(
+            routed(
+                    retries(3, true, List.of(503, 400, 404), List.of("5xx", "cancelled")),
+                    RouteClient.GRPC)
+                .getRetryPolicy())
+        .satisfies(
+            p -> {
+              assertThat(p.getRetryOn()).isEqualTo("unavailable,cancelled,internal");
+              assertThat(p.getRetriableStatusCodesList()).isEmpty();
+            });
+    assertThat(
+            routed(retries(3, false, List.of(), List.of()), RouteClient.GRPC)
+                .getRetryPolicy()
+                .getRetryOn())
+        .isEqualTo("unavailable");
+    assertThat(
+            routed(
+                    retries(3, false, List.of(404), List.of("retriable-4xx", "envoy-ratelimited")),
+                    RouteClient.GRPC)
+                .hasRetryPolicy())
+        .as("nothing gRPC can retry on: no policy")
+        .isFalse();
+  }
+
+  @Test
+  void proxylessRoutesCarryTheTimeoutAsMaxStreamDuration() {
+    RouteDestination timed =
+        new RouteDestination(
+            new ServiceTarget("", ""),
+            "",
+            Optional.of(Duration.ofMillis(1500)),
+            0,
+            false,
+            List.of(),
+            List.of());
+    RouteAction grpc = routed(timed, RouteClient.GRPC);
+    assertThat(Durations.toMillis(grpc.getMaxStreamDuration().getMaxStreamDuration()))
+        .isEqualTo(1500);
+    assertThat(Durations.toMillis(grpc.getTimeout())).isEqualTo(1500);
+    RouteAction envoy = routed(timed, RouteClient.ENVOY);
+    assertThat(envoy.hasMaxStreamDuration()).isFalse();
+    assertThat(Durations.toMillis(envoy.getTimeout())).isEqualTo(1500);
+  }
+
+  @Test
   void theApiListenerUsesAdsForRoutesAndEndsWithTheRouter() throws InvalidProtocolBufferException {
-    Listener listener = ListenerTranslator.apiListener("api", "api");
+    Listener listener = valid(ListenerTranslator.apiListener("api", "api"));
     HttpConnectionManager hcm =
         listener.getApiListener().getApiListener().unpack(HttpConnectionManager.class);
     assertThat(listener.getName()).isEqualTo("api");

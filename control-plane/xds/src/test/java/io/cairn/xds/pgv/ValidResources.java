@@ -1,0 +1,56 @@
+package io.cairn.xds.pgv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Message;
+import io.cairn.xds.cache.ContentSnapshot;
+import io.envoyproxy.controlplane.cache.SnapshotResources;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The assertion every xDS test applies to what Cairn emits: each resource passes Envoy's PGV rules
+ * ({@link EnvoyRules}). Counts what it checked, so a run can show how much was covered ({@link
+ * CheckedCount} prints the total).
+ */
+public final class ValidResources {
+  private static final AtomicLong CHECKED = new AtomicLong();
+  private static final AtomicLong REJECTED = new AtomicLong();
+
+  private ValidResources() {}
+
+  /** Asserts {@code resource} passes Envoy's rules and returns it, for use inline. */
+  public static <T extends Message> T valid(T resource) {
+    List<EnvoyRules.Violation> violations = EnvoyRules.violations(resource);
+    CHECKED.incrementAndGet();
+    if (!violations.isEmpty()) {
+      REJECTED.incrementAndGet();
+    }
+    assertThat(violations).as("Envoy's validation rules on %s", describe(resource)).isEmpty();
+    return resource;
+  }
+
+  /** Every resource of every type in {@code snapshot}. */
+  public static ContentSnapshot valid(ContentSnapshot snapshot) {
+    for (SnapshotResources<?> type :
+        List.of(
+            snapshot.clusters(), snapshot.endpoints(), snapshot.listeners(), snapshot.routes())) {
+      type.resources().values().forEach(ValidResources::valid);
+    }
+    return snapshot;
+  }
+
+  public static long checked() {
+    return CHECKED.get();
+  }
+
+  public static long rejected() {
+    return REJECTED.get();
+  }
+
+  private static String describe(Message resource) {
+    String text = resource.toString();
+    return resource.getDescriptorForType().getName()
+        + (text.length() > 4000 ? " (" + text.length() + " chars)" : ":\n" + text);
+  }
+}
