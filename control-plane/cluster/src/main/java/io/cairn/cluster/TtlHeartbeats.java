@@ -2,6 +2,11 @@ package io.cairn.cluster;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +20,10 @@ import org.slf4j.LoggerFactory;
  * owning the check is put under {@code ttl/<check>} (with the reporter's membership lease, so keys
  * of gone replicas clean themselves up); every replica watches those keys and resets the TTL clock
  * of the checks it owns. Status changes still go through the registry as usual.
+ *
+ * <p>The owner deletes a report once it has used it (unless a newer one came meanwhile), and at
+ * start deletes the reports it owns that nobody used: otherwise a key stays for every check ever
+ * reported through another replica, and for good if it was written while the reporter had no lease.
  */
 public final class TtlHeartbeats implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TtlHeartbeats.class);
@@ -33,6 +42,7 @@ public final class TtlHeartbeats implements AutoCloseable {
     this.keys = new EtcdKeys(settings.prefix());
     this.membership = membership;
     long revision = currentRevision(settings);
+    sweep(settings);
     this.watch =
         new RangeWatch(
             client,
@@ -51,6 +61,7 @@ public final class TtlHeartbeats implements AutoCloseable {
                     String check = EtcdKeys.after(keys.heartbeats(), kv.getKey());
                     if (membership.owns(check)) {
                       onReport.accept(check);
+                      consumed(kv);
                     }
                   }
                 }
@@ -63,6 +74,44 @@ public final class TtlHeartbeats implements AutoCloseable {
               }
             },
             "ttl");
+  }
+
+  /** Deletes a used report, unless it was written again since. */
+  private void consumed(KeyValue kv) {
+    client
+        .getKVClient()
+        .txn()
+        .If(new Cmp(kv.getKey(), Cmp.Op.EQUAL, CmpTarget.modRevision(kv.getModRevision())))
+        .Then(Op.delete(kv.getKey(), DeleteOption.DEFAULT))
+        .commit()
+        .whenComplete(
+            (r, e) -> {
+              if (e != null) {
+                log.atDebug().log("TTL report not removed: {}", e.toString());
+              }
+            });
+  }
+
+  /** Deletes the reports for checks this replica owns that were left behind (not replayed). */
+  private void sweep(EtcdSettings settings) {
+    List<KeyValue> left =
+        EtcdClients.await(
+                client
+                    .getKVClient()
+                    .get(keys.heartbeats(), GetOption.builder().isPrefix(true).build()),
+                settings.timeout(),
+                "read TTL reports")
+            .getKvs();
+    int removed = 0;
+    for (KeyValue kv : left) {
+      if (membership.owns(EtcdKeys.after(keys.heartbeats(), kv.getKey()))) {
+        consumed(kv);
+        removed++;
+      }
+    }
+    if (removed > 0) {
+      log.atInfo().addKeyValue("reports", removed).log("removed TTL reports left behind");
+    }
   }
 
   /** etcd's revision now: reports are followed from there, never replayed. */
