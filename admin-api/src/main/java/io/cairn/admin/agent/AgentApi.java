@@ -23,6 +23,7 @@ import io.cairn.registry.model.ConnectProxy;
 import io.cairn.registry.model.HealthCheck;
 import io.cairn.registry.model.HealthStatus;
 import io.cairn.registry.model.Indexed;
+import io.cairn.registry.model.ServiceInstance;
 import io.cairn.registry.model.TtlCheck;
 import io.cairn.registry.validation.Problems;
 import io.helidon.webserver.http.HttpRules;
@@ -31,7 +32,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -81,20 +81,21 @@ public final class AgentApi implements HttpService {
   private void register(ServerRequest req, ServerResponse res) {
     JsonFields body = JsonFields.of("", Json.body(req), new Problems());
     boolean replace = QueryParams.flag(req, "replace-existing-checks");
-    List<RegisterInstance> commands =
-        RegistrationDecoder.decode(body, peerAddress(req), replace, registry.snapshot());
+    RegisterInstance command = RegistrationDecoder.decode(body, peerAddress(req), replace);
     RequestAcl acl = RequestAcl.of(req);
-    for (RegisterInstance command : commands) {
-      // As Consul: write on the service, and on its destination for a sidecar proxy.
-      acl.requireService(command.instance().name(), Access.WRITE);
-      if (command.instance().kind() instanceof ConnectProxy proxy) {
-        acl.requireService(proxy.destinationServiceName(), Access.WRITE);
-      }
-    }
-    for (RegisterInstance command : commands) {
-      registry.apply(command);
-    }
+    requireRegisterWrite(acl, command.instance());
+    command.sidecar().ifPresent(sidecar -> requireRegisterWrite(acl, sidecar.proxy()));
+    // One command: the service and its sidecar commit together or not at all.
+    registry.apply(command);
     res.send();
+  }
+
+  /** As Consul: write on the service, and on its destination for a sidecar proxy. */
+  private static void requireRegisterWrite(RequestAcl acl, ServiceInstance instance) {
+    acl.requireService(instance.name(), Access.WRITE);
+    if (instance.kind() instanceof ConnectProxy proxy) {
+      acl.requireService(proxy.destinationServiceName(), Access.WRITE);
+    }
   }
 
   private void self(ServerRequest req, ServerResponse res) {

@@ -2,8 +2,9 @@ package io.cairn.admin.agent;
 
 import io.cairn.admin.json.ConsulPaths;
 import io.cairn.admin.json.JsonFields;
-import io.cairn.registry.RegistrySnapshot;
+import io.cairn.registry.command.PortRange;
 import io.cairn.registry.command.RegisterInstance;
+import io.cairn.registry.command.Sidecar;
 import io.cairn.registry.model.ConnectProxy;
 import io.cairn.registry.model.HealthCheck;
 import io.cairn.registry.model.Locality;
@@ -19,57 +20,68 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Consul's {@code AgentServiceRegistration} to registry commands: the service itself and, with
- * {@code Connect.SidecarService}, its sidecar proxy registered alongside (as Consul does). Every
- * problem in the body is reported at once, under the field names the client used.
+ * Consul's {@code AgentServiceRegistration} to one registry command: the service itself and, with
+ * {@code Connect.SidecarService}, its sidecar proxy registered alongside (as Consul does) in the
+ * same command, whose port the registry picks when none is given. Every problem in the body is
+ * reported at once, under the field names the client used.
  */
 final class RegistrationDecoder {
   /** Consul assigns sidecar ports from this range when none is given. */
-  static final int SIDECAR_MIN_PORT = 21000;
-
-  static final int SIDECAR_MAX_PORT = 21255;
+  static final PortRange SIDECAR_PORTS = new PortRange(21000, 21255);
 
   private RegistrationDecoder() {}
 
   /**
-   * The commands to apply for a registration body.
+   * The command to apply for a registration body.
    *
    * @param peerAddress the caller's address, used when the body gives no {@code Address}
-   * @param snapshot current state, to pick a free sidecar port
    */
-  static List<RegisterInstance> decode(
-      JsonFields body,
-      String peerAddress,
-      boolean replaceExistingChecks,
-      RegistrySnapshot snapshot) {
+  static RegisterInstance decode(
+      JsonFields body, String peerAddress, boolean replaceExistingChecks) {
     Problems p = body.problems();
-    List<RegisterInstance> commands = new ArrayList<>();
-    Optional<ServiceInstance> service = instance(body, peerAddress, Optional.empty(), snapshot);
+    Optional<ServiceInstance> service = instance(body, peerAddress, Optional.empty());
     List<HealthCheck> checks = checks(body, service);
-    Optional<JsonFields> sidecar =
+    Optional<JsonFields> sidecarFields =
         body.object("Connect")
             .flatMap(
                 c -> {
                   c.bool("Native", false);
                   return c.object("SidecarService");
                 });
-    service.ifPresent(s -> commands.add(new RegisterInstance(s, checks, replaceExistingChecks)));
-    if (sidecar.isPresent() && service.isPresent()) {
-      Optional<ServiceInstance> proxy = instance(sidecar.get(), peerAddress, service, snapshot);
-      List<HealthCheck> proxyChecks = checks(sidecar.get(), proxy);
-      proxy.ifPresent(
-          s -> commands.add(new RegisterInstance(s, proxyChecks, replaceExistingChecks)));
+    Optional<Sidecar> sidecar = Optional.empty();
+    if (sidecarFields.isPresent() && service.isPresent()) {
+      sidecar = sidecar(sidecarFields.get(), peerAddress, service.get(), checks);
     }
     p.throwIfAny();
-    return commands;
+    return new RegisterInstance(service.orElseThrow(), checks, replaceExistingChecks, sidecar);
+  }
+
+  /** The parent's {@code SidecarService}; without a {@code Port} the registry picks one. */
+  private static Optional<Sidecar> sidecar(
+      JsonFields f, String peerAddress, ServiceInstance parent, List<HealthCheck> parentChecks) {
+    Optional<ServiceInstance> proxy = instance(f, peerAddress, Optional.of(parent));
+    List<HealthCheck> checks = checks(f, proxy);
+    proxy
+        .filter(s -> s.id().equals(parent.id()))
+        .ifPresent(s -> f.problems().add(f.pathOf("ID"), "must differ from the service's ID"));
+    Set<String> parentCheckIds = new HashSet<>();
+    parentChecks.forEach(c -> parentCheckIds.add(c.id()));
+    checks.stream()
+        .filter(c -> parentCheckIds.contains(c.id()))
+        .forEach(
+            c ->
+                f.problems()
+                    .add(f.pathOf("Checks"), "'" + c.id() + "' is used by a check of the service"));
+    return proxy.map(
+        s ->
+            f.has("Port")
+                ? Sidecar.onItsPort(s, checks)
+                : Sidecar.onAssignedPort(s, checks, SIDECAR_PORTS));
   }
 
   /** One instance; {@code parent} is present when decoding a parent's SidecarService. */
   private static Optional<ServiceInstance> instance(
-      JsonFields f,
-      String peerAddress,
-      Optional<ServiceInstance> parent,
-      RegistrySnapshot snapshot) {
+      JsonFields f, String peerAddress, Optional<ServiceInstance> parent) {
     Problems p = f.problems();
     String name =
         f.string("Name")
@@ -96,8 +108,8 @@ final class RegistrationDecoder {
             .orElse(peerAddress);
     List<String> tags = f.has("Tags") || parent.isEmpty() ? f.strings("Tags") : parent.get().tags();
     var meta = f.has("Meta") || parent.isEmpty() ? f.stringMap("Meta") : parent.get().meta();
-    int port =
-        f.integer("Port").orElseGet(() -> parent.isPresent() ? freeSidecarPort(snapshot, id) : 0);
+    // A sidecar without a port gets a placeholder here and its real one from the registry.
+    int port = f.integer("Port").orElse(parent.isPresent() ? SIDECAR_PORTS.first() : 0);
     Optional<Weights> weights =
         f.object("Weights")
             .map(
@@ -239,28 +251,5 @@ final class RegistrationDecoder {
               });
     }
     return checks;
-  }
-
-  /** The lowest port of Consul's sidecar range not used by another sidecar here. */
-  private static int freeSidecarPort(RegistrySnapshot snapshot, String sidecarId) {
-    Set<Integer> used = new HashSet<>();
-    snapshot
-        .instances()
-        .forEach(
-            i -> {
-              if (i.value().proxy().isPresent() && !i.value().id().equals(sidecarId)) {
-                used.add(i.value().port());
-              }
-            });
-    Optional<Integer> existing = snapshot.instance(sidecarId).map(i -> i.value().port());
-    if (existing.isPresent()) {
-      return existing.get();
-    }
-    for (int port = SIDECAR_MIN_PORT; port <= SIDECAR_MAX_PORT; port++) {
-      if (!used.contains(port)) {
-        return port;
-      }
-    }
-    return 0;
   }
 }

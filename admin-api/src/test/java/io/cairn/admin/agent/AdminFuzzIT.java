@@ -109,12 +109,9 @@ class AdminFuzzIT {
 
       // The live registry equals the accepted requests replayed through the decoders.
       for (byte[] body : acceptedRegistrations) {
-        RegistrationDecoder.decode(
-                JsonFields.of("", Json.tree(body), new Problems()),
-                "127.0.0.1",
-                false,
-                replay.snapshot())
-            .forEach(replay::apply);
+        replay.apply(
+            RegistrationDecoder.decode(
+                JsonFields.of("", Json.tree(body), new Problems()), "127.0.0.1", false));
       }
       for (byte[] body : acceptedConfig) {
         replay.apply(

@@ -67,9 +67,7 @@ class JsonDecoderFuzzTest {
             JsonSeeds.REGISTRATIONS,
             8_000,
             body -> {
-              List<RegisterInstance> commands =
-                  RegistrationDecoder.decode(body, "127.0.0.1", false, registry.snapshot());
-              commands.forEach(registry::apply);
+              registry.apply(RegistrationDecoder.decode(body, "127.0.0.1", false));
               return "accepted";
             });
     assertThat(outcomes).containsKeys("accepted", "400", "not-json");

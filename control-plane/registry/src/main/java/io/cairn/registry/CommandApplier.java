@@ -8,12 +8,14 @@ import io.cairn.registry.command.DeleteAclToken;
 import io.cairn.registry.command.DeleteConfigEntry;
 import io.cairn.registry.command.DeregisterCheck;
 import io.cairn.registry.command.DeregisterInstance;
+import io.cairn.registry.command.PortRange;
 import io.cairn.registry.command.PutAclPolicy;
 import io.cairn.registry.command.PutAclToken;
 import io.cairn.registry.command.PutConfigEntry;
 import io.cairn.registry.command.RegisterCheck;
 import io.cairn.registry.command.RegisterInstance;
 import io.cairn.registry.command.SetMaintenance;
+import io.cairn.registry.command.Sidecar;
 import io.cairn.registry.command.UpdateCheck;
 import io.cairn.registry.config.ConfigEntry;
 import io.cairn.registry.model.HealthCheck;
@@ -91,18 +93,40 @@ final class CommandApplier {
   }
 
   private CommandResult register(WorkingState s, RegisterInstance c, long at) {
-    ServiceInstance instance = c.instance();
+    put(s, c.instance(), c.checks(), c.replaceExistingChecks(), "", at);
+    // Same index, same batch: a rejected sidecar rolls its instance back with it.
+    c.sidecar()
+        .ifPresent(
+            sidecar ->
+                put(
+                    s,
+                    sidecarWithPort(s, sidecar),
+                    sidecar.checks(),
+                    c.replaceExistingChecks(),
+                    "sidecar.",
+                    at));
+    return outcome(s, at);
+  }
+
+  /** Puts one instance with its checks; problems are reported under {@code prefix}. */
+  private static void put(
+      WorkingState s,
+      ServiceInstance instance,
+      List<HealthCheck> checks,
+      boolean replaceExistingChecks,
+      String prefix,
+      long at) {
     RegistrySnapshot view = s.view();
     Problems p = new Problems();
-    for (int i = 0; i < c.checks().size(); i++) {
-      String checkId = c.checks().get(i).id();
+    for (int i = 0; i < checks.size(); i++) {
+      String checkId = checks.get(i).id();
       int index = i;
       view.check(checkId)
           .filter(existing -> !existing.value().serviceId().equals(instance.id()))
           .ifPresent(
               existing ->
                   p.add(
-                      "checks[" + index + "].id",
+                      prefix + "checks[" + index + "].id",
                       "'"
                           + checkId
                           + "' already belongs to instance '"
@@ -119,18 +143,46 @@ final class CommandApplier {
               .orElseGet(() -> new Indexed<>(instance, at, at)));
     }
     Set<String> kept = new HashSet<>();
-    for (HealthCheck check : c.checks()) {
+    for (HealthCheck check : checks) {
       upsertCheck(s, check, instance.name(), at);
       kept.add(check.id());
     }
-    if (c.replaceExistingChecks()) {
+    if (replaceExistingChecks) {
       for (Indexed<HealthCheck> old : List.copyOf(s.view().checksOf(instance.id()))) {
         if (!kept.contains(old.value().id())) {
           s.removeCheck(old.value(), instance.name(), at);
         }
       }
     }
-    return outcome(s, at);
+  }
+
+  /**
+   * The sidecar with its port: as given, or picked here, in the writer, so two registrations cannot
+   * both take a free port: the one the sidecar already has, else the lowest free one of the range.
+   */
+  private static ServiceInstance sidecarWithPort(WorkingState s, Sidecar sidecar) {
+    if (sidecar.assignPortFrom().isEmpty()) {
+      return sidecar.proxy();
+    }
+    PortRange range = sidecar.assignPortFrom().get();
+    ServiceInstance proxy = sidecar.proxy();
+    RegistrySnapshot view = s.view();
+    int port =
+        view.instance(proxy.id())
+            .map(Indexed::value)
+            .filter(i -> i.proxy().isPresent())
+            .map(ServiceInstance::port)
+            .orElseGet(
+                () ->
+                    view.freeProxyPort(range)
+                        .orElseThrow(
+                            () ->
+                                ValidationException.of(
+                                    "sidecar.proxy.port",
+                                    "no port left for the sidecar: every port of "
+                                        + range
+                                        + " is used by another sidecar; give one")));
+    return proxy.port() == port ? proxy : proxy.toBuilder().port(port).build();
   }
 
   /** Adds or replaces a check; a check whose definition is unchanged keeps its status. */

@@ -245,8 +245,12 @@ final class RecordCodec {
       TreeMap<String, Indexed<ServiceInstance>> byId = new TreeMap<>();
       TreeMap<String, TreeMap<String, Indexed<ServiceInstance>>> byService = new TreeMap<>();
       TreeMap<String, Long> serviceIndexes = new TreeMap<>();
+      TreeMap<Integer, Integer> proxyPorts = new TreeMap<>();
       for (Indexed<ServiceInstance> i : instances) {
         String id = i.value().id();
+        if (i.value().proxy().isPresent()) {
+          proxyPorts.merge(i.value().port(), 1, Integer::sum);
+        }
         byId.put(id, i);
         byService.computeIfAbsent(i.value().name(), k -> new TreeMap<>()).put(id, i);
         raise(serviceIndexes, i.value().name(), i.modifyIndex());
@@ -304,7 +308,8 @@ final class RecordCodec {
           TreePMap.fromSortedMap(configByKey),
           TreePMap.fromSortedMap(serviceIndexes),
           new TableIndexes(catalog, health, configIndex),
-          new AclState(TreePMap.fromSortedMap(policies), TreePMap.fromSortedMap(tokens)));
+          new AclState(TreePMap.fromSortedMap(policies), TreePMap.fromSortedMap(tokens)),
+          TreePMap.fromSortedMap(proxyPorts));
     }
 
     private long mark(String key) {

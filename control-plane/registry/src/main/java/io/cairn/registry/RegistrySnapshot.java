@@ -1,6 +1,7 @@
 package io.cairn.registry;
 
 import io.cairn.registry.acl.AclState;
+import io.cairn.registry.command.PortRange;
 import io.cairn.registry.config.ConfigEntry;
 import io.cairn.registry.config.ConfigEntryKey;
 import io.cairn.registry.config.ConfigEntryKind;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.SortedSet;
 import org.pcollections.TreePMap;
 
@@ -36,7 +38,8 @@ public final class RegistrySnapshot {
           TreePMap.empty(),
           TreePMap.empty(),
           TableIndexes.ZERO,
-          AclState.EMPTY);
+          AclState.EMPTY,
+          TreePMap.empty());
 
   final long index;
   final TreePMap<String, Indexed<ServiceInstance>> instances;
@@ -49,6 +52,9 @@ public final class RegistrySnapshot {
   final TableIndexes tableIndexes;
   final AclState acl;
 
+  /** How many connect-proxy instances use each port: where a sidecar's port is picked. */
+  final TreePMap<Integer, Integer> proxyPorts;
+
   RegistrySnapshot(
       long index,
       TreePMap<String, Indexed<ServiceInstance>> instances,
@@ -59,7 +65,8 @@ public final class RegistrySnapshot {
       TreePMap<ConfigEntryKey, Indexed<ConfigEntry>> config,
       TreePMap<String, Long> serviceIndexes,
       TableIndexes tableIndexes,
-      AclState acl) {
+      AclState acl,
+      TreePMap<Integer, Integer> proxyPorts) {
     this.index = index;
     this.instances = instances;
     this.byService = byService;
@@ -70,6 +77,7 @@ public final class RegistrySnapshot {
     this.serviceIndexes = serviceIndexes;
     this.tableIndexes = tableIndexes;
     this.acl = acl;
+    this.proxyPorts = proxyPorts;
   }
 
   /** The state of a registry that never changed. */
@@ -141,6 +149,18 @@ public final class RegistrySnapshot {
     String id = instance.value().id();
     return new InstanceHealth(
         instance, List.copyOf(checksOf(id)), Optional.ofNullable(maintenance.get(id)));
+  }
+
+  /** The lowest port of {@code range} that no connect-proxy instance uses. */
+  OptionalInt freeProxyPort(PortRange range) {
+    int candidate = range.first();
+    for (int used : proxyPorts.subMap(range.first(), true, range.last(), true).keySet()) {
+      if (used != candidate) {
+        break;
+      }
+      candidate++;
+    }
+    return candidate <= range.last() ? OptionalInt.of(candidate) : OptionalInt.empty();
   }
 
   public Optional<Indexed<HealthCheck>> check(String id) {

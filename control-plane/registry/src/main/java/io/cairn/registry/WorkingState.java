@@ -17,10 +17,11 @@ import org.pcollections.TreePSet;
 /**
  * The writer's scratch state while it applies one batch: the persistent maps of the snapshot being
  * built, the writes to commit, and what changed. Keeps secondary indexes (instances by service,
- * checks by instance) and the per-service and per-table indexes in step with every change; those
- * blocking-query indexes are written as {@link Table#INDEX} records with each change, so a restore
- * computes the same ones (see {@link RecordCodec#restore}). A {@link Mark} rolls a rejected command
- * back; everything is persistent, so that is free. Writer thread only.
+ * checks by instance, ports taken by sidecars) and the per-service and per-table indexes in step
+ * with every change; those blocking-query indexes are written as {@link Table#INDEX} records with
+ * each change, so a restore computes the same ones (see {@link RecordCodec#restore}). A {@link
+ * Mark} rolls a rejected command back; everything is persistent, so that is free. Writer thread
+ * only.
  */
 final class WorkingState {
   /** Keys of {@link Table#INDEX} records. */
@@ -40,6 +41,7 @@ final class WorkingState {
   private TreePMap<String, Long> serviceIndexes;
   private TableIndexes tableIndexes;
   private AclState acl;
+  private TreePMap<Integer, Integer> proxyPorts;
   private TreePSet<String> changedServices = TreePSet.empty();
   private TreePSet<ConfigEntryKey> changedConfig = TreePSet.empty();
   private final List<Write> writes = new ArrayList<>();
@@ -60,6 +62,7 @@ final class WorkingState {
     serviceIndexes = s.serviceIndexes;
     tableIndexes = s.tableIndexes;
     acl = s.acl;
+    proxyPorts = s.proxyPorts;
     view = s;
   }
 
@@ -95,7 +98,8 @@ final class WorkingState {
               config,
               serviceIndexes,
               tableIndexes,
-              acl);
+              acl,
+              proxyPorts);
     }
     return view;
   }
@@ -124,6 +128,10 @@ final class WorkingState {
       byService = withoutMember(byService, previous.value().name(), instance.id());
       touchService(previous.value().name(), at);
     }
+    if (previous != null) {
+      proxyPorts = countProxyPort(proxyPorts, previous.value(), -1);
+    }
+    proxyPorts = countProxyPort(proxyPorts, instance, 1);
     byService = withMember(byService, instance.name(), instance.id(), entry);
     instances = instances.plus(instance.id(), entry);
     writes.add(new Write.Put(Table.INSTANCE, instance.id(), entry));
@@ -133,6 +141,10 @@ final class WorkingState {
 
   void removeInstance(ServiceInstance instance, long at) {
     advance(at);
+    Indexed<ServiceInstance> stored = instances.get(instance.id());
+    if (stored != null) {
+      proxyPorts = countProxyPort(proxyPorts, stored.value(), -1);
+    }
     instances = instances.minus(instance.id());
     byService = withoutMember(byService, instance.name(), instance.id());
     writes.add(new Write.Delete(Table.INSTANCE, instance.id()));
@@ -284,6 +296,16 @@ final class WorkingState {
   /** Stores the index with the change itself, so a restore finds it (see {@link Table#INDEX}). */
   private void indexWrite(String key, long at) {
     writes.add(new Write.Put(Table.INDEX, key, new Indexed<>(key, at, at)));
+  }
+
+  /** {@code ports} with {@code instance}'s port counted {@code delta} more times, if a proxy. */
+  private static TreePMap<Integer, Integer> countProxyPort(
+      TreePMap<Integer, Integer> ports, ServiceInstance instance, int delta) {
+    if (instance.proxy().isEmpty()) {
+      return ports;
+    }
+    int count = ports.getOrDefault(instance.port(), 0) + delta;
+    return count > 0 ? ports.plus(instance.port(), count) : ports.minus(instance.port());
   }
 
   private static <V> TreePMap<String, TreePMap<String, V>> withMember(
