@@ -108,7 +108,6 @@ final class LocalWritePath implements WritePath {
     this.writer = writer;
     this.publisher = writer.publisher();
     this.metrics = writer.metrics();
-    metrics.writable(() -> writer.writeState().writable());
     committerThread.start();
     applierThread.start();
   }
@@ -395,11 +394,7 @@ final class LocalWritePath implements WritePath {
           restored.index(),
           current.index());
     }
-    Set<String> services = new HashSet<>(current.serviceNames());
-    services.addAll(restored.serviceNames());
-    Set<ConfigEntryKey> config = new HashSet<>(current.config.keySet());
-    config.addAll(restored.config.keySet());
-    publisher.publish(restored, services, config);
+    publisher.replace(restored);
   }
 
   private void publish(List<AppliedBatch> committed) {

@@ -2,6 +2,7 @@ package io.cairn.registry;
 
 import io.cairn.registry.config.ConfigEntryKey;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,6 +43,19 @@ final class Publisher {
     Publication next = new Publication(snapshot, event);
     current = next;
     previous.next.complete(next);
+  }
+
+  /**
+   * Replaces the whole state (a store read back or reloaded): every service and config entry of the
+   * old or the new state counts as changed. Writer only.
+   */
+  void replace(RegistrySnapshot next) {
+    RegistrySnapshot previous = snapshot();
+    Set<String> services = new HashSet<>(previous.serviceNames());
+    services.addAll(next.serviceNames());
+    Set<ConfigEntryKey> config = new HashSet<>(previous.config.keySet());
+    config.addAll(next.config.keySet());
+    publish(next, services, config);
   }
 
   RegistrySnapshot awaitIndex(long afterIndex, Duration timeout) throws InterruptedException {

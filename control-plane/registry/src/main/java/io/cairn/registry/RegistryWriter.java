@@ -40,6 +40,7 @@ final class RegistryWriter implements Registry {
     this.path = path;
     this.publisher = new Publisher(initial);
     this.metrics = new WriterMetrics(meters, publisher::snapshot, inbox::commands);
+    metrics.writable(() -> writeState().writable());
   }
 
   /** Restores what {@code path}'s store holds, then starts writing through it. */

@@ -97,7 +97,6 @@ final class SharedWritePath implements WritePath {
     this.publisher = writer.publisher();
     this.metrics = writer.metrics();
     metrics.storeAvailable(store::available);
-    metrics.writable(() -> writer.writeState().writable());
     store.follow(writer.inbox()::event);
     thread.start();
   }
@@ -223,16 +222,12 @@ final class SharedWritePath implements WritePath {
       return; // nothing committed since; what we hold is what the store holds
     }
     RegistrySnapshot next = codec.restore(state);
-    Set<String> services = new HashSet<>(current.serviceNames());
-    services.addAll(next.serviceNames());
-    Set<ConfigEntryKey> config = new HashSet<>(current.config.keySet());
-    config.addAll(next.config.keySet());
     log.atWarn()
         .addKeyValue("from-index", current.index())
         .addKeyValue("to-index", next.index())
         .log("registry reloaded from the shared store (its history was compacted)");
     latest = next;
-    publisher.publish(next, services, config);
+    publisher.replace(next);
   }
 
   /** Commits the next batch of waiting commands, catching up and retrying on conflicts. */
