@@ -71,7 +71,7 @@ class EtcdFaultsIT {
   private Registry replica(String node, String endpoint) {
     Registry r =
         Registry.replicated(
-            EtcdStore.connect(ReplicaIndexesIT.settings(List.of(endpoint)), node),
+            EtcdStore.connect(TestEtcdSettings.of(List.of(endpoint)), node),
             new SimpleMeterRegistry());
     open.add(r);
     return r;

@@ -17,7 +17,6 @@ import io.cairn.testfixtures.etcd.LocalEtcd;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,17 +50,7 @@ class EtcdStoreIT {
   }
 
   private EtcdSettings settings(List<String> endpoints) {
-    return new EtcdSettings(
-        endpoints.stream().map(URI::create).toList(),
-        "/it/",
-        java.util.Optional.empty(),
-        java.util.Optional.empty(),
-        java.util.Optional.empty(),
-        java.util.Optional.empty(),
-        java.util.Optional.empty(),
-        Duration.ofSeconds(5), // longer than an etcd leader election
-        Duration.ofSeconds(2),
-        128);
+    return TestEtcdSettings.of(endpoints, Duration.ofSeconds(5)); // longer than a leader election
   }
 
   private Registry replica(String node) {

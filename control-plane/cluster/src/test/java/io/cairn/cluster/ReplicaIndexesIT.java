@@ -7,12 +7,10 @@ import io.cairn.registry.Registry;
 import io.cairn.testfixtures.etcd.LocalEtcd;
 import io.etcd.jetcd.Client;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,29 +38,11 @@ class ReplicaIndexesIT {
     }
   }
 
-  static EtcdSettings settings(List<String> endpoints) {
-    return settings(endpoints, Duration.ofSeconds(2));
-  }
-
-  /** Settings with a 2 s member TTL and etcd call deadline {@code timeout}. */
-  static EtcdSettings settings(List<String> endpoints, Duration timeout) {
-    return new EtcdSettings(
-        endpoints.stream().map(URI::create).toList(),
-        "/it/",
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        timeout,
-        Duration.ofSeconds(2),
-        128);
-  }
-
   private Registry replica(String node, String endpoint) {
     Registry r =
         Registry.replicated(
-            EtcdStore.connect(settings(List.of(endpoint)), node), new SimpleMeterRegistry());
+            EtcdStore.connect(TestEtcdSettings.of(List.of(endpoint)), node),
+            new SimpleMeterRegistry());
     open.add(r);
     return r;
   }

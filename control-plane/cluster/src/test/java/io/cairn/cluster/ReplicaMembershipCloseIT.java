@@ -38,8 +38,7 @@ class ReplicaMembershipCloseIT {
     try (Client direct = Client.builder().endpoints(etcd.endpoints().getFirst()).build();
         TcpProxy proxy = TcpProxy.to(etcd.endpoints().getFirst())) {
       for (long closeAfterMs : List.of(0L, 5L, 20L, 50L, 100L, 200L)) {
-        EtcdSettings settings =
-            ReplicaIndexesIT.settings(List.of(proxy.url()), Duration.ofSeconds(5));
+        EtcdSettings settings = TestEtcdSettings.of(List.of(proxy.url()), Duration.ofSeconds(5));
         try (Client client = EtcdClients.connect(settings)) {
           ReplicaMembership m = ReplicaMembership.join(client, settings, "r" + rounds);
           assertThat(m.leaseId()).isNotZero();

@@ -28,7 +28,7 @@ class TtlReportsIT {
   @Test
   void reportsReachTheOwnerAndAreRemovedOnceUsed() throws Exception {
     try (LocalEtcd etcd = LocalEtcd.start(1, dir)) {
-      EtcdSettings settings = ReplicaIndexesIT.settings(etcd.endpoints());
+      EtcdSettings settings = TestEtcdSettings.of(etcd.endpoints());
       EtcdKeys keys = new EtcdKeys(settings.prefix());
       try (Client ca = EtcdClients.connect(settings);
           Client cb = EtcdClients.connect(settings);
