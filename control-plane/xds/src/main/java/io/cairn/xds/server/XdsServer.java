@@ -7,6 +7,7 @@ import io.cairn.registry.RegistrySnapshot;
 import io.cairn.registry.Subscription;
 import io.cairn.registry.acl.AclResolver;
 import io.cairn.registry.acl.AclState;
+import io.cairn.registry.config.ConfigEntryKind;
 import io.cairn.registry.config.IntentionAction;
 import io.cairn.tls.ServerTls;
 import io.cairn.xds.cache.ContentSnapshot;
@@ -79,6 +80,7 @@ public final class XdsServer implements AutoCloseable {
   private final AtomicReference<ScheduledFuture<?>> pending = new AtomicReference<>();
   // Owned by the debounce thread.
   private final ProxylessSnapshots proxyless = new ProxylessSnapshots();
+  private final ProxylessRouteWarnings routeWarnings = new ProxylessRouteWarnings();
   private final SidecarSnapshots sidecars;
   private final Set<String> changed = new HashSet<>();
   private long firstPendingAt;
@@ -273,6 +275,13 @@ public final class XdsServer implements AutoCloseable {
     ContentSnapshot built =
         full ? proxyless.rebuild(snapshot) : proxyless.update(snapshot, changedNames);
     cache.setSnapshot(PROXYLESS, built);
+    routeWarnings.check(
+        snapshot,
+        full
+            ? snapshot.configEntries(ConfigEntryKind.SERVICE_ROUTER).stream()
+                .map(e -> e.value().key().name())
+                .toList()
+            : changedNames);
     SidecarSnapshots.Update update =
         full ? sidecars.rebuild(snapshot) : sidecars.update(snapshot, changedNames);
     // A snapshot is set before its id joins the set, so a node is never grouped without one.
