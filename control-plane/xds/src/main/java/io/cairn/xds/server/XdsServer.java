@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -91,7 +92,8 @@ public final class XdsServer implements AutoCloseable {
       XdsSettings settings,
       IntentionAction intentionsDefault,
       Optional<ServerTls> tls,
-      AclResolver acl)
+      AclResolver acl,
+      List<DiscoveryServerCallbacks> observers)
       throws IOException {
     this.registry = registry;
     this.sidecars = new SidecarSnapshots(intentionsDefault);
@@ -104,12 +106,18 @@ public final class XdsServer implements AutoCloseable {
       AclGate gate = new AclGate(acl, registry::snapshot, meters);
       this.aclStreams = Optional.of(new AclStreams(gate));
       // ACL checks first: a refused request must not reach the tracker as the node's own.
-      List<DiscoveryServerCallbacks> callbacks = List.of(new AclCallbacks(gate), tracker);
+      List<DiscoveryServerCallbacks> callbacks = new ArrayList<>();
+      callbacks.add(new AclCallbacks(gate));
+      callbacks.add(tracker);
+      callbacks.addAll(observers);
       ConfigWatcher watcher = new AclWatcher(cache, gate);
       discovery = new V3DiscoveryServer(callbacks, watcher);
     } else {
       this.aclStreams = Optional.empty();
-      discovery = new V3DiscoveryServer(tracker, cache);
+      List<DiscoveryServerCallbacks> callbacks = new ArrayList<>();
+      callbacks.add(tracker);
+      callbacks.addAll(observers);
+      discovery = new V3DiscoveryServer(callbacks, cache);
     }
     this.subscription = registry.subscribe(this::onChange);
     RegistrySnapshot start = subscription.startSnapshot();
@@ -177,9 +185,27 @@ public final class XdsServer implements AutoCloseable {
    * @param tls when present, serve over TLS with these (reloading) credentials
    */
   public static XdsServer start(XdsSettings settings, Core core, Optional<ServerTls> tls) {
+    return start(settings, core, tls, List.of());
+  }
+
+  /**
+   * As {@link #start(XdsSettings, Core, Optional)}, with callbacks that also see every request and
+   * response (after the ACL check and the tracker); the tests check every response with them.
+   */
+  static XdsServer start(
+      XdsSettings settings,
+      Core core,
+      Optional<ServerTls> tls,
+      List<DiscoveryServerCallbacks> observers) {
     try {
       return new XdsServer(
-          core.registry(), core.meters(), settings, core.intentionsDefault(), tls, core.acl());
+          core.registry(),
+          core.meters(),
+          settings,
+          core.intentionsDefault(),
+          tls,
+          core.acl(),
+          observers);
     } catch (IOException e) {
       throw new UncheckedIOException("xDS server could not listen", e);
     }
