@@ -3,6 +3,8 @@ package io.cairn.xds.server;
 import io.cairn.registry.Core;
 import io.cairn.tls.ServerTls;
 import io.cairn.xds.pgv.CheckedResponses;
+import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,6 +16,17 @@ final class CheckedXds {
   private CheckedXds() {}
 
   static XdsServer start(XdsSettings settings, Core core, Optional<ServerTls> tls) {
-    return XdsServer.start(settings, core, tls, List.of(CheckedResponses.INSTANCE));
+    return start(settings, core, tls, List.of());
+  }
+
+  /** With more callbacks of the test's own. */
+  static XdsServer start(
+      XdsSettings settings,
+      Core core,
+      Optional<ServerTls> tls,
+      List<DiscoveryServerCallbacks> more) {
+    List<DiscoveryServerCallbacks> all = new ArrayList<>(more);
+    all.add(CheckedResponses.INSTANCE);
+    return XdsServer.start(settings, core, tls, all);
   }
 }
