@@ -33,8 +33,8 @@ import java.util.regex.Pattern;
  * <p>Cairn issues no certificates, so a source service is known by its network addresses: those of
  * its instances and of their sidecars ({@code direct_remote_ip}). An instance with no IP address
  * cannot be told apart, so rules about its service fail closed: a denying intention whose source
- * has one denies everyone no higher intention names ({@link #failingClosed}), and in an ALLOW rule
- * set it keeps lower intentions from allowing anyone it does not exclude by IP.
+ * has one denies everyone but the other sources the intentions name ({@link #failingClosed}), and
+ * in an ALLOW rule set it keeps lower wildcard intentions from allowing anyone.
  */
 public final class RbacTranslator {
   private RbacTranslator() {}
@@ -68,7 +68,7 @@ public final class RbacTranslator {
           policyAction == IntentionAction.DENY
               && !intention.source().isWildcard()
               && addresses.apply(intention.source().name()).unmatchable() > 0;
-      List<Principal> higher = new ArrayList<>();
+      List<Principal> excluded = new ArrayList<>();
       for (int j = 0; j < ordered.size(); j++) {
         Intention other = ordered.get(j);
         boolean named =
@@ -76,19 +76,19 @@ public final class RbacTranslator {
                 && !other.source().name().equals(intention.source().name());
         if (j < k && overlap(other, intention) || j != k && widened && named) {
           // Excluding more from an ALLOW policy is the safe side; from a DENY policy, less is.
-          higher.add(
+          excluded.add(
               principal(
                   other, addresses, policyAction == IntentionAction.ALLOW && deniesAny(other)));
         }
       }
       Principal principal = principal(intention, addresses, widened);
-      if (!higher.isEmpty()) {
+      if (!excluded.isEmpty()) {
         principal =
             Principal.newBuilder()
                 .setAndIds(
                     Principal.Set.newBuilder()
                         .addIds(principal)
-                        .addIds(Principal.newBuilder().setNotId(anyOf(higher))))
+                        .addIds(Principal.newBuilder().setNotId(anyOf(excluded))))
                 .build();
       }
       rbac.putPolicies(
