@@ -115,6 +115,35 @@ class ConfigIntentionsIT {
   }
 
   @Test
+  void aGrpcRouterMatchingMethodsOtherThanPostOrQueryParamsIsRefused() {
+    ok(
+        api.put(
+            "/v1/config",
+            "{\"Kind\":\"service-defaults\",\"Name\":\"api\",\"Protocol\":\"grpc\"}"));
+    Reply r =
+        api.put(
+            "/v1/config",
+            """
+            {"Kind":"service-router","Name":"api","Routes":[
+              {"Match":{"HTTP":{"PathPrefix":"/demo.Who/","Methods":["GET"],
+                "QueryParam":[{"Name":"debug","Present":true}]}}}]}
+            """);
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().get("Problems").toString())
+        .contains("routes[0].match.http.methods", "Methods [GET] never match")
+        .contains("routes[0].match.http.queryParam", "no query string");
+    assertThat(api.get("/v1/config/service-router/api").status()).isEqualTo(404);
+
+    ok(
+        api.put(
+            "/v1/config",
+            """
+            {"Kind":"service-router","Name":"api","Routes":[
+              {"Match":{"HTTP":{"PathPrefix":"/demo.Who/","Methods":["POST"]}}}]}
+            """));
+  }
+
+  @Test
   void validationListsEveryProblem() {
     Reply r =
         api.put(

@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * The config entries as a whole, for checks that span entries: a subset named by a split, route,
  * redirect or failover must exist in the target's resolver, and splitting, routing and L7
- * permissions need an HTTP-family protocol, as in Consul.
+ * permissions need an HTTP-family protocol, as in Consul; a grpc service's routes must be able to
+ * match a gRPC request ({@link GrpcRouteMatches}).
  */
 public final class ConfigGraph {
   private final Map<ConfigEntryKey, ConfigEntry> entries;
@@ -49,6 +50,9 @@ public final class ConfigGraph {
         }
         case ServiceRouter r -> {
           requireHttp(problems, at, r.name(), "routing");
+          if (protocolOf(r.name()) == Protocol.GRPC) {
+            problems.addAll(GrpcRouteMatches.neverMatching(at, r));
+          }
           for (int i = 0; i < r.routes().size(); i++) {
             requireSubset(
                 problems,

@@ -7,6 +7,7 @@ import io.cairn.registry.model.InstanceHealth;
 import io.cairn.registry.model.Maintenance;
 import io.cairn.registry.model.ServiceInstance;
 import io.cairn.registry.validation.NetworkAddresses;
+import io.cairn.xds.translate.SourceAddresses;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -121,19 +122,22 @@ final class MeshIndex {
 
   /**
    * The addresses a service's connections come from: its instances' and its sidecars', IP literals
-   * only (RBAC matches addresses, not names), sorted.
+   * only (RBAC matches addresses, not names), sorted; and how many have none.
    */
-  Collection<String> addresses(RegistrySnapshot snapshot, String service) {
+  SourceAddresses addresses(RegistrySnapshot snapshot, String service) {
     Set<String> out = new TreeSet<>();
     List<Indexed<ServiceInstance>> all = new ArrayList<>(snapshot.instancesOf(service));
     for (String ps : proxyServices.getOrDefault(service, Set.of())) {
       all.addAll(snapshot.instancesOf(ps));
     }
+    int unmatchable = 0;
     for (Indexed<ServiceInstance> i : all) {
       if (NetworkAddresses.isIpLiteral(i.value().address())) {
         out.add(i.value().address());
+      } else {
+        unmatchable++;
       }
     }
-    return out;
+    return new SourceAddresses(List.copyOf(out), unmatchable);
   }
 }

@@ -13,12 +13,12 @@ import io.cairn.xds.translate.ClusterNames;
 import io.cairn.xds.translate.ClusterTranslator;
 import io.cairn.xds.translate.RbacTranslator;
 import io.cairn.xds.translate.SidecarListenerTranslator;
+import io.cairn.xds.translate.SourceAddresses;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.rbac.v3.RBAC;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,13 +34,15 @@ import java.util.function.Function;
  * names whose change means rebuilding it. Pure: a registry snapshot in, protos out.
  *
  * @param dependsOn services and config entry names this was built from (targets aside)
+ * @param failingClosed sources whose rules fail closed, with their instances without an IP address
  */
 record SidecarResources(
     List<Listener> listeners,
     List<RouteConfiguration> routes,
     Optional<Cluster> localApp,
     Set<Target> targets,
-    Set<String> dependsOn) {
+    Set<String> dependsOn,
+    Map<String, Integer> failingClosed) {
 
   /** The public listener binds every interface, so sidecars on different hosts share it. */
   static final String INBOUND_BIND = "0.0.0.0";
@@ -50,13 +52,14 @@ record SidecarResources(
     routes = List.copyOf(routes);
     targets = Set.copyOf(targets);
     dependsOn = Set.copyOf(dependsOn);
+    failingClosed = Map.copyOf(failingClosed);
   }
 
   static SidecarResources of(
       RegistrySnapshot snapshot,
       SidecarKey key,
       IntentionAction defaultPolicy,
-      Function<String, Collection<String>> addresses) {
+      Function<String, SourceAddresses> addresses) {
     Set<String> dependsOn = new HashSet<>();
     dependsOn.add(key.service());
     dependsOn.add(ServiceIntentions.WILDCARD);
@@ -93,7 +96,8 @@ record SidecarResources(
             ? Optional.of(ClusterTranslator.localApp(key.localAddress(), key.localPort(), protocol))
             : Optional.empty(),
         targets,
-        dependsOn);
+        dependsOn,
+        key.hasLocalApp() ? RbacTranslator.failingClosed(intentions, addresses) : Map.of());
   }
 
   /** The intentions whose destination is {@code service} or the wildcard, in evaluation order. */

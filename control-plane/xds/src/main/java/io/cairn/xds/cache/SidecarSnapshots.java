@@ -38,6 +38,7 @@ public final class SidecarSnapshots {
 
   private final IntentionAction defaultPolicy;
   private final MeshIndex mesh = new MeshIndex();
+  private final FailClosedWarnings warnings = new FailClosedWarnings();
   private final Map<SidecarKey, Built> sidecars = new HashMap<>();
   private final Map<Target, VersionedCluster> clusters = new HashMap<>();
 
@@ -67,14 +68,21 @@ public final class SidecarSnapshots {
     Set<Target> needed = new HashSet<>();
     for (SidecarKey key : live) {
       Built built = sidecars.get(key);
-      SidecarResources r =
-          built != null && !intersects(built.resources().dependsOn(), changed)
-              ? built.resources()
-              : SidecarResources.of(registry, key, defaultPolicy, s -> mesh.addresses(registry, s));
+      SidecarResources r;
+      if (built != null && !intersects(built.resources().dependsOn(), changed)) {
+        r = built.resources();
+      } else {
+        r = SidecarResources.of(registry, key, defaultPolicy, s -> mesh.addresses(registry, s));
+        if (key.hasLocalApp()) {
+          warnings.report(key.service(), r.failingClosed());
+        }
+      }
       resources.put(key, r);
       needed.addAll(r.targets());
     }
 
+    warnings.retain(
+        live.stream().map(SidecarKey::service).collect(java.util.stream.Collectors.toSet()));
     clusters.keySet().retainAll(needed);
     Set<String> rebuiltServices = new HashSet<>();
     for (Target target : needed) {

@@ -7,6 +7,7 @@ import io.cairn.registry.RegistrySnapshot;
 import io.cairn.registry.Subscription;
 import io.cairn.registry.acl.AclResolver;
 import io.cairn.registry.acl.AclState;
+import io.cairn.registry.config.ConfigEntryKind;
 import io.cairn.registry.config.IntentionAction;
 import io.cairn.tls.ServerTls;
 import io.cairn.xds.cache.ContentSnapshot;
@@ -27,6 +28,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -79,6 +81,7 @@ public final class XdsServer implements AutoCloseable {
   private final AtomicReference<ScheduledFuture<?>> pending = new AtomicReference<>();
   // Owned by the debounce thread.
   private final ProxylessSnapshots proxyless = new ProxylessSnapshots();
+  private final ProxylessRouteWarnings routeWarnings = new ProxylessRouteWarnings();
   private final SidecarSnapshots sidecars;
   private final Set<String> changed = new HashSet<>();
   private long firstPendingAt;
@@ -89,7 +92,8 @@ public final class XdsServer implements AutoCloseable {
       XdsSettings settings,
       IntentionAction intentionsDefault,
       Optional<ServerTls> tls,
-      AclResolver acl)
+      AclResolver acl,
+      List<DiscoveryServerCallbacks> observers)
       throws IOException {
     this.registry = registry;
     this.sidecars = new SidecarSnapshots(intentionsDefault);
@@ -102,12 +106,18 @@ public final class XdsServer implements AutoCloseable {
       AclGate gate = new AclGate(acl, registry::snapshot, meters);
       this.aclStreams = Optional.of(new AclStreams(gate));
       // ACL checks first: a refused request must not reach the tracker as the node's own.
-      List<DiscoveryServerCallbacks> callbacks = List.of(new AclCallbacks(gate), tracker);
+      List<DiscoveryServerCallbacks> callbacks = new ArrayList<>();
+      callbacks.add(new AclCallbacks(gate));
+      callbacks.add(tracker);
+      callbacks.addAll(observers);
       ConfigWatcher watcher = new AclWatcher(cache, gate);
       discovery = new V3DiscoveryServer(callbacks, watcher);
     } else {
       this.aclStreams = Optional.empty();
-      discovery = new V3DiscoveryServer(tracker, cache);
+      List<DiscoveryServerCallbacks> callbacks = new ArrayList<>();
+      callbacks.add(tracker);
+      callbacks.addAll(observers);
+      discovery = new V3DiscoveryServer(callbacks, cache);
     }
     this.subscription = registry.subscribe(this::onChange);
     RegistrySnapshot start = subscription.startSnapshot();
@@ -175,9 +185,27 @@ public final class XdsServer implements AutoCloseable {
    * @param tls when present, serve over TLS with these (reloading) credentials
    */
   public static XdsServer start(XdsSettings settings, Core core, Optional<ServerTls> tls) {
+    return start(settings, core, tls, List.of());
+  }
+
+  /**
+   * As {@link #start(XdsSettings, Core, Optional)}, with callbacks that also see every request and
+   * response (after the ACL check and the tracker); the tests check every response with them.
+   */
+  static XdsServer start(
+      XdsSettings settings,
+      Core core,
+      Optional<ServerTls> tls,
+      List<DiscoveryServerCallbacks> observers) {
     try {
       return new XdsServer(
-          core.registry(), core.meters(), settings, core.intentionsDefault(), tls, core.acl());
+          core.registry(),
+          core.meters(),
+          settings,
+          core.intentionsDefault(),
+          tls,
+          core.acl(),
+          observers);
     } catch (IOException e) {
       throw new UncheckedIOException("xDS server could not listen", e);
     }
@@ -273,6 +301,13 @@ public final class XdsServer implements AutoCloseable {
     ContentSnapshot built =
         full ? proxyless.rebuild(snapshot) : proxyless.update(snapshot, changedNames);
     cache.setSnapshot(PROXYLESS, built);
+    routeWarnings.check(
+        snapshot,
+        full
+            ? snapshot.configEntries(ConfigEntryKind.SERVICE_ROUTER).stream()
+                .map(e -> e.value().key().name())
+                .toList()
+            : changedNames);
     SidecarSnapshots.Update update =
         full ? sidecars.rebuild(snapshot) : sidecars.update(snapshot, changedNames);
     // A snapshot is set before its id joins the set, so a node is never grouped without one.

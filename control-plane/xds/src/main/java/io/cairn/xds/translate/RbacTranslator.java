@@ -13,8 +13,9 @@ import io.envoyproxy.envoy.config.rbac.v3.Principal;
 import io.envoyproxy.envoy.config.rbac.v3.RBAC;
 import io.envoyproxy.envoy.type.matcher.v3.PathMatcher;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -30,7 +31,10 @@ import java.util.regex.Pattern;
  * intention. A source with L7 permissions on a non-HTTP service counts as denied, as in Consul.
  *
  * <p>Cairn issues no certificates, so a source service is known by its network addresses: those of
- * its instances and of their sidecars ({@code direct_remote_ip}).
+ * its instances and of their sidecars ({@code direct_remote_ip}). An instance with no IP address
+ * cannot be told apart, so rules about its service fail closed: a denying intention whose source
+ * has one denies everyone but the other sources the intentions name ({@link #failingClosed}), and
+ * in an ALLOW rule set it keeps lower wildcard intentions from allowing anyone.
  */
 public final class RbacTranslator {
   private RbacTranslator() {}
@@ -45,7 +49,7 @@ public final class RbacTranslator {
       List<Intention> ordered,
       IntentionAction defaultPolicy,
       boolean http,
-      Function<String, Collection<String>> addresses) {
+      Function<String, SourceAddresses> addresses) {
     IntentionAction policyAction =
         defaultPolicy == IntentionAction.DENY ? IntentionAction.ALLOW : IntentionAction.DENY;
     RBAC.Builder rbac =
@@ -58,20 +62,33 @@ public final class RbacTranslator {
       if (permissions.isEmpty()) {
         continue;
       }
-      List<Principal> higher = new ArrayList<>();
-      for (int j = 0; j < k; j++) {
-        if (overlap(ordered.get(j), intention)) {
-          higher.add(principal(ordered.get(j), addresses));
+      // Widened to everyone, the principal must still leave out every other named source: their
+      // connections are known by address and decided by their own intentions, whatever the order.
+      boolean widened =
+          policyAction == IntentionAction.DENY
+              && !intention.source().isWildcard()
+              && addresses.apply(intention.source().name()).unmatchable() > 0;
+      List<Principal> excluded = new ArrayList<>();
+      for (int j = 0; j < ordered.size(); j++) {
+        Intention other = ordered.get(j);
+        boolean named =
+            !other.source().isWildcard()
+                && !other.source().name().equals(intention.source().name());
+        if (j < k && overlap(other, intention) || j != k && widened && named) {
+          // Excluding more from an ALLOW policy is the safe side; from a DENY policy, less is.
+          excluded.add(
+              principal(
+                  other, addresses, policyAction == IntentionAction.ALLOW && deniesAny(other)));
         }
       }
-      Principal principal = principal(intention, addresses);
-      if (!higher.isEmpty()) {
+      Principal principal = principal(intention, addresses, widened);
+      if (!excluded.isEmpty()) {
         principal =
             Principal.newBuilder()
                 .setAndIds(
                     Principal.Set.newBuilder()
                         .addIds(principal)
-                        .addIds(Principal.newBuilder().setNotId(anyOf(higher))))
+                        .addIds(Principal.newBuilder().setNotId(anyOf(excluded))))
                 .build();
       }
       rbac.putPolicies(
@@ -156,13 +173,45 @@ public final class RbacTranslator {
         || a.source().name().equals(b.source().name());
   }
 
+  /**
+   * The sources of denying intentions that have instances without an IP address, with how many: the
+   * rules about them fail closed.
+   */
+  public static Map<String, Integer> failingClosed(
+      List<Intention> ordered, Function<String, SourceAddresses> addresses) {
+    Map<String, Integer> out = new TreeMap<>();
+    for (Intention intention : ordered) {
+      if (!intention.source().isWildcard() && deniesAny(intention)) {
+        int n = addresses.apply(intention.source().name()).unmatchable();
+        if (n > 0) {
+          out.put(intention.source().name(), n);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Whether some of the source's traffic is denied: a deny, or L7 permissions (no match denies).
+   */
+  private static boolean deniesAny(Intention intention) {
+    return intention.source().action().map(a -> a == IntentionAction.DENY).orElse(true);
+  }
+
+  /**
+   * @param widen match everyone when the source has an instance without an IP address
+   */
   private static Principal principal(
-      Intention intention, Function<String, Collection<String>> addresses) {
+      Intention intention, Function<String, SourceAddresses> addresses, boolean widen) {
     if (intention.source().isWildcard()) {
       return Principal.newBuilder().setAny(true).build();
     }
+    SourceAddresses source = addresses.apply(intention.source().name());
+    if (widen && source.unmatchable() > 0) {
+      return Principal.newBuilder().setAny(true).build();
+    }
     List<Principal> ips = new ArrayList<>();
-    for (String address : addresses.apply(intention.source().name())) {
+    for (String address : source.ips()) {
       ips.add(
           Principal.newBuilder()
               .setDirectRemoteIp(

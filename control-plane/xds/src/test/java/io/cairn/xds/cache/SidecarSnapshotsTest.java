@@ -3,6 +3,10 @@ package io.cairn.xds.cache;
 import static io.cairn.xds.pgv.ValidResources.valid;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.cairn.registry.InMemoryStore;
 import io.cairn.registry.Registry;
 import io.cairn.registry.command.Command;
@@ -30,6 +34,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class SidecarSnapshotsTest {
   private final Registry registry = Registry.open(new InMemoryStore(), new SimpleMeterRegistry());
@@ -152,5 +157,38 @@ class SidecarSnapshotsTest {
     registry.apply(sidecar("api-2-sidecar-proxy", "api", "10.0.0.2"));
     assertThat(sidecars.update(registry.snapshot(), Set.of("api-sidecar-proxy")).snapshots())
         .containsOnlyKeys("web-1-sidecar-proxy", "web-2-sidecar-proxy", "api-2-sidecar-proxy");
+  }
+
+  @Test
+  void aDenyFailingClosedIsLoggedOncePerChangeNotPerBuild() {
+    Logger logger = (Logger) LoggerFactory.getLogger(FailClosedWarnings.class);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    logger.addAppender(logs);
+    try {
+      SidecarSnapshots sidecars = new SidecarSnapshots(IntentionAction.ALLOW);
+      registry.apply(app("web-1", "web", "10.0.1.1"));
+      registry.apply(sidecar("web-1-sidecar-proxy", "web", "10.0.1.1"));
+      registry.apply(app("legacy-1", "legacy", "legacy-1.example.com"));
+      registry.apply(
+          PutConfigEntry.of(
+              new ServiceIntentions(
+                  "web", List.of(IntentionSource.of("legacy", IntentionAction.DENY)), Map.of())));
+      sidecars.rebuild(registry.snapshot());
+      sidecars.update(registry.snapshot(), Set.of("web", "legacy"));
+      sidecars.update(registry.snapshot(), Set.of("web"));
+      assertThat(logs.list).hasSize(1);
+      assertThat(logs.list.get(0).getLevel()).isEqualTo(Level.WARN);
+      assertThat(logs.list.get(0).getFormattedMessage())
+          .contains("1 instance(s) of legacy", "web's inbound RBAC");
+
+      registry.apply(app("legacy-2", "legacy", "legacy-2.example.com"));
+      sidecars.update(registry.snapshot(), Set.of("legacy"));
+      sidecars.update(registry.snapshot(), Set.of("legacy"));
+      assertThat(logs.list).hasSize(2);
+      assertThat(logs.list.get(1).getFormattedMessage()).contains("2 instance(s) of legacy");
+    } finally {
+      logger.detachAppender(logs);
+    }
   }
 }

@@ -4,7 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.registry.Core;
 import io.cairn.registry.Registry;
+import io.cairn.registry.command.PutConfigEntry;
 import io.cairn.registry.command.RegisterInstance;
+import io.cairn.registry.config.HttpRouteMatch;
+import io.cairn.registry.config.Protocol;
+import io.cairn.registry.config.Route;
+import io.cairn.registry.config.RouteDestination;
+import io.cairn.registry.config.ServiceDefaults;
+import io.cairn.registry.config.ServiceRouter;
+import io.cairn.registry.config.ServiceTarget;
 import io.cairn.registry.model.ServiceInstance;
 import io.cairn.registry.store.sqlite.SqliteStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -12,84 +20,188 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A second, independently written xDS client: {@code @grpc/grpc-js-xds} run by Node resolves a
- * Cairn service and calls its real backends. Dependencies come from the committed lock file ({@code
- * npm ci}, run here when {@code node_modules} is missing).
+ * A second, independently written xDS client: {@code @grpc/grpc-js-xds} run by Node resolves Cairn
+ * services and calls their real backends, in two released versions: the current one ({@code
+ * src/test/node}) and an older one still in use ({@code src/test/node-1.10}, grpc-js-xds 1.10.1).
+ * Both run the same script, {@code src/test/node/client.js}. Dependencies come from each
+ * directory's committed lock file ({@code npm ci}, run here when {@code node_modules} is missing).
+ * Skipped only when Node is not installed.
  */
 class GrpcJsXdsIT {
-  private static final Path CLIENT = Path.of("src/test/node");
+  private static final Path SCRIPT = Path.of("src/test/node/client.js").toAbsolutePath();
 
   @TempDir Path dir;
+  private Registry registry;
+  private XdsServer xds;
+  private final List<AutoCloseable> backends = new ArrayList<>();
+  // Every NACK a client sent, as "type: message": any is a Cairn bug.
+  private final List<String> nacks = new CopyOnWriteArrayList<>();
 
-  @Test
-  void grpcJsResolvesACairnServiceAndReachesEveryInstance() throws Exception {
+  @BeforeEach
+  void start() {
+    registry = Registry.open(SqliteStore.open(dir), new SimpleMeterRegistry());
+    xds =
+        CheckedXds.start(
+            XdsSettings.loopback(0),
+            Core.of(registry, new SimpleMeterRegistry()),
+            Optional.empty());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    assertThat(nacks).as("resources the client rejected").isEmpty();
+    for (AutoCloseable b : backends) {
+      b.close();
+    }
+    xds.close();
+    registry.close();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"node", "node-1.10"})
+  void grpcJsResolvesACairnServiceAndReachesEveryInstance(String client) throws Exception {
+    Path clientDir = install(client);
+    register("echo", "a", "v1", backend("a").port());
+    register("echo", "b", "v2", backend("b").port());
+
+    Map<String, Integer> counts = replies(run(clientDir, "echo", 40));
+    assertThat(counts.keySet()).containsExactly("a", "b");
+    assertThat(counts.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(40);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"node", "node-1.10"})
+  void aNinetyTenSplitterSplitsCallsRoughlyByWeight(String client) throws Exception {
+    Path clientDir = install(client);
+    register("echo", "a", "v1", backend("a").port());
+    register("echo", "b", "v2", backend("b").port());
+    registry.apply(PutConfigEntry.of(new ServiceDefaults("echo", Protocol.GRPC, Map.of())));
+    registry.apply(MeshConfig.versionSubsets("echo"));
+    registry.apply(MeshConfig.canary("echo", 90));
+
+    Map<String, Integer> counts = replies(run(clientDir, "echo", 400));
+    System.out.printf("GrpcJsXdsIT %s: a 90/10 split over 400 calls went %s%n", client, counts);
+    assertThat(counts.getOrDefault("a", 0) + counts.getOrDefault("b", 0)).isEqualTo(400);
+    // 10% of 400 is 40; generous bounds for a loaded machine and the first calls' picks.
+    assertThat(counts.getOrDefault("b", 0)).as(counts.toString()).isBetween(8, 100);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"node", "node-1.10"})
+  void aRouterRetryPolicyRetriesUnavailableCallsOnAFailingBackend(String client) throws Exception {
+    Path clientDir = install(client);
+    FirstAttemptFails flaky = new FirstAttemptFails("flaky");
+    backends.add(flaky);
+    register("flaky", "f", "v1", flaky.port());
+    registry.apply(PutConfigEntry.of(new ServiceDefaults("flaky", Protocol.GRPC, Map.of())));
+    // Consul's fields: 3 retries on HTTP 503, which a gRPC client sees as UNAVAILABLE.
+    registry.apply(
+        PutConfigEntry.of(
+            new ServiceRouter(
+                "flaky",
+                List.of(
+                    new Route(
+                        HttpRouteMatch.pathPrefix("/demo.Who/"),
+                        new RouteDestination(
+                            new ServiceTarget("", ""),
+                            "",
+                            Optional.empty(),
+                            3,
+                            false,
+                            List.of(503),
+                            List.of()))),
+                Map.of())));
+
+    Map<String, Integer> counts = replies(run(clientDir, "flaky", 20));
+    assertThat(counts).isEqualTo(Map.of("flaky", 20));
+    assertThat(flaky.refused()).as("first attempts refused").isEqualTo(20);
+    assertThat(flaky.answered()).as("retries answered").isEqualTo(20);
+  }
+
+  private Backend backend(String name) throws IOException {
+    Backend b = new Backend(name);
+    backends.add(b);
+    return b;
+  }
+
+  private void register(String service, String id, String version, int port) {
+    registry.apply(
+        RegisterInstance.of(
+            ServiceInstance.builder(service + "-" + id, service)
+                .address("127.0.0.1")
+                .port(port)
+                .meta(Map.of("version", version))
+                .build()));
+  }
+
+  /** The client directory, its dependencies installed; skips the test when Node is missing. */
+  private static Path install(String client) throws Exception {
     Assumptions.assumeTrue(
-        run(List.of("node", "--version"), Map.of(), 30).exit() == 0,
+        run(List.of("node", "--version"), Path.of("."), Map.of(), 30).exit() == 0,
         "node is not installed (Debian: apt-get install -y nodejs npm)");
-    if (!Files.isDirectory(CLIENT.resolve("node_modules/@grpc/grpc-js-xds"))) {
-      Result install = run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), 300);
-      assertThat(install.exit()).as("npm ci: " + install.output()).isZero();
+    Path clientDir = Path.of("src/test").resolve(client);
+    if (!Files.isDirectory(clientDir.resolve("node_modules/@grpc/grpc-js-xds"))) {
+      Result install =
+          run(List.of("npm", "ci", "--no-audit", "--no-fund"), clientDir, Map.of(), 300);
+      assertThat(install.exit()).as("npm ci in " + clientDir + ": " + install.output()).isZero();
     }
-    try (Registry registry = Registry.open(SqliteStore.open(dir), new SimpleMeterRegistry());
-        XdsServer xds =
-            XdsServer.start(
-                XdsSettings.loopback(0),
-                Core.of(registry, new SimpleMeterRegistry()),
-                Optional.empty());
-        Backend a = new Backend("a");
-        Backend b = new Backend("b")) {
-      for (Backend backend : List.of(a, b)) {
-        registry.apply(
-            RegisterInstance.of(
-                ServiceInstance.builder("echo-" + backend.port(), "echo")
-                    .address("127.0.0.1")
-                    .port(backend.port())
-                    .build()));
-      }
-      String bootstrap =
-          """
-          {"xds_servers":[{"server_uri":"127.0.0.1:%d","channel_creds":[{"type":"insecure"}],
-            "server_features":["xds_v3"]}],
-           "node":{"id":"grpc-js-test","locality":{"zone":"z"}}}"""
-              .formatted(xds.port());
-      Result client =
-          run(
-              List.of("node", "client.js", "echo", "40"),
-              Map.of("GRPC_XDS_BOOTSTRAP_CONFIG", bootstrap),
-              60);
-      assertThat(client.exit()).as(client.output()).isZero();
-      Map<String, Integer> counts = new TreeMap<>();
-      client
-          .output()
-          .lines()
-          .filter(l -> l.equals("a") || l.equals("b"))
-          .forEach(l -> counts.merge(l, 1, Integer::sum));
-      assertThat(counts.keySet()).as(client.output()).containsExactly("a", "b");
-      assertThat(counts.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(40);
-    }
+    return clientDir;
+  }
+
+  /** Runs the client script from {@code clientDir} (so it loads that directory's packages). */
+  private Result run(Path clientDir, String service, int calls) throws Exception {
+    String bootstrap =
+        """
+        {"xds_servers":[{"server_uri":"127.0.0.1:%d","channel_creds":[{"type":"insecure"}],
+          "server_features":["xds_v3"]}],
+         "node":{"id":"grpc-js-test","locality":{"zone":"z"}}}"""
+            .formatted(xds.port());
+    Result result =
+        run(
+            List.of("node", SCRIPT.toString(), service, String.valueOf(calls)),
+            clientDir,
+            Map.of("GRPC_XDS_BOOTSTRAP_CONFIG", bootstrap),
+            120);
+    assertThat(result.exit()).as(clientDir + ": " + result.output()).isZero();
+    return result;
+  }
+
+  private static Map<String, Integer> replies(Result result) {
+    Map<String, Integer> counts = new TreeMap<>();
+    result
+        .output()
+        .lines()
+        .filter(l -> !l.isBlank() && !l.startsWith("(node:"))
+        .forEach(l -> counts.merge(l, 1, Integer::sum));
+    return counts;
   }
 
   private record Result(int exit, String output) {}
 
-  private static Result run(List<String> command, Map<String, String> env, int seconds)
-      throws IOException, InterruptedException {
-    ProcessBuilder pb;
+  private static Result run(List<String> command, Path directory, Map<String, String> env, int s)
+      throws InterruptedException {
     try {
-      pb = new ProcessBuilder(command).directory(CLIENT.toFile()).redirectErrorStream(true);
+      ProcessBuilder pb =
+          new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
       pb.environment().putAll(env);
       Process p = pb.start();
       byte[] out = p.getInputStream().readAllBytes();
-      if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+      if (!p.waitFor(s, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         return new Result(-1, "timed out");
       }

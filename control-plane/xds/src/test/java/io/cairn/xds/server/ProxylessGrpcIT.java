@@ -64,7 +64,7 @@ class ProxylessGrpcIT {
   static void startCairn() {
     registry = Registry.open(SqliteStore.open(dir), new SimpleMeterRegistry());
     xds =
-        XdsServer.start(
+        CheckedXds.start(
             XdsSettings.loopback(0),
             Core.of(registry, new SimpleMeterRegistry()),
             Optional.empty());

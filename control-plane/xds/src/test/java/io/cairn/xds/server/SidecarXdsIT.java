@@ -67,7 +67,7 @@ class SidecarXdsIT {
   void start() {
     registry = Registry.open(SqliteStore.open(dir), new SimpleMeterRegistry());
     xds =
-        XdsServer.start(
+        CheckedXds.start(
             XdsSettings.loopback(0),
             Core.of(registry, new SimpleMeterRegistry()),
             Optional.empty());

@@ -87,7 +87,7 @@ class XdsAclIT {
     meters = new SimpleMeterRegistry();
     Core core =
         Core.of(registry, meters, AclSettings.denyByDefault(MANAGEMENT), IntentionAction.ALLOW);
-    xds = XdsServer.start(XdsSettings.loopback(0), core, Optional.empty());
+    xds = CheckedXds.start(XdsSettings.loopback(0), core, Optional.empty());
     api = new Backend("api");
     web = new Backend("web");
     app("api-1", "api", api.port());

@@ -55,7 +55,7 @@ class XdsFuzzIT {
   void start() {
     registry = Registry.open(SqliteStore.open(dir), new SimpleMeterRegistry());
     xds =
-        XdsServer.start(
+        CheckedXds.start(
             XdsSettings.loopback(0),
             Core.of(registry, new SimpleMeterRegistry()),
             Optional.empty());

@@ -49,7 +49,7 @@ class XdsGroupsIT {
   void start() {
     registry = Registry.open(SqliteStore.open(dir), new SimpleMeterRegistry());
     xds =
-        XdsServer.start(
+        CheckedXds.start(
             XdsSettings.loopback(0),
             io.cairn.registry.Core.of(registry, new SimpleMeterRegistry()),
             java.util.Optional.empty());

@@ -32,7 +32,7 @@ class XdsStreamLimitIT {
     registry = Registry.open(SqliteStore.open(dir), new SimpleMeterRegistry());
     meters = new SimpleMeterRegistry();
     xds =
-        XdsServer.start(
+        CheckedXds.start(
             XdsSettings.loopback(0).withStreamLimits(3, 1_000),
             io.cairn.registry.Core.of(registry, meters),
             java.util.Optional.empty());

@@ -66,7 +66,7 @@ class XdsTlsIT {
             ServiceInstance.builder("web-1", "web").address("127.0.0.1").port(8080).build()));
     tls = ServerTls.start(new TlsFiles(cert, key, clientCa, Duration.ofSeconds(10)));
     xds =
-        XdsServer.start(
+        CheckedXds.start(
             XdsSettings.loopback(0),
             Core.of(registry, new SimpleMeterRegistry()),
             Optional.of(tls));

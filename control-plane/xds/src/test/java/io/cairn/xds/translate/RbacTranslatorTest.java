@@ -19,7 +19,6 @@ import io.envoyproxy.envoy.config.rbac.v3.Principal;
 import io.envoyproxy.envoy.config.rbac.v3.RBAC;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,8 +44,12 @@ class RbacTranslatorTest {
           "fd00::1", "evil",
           "10.9.9.9", "stranger");
 
-  private static Collection<String> addresses(String service) {
-    return ADDRESSES.getOrDefault(service, List.of());
+  private static SourceAddresses addresses(String service) {
+    if (service.equals("legacy")) {
+      // One instance at 10.0.3.1, one registered by hostname that connects from 10.0.3.9.
+      return new SourceAddresses(List.of("10.0.3.1"), 1);
+    }
+    return new SourceAddresses(ADDRESSES.getOrDefault(service, List.of()), 0);
   }
 
   private static List<Intention> intentions(ServiceIntentions... entries) {
@@ -171,6 +174,53 @@ class RbacTranslatorTest {
                 false,
                 RbacTranslatorTest::addresses));
     assertThat(allowed(all, "10.9.9.9", "/", "GET")).isFalse();
+  }
+
+  @Test
+  void aDeniedSourceWithAnInstanceWithoutAnIpFailsClosed() {
+    String legacyByIp = "10.0.3.1";
+    String legacyByHostname = "10.0.3.9";
+    String stranger = "10.9.9.9";
+
+    RBAC denyLegacy = rules(intentions(to("web", deny("legacy"))), IntentionAction.ALLOW);
+    assertThat(allowed(denyLegacy, legacyByIp, "/", "GET")).isFalse();
+    assertThat(allowed(denyLegacy, legacyByHostname, "/", "GET")).isFalse();
+    assertThat(allowed(denyLegacy, stranger, "/", "GET")).as("cannot be told apart").isFalse();
+
+    // A higher intention's sources are still known by their addresses.
+    RBAC apiFirst =
+        rules(intentions(to("web", allow("api"), deny("legacy"))), IntentionAction.ALLOW);
+    assertThat(allowed(apiFirst, "10.0.0.1", "/", "GET")).isTrue();
+    assertThat(allowed(apiFirst, legacyByHostname, "/", "GET")).isFalse();
+    assertThat(allowed(apiFirst, stranger, "/", "GET")).isFalse();
+
+    // Default deny: a lower allow-all must not let the denied source's hostname instance in.
+    RBAC allowOthers =
+        rules(intentions(to("web", deny("legacy"), allow("*"))), IntentionAction.DENY);
+    assertThat(allowed(allowOthers, legacyByHostname, "/", "GET")).isFalse();
+    assertThat(allowed(allowOthers, legacyByIp, "/", "GET")).isFalse();
+    assertThat(allowed(allowOthers, stranger, "/", "GET")).isFalse();
+
+    assertThat(
+            RbacTranslator.failingClosed(
+                intentions(to("web", allow("api"), deny("legacy"))), RbacTranslatorTest::addresses))
+        .containsExactly(Map.entry("legacy", 1));
+  }
+
+  @Test
+  void anAllowedSourceWithAnInstanceWithoutAnIpAllowsOnlyItsKnownAddresses() {
+    List<Intention> ordered = intentions(to("web", allow("legacy"), deny("*")));
+    for (IntentionAction defaultPolicy : IntentionAction.values()) {
+      RBAC r = rules(ordered, defaultPolicy);
+      assertThat(allowed(r, "10.0.3.1", "/", "GET")).isTrue();
+      assertThat(allowed(r, "10.0.3.9", "/", "GET")).isFalse();
+      assertThat(allowed(r, "10.0.0.1", "/", "GET")).isFalse();
+    }
+    assertThat(RbacTranslator.failingClosed(ordered, RbacTranslatorTest::addresses)).isEmpty();
+  }
+
+  private static RBAC rules(List<Intention> ordered, IntentionAction defaultPolicy) {
+    return valid(RbacTranslator.rules(ordered, defaultPolicy, true, RbacTranslatorTest::addresses));
   }
 
   // --- A reading of Envoy's RBAC for the parts Cairn emits.

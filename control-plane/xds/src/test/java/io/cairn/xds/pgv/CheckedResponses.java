@@ -1,0 +1,114 @@
+package io.cairn.xds.pgv;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.envoyproxy.envoy.service.discovery.v3.Resource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs Envoy's rules ({@link EnvoyRules}) on every resource of every xDS response the server sends
+ * a test's clients, whichever client it is (grpc-java, grpc-js, Envoy, {@code AdsClient}). The
+ * server's thread must not throw, so rejections are kept; {@link CheckedCount} fails the test class
+ * that saw one.
+ */
+public final class CheckedResponses implements DiscoveryServerCallbacks {
+  public static final CheckedResponses INSTANCE = new CheckedResponses();
+
+  private static final Map<String, Class<? extends Message>> TYPES =
+      Map.of(
+          "type.googleapis.com/envoy.config.listener.v3.Listener", Listener.class,
+          "type.googleapis.com/envoy.config.route.v3.RouteConfiguration", RouteConfiguration.class,
+          "type.googleapis.com/envoy.config.cluster.v3.Cluster", Cluster.class,
+          "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment",
+              ClusterLoadAssignment.class);
+  private static final int KEPT = 20;
+
+  private final AtomicLong checked = new AtomicLong();
+  private final AtomicLong rejected = new AtomicLong();
+  // Rejections not yet reported by a test class; only the first few are kept whole.
+  private final List<String> pending = new ArrayList<>();
+  private long pendingCount;
+
+  /** The tests use {@link #INSTANCE}; a checker of its own is for testing this one. */
+  CheckedResponses() {}
+
+  @Override
+  public void onV3StreamRequest(long streamId, DiscoveryRequest request) {}
+
+  @Override
+  public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {}
+
+  @Override
+  public void onV3StreamResponse(
+      long streamId, DiscoveryRequest request, DiscoveryResponse response) {
+    response.getResourcesList().forEach(this::check);
+  }
+
+  @Override
+  public void onV3StreamDeltaResponse(
+      long streamId, DeltaDiscoveryRequest request, DeltaDiscoveryResponse response) {
+    response.getResourcesList().stream().map(Resource::getResource).forEach(this::check);
+  }
+
+  private void check(Any any) {
+    checked.incrementAndGet();
+    Class<? extends Message> type = TYPES.get(any.getTypeUrl());
+    if (type == null) {
+      reject(any.getTypeUrl() + ": a type the tests do not expect Cairn to send");
+      return;
+    }
+    try {
+      Message resource = any.unpack(type);
+      List<EnvoyRules.Violation> violations = EnvoyRules.violations(resource);
+      if (!violations.isEmpty()) {
+        reject(type.getSimpleName() + " " + violations + ":\n" + resource);
+      }
+    } catch (InvalidProtocolBufferException e) {
+      reject(any.getTypeUrl() + " does not parse: " + e.getMessage());
+    }
+  }
+
+  private synchronized void reject(String what) {
+    rejected.incrementAndGet();
+    pendingCount++;
+    if (pending.size() < KEPT) {
+      pending.add(what);
+    }
+  }
+
+  /** How many response resources were checked so far. */
+  public long checked() {
+    return checked.get();
+  }
+
+  public long rejected() {
+    return rejected.get();
+  }
+
+  /** Throws if a resource was rejected since the last call, listing the first few; clears them. */
+  public synchronized void failIfRejected() {
+    long count = pendingCount;
+    List<String> first = List.copyOf(pending);
+    pending.clear();
+    pendingCount = 0;
+    if (count > 0) {
+      throw new AssertionError(
+          count
+              + " resource(s) in xDS responses broke Envoy's validation rules; the first:\n"
+              + String.join("\n\n", first));
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package io.cairn.xds.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.cairn.registry.InMemoryStore;
+import io.cairn.registry.Registry;
+import io.cairn.registry.command.PutConfigEntry;
+import io.cairn.registry.config.HttpRouteMatch;
+import io.cairn.registry.config.Protocol;
+import io.cairn.registry.config.Route;
+import io.cairn.registry.config.RouteDestination;
+import io.cairn.registry.config.ServiceDefaults;
+import io.cairn.registry.config.ServiceRouter;
+import io.cairn.registry.config.ServiceTarget;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+class ProxylessRouteWarningsTest {
+  private final Registry registry = Registry.open(new InMemoryStore(), new SimpleMeterRegistry());
+  private final Logger logger = (Logger) LoggerFactory.getLogger(ProxylessRouteWarnings.class);
+  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+
+  @BeforeEach
+  void capture() {
+    logs.start();
+    logger.addAppender(logs);
+  }
+
+  @AfterEach
+  void close() {
+    logger.detachAppender(logs);
+    registry.close();
+  }
+
+  private void router(String prefix, List<String> methods) {
+    registry.apply(
+        PutConfigEntry.of(
+            new ServiceRouter(
+                "web",
+                List.of(
+                    new Route(
+                        new HttpRouteMatch(
+                            HttpRouteMatch.pathPrefix(prefix).path(),
+                            List.of(),
+                            List.of(),
+                            methods),
+                        RouteDestination.to(new ServiceTarget("", "")))),
+                Map.of())));
+  }
+
+  @Test
+  void aRouterProxylessClientsCannotMatchIsLoggedOncePerChange() {
+    ProxylessRouteWarnings warnings = new ProxylessRouteWarnings();
+    registry.apply(PutConfigEntry.of(new ServiceDefaults("web", Protocol.HTTP, Map.of())));
+    router("/admin", List.of("GET"));
+    warnings.check(registry.snapshot(), Set.of("web"));
+    warnings.check(registry.snapshot(), Set.of("web"));
+    assertThat(logs.list).hasSize(1);
+    assertThat(logs.list.get(0).getFormattedMessage())
+        .contains("service-router web matches on Methods or QueryParam");
+
+    router("/admin/", List.of("GET"));
+    warnings.check(registry.snapshot(), Set.of("web"));
+    assertThat(logs.list).hasSize(2);
+
+    router("/admin/", List.of());
+    warnings.check(registry.snapshot(), Set.of("web"));
+    router("/", List.of());
+    warnings.check(registry.snapshot(), Set.of("web"));
+    assertThat(logs.list).hasSize(2);
+    assertThat(Optional.of(logs.list.get(1).getLevel().toString())).contains("WARN");
+  }
+}
