@@ -87,13 +87,13 @@ public final class ChainCompiler {
   private void addShares(ServiceSplitter splitter, double scale, Map<ResolvedTarget, Double> out) {
     String name = splitter.name();
     if (splittersInProgress.contains(name)) {
-      throw new ChainException("splitter loop: " + path(splittersInProgress, name));
+      throw new ChainException("splitter loop: " + path(splittersInProgress, name), reads);
     }
     splittersInProgress.add(name);
     for (Split split : splitter.splits()) {
       if (++splitPaths > MAX_SPLIT_PATHS) {
         throw new ChainException(
-            "splits through nested splitters take more than " + MAX_SPLIT_PATHS + " paths");
+            "splits through nested splitters take more than " + MAX_SPLIT_PATHS + " paths", reads);
       }
       String to = split.target().serviceOr(name);
       double weight = split.basisPoints() * scale;
@@ -131,7 +131,7 @@ public final class ChainCompiler {
     ChainTarget t = asked;
     while (true) {
       if (seen.contains(t.toString())) {
-        throw new ChainException("redirect loop: " + path(seen, t.toString()));
+        throw new ChainException("redirect loop: " + path(seen, t.toString()), reads);
       }
       seen.add(t.toString());
       Optional<ServiceResolver> resolver = resolver(t.service());
