@@ -43,7 +43,14 @@ final class Chains {
     return out;
   }
 
-  /** The aggregate cluster of each resolver node with failover. */
+  /** The resolver nodes with failover. */
+  static Set<ResolvedTarget> failover(CompiledChain chain) {
+    Set<ResolvedTarget> out = new java.util.LinkedHashSet<>();
+    chain.resolved().stream().filter(ResolvedTarget::hasFailover).forEach(out::add);
+    return out;
+  }
+
+  /** The aggregate cluster of each resolver node with failover, listing every target. */
   static List<Cluster> failoverClusters(CompiledChain chain, RouteClient client) {
     List<Cluster> out = new ArrayList<>();
     for (ResolvedTarget node : chain.resolved()) {

@@ -1,8 +1,12 @@
 package io.cairn.xds.cache;
 
 import io.cairn.registry.RegistrySnapshot;
+import io.cairn.registry.chain.ResolvedTarget;
 import io.cairn.registry.config.ConfigEntryKind;
 import io.cairn.registry.model.Indexed;
+import io.cairn.xds.translate.ClusterNames;
+import io.cairn.xds.translate.FailoverClusterTranslator;
+import io.cairn.xds.translate.RouteClient;
 import io.envoyproxy.controlplane.cache.VersionedResource;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
@@ -18,16 +22,17 @@ import java.util.Set;
 /**
  * The xDS snapshot proxyless gRPC clients share: a Listener and RouteConfiguration per service
  * ({@link ServiceRoutes}), a Cluster and ClusterLoadAssignment per target they lead to ({@link
- * TargetCluster}) and an aggregate Cluster per target with failover, each versioned by its content.
- * Clients ask for services by name, so holding all of them costs nothing per client. A service is
- * served when it has instances or a router, splitter or resolver (a redirect needs no instances).
+ * TargetCluster}) and an aggregate Cluster per target with failover (listing only the targets with
+ * endpoints, see {@link FailoverClusterTranslator}), each versioned by its content. Clients ask for
+ * services by name, so holding all of them costs nothing per client. A service is served when it
+ * has instances or a router, splitter or resolver (a redirect needs no instances).
  *
  * <p>Built incrementally: a change to a service rebuilds (and rehashes) its routes, the routes of
  * every service whose discovery chain read its config entries, and the clusters of its targets;
  * everything else is reused. Not thread-safe: one thread owns a builder.
  */
 public final class ProxylessSnapshots {
-  private record Built(Set<Target> targets, Set<String> failoverClusters, Set<String> reads) {}
+  private record Built(Set<Target> targets, Set<ResolvedTarget> failover, Set<String> reads) {}
 
   private static final List<ConfigEntryKind> CHAIN_KINDS =
       List.of(
@@ -42,8 +47,11 @@ public final class ProxylessSnapshots {
   // How many services' routes lead to each target, and the targets of each service.
   private final Map<Target, Integer> references = new HashMap<>();
   private final Map<String, Set<Target>> targetsOf = new HashMap<>();
-  // How many services' routes lead to each aggregate (failover) cluster.
+  // How many services' routes lead to each aggregate (failover) cluster, the resolver node it is
+  // built from, and the aggregates each target is listed in (they follow its endpoints).
   private final Map<String, Integer> failoverReferences = new HashMap<>();
+  private final Map<String, ResolvedTarget> failoverNodes = new HashMap<>();
+  private final Map<Target, Set<String>> failoverByMember = new HashMap<>();
   // What was last published, shared shard by shard with the next snapshot.
   private ShardedMap<VersionedResource<Listener>> listeners = ShardedMap.empty();
   private ShardedMap<VersionedResource<RouteConfiguration>> routeConfigs = ShardedMap.empty();
@@ -62,6 +70,8 @@ public final class ProxylessSnapshots {
     references.clear();
     targetsOf.clear();
     failoverReferences.clear();
+    failoverNodes.clear();
+    failoverByMember.clear();
     listeners = ShardedMap.empty();
     routeConfigs = ShardedMap.empty();
     cds = ShardedMap.empty();
@@ -84,7 +94,7 @@ public final class ProxylessSnapshots {
     }
     Map<String, VersionedResource<Listener>> newListeners = new HashMap<>();
     Map<String, VersionedResource<RouteConfiguration>> newRoutes = new HashMap<>();
-    Map<String, VersionedResource<Cluster>> newFailover = new HashMap<>();
+    Map<String, ResolvedTarget> newFailover = new HashMap<>();
     Set<String> goneServices = new HashSet<>();
     Set<Target> candidates = new HashSet<>();
     Set<String> failoverCandidates = new HashSet<>();
@@ -93,31 +103,42 @@ public final class ProxylessSnapshots {
       if (old != null) {
         release(service, old);
         candidates.addAll(old.targets());
-        failoverCandidates.addAll(old.failoverClusters());
+        old.failover().forEach(n -> failoverCandidates.add(ClusterNames.of(n)));
       }
       if (isServed(registry, service)) {
         ServiceRoutes r = ServiceRoutes.of(registry, service);
-        Set<String> failover = new HashSet<>();
-        for (Cluster c : r.failoverClusters()) {
-          failover.add(c.getName());
-          newFailover.put(c.getName(), ContentVersion.versioned(c));
-        }
-        Built now = new Built(r.targets(), failover, r.reads());
+        r.failover().forEach(n -> newFailover.put(ClusterNames.of(n), n));
+        Built now = new Built(r.targets(), r.failover(), r.reads());
         built.put(service, now);
         acquire(service, now);
         newListeners.put(service, ContentVersion.versioned(r.listener()));
         newRoutes.put(service, ContentVersion.versioned(r.route()));
         candidates.addAll(r.targets());
-        failoverCandidates.addAll(failover);
+        failoverCandidates.addAll(newFailover.keySet());
       } else if (old != null) {
         goneServices.add(service);
       }
       candidates.addAll(targetsOf.getOrDefault(service, Set.of()));
     }
+    Set<String> staleFailover = new HashSet<>();
+    List<String> goneClusters = new ArrayList<>();
+    for (String name : failoverCandidates) {
+      if (failoverReferences.containsKey(name)) {
+        // Any chain leading to it was rebuilt with it: its node reflects what the chain read.
+        if (newFailover.containsKey(name)) {
+          setFailoverNode(name, newFailover.get(name));
+          staleFailover.add(name);
+        }
+      } else {
+        setFailoverNode(name, null);
+        if (cds.containsKey(name)) {
+          goneClusters.add(name);
+        }
+      }
+    }
     Map<String, VersionedResource<Cluster>> newClusters = new HashMap<>();
     Map<String, VersionedResource<ClusterLoadAssignment>> newEndpoints = new HashMap<>();
     List<String> goneTargets = new ArrayList<>();
-    List<String> goneClusters = new ArrayList<>();
     for (Target target : candidates) {
       // Cluster names are one-to-one with targets, so the last published map says what is built.
       boolean isBuilt = cds.containsKey(target.clusterName());
@@ -129,24 +150,52 @@ public final class ProxylessSnapshots {
         VersionedCluster c = VersionedCluster.of(TargetCluster.of(registry, target));
         newClusters.put(target.clusterName(), c.cluster());
         newEndpoints.put(target.clusterName(), c.endpoints());
+        staleFailover.addAll(failoverByMember.getOrDefault(target, Set.of()));
       }
     }
     goneClusters.addAll(goneTargets);
-    for (String name : failoverCandidates) {
-      if (failoverReferences.containsKey(name)) {
-        // Rebuilt by any chain that leads to it: its content depends on entries the chain read.
-        if (newFailover.containsKey(name)) {
-          newClusters.put(name, newFailover.get(name));
-        }
-      } else if (cds.containsKey(name)) {
-        goneClusters.add(name);
-      }
+    eds = eds.with(newEndpoints, goneTargets);
+    for (String name : staleFailover) {
+      Cluster c =
+          FailoverClusterTranslator.aggregate(
+              failoverNodes.get(name), RouteClient.GRPC, t -> hasEndpoints(Target.of(t)));
+      newClusters.put(name, ContentVersion.versioned(c));
     }
     listeners = listeners.with(newListeners, goneServices);
     routeConfigs = routeConfigs.with(newRoutes, goneServices);
     cds = cds.with(newClusters, goneClusters);
-    eds = eds.with(newEndpoints, goneTargets);
     return new ContentSnapshot(cds, eds, listeners, routeConfigs);
+  }
+
+  private boolean hasEndpoints(Target target) {
+    VersionedResource<ClusterLoadAssignment> cla = eds.get(target.clusterName());
+    return cla != null && cla.resource().getEndpointsCount() > 0;
+  }
+
+  /** Records (or, with null, forgets) the node an aggregate cluster is built from. */
+  private void setFailoverNode(String name, ResolvedTarget node) {
+    ResolvedTarget old = node == null ? failoverNodes.remove(name) : failoverNodes.put(name, node);
+    if (old != null) {
+      members(old)
+          .forEach(
+              t -> {
+                Set<String> of = failoverByMember.get(t);
+                if (of != null && of.remove(name) && of.isEmpty()) {
+                  failoverByMember.remove(t);
+                }
+              });
+    }
+    if (node != null) {
+      members(node)
+          .forEach(t -> failoverByMember.computeIfAbsent(t, k -> new HashSet<>()).add(name));
+    }
+  }
+
+  private static List<Target> members(ResolvedTarget node) {
+    List<Target> out = new ArrayList<>();
+    out.add(Target.of(node.target()));
+    node.failover().forEach(t -> out.add(Target.of(t)));
+    return out;
   }
 
   /** Clients dial services with instances, and services whose chain needs none (a redirect). */
@@ -164,13 +213,13 @@ public final class ProxylessSnapshots {
 
   private void acquire(String service, Built b) {
     b.targets().forEach(t -> reference(t, 1));
-    b.failoverClusters().forEach(name -> failoverReferences.merge(name, 1, Integer::sum));
+    b.failover().forEach(n -> failoverReferences.merge(ClusterNames.of(n), 1, Integer::sum));
     b.reads().forEach(name -> readers.computeIfAbsent(name, k -> new HashSet<>()).add(service));
   }
 
   private void release(String service, Built b) {
     b.targets().forEach(t -> reference(t, -1));
-    for (String name : b.failoverClusters()) {
+    for (String name : b.failover().stream().map(ClusterNames::of).toList()) {
       if (failoverReferences.merge(name, -1, Integer::sum) <= 0) {
         failoverReferences.remove(name);
       }

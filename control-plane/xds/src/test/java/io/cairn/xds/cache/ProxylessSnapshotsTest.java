@@ -10,6 +10,7 @@ import io.cairn.registry.command.DeleteConfigEntry;
 import io.cairn.registry.command.DeregisterInstance;
 import io.cairn.registry.command.PutConfigEntry;
 import io.cairn.registry.command.RegisterInstance;
+import io.cairn.registry.command.SetMaintenance;
 import io.cairn.registry.config.ConfigEntryKey;
 import io.cairn.registry.config.ConfigEntryKind;
 import io.cairn.registry.config.Protocol;
@@ -156,6 +157,13 @@ class ProxylessSnapshotsTest {
         .extracting(c -> c.getName())
         .containsExactly("web", "echo~failover");
 
+    // gRPC keeps calling the endpoints it had when a cluster's become empty: while echo has none,
+    // proxyless clients get the aggregate without it, and it comes back with echo's instance.
+    step(incremental, SetMaintenance.enable("echo-1", "drain"), "echo");
+    assertThat(aggregated(incremental, "echo~failover")).containsExactly("echob");
+    step(incremental, SetMaintenance.disable("echo-1"), "echo");
+    assertThat(aggregated(incremental, "echo~failover")).containsExactly("echo", "echob");
+
     // moved redirects elsewhere: echo's failover (and so web's and echo's routes) follow.
     step(
         incremental,
@@ -177,6 +185,18 @@ class ProxylessSnapshotsTest {
         "moved");
     assertThat(incremental.update(registry.snapshot(), Set.of()).listeners().resources())
         .doesNotContainKey("moved");
+  }
+
+  private List<String> aggregated(ProxylessSnapshots incremental, String cluster) throws Exception {
+    return incremental
+        .update(registry.snapshot(), Set.of())
+        .clusters()
+        .resources()
+        .get(cluster)
+        .getClusterType()
+        .getTypedConfig()
+        .unpack(ClusterConfig.class)
+        .getClustersList();
   }
 
   @Test
