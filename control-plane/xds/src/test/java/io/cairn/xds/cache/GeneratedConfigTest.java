@@ -51,10 +51,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Thousands of generated registries (instances in every health state, sidecars, and random
- * service-defaults, resolvers, routers, splitters and intentions): every resource of every
- * proxyless and sidecar snapshot must pass Envoy's validation rules. Entries the registry refuses
- * are skipped; refusing is fine, emitting something Envoy rejects is not. The seed is printed;
- * rerun one with {@code -Dcairn.seed=N}.
+ * service-defaults, resolvers with redirects and failover, routers and splitters across services,
+ * and intentions): every resource of every proxyless and sidecar snapshot must pass Envoy's
+ * validation rules. Entries the registry refuses are skipped; refusing is fine, emitting something
+ * Envoy rejects is not. The seed is printed; rerun one with {@code -Dcairn.seed=N}.
  */
 class GeneratedConfigTest {
   private static final List<String> SERVICES = List.of("api", "web", "db", "pay", "batch");
@@ -83,6 +83,7 @@ class GeneratedConfigTest {
     int rounds = 0;
     int applied = 0;
     int refused = 0;
+    int aggregates = 0;
     for (; rounds < ROUNDS && System.nanoTime() < deadline; rounds++) {
       long roundSeed = random.nextLong();
       Generator g = new Generator(new Random(roundSeed));
@@ -96,7 +97,12 @@ class GeneratedConfigTest {
           }
         }
         String at = "round seed " + roundSeed + " (run seed " + seed + ")";
-        assertThat(valid(ProxylessSnapshots.build(registry.snapshot()))).as(at).isNotNull();
+        ContentSnapshot proxyless = valid(ProxylessSnapshots.build(registry.snapshot()));
+        aggregates +=
+            (int)
+                proxyless.clusters().resources().values().stream()
+                    .filter(c -> c.hasClusterType())
+                    .count();
         SidecarSnapshots sidecars =
             new SidecarSnapshots(
                 g.random.nextBoolean() ? IntentionAction.ALLOW : IntentionAction.DENY);
@@ -105,8 +111,10 @@ class GeneratedConfigTest {
       }
     }
     System.out.printf(
-        "GeneratedConfigTest: %d registries, %d commands applied, %d refused%n",
-        rounds, applied, refused);
+        "GeneratedConfigTest: %d registries, %d commands applied, %d refused, %d failover"
+            + " clusters%n",
+        rounds, applied, refused, aggregates);
+    assertThat(aggregates).as("redirects and failover are generated").isPositive();
     assertThat(rounds).isGreaterThanOrEqualTo(100);
     assertThat(applied).isGreaterThan(refused);
   }
@@ -141,9 +149,14 @@ class GeneratedConfigTest {
           out.add(PutConfigEntry.of(defaults(service)));
         }
         if (random.nextBoolean()) {
-          ServiceResolver r = resolver(service);
-          subsets.put(service, List.copyOf(r.subsets().keySet()));
-          out.add(PutConfigEntry.of(r));
+          // Redirects and failover name other services: loops among them are refused.
+          entry(
+              out,
+              () -> {
+                ServiceResolver r = resolver(service);
+                subsets.put(service, List.copyOf(r.subsets().keySet()));
+                return r;
+              });
         }
       }
       for (String service : SERVICES) {
@@ -223,12 +236,27 @@ class GeneratedConfigTest {
       }
       Optional<String> defaultSubset =
           !subsets.isEmpty() && random.nextBoolean() ? Optional.of("v1") : Optional.empty();
+      Optional<ServiceTarget> redirect = Optional.empty();
+      Map<String, List<ServiceTarget>> failover = new TreeMap<>();
+      if (random.nextInt(4) == 0) {
+        redirect = Optional.of(target(service));
+        subsets.clear();
+        defaultSubset = Optional.empty();
+      } else if (random.nextBoolean()) {
+        for (String key : random.nextBoolean() ? List.of("*") : subsets.keySet()) {
+          List<ServiceTarget> targets = new ArrayList<>();
+          for (int i = 1 + random.nextInt(3); i > 0; i--) {
+            targets.add(target(service));
+          }
+          failover.put(key, targets);
+        }
+      }
       return new ServiceResolver(
           service,
           defaultSubset,
           subsets,
-          Optional.empty(),
-          Map.of(),
+          redirect,
+          failover,
           random.nextBoolean()
               ? Optional.of(
                   pick(List.of(Duration.ofNanos(1), Duration.ofMillis(250), Duration.ofMinutes(2))))
