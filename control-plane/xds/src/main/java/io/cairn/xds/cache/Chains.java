@@ -36,9 +36,13 @@ final class Chains {
     }
   }
 
-  /** The EDS clusters the chain sends to, failover targets included. */
+  /**
+   * The EDS clusters the chain sends to, failover targets included, and the service's own cluster
+   * (a wildcard CDS subscriber or an operator may name it even when no route leads there).
+   */
   static Set<Target> targets(CompiledChain chain) {
     Set<Target> out = new TreeSet<>();
+    out.add(new Target(chain.service(), ""));
     chain.targets().forEach(t -> out.add(Target.of(t)));
     return out;
   }

@@ -216,6 +216,8 @@ class ProxylessSnapshotsTest {
                 .getRoute()
                 .getCluster())
         .isEqualTo("new");
-    assertThat(s.clusters().resources()).containsOnlyKeys("new");
+    // old's own cluster is kept (empty) for whoever names it; no route leads there.
+    assertThat(s.clusters().resources()).containsOnlyKeys("new", "old");
+    assertThat(s.endpoints().resources().get("old").getEndpointsList()).isEmpty();
   }
 }

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.registry.Core;
 import io.cairn.registry.Registry;
+import io.cairn.registry.command.PutConfigEntry;
 import io.cairn.registry.command.RegisterInstance;
+import io.cairn.registry.command.SetMaintenance;
+import io.cairn.registry.config.ServiceResolver;
+import io.cairn.registry.config.ServiceTarget;
 import io.cairn.registry.model.ServiceInstance;
 import io.cairn.registry.store.sqlite.SqliteStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -76,6 +80,67 @@ class GrpcJsXdsIT {
           .forEach(l -> counts.merge(l, 1, Integer::sum));
       assertThat(counts.keySet()).as(client.output()).containsExactly("a", "b");
       assertThat(counts.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(40);
+    }
+  }
+
+  @Test
+  void grpcJsFailsOverThroughAnAggregateClusterWhileThePrimaryIsInMaintenance() throws Exception {
+    Assumptions.assumeTrue(
+        run(List.of("node", "--version"), Map.of(), 30).exit() == 0,
+        "node is not installed (Debian: apt-get install -y nodejs npm)");
+    if (!Files.isDirectory(CLIENT.resolve("node_modules/@grpc/grpc-js-xds"))) {
+      Result install = run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), 300);
+      assertThat(install.exit()).as("npm ci: " + install.output()).isZero();
+    }
+    try (Registry registry = Registry.open(SqliteStore.open(dir), new SimpleMeterRegistry());
+        XdsServer xds =
+            XdsServer.start(
+                XdsSettings.loopback(0),
+                Core.of(registry, new SimpleMeterRegistry()),
+                Optional.empty());
+        Backend primary = new Backend("primary");
+        Backend standby = new Backend("standby")) {
+      registry.apply(
+          RegisterInstance.of(
+              ServiceInstance.builder("echo-1", "echo")
+                  .address("127.0.0.1")
+                  .port(primary.port())
+                  .build()));
+      registry.apply(
+          RegisterInstance.of(
+              ServiceInstance.builder("echob-1", "echob")
+                  .address("127.0.0.1")
+                  .port(standby.port())
+                  .build()));
+      registry.apply(SetMaintenance.enable("echo-1", "drain"));
+      registry.apply(
+          PutConfigEntry.of(
+              new ServiceResolver(
+                  "echo",
+                  Optional.empty(),
+                  Map.of(),
+                  Optional.empty(),
+                  Map.of("*", List.of(new ServiceTarget("echob", ""))),
+                  Optional.empty(),
+                  Optional.empty(),
+                  Map.of())));
+      String bootstrap =
+          """
+          {"xds_servers":[{"server_uri":"127.0.0.1:%d","channel_creds":[{"type":"insecure"}],
+            "server_features":["xds_v3"]}],
+           "node":{"id":"grpc-js-failover","locality":{"zone":"z"}}}"""
+              .formatted(xds.port());
+
+      Result client =
+          run(
+              List.of("node", "client.js", "echo", "20"),
+              Map.of("GRPC_XDS_BOOTSTRAP_CONFIG", bootstrap),
+              60);
+
+      assertThat(client.exit()).as(client.output()).isZero();
+      assertThat(client.output().lines().filter(l -> l.equals("standby")).count())
+          .as(client.output())
+          .isEqualTo(20);
     }
   }
 
