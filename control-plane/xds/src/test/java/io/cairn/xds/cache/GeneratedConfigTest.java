@@ -2,9 +2,11 @@ package io.cairn.xds.cache;
 
 import static io.cairn.xds.pgv.ValidResources.valid;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.cairn.registry.InMemoryStore;
 import io.cairn.registry.Registry;
+import io.cairn.registry.Subscription;
 import io.cairn.registry.command.Command;
 import io.cairn.registry.command.PutConfigEntry;
 import io.cairn.registry.command.RegisterInstance;
@@ -45,7 +47,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -88,26 +93,60 @@ class GeneratedConfigTest {
       long roundSeed = random.nextLong();
       Generator g = new Generator(new Random(roundSeed));
       try (Registry registry = Registry.open(new InMemoryStore(), new SimpleMeterRegistry())) {
-        for (Command c : g.commands()) {
+        List<Command> commands = g.commands();
+        // Part way through, an incremental builder starts; it then sees only the changed names.
+        int cut = g.random.nextInt(commands.size() + 1);
+        ProxylessSnapshots incremental = new ProxylessSnapshots();
+        IntentionAction policy =
+            g.random.nextBoolean() ? IntentionAction.ALLOW : IntentionAction.DENY;
+        SidecarSnapshots incrementalSidecars = new SidecarSnapshots(policy);
+        Set<String> changed = ConcurrentHashMap.newKeySet();
+        AtomicLong seen = new AtomicLong();
+        Subscription subscription = null;
+        for (int i = 0; i <= commands.size(); i++) {
+          if (i == cut) {
+            subscription =
+                registry.subscribe(
+                    e -> {
+                      changed.addAll(e.services());
+                      e.configEntries().forEach(k -> changed.add(k.name()));
+                      seen.set(e.toIndex());
+                    });
+            incremental.rebuild(subscription.startSnapshot());
+            incrementalSidecars.rebuild(subscription.startSnapshot());
+          }
+          if (i == commands.size()) {
+            break;
+          }
           try {
-            registry.apply(c);
+            registry.apply(commands.get(i));
             applied++;
           } catch (RuntimeException e) {
             refused++; // the registry refused the entry: nothing reaches xDS
           }
         }
         String at = "round seed " + roundSeed + " (run seed " + seed + ")";
+        long last = registry.snapshot().index();
+        long from = subscription.startSnapshot().index();
+        await().atMost(Duration.ofSeconds(30)).until(() -> last == from || seen.get() >= last);
+        subscription.close();
         ContentSnapshot proxyless = valid(ProxylessSnapshots.build(registry.snapshot()));
+        assertThat(
+                SnapshotVersions.of(incremental.update(registry.snapshot(), Set.copyOf(changed))))
+            .as("incremental after %s: %s", changed, at)
+            .isEqualTo(SnapshotVersions.of(proxyless));
         aggregates +=
             (int)
                 proxyless.clusters().resources().values().stream()
                     .filter(c -> c.hasClusterType())
                     .count();
-        SidecarSnapshots sidecars =
-            new SidecarSnapshots(
-                g.random.nextBoolean() ? IntentionAction.ALLOW : IntentionAction.DENY);
+        SidecarSnapshots sidecars = new SidecarSnapshots(policy);
         sidecars.rebuild(registry.snapshot());
         sidecars.all().values().forEach(s -> assertThat(valid(s)).as(at).isNotNull());
+        incrementalSidecars.update(registry.snapshot(), Set.copyOf(changed));
+        assertThat(versions(incrementalSidecars))
+            .as("incremental sidecars after %s: %s", changed, at)
+            .isEqualTo(versions(sidecars));
       }
     }
     System.out.printf(
@@ -117,6 +156,12 @@ class GeneratedConfigTest {
     assertThat(aggregates).as("redirects and failover are generated").isPositive();
     assertThat(rounds).isGreaterThanOrEqualTo(100);
     assertThat(applied).isGreaterThan(refused);
+  }
+
+  private static Map<String, Map<String, String>> versions(SidecarSnapshots sidecars) {
+    Map<String, Map<String, String>> out = new TreeMap<>();
+    sidecars.all().forEach((id, snapshot) -> out.put(id, SnapshotVersions.of(snapshot)));
+    return out;
   }
 
   /** One registry's worth of commands: instances first, then config entries. */
