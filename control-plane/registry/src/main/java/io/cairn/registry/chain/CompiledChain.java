@@ -1,5 +1,6 @@
 package io.cairn.registry.chain;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -30,7 +31,7 @@ public record CompiledChain(
 
   /** Every resolver node the chain can send to. */
   public Set<ResolvedTarget> resolved() {
-    Set<ResolvedTarget> out = new java.util.LinkedHashSet<>();
+    Set<ResolvedTarget> out = new LinkedHashSet<>();
     routes.forEach(r -> resolved(r.destination(), out));
     resolved(fallback, out);
     return out;
@@ -44,7 +45,7 @@ public record CompiledChain(
   }
 
   private static void collect(ChainDestination d, Set<ChainTarget> out) {
-    Set<ResolvedTarget> nodes = new java.util.LinkedHashSet<>();
+    Set<ResolvedTarget> nodes = new LinkedHashSet<>();
     resolved(d, nodes);
     for (ResolvedTarget r : nodes) {
       out.add(r.target());

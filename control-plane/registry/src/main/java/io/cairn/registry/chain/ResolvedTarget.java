@@ -1,6 +1,7 @@
 package io.cairn.registry.chain;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A resolver node: the target requests go to once redirects and the default subset are applied, and
@@ -9,7 +10,7 @@ import java.util.List;
 public record ResolvedTarget(ChainTarget target, List<ChainTarget> failover)
     implements ChainDestination {
   public ResolvedTarget {
-    java.util.Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(target, "target");
     failover = List.copyOf(failover);
     if (failover.contains(target)) {
       throw new IllegalArgumentException(target + " fails over to itself");

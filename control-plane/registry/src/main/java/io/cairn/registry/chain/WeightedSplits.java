@@ -1,6 +1,7 @@
 package io.cairn.registry.chain;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Splits flattened to resolved targets: nested splitters' weights are multiplied in, the same
@@ -24,7 +25,7 @@ public record WeightedSplits(List<Share> shares) implements ChainDestination {
       if (basisPoints < 0 || basisPoints > TOTAL) {
         throw new IllegalArgumentException("weight out of range: " + basisPoints);
       }
-      java.util.Objects.requireNonNull(to, "to");
+      Objects.requireNonNull(to, "to");
     }
   }
 }

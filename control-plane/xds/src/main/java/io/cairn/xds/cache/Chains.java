@@ -11,6 +11,7 @@ import io.cairn.xds.translate.FailoverClusterTranslator;
 import io.cairn.xds.translate.RouteClient;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -49,7 +50,7 @@ final class Chains {
 
   /** The resolver nodes with failover. */
   static Set<ResolvedTarget> failover(CompiledChain chain) {
-    Set<ResolvedTarget> out = new java.util.LinkedHashSet<>();
+    Set<ResolvedTarget> out = new LinkedHashSet<>();
     chain.resolved().stream().filter(ResolvedTarget::hasFailover).forEach(out::add);
     return out;
   }
