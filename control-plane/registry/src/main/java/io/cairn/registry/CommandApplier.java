@@ -1,5 +1,6 @@
 package io.cairn.registry;
 
+import io.cairn.registry.chain.ChainCompiler;
 import io.cairn.registry.command.BootstrapAcl;
 import io.cairn.registry.command.Command;
 import io.cairn.registry.command.CommandResult;
@@ -18,6 +19,7 @@ import io.cairn.registry.command.SetMaintenance;
 import io.cairn.registry.command.Sidecar;
 import io.cairn.registry.command.UpdateCheck;
 import io.cairn.registry.config.ConfigEntry;
+import io.cairn.registry.config.ConfigGraph;
 import io.cairn.registry.model.HealthCheck;
 import io.cairn.registry.model.HealthStatus;
 import io.cairn.registry.model.Indexed;
@@ -282,10 +284,10 @@ final class CommandApplier {
     if (existing.isPresent() && existing.get().value().equals(entry)) {
       return outcome(s, at);
     }
-    List<Problem> before = s.view().configGraph().problems();
+    List<Problem> before = problems(s);
     s.putConfig(
         existing.map(e -> e.modified(entry, at)).orElseGet(() -> new Indexed<>(entry, at, at)));
-    rejectNewProblems(before, s.view().configGraph().problems());
+    rejectNewProblems(before, problems(s));
     return outcome(s, at);
   }
 
@@ -300,10 +302,18 @@ final class CommandApplier {
     if (!casHolds(c.cas(), existing)) {
       return new CommandResult(CommandResult.Outcome.CAS_FAILED, s.index());
     }
-    List<Problem> before = s.view().configGraph().problems();
+    List<Problem> before = problems(s);
     s.removeConfig(c.key(), at);
-    rejectNewProblems(before, s.view().configGraph().problems());
+    rejectNewProblems(before, problems(s));
     return outcome(s, at);
+  }
+
+  /** Reference problems between entries, and chains that fail to compile (loops). */
+  private static List<Problem> problems(WorkingState s) {
+    ConfigGraph graph = s.view().configGraph();
+    List<Problem> problems = new ArrayList<>(graph.problems());
+    problems.addAll(ChainCompiler.problems(graph.chainServices(), graph::entry));
+    return problems;
   }
 
   /** Consul's check-and-set: 0 means "must not exist", N means "modify index must be N". */

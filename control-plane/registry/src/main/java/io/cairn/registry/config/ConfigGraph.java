@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The config entries as a whole, for checks that span entries: a subset named by a split, route,
@@ -28,6 +30,25 @@ public final class ConfigGraph {
 
   public Optional<ServiceResolver> resolver(String service) {
     return entry(ConfigEntryKind.SERVICE_RESOLVER, service, ServiceResolver.class);
+  }
+
+  /** The entry of that kind and name, if there is one. */
+  public Optional<ConfigEntry> entry(ConfigEntryKind kind, String name) {
+    return Optional.ofNullable(entries.get(new ConfigEntryKey(kind, name)));
+  }
+
+  /**
+   * The services with a router, splitter or resolver: those whose discovery chain is not trivial.
+   */
+  public Set<String> chainServices() {
+    Set<String> out = new TreeSet<>();
+    for (ConfigEntryKey key : entries.keySet()) {
+      switch (key.kind()) {
+        case SERVICE_ROUTER, SERVICE_SPLITTER, SERVICE_RESOLVER -> out.add(key.name());
+        default -> {}
+      }
+    }
+    return out;
   }
 
   private <T extends ConfigEntry> Optional<T> entry(

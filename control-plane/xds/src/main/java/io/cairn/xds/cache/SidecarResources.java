@@ -1,6 +1,9 @@
 package io.cairn.xds.cache;
 
 import io.cairn.registry.RegistrySnapshot;
+import io.cairn.registry.chain.ChainTarget;
+import io.cairn.registry.chain.CompiledChain;
+import io.cairn.registry.chain.ResolvedTarget;
 import io.cairn.registry.config.ConfigEntry;
 import io.cairn.registry.config.ConfigEntryKind;
 import io.cairn.registry.config.Intention;
@@ -11,7 +14,10 @@ import io.cairn.registry.model.Indexed;
 import io.cairn.registry.model.Upstream;
 import io.cairn.xds.translate.ClusterNames;
 import io.cairn.xds.translate.ClusterTranslator;
+import io.cairn.xds.translate.FailoverClusterTranslator;
 import io.cairn.xds.translate.RbacTranslator;
+import io.cairn.xds.translate.RouteClient;
+import io.cairn.xds.translate.RouteTranslator;
 import io.cairn.xds.translate.SidecarListenerTranslator;
 import io.cairn.xds.translate.SourceAddresses;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -25,13 +31,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
  * A sidecar's own resources: its inbound listener with RBAC, an outbound listener (and route) per
- * upstream, its {@code local_app} cluster; plus the targets whose clusters it needs and the service
- * names whose change means rebuilding it. Pure: a registry snapshot in, protos out.
+ * upstream (from the upstream's compiled discovery chain), its {@code local_app} cluster and the
+ * aggregate clusters of the chains' failover; plus the targets whose clusters it needs and the
+ * service names whose change means rebuilding it. Pure: a registry snapshot in, protos out.
  *
  * @param dependsOn services and config entry names this was built from (targets aside)
  * @param failingClosed sources whose rules fail closed, with their instances without an IP address
@@ -41,6 +49,7 @@ record SidecarResources(
     List<RouteConfiguration> routes,
     Optional<Cluster> localApp,
     Set<Target> targets,
+    List<Cluster> failoverClusters,
     Set<String> dependsOn,
     Map<String, Integer> failingClosed) {
 
@@ -51,6 +60,7 @@ record SidecarResources(
     listeners = List.copyOf(listeners);
     routes = List.copyOf(routes);
     targets = Set.copyOf(targets);
+    failoverClusters = List.copyOf(failoverClusters);
     dependsOn = Set.copyOf(dependsOn);
     failingClosed = Map.copyOf(failingClosed);
   }
@@ -76,17 +86,34 @@ record SidecarResources(
     }
     Map<String, RouteConfiguration> routes = new LinkedHashMap<>();
     Set<Target> targets = new TreeSet<>();
+    Map<String, Cluster> failover = new TreeMap<>();
     for (Upstream u : key.upstreams()) {
       String service = u.destinationName();
+      CompiledChain chain = Chains.of(snapshot, service);
       dependsOn.add(service);
+      dependsOn.addAll(chain.reads());
       Protocol upstream = Entries.protocol(snapshot, service);
-      listeners.add(
-          SidecarListenerTranslator.outbound(u, upstream, service, ClusterNames.of(service)));
       if (upstream.isHttpFamily()) {
-        routes.computeIfAbsent(service, s -> ServiceRoutes.sidecarRoute(snapshot, s));
-        targets.addAll(ServiceRoutes.targets(snapshot, service));
+        listeners.add(SidecarListenerTranslator.outbound(u, upstream, service, service));
+        routes.computeIfAbsent(
+            service, s -> RouteTranslator.translate(s, chain, List.of("*"), RouteClient.ENVOY));
+        targets.addAll(Chains.targets(chain));
+        Chains.failoverClusters(chain, RouteClient.ENVOY)
+            .forEach(c -> failover.put(c.getName(), c));
       } else {
-        targets.add(new Target(service, ""));
+        // A tcp chain is one resolver node: splitters and routers need an HTTP protocol.
+        ResolvedTarget node =
+            chain.fallback() instanceof ResolvedTarget r
+                ? r
+                : new ResolvedTarget(new ChainTarget(service, ""), List.of());
+        listeners.add(
+            SidecarListenerTranslator.outbound(u, upstream, service, ClusterNames.of(node)));
+        targets.add(Target.of(node.target()));
+        node.failover().forEach(t -> targets.add(Target.of(t)));
+        if (node.hasFailover()) {
+          Cluster c = FailoverClusterTranslator.aggregate(node, RouteClient.ENVOY);
+          failover.put(c.getName(), c);
+        }
       }
     }
     return new SidecarResources(
@@ -96,6 +123,7 @@ record SidecarResources(
             ? Optional.of(ClusterTranslator.localApp(key.localAddress(), key.localPort(), protocol))
             : Optional.empty(),
         targets,
+        List.copyOf(failover.values()),
         dependsOn,
         key.hasLocalApp() ? RbacTranslator.failingClosed(intentions, addresses) : Map.of());
   }

@@ -138,6 +138,7 @@ public final class SidecarSnapshots {
     List<VersionedResource<Cluster>> cds = new ArrayList<>();
     List<VersionedResource<ClusterLoadAssignment>> eds = new ArrayList<>();
     r.localApp().ifPresent(c -> cds.add(ContentVersion.versioned(c)));
+    r.failoverClusters().forEach(c -> cds.add(ContentVersion.versioned(c)));
     for (Target t : r.targets()) {
       VersionedCluster c = clusters.get(t);
       cds.add(c.cluster());

@@ -1,5 +1,6 @@
 package io.cairn.xds.cache;
 
+import io.cairn.registry.chain.ChainTarget;
 import io.cairn.registry.config.ServiceTarget;
 import io.cairn.xds.translate.ClusterNames;
 import java.util.Objects;
@@ -16,6 +17,10 @@ public record Target(String service, String subset) implements Comparable<Target
 
   static Target of(ServiceTarget target, String owner) {
     return new Target(target.serviceOr(owner), target.serviceSubset());
+  }
+
+  static Target of(ChainTarget target) {
+    return new Target(target.service(), target.subset());
   }
 
   public String clusterName() {

@@ -2,9 +2,11 @@ package io.cairn.xds.cache;
 
 import static io.cairn.xds.pgv.ValidResources.valid;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.cairn.registry.InMemoryStore;
 import io.cairn.registry.Registry;
+import io.cairn.registry.Subscription;
 import io.cairn.registry.command.Command;
 import io.cairn.registry.command.PutConfigEntry;
 import io.cairn.registry.command.RegisterInstance;
@@ -45,16 +47,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
  * Thousands of generated registries (instances in every health state, sidecars, and random
- * service-defaults, resolvers, routers, splitters and intentions): every resource of every
- * proxyless and sidecar snapshot must pass Envoy's validation rules. Entries the registry refuses
- * are skipped; refusing is fine, emitting something Envoy rejects is not. The seed is printed;
- * rerun one with {@code -Dcairn.seed=N}.
+ * service-defaults, resolvers with redirects and failover, routers and splitters across services,
+ * and intentions): every resource of every proxyless and sidecar snapshot must pass Envoy's
+ * validation rules. Entries the registry refuses are skipped; refusing is fine, emitting something
+ * Envoy rejects is not. The seed is printed; rerun one with {@code -Dcairn.seed=N}.
  */
 class GeneratedConfigTest {
   private static final List<String> SERVICES = List.of("api", "web", "db", "pay", "batch");
@@ -83,32 +88,80 @@ class GeneratedConfigTest {
     int rounds = 0;
     int applied = 0;
     int refused = 0;
+    int aggregates = 0;
     for (; rounds < ROUNDS && System.nanoTime() < deadline; rounds++) {
       long roundSeed = random.nextLong();
       Generator g = new Generator(new Random(roundSeed));
       try (Registry registry = Registry.open(new InMemoryStore(), new SimpleMeterRegistry())) {
-        for (Command c : g.commands()) {
+        List<Command> commands = g.commands();
+        // Part way through, an incremental builder starts; it then sees only the changed names.
+        int cut = g.random.nextInt(commands.size() + 1);
+        ProxylessSnapshots incremental = new ProxylessSnapshots();
+        IntentionAction policy =
+            g.random.nextBoolean() ? IntentionAction.ALLOW : IntentionAction.DENY;
+        SidecarSnapshots incrementalSidecars = new SidecarSnapshots(policy);
+        Set<String> changed = ConcurrentHashMap.newKeySet();
+        AtomicLong seen = new AtomicLong();
+        Subscription subscription = null;
+        for (int i = 0; i <= commands.size(); i++) {
+          if (i == cut) {
+            subscription =
+                registry.subscribe(
+                    e -> {
+                      changed.addAll(e.services());
+                      e.configEntries().forEach(k -> changed.add(k.name()));
+                      seen.set(e.toIndex());
+                    });
+            incremental.rebuild(subscription.startSnapshot());
+            incrementalSidecars.rebuild(subscription.startSnapshot());
+          }
+          if (i == commands.size()) {
+            break;
+          }
           try {
-            registry.apply(c);
+            registry.apply(commands.get(i));
             applied++;
           } catch (RuntimeException e) {
             refused++; // the registry refused the entry: nothing reaches xDS
           }
         }
         String at = "round seed " + roundSeed + " (run seed " + seed + ")";
-        assertThat(valid(ProxylessSnapshots.build(registry.snapshot()))).as(at).isNotNull();
-        SidecarSnapshots sidecars =
-            new SidecarSnapshots(
-                g.random.nextBoolean() ? IntentionAction.ALLOW : IntentionAction.DENY);
+        long last = registry.snapshot().index();
+        long from = subscription.startSnapshot().index();
+        await().atMost(Duration.ofSeconds(30)).until(() -> last == from || seen.get() >= last);
+        subscription.close();
+        ContentSnapshot proxyless = valid(ProxylessSnapshots.build(registry.snapshot()));
+        assertThat(
+                SnapshotVersions.of(incremental.update(registry.snapshot(), Set.copyOf(changed))))
+            .as("incremental after %s: %s", changed, at)
+            .isEqualTo(SnapshotVersions.of(proxyless));
+        aggregates +=
+            (int)
+                proxyless.clusters().resources().values().stream()
+                    .filter(c -> c.hasClusterType())
+                    .count();
+        SidecarSnapshots sidecars = new SidecarSnapshots(policy);
         sidecars.rebuild(registry.snapshot());
         sidecars.all().values().forEach(s -> assertThat(valid(s)).as(at).isNotNull());
+        incrementalSidecars.update(registry.snapshot(), Set.copyOf(changed));
+        assertThat(versions(incrementalSidecars))
+            .as("incremental sidecars after %s: %s", changed, at)
+            .isEqualTo(versions(sidecars));
       }
     }
     System.out.printf(
-        "GeneratedConfigTest: %d registries, %d commands applied, %d refused%n",
-        rounds, applied, refused);
+        "GeneratedConfigTest: %d registries, %d commands applied, %d refused, %d failover"
+            + " clusters%n",
+        rounds, applied, refused, aggregates);
+    assertThat(aggregates).as("redirects and failover are generated").isPositive();
     assertThat(rounds).isGreaterThanOrEqualTo(100);
     assertThat(applied).isGreaterThan(refused);
+  }
+
+  private static Map<String, Map<String, String>> versions(SidecarSnapshots sidecars) {
+    Map<String, Map<String, String>> out = new TreeMap<>();
+    sidecars.all().forEach((id, snapshot) -> out.put(id, SnapshotVersions.of(snapshot)));
+    return out;
   }
 
   /** One registry's worth of commands: instances first, then config entries. */
@@ -141,9 +194,14 @@ class GeneratedConfigTest {
           out.add(PutConfigEntry.of(defaults(service)));
         }
         if (random.nextBoolean()) {
-          ServiceResolver r = resolver(service);
-          subsets.put(service, List.copyOf(r.subsets().keySet()));
-          out.add(PutConfigEntry.of(r));
+          // Redirects and failover name other services: loops among them are refused.
+          entry(
+              out,
+              () -> {
+                ServiceResolver r = resolver(service);
+                subsets.put(service, List.copyOf(r.subsets().keySet()));
+                return r;
+              });
         }
       }
       for (String service : SERVICES) {
@@ -223,12 +281,27 @@ class GeneratedConfigTest {
       }
       Optional<String> defaultSubset =
           !subsets.isEmpty() && random.nextBoolean() ? Optional.of("v1") : Optional.empty();
+      Optional<ServiceTarget> redirect = Optional.empty();
+      Map<String, List<ServiceTarget>> failover = new TreeMap<>();
+      if (random.nextInt(4) == 0) {
+        redirect = Optional.of(target(service));
+        subsets.clear();
+        defaultSubset = Optional.empty();
+      } else if (random.nextBoolean()) {
+        for (String key : random.nextBoolean() ? List.of("*") : subsets.keySet()) {
+          List<ServiceTarget> targets = new ArrayList<>();
+          for (int i = 1 + random.nextInt(3); i > 0; i--) {
+            targets.add(target(service));
+          }
+          failover.put(key, targets);
+        }
+      }
       return new ServiceResolver(
           service,
           defaultSubset,
           subsets,
-          Optional.empty(),
-          Map.of(),
+          redirect,
+          failover,
           random.nextBoolean()
               ? Optional.of(
                   pick(List.of(Duration.ofNanos(1), Duration.ofMillis(250), Duration.ofMinutes(2))))

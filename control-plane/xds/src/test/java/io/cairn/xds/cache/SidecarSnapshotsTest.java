@@ -18,14 +18,18 @@ import io.cairn.registry.config.IntentionSource;
 import io.cairn.registry.config.Protocol;
 import io.cairn.registry.config.ServiceDefaults;
 import io.cairn.registry.config.ServiceIntentions;
+import io.cairn.registry.config.ServiceResolver;
 import io.cairn.registry.config.ServiceSplitter;
 import io.cairn.registry.config.ServiceTarget;
 import io.cairn.registry.config.Split;
 import io.cairn.registry.model.ConnectProxy;
 import io.cairn.registry.model.ServiceInstance;
 import io.cairn.registry.model.Upstream;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.extensions.clusters.aggregate.v3.ClusterConfig;
+import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.Map;
@@ -190,5 +194,67 @@ class SidecarSnapshotsTest {
     } finally {
       logger.detachAppender(logs);
     }
+  }
+
+  @Test
+  void tcpUpstreamsFailOverThroughAnAggregateClusterThatFollowsOtherResolvers() throws Exception {
+    registry.apply(app("db-1", "db", "10.0.0.1"));
+    registry.apply(app("dbb-1", "dbb", "10.0.0.2"));
+    registry.apply(sidecar("web-1-sidecar-proxy", "web", "10.0.1.1", new Upstream("db", 9191)));
+    SidecarSnapshots incremental = new SidecarSnapshots(IntentionAction.ALLOW);
+    incremental.rebuild(registry.snapshot());
+
+    step(
+        incremental,
+        PutConfigEntry.of(
+            new ServiceResolver(
+                "db",
+                Optional.empty(),
+                Map.of(),
+                Optional.empty(),
+                Map.of("*", List.of(new ServiceTarget("standby", ""))),
+                Optional.empty(),
+                Optional.empty(),
+                Map.of())),
+        "db");
+    // Only standby's name changes: the sidecar's failover must follow its redirect anyway.
+    step(
+        incremental,
+        PutConfigEntry.of(
+            new ServiceResolver(
+                "standby",
+                Optional.empty(),
+                Map.of(),
+                Optional.of(new ServiceTarget("dbb", "")),
+                Map.of(),
+                Optional.empty(),
+                Optional.empty(),
+                Map.of())),
+        "standby");
+
+    ContentSnapshot s = incremental.all().get("web-1-sidecar-proxy");
+    Cluster failover = s.clusters().resources().get("db~failover");
+    assertThat(failover.getLbPolicy())
+        .as("Envoy demands it on an aggregate cluster")
+        .isEqualTo(Cluster.LbPolicy.CLUSTER_PROVIDED);
+    assertThat(
+            failover
+                .getClusterType()
+                .getTypedConfig()
+                .unpack(ClusterConfig.class)
+                .getClustersList())
+        .containsExactly("db", "dbb");
+    assertThat(s.clusters().resources()).containsKeys("db", "dbb");
+    assertThat(s.endpoints().resources()).containsKeys("db", "dbb");
+    TcpProxy proxy =
+        s.listeners()
+            .resources()
+            .get("db:127.0.0.1:9191")
+            .getFilterChains(0)
+            .getFiltersList()
+            .getLast()
+            .getTypedConfig()
+            .unpack(TcpProxy.class);
+    assertThat(proxy.getCluster()).isEqualTo("db~failover");
   }
 }

@@ -6,11 +6,13 @@ import io.cairn.registry.Core;
 import io.cairn.registry.Registry;
 import io.cairn.registry.command.PutConfigEntry;
 import io.cairn.registry.command.RegisterInstance;
+import io.cairn.registry.command.SetMaintenance;
 import io.cairn.registry.config.HttpRouteMatch;
 import io.cairn.registry.config.Protocol;
 import io.cairn.registry.config.Route;
 import io.cairn.registry.config.RouteDestination;
 import io.cairn.registry.config.ServiceDefaults;
+import io.cairn.registry.config.ServiceResolver;
 import io.cairn.registry.config.ServiceRouter;
 import io.cairn.registry.config.ServiceTarget;
 import io.cairn.registry.model.ServiceInstance;
@@ -189,6 +191,29 @@ class GrpcJsXdsIT {
         .filter(l -> !l.isBlank() && !l.startsWith("(node:"))
         .forEach(l -> counts.merge(l, 1, Integer::sum));
     return counts;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"node", "node-1.10"})
+  void grpcJsFailsOverThroughAnAggregateClusterWhileThePrimaryIsInMaintenance(String client)
+      throws Exception {
+    Path clientDir = install(client);
+    register("echo", "1", "v1", backend("primary").port());
+    register("echob", "1", "v1", backend("standby").port());
+    registry.apply(SetMaintenance.enable("echo-1", "drain"));
+    registry.apply(
+        PutConfigEntry.of(
+            new ServiceResolver(
+                "echo",
+                Optional.empty(),
+                Map.of(),
+                Optional.empty(),
+                Map.of("*", List.of(new ServiceTarget("echob", ""))),
+                Optional.empty(),
+                Optional.empty(),
+                Map.of())));
+
+    assertThat(replies(run(clientDir, "echo", 20))).isEqualTo(Map.of("standby", 20));
   }
 
   private record Result(int exit, String output) {}

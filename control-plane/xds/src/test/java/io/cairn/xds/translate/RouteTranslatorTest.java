@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.Durations;
+import io.cairn.registry.chain.ChainCompiler;
+import io.cairn.registry.chain.CompiledChain;
+import io.cairn.registry.config.ConfigEntry;
+import io.cairn.registry.config.ConfigEntryKey;
 import io.cairn.registry.config.HeaderMatch;
 import io.cairn.registry.config.HttpRouteMatch;
 import io.cairn.registry.config.MatchType;
@@ -23,12 +27,31 @@ import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RouteTranslatorTest {
+  /** The routes of {@code service}'s chain compiled from just these entries. */
+  private static RouteConfiguration translate(
+      String routeName,
+      String service,
+      List<String> domains,
+      Optional<ServiceRouter> router,
+      Optional<ServiceSplitter> splitter,
+      RouteClient client) {
+    Map<ConfigEntryKey, ConfigEntry> entries = new HashMap<>();
+    router.ifPresent(r -> entries.put(r.key(), r));
+    splitter.ifPresent(s -> entries.put(s.key(), s));
+    CompiledChain chain =
+        ChainCompiler.compile(
+            service,
+            (kind, name) -> Optional.ofNullable(entries.get(new ConfigEntryKey(kind, name))));
+    return RouteTranslator.translate(routeName, chain, domains, client);
+  }
+
   private static final ServiceSplitter CANARY =
       new ServiceSplitter(
           "api",
@@ -42,7 +65,7 @@ class RouteTranslatorTest {
   void withoutEntriesEverythingGoesToTheServiceCluster() {
     RouteConfiguration rc =
         valid(
-            RouteTranslator.translate(
+            translate(
                 "api",
                 "api",
                 List.of("api"),
@@ -61,7 +84,7 @@ class RouteTranslatorTest {
   void aSplitterBecomesWeightedClustersInBasisPointsWithoutZeroWeights() {
     RouteConfiguration rc =
         valid(
-            RouteTranslator.translate(
+            translate(
                 "api",
                 "api",
                 List.of("api"),
@@ -95,7 +118,7 @@ class RouteTranslatorTest {
                 List.of()));
     RouteConfiguration rc =
         valid(
-            RouteTranslator.translate(
+            translate(
                 "api",
                 "api",
                 List.of("api"),
@@ -127,8 +150,7 @@ class RouteTranslatorTest {
   void totalWeightIsAlwaysSetAndTheWeightsAddUpToIt() {
     for (RouteClient client : RouteClient.values()) {
       WeightedCluster split =
-          RouteTranslator.translate(
-                  "api", "api", List.of("api"), Optional.empty(), Optional.of(CANARY), client)
+          translate("api", "api", List.of("api"), Optional.empty(), Optional.of(CANARY), client)
               .getVirtualHosts(0)
               .getRoutes(0)
               .getRoute()
@@ -149,7 +171,7 @@ class RouteTranslatorTest {
             Map.of());
     WeightedCluster split =
         valid(
-                RouteTranslator.translate(
+                translate(
                     "api",
                     "api",
                     List.of("api"),
@@ -169,7 +191,7 @@ class RouteTranslatorTest {
   private static RouteAction routed(RouteDestination destination, RouteClient client) {
     Route route = new Route(HttpRouteMatch.pathPrefix("/x"), destination);
     return valid(
-            RouteTranslator.translate(
+            translate(
                 "api",
                 "api",
                 List.of("api"),
