@@ -35,7 +35,8 @@ public record UpstreamConfig(UpstreamSettings defaults, Map<String, UpstreamSett
               Names.serviceName(p, "overrides." + name + ".name", name);
             }
           });
-      overrides = Map.copyOf(new TreeMap<>(overrides));
+      // Sorted by name, so the entry reads back the same however it was written.
+      overrides = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(overrides));
     }
     p.throwIfAny();
   }
