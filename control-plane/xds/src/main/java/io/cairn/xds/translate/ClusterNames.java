@@ -18,4 +18,9 @@ public final class ClusterNames {
     String service = target.serviceOr(owner);
     return target.hasSubset() ? target.serviceSubset() + "." + service : service;
   }
+
+  /** The service whose instances a cluster named by {@link #of} holds. */
+  public static String serviceOf(String clusterName) {
+    return clusterName.substring(clusterName.lastIndexOf('.') + 1);
+  }
 }

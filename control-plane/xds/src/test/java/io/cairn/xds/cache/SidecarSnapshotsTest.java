@@ -20,6 +20,7 @@ import io.cairn.registry.config.Split;
 import io.cairn.registry.model.ConnectProxy;
 import io.cairn.registry.model.ServiceInstance;
 import io.cairn.registry.model.Upstream;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -152,5 +153,43 @@ class SidecarSnapshotsTest {
     registry.apply(sidecar("api-2-sidecar-proxy", "api", "10.0.0.2"));
     assertThat(sidecars.update(registry.snapshot(), Set.of("api-sidecar-proxy")).snapshots())
         .containsOnlyKeys("web-1-sidecar-proxy", "web-2-sidecar-proxy", "api-2-sidecar-proxy");
+  }
+
+  @Test
+  void theSidecarsOwnServiceDefaultsShapeItsUpstreamClusters() {
+    registry.apply(app("api-1", "api", "10.0.0.1"));
+    registry.apply(sidecar("api-1-sidecar-proxy", "api", "10.0.0.1"));
+    registry.apply(sidecar("web-1-sidecar-proxy", "web", "10.0.1.1", new Upstream("api", 9191)));
+    registry.apply(
+        sidecar("batch-1-sidecar-proxy", "batch", "10.0.2.1", new Upstream("api", 9191)));
+    SidecarSnapshots incremental = new SidecarSnapshots(IntentionAction.ALLOW);
+    incremental.rebuild(registry.snapshot());
+
+    step(
+        incremental,
+        PutConfigEntry.of(
+            new ServiceDefaults("web", Protocol.TCP, DownstreamSnapshotsTest.config(3), Map.of())),
+        "web");
+    Cluster web = incremental.all().get("web-1-sidecar-proxy").clusters().resources().get("api");
+    assertThat(web.getCircuitBreakers().getThresholds(0).getMaxRequests().getValue()).isEqualTo(3);
+    assertThat(web.getConnectTimeout().getNanos()).isEqualTo(700_000_000);
+    assertThat(web.getOutlierDetection().getConsecutive5Xx().getValue()).isEqualTo(2);
+    assertThat(web.getOutlierDetection().hasEnforcingFailurePercentage()).isFalse();
+    Cluster batch =
+        incremental.all().get("batch-1-sidecar-proxy").clusters().resources().get("api");
+    assertThat(batch.hasCircuitBreakers()).isFalse();
+    assertThat(batch.hasOutlierDetection()).isFalse();
+
+    step(incremental, app("api-2", "api", "10.0.0.2"), "api");
+    step(incremental, PutConfigEntry.of(new ServiceDefaults("web", Protocol.TCP, Map.of())), "web");
+    assertThat(
+            incremental
+                .all()
+                .get("web-1-sidecar-proxy")
+                .clusters()
+                .resources()
+                .get("api")
+                .hasCircuitBreakers())
+        .isFalse();
   }
 }
