@@ -17,8 +17,10 @@ import io.cairn.registry.config.IntentionPermission;
 import io.cairn.registry.config.IntentionSource;
 import io.cairn.registry.config.LoadBalancerPolicy;
 import io.cairn.registry.config.MatchType;
+import io.cairn.registry.config.PassiveHealthCheck;
 import io.cairn.registry.config.PathMatch;
 import io.cairn.registry.config.Protocol;
+import io.cairn.registry.config.ProxyDefaults;
 import io.cairn.registry.config.QueryParamMatch;
 import io.cairn.registry.config.ResolverSubset;
 import io.cairn.registry.config.Route;
@@ -30,6 +32,9 @@ import io.cairn.registry.config.ServiceRouter;
 import io.cairn.registry.config.ServiceSplitter;
 import io.cairn.registry.config.ServiceTarget;
 import io.cairn.registry.config.Split;
+import io.cairn.registry.config.UpstreamConfig;
+import io.cairn.registry.config.UpstreamLimits;
+import io.cairn.registry.config.UpstreamSettings;
 import io.cairn.registry.model.ConnectProxy;
 import io.cairn.registry.model.HealthCheck;
 import io.cairn.registry.model.HealthStatus;
@@ -102,6 +107,15 @@ class GeneratedConfigTest {
                 g.random.nextBoolean() ? IntentionAction.ALLOW : IntentionAction.DENY);
         sidecars.rebuild(registry.snapshot());
         sidecars.all().values().forEach(s -> assertThat(valid(s)).as(at).isNotNull());
+        // What proxyless clients naming each service (node.cluster) are served.
+        ContentSnapshot shared = ProxylessSnapshots.build(registry.snapshot());
+        DownstreamSnapshots downstream = new DownstreamSnapshots();
+        downstream.update(registry.snapshot(), shared);
+        for (String service : SERVICES) {
+          assertThat(valid(downstream.track(registry.snapshot(), shared, service)))
+              .as(at)
+              .isNotNull();
+        }
       }
     }
     System.out.printf(
@@ -136,9 +150,19 @@ class GeneratedConfigTest {
           }
         }
       }
+      if (random.nextInt(3) == 0) {
+        out.add(
+            PutConfigEntry.of(
+                new ProxyDefaults(
+                    ProxyDefaults.GLOBAL,
+                    random.nextBoolean()
+                        ? Optional.empty()
+                        : Optional.of(pick(List.of(Protocol.values()))),
+                    Map.of())));
+      }
       for (String service : SERVICES) {
         if (random.nextInt(4) > 0) {
-          out.add(PutConfigEntry.of(defaults(service)));
+          entry(out, () -> defaults(service));
         }
         if (random.nextBoolean()) {
           ServiceResolver r = resolver(service);
@@ -212,7 +236,45 @@ class GeneratedConfigTest {
     }
 
     private ServiceDefaults defaults(String service) {
-      return new ServiceDefaults(service, pick(List.of(Protocol.values())), Map.of());
+      return new ServiceDefaults(
+          service, pick(List.of(Protocol.values())), upstreamConfig(), Map.of());
+    }
+
+    private UpstreamConfig upstreamConfig() {
+      if (random.nextBoolean()) {
+        return UpstreamConfig.NONE;
+      }
+      Map<String, UpstreamSettings> overrides = new TreeMap<>();
+      for (String upstream : SERVICES) {
+        if (random.nextInt(3) == 0) {
+          overrides.put(upstream, upstreamSettings());
+        }
+      }
+      return new UpstreamConfig(
+          random.nextBoolean() ? upstreamSettings() : UpstreamSettings.NONE, overrides);
+    }
+
+    private UpstreamSettings upstreamSettings() {
+      return new UpstreamSettings(
+          maybeDuration(),
+          random.nextBoolean()
+              ? Optional.empty()
+              : Optional.of(new UpstreamLimits(maybe(2000), maybe(2000), maybe(2000))),
+          random.nextBoolean()
+              ? Optional.empty()
+              : Optional.of(
+                  new PassiveHealthCheck(
+                      maybeDuration(), maybe(50), maybe(101), maybe(101), maybeDuration())));
+    }
+
+    private Optional<Integer> maybe(int bound) {
+      return random.nextBoolean() ? Optional.empty() : Optional.of(random.nextInt(bound));
+    }
+
+    private Optional<Duration> maybeDuration() {
+      return random.nextBoolean()
+          ? Optional.empty()
+          : Optional.of(Duration.ofMillis(1 + random.nextInt(120_000)));
     }
 
     private ServiceResolver resolver(String service) {
