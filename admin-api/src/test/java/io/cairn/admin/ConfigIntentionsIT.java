@@ -312,4 +312,52 @@ class ConfigIntentionsIT {
         .contains("Config.protocol")
         .contains("Config.connect_timeout_ms");
   }
+
+  @Test
+  void proxyDefaultsNeedMeshWriteAndAreReadableByAnyone() throws Exception {
+    try (AdminServer acl = AdminServer.start(Optional.of("s3cret"), IntentionAction.ALLOW)) {
+      String serviceGlobal =
+          token(acl, "svc-global", "service \\\"global\\\" { policy = \\\"write\\\" }");
+      String mesh = token(acl, "mesh-write", "mesh = \\\"write\\\"");
+      String body =
+          "{\"Kind\":\"proxy-defaults\",\"Name\":\"global\",\"Config\":{\"protocol\":\"http\"}}";
+      // service:write on a service named "global" is not enough: proxy-defaults is mesh-wide.
+      assertThat(acl.send("PUT", "/v1/config", body, "X-Consul-Token", serviceGlobal).status())
+          .isEqualTo(403);
+      assertThat(acl.send("PUT", "/v1/config", body, "X-Consul-Token", mesh).status())
+          .isEqualTo(200);
+      assertThat(acl.get("/v1/config/proxy-defaults/global").status()).isEqualTo(200);
+      assertThat(acl.get("/v1/config/proxy-defaults").json().size()).isEqualTo(1);
+      assertThat(
+              acl.send(
+                      "DELETE",
+                      "/v1/config/proxy-defaults/global",
+                      "",
+                      "X-Consul-Token",
+                      serviceGlobal)
+                  .status())
+          .isEqualTo(403);
+    }
+  }
+
+  /** A token whose one policy has {@code rules}, made with the management token. */
+  private static String token(AdminServer acl, String name, String rules) throws Exception {
+    Reply policy =
+        acl.send(
+            "PUT",
+            "/v1/acl/policy",
+            "{\"Name\":\"" + name + "\",\"Rules\":\"" + rules + "\"}",
+            "X-Consul-Token",
+            "s3cret");
+    assertThat(policy.status()).as(policy.body()).isEqualTo(200);
+    Reply token =
+        acl.send(
+            "PUT",
+            "/v1/acl/token",
+            "{\"Policies\":[{\"Name\":\"" + name + "\"}]}",
+            "X-Consul-Token",
+            "s3cret");
+    assertThat(token.status()).as(token.body()).isEqualTo(200);
+    return token.json().get("SecretID").asText();
+  }
 }
