@@ -9,6 +9,7 @@ import io.cairn.registry.acl.AclResolver;
 import io.cairn.registry.acl.AclState;
 import io.cairn.registry.config.ConfigEntryKind;
 import io.cairn.registry.config.IntentionAction;
+import io.cairn.registry.validation.Names;
 import io.cairn.tls.ServerTls;
 import io.cairn.xds.cache.ContentSnapshot;
 import io.cairn.xds.cache.DownstreamSnapshots;
@@ -248,7 +249,8 @@ public final class XdsServer implements AutoCloseable {
       return SIDECAR + node.getId();
     }
     String service = node.getCluster();
-    if (service.isEmpty()) {
+    // Only a name a service can have: anything else could not carry an UpstreamConfig.
+    if (!Names.isDnsLabel(service)) {
       return PROXYLESS;
     }
     long now = System.nanoTime();
@@ -369,6 +371,14 @@ public final class XdsServer implements AutoCloseable {
         full ? proxyless.rebuild(snapshot) : proxyless.update(snapshot, changedNames);
     cache.setSnapshot(PROXYLESS, built);
     downstream.update(snapshot, built).forEach((s, d) -> cache.setSnapshot(DOWNSTREAM + s, d));
+    // Groups idle past the grace period (a client that changed its node.cluster leaves one).
+    long now = System.nanoTime();
+    downstreams.forEach(
+        (service, used) -> {
+          if (now - used >= DOWNSTREAM_GRACE_NANOS) {
+            releaseDownstream(service);
+          }
+        });
     lastRegistry = snapshot;
     lastShared = built;
     SidecarSnapshots.Update update =
