@@ -259,6 +259,15 @@ class ConfigIntentionsIT {
     ok(api.put("/v1/config?cas=" + modify, tcp));
     ok(api.delete("/v1/config/proxy-defaults/global"));
     assertThat(api.get("/v1/config/proxy-defaults/global").status()).isEqualTo(404);
+    // Without a name it is global, as in Consul.
+    ok(api.put("/v1/config", "{\"Kind\":\"proxy-defaults\",\"Config\":{\"protocol\":\"grpc\"}}"));
+    assertThat(
+            api.get("/v1/config/proxy-defaults/global")
+                .json()
+                .get("Config")
+                .get("protocol")
+                .asText())
+        .isEqualTo("grpc");
   }
 
   @Test

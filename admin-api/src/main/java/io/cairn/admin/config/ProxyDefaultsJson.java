@@ -37,8 +37,10 @@ final class ProxyDefaultsJson {
     Map<String, String> meta = f.stringMap("Meta");
     // Built even with a bad protocol, so that the name's problem is reported with it.
     Optional<Protocol> chosen = protocol;
+    // Consul names the entry global when the name is left out.
+    String global = name.isEmpty() ? ProxyDefaults.GLOBAL : name;
     Optional<ProxyDefaults> entry =
-        ConsulPaths.collect(f.problems(), "", () -> new ProxyDefaults(name, chosen, meta));
+        ConsulPaths.collect(f.problems(), "", () -> new ProxyDefaults(global, chosen, meta));
     return ok ? entry : Optional.empty();
   }
 
