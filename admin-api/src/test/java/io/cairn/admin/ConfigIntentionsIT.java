@@ -168,12 +168,6 @@ class ConfigIntentionsIT {
         .contains("needs protocol http")
         .contains("subset 'v9' is not defined");
 
-    assertThat(
-            api.put("/v1/config", "{\"Kind\":\"proxy-defaults\",\"Name\":\"global\"}")
-                .json()
-                .get("Problems")
-                .toString())
-        .contains("not supported");
     assertThat(api.get("/v1/config/mesh").status()).isEqualTo(400);
     assertThat(api.get("/v1/config/service-defaults/none").status()).isEqualTo(404);
     // Zero values of unsupported fields are fine: clients send every field.
@@ -254,5 +248,154 @@ class ConfigIntentionsIT {
         api.get("/v1/connect/intentions/check?source=" + source + "&destination=" + destination);
     assertThat(r.status()).isEqualTo(200);
     return r.json().get("Allowed").asBoolean();
+  }
+
+  @Test
+  void upstreamConfigAndProxyDefaultsRoundTrip() throws Exception {
+    roundTrip(
+        "service-defaults",
+        "web",
+        """
+        {"Kind":"service-defaults","Name":"web","Protocol":"grpc","UpstreamConfig":{
+          "Defaults":{"ConnectTimeoutMs":1500,
+            "Limits":{"MaxConnections":100,"MaxPendingRequests":10,"MaxConcurrentRequests":5},
+            "PassiveHealthCheck":{"Interval":"10s","MaxFailures":3,"EnforcingConsecutive5xx":90,
+                                  "MaxEjectionPercent":50,"BaseEjectionTime":"30s"}},
+          "Overrides":[{"Name":"api","Limits":{"MaxConcurrentRequests":1}},
+                       {"Name":"db","ConnectTimeoutMs":250}]}}
+        """);
+    JsonNode global =
+        roundTrip(
+            "proxy-defaults",
+            "global",
+            "{\"Kind\":\"proxy-defaults\",\"Name\":\"global\",\"Config\":{\"protocol\":\"http\"}}");
+    assertThat(global.get("Config").get("protocol").asText()).isEqualTo("http");
+    // The mesh-wide protocol lets a router be written for a service without service-defaults.
+    ok(
+        api.put(
+            "/v1/config",
+            "{\"Kind\":\"service-router\",\"Name\":\"nodefaults\",\"Routes\":[{\"Match\":{\"HTTP\":{\"PathPrefix\":\"/a\"}},\"Destination\":{\"Service\":\"other\"}}]}"));
+    assertThat(api.get("/v1/config/proxy-defaults").json().get(0).get("Name").asText())
+        .isEqualTo("global");
+    // Check-and-set and delete work on the new kind as on the others.
+    long modify = global.get("ModifyIndex").asLong();
+    String tcp =
+        "{\"Kind\":\"proxy-defaults\",\"Name\":\"global\",\"Config\":{\"protocol\":\"tcp\"}}";
+    assertThat(api.put("/v1/config?cas=" + (modify + 1000), tcp).body()).isEqualTo("false");
+    // tcp would leave the router on a non-HTTP service: refused, as Consul does.
+    assertThat(api.put("/v1/config", tcp).status()).isEqualTo(400);
+    ok(api.delete("/v1/config/service-router/nodefaults"));
+    ok(api.put("/v1/config?cas=" + modify, tcp));
+    ok(api.delete("/v1/config/proxy-defaults/global"));
+    assertThat(api.get("/v1/config/proxy-defaults/global").status()).isEqualTo(404);
+    // Without a name it is global, as in Consul.
+    ok(api.put("/v1/config", "{\"Kind\":\"proxy-defaults\",\"Config\":{\"protocol\":\"grpc\"}}"));
+    assertThat(
+            api.get("/v1/config/proxy-defaults/global")
+                .json()
+                .get("Config")
+                .get("protocol")
+                .asText())
+        .isEqualTo("grpc");
+  }
+
+  @Test
+  void upstreamConfigAndProxyDefaultsRefuseWhatCairnDoesNotDo() {
+    Reply r =
+        api.put(
+            "/v1/config",
+            """
+            {"Kind":"service-defaults","Name":"web","UpstreamConfig":{
+              "Defaults":{"ConnectTimeoutMs":-1,"MeshGateway":{"Mode":"local"},"Protocol":"http",
+                "BalanceOutboundConnections":"exact_balance","EnvoyClusterJSON":"{}",
+                "Limits":{"MaxConnections":-2},
+                "PassiveHealthCheck":{"Interval":"soon","EnforcingConsecutive5xx":101,
+                                      "MaxEjectionPercent":200,"BaseEjectionTime":"-1s"}},
+              "Overrides":[{"Limits":{}},{"Name":"api","Peer":"east"},{"Name":"api"}]}}
+            """);
+    assertThat(r.status()).isEqualTo(400);
+    String problems = r.json().get("Problems").toString();
+    assertThat(problems)
+        .contains("UpstreamConfig.Defaults.ConnectTimeoutMs")
+        .contains("UpstreamConfig.Defaults.MeshGateway")
+        .contains("UpstreamConfig.Defaults.Protocol")
+        .contains("UpstreamConfig.Defaults.BalanceOutboundConnections")
+        .contains("UpstreamConfig.Defaults.EnvoyClusterJSON")
+        .contains("UpstreamConfig.Defaults.Limits.MaxConnections")
+        .contains("UpstreamConfig.Defaults.PassiveHealthCheck.Interval")
+        .contains("UpstreamConfig.Defaults.PassiveHealthCheck.EnforcingConsecutive5xx")
+        .contains("UpstreamConfig.Defaults.PassiveHealthCheck.MaxEjectionPercent")
+        .contains("UpstreamConfig.Defaults.PassiveHealthCheck.BaseEjectionTime")
+        .contains("UpstreamConfig.Overrides[0].Name")
+        .contains("UpstreamConfig.Overrides[1].Peer")
+        .contains("overridden twice");
+
+    Reply proxy =
+        api.put(
+            "/v1/config",
+            """
+            {"Kind":"proxy-defaults","Name":"other","Mode":"transparent",
+             "TransparentProxy":{"OutboundListenerPort":15001},"MeshGateway":{"Mode":"local"},
+             "Expose":{"Checks":true},"AccessLogs":{"Enabled":true},
+             "Config":{"protocol":"smtp","connect_timeout_ms":1000}}
+            """);
+    assertThat(proxy.status()).isEqualTo(400);
+    assertThat(proxy.json().get("Problems").toString())
+        .contains("Name: must be 'global'")
+        .contains("\"Mode: is not supported")
+        .contains("TransparentProxy")
+        .contains("MeshGateway")
+        .contains("Expose")
+        .contains("AccessLogs")
+        .contains("Config.protocol")
+        .contains("Config.connect_timeout_ms");
+  }
+
+  @Test
+  void proxyDefaultsNeedMeshWriteAndAreReadableByAnyone() throws Exception {
+    try (AdminServer acl = AdminServer.start(Optional.of("s3cret"), IntentionAction.ALLOW)) {
+      String serviceGlobal =
+          token(acl, "svc-global", "service \\\"global\\\" { policy = \\\"write\\\" }");
+      String mesh = token(acl, "mesh-write", "mesh = \\\"write\\\"");
+      String body =
+          "{\"Kind\":\"proxy-defaults\",\"Name\":\"global\",\"Config\":{\"protocol\":\"http\"}}";
+      // service:write on a service named "global" is not enough: proxy-defaults is mesh-wide.
+      assertThat(acl.send("PUT", "/v1/config", body, "X-Consul-Token", serviceGlobal).status())
+          .isEqualTo(403);
+      assertThat(acl.send("PUT", "/v1/config", body, "X-Consul-Token", mesh).status())
+          .isEqualTo(200);
+      assertThat(acl.get("/v1/config/proxy-defaults/global").status()).isEqualTo(200);
+      assertThat(acl.get("/v1/config/proxy-defaults").json().size()).isEqualTo(1);
+      assertThat(
+              acl.send(
+                      "DELETE",
+                      "/v1/config/proxy-defaults/global",
+                      "",
+                      "X-Consul-Token",
+                      serviceGlobal)
+                  .status())
+          .isEqualTo(403);
+    }
+  }
+
+  /** A token whose one policy has {@code rules}, made with the management token. */
+  private static String token(AdminServer acl, String name, String rules) throws Exception {
+    Reply policy =
+        acl.send(
+            "PUT",
+            "/v1/acl/policy",
+            "{\"Name\":\"" + name + "\",\"Rules\":\"" + rules + "\"}",
+            "X-Consul-Token",
+            "s3cret");
+    assertThat(policy.status()).as(policy.body()).isEqualTo(200);
+    Reply token =
+        acl.send(
+            "PUT",
+            "/v1/acl/token",
+            "{\"Policies\":[{\"Name\":\"" + name + "\"}]}",
+            "X-Consul-Token",
+            "s3cret");
+    assertThat(token.status()).as(token.body()).isEqualTo(200);
+    return token.json().get("SecretID").asText();
   }
 }

@@ -76,6 +76,10 @@ public final class RequestAcl {
     check(authorizer.operator(), needed, "operator", "");
   }
 
+  public void requireMesh(Access needed) {
+    check(authorizer.mesh(), needed, "mesh", "");
+  }
+
   public void requireAcl(Access needed) {
     check(authorizer.acl(), needed, "acl", "");
   }

@@ -102,11 +102,15 @@ public final class ConfigApi implements HttpService {
   }
 
   /**
-   * Consul's rights on config entries: intentions on the destination for service-intentions, the
-   * service (or the whole mesh) for the rest.
+   * Consul's rights on config entries: intentions on the destination for service-intentions, mesh
+   * write for proxy-defaults (which anyone may read), the service (or the whole mesh) for the rest.
    */
   private static void require(RequestAcl acl, ConfigEntryKey key, Access needed) {
-    if (key.kind() == ConfigEntryKind.SERVICE_INTENTIONS) {
+    if (key.kind() == ConfigEntryKind.PROXY_DEFAULTS) {
+      if (needed != Access.READ) {
+        acl.requireMesh(needed);
+      }
+    } else if (key.kind() == ConfigEntryKind.SERVICE_INTENTIONS) {
       acl.requireIntentions(key.name(), needed);
     } else {
       acl.requireServiceConfig(key.name(), needed);
@@ -114,6 +118,9 @@ public final class ConfigApi implements HttpService {
   }
 
   private static boolean canRead(RequestAcl acl, ConfigEntryKey key) {
+    if (key.kind() == ConfigEntryKind.PROXY_DEFAULTS) {
+      return true;
+    }
     return key.kind() == ConfigEntryKind.SERVICE_INTENTIONS
         ? acl.canReadIntentions(key.name())
         : acl.canReadServiceConfig(key.name());

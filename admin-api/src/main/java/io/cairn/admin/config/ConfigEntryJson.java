@@ -3,6 +3,7 @@ package io.cairn.admin.config;
 import io.cairn.admin.json.JsonFields;
 import io.cairn.registry.config.ConfigEntry;
 import io.cairn.registry.config.ConfigEntryKind;
+import io.cairn.registry.config.ProxyDefaults;
 import io.cairn.registry.config.ServiceDefaults;
 import io.cairn.registry.config.ServiceIntentions;
 import io.cairn.registry.config.ServiceResolver;
@@ -43,6 +44,7 @@ public final class ConfigEntryJson {
           case SERVICE_SPLITTER -> ServiceSplitterJson.decode(body, name);
           case SERVICE_ROUTER -> ServiceRouterJson.decode(body, name);
           case SERVICE_INTENTIONS -> ServiceIntentionsJson.decode(body, name);
+          case PROXY_DEFAULTS -> ProxyDefaultsJson.decode(body, name);
         };
     for (String field : Set.of("Namespace", "Partition")) {
       body.string(field)
@@ -75,6 +77,7 @@ public final class ConfigEntryJson {
           case ServiceSplitter s -> ServiceSplitterJson.encode(s);
           case ServiceRouter r -> ServiceRouterJson.encode(r);
           case ServiceIntentions i -> ServiceIntentionsJson.encode(i);
+          case ProxyDefaults d -> ProxyDefaultsJson.encode(d);
         });
     if (!e.meta().isEmpty()) {
       out.put("Meta", e.meta());

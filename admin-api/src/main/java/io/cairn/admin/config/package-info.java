@@ -1,5 +1,6 @@
 /**
  * Consul's config entries API ({@code /v1/config}) and one JSON translator per kind
- * (service-defaults, service-resolver, service-splitter, service-router, service-intentions).
+ * (proxy-defaults, service-defaults, service-resolver, service-splitter, service-router,
+ * service-intentions).
  */
 package io.cairn.admin.config;

@@ -12,7 +12,11 @@ import io.cairn.registry.command.DeregisterInstance;
 import io.cairn.registry.command.PutConfigEntry;
 import io.cairn.registry.command.RegisterInstance;
 import io.cairn.registry.config.Protocol;
+import io.cairn.registry.config.ProxyDefaults;
 import io.cairn.registry.config.ServiceDefaults;
+import io.cairn.registry.config.UpstreamConfig;
+import io.cairn.registry.config.UpstreamLimits;
+import io.cairn.registry.config.UpstreamSettings;
 import io.cairn.testfixtures.etcd.LocalEtcd;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -99,6 +103,35 @@ class EtcdStoreIT {
     var two = b.submit(new PutConfigEntry(entry, OptionalLong.of(0)));
     assertThat(List.of(one.join().outcome(), two.join().outcome()))
         .containsExactlyInAnyOrder(CommandResult.Outcome.APPLIED, CommandResult.Outcome.CAS_FAILED);
+
+    // proxy-defaults and an UpstreamConfig travel through etcd like the other kinds.
+    var global =
+        new ProxyDefaults(ProxyDefaults.GLOBAL, java.util.Optional.of(Protocol.GRPC), Map.of());
+    var limits =
+        new UpstreamLimits(
+            java.util.Optional.of(5), java.util.Optional.empty(), java.util.Optional.of(1));
+    var upstream =
+        new ServiceDefaults(
+            "api",
+            Protocol.GRPC,
+            new UpstreamConfig(
+                new UpstreamSettings(
+                    java.util.Optional.of(java.time.Duration.ofMillis(800)),
+                    java.util.Optional.of(limits),
+                    java.util.Optional.empty()),
+                Map.of()),
+            Map.of());
+    a.apply(PutConfigEntry.of(global));
+    long at = a.apply(PutConfigEntry.of(upstream)).index();
+    await().atMost(WAIT).until(() -> b.snapshot().index() >= at);
+    Registry d = replica("d");
+    for (Registry replica : List.of(b, d)) {
+      assertThat(replica.snapshot().configEntry(global.kind(), global.name()).map(e -> e.value()))
+          .contains(global);
+      assertThat(
+              replica.snapshot().configEntry(upstream.kind(), upstream.name()).map(e -> e.value()))
+          .contains(upstream);
+    }
   }
 
   @Test

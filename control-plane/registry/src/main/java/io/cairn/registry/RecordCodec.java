@@ -16,6 +16,7 @@ import io.cairn.registry.acl.AclState;
 import io.cairn.registry.acl.AclToken;
 import io.cairn.registry.config.ConfigEntry;
 import io.cairn.registry.config.ConfigEntryKey;
+import io.cairn.registry.config.ProxyDefaults;
 import io.cairn.registry.config.ServiceDefaults;
 import io.cairn.registry.config.ServiceIntentions;
 import io.cairn.registry.config.ServiceResolver;
@@ -77,7 +78,8 @@ final class RecordCodec {
     @JsonSubTypes.Type(value = ServiceResolver.class, name = "service-resolver"),
     @JsonSubTypes.Type(value = ServiceSplitter.class, name = "service-splitter"),
     @JsonSubTypes.Type(value = ServiceRouter.class, name = "service-router"),
-    @JsonSubTypes.Type(value = ServiceIntentions.class, name = "service-intentions")
+    @JsonSubTypes.Type(value = ServiceIntentions.class, name = "service-intentions"),
+    @JsonSubTypes.Type(value = ProxyDefaults.class, name = "proxy-defaults")
   })
   private interface ConfigEntryTags {}
 

@@ -14,6 +14,7 @@ import io.cairn.registry.config.HttpRouteMatch;
 import io.cairn.registry.config.IntentionAction;
 import io.cairn.registry.config.IntentionSource;
 import io.cairn.registry.config.Protocol;
+import io.cairn.registry.config.ProxyDefaults;
 import io.cairn.registry.config.Route;
 import io.cairn.registry.config.RouteDestination;
 import io.cairn.registry.config.ServiceDefaults;
@@ -82,6 +83,8 @@ class DurableRegistryIT {
     List<ConfigEntry> entries =
         List.of(
             new ServiceDefaults("api", Protocol.HTTP, Map.of("team", "core")),
+            new ServiceDefaults("web", Protocol.HTTP, RecordCodecTest.upstreamConfig(), Map.of()),
+            new ProxyDefaults(ProxyDefaults.GLOBAL, Optional.of(Protocol.GRPC), Map.of()),
             RegistryTest.resolver("api", "v1", "v2"),
             new ServiceSplitter(
                 "api",

@@ -3,6 +3,14 @@ package io.cairn.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cairn.registry.config.ConfigEntry;
+import io.cairn.registry.config.PassiveHealthCheck;
+import io.cairn.registry.config.Protocol;
+import io.cairn.registry.config.ProxyDefaults;
+import io.cairn.registry.config.ServiceDefaults;
+import io.cairn.registry.config.UpstreamConfig;
+import io.cairn.registry.config.UpstreamLimits;
+import io.cairn.registry.config.UpstreamSettings;
 import io.cairn.registry.model.HealthCheck;
 import io.cairn.registry.model.HealthStatus;
 import io.cairn.registry.model.Indexed;
@@ -14,6 +22,8 @@ import io.cairn.registry.store.StoredState;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RecordCodecTest {
@@ -57,5 +67,64 @@ class RecordCodecTest {
     StoredRecord broken = storedCheckWithTimeout(Duration.ZERO);
     assertThatThrownBy(() -> codec.restore(new StoredState(5, List.of(broken))))
         .hasMessageContaining("timeout");
+  }
+
+  static UpstreamConfig upstreamConfig() {
+    return new UpstreamConfig(
+        new UpstreamSettings(
+            Optional.of(Duration.ofMillis(1500)),
+            Optional.of(new UpstreamLimits(Optional.of(10), Optional.empty(), Optional.of(3))),
+            Optional.of(
+                new PassiveHealthCheck(
+                    Optional.of(Duration.ofSeconds(2)),
+                    Optional.of(4),
+                    Optional.of(80),
+                    Optional.empty(),
+                    Optional.of(Duration.ofSeconds(30))))),
+        Map.of(
+            "api",
+            new UpstreamSettings(
+                Optional.empty(),
+                Optional.of(new UpstreamLimits(Optional.empty(), Optional.of(7), Optional.empty())),
+                Optional.empty())));
+  }
+
+  private StoredRecord stored(ConfigEntry entry) {
+    Mutation.Put put =
+        (Mutation.Put)
+            codec
+                .batch(
+                    3,
+                    List.of(
+                        new Write.Put(
+                            Table.CONFIG,
+                            entry.kind().wireName() + "/" + entry.name(),
+                            new Indexed<>(entry, 3, 3))))
+                .mutations()
+                .getFirst();
+    return put.record();
+  }
+
+  @Test
+  void upstreamConfigAndProxyDefaultsRoundTrip() {
+    List<ConfigEntry> entries =
+        List.of(
+            new ServiceDefaults("web", Protocol.GRPC, upstreamConfig(), Map.of("a", "b")),
+            new ProxyDefaults(ProxyDefaults.GLOBAL, Optional.of(Protocol.HTTP), Map.of()),
+            new ProxyDefaults(ProxyDefaults.GLOBAL, Optional.empty(), Map.of()));
+    for (ConfigEntry entry : entries) {
+      assertThat(codec.decode(stored(entry))).isEqualTo(entry);
+    }
+  }
+
+  @Test
+  void serviceDefaultsStoredBeforeUpstreamConfigRestoreWithNone() throws Exception {
+    StoredRecord r = stored(new ServiceDefaults("web", Protocol.HTTP, upstreamConfig(), Map.of()));
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    var tree = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(r.value());
+    assertThat(tree.remove("upstreamConfig")).isNotNull();
+    Object decoded =
+        codec.decode(new StoredRecord(r.table(), r.key(), 3, 3, mapper.writeValueAsBytes(tree)));
+    assertThat(decoded).isEqualTo(new ServiceDefaults("web", Protocol.HTTP, Map.of()));
   }
 }

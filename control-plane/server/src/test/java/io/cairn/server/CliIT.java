@@ -192,6 +192,21 @@ class CliIT {
     assertThat(undefined.err())
         .contains("subset 'v3' is not defined by a service-resolver for 'cart'")
         .doesNotContain("needs protocol");
+
+    // proxy-defaults is written before everything: its protocol lets the router be written.
+    Path mesh = Files.createDirectories(tmp.resolve("mesh"));
+    Files.writeString(
+        mesh.resolve("a-router.json"),
+        "{\"Kind\":\"service-router\",\"Name\":\"orders\",\"Routes\":[{\"Match\":{\"HTTP\":"
+            + "{\"PathPrefix\":\"/v2\"}},\"Destination\":{\"Service\":\"orders-v2\"}}]}");
+    Files.writeString(
+        mesh.resolve("z-global.json"),
+        "{\"Kind\":\"proxy-defaults\",\"Name\":\"global\",\"Config\":{\"protocol\":\"http\"}}");
+    CliRun meshWritten = cairn("", "config", "write", mesh.toString());
+    assertThat(meshWritten.status()).as(meshWritten.err()).isZero();
+    assertThat(meshWritten.out()).startsWith("written 2 of 2");
+    assertThat(cairn("", "config", "delete", "service-router", "orders").status()).isZero();
+    assertThat(cairn("", "config", "delete", "proxy-defaults", "global").status()).isZero();
   }
 
   @Test

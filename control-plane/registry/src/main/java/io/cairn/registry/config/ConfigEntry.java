@@ -4,7 +4,12 @@ import java.util.Map;
 
 /** A config entry: one kind, one name (usually the service it applies to), metadata. */
 public sealed interface ConfigEntry
-    permits ServiceDefaults, ServiceResolver, ServiceSplitter, ServiceRouter, ServiceIntentions {
+    permits ServiceDefaults,
+        ProxyDefaults,
+        ServiceResolver,
+        ServiceSplitter,
+        ServiceRouter,
+        ServiceIntentions {
   ConfigEntryKind kind();
 
   String name();

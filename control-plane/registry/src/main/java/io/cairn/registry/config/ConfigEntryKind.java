@@ -8,7 +8,8 @@ public enum ConfigEntryKind {
   SERVICE_RESOLVER("service-resolver"),
   SERVICE_SPLITTER("service-splitter"),
   SERVICE_ROUTER("service-router"),
-  SERVICE_INTENTIONS("service-intentions");
+  SERVICE_INTENTIONS("service-intentions"),
+  PROXY_DEFAULTS("proxy-defaults");
 
   private final String wireName;
 

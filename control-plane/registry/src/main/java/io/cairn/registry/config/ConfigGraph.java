@@ -21,10 +21,17 @@ public final class ConfigGraph {
     this.entries = Map.copyOf(entries);
   }
 
-  /** The service's protocol from its service-defaults; tcp when it has none. */
+  /**
+   * The service's protocol from its service-defaults, else the mesh-wide one of proxy-defaults; tcp
+   * when neither sets one.
+   */
   public Protocol protocolOf(String service) {
     return entry(ConfigEntryKind.SERVICE_DEFAULTS, service, ServiceDefaults.class)
         .map(ServiceDefaults::protocol)
+        .or(
+            () ->
+                entry(ConfigEntryKind.PROXY_DEFAULTS, ProxyDefaults.GLOBAL, ProxyDefaults.class)
+                    .flatMap(ProxyDefaults::protocol))
         .orElse(Protocol.TCP);
   }
 
@@ -103,6 +110,7 @@ public final class ConfigGraph {
           }
         }
         case ServiceDefaults d -> {}
+        case ProxyDefaults d -> {}
       }
     }
     return problems;

@@ -215,4 +215,66 @@ class ConfigEntryValidationTest {
     assertThat(fixed.protocolOf("api")).isEqualTo(Protocol.HTTP2);
     assertThat(fixed.protocolOf("other")).isEqualTo(Protocol.TCP);
   }
+
+  @Test
+  void proxyDefaultsProtocolIsTheMeshWideDefault() {
+    var permission =
+        new IntentionPermission(
+            IntentionAction.ALLOW, new HttpPermission(Optional.empty(), List.of(), List.of("GET")));
+    var intentions =
+        new ServiceIntentions(
+            "api",
+            List.of(new IntentionSource("web", Optional.empty(), List.of(permission), "")),
+            Map.of());
+    var global = new ProxyDefaults(ProxyDefaults.GLOBAL, Optional.of(Protocol.GRPC), Map.of());
+    var graph = new ConfigGraph(Map.of(intentions.key(), intentions, global.key(), global));
+    assertThat(graph.problems()).isEmpty();
+    assertThat(graph.protocolOf("api")).isEqualTo(Protocol.GRPC);
+    var tcp = new ServiceDefaults("api", Protocol.TCP, Map.of());
+    var own =
+        new ConfigGraph(Map.of(intentions.key(), intentions, global.key(), global, tcp.key(), tcp));
+    assertThat(own.protocolOf("api")).isEqualTo(Protocol.TCP);
+    assertThat(own.problems())
+        .extracting(Problem::message)
+        .singleElement()
+        .asString()
+        .contains("L7 permissions");
+  }
+
+  @Test
+  void upstreamSettingsAreCheckedAndMergedLikeConsul() {
+    assertThatThrownBy(
+            () ->
+                new PassiveHealthCheck(
+                    Optional.of(Duration.ZERO),
+                    Optional.of(-1),
+                    Optional.of(101),
+                    Optional.of(-3),
+                    Optional.empty()))
+        .isInstanceOf(ValidationException.class)
+        .satisfies(
+            e ->
+                assertThat(((ValidationException) e).problems())
+                    .extracting(Problem::field)
+                    .containsExactlyInAnyOrder(
+                        "interval",
+                        "maxFailures",
+                        "enforcingConsecutive5xx",
+                        "maxEjectionPercent"));
+    assertThatThrownBy(() -> new ProxyDefaults("other", Optional.empty(), Map.of()))
+        .hasMessageContaining("global");
+    var limits = new UpstreamLimits(Optional.of(1), Optional.empty(), Optional.empty());
+    var defaults =
+        new UpstreamSettings(
+            Optional.of(Duration.ofSeconds(2)), Optional.of(limits), Optional.empty());
+    var override =
+        new UpstreamSettings(
+            Optional.empty(),
+            Optional.of(new UpstreamLimits(Optional.empty(), Optional.of(5), Optional.empty())),
+            Optional.empty());
+    var config = new UpstreamConfig(defaults, Map.of("api", override));
+    assertThat(config.settingsFor("db")).isEqualTo(defaults);
+    assertThat(config.settingsFor("api").connectTimeout()).contains(Duration.ofSeconds(2));
+    assertThat(config.settingsFor("api").limits()).isEqualTo(override.limits());
+  }
 }

@@ -15,6 +15,7 @@ final class Commands {
   /** Config entry kinds in the order a directory of them is written: referred-to ones first. */
   private static final List<String> KIND_ORDER =
       List.of(
+          "proxy-defaults",
           "service-defaults",
           "service-resolver",
           "service-splitter",

@@ -60,6 +60,16 @@ public final class ContentSnapshot extends Snapshot {
     this.routes = new Resources<>(routes);
   }
 
+  /** The clusters, for a snapshot that differs from this one only in them. */
+  ShardedMap<VersionedResource<Cluster>> clusterMap() {
+    return clusters.versioned;
+  }
+
+  /** This snapshot with other clusters; endpoints, listeners and routes are shared. */
+  ContentSnapshot withClusters(ShardedMap<VersionedResource<Cluster>> other) {
+    return new ContentSnapshot(other, endpoints.versioned, listeners.versioned, routes.versioned);
+  }
+
   private static <T extends Message> ShardedMap<VersionedResource<T>> byName(
       List<VersionedResource<T>> versioned, Function<T, String> name) {
     Map<String, VersionedResource<T>> puts = new HashMap<>(versioned.size() * 2);

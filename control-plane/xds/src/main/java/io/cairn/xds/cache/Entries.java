@@ -3,18 +3,38 @@ package io.cairn.xds.cache;
 import io.cairn.registry.RegistrySnapshot;
 import io.cairn.registry.config.ConfigEntryKind;
 import io.cairn.registry.config.Protocol;
+import io.cairn.registry.config.ProxyDefaults;
 import io.cairn.registry.config.ServiceDefaults;
+import io.cairn.registry.config.UpstreamConfig;
 import java.util.Optional;
 
 /** Typed look-ups of config entries in a snapshot. */
 final class Entries {
   private Entries() {}
 
-  /** The service's protocol from its service-defaults; tcp without one, as in Consul. */
+  /**
+   * The service's protocol from its service-defaults, else proxy-defaults' mesh-wide one; tcp
+   * without either, as in Consul.
+   */
   static Protocol protocol(RegistrySnapshot snapshot, String service) {
     return of(snapshot, ConfigEntryKind.SERVICE_DEFAULTS, service, ServiceDefaults.class)
         .map(ServiceDefaults::protocol)
+        .or(
+            () ->
+                of(
+                        snapshot,
+                        ConfigEntryKind.PROXY_DEFAULTS,
+                        ProxyDefaults.GLOBAL,
+                        ProxyDefaults.class)
+                    .flatMap(ProxyDefaults::protocol))
         .orElse(Protocol.TCP);
+  }
+
+  /** How the service's clients reach their upstreams, from its service-defaults. */
+  static UpstreamConfig upstreamConfig(RegistrySnapshot snapshot, String service) {
+    return of(snapshot, ConfigEntryKind.SERVICE_DEFAULTS, service, ServiceDefaults.class)
+        .map(ServiceDefaults::upstreamConfig)
+        .orElse(UpstreamConfig.NONE);
   }
 
   static <T> Optional<T> of(

@@ -62,6 +62,33 @@ final class ShardedMap<V> extends AbstractMap<String, V> {
     return new ShardedMap<>(next, n);
   }
 
+  /**
+   * Keys whose value differs (by identity) from {@code previous}, or that only one of the two has.
+   * Shards the two share are skipped, so the cost follows the change.
+   */
+  java.util.Set<String> changedKeys(ShardedMap<V> previous) {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (int s = 0; s < SHARDS; s++) {
+      Map<String, V> now = shards[s];
+      Map<String, V> before = previous.shards[s];
+      if (now == before) {
+        continue;
+      }
+      now.forEach(
+          (k, v) -> {
+            if (before.get(k) != v) {
+              out.add(k);
+            }
+          });
+      for (String k : before.keySet()) {
+        if (!now.containsKey(k)) {
+          out.add(k);
+        }
+      }
+    }
+    return out;
+  }
+
   private Map<String, V> copy(Map<String, V>[] next, boolean[] copied, int s) {
     if (!copied[s]) {
       next[s] = new HashMap<>(next[s]);

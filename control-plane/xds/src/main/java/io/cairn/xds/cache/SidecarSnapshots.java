@@ -2,6 +2,8 @@ package io.cairn.xds.cache;
 
 import io.cairn.registry.RegistrySnapshot;
 import io.cairn.registry.config.IntentionAction;
+import io.cairn.registry.config.UpstreamConfig;
+import io.cairn.xds.translate.ClusterResilience;
 import io.envoyproxy.controlplane.cache.VersionedResource;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
@@ -41,6 +43,7 @@ public final class SidecarSnapshots {
   private final FailClosedWarnings warnings = new FailClosedWarnings();
   private final Map<SidecarKey, Built> sidecars = new HashMap<>();
   private final Map<Target, VersionedCluster> clusters = new HashMap<>();
+  private final ClusterOverlays overlays = new ClusterOverlays(ClusterResilience.Client.ENVOY);
 
   /**
    * @param defaultPolicy what RBAC does with connections no intention applies to
@@ -101,7 +104,8 @@ public final class SidecarSnapshots {
       if (built == null
           || built.resources() != e.getValue()
           || e.getValue().targets().stream().anyMatch(t -> rebuiltServices.contains(t.service()))) {
-        ContentSnapshot snapshot = assemble(e.getValue());
+        ContentSnapshot snapshot =
+            assemble(e.getValue(), Entries.upstreamConfig(registry, e.getKey().service()));
         if (built != null && built.snapshot().sameVersions(snapshot)) {
           // Rebuilt to the same content: keep the published object, push nothing.
           sidecars.put(e.getKey(), new Built(e.getValue(), built.snapshot()));
@@ -134,14 +138,15 @@ public final class SidecarSnapshots {
     return out;
   }
 
-  private ContentSnapshot assemble(SidecarResources r) {
+  /** The sidecar's resources, its upstream clusters under its service's UpstreamConfig. */
+  private ContentSnapshot assemble(SidecarResources r, UpstreamConfig upstreamConfig) {
     List<VersionedResource<Cluster>> cds = new ArrayList<>();
     List<VersionedResource<ClusterLoadAssignment>> eds = new ArrayList<>();
     r.localApp().ifPresent(c -> cds.add(ContentVersion.versioned(c)));
     r.failoverClusters().forEach(c -> cds.add(ContentVersion.versioned(c)));
     for (Target t : r.targets()) {
       VersionedCluster c = clusters.get(t);
-      cds.add(c.cluster());
+      cds.add(overlays.of(c.cluster(), upstreamConfig.settingsFor(t.service())));
       eds.add(c.endpoints());
     }
     List<VersionedResource<Listener>> lds =

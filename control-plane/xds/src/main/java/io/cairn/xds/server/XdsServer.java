@@ -9,8 +9,10 @@ import io.cairn.registry.acl.AclResolver;
 import io.cairn.registry.acl.AclState;
 import io.cairn.registry.config.ConfigEntryKind;
 import io.cairn.registry.config.IntentionAction;
+import io.cairn.registry.validation.Names;
 import io.cairn.tls.ServerTls;
 import io.cairn.xds.cache.ContentSnapshot;
+import io.cairn.xds.cache.DownstreamSnapshots;
 import io.cairn.xds.cache.ProxylessSnapshots;
 import io.cairn.xds.cache.SidecarSnapshots;
 import io.envoyproxy.controlplane.cache.ConfigWatcher;
@@ -31,8 +33,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -49,7 +53,10 @@ import org.slf4j.LoggerFactory;
  * (a snapshot shared by every sidecar registered alike, set under the proxy's own id so that a node
  * never changes group). An Envoy ({@code user_agent_name} envoy) with any other id gets a group of
  * its own with no snapshot: its requests wait until a proxy with its id registers. Everything else
- * (proxyless gRPC clients) shares one snapshot of every service, asked for by name.
+ * (proxyless gRPC clients) shares one snapshot of every service, asked for by name; a proxyless
+ * client whose {@code node.cluster} names a service is grouped with that service's other clients,
+ * and served the shared snapshot with the service's UpstreamConfig applied to the clusters ({@link
+ * DownstreamSnapshots}). Those groups are bounded and released when their last stream ends.
  *
  * <p>With ACLs on, each call presents a token in its metadata ({@code x-consul-token}, or {@code
  * authorization: Bearer}); an unknown token is refused, a sidecar's token needs {@code
@@ -61,12 +68,21 @@ public final class XdsServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(XdsServer.class);
   static final String PROXYLESS = "proxyless";
   private static final String SIDECAR = "sidecar:";
+  private static final String DOWNSTREAM = "downstream:";
+
+  /** Most services proxyless clients may name as their own at once; others share the snapshot. */
+  static final int MAX_DOWNSTREAM_GROUPS = 1024;
+
+  /** A downstream group used this recently is not released (a watch may be on its way). */
+  private static final long DOWNSTREAM_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final Registry registry;
   private final ProxyTracker tracker;
   private final SimpleCache<String> cache = new SimpleCache<>(this::group);
   // Proxy ids with a published sidecar snapshot; replaced whole by the debounce thread.
   private volatile Set<String> sidecarIds = Set.of();
+  // Services proxyless clients named in node.cluster, with when a request was last grouped there.
+  private final Map<String, Long> downstreams = new ConcurrentHashMap<>();
   private final Server server;
   private final Subscription subscription;
   private final Optional<AclStreams> aclStreams;
@@ -83,7 +99,11 @@ public final class XdsServer implements AutoCloseable {
   private final ProxylessSnapshots proxyless = new ProxylessSnapshots();
   private final ProxylessRouteWarnings routeWarnings = new ProxylessRouteWarnings();
   private final SidecarSnapshots sidecars;
+  private final DownstreamSnapshots downstream = new DownstreamSnapshots();
   private final Set<String> changed = new HashSet<>();
+  private boolean rebuildAll;
+  private RegistrySnapshot lastRegistry;
+  private ContentSnapshot lastShared;
   private long firstPendingAt;
 
   private XdsServer(
@@ -139,6 +159,7 @@ public final class XdsServer implements AutoCloseable {
             .addService(tracked(discovery.getEndpointDiscoveryServiceImpl()))
             .addService(tracked(discovery.getListenerDiscoveryServiceImpl()))
             .addService(tracked(discovery.getRouteDiscoveryServiceImpl()))
+            .addService(io.grpc.ServerInterceptors.intercept(new NoLoadReports(), streamLimit))
             .build()
             .start();
     log.atInfo()
@@ -234,6 +255,7 @@ public final class XdsServer implements AutoCloseable {
   int groupCount() {
     Set<String> held = new HashSet<>(cache.groups());
     sidecarIds.forEach(id -> held.add(SIDECAR + id));
+    downstreams.keySet().forEach(s -> held.add(DOWNSTREAM + s));
     return held.size();
   }
 
@@ -245,8 +267,76 @@ public final class XdsServer implements AutoCloseable {
     return cache.groups().contains(group) || cache.getSnapshot(group) != null;
   }
 
+  /**
+   * Sidecars and Envoys by node id; proxyless clients by the service they name in {@code
+   * node.cluster} (whose UpstreamConfig then applies to their clusters), or all together.
+   */
   private String group(Node node) {
-    return sidecarIds.contains(node.getId()) || isEnvoy(node) ? SIDECAR + node.getId() : PROXYLESS;
+    if (sidecarIds.contains(node.getId()) || isEnvoy(node)) {
+      return SIDECAR + node.getId();
+    }
+    String service = node.getCluster();
+    // Only a name a service can have: anything else could not carry an UpstreamConfig.
+    if (!Names.isDnsLabel(service)) {
+      return PROXYLESS;
+    }
+    long now = System.nanoTime();
+    if (downstreams.computeIfPresent(service, (k, t) -> now) != null) {
+      return DOWNSTREAM + service;
+    }
+    if (downstreams.size() >= MAX_DOWNSTREAM_GROUPS) {
+      return PROXYLESS;
+    }
+    if (downstreams.putIfAbsent(service, now) == null) {
+      try {
+        debounce.execute(() -> openDownstream(service));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closing
+      }
+    }
+    return DOWNSTREAM + service;
+  }
+
+  /** On the debounce thread: the first snapshot of a service's proxyless clients. */
+  private void openDownstream(String service) {
+    if (downstreams.containsKey(service) && cache.getSnapshot(DOWNSTREAM + service) == null) {
+      cache.setSnapshot(DOWNSTREAM + service, downstream.track(lastRegistry, lastShared, service));
+    }
+  }
+
+  /**
+   * On the debounce thread: drops a service's proxyless group once no stream watches it and no
+   * request was grouped there lately; otherwise looks again later.
+   */
+  private void releaseDownstream(String service) {
+    String group = DOWNSTREAM + service;
+    if (!downstreams.containsKey(service)) {
+      return;
+    }
+    var status = cache.statusInfo(group);
+    if (status != null && status.numWatches() > 0) {
+      return; // that stream's end comes back here
+    }
+    boolean[] recent = {false};
+    // Under the map's lock for this service, so a request grouped here meanwhile either came first
+    // (and is recent) or comes after and opens the group again.
+    downstreams.computeIfPresent(
+        service,
+        (k, at) -> {
+          if (System.nanoTime() - at < DOWNSTREAM_GRACE_NANOS) {
+            recent[0] = true;
+            return at;
+          }
+          if (!cache.clearSnapshot(group)) {
+            return at; // a watch arrived; its stream's end comes back here
+          }
+          downstream.forget(service);
+          return null;
+        });
+    if (recent[0]) {
+      debounce.schedule(
+          () -> releaseDownstream(service), DOWNSTREAM_GRACE_NANOS, TimeUnit.NANOSECONDS);
+    }
   }
 
   private String kind(Node node) {
@@ -274,6 +364,10 @@ public final class XdsServer implements AutoCloseable {
         () -> {
           changed.addAll(event.services());
           event.configEntries().forEach(k -> changed.add(k.name()));
+          // proxy-defaults' protocol is every service's default.
+          rebuildAll |=
+              event.configEntries().stream()
+                  .anyMatch(k -> k.kind() == ConfigEntryKind.PROXY_DEFAULTS);
           schedule();
         });
   }
@@ -298,6 +392,8 @@ public final class XdsServer implements AutoCloseable {
     long started = System.nanoTime();
     Set<String> changedNames = Set.copyOf(changed);
     changed.clear();
+    full |= rebuildAll;
+    rebuildAll = false;
     ContentSnapshot built =
         full ? proxyless.rebuild(snapshot) : proxyless.update(snapshot, changedNames);
     cache.setSnapshot(PROXYLESS, built);
@@ -308,6 +404,17 @@ public final class XdsServer implements AutoCloseable {
                 .map(e -> e.value().key().name())
                 .toList()
             : changedNames);
+    downstream.update(snapshot, built).forEach((s, d) -> cache.setSnapshot(DOWNSTREAM + s, d));
+    // Groups idle past the grace period (a client that changed its node.cluster leaves one).
+    long now = System.nanoTime();
+    downstreams.forEach(
+        (service, used) -> {
+          if (now - used >= DOWNSTREAM_GRACE_NANOS) {
+            releaseDownstream(service);
+          }
+        });
+    lastRegistry = snapshot;
+    lastShared = built;
     SidecarSnapshots.Update update =
         full ? sidecars.rebuild(snapshot) : sidecars.update(snapshot, changedNames);
     // A snapshot is set before its id joins the set, so a node is never grouped without one.
@@ -329,6 +436,9 @@ public final class XdsServer implements AutoCloseable {
   private void streamEnded(Node node) {
     try {
       debounce.execute(() -> releaseUnregistered(node.getId()));
+      if (!node.getCluster().isEmpty()) {
+        debounce.execute(() -> releaseDownstream(node.getCluster()));
+      }
     } catch (java.util.concurrent.RejectedExecutionException e) {
       // closing: the cache goes with the server
     }

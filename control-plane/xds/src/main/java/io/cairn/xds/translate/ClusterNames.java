@@ -38,4 +38,14 @@ public final class ClusterNames {
   public static String failover(ChainTarget primary) {
     return of(primary) + FAILOVER_SUFFIX;
   }
+
+  /** Whether {@code clusterName} is an aggregate cluster named by {@link #failover}. */
+  public static boolean isFailover(String clusterName) {
+    return clusterName.endsWith(FAILOVER_SUFFIX);
+  }
+
+  /** The service whose instances an EDS cluster named by {@link #of} holds. */
+  public static String serviceOf(String clusterName) {
+    return clusterName.substring(clusterName.lastIndexOf('.') + 1);
+  }
 }

@@ -11,6 +11,7 @@ import io.cairn.registry.command.Command;
 import io.cairn.registry.command.PutConfigEntry;
 import io.cairn.registry.command.RegisterInstance;
 import io.cairn.registry.config.ConfigEntry;
+import io.cairn.registry.config.ConfigEntryKind;
 import io.cairn.registry.config.HeaderMatch;
 import io.cairn.registry.config.HttpPermission;
 import io.cairn.registry.config.HttpRouteMatch;
@@ -19,8 +20,10 @@ import io.cairn.registry.config.IntentionPermission;
 import io.cairn.registry.config.IntentionSource;
 import io.cairn.registry.config.LoadBalancerPolicy;
 import io.cairn.registry.config.MatchType;
+import io.cairn.registry.config.PassiveHealthCheck;
 import io.cairn.registry.config.PathMatch;
 import io.cairn.registry.config.Protocol;
+import io.cairn.registry.config.ProxyDefaults;
 import io.cairn.registry.config.QueryParamMatch;
 import io.cairn.registry.config.ResolverSubset;
 import io.cairn.registry.config.Route;
@@ -32,6 +35,9 @@ import io.cairn.registry.config.ServiceRouter;
 import io.cairn.registry.config.ServiceSplitter;
 import io.cairn.registry.config.ServiceTarget;
 import io.cairn.registry.config.Split;
+import io.cairn.registry.config.UpstreamConfig;
+import io.cairn.registry.config.UpstreamLimits;
+import io.cairn.registry.config.UpstreamSettings;
 import io.cairn.registry.model.ConnectProxy;
 import io.cairn.registry.model.HealthCheck;
 import io.cairn.registry.model.HealthStatus;
@@ -50,6 +56,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -101,6 +108,8 @@ class GeneratedConfigTest {
             g.random.nextBoolean() ? IntentionAction.ALLOW : IntentionAction.DENY;
         SidecarSnapshots incrementalSidecars = new SidecarSnapshots(policy);
         Set<String> changed = ConcurrentHashMap.newKeySet();
+        // As XdsServer does: proxy-defaults' protocol is every service's default.
+        AtomicBoolean rebuildAll = new AtomicBoolean();
         AtomicLong seen = new AtomicLong();
         Subscription subscription = null;
         for (int i = 0; i <= commands.size(); i++) {
@@ -110,6 +119,10 @@ class GeneratedConfigTest {
                     e -> {
                       changed.addAll(e.services());
                       e.configEntries().forEach(k -> changed.add(k.name()));
+                      if (e.configEntries().stream()
+                          .anyMatch(k -> k.kind() == ConfigEntryKind.PROXY_DEFAULTS)) {
+                        rebuildAll.set(true);
+                      }
                       seen.set(e.toIndex());
                     });
             incremental.rebuild(subscription.startSnapshot());
@@ -132,7 +145,10 @@ class GeneratedConfigTest {
         subscription.close();
         ContentSnapshot proxyless = valid(ProxylessSnapshots.build(registry.snapshot()));
         assertThat(
-                SnapshotVersions.of(incremental.update(registry.snapshot(), Set.copyOf(changed))))
+                SnapshotVersions.of(
+                    rebuildAll.get()
+                        ? incremental.rebuild(registry.snapshot())
+                        : incremental.update(registry.snapshot(), Set.copyOf(changed))))
             .as("incremental after %s: %s", changed, at)
             .isEqualTo(SnapshotVersions.of(proxyless));
         aggregates +=
@@ -143,10 +159,23 @@ class GeneratedConfigTest {
         SidecarSnapshots sidecars = new SidecarSnapshots(policy);
         sidecars.rebuild(registry.snapshot());
         sidecars.all().values().forEach(s -> assertThat(valid(s)).as(at).isNotNull());
-        incrementalSidecars.update(registry.snapshot(), Set.copyOf(changed));
+        if (rebuildAll.get()) {
+          incrementalSidecars.rebuild(registry.snapshot());
+        } else {
+          incrementalSidecars.update(registry.snapshot(), Set.copyOf(changed));
+        }
         assertThat(versions(incrementalSidecars))
             .as("incremental sidecars after %s: %s", changed, at)
             .isEqualTo(versions(sidecars));
+        // What proxyless clients naming each service (node.cluster) are served.
+        ContentSnapshot shared = proxyless;
+        DownstreamSnapshots downstream = new DownstreamSnapshots();
+        downstream.update(registry.snapshot(), shared);
+        for (String service : SERVICES) {
+          assertThat(valid(downstream.track(registry.snapshot(), shared, service)))
+              .as(at)
+              .isNotNull();
+        }
       }
     }
     System.out.printf(
@@ -189,9 +218,19 @@ class GeneratedConfigTest {
           }
         }
       }
+      if (random.nextInt(3) == 0) {
+        out.add(
+            PutConfigEntry.of(
+                new ProxyDefaults(
+                    ProxyDefaults.GLOBAL,
+                    random.nextBoolean()
+                        ? Optional.empty()
+                        : Optional.of(pick(List.of(Protocol.values()))),
+                    Map.of())));
+      }
       for (String service : SERVICES) {
         if (random.nextInt(4) > 0) {
-          out.add(PutConfigEntry.of(defaults(service)));
+          entry(out, () -> defaults(service));
         }
         if (random.nextBoolean()) {
           // Redirects and failover name other services: loops among them are refused.
@@ -270,7 +309,45 @@ class GeneratedConfigTest {
     }
 
     private ServiceDefaults defaults(String service) {
-      return new ServiceDefaults(service, pick(List.of(Protocol.values())), Map.of());
+      return new ServiceDefaults(
+          service, pick(List.of(Protocol.values())), upstreamConfig(), Map.of());
+    }
+
+    private UpstreamConfig upstreamConfig() {
+      if (random.nextBoolean()) {
+        return UpstreamConfig.NONE;
+      }
+      Map<String, UpstreamSettings> overrides = new TreeMap<>();
+      for (String upstream : SERVICES) {
+        if (random.nextInt(3) == 0) {
+          overrides.put(upstream, upstreamSettings());
+        }
+      }
+      return new UpstreamConfig(
+          random.nextBoolean() ? upstreamSettings() : UpstreamSettings.NONE, overrides);
+    }
+
+    private UpstreamSettings upstreamSettings() {
+      return new UpstreamSettings(
+          maybeDuration(),
+          random.nextBoolean()
+              ? Optional.empty()
+              : Optional.of(new UpstreamLimits(maybe(2000), maybe(2000), maybe(2000))),
+          random.nextBoolean()
+              ? Optional.empty()
+              : Optional.of(
+                  new PassiveHealthCheck(
+                      maybeDuration(), maybe(50), maybe(101), maybe(101), maybeDuration())));
+    }
+
+    private Optional<Integer> maybe(int bound) {
+      return random.nextBoolean() ? Optional.empty() : Optional.of(random.nextInt(bound));
+    }
+
+    private Optional<Duration> maybeDuration() {
+      return random.nextBoolean()
+          ? Optional.empty()
+          : Optional.of(Duration.ofMillis(1 + random.nextInt(120_000)));
     }
 
     private ServiceResolver resolver(String service) {

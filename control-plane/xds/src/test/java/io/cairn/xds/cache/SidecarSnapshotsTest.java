@@ -257,4 +257,42 @@ class SidecarSnapshotsTest {
             .unpack(TcpProxy.class);
     assertThat(proxy.getCluster()).isEqualTo("db~failover");
   }
+
+  @Test
+  void theSidecarsOwnServiceDefaultsShapeItsUpstreamClusters() {
+    registry.apply(app("api-1", "api", "10.0.0.1"));
+    registry.apply(sidecar("api-1-sidecar-proxy", "api", "10.0.0.1"));
+    registry.apply(sidecar("web-1-sidecar-proxy", "web", "10.0.1.1", new Upstream("api", 9191)));
+    registry.apply(
+        sidecar("batch-1-sidecar-proxy", "batch", "10.0.2.1", new Upstream("api", 9191)));
+    SidecarSnapshots incremental = new SidecarSnapshots(IntentionAction.ALLOW);
+    incremental.rebuild(registry.snapshot());
+
+    step(
+        incremental,
+        PutConfigEntry.of(
+            new ServiceDefaults("web", Protocol.TCP, DownstreamSnapshotsTest.config(3), Map.of())),
+        "web");
+    Cluster web = incremental.all().get("web-1-sidecar-proxy").clusters().resources().get("api");
+    assertThat(web.getCircuitBreakers().getThresholds(0).getMaxRequests().getValue()).isEqualTo(3);
+    assertThat(web.getConnectTimeout().getNanos()).isEqualTo(700_000_000);
+    assertThat(web.getOutlierDetection().getConsecutive5Xx().getValue()).isEqualTo(2);
+    assertThat(web.getOutlierDetection().hasEnforcingFailurePercentage()).isFalse();
+    Cluster batch =
+        incremental.all().get("batch-1-sidecar-proxy").clusters().resources().get("api");
+    assertThat(batch.hasCircuitBreakers()).isFalse();
+    assertThat(batch.hasOutlierDetection()).isFalse();
+
+    step(incremental, app("api-2", "api", "10.0.0.2"), "api");
+    step(incremental, PutConfigEntry.of(new ServiceDefaults("web", Protocol.TCP, Map.of())), "web");
+    assertThat(
+            incremental
+                .all()
+                .get("web-1-sidecar-proxy")
+                .clusters()
+                .resources()
+                .get("api")
+                .hasCircuitBreakers())
+        .isFalse();
+  }
 }

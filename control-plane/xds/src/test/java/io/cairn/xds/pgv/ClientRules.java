@@ -10,7 +10,8 @@ import java.util.List;
  * What clients check on load beyond PGV: Envoy and gRPC compile every {@code RegexMatcher} with RE2
  * (no lookarounds, no backreferences), and older clients (gRPC C-core 1.51, Envoy before {@code
  * total_weight} was deprecated) default a weighted cluster's {@code total_weight} to 100 and reject
- * weights that do not add up to it.
+ * weights that do not add up to it. gRPC refuses an outlier detection {@code max_ejection_percent}
+ * above 100.
  */
 final class ClientRules {
   private ClientRules() {}
@@ -50,6 +51,17 @@ final class ClientRules {
                   + ", total_weight is "
                   + total
                   + (m.hasField(totalField) ? "" : " (unset: older clients assume 100)"));
+        }
+      }
+      case "envoy.config.cluster.v3.OutlierDetection" -> {
+        // gRPC (A50) refuses a cluster whose max_ejection_percent is above 100; PGV has no rule.
+        FieldDescriptor f = field(m, "max_ejection_percent");
+        if (m.hasField(f)) {
+          MessageOrBuilder v = (MessageOrBuilder) m.getField(f);
+          int percent = (Integer) v.getField(field(v, "value"));
+          if (Integer.toUnsignedLong(percent) > 100) {
+            out.add(path + ".max_ejection_percent", "grpc", "is above 100: " + percent);
+          }
         }
       }
       default -> {}

@@ -233,6 +233,11 @@ class EnvoyRulesTest {
                     .setWeight(UInt32Value.of(1000)));
     rejects(split, "WeightedCluster", "weighted_clusters.total_weight");
     assertThat(EnvoyRules.violations(split.setTotalWeight(UInt32Value.of(10000)))).isEmpty();
+    var outlier =
+        io.envoyproxy.envoy.config.cluster.v3.OutlierDetection.newBuilder()
+            .setMaxEjectionPercent(UInt32Value.of(101));
+    rejects(outlier, "OutlierDetection.max_ejection_percent", "grpc");
+    assertThat(EnvoyRules.violations(outlier.setMaxEjectionPercent(UInt32Value.of(100)))).isEmpty();
   }
 
   @Test

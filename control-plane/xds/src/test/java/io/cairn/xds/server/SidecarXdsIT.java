@@ -15,6 +15,7 @@ import io.cairn.registry.command.RegisterInstance;
 import io.cairn.registry.config.IntentionAction;
 import io.cairn.registry.config.IntentionSource;
 import io.cairn.registry.config.Protocol;
+import io.cairn.registry.config.ProxyDefaults;
 import io.cairn.registry.config.ServiceDefaults;
 import io.cairn.registry.config.ServiceIntentions;
 import io.cairn.registry.model.ConnectProxy;
@@ -303,6 +304,35 @@ class SidecarXdsIT {
                                   && p.acked()
                                       .keySet()
                                       .containsAll(List.of(CLUSTER, ENDPOINT, LISTENER, ROUTE))));
+    }
+  }
+
+  @Test
+  void proxyDefaultsProtocolReachesSidecarsOfEveryService() throws Exception {
+    app("db-1", "db", "10.0.2.1", 5432, "1");
+    sidecar("web-1", "web", "10.0.1.1", new Upstream("db", 9292));
+    try (AdsClient envoy = new AdsClient(xds.port(), "web-1-sidecar-proxy", "web")) {
+      envoy.subscribe(LISTENER);
+      String tcp = "envoy.filters.network.tcp_proxy";
+      String http = "envoy.filters.network.http_connection_manager";
+      Listener before =
+          unpack(
+                  envoy.await(LISTENER, r -> r.toString().contains(tcp), WAIT),
+                  Listener.class,
+                  Listener::getName)
+              .get("db:127.0.0.1:9292");
+      assertThat(before.getFilterChains(0).getFilters(0).getName()).isEqualTo(tcp);
+      // The mesh-wide protocol: db, which has no service-defaults, is now http.
+      registry.apply(
+          PutConfigEntry.of(
+              new ProxyDefaults(ProxyDefaults.GLOBAL, Optional.of(Protocol.HTTP), Map.of())));
+      Listener after =
+          unpack(
+                  envoy.await(LISTENER, r -> r.toString().contains(http), WAIT),
+                  Listener.class,
+                  Listener::getName)
+              .get("db:127.0.0.1:9292");
+      assertThat(after.getFilterChains(0).getFilters(0).getName()).isEqualTo(http);
     }
   }
 

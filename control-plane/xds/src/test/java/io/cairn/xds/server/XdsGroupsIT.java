@@ -133,6 +133,33 @@ class XdsGroupsIT {
   }
 
   @Test
+  void proxylessClientsNamingTheirServiceAreServedAndLeaveNoGroupsBehind() throws Exception {
+    int before = xds.groupCount();
+    int n = 20;
+    List<AdsClient> clients = new ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) {
+        // Two clients per service: they share the service's group.
+        Node node = Node.newBuilder().setId("grpc-" + i).setCluster("svc-" + i / 2).build();
+        AdsClient c = new AdsClient(xds.port(), node, Optional.empty());
+        clients.add(c);
+        c.subscribe(CLUSTER);
+      }
+      for (AdsClient c : clients) {
+        assertThat(c.next(CLUSTER, WAIT)).as("a response from the service's group").isPresent();
+      }
+      assertThat(xds.groupCount()).isEqualTo(before + n / 2);
+    } finally {
+      for (AdsClient c : clients) {
+        c.close();
+      }
+    }
+    // Released once the streams are gone (after a grace period for requests on their way).
+    await().atMost(Duration.ofSeconds(30)).until(() -> xds.groupCount() == before);
+    assertThat(xds.proxies()).isEmpty();
+  }
+
+  @Test
   void deltaStreamsWithInventedNodeIdsLeaveNoGroupsBehind() throws Exception {
     int before = xds.groupCount();
     int n = 20;
