@@ -180,6 +180,8 @@ class CairnCopyIT {
 
       assertThat(get(to + "/v1/config/service-defaults/api").get("Protocol").asText())
           .isEqualTo("http");
+      assertThat(get(to + "/v1/config/proxy-defaults/global").at("/Config/protocol").asText())
+          .isEqualTo("http");
       assertThat(
               get(to + "/v1/connect/intentions/check?source=web&destination=api")
                   .get("Allowed")

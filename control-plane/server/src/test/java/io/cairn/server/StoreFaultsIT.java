@@ -142,13 +142,8 @@ class StoreFaultsIT {
     int linesDuring;
     List<String> readinessDuring = new ArrayList<>();
     long recoveryMillis;
-    try (CairnProcess cairn =
-        CairnProcess.start(
-            wrapper,
-            List.of(
-                "server", "--data-dir", data.toString(), "--http-port", "0", "--dns-port", "0"))) {
+    try (CairnProcess cairn = startBeforeTheFault(wrapper, data)) {
       int port = cairn.awaitHttpPort(START);
-      cairn.awaitLine(l -> l.contains("cairn ready"), START);
       load = new StoreWorkload(port);
       load.prepare();
       load.start();
@@ -213,6 +208,63 @@ class StoreFaultsIT {
         what, load.checkedKeys(), restored.size(), problems.size());
     assertThat(problems).as("acknowledged writes lost or deletions back").isEmpty();
     assertThat(load.checkedKeys()).isGreaterThan(50);
+  }
+
+  /**
+   * Starts the server that will take the fault, on an empty store. Under fiu-run a start once
+   * stalled for over 30 s on a loaded CI machine before any fault was enabled (between two start-up
+   * steps that do no I/O); such a start is dumped (threads to stderr, for the next diagnosis),
+   * killed and tried once more, since the test is about what happens after the start.
+   */
+  private static CairnProcess startBeforeTheFault(List<String> wrapper, Path data)
+      throws Exception {
+    List<String> args =
+        List.of("server", "--data-dir", data.toString(), "--http-port", "0", "--dns-port", "0");
+    for (int attempt = 1; ; attempt++) {
+      CairnProcess cairn = CairnProcess.start(wrapper, args);
+      try {
+        cairn.awaitLine(l -> l.contains("cairn ready"), START);
+        return cairn;
+      } catch (AssertionError stalled) {
+        if (attempt == 2) {
+          cairn.close();
+          throw stalled;
+        }
+        System.err.printf(
+            "start stalled (attempt %d) under %s; threads:%n%s%n",
+            attempt, wrapper, threadDump(cairn.pid()));
+        cairn.kill(START);
+        deleteTree(data);
+      }
+    }
+  }
+
+  private static String threadDump(long pid) {
+    try {
+      Process jcmd =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                  Long.toString(pid),
+                  "Thread.print")
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      jcmd.waitFor(30, TimeUnit.SECONDS);
+      return out;
+    } catch (IOException | InterruptedException e) {
+      return "no thread dump: " + e;
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   private static List<String> differences(
