@@ -17,8 +17,10 @@ import io.cairn.xds.cache.ProxylessSnapshots;
 import io.cairn.xds.cache.SidecarSnapshots;
 import io.envoyproxy.controlplane.cache.ConfigWatcher;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.envoyproxy.controlplane.server.serializer.DefaultProtoResourcesSerializer;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
@@ -131,13 +133,13 @@ public final class XdsServer implements AutoCloseable {
       callbacks.add(tracker);
       callbacks.addAll(observers);
       ConfigWatcher watcher = new AclWatcher(cache, gate);
-      discovery = new V3DiscoveryServer(callbacks, watcher);
+      discovery = discoveryServer(callbacks, watcher);
     } else {
       this.aclStreams = Optional.empty();
       List<DiscoveryServerCallbacks> callbacks = new ArrayList<>();
       callbacks.add(tracker);
       callbacks.addAll(observers);
-      discovery = new V3DiscoveryServer(callbacks, cache);
+      discovery = discoveryServer(callbacks, cache);
     }
     this.subscription = registry.subscribe(this::onChange);
     RegistrySnapshot start = subscription.startSnapshot();
@@ -348,6 +350,23 @@ public final class XdsServer implements AutoCloseable {
 
   private static boolean isEnvoy(Node node) {
     return node.getUserAgentName().equals("envoy");
+  }
+
+  /**
+   * A cluster whose service lost its last instance leaves the snapshot, but gRPC clients ignore the
+   * deletion of Listeners and Clusters (gRFC A88) and keep watching its endpoints, and
+   * java-control-plane answers none of a client's endpoint requests while one watched name is
+   * missing: changes to every other service stopped reaching that client. A watched name that is
+   * not in the snapshot is therefore answered with an empty ClusterLoadAssignment.
+   */
+  private static V3DiscoveryServer discoveryServer(
+      List<DiscoveryServerCallbacks> callbacks, ConfigWatcher watcher) {
+    return new V3DiscoveryServer(
+        callbacks,
+        watcher,
+        new DefaultExecutorGroup(),
+        new DefaultProtoResourcesSerializer(),
+        () -> true);
   }
 
   public int port() {
