@@ -1,7 +1,8 @@
 // Resolves xds:///<service> through Cairn with @grpc/grpc-js-xds and calls demo.Who/Am N times,
 // printing one line per call: the backend's reply, or "error <code> <details>".
-// Usage: node client.js <service> <calls> [--header name=value]... [--keep-going]
-// Without --keep-going the first failed call ends the run with exit status 1.
+// Usage: node client.js <service> <calls> [--header name=value]... [--keep-going] [--pause-ms N]
+// Without --keep-going the first failed call ends the run with exit status 1. --pause-ms waits
+// between calls, so that calls span a client's outlier-detection intervals.
 // The bootstrap comes from GRPC_XDS_BOOTSTRAP_CONFIG (or GRPC_XDS_BOOTSTRAP). The grpc packages
 // come from the working directory's node_modules, so one script runs every client version
 // (src/test/node for the current one, src/test/node-1.10 for an older one).
@@ -14,10 +15,13 @@ const args = process.argv.slice(2);
 const positional = [];
 const headers = [];
 let keepGoing = false;
+let pauseMs = 0;
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--header') {
     const [name, ...value] = args[++i].split('=');
     headers.push([name, value.join('=')]);
+  } else if (args[i] === '--pause-ms') {
+    pauseMs = Number(args[++i]);
   } else if (args[i] === '--keep-going') {
     keepGoing = true;
   } else {
@@ -52,6 +56,9 @@ function call() {
       if (!keepGoing) {
         break;
       }
+    }
+    if (pauseMs > 0) {
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   }
   client.close();

@@ -133,13 +133,13 @@ public final class XdsServer implements AutoCloseable {
       callbacks.add(tracker);
       callbacks.addAll(observers);
       ConfigWatcher watcher = new AclWatcher(cache, gate);
-      discovery = discoveryServer(callbacks, watcher);
+      discovery = discoveryServer(callbacks, StreamNode.filling(watcher));
     } else {
       this.aclStreams = Optional.empty();
       List<DiscoveryServerCallbacks> callbacks = new ArrayList<>();
       callbacks.add(tracker);
       callbacks.addAll(observers);
-      discovery = discoveryServer(callbacks, cache);
+      discovery = discoveryServer(callbacks, StreamNode.filling(cache));
     }
     this.subscription = registry.subscribe(this::onChange);
     RegistrySnapshot start = subscription.startSnapshot();
@@ -195,9 +195,10 @@ public final class XdsServer implements AutoCloseable {
   private io.grpc.ServerServiceDefinition tracked(io.grpc.BindableService service) {
     if (aclStreams.isPresent()) {
       return io.grpc.ServerInterceptors.intercept(
-          service, tracker.interceptor(), aclStreams.get(), streamLimit);
+          service, StreamNode.interceptor(), tracker.interceptor(), aclStreams.get(), streamLimit);
     }
-    return io.grpc.ServerInterceptors.intercept(service, tracker.interceptor(), streamLimit);
+    return io.grpc.ServerInterceptors.intercept(
+        service, StreamNode.interceptor(), tracker.interceptor(), streamLimit);
   }
 
   /**

@@ -40,6 +40,13 @@ public final class ClusterResilience {
   /** Envoy's default for {@code consecutive_5xx}, used as the gRPC request volume without one. */
   static final int DEFAULT_MAX_FAILURES = 5;
 
+  /** Envoy's defaults for success-rate ejection (outlier_detection.proto). */
+  static final int SUCCESS_RATE_ENFORCING = 100;
+
+  static final int SUCCESS_RATE_MINIMUM_HOSTS = 5;
+  static final int SUCCESS_RATE_REQUEST_VOLUME = 100;
+  static final int SUCCESS_RATE_STDEV_FACTOR = 1900;
+
   private ClusterResilience() {}
 
   /** {@code cluster} with {@code settings} applied; the same object when there are none. */
@@ -87,6 +94,14 @@ public final class ClusterResilience {
           .setFailurePercentageMinimumHosts(uint32(1))
           .setFailurePercentageRequestVolume(
               uint32(check.maxFailures().orElse(DEFAULT_MAX_FAILURES)));
+      // Success-rate ejection is on when enforcing_success_rate is unset, with Envoy's defaults.
+      // grpc-js (1.10 to 1.14) reads the unset minimum hosts as no minimum and then crashes its
+      // process on an interval where no endpoint had the request volume: so the defaults are
+      // written out, which means the same to every client.
+      o.setEnforcingSuccessRate(uint32(SUCCESS_RATE_ENFORCING))
+          .setSuccessRateMinimumHosts(uint32(SUCCESS_RATE_MINIMUM_HOSTS))
+          .setSuccessRateRequestVolume(uint32(SUCCESS_RATE_REQUEST_VOLUME))
+          .setSuccessRateStdevFactor(uint32(SUCCESS_RATE_STDEV_FACTOR));
     }
     return o.build();
   }

@@ -101,6 +101,19 @@ final class AdsClient implements AutoCloseable {
             .build());
   }
 
+  /**
+   * Subscribes with a request that names no node, as clients that send it on a stream's first
+   * request only do (grpc-js; Envoy with {@code set_node_on_first_message_only}).
+   */
+  void subscribeWithoutNode(String typeUrl, String... names) {
+    subscribed.put(typeUrl, List.of(names));
+    send(
+        DiscoveryRequest.newBuilder()
+            .setTypeUrl(typeUrl)
+            .addAllResourceNames(List.of(names))
+            .build());
+  }
+
   /** The status the server ended the stream with, failing if it does not within {@code timeout}. */
   Status ended(Duration timeout) throws Exception {
     return ended.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -8,6 +8,7 @@ import io.cairn.registry.command.PutConfigEntry;
 import io.cairn.registry.command.RegisterInstance;
 import io.cairn.registry.command.SetMaintenance;
 import io.cairn.registry.config.HttpRouteMatch;
+import io.cairn.registry.config.PassiveHealthCheck;
 import io.cairn.registry.config.Protocol;
 import io.cairn.registry.config.Route;
 import io.cairn.registry.config.RouteDestination;
@@ -15,13 +16,22 @@ import io.cairn.registry.config.ServiceDefaults;
 import io.cairn.registry.config.ServiceResolver;
 import io.cairn.registry.config.ServiceRouter;
 import io.cairn.registry.config.ServiceTarget;
+import io.cairn.registry.config.UpstreamConfig;
+import io.cairn.registry.config.UpstreamSettings;
 import io.cairn.registry.model.ServiceInstance;
 import io.cairn.registry.store.sqlite.SqliteStore;
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.stub.ServerCalls;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -167,18 +177,26 @@ class GrpcJsXdsIT {
 
   /** Runs the client script from {@code clientDir} (so it loads that directory's packages). */
   private Result run(Path clientDir, String service, int calls) throws Exception {
+    return run(clientDir, "", service, calls);
+  }
+
+  /**
+   * @param cluster the bootstrap's {@code node.cluster}: the service the client calls as (its
+   *     UpstreamConfig applies), or empty
+   * @param options more of the script's options ({@code --keep-going}, {@code --pause-ms N})
+   */
+  private Result run(Path clientDir, String cluster, String service, int calls, String... options)
+      throws Exception {
     String bootstrap =
         """
         {"xds_servers":[{"server_uri":"127.0.0.1:%d","channel_creds":[{"type":"insecure"}],
           "server_features":["xds_v3"]}],
-         "node":{"id":"grpc-js-test","locality":{"zone":"z"}}}"""
-            .formatted(xds.port());
-    Result result =
-        run(
-            List.of("node", SCRIPT.toString(), service, String.valueOf(calls)),
-            clientDir,
-            Map.of("GRPC_XDS_BOOTSTRAP_CONFIG", bootstrap),
-            120);
+         "node":{"id":"grpc-js-test","cluster":"%s","locality":{"zone":"z"}}}"""
+            .formatted(xds.port(), cluster);
+    List<String> command =
+        new ArrayList<>(List.of("node", SCRIPT.toString(), service, String.valueOf(calls)));
+    command.addAll(List.of(options));
+    Result result = run(command, clientDir, Map.of("GRPC_XDS_BOOTSTRAP_CONFIG", bootstrap), 120);
     assertThat(result.exit()).as(clientDir + ": " + result.output()).isZero();
     return result;
   }
@@ -214,6 +232,92 @@ class GrpcJsXdsIT {
                 Map.of())));
 
     assertThat(replies(run(clientDir, "echo", 20))).isEqualTo(Map.of("standby", 20));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"node", "node-1.10"})
+  void grpcJsFollowsAResolverRedirectToAnotherService(String client) throws Exception {
+    Path clientDir = install(client);
+    register("old", "1", "v1", backend("old").port());
+    register("new", "1", "v1", backend("new").port());
+    registry.apply(
+        PutConfigEntry.of(
+            new ServiceResolver(
+                "old",
+                Optional.empty(),
+                Map.of(),
+                Optional.of(new ServiceTarget("new", "")),
+                Map.of(),
+                Optional.empty(),
+                Optional.empty(),
+                Map.of())));
+
+    assertThat(replies(run(clientDir, "old", 20))).isEqualTo(Map.of("new", 20));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"node", "node-1.10"})
+  void grpcJsEjectsAFailingEndpointByWebsPassiveHealthCheck(String client) throws Exception {
+    Path clientDir = install(client);
+    register("eject", "good", "v1", backend("good").port());
+    register("eject", "bad", "v1", failing().getPort());
+    // The client calls as "web", whose UpstreamConfig ejects failing endpoints of "eject".
+    registry.apply(
+        PutConfigEntry.of(
+            new ServiceDefaults(
+                "web",
+                Protocol.GRPC,
+                new UpstreamConfig(
+                    UpstreamSettings.NONE,
+                    Map.of(
+                        "eject",
+                        new UpstreamSettings(
+                            Optional.empty(),
+                            Optional.empty(),
+                            Optional.of(
+                                new PassiveHealthCheck(
+                                    Optional.of(Duration.ofSeconds(1)),
+                                    Optional.of(3),
+                                    Optional.empty(),
+                                    Optional.empty(),
+                                    Optional.of(Duration.ofMinutes(5))))))),
+                Map.of())));
+
+    // 200 calls 20 ms apart span several 1 s intervals: the bad endpoint fails every call it
+    // gets until an interval ejects it, and then gets none.
+    Result result = run(clientDir, "web", "eject", 200, "--keep-going", "--pause-ms", "20");
+    List<String> outcomes =
+        result.output().lines().filter(l -> !l.isBlank() && !l.startsWith("(node:")).toList();
+    System.out.printf(
+        "GrpcJsXdsIT %s: outlier detection, 200 calls: %s%n", client, replies(result));
+    assertThat(outcomes).hasSize(200);
+    assertThat(outcomes)
+        .as("the bad endpoint was reached before it was ejected")
+        .anyMatch(l -> l.startsWith("error"));
+    assertThat(outcomes.subList(100, 200))
+        .as("after ejection, every call reaches the good endpoint")
+        .containsOnly("good");
+  }
+
+  /** A backend that fails every call with UNAVAILABLE. */
+  private Server failing() throws IOException {
+    Server server =
+        Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+            .addService(
+                ServerServiceDefinition.builder("demo.Who")
+                    .addMethod(
+                        Backend.WHO,
+                        ServerCalls.asyncUnaryCall(
+                            (request, response) ->
+                                response.onError(
+                                    Status.UNAVAILABLE
+                                        .withDescription("bad backend")
+                                        .asRuntimeException())))
+                    .build())
+            .build()
+            .start();
+    backends.add(() -> server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+    return server;
   }
 
   private record Result(int exit, String output) {}

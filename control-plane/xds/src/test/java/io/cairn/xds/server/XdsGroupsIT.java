@@ -101,6 +101,32 @@ class XdsGroupsIT {
     reconnectSeesNothing();
   }
 
+  @Test
+  void aSidecarThatNamesItsNodeOnlyOnceIsServedItsOwnResourcesOnLaterRequests() throws Exception {
+    sidecar();
+    await().atMost(WAIT).until(() -> xds.holdsSidecarGroup(PROXY));
+    try (AdsClient envoy = new AdsClient(xds.port(), PROXY, "web")) {
+      envoy.subscribe(LISTENER);
+      envoy.await(LISTENER, r -> r.getResourcesCount() > 0, WAIT);
+      envoy.subscribeWithoutNode(CLUSTER);
+      var clusters =
+          envoy.await(CLUSTER, r -> r.getResourcesCount() > 0, WAIT).getResourcesList().stream()
+              .map(
+                  any -> {
+                    try {
+                      return any.unpack(io.envoyproxy.envoy.config.cluster.v3.Cluster.class)
+                          .getName();
+                    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                      throw new AssertionError(e);
+                    }
+                  })
+              .toList();
+      assertThat(clusters)
+          .as("the sidecar's clusters, not the proxyless ones")
+          .contains("local_app");
+    }
+  }
+
   /** The same node id is now an Envoy no proxy has: it waits, and is sent no old listeners. */
   private void reconnectSeesNothing() throws Exception {
     try (AdsClient again = new AdsClient(xds.port(), PROXY, "web")) {

@@ -72,6 +72,11 @@ class ClusterResilienceTest {
     assertThat(o.getFailurePercentageMinimumHosts().getValue()).isEqualTo(1);
     assertThat(o.getFailurePercentageRequestVolume().getValue()).isEqualTo(3);
     assertThat(o.getConsecutive5Xx().getValue()).isEqualTo(3);
+    // Envoy's success-rate defaults, written out: grpc-js crashes on an unset minimum hosts.
+    assertThat(o.getEnforcingSuccessRate().getValue()).isEqualTo(100);
+    assertThat(o.getSuccessRateMinimumHosts().getValue()).isEqualTo(5);
+    assertThat(o.getSuccessRateRequestVolume().getValue()).isEqualTo(100);
+    assertThat(o.getSuccessRateStdevFactor().getValue()).isEqualTo(1900);
 
     UpstreamSettings bare =
         new UpstreamSettings(
