@@ -97,8 +97,14 @@ public final class XdsServer implements AutoCloseable {
   private final Duration quiet;
   private final Duration maxDelay;
   private final AtomicReference<ScheduledFuture<?>> pending = new AtomicReference<>();
+  // Whether a proxyless client is being served, and when a request was last grouped as one;
+  // guarded by proxylessLock. Nothing is built for proxyless clients while none is connected.
+  private final Object proxylessLock = new Object();
+  private boolean proxylessOpen;
+  private long proxylessUsedAt;
   // Owned by the debounce thread.
-  private final ProxylessSnapshots proxyless = new ProxylessSnapshots();
+  private ProxylessSnapshots proxyless = new ProxylessSnapshots();
+  private boolean proxylessBuilt;
   private final ProxylessRouteWarnings routeWarnings = new ProxylessRouteWarnings();
   private final SidecarSnapshots sidecars;
   private final DownstreamSnapshots downstream = new DownstreamSnapshots();
@@ -133,13 +139,13 @@ public final class XdsServer implements AutoCloseable {
       callbacks.add(tracker);
       callbacks.addAll(observers);
       ConfigWatcher watcher = new AclWatcher(cache, gate);
-      discovery = discoveryServer(callbacks, StreamNode.filling(watcher));
+      discovery = discoveryServer(callbacks, StreamNode.filling(new AnswerMissingNames(watcher)));
     } else {
       this.aclStreams = Optional.empty();
       List<DiscoveryServerCallbacks> callbacks = new ArrayList<>();
       callbacks.add(tracker);
       callbacks.addAll(observers);
-      discovery = discoveryServer(callbacks, StreamNode.filling(cache));
+      discovery = discoveryServer(callbacks, StreamNode.filling(new AnswerMissingNames(cache)));
     }
     this.subscription = registry.subscribe(this::onChange);
     RegistrySnapshot start = subscription.startSnapshot();
@@ -262,6 +268,11 @@ public final class XdsServer implements AutoCloseable {
     return held.size();
   }
 
+  /** Whether the shared proxyless snapshot is built and published (only while clients need it). */
+  boolean holdsProxylessSnapshot() {
+    return cache.getSnapshot(PROXYLESS) != null;
+  }
+
   /**
    * Whether the cache holds anything (watch state or a snapshot) for the sidecar group of an id.
    */
@@ -278,6 +289,7 @@ public final class XdsServer implements AutoCloseable {
     if (sidecarIds.contains(node.getId()) || isEnvoy(node)) {
       return SIDECAR + node.getId();
     }
+    proxylessUsed();
     String service = node.getCluster();
     // Only a name a service can have: anything else could not carry an UpstreamConfig.
     if (!Names.isDnsLabel(service)) {
@@ -298,6 +310,74 @@ public final class XdsServer implements AutoCloseable {
       }
     }
     return DOWNSTREAM + service;
+  }
+
+  /**
+   * A request from a proxyless client is being grouped: the first since none was served has the
+   * proxyless snapshot built (its watch waits for it, as for any group without a snapshot yet).
+   */
+  private void proxylessUsed() {
+    synchronized (proxylessLock) {
+      proxylessUsedAt = System.nanoTime();
+      if (proxylessOpen) {
+        return;
+      }
+      proxylessOpen = true;
+    }
+    try {
+      debounce.execute(this::openProxyless);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  /**
+   * On the debounce thread: builds the proxyless snapshot of the last published registry snapshot;
+   * later publications update it from the names that changed since.
+   */
+  private void openProxyless() {
+    if (proxylessBuilt) {
+      return;
+    }
+    long started = System.nanoTime();
+    ContentSnapshot built = proxyless.rebuild(lastRegistry);
+    proxylessBuilt = true;
+    cache.setSnapshot(PROXYLESS, built);
+    // Service groups are opened from the shared snapshot last published to them.
+    downstream.update(lastRegistry, built).forEach((s, d) -> cache.setSnapshot(DOWNSTREAM + s, d));
+    lastShared = built;
+    log.atInfo()
+        .addKeyValue("services", lastRegistry.serviceNames().size())
+        .addKeyValue("build-ms", (System.nanoTime() - started) / 1_000_000)
+        .log("first proxyless client: proxyless snapshot built");
+  }
+
+  /**
+   * On the debounce thread: once no proxyless client has been served for the grace period (no watch
+   * on the shared group, no service group, no request lately), drops the proxyless snapshot and
+   * stops building it; the next proxyless client builds it again.
+   */
+  private void releaseProxyless() {
+    if (!proxylessBuilt || !downstreams.isEmpty()) {
+      return;
+    }
+    synchronized (proxylessLock) {
+      if (System.nanoTime() - proxylessUsedAt < DOWNSTREAM_GRACE_NANOS) {
+        return;
+      }
+      var status = cache.statusInfo(PROXYLESS);
+      if (status != null && status.numWatches() > 0) {
+        return;
+      }
+      if (!cache.clearSnapshot(PROXYLESS)) {
+        return; // a watch arrived; its stream's end comes back here
+      }
+      proxylessOpen = false;
+    }
+    proxylessBuilt = false;
+    proxyless = new ProxylessSnapshots();
+    lastShared = null;
+    log.atInfo().log("no proxyless client left: proxyless snapshot released");
   }
 
   /** On the debounce thread: the first snapshot of a service's proxyless clients. */
@@ -414,9 +494,13 @@ public final class XdsServer implements AutoCloseable {
     changed.clear();
     full |= rebuildAll;
     rebuildAll = false;
-    ContentSnapshot built =
-        full ? proxyless.rebuild(snapshot) : proxyless.update(snapshot, changedNames);
-    cache.setSnapshot(PROXYLESS, built);
+    if (proxylessBuilt) {
+      ContentSnapshot built =
+          full ? proxyless.rebuild(snapshot) : proxyless.update(snapshot, changedNames);
+      cache.setSnapshot(PROXYLESS, built);
+      downstream.update(snapshot, built).forEach((s, d) -> cache.setSnapshot(DOWNSTREAM + s, d));
+      lastShared = built;
+    }
     routeWarnings.check(
         snapshot,
         full
@@ -424,7 +508,6 @@ public final class XdsServer implements AutoCloseable {
                 .map(e -> e.value().key().name())
                 .toList()
             : changedNames);
-    downstream.update(snapshot, built).forEach((s, d) -> cache.setSnapshot(DOWNSTREAM + s, d));
     // Groups idle past the grace period (a client that changed its node.cluster leaves one).
     long now = System.nanoTime();
     downstreams.forEach(
@@ -433,8 +516,8 @@ public final class XdsServer implements AutoCloseable {
             releaseDownstream(service);
           }
         });
+    releaseProxyless();
     lastRegistry = snapshot;
-    lastShared = built;
     SidecarSnapshots.Update update =
         full ? sidecars.rebuild(snapshot) : sidecars.update(snapshot, changedNames);
     // A snapshot is set before its id joins the set, so a node is never grouped without one.
@@ -459,6 +542,7 @@ public final class XdsServer implements AutoCloseable {
       if (!node.getCluster().isEmpty()) {
         debounce.execute(() -> releaseDownstream(node.getCluster()));
       }
+      debounce.schedule(this::releaseProxyless, DOWNSTREAM_GRACE_NANOS, TimeUnit.NANOSECONDS);
     } catch (java.util.concurrent.RejectedExecutionException e) {
       // closing: the cache goes with the server
     }

@@ -82,6 +82,21 @@ class ServiceWithoutInstancesIT {
     }
   }
 
+  @Test
+  void aListenerAskedForBeforeItsServiceRegistersArrivesWhenItDoes() throws Exception {
+    register("web-1", "web", 7002);
+    Node node = Node.newBuilder().setId("early-client").setUserAgentName("grpc-java").build();
+    try (AdsClient client = new AdsClient(xds.port(), node, Optional.empty())) {
+      client.subscribe(AdsClient.LISTENER, "late", "web");
+      // Answered at once with what exists: "late" does not, so its client can fail fast.
+      client.await(AdsClient.LISTENER, r -> r.getResourcesCount() == 1, WAIT);
+
+      register("other-1", "other", 7003); // a snapshot that still lacks "late"
+      register("late-1", "late", 7004);
+      client.await(AdsClient.LISTENER, r -> r.getResourcesCount() == 2, WAIT);
+    }
+  }
+
   /** Endpoints per cluster name in a response. */
   private static Map<String, Integer> endpoints(DiscoveryResponse response) {
     Map<String, Integer> out = new TreeMap<>();

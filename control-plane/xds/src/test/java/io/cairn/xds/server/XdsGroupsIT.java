@@ -127,6 +127,39 @@ class XdsGroupsIT {
     }
   }
 
+  @Test
+  void theProxylessSnapshotIsBuiltOnlyWhileProxylessClientsAreConnected() throws Exception {
+    registry.apply(
+        RegisterInstance.of(
+            ServiceInstance.builder("api-1", "api").address("10.0.0.1").port(9000).build()));
+    Node grpc = Node.newBuilder().setId("grpc-client").setUserAgentName("grpc-java").build();
+    assertThat(xds.holdsProxylessSnapshot()).as("nothing built before a client").isFalse();
+    try (AdsClient client = new AdsClient(xds.port(), grpc, Optional.empty())) {
+      client.subscribe(LISTENER, "api");
+      client.await(LISTENER, r -> r.getResourcesCount() == 1, WAIT);
+      assertThat(xds.holdsProxylessSnapshot()).isTrue();
+    }
+    await().atMost(WAIT).until(() -> !xds.holdsProxylessSnapshot());
+
+    // Changes while nobody is served reach the next client, built afresh.
+    registry.apply(
+        RegisterInstance.of(
+            ServiceInstance.builder("web-1", "web").address("10.0.0.2").port(9000).build()));
+    try (AdsClient client = new AdsClient(xds.port(), grpc, Optional.empty())) {
+      client.subscribe(LISTENER, "web");
+      client.await(LISTENER, r -> r.getResourcesCount() == 1, WAIT);
+      registry.apply(new DeregisterInstance("web-1"));
+      registry.apply(
+          RegisterInstance.of(
+              ServiceInstance.builder("web-2", "web").address("10.0.0.3").port(9000).build()));
+      client.subscribe(io.cairn.xds.server.AdsClient.ENDPOINT, "web");
+      client.await(
+          io.cairn.xds.server.AdsClient.ENDPOINT,
+          r -> r.toString().contains("10.0.0.3") && !r.toString().contains("10.0.0.2"),
+          WAIT);
+    }
+  }
+
   /** The same node id is now an Envoy no proxy has: it waits, and is sent no old listeners. */
   private void reconnectSeesNothing() throws Exception {
     try (AdsClient again = new AdsClient(xds.port(), PROXY, "web")) {
