@@ -4,6 +4,7 @@ import io.cairn.registry.RegistrySnapshot;
 import io.cairn.registry.config.IntentionAction;
 import io.cairn.registry.config.UpstreamConfig;
 import io.cairn.xds.translate.ClusterResilience;
+import io.cairn.xds.translate.RouteClient;
 import io.envoyproxy.controlplane.cache.VersionedResource;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
@@ -91,7 +92,8 @@ public final class SidecarSnapshots {
     for (Target target : needed) {
       if (!clusters.containsKey(target) || changed.contains(target.service())) {
         TargetCluster c =
-            TargetCluster.of(registry, target, mesh.endpoints(registry, target.service()));
+            TargetCluster.of(
+                registry, target, mesh.endpoints(registry, target.service()), RouteClient.ENVOY);
         clusters.put(target, VersionedCluster.of(c));
         rebuiltServices.add(target.service());
       }

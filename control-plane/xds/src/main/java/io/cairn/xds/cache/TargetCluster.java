@@ -8,6 +8,7 @@ import io.cairn.registry.config.ServiceResolver;
 import io.cairn.registry.model.InstanceHealth;
 import io.cairn.xds.translate.ClusterTranslator;
 import io.cairn.xds.translate.EndpointTranslator;
+import io.cairn.xds.translate.RouteClient;
 import io.cairn.xds.translate.SubsetSelector;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
@@ -20,15 +21,17 @@ import java.util.Optional;
  */
 public record TargetCluster(Cluster cluster, ClusterLoadAssignment endpoints) {
 
+  /** As a proxyless gRPC client reads it: the target service's own instances. */
   public static TargetCluster of(RegistrySnapshot snapshot, Target target) {
-    return of(snapshot, target, snapshot.health(target.service()));
+    return of(snapshot, target, snapshot.health(target.service()), RouteClient.GRPC);
   }
 
   /**
    * With the candidate instances given: a sidecar reaches a service's instances through their
    * sidecars ({@link MeshIndex#endpoints}).
    */
-  static TargetCluster of(RegistrySnapshot snapshot, Target target, List<InstanceHealth> all) {
+  static TargetCluster of(
+      RegistrySnapshot snapshot, Target target, List<InstanceHealth> all, RouteClient client) {
     Optional<ServiceResolver> resolver =
         Entries.of(
             snapshot, ConfigEntryKind.SERVICE_RESOLVER, target.service(), ServiceResolver.class);
@@ -40,7 +43,8 @@ public record TargetCluster(Cluster cluster, ClusterLoadAssignment endpoints) {
                 .flatMap(ServiceResolver::connectTimeout)
                 .orElse(ClusterTranslator.DEFAULT_CONNECT_TIMEOUT),
             resolver.flatMap(ServiceResolver::loadBalancer).orElse(LoadBalancerPolicy.ROUND_ROBIN),
-            Entries.protocol(snapshot, target.service()));
+            Entries.protocol(snapshot, target.service()),
+            client);
     List<InstanceHealth> instances = all;
     boolean onlyPassing = false;
     Optional<String> subset =

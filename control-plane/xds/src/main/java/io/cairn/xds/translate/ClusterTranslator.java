@@ -32,8 +32,17 @@ public final class ClusterTranslator {
 
   private ClusterTranslator() {}
 
+  /**
+   * @param client who reads the cluster: gRPC clients reject {@code RANDOM} and {@code MAGLEV}
+   *     (they implement round robin, ring hash and least request), so they get the nearest policy
+   *     they have
+   */
   public static Cluster translate(
-      String clusterName, Duration connectTimeout, LoadBalancerPolicy policy, Protocol protocol) {
+      String clusterName,
+      Duration connectTimeout,
+      LoadBalancerPolicy policy,
+      Protocol protocol,
+      RouteClient client) {
     Cluster.Builder b =
         Cluster.newBuilder()
             .setName(clusterName)
@@ -43,7 +52,7 @@ public final class ClusterTranslator {
                     .setServiceName(clusterName)
                     .setEdsConfig(AdsSource.ads()))
             .setConnectTimeout(Durations.fromNanos(connectTimeout.toNanos()))
-            .setLbPolicy(lbPolicy(policy));
+            .setLbPolicy(lbPolicy(policy, client));
     http2(b, protocol);
     return b.build();
   }
@@ -87,13 +96,17 @@ public final class ClusterTranslator {
     }
   }
 
-  private static Cluster.LbPolicy lbPolicy(LoadBalancerPolicy policy) {
+  private static Cluster.LbPolicy lbPolicy(LoadBalancerPolicy policy, RouteClient client) {
     return switch (policy) {
       case ROUND_ROBIN -> Cluster.LbPolicy.ROUND_ROBIN;
       case LEAST_REQUEST -> Cluster.LbPolicy.LEAST_REQUEST;
-      case RANDOM -> Cluster.LbPolicy.RANDOM;
+      // Random spreads calls evenly, as round robin does.
+      case RANDOM ->
+          client == RouteClient.GRPC ? Cluster.LbPolicy.ROUND_ROBIN : Cluster.LbPolicy.RANDOM;
       case RING_HASH -> Cluster.LbPolicy.RING_HASH;
-      case MAGLEV -> Cluster.LbPolicy.MAGLEV;
+      // Maglev is a consistent hash, as ring hash is.
+      case MAGLEV ->
+          client == RouteClient.GRPC ? Cluster.LbPolicy.RING_HASH : Cluster.LbPolicy.MAGLEV;
     };
   }
 }

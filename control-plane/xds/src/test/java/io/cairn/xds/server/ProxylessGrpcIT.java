@@ -178,17 +178,12 @@ class ProxylessGrpcIT {
   }
 
   @Test
-  void acksAreTrackedAndARejectedRouteIsReportedWhileTheLastGoodOneKeepsWorking() {
+  void acksAreTrackedAndResolversWithRandomOrMaglevAreAcceptedAndServe() {
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(20))
         .until(() -> calls(channel, 20).keySet().equals(java.util.Set.of("v1", "v2")));
-    ProxyStatus proxy =
-        xds.proxies().stream()
-            .filter(p -> p.nodeId().equals("proxyless-test"))
-            .findFirst()
-            .orElseThrow();
-    assertThat(proxy.acked().keySet())
+    assertThat(proxy().acked().keySet())
         .contains(
             "type.googleapis.com/envoy.config.listener.v3.Listener",
             "type.googleapis.com/envoy.config.route.v3.RouteConfiguration",
@@ -200,31 +195,40 @@ class ProxylessGrpcIT {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> new io.cairn.registry.config.PathMatch(MatchType.REGEX, "/(?=x).*"))
         .hasMessageContaining("RE2");
-    // gRPC still rejects a cluster with the random LB policy: its NACK is surfaced.
-    registry.apply(
-        PutConfigEntry.of(
-            new io.cairn.registry.config.ServiceResolver(
-                service,
-                Optional.empty(),
-                Map.of(
-                    "v1",
-                        new io.cairn.registry.config.ResolverSubset(
-                            "Service.Meta.version == v1", false),
-                    "v2",
-                        new io.cairn.registry.config.ResolverSubset(
-                            "Service.Meta.version == v2", false)),
-                Optional.empty(),
-                Map.of(),
-                Optional.empty(),
-                Optional.of(io.cairn.registry.config.LoadBalancerPolicy.RANDOM),
-                Map.of())));
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(
-            () ->
-                xds.proxies().stream()
-                    .flatMap(p -> p.lastNack().stream())
-                    .anyMatch(n -> n.typeUrl().endsWith("Cluster")));
-    assertThat(calls(channel, 20).keySet()).as("the last good routes still serve").isNotEmpty();
+    // gRPC clients reject a cluster with the random or maglev policy: they are sent the nearest
+    // policy they have (round robin, ring hash), ACK it and keep reaching both instances.
+    String cluster = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
+    for (var policy :
+        List.of(
+            io.cairn.registry.config.LoadBalancerPolicy.RANDOM,
+            io.cairn.registry.config.LoadBalancerPolicy.MAGLEV)) {
+      String before = proxy().acked().get(cluster);
+      registry.apply(
+          PutConfigEntry.of(
+              new io.cairn.registry.config.ServiceResolver(
+                  service,
+                  Optional.empty(),
+                  Map.of(),
+                  Optional.empty(),
+                  Map.of(),
+                  Optional.empty(),
+                  Optional.of(policy),
+                  Map.of())));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> !proxy().acked().get(cluster).equals(before));
+      assertThat(proxy().lastNack()).as(policy + " is accepted").isEmpty();
+      await()
+          .ignoreExceptions()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> calls(channel, 40).keySet().equals(java.util.Set.of("v1", "v2")));
+    }
+  }
+
+  private static ProxyStatus proxy() {
+    return xds.proxies().stream()
+        .filter(p -> p.nodeId().equals("proxyless-test"))
+        .findFirst()
+        .orElseThrow();
   }
 }

@@ -20,7 +20,11 @@ import org.junit.jupiter.api.Test;
 class ClusterResilienceTest {
   private static final Cluster BASE =
       ClusterTranslator.translate(
-          "v1.api", Duration.ofSeconds(5), LoadBalancerPolicy.ROUND_ROBIN, Protocol.GRPC);
+          "v1.api",
+          Duration.ofSeconds(5),
+          LoadBalancerPolicy.ROUND_ROBIN,
+          Protocol.GRPC,
+          RouteClient.GRPC);
 
   private static final UpstreamSettings ALL =
       new UpstreamSettings(

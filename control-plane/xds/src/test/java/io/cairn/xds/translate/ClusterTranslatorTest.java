@@ -9,6 +9,7 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ClusterTranslatorTest {
@@ -19,7 +20,11 @@ class ClusterTranslatorTest {
     Cluster c =
         valid(
             ClusterTranslator.translate(
-                "api", Duration.ofMillis(1500), LoadBalancerPolicy.LEAST_REQUEST, Protocol.HTTP));
+                "api",
+                Duration.ofMillis(1500),
+                LoadBalancerPolicy.LEAST_REQUEST,
+                Protocol.HTTP,
+                RouteClient.ENVOY));
     assertThat(c.getName()).isEqualTo("api");
     assertThat(c.getType()).isEqualTo(Cluster.DiscoveryType.EDS);
     assertThat(c.getEdsClusterConfig().getServiceName()).isEqualTo("api");
@@ -31,12 +36,50 @@ class ClusterTranslatorTest {
   }
 
   @Test
+  void grpcClientsGetThePolicyTheyHaveNearestToRandomAndMaglev() {
+    Map<LoadBalancerPolicy, Cluster.LbPolicy> envoy =
+        new java.util.EnumMap<>(LoadBalancerPolicy.class);
+    Map<LoadBalancerPolicy, Cluster.LbPolicy> grpc =
+        new java.util.EnumMap<>(LoadBalancerPolicy.class);
+    for (LoadBalancerPolicy policy : LoadBalancerPolicy.values()) {
+      envoy.put(policy, lbPolicy(policy, RouteClient.ENVOY));
+      grpc.put(policy, lbPolicy(policy, RouteClient.GRPC));
+    }
+    assertThat(envoy)
+        .containsEntry(LoadBalancerPolicy.RANDOM, Cluster.LbPolicy.RANDOM)
+        .containsEntry(LoadBalancerPolicy.MAGLEV, Cluster.LbPolicy.MAGLEV);
+    // gRPC clients (A27, A42, A48) reject any other policy, and so the whole cluster.
+    assertThat(grpc.values())
+        .allMatch(
+            p ->
+                p == Cluster.LbPolicy.ROUND_ROBIN
+                    || p == Cluster.LbPolicy.RING_HASH
+                    || p == Cluster.LbPolicy.LEAST_REQUEST);
+    assertThat(grpc)
+        .containsEntry(LoadBalancerPolicy.RANDOM, Cluster.LbPolicy.ROUND_ROBIN)
+        .containsEntry(LoadBalancerPolicy.MAGLEV, Cluster.LbPolicy.RING_HASH)
+        .containsEntry(LoadBalancerPolicy.RING_HASH, Cluster.LbPolicy.RING_HASH)
+        .containsEntry(LoadBalancerPolicy.LEAST_REQUEST, Cluster.LbPolicy.LEAST_REQUEST);
+  }
+
+  private static Cluster.LbPolicy lbPolicy(LoadBalancerPolicy policy, RouteClient client) {
+    return valid(
+            ClusterTranslator.translate(
+                "api", Duration.ofSeconds(5), policy, Protocol.GRPC, client))
+        .getLbPolicy();
+  }
+
+  @Test
   void grpcAndHttp2ServicesAreCalledOverHttp2() throws Exception {
     for (Protocol p : new Protocol[] {Protocol.GRPC, Protocol.HTTP2}) {
       Cluster c =
           valid(
               ClusterTranslator.translate(
-                  "api", Duration.ofSeconds(5), LoadBalancerPolicy.ROUND_ROBIN, p));
+                  "api",
+                  Duration.ofSeconds(5),
+                  LoadBalancerPolicy.ROUND_ROBIN,
+                  p,
+                  RouteClient.ENVOY));
       HttpProtocolOptions options =
           c.getTypedExtensionProtocolOptionsOrThrow(OPTIONS).unpack(HttpProtocolOptions.class);
       assertThat(options.getExplicitHttpConfig().hasHttp2ProtocolOptions()).isTrue();
