@@ -46,6 +46,38 @@ class ConfigIntentionsIT {
   }
 
   @Test
+  void loadBalancerSettingsCairnDoesNotImplementOrThatDoNotFitThePolicyAreRefused()
+      throws Exception {
+    Reply r =
+        api.put(
+            "/v1/config",
+            """
+            {"Kind":"service-resolver","Name":"api",
+             "LoadBalancer":{"Policy":"least_request",
+                             "RingHashConfig":{"MinimumRingSize":2048,"MaximumRingSize":1024},
+                             "LeastRequestConfig":{"ChoiceCount":1},
+                             "HashPolicies":[{"Field":"header","FieldValue":"x-user"}]}}
+            """);
+    assertThat(r.status()).as(r.body()).isEqualTo(400);
+    assertThat(r.body())
+        .contains("LoadBalancer.HashPolicies: is not supported by Cairn")
+        .contains("LoadBalancer.RingHashConfig.MinimumRingSize")
+        .contains("LoadBalancer.LeastRequestConfig.ChoiceCount");
+    Reply wrongPolicy =
+        api.put(
+            "/v1/config",
+            """
+            {"Kind":"service-resolver","Name":"api",
+             "LoadBalancer":{"Policy":"least_request","RingHashConfig":{"MinimumRingSize":64}}}
+            """);
+    assertThat(wrongPolicy.status()).as(wrongPolicy.body()).isEqualTo(400);
+    assertThat(wrongPolicy.body())
+        .contains(
+            "LoadBalancer.RingHashConfig: needs policy ring_hash, the policy is least_request");
+    assertThat(api.get("/v1/config/service-resolver/api").status()).isEqualTo(404);
+  }
+
+  @Test
   void everyKindRoundTrips() throws Exception {
     roundTrip(
         "service-defaults",
@@ -59,7 +91,15 @@ class ConfigIntentionsIT {
          "Subsets":{"v1":{"Filter":"Service.Meta.version == 1","OnlyPassing":false},
                     "v2":{"Filter":"Service.Meta.version == 2","OnlyPassing":true}},
          "Failover":{"*":{"Targets":[{"Service":"api-backup"}]}},
-         "LoadBalancer":{"Policy":"least_request"}}
+         "LoadBalancer":{"Policy":"least_request","LeastRequestConfig":{"ChoiceCount":4}}}
+        """);
+    roundTrip(
+        "service-resolver",
+        "web",
+        """
+        {"Kind":"service-resolver","Name":"web",
+         "LoadBalancer":{"Policy":"ring_hash",
+                         "RingHashConfig":{"MinimumRingSize":1024,"MaximumRingSize":4096}}}
         """);
     roundTrip(
         "service-splitter",

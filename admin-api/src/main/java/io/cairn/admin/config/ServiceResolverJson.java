@@ -3,8 +3,10 @@ package io.cairn.admin.config;
 import io.cairn.admin.json.ConsulPaths;
 import io.cairn.admin.json.GoDuration;
 import io.cairn.admin.json.JsonFields;
+import io.cairn.registry.config.LeastRequestConfig;
 import io.cairn.registry.config.LoadBalancerPolicy;
 import io.cairn.registry.config.ResolverSubset;
+import io.cairn.registry.config.RingHashConfig;
 import io.cairn.registry.config.ServiceResolver;
 import io.cairn.registry.config.ServiceTarget;
 import java.time.Duration;
@@ -15,7 +17,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** {@code service-resolver}: subsets, default subset, redirect, failover, timeout, LB policy. */
+/**
+ * {@code service-resolver}: subsets, default subset, redirect, failover, timeout, LB policy with
+ * its {@code RingHashConfig} or {@code LeastRequestConfig} ({@code HashPolicies} is refused).
+ */
 final class ServiceResolverJson {
   private static final Set<String> TARGET_IGNORED = Set.of("Namespace", "Partition");
 
@@ -38,15 +43,55 @@ final class ServiceResolverJson {
     Optional<ServiceTarget> redirect = f.object("Redirect").flatMap(ServiceResolverJson::target);
     Map<String, List<ServiceTarget>> failover = new LinkedHashMap<>();
     f.objectMap("Failover").forEach((subset, fo) -> failover.put(subset, failoverTargets(fo)));
-    Optional<LoadBalancerPolicy> policy =
-        f.object("LoadBalancer").flatMap(ServiceResolverJson::policy);
+    Optional<JsonFields> lb = f.object("LoadBalancer");
+    Optional<LoadBalancerPolicy> policy = lb.flatMap(ServiceResolverJson::policy);
+    Optional<RingHashConfig> ringHash =
+        lb.flatMap(l -> l.object("RingHashConfig")).flatMap(ServiceResolverJson::ringHash);
+    Optional<LeastRequestConfig> leastRequest =
+        lb.flatMap(l -> l.object("LeastRequestConfig")).flatMap(ServiceResolverJson::leastRequest);
+    lb.ifPresent(l -> l.rejectUnknown(Set.of()));
     Map<String, String> meta = f.stringMap("Meta");
     return ConsulPaths.collect(
         f.problems(),
         "",
         () ->
             new ServiceResolver(
-                name, defaultSubset, subsets, redirect, failover, connectTimeout, policy, meta));
+                name,
+                defaultSubset,
+                subsets,
+                redirect,
+                failover,
+                connectTimeout,
+                policy,
+                ringHash,
+                leastRequest,
+                meta));
+  }
+
+  /** Zero is Consul's "unset" for both sizes: the client's default applies. */
+  private static Optional<RingHashConfig> ringHash(JsonFields r) {
+    Optional<Long> min = size(r, "MinimumRingSize");
+    Optional<Long> max = size(r, "MaximumRingSize");
+    r.rejectUnknown(Set.of());
+    if (min.isEmpty() && max.isEmpty()) {
+      return Optional.empty();
+    }
+    return ConsulPaths.collect(r.problems(), r.path(), () -> new RingHashConfig(min, max));
+  }
+
+  private static Optional<Long> size(JsonFields r, String field) {
+    java.util.OptionalInt v = r.integer(field);
+    return v.isPresent() && v.getAsInt() != 0 ? Optional.of((long) v.getAsInt()) : Optional.empty();
+  }
+
+  /** Zero is Consul's "unset": Envoy's default of 2 choices. */
+  private static Optional<LeastRequestConfig> leastRequest(JsonFields l) {
+    int choices = l.integer("ChoiceCount", 0);
+    l.rejectUnknown(Set.of());
+    if (choices == 0) {
+      return Optional.empty();
+    }
+    return ConsulPaths.collect(l.problems(), l.path(), () -> new LeastRequestConfig(choices));
   }
 
   private static Optional<ServiceTarget> target(JsonFields t) {
@@ -71,7 +116,6 @@ final class ServiceResolverJson {
 
   private static Optional<LoadBalancerPolicy> policy(JsonFields lb) {
     String text = lb.string("Policy", "");
-    lb.rejectUnknown(Set.of());
     if (text.isEmpty()) {
       return Optional.empty();
     }
@@ -115,7 +159,21 @@ final class ServiceResolverJson {
               });
       out.put("Failover", failover);
     }
-    e.loadBalancer().ifPresent(p -> out.put("LoadBalancer", Map.of("Policy", p.wireName())));
+    Map<String, Object> lb = new LinkedHashMap<>();
+    e.loadBalancer().ifPresent(p -> lb.put("Policy", p.wireName()));
+    e.ringHashConfig()
+        .ifPresent(
+            r -> {
+              Map<String, Object> ring = new LinkedHashMap<>();
+              r.minimumRingSize().ifPresent(v -> ring.put("MinimumRingSize", v));
+              r.maximumRingSize().ifPresent(v -> ring.put("MaximumRingSize", v));
+              lb.put("RingHashConfig", ring);
+            });
+    e.leastRequestConfig()
+        .ifPresent(l -> lb.put("LeastRequestConfig", Map.of("ChoiceCount", l.choiceCount())));
+    if (!lb.isEmpty()) {
+      out.put("LoadBalancer", lb);
+    }
     return out;
   }
 

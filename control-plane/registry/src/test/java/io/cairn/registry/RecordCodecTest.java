@@ -127,4 +127,54 @@ class RecordCodecTest {
         codec.decode(new StoredRecord(r.table(), r.key(), 3, 3, mapper.writeValueAsBytes(tree)));
     assertThat(decoded).isEqualTo(new ServiceDefaults("web", Protocol.HTTP, Map.of()));
   }
+
+  @Test
+  void resolverLoadBalancerSettingsRoundTripAndOlderResolversRestoreWithout() throws Exception {
+    var ring =
+        new io.cairn.registry.config.ServiceResolver(
+            "web",
+            Optional.empty(),
+            Map.of(),
+            Optional.empty(),
+            Map.of(),
+            Optional.empty(),
+            Optional.of(io.cairn.registry.config.LoadBalancerPolicy.RING_HASH),
+            Optional.of(
+                new io.cairn.registry.config.RingHashConfig(Optional.of(64L), Optional.empty())),
+            Optional.empty(),
+            Map.of());
+    var least =
+        new io.cairn.registry.config.ServiceResolver(
+            "api",
+            Optional.empty(),
+            Map.of(),
+            Optional.empty(),
+            Map.of(),
+            Optional.empty(),
+            Optional.of(io.cairn.registry.config.LoadBalancerPolicy.LEAST_REQUEST),
+            Optional.empty(),
+            Optional.of(new io.cairn.registry.config.LeastRequestConfig(3)),
+            Map.of());
+    assertThat(codec.decode(stored(ring))).isEqualTo(ring);
+    assertThat(codec.decode(stored(least))).isEqualTo(least);
+
+    StoredRecord r = stored(ring);
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    var tree = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(r.value());
+    assertThat(tree.remove("ringHashConfig")).isNotNull();
+    assertThat(tree.remove("leastRequestConfig")).isNotNull();
+    Object decoded =
+        codec.decode(new StoredRecord(r.table(), r.key(), 3, 3, mapper.writeValueAsBytes(tree)));
+    assertThat(decoded)
+        .isEqualTo(
+            new io.cairn.registry.config.ServiceResolver(
+                "web",
+                Optional.empty(),
+                Map.of(),
+                Optional.empty(),
+                Map.of(),
+                Optional.empty(),
+                Optional.of(io.cairn.registry.config.LoadBalancerPolicy.RING_HASH),
+                Map.of()));
+  }
 }

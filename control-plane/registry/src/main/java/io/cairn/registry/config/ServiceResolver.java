@@ -12,7 +12,8 @@ import java.util.TreeMap;
 
 /**
  * How calls to a service find instances: named subsets, the default subset, a redirect to another
- * service, failover targets per subset ({@code *} for any), connect timeout and LB policy.
+ * service, failover targets per subset ({@code *} for any), connect timeout, LB policy and its
+ * ring-hash or least-request settings.
  */
 public record ServiceResolver(
     String name,
@@ -22,6 +23,8 @@ public record ServiceResolver(
     Map<String, List<ServiceTarget>> failover,
     Optional<Duration> connectTimeout,
     Optional<LoadBalancerPolicy> loadBalancer,
+    Optional<RingHashConfig> ringHashConfig,
+    Optional<LeastRequestConfig> leastRequestConfig,
     Map<String, String> meta)
     implements ConfigEntry {
 
@@ -29,6 +32,9 @@ public record ServiceResolver(
   public static final String ANY_SUBSET = "*";
 
   public ServiceResolver {
+    // Entries stored before these settings existed have none.
+    ringHashConfig = ringHashConfig == null ? Optional.empty() : ringHashConfig;
+    leastRequestConfig = leastRequestConfig == null ? Optional.empty() : leastRequestConfig;
     Problems p = new Problems();
     Names.serviceName(p, "name", name);
     if (subsets == null || failover == null) {
@@ -59,8 +65,44 @@ public record ServiceResolver(
         && (connectTimeout.get().isNegative() || connectTimeout.get().isZero())) {
       p.add("connectTimeout", "must be positive, was " + connectTimeout.get());
     }
+    if (loadBalancer != null) {
+      LoadBalancerPolicy policy = loadBalancer.orElse(LoadBalancerPolicy.ROUND_ROBIN);
+      if (ringHashConfig.isPresent() && policy != LoadBalancerPolicy.RING_HASH) {
+        p.add(
+            "loadBalancer.ringHashConfig",
+            "needs policy ring_hash, the policy is " + policy.wireName());
+      }
+      if (leastRequestConfig.isPresent() && policy != LoadBalancerPolicy.LEAST_REQUEST) {
+        p.add(
+            "loadBalancer.leastRequestConfig",
+            "needs policy least_request, the policy is " + policy.wireName());
+      }
+    }
     meta = Metadata.check(p, "meta", meta);
     p.throwIfAny();
+  }
+
+  /** Without ring-hash or least-request settings. */
+  public ServiceResolver(
+      String name,
+      Optional<String> defaultSubset,
+      Map<String, ResolverSubset> subsets,
+      Optional<ServiceTarget> redirect,
+      Map<String, List<ServiceTarget>> failover,
+      Optional<Duration> connectTimeout,
+      Optional<LoadBalancerPolicy> loadBalancer,
+      Map<String, String> meta) {
+    this(
+        name,
+        defaultSubset,
+        subsets,
+        redirect,
+        failover,
+        connectTimeout,
+        loadBalancer,
+        Optional.empty(),
+        Optional.empty(),
+        meta);
   }
 
   private static void checkSubsets(

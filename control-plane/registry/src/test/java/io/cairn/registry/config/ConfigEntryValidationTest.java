@@ -16,6 +16,45 @@ class ConfigEntryValidationTest {
     return new ServiceTarget("", s);
   }
 
+  private static ServiceResolver balanced(
+      LoadBalancerPolicy policy,
+      Optional<RingHashConfig> ring,
+      Optional<LeastRequestConfig> least) {
+    return new ServiceResolver(
+        "web",
+        Optional.empty(),
+        Map.of(),
+        Optional.empty(),
+        Map.of(),
+        Optional.empty(),
+        Optional.of(policy),
+        ring,
+        least,
+        Map.of());
+  }
+
+  @Test
+  void loadBalancerSettingsMustFitThePolicyAndEnvoysBounds() {
+    Optional<RingHashConfig> ring =
+        Optional.of(new RingHashConfig(Optional.of(8L), Optional.empty()));
+    Optional<LeastRequestConfig> least = Optional.of(new LeastRequestConfig(3));
+    assertThat(balanced(LoadBalancerPolicy.RING_HASH, ring, Optional.empty()).ringHashConfig())
+        .isEqualTo(ring);
+    assertThat(
+            balanced(LoadBalancerPolicy.LEAST_REQUEST, Optional.empty(), least)
+                .leastRequestConfig())
+        .isEqualTo(least);
+    assertThatThrownBy(() -> balanced(LoadBalancerPolicy.MAGLEV, ring, Optional.empty()))
+        .hasMessageContaining("loadBalancer.ringHashConfig: needs policy ring_hash");
+    assertThatThrownBy(() -> balanced(LoadBalancerPolicy.ROUND_ROBIN, Optional.empty(), least))
+        .hasMessageContaining("loadBalancer.leastRequestConfig: needs policy least_request");
+    assertThatThrownBy(() -> new RingHashConfig(Optional.of(10L), Optional.of(5L)))
+        .hasMessageContaining("must not be above maximumRingSize");
+    assertThatThrownBy(() -> new RingHashConfig(Optional.empty(), Optional.of(8_388_609L)))
+        .hasMessageContaining("must be 1 to 8388608");
+    assertThatThrownBy(() -> new LeastRequestConfig(1)).hasMessageContaining("at least 2");
+  }
+
   @Test
   void splitWeightsMustAddUpToExactly100() {
     assertThatThrownBy(

@@ -36,7 +36,7 @@ public record TargetCluster(Cluster cluster, ClusterLoadAssignment endpoints) {
         Entries.of(
             snapshot, ConfigEntryKind.SERVICE_RESOLVER, target.service(), ServiceResolver.class);
     String name = target.clusterName();
-    Cluster cluster =
+    Cluster translated =
         ClusterTranslator.translate(
             name,
             resolver
@@ -45,6 +45,11 @@ public record TargetCluster(Cluster cluster, ClusterLoadAssignment endpoints) {
             resolver.flatMap(ServiceResolver::loadBalancer).orElse(LoadBalancerPolicy.ROUND_ROBIN),
             Entries.protocol(snapshot, target.service()),
             client);
+    Cluster cluster =
+        ClusterTranslator.withLoadBalancing(
+            translated,
+            resolver.flatMap(ServiceResolver::ringHashConfig),
+            resolver.flatMap(ServiceResolver::leastRequestConfig));
     List<InstanceHealth> instances = all;
     boolean onlyPassing = false;
     Optional<String> subset =

@@ -1,9 +1,13 @@
 package io.cairn.xds.translate;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.UInt32Value;
+import com.google.protobuf.UInt64Value;
 import com.google.protobuf.util.Durations;
+import io.cairn.registry.config.LeastRequestConfig;
 import io.cairn.registry.config.LoadBalancerPolicy;
 import io.cairn.registry.config.Protocol;
+import io.cairn.registry.config.RingHashConfig;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
@@ -14,6 +18,7 @@ import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * CDS: one EDS cluster per upstream service (or resolver subset), whose endpoints come over the
@@ -54,6 +59,34 @@ public final class ClusterTranslator {
             .setConnectTimeout(Durations.fromNanos(connectTimeout.toNanos()))
             .setLbPolicy(lbPolicy(policy, client));
     http2(b, protocol);
+    return b.build();
+  }
+
+  /**
+   * {@code cluster} with a resolver's ring-hash bounds ({@code ring_hash_lb_config}) and
+   * least-request choice count ({@code least_request_lb_config}); gRPC reads both (gRFC A42, A48).
+   * The same object when there are none.
+   */
+  public static Cluster withLoadBalancing(
+      Cluster cluster,
+      Optional<RingHashConfig> ringHash,
+      Optional<LeastRequestConfig> leastRequest) {
+    if (ringHash.isEmpty() && leastRequest.isEmpty()) {
+      return cluster;
+    }
+    Cluster.Builder b = cluster.toBuilder();
+    ringHash.ifPresent(
+        r -> {
+          Cluster.RingHashLbConfig.Builder ring = Cluster.RingHashLbConfig.newBuilder();
+          r.minimumRingSize().ifPresent(v -> ring.setMinimumRingSize(UInt64Value.of(v)));
+          r.maximumRingSize().ifPresent(v -> ring.setMaximumRingSize(UInt64Value.of(v)));
+          b.setRingHashLbConfig(ring);
+        });
+    leastRequest.ifPresent(
+        l ->
+            b.setLeastRequestLbConfig(
+                Cluster.LeastRequestLbConfig.newBuilder()
+                    .setChoiceCount(UInt32Value.of(l.choiceCount()))));
     return b.build();
   }
 

@@ -18,6 +18,7 @@ import io.cairn.registry.config.HttpRouteMatch;
 import io.cairn.registry.config.IntentionAction;
 import io.cairn.registry.config.IntentionPermission;
 import io.cairn.registry.config.IntentionSource;
+import io.cairn.registry.config.LeastRequestConfig;
 import io.cairn.registry.config.LoadBalancerPolicy;
 import io.cairn.registry.config.MatchType;
 import io.cairn.registry.config.PassiveHealthCheck;
@@ -26,6 +27,7 @@ import io.cairn.registry.config.Protocol;
 import io.cairn.registry.config.ProxyDefaults;
 import io.cairn.registry.config.QueryParamMatch;
 import io.cairn.registry.config.ResolverSubset;
+import io.cairn.registry.config.RingHashConfig;
 import io.cairn.registry.config.Route;
 import io.cairn.registry.config.RouteDestination;
 import io.cairn.registry.config.ServiceDefaults;
@@ -373,6 +375,23 @@ class GeneratedConfigTest {
           failover.put(key, targets);
         }
       }
+      Optional<LoadBalancerPolicy> policy =
+          random.nextBoolean()
+              ? Optional.of(pick(List.of(LoadBalancerPolicy.values())))
+              : Optional.empty();
+      Optional<RingHashConfig> ringHash =
+          policy.equals(Optional.of(LoadBalancerPolicy.RING_HASH)) && random.nextBoolean()
+              ? Optional.of(
+                  new RingHashConfig(
+                      Optional.of((long) 1 + random.nextInt(1024)),
+                      random.nextBoolean()
+                          ? Optional.of(RingHashConfig.MAX_RING_SIZE)
+                          : Optional.empty()))
+              : Optional.empty();
+      Optional<LeastRequestConfig> leastRequest =
+          policy.equals(Optional.of(LoadBalancerPolicy.LEAST_REQUEST)) && random.nextBoolean()
+              ? Optional.of(new LeastRequestConfig(2 + random.nextInt(20)))
+              : Optional.empty();
       return new ServiceResolver(
           service,
           defaultSubset,
@@ -383,9 +402,9 @@ class GeneratedConfigTest {
               ? Optional.of(
                   pick(List.of(Duration.ofNanos(1), Duration.ofMillis(250), Duration.ofMinutes(2))))
               : Optional.empty(),
-          random.nextBoolean()
-              ? Optional.of(pick(List.of(LoadBalancerPolicy.values())))
-              : Optional.empty(),
+          policy,
+          ringHash,
+          leastRequest,
           Map.of());
     }
 

@@ -196,12 +196,33 @@ class ProxylessGrpcIT {
             () -> new io.cairn.registry.config.PathMatch(MatchType.REGEX, "/(?=x).*"))
         .hasMessageContaining("RE2");
     // gRPC clients reject a cluster with the random or maglev policy: they are sent the nearest
-    // policy they have (round robin, ring hash), ACK it and keep reaching both instances.
+    // policy they have (round robin, ring hash), ACK it and keep reaching both instances. Ring
+    // hash bounds and least-request choices are accepted too.
     String cluster = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
-    for (var policy :
+    record Balancing(
+        io.cairn.registry.config.LoadBalancerPolicy policy,
+        Optional<io.cairn.registry.config.RingHashConfig> ring,
+        Optional<io.cairn.registry.config.LeastRequestConfig> least) {}
+    for (Balancing b :
         List.of(
-            io.cairn.registry.config.LoadBalancerPolicy.RANDOM,
-            io.cairn.registry.config.LoadBalancerPolicy.MAGLEV)) {
+            new Balancing(
+                io.cairn.registry.config.LoadBalancerPolicy.RANDOM,
+                Optional.empty(),
+                Optional.empty()),
+            new Balancing(
+                io.cairn.registry.config.LoadBalancerPolicy.MAGLEV,
+                Optional.empty(),
+                Optional.empty()),
+            new Balancing(
+                io.cairn.registry.config.LoadBalancerPolicy.RING_HASH,
+                Optional.of(
+                    new io.cairn.registry.config.RingHashConfig(
+                        Optional.of(64L), Optional.of(1024L))),
+                Optional.empty()),
+            new Balancing(
+                io.cairn.registry.config.LoadBalancerPolicy.LEAST_REQUEST,
+                Optional.empty(),
+                Optional.of(new io.cairn.registry.config.LeastRequestConfig(3))))) {
       String before = proxy().acked().get(cluster);
       registry.apply(
           PutConfigEntry.of(
@@ -212,12 +233,15 @@ class ProxylessGrpcIT {
                   Optional.empty(),
                   Map.of(),
                   Optional.empty(),
-                  Optional.of(policy),
+                  Optional.of(b.policy()),
+                  b.ring(),
+                  b.least(),
                   Map.of())));
       await()
           .atMost(Duration.ofSeconds(20))
           .until(() -> !proxy().acked().get(cluster).equals(before));
-      assertThat(proxy().lastNack()).as(policy + " is accepted").isEmpty();
+      assertThat(proxy().lastNack()).as(b + " is accepted").isEmpty();
+      // Ring hash without a hash policy hashes each call at random: both are reached.
       await()
           .ignoreExceptions()
           .atMost(Duration.ofSeconds(20))

@@ -70,6 +70,40 @@ class ClusterTranslatorTest {
   }
 
   @Test
+  void ringHashBoundsAndLeastRequestChoicesAreSet() {
+    Cluster ring =
+        valid(
+            ClusterTranslator.withLoadBalancing(
+                ClusterTranslator.translate(
+                    "api",
+                    Duration.ofSeconds(5),
+                    LoadBalancerPolicy.RING_HASH,
+                    Protocol.GRPC,
+                    RouteClient.GRPC),
+                java.util.Optional.of(
+                    new io.cairn.registry.config.RingHashConfig(
+                        java.util.Optional.of(64L), java.util.Optional.of(4096L))),
+                java.util.Optional.empty()));
+    assertThat(ring.getRingHashLbConfig().getMinimumRingSize().getValue()).isEqualTo(64);
+    assertThat(ring.getRingHashLbConfig().getMaximumRingSize().getValue()).isEqualTo(4096);
+    assertThat(ring.hasLeastRequestLbConfig()).isFalse();
+
+    Cluster least =
+        valid(
+            ClusterTranslator.withLoadBalancing(
+                ClusterTranslator.translate(
+                    "api",
+                    Duration.ofSeconds(5),
+                    LoadBalancerPolicy.LEAST_REQUEST,
+                    Protocol.HTTP,
+                    RouteClient.ENVOY),
+                java.util.Optional.empty(),
+                java.util.Optional.of(new io.cairn.registry.config.LeastRequestConfig(5))));
+    assertThat(least.getLeastRequestLbConfig().getChoiceCount().getValue()).isEqualTo(5);
+    assertThat(least.hasRingHashLbConfig()).isFalse();
+  }
+
+  @Test
   void grpcAndHttp2ServicesAreCalledOverHttp2() throws Exception {
     for (Protocol p : new Protocol[] {Protocol.GRPC, Protocol.HTTP2}) {
       Cluster c =
