@@ -128,33 +128,39 @@ class RecordCodecTest {
     assertThat(decoded).isEqualTo(new ServiceDefaults("web", Protocol.HTTP, Map.of()));
   }
 
+  private static io.cairn.registry.config.ServiceResolver resolver(
+      String name,
+      io.cairn.registry.config.LoadBalancerPolicy policy,
+      Optional<io.cairn.registry.config.RingHashConfig> ring,
+      Optional<io.cairn.registry.config.LeastRequestConfig> least) {
+    return new io.cairn.registry.config.ServiceResolver(
+        name,
+        Optional.empty(),
+        Map.of(),
+        Optional.empty(),
+        Map.of(),
+        Optional.empty(),
+        Optional.of(policy),
+        ring,
+        least,
+        Map.of());
+  }
+
   @Test
   void resolverLoadBalancerSettingsRoundTripAndOlderResolversRestoreWithout() throws Exception {
     var ring =
-        new io.cairn.registry.config.ServiceResolver(
+        resolver(
             "web",
-            Optional.empty(),
-            Map.of(),
-            Optional.empty(),
-            Map.of(),
-            Optional.empty(),
-            Optional.of(io.cairn.registry.config.LoadBalancerPolicy.RING_HASH),
+            io.cairn.registry.config.LoadBalancerPolicy.RING_HASH,
             Optional.of(
                 new io.cairn.registry.config.RingHashConfig(Optional.of(64L), Optional.empty())),
-            Optional.empty(),
-            Map.of());
+            Optional.empty());
     var least =
-        new io.cairn.registry.config.ServiceResolver(
+        resolver(
             "api",
+            io.cairn.registry.config.LoadBalancerPolicy.LEAST_REQUEST,
             Optional.empty(),
-            Map.of(),
-            Optional.empty(),
-            Map.of(),
-            Optional.empty(),
-            Optional.of(io.cairn.registry.config.LoadBalancerPolicy.LEAST_REQUEST),
-            Optional.empty(),
-            Optional.of(new io.cairn.registry.config.LeastRequestConfig(3)),
-            Map.of());
+            Optional.of(new io.cairn.registry.config.LeastRequestConfig(3)));
     assertThat(codec.decode(stored(ring))).isEqualTo(ring);
     assertThat(codec.decode(stored(least))).isEqualTo(least);
 
@@ -167,14 +173,10 @@ class RecordCodecTest {
         codec.decode(new StoredRecord(r.table(), r.key(), 3, 3, mapper.writeValueAsBytes(tree)));
     assertThat(decoded)
         .isEqualTo(
-            new io.cairn.registry.config.ServiceResolver(
+            resolver(
                 "web",
+                io.cairn.registry.config.LoadBalancerPolicy.RING_HASH,
                 Optional.empty(),
-                Map.of(),
-                Optional.empty(),
-                Map.of(),
-                Optional.empty(),
-                Optional.of(io.cairn.registry.config.LoadBalancerPolicy.RING_HASH),
-                Map.of()));
+                Optional.empty()));
   }
 }

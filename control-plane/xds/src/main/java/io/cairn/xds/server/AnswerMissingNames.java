@@ -1,14 +1,10 @@
 package io.cairn.xds.server;
 
 import io.envoyproxy.controlplane.cache.ConfigWatcher;
-import io.envoyproxy.controlplane.cache.DeltaResponse;
-import io.envoyproxy.controlplane.cache.DeltaWatch;
-import io.envoyproxy.controlplane.cache.DeltaXdsRequest;
 import io.envoyproxy.controlplane.cache.Resources.ResourceType;
 import io.envoyproxy.controlplane.cache.Response;
 import io.envoyproxy.controlplane.cache.Watch;
 import io.envoyproxy.controlplane.cache.XdsRequest;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -23,11 +19,9 @@ import java.util.function.Consumer;
  * answered as on a plain stream. Endpoints keep ADS mode, where a missing name is answered with an
  * empty ClusterLoadAssignment (see {@code XdsServer}).
  */
-final class AnswerMissingNames implements ConfigWatcher {
-  private final ConfigWatcher cache;
-
+final class AnswerMissingNames extends ForwardingWatcher {
   AnswerMissingNames(ConfigWatcher cache) {
-    this.cache = cache;
+    super(cache);
   }
 
   @Override
@@ -39,31 +33,12 @@ final class AnswerMissingNames implements ConfigWatcher {
       boolean hasClusterChanged,
       boolean allowDefaultEmptyEdsUpdate) {
     boolean endpoints = request.getResourceType() == ResourceType.ENDPOINT;
-    return cache.createWatch(
+    return super.createWatch(
         ads && endpoints,
         request,
         knownResourceNames,
         responseConsumer,
         hasClusterChanged,
         allowDefaultEmptyEdsUpdate);
-  }
-
-  @Override
-  public DeltaWatch createDeltaWatch(
-      DeltaXdsRequest request,
-      String requesterVersion,
-      Map<String, String> resourceVersions,
-      Set<String> pendingResources,
-      boolean isWildcard,
-      Consumer<DeltaResponse> responseConsumer,
-      boolean hasClusterChanged) {
-    return cache.createDeltaWatch(
-        request,
-        requesterVersion,
-        resourceVersions,
-        pendingResources,
-        isWildcard,
-        responseConsumer,
-        hasClusterChanged);
   }
 }

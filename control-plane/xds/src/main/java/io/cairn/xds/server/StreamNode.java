@@ -47,7 +47,7 @@ final class StreamNode {
 
   /** {@code cache} as seen with every request carrying its stream's node. */
   static ConfigWatcher filling(ConfigWatcher cache) {
-    return new ConfigWatcher() {
+    return new ForwardingWatcher(cache) {
       @Override
       public Watch createWatch(
           boolean ads,
@@ -62,7 +62,7 @@ final class StreamNode {
             v3.hasNode() || node == v3.getNode()
                 ? request
                 : XdsRequest.create(v3.toBuilder().setNode(node).build());
-        return cache.createWatch(
+        return super.createWatch(
             ads,
             filled,
             knownResourceNames,
@@ -86,7 +86,7 @@ final class StreamNode {
             v3.hasNode() || node == v3.getNode()
                 ? request
                 : DeltaXdsRequest.create(v3.toBuilder().setNode(node).build());
-        return cache.createDeltaWatch(
+        return super.createDeltaWatch(
             filled,
             requesterVersion,
             resourceVersions,
