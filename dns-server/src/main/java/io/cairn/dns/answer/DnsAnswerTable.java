@@ -18,9 +18,11 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Every answer Cairn's DNS can give at one registry index, precomputed in wire form, so a query is
- * a hash lookup plus copying bytes. Immutable; {@link #update} builds the next table sharing every
- * service that did not change.
+ * Every answer Cairn's DNS can give at one registry index, in wire form, so a query is a hash
+ * lookup plus copying bytes. A service's answers are built the first time a query needs them and
+ * kept until the service changes; its PTR records are kept current on every change (a reverse
+ * lookup must find every service's addresses). Immutable apart from those memos; {@link #update}
+ * makes the next table sharing every service that did not change, built or not.
  */
 public final class DnsAnswerTable {
   private static final byte[] SERVICE = "service".getBytes(StandardCharsets.US_ASCII);
@@ -33,7 +35,7 @@ public final class DnsAnswerTable {
   private final DnsSettings settings;
   private final long index;
   private final List<ZoneRecords> zones;
-  private final Map<String, ServiceAnswers> services;
+  private final Map<String, LazyAnswers> services;
   private final Map<String, Set<String>> registryNames;
   private final Map<String, Map<String, byte[]>> pointers;
 
@@ -41,7 +43,7 @@ public final class DnsAnswerTable {
       DnsSettings settings,
       long index,
       List<ZoneRecords> zones,
-      Map<String, ServiceAnswers> services,
+      Map<String, LazyAnswers> services,
       Map<String, Set<String>> registryNames,
       Map<String, Map<String, byte[]>> pointers) {
     this.settings = settings;
@@ -85,10 +87,10 @@ public final class DnsAnswerTable {
         names.put(key, Set.copyOf(spellings));
       }
     }
-    Map<String, ServiceAnswers> nextServices = new HashMap<>(services);
+    Map<String, LazyAnswers> nextServices = new HashMap<>(services);
     Map<String, Map<String, byte[]>> nextPointers = new HashMap<>(pointers);
     for (String key : keys) {
-      ServiceAnswers old = nextServices.remove(key);
+      LazyAnswers old = nextServices.remove(key);
       if (old != null) {
         old.pointers.keySet().forEach(r -> unlink(nextPointers, r, key));
       }
@@ -100,7 +102,7 @@ public final class DnsAnswerTable {
       for (String spelling : new TreeSet<>(spellings)) {
         rows.addAll(snapshot.health(spelling));
       }
-      ServiceAnswers fresh = ServiceAnswers.build(key, rows, settings, zones);
+      LazyAnswers fresh = new LazyAnswers(key, List.copyOf(rows), settings, zones);
       nextServices.put(key, fresh);
       fresh.pointers.forEach((r, record) -> link(nextPointers, r, key, record));
     }
@@ -144,7 +146,7 @@ public final class DnsAnswerTable {
     Set<String> names = new TreeSet<>();
     services.forEach(
         (name, answers) -> {
-          if (answers.answers()) {
+          if (answers.get().answers()) {
             names.add(name);
           }
         });
@@ -211,7 +213,8 @@ public final class DnsAnswerTable {
   }
 
   private Resolution service(int zone, String name, String tag) {
-    ServiceAnswers answers = services.get(name);
+    LazyAnswers lazy = services.get(name);
+    ServiceAnswers answers = lazy == null ? null : lazy.get();
     if (answers == null || !answers.answers()) {
       return new Resolution.NoSuchName(zone);
     }
@@ -259,5 +262,45 @@ public final class DnsAnswerTable {
       }
     }
     return new byte[] {127, 0, 0, 1};
+  }
+
+  /** How many services' answers have been built; for tests and metrics. */
+  long builtServices() {
+    return services.values().stream().filter(LazyAnswers::isBuilt).count();
+  }
+
+  /**
+   * One service's answers, built from its rows when first asked. Two readers may both build them at
+   * once; they build equal values and either may be kept.
+   */
+  private static final class LazyAnswers {
+    private final String name;
+    private final List<InstanceHealth> rows;
+    private final DnsSettings settings;
+    private final List<ZoneRecords> zones;
+    final Map<String, byte[]> pointers;
+    private volatile ServiceAnswers built;
+
+    LazyAnswers(
+        String name, List<InstanceHealth> rows, DnsSettings settings, List<ZoneRecords> zones) {
+      this.name = name;
+      this.rows = rows;
+      this.settings = settings;
+      this.zones = zones;
+      this.pointers = ServiceAnswers.pointers(name, rows, settings, zones);
+    }
+
+    ServiceAnswers get() {
+      ServiceAnswers b = built;
+      if (b == null) {
+        b = ServiceAnswers.build(name, rows, settings, zones);
+        built = b;
+      }
+      return b;
+    }
+
+    boolean isBuilt() {
+      return built != null;
+    }
   }
 }

@@ -21,7 +21,7 @@ import org.xbill.DNS.SRVRecord;
 
 /**
  * Everything DNS answers about one service name, in every domain: its healthy instances (all of
- * them and by tag) and the PTR records of the addresses of all its instances.
+ * them and by tag); and, apart, the PTR records of the addresses of all its instances.
  */
 final class ServiceAnswers {
   private static final byte[] NO_RECORD = {};
@@ -36,18 +36,10 @@ final class ServiceAnswers {
   /** Healthy instances by lower-case tag, one set per domain. */
   final Map<String, AnswerSet[]> byTag;
 
-  /**
-   * PTR records ({@code <name>.service.<domain>.}) owned by the question's name, by the reverse
-   * name ({@code 1.0.0.10.in-addr.arpa.}) of each instance address, healthy or not.
-   */
-  final Map<String, byte[]> pointers;
-
-  private ServiceAnswers(
-      String name, AnswerSet[] all, Map<String, AnswerSet[]> byTag, Map<String, byte[]> pointers) {
+  private ServiceAnswers(String name, AnswerSet[] all, Map<String, AnswerSet[]> byTag) {
     this.name = name;
     this.all = all;
     this.byTag = byTag;
-    this.pointers = pointers;
   }
 
   /** Whether any instance is healthy, that is whether the service's name exists in DNS. */
@@ -65,20 +57,11 @@ final class ServiceAnswers {
     Records records = new Records(ttl, zones);
     AnswerSet.Builder[] all = builders(zones.size());
     Map<String, AnswerSet.Builder[]> byTag = new LinkedHashMap<>();
-    Map<String, byte[]> pointers = new HashMap<>();
-    Name pointerTarget = WireRecords.name(name + ".service." + zones.getFirst().origin);
     for (InstanceHealth row : rows) {
       ServiceInstance instance = row.value();
       String address = instance.address();
       AnswerSet.AddressKind kind = kind(address);
       byte[] ip = kind == AnswerSet.AddressKind.HOSTNAME ? NO_RECORD : ip(address);
-      if (ip.length > 0) {
-        pointers.computeIfAbsent(
-            ReverseMap.fromAddress(ip).toString().toLowerCase(Locale.ROOT),
-            r ->
-                WireRecords.ownedByQuestion(
-                    new PTRRecord(Name.root, DClass.IN, ttl, pointerTarget)));
-      }
       int weight = weight(row, settings.onlyPassing());
       if (weight == 0) {
         continue;
@@ -101,7 +84,32 @@ final class ServiceAnswers {
     }
     Map<String, AnswerSet[]> tagSets = new HashMap<>();
     byTag.forEach((tag, b) -> tagSets.put(tag, build(b)));
-    return new ServiceAnswers(name, build(all), Map.copyOf(tagSets), Map.copyOf(pointers));
+    return new ServiceAnswers(name, build(all), Map.copyOf(tagSets));
+  }
+
+  /**
+   * The PTR records of a service, owned by the question's name: by the reverse name ({@code
+   * 1.0.0.10.in-addr.arpa.}) of each instance IP (healthy or not), the one record naming {@code
+   * <name>.service.<primary domain>.}. Cheaper than {@link #build}: the answer table keeps these
+   * current on every change, and builds the rest when first asked.
+   */
+  static Map<String, byte[]> pointers(
+      String name, List<InstanceHealth> rows, DnsSettings settings, List<ZoneRecords> zones) {
+    Map<String, byte[]> pointers = new HashMap<>();
+    byte[] record = null;
+    for (InstanceHealth row : rows) {
+      String address = row.value().address();
+      if (kind(address) == AnswerSet.AddressKind.HOSTNAME) {
+        continue;
+      }
+      if (record == null) {
+        long ttl = WireRecords.seconds(settings.ttlOf(name));
+        Name target = WireRecords.name(name + ".service." + zones.getFirst().origin);
+        record = WireRecords.ownedByQuestion(new PTRRecord(Name.root, DClass.IN, ttl, target));
+      }
+      pointers.put(ReverseMap.fromAddress(ip(address)).toString().toLowerCase(Locale.ROOT), record);
+    }
+    return Map.copyOf(pointers);
   }
 
   /**

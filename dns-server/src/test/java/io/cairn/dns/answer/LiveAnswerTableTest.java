@@ -68,6 +68,41 @@ class LiveAnswerTableTest {
     }
   }
 
+  @Test
+  void answersAreBuiltWhenFirstAskedAndKeptUntilTheirServiceChanges() {
+    DnsSettings settings = DnsSettings.builder().build();
+    try (Registry registry = Registry.open(new InMemoryStore(), new SimpleMeterRegistry())) {
+      for (String name : List.of("web", "api", "db")) {
+        registry.apply(
+            RegisterInstance.of(
+                ServiceInstance.builder(name + "-1", name).address("10.0.0.1").port(80).build()));
+      }
+      DnsAnswerTable table = DnsAnswerTable.build(registry.snapshot(), settings);
+      assertThat(table.builtServices()).as("nothing built before a query").isZero();
+      // A reverse lookup needs no service's answers built: PTR records are kept current.
+      assertThat(answer(table, "1.0.0.10.in-addr.arpa.", Type.PTR)).contains("03776562"); // web
+      assertThat(table.builtServices()).isZero();
+
+      String web = answer(table, "web.service.cairn.", Type.A);
+      assertThat(table.builtServices()).isEqualTo(1);
+
+      registry.apply(
+          RegisterInstance.of(
+              ServiceInstance.builder("api-2", "api").address("10.0.0.2").port(80).build()));
+      DnsAnswerTable next = table.update(registry.snapshot(), List.of("api"));
+      assertThat(next.builtServices())
+          .as("web's built answers are shared, api's dropped")
+          .isEqualTo(1);
+      assertThat(answer(next, "web.service.cairn.", Type.A)).isEqualTo(web);
+      assertThat(next.builtServices()).isEqualTo(1);
+      assertThat(answer(next, "api.service.cairn.", Type.A))
+          .as("api's answer has its new instance")
+          .contains("0a000002");
+      assertThat(next.builtServices()).isEqualTo(2);
+      assertThat(answer(next, "2.0.0.10.in-addr.arpa.", Type.PTR)).contains("03617069"); // api
+    }
+  }
+
   private static void change(Registry registry, List<String> ids, Random random) {
     int what = random.nextInt(10);
     if (ids.isEmpty() || what < 4) {
