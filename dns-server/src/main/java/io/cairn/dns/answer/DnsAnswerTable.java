@@ -8,7 +8,7 @@ import io.cairn.registry.validation.NetworkAddresses;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -16,6 +16,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.pcollections.HashTreePMap;
+import org.pcollections.PMap;
 
 /**
  * Every answer Cairn's DNS can give at one registry index, in wire form, so a query is a hash
@@ -35,17 +37,19 @@ public final class DnsAnswerTable {
   private final DnsSettings settings;
   private final long index;
   private final List<ZoneRecords> zones;
-  private final Map<String, LazyAnswers> services;
-  private final Map<String, Set<String>> registryNames;
-  private final Map<String, Map<String, byte[]>> pointers;
+  // Persistent maps: the next table shares all but the changed entries, at a cost that follows
+  // the size of the change, not the number of services. PTR records are by the hex of the IP.
+  private final PMap<String, LazyAnswers> services;
+  private final PMap<String, Set<String>> registryNames;
+  private final PMap<String, PMap<String, byte[]>> pointers;
 
   private DnsAnswerTable(
       DnsSettings settings,
       long index,
       List<ZoneRecords> zones,
-      Map<String, LazyAnswers> services,
-      Map<String, Set<String>> registryNames,
-      Map<String, Map<String, byte[]>> pointers) {
+      PMap<String, LazyAnswers> services,
+      PMap<String, Set<String>> registryNames,
+      PMap<String, PMap<String, byte[]>> pointers) {
     this.settings = settings;
     this.index = index;
     this.zones = zones;
@@ -61,7 +65,8 @@ public final class DnsAnswerTable {
         settings.domains().stream()
             .map(d -> ZoneRecords.of(d, snapshot.index(), settings.ttl(), server))
             .toList();
-    return new DnsAnswerTable(settings, 0, zones, Map.of(), Map.of(), Map.of())
+    return new DnsAnswerTable(
+            settings, 0, zones, HashTreePMap.empty(), HashTreePMap.empty(), HashTreePMap.empty())
         .update(snapshot, snapshot.serviceNames());
   }
 
@@ -70,7 +75,7 @@ public final class DnsAnswerTable {
    * those are rebuilt, every other one is shared.
    */
   public DnsAnswerTable update(RegistrySnapshot snapshot, Collection<String> changed) {
-    Map<String, Set<String>> names = new HashMap<>(registryNames);
+    PMap<String, Set<String>> names = registryNames;
     Set<String> keys = new HashSet<>();
     for (String service : changed) {
       String key = service.toLowerCase(Locale.ROOT);
@@ -81,18 +86,17 @@ public final class DnsAnswerTable {
       } else {
         spellings.add(service);
       }
-      if (spellings.isEmpty()) {
-        names.remove(key);
-      } else {
-        names.put(key, Set.copyOf(spellings));
-      }
+      names = spellings.isEmpty() ? names.minus(key) : names.plus(key, Set.copyOf(spellings));
     }
-    Map<String, LazyAnswers> nextServices = new HashMap<>(services);
-    Map<String, Map<String, byte[]>> nextPointers = new HashMap<>(pointers);
+    PMap<String, LazyAnswers> nextServices = services;
+    PMap<String, PMap<String, byte[]>> nextPointers = pointers;
     for (String key : keys) {
-      LazyAnswers old = nextServices.remove(key);
+      LazyAnswers old = nextServices.get(key);
       if (old != null) {
-        old.pointers.keySet().forEach(r -> unlink(nextPointers, r, key));
+        nextServices = nextServices.minus(key);
+        for (String reverse : old.pointers.keySet()) {
+          nextPointers = unlink(nextPointers, reverse, key);
+        }
       }
       Set<String> spellings = names.get(key);
       if (spellings == null) {
@@ -102,9 +106,11 @@ public final class DnsAnswerTable {
       for (String spelling : new TreeSet<>(spellings)) {
         rows.addAll(snapshot.health(spelling));
       }
-      LazyAnswers fresh = new LazyAnswers(key, List.copyOf(rows), settings, zones);
-      nextServices.put(key, fresh);
-      fresh.pointers.forEach((r, record) -> link(nextPointers, r, key, record));
+      LazyAnswers fresh = new LazyAnswers(key, Collections.unmodifiableList(rows), settings, zones);
+      nextServices = nextServices.plus(key, fresh);
+      for (Map.Entry<String, byte[]> p : fresh.pointers.entrySet()) {
+        nextPointers = link(nextPointers, p.getKey(), key, p.getValue());
+      }
     }
     List<ZoneRecords> nextZones =
         snapshot.index() == index
@@ -114,22 +120,21 @@ public final class DnsAnswerTable {
         settings, snapshot.index(), nextZones, nextServices, names, nextPointers);
   }
 
-  private static void link(
-      Map<String, Map<String, byte[]>> pointers, String reverse, String key, byte[] record) {
-    Map<String, byte[]> of = new HashMap<>(pointers.getOrDefault(reverse, Map.of()));
-    of.put(key, record);
-    pointers.put(reverse, of);
+  private static PMap<String, PMap<String, byte[]>> link(
+      PMap<String, PMap<String, byte[]>> pointers, String reverse, String key, byte[] record) {
+    PMap<String, byte[]> of = pointers.get(reverse);
+    return pointers.plus(
+        reverse, (of == null ? HashTreePMap.<String, byte[]>empty() : of).plus(key, record));
   }
 
-  private static void unlink(
-      Map<String, Map<String, byte[]>> pointers, String reverse, String key) {
-    Map<String, byte[]> of = new HashMap<>(pointers.getOrDefault(reverse, Map.of()));
-    of.remove(key);
-    if (of.isEmpty()) {
-      pointers.remove(reverse);
-    } else {
-      pointers.put(reverse, of);
+  private static PMap<String, PMap<String, byte[]>> unlink(
+      PMap<String, PMap<String, byte[]>> pointers, String reverse, String key) {
+    PMap<String, byte[]> of = pointers.get(reverse);
+    if (of == null) {
+      return pointers;
     }
+    PMap<String, byte[]> rest = of.minus(key);
+    return rest.isEmpty() ? pointers.minus(reverse) : pointers.plus(reverse, rest);
   }
 
   /** The registry index this table reflects. */
@@ -167,7 +172,7 @@ public final class DnsAnswerTable {
       }
     }
     if (labels > 2 && query.labelIs(labels - 1, ARPA)) {
-      Map<String, byte[]> ptr = pointers.get(query.name());
+      Map<String, byte[]> ptr = ReverseNames.addressHex(query).map(pointers::get).orElse(null);
       if (ptr != null) {
         return new Resolution.Pointers(ptr.values());
       }

@@ -16,7 +16,6 @@ import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.PTRRecord;
-import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.SRVRecord;
 
 /**
@@ -88,10 +87,10 @@ final class ServiceAnswers {
   }
 
   /**
-   * The PTR records of a service, owned by the question's name: by the reverse name ({@code
-   * 1.0.0.10.in-addr.arpa.}) of each instance IP (healthy or not), the one record naming {@code
-   * <name>.service.<primary domain>.}. Cheaper than {@link #build}: the answer table keeps these
-   * current on every change, and builds the rest when first asked.
+   * The PTR records of a service, owned by the question's name: by the hex of each instance IP
+   * (healthy or not; {@code 0a000001} for 10.0.0.1, see {@link ReverseNames}), the one record
+   * naming {@code <name>.service.<primary domain>.}. Cheaper than {@link #build}: the answer table
+   * keeps these current on every change, and builds the rest when first asked.
    */
   static Map<String, byte[]> pointers(
       String name, List<InstanceHealth> rows, DnsSettings settings, List<ZoneRecords> zones) {
@@ -107,7 +106,7 @@ final class ServiceAnswers {
         Name target = WireRecords.name(name + ".service." + zones.getFirst().origin);
         record = WireRecords.ownedByQuestion(new PTRRecord(Name.root, DClass.IN, ttl, target));
       }
-      pointers.put(ReverseMap.fromAddress(ip(address)).toString().toLowerCase(Locale.ROOT), record);
+      pointers.put(WireRecords.hex(ip(address)), record);
     }
     return Map.copyOf(pointers);
   }

@@ -167,7 +167,16 @@ class QueryHandlerTest {
                 .toString(),
             Type.PTR);
     assertThat(answers(v6)).hasSize(1);
+    String upper =
+        org.xbill.DNS.ReverseMap.fromAddress("2001:db8::3", org.xbill.DNS.Address.IPv6)
+            .toString()
+            .toUpperCase(java.util.Locale.ROOT);
+    assertThat(answers(ask(upper, Type.PTR))).as("names are compared without case").hasSize(1);
     assertThat(ask("9.9.9.10.in-addr.arpa.", Type.PTR).getRcode()).isEqualTo(Rcode.REFUSED);
+    for (String notCanonical :
+        List.of("01.0.0.10.in-addr.arpa.", "257.0.0.10.in-addr.arpa.", "0.0.10.in-addr.arpa.")) {
+      assertThat(ask(notCanonical, Type.PTR).getRcode()).as(notCanonical).isEqualTo(Rcode.REFUSED);
+    }
   }
 
   @Test
