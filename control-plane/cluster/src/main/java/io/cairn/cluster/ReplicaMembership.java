@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,11 +95,18 @@ public final class ReplicaMembership implements CheckOwnership, AutoCloseable {
 
   private void register(long deadline) {
     long ttl = Math.max(2, settings.memberTtl().toSeconds());
-    long lease =
-        EtcdClients.await(client.getLeaseClient().grant(ttl), settings.timeout(), "grant lease")
-            .getID();
+    long lease = grant(ttl);
+    long grantedAt = System.nanoTime();
     ByteSequence key = keys.member(node);
     while (true) {
+      // Nothing renews the lease until the join succeeds: waiting out a predecessor's lease can
+      // outlast it (etcd then refuses the put: "requested lease not found"), so a lease half
+      // gone is replaced.
+      if (System.nanoTime() - grantedAt > TimeUnit.SECONDS.toNanos(ttl) / 2) {
+        revokeQuietly(lease);
+        lease = grant(ttl);
+        grantedAt = System.nanoTime();
+      }
       TxnResponse r =
           EtcdClients.await(
               client
@@ -136,6 +144,11 @@ public final class ReplicaMembership implements CheckOwnership, AutoCloseable {
         .addKeyValue("node", node)
         .addKeyValue("lease-ttl-s", ttl)
         .log("joined the cluster");
+  }
+
+  private long grant(long ttl) {
+    return EtcdClients.await(client.getLeaseClient().grant(ttl), settings.timeout(), "grant lease")
+        .getID();
   }
 
   /** Renewals of one lease; when the lease is gone, joins again with a new one. */
