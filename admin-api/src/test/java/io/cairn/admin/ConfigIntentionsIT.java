@@ -46,8 +46,7 @@ class ConfigIntentionsIT {
   }
 
   @Test
-  void loadBalancerSettingsCairnDoesNotImplementOrThatDoNotFitThePolicyAreRefused()
-      throws Exception {
+  void loadBalancerSettingsThatDoNotFitThePolicyAreRefused() throws Exception {
     Reply r =
         api.put(
             "/v1/config",
@@ -60,7 +59,9 @@ class ConfigIntentionsIT {
             """);
     assertThat(r.status()).as(r.body()).isEqualTo(400);
     assertThat(r.body())
-        .contains("LoadBalancer.HashPolicies: is not supported by Cairn")
+        .contains(
+            "LoadBalancer.HashPolicies: HashPolicies specified for non-hash-based policy"
+                + " least_request")
         .contains("LoadBalancer.RingHashConfig.MinimumRingSize")
         .contains("LoadBalancer.LeastRequestConfig.ChoiceCount");
     Reply wrongPolicy =
@@ -74,6 +75,47 @@ class ConfigIntentionsIT {
     assertThat(wrongPolicy.body())
         .contains(
             "LoadBalancer.RingHashConfig: needs policy ring_hash, the policy is least_request");
+    assertThat(api.get("/v1/config/service-resolver/api").status()).isEqualTo(404);
+  }
+
+  @Test
+  void hashPoliciesAreCheckedAsConsulChecksThemAndEveryProblemIsListed() throws Exception {
+    Reply r =
+        api.put(
+            "/v1/config",
+            """
+            {"Kind":"service-resolver","Name":"api",
+             "LoadBalancer":{"Policy":"maglev","HashPolicies":[
+               {"Field":"header","FieldValue":"x-user","SourceIP":true},
+               {"Field":"header"},
+               {"FieldValue":"x-user"},
+               {"Field":"header","FieldValue":"x-user",
+                "CookieConfig":{"Path":"/"}},
+               {"Field":"cookie","FieldValue":"id",
+                "CookieConfig":{"Session":true,"TTL":"10s"}},
+               {"Field":"body","FieldValue":"x"},
+               {"Field":"header","FieldValue":"bad header"},
+               {"Field":"query_parameter","FieldValue":"user","Hash":1},
+               {}]}}
+            """);
+    assertThat(r.status()).as(r.body()).isEqualTo(400);
+    assertThat(r.body())
+        .contains(
+            "LoadBalancer.HashPolicies[0].Field: a single hash policy cannot hash both a source"
+                + " address and a header")
+        .contains("LoadBalancer.HashPolicies[0].FieldValue: cannot be specified")
+        .contains("LoadBalancer.HashPolicies[1].FieldValue: Field header was specified without")
+        .contains("LoadBalancer.HashPolicies[2].Field: FieldValue requires a Field")
+        .contains("LoadBalancer.HashPolicies[3].CookieConfig: CookieConfig provided for header")
+        .contains(
+            "LoadBalancer.HashPolicies[4].CookieConfig.TTL: a session cookie cannot have an"
+                + " associated TTL")
+        .contains(
+            "LoadBalancer.HashPolicies[5].Field: must be header, cookie or query_parameter, was"
+                + " 'body'")
+        .contains("LoadBalancer.HashPolicies[6].FieldValue: 'bad header' is not a valid header")
+        .contains("LoadBalancer.HashPolicies[7].Hash: is not supported by Cairn")
+        .contains("LoadBalancer.HashPolicies[8].Field: is required unless SourceIP is true");
     assertThat(api.get("/v1/config/service-resolver/api").status()).isEqualTo(404);
   }
 
@@ -99,7 +141,15 @@ class ConfigIntentionsIT {
         """
         {"Kind":"service-resolver","Name":"web",
          "LoadBalancer":{"Policy":"ring_hash",
-                         "RingHashConfig":{"MinimumRingSize":1024,"MaximumRingSize":4096}}}
+                         "RingHashConfig":{"MinimumRingSize":1024,"MaximumRingSize":4096},
+                         "HashPolicies":[
+                           {"Field":"header","FieldValue":"x-user","Terminal":true},
+                           {"Field":"cookie","FieldValue":"sticky",
+                            "CookieConfig":{"TTL":"1h0m0s","Path":"/app"}},
+                           {"Field":"cookie","FieldValue":"session",
+                            "CookieConfig":{"Session":true}},
+                           {"Field":"query_parameter","FieldValue":"user"},
+                           {"SourceIP":true}]}}
         """);
     roundTrip(
         "service-splitter",

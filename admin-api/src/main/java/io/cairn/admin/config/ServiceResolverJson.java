@@ -3,6 +3,7 @@ package io.cairn.admin.config;
 import io.cairn.admin.json.ConsulPaths;
 import io.cairn.admin.json.GoDuration;
 import io.cairn.admin.json.JsonFields;
+import io.cairn.registry.config.HashPolicy;
 import io.cairn.registry.config.LeastRequestConfig;
 import io.cairn.registry.config.LoadBalancerPolicy;
 import io.cairn.registry.config.ResolverSubset;
@@ -19,7 +20,7 @@ import java.util.Set;
 
 /**
  * {@code service-resolver}: subsets, default subset, redirect, failover, timeout, LB policy with
- * its {@code RingHashConfig} or {@code LeastRequestConfig} ({@code HashPolicies} is refused).
+ * its {@code RingHashConfig} or {@code LeastRequestConfig}, and its {@code HashPolicies}.
  */
 final class ServiceResolverJson {
   private static final Set<String> TARGET_IGNORED = Set.of("Namespace", "Partition");
@@ -49,6 +50,11 @@ final class ServiceResolverJson {
         lb.flatMap(l -> l.object("RingHashConfig")).flatMap(ServiceResolverJson::ringHash);
     Optional<LeastRequestConfig> leastRequest =
         lb.flatMap(l -> l.object("LeastRequestConfig")).flatMap(ServiceResolverJson::leastRequest);
+    List<HashPolicy> hashPolicies =
+        lb.map(l -> l.objects("HashPolicies")).orElse(List.of()).stream()
+            .map(ServiceResolverJson::hashPolicy)
+            .flatMap(Optional::stream)
+            .toList();
     lb.ifPresent(l -> l.rejectUnknown(Set.of()));
     Map<String, String> meta = f.stringMap("Meta");
     return ConsulPaths.collect(
@@ -65,7 +71,39 @@ final class ServiceResolverJson {
                 policy,
                 ringHash,
                 leastRequest,
+                hashPolicies,
                 meta));
+  }
+
+  private static Optional<HashPolicy> hashPolicy(JsonFields h) {
+    String fieldText = h.string("Field", "");
+    Optional<HashPolicy.Field> field = HashPolicy.Field.parse(fieldText);
+    if (!fieldText.isEmpty() && field.isEmpty()) {
+      h.problems()
+          .add(
+              h.pathOf("Field"),
+              "must be header, cookie or query_parameter, was '" + fieldText + "'");
+    }
+    String value = h.string("FieldValue", "");
+    Optional<HashPolicy.CookieConfig> cookie =
+        h.object("CookieConfig").flatMap(ServiceResolverJson::cookieConfig);
+    boolean sourceIp = h.bool("SourceIP", false);
+    boolean terminal = h.bool("Terminal", false);
+    h.rejectUnknown(Set.of());
+    if (!fieldText.isEmpty() && field.isEmpty()) {
+      return Optional.empty();
+    }
+    return ConsulPaths.collect(
+        h.problems(), h.path(), () -> new HashPolicy(field, value, cookie, sourceIp, terminal));
+  }
+
+  private static Optional<HashPolicy.CookieConfig> cookieConfig(JsonFields c) {
+    boolean session = c.bool("Session", false);
+    Optional<Duration> ttl = c.duration("TTL").filter(d -> !d.isZero());
+    String path = c.string("Path", "");
+    c.rejectUnknown(Set.of());
+    return ConsulPaths.collect(
+        c.problems(), c.path(), () -> new HashPolicy.CookieConfig(session, ttl, path));
   }
 
   /** Zero is Consul's "unset" for both sizes: the client's default applies. */
@@ -171,10 +209,42 @@ final class ServiceResolverJson {
             });
     e.leastRequestConfig()
         .ifPresent(l -> lb.put("LeastRequestConfig", Map.of("ChoiceCount", l.choiceCount())));
+    if (!e.hashPolicies().isEmpty()) {
+      lb.put(
+          "HashPolicies", e.hashPolicies().stream().map(ServiceResolverJson::hashPolicy).toList());
+    }
     if (!lb.isEmpty()) {
       out.put("LoadBalancer", lb);
     }
     return out;
+  }
+
+  private static Map<String, Object> hashPolicy(HashPolicy p) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    p.field().ifPresent(f -> m.put("Field", f.wireName()));
+    if (!p.fieldValue().isEmpty()) {
+      m.put("FieldValue", p.fieldValue());
+    }
+    p.cookieConfig()
+        .ifPresent(
+            c -> {
+              Map<String, Object> cookie = new LinkedHashMap<>();
+              if (c.session()) {
+                cookie.put("Session", true);
+              }
+              c.ttl().ifPresent(t -> cookie.put("TTL", GoDuration.format(t)));
+              if (!c.path().isEmpty()) {
+                cookie.put("Path", c.path());
+              }
+              m.put("CookieConfig", cookie);
+            });
+    if (p.sourceIp()) {
+      m.put("SourceIP", true);
+    }
+    if (p.terminal()) {
+      m.put("Terminal", true);
+    }
+    return m;
   }
 
   static Map<String, Object> target(ServiceTarget t) {

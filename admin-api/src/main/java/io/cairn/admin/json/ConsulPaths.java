@@ -20,7 +20,8 @@ public final class ConsulPaths {
           "ttl", "TTL",
           "url", "HTTP",
           "useTls", "GRPCUseTLS",
-          "tlsSkipVerify", "TLSSkipVerify");
+          "tlsSkipVerify", "TLSSkipVerify",
+          "sourceIp", "SourceIP");
 
   private ConsulPaths() {}
 

@@ -133,6 +133,15 @@ class RecordCodecTest {
       io.cairn.registry.config.LoadBalancerPolicy policy,
       Optional<io.cairn.registry.config.RingHashConfig> ring,
       Optional<io.cairn.registry.config.LeastRequestConfig> least) {
+    return resolver(name, policy, ring, least, List.of());
+  }
+
+  private static io.cairn.registry.config.ServiceResolver resolver(
+      String name,
+      io.cairn.registry.config.LoadBalancerPolicy policy,
+      Optional<io.cairn.registry.config.RingHashConfig> ring,
+      Optional<io.cairn.registry.config.LeastRequestConfig> least,
+      List<io.cairn.registry.config.HashPolicy> hashPolicies) {
     return new io.cairn.registry.config.ServiceResolver(
         name,
         Optional.empty(),
@@ -143,6 +152,7 @@ class RecordCodecTest {
         Optional.of(policy),
         ring,
         least,
+        hashPolicies,
         Map.of());
   }
 
@@ -154,7 +164,18 @@ class RecordCodecTest {
             io.cairn.registry.config.LoadBalancerPolicy.RING_HASH,
             Optional.of(
                 new io.cairn.registry.config.RingHashConfig(Optional.of(64L), Optional.empty())),
-            Optional.empty());
+            Optional.empty(),
+            List.of(
+                io.cairn.registry.config.HashPolicy.header("x-user", true),
+                new io.cairn.registry.config.HashPolicy(
+                    Optional.of(io.cairn.registry.config.HashPolicy.Field.COOKIE),
+                    "sticky",
+                    Optional.of(
+                        new io.cairn.registry.config.HashPolicy.CookieConfig(
+                            false, Optional.of(java.time.Duration.ofMinutes(5)), "/app")),
+                    false,
+                    false),
+                io.cairn.registry.config.HashPolicy.sourceIp(false)));
     var least =
         resolver(
             "api",
@@ -169,6 +190,7 @@ class RecordCodecTest {
     var tree = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(r.value());
     assertThat(tree.remove("ringHashConfig")).isNotNull();
     assertThat(tree.remove("leastRequestConfig")).isNotNull();
+    assertThat(tree.remove("hashPolicies")).isNotNull();
     Object decoded =
         codec.decode(new StoredRecord(r.table(), r.key(), 3, 3, mapper.writeValueAsBytes(tree)));
     assertThat(decoded)

@@ -22,8 +22,8 @@ import java.util.Set;
  * without a subset goes through its service's splitter, if it has one), then the service's splitter
  * (a split to another service without a subset is flattened through that service's splitter,
  * weights multiplied), then resolver nodes (redirects followed, the default subset applied,
- * failover targets for the subset or {@code *}, each resolved the same way). Pure; one instance
- * compiles one chain.
+ * failover targets for the subset or {@code *}, each resolved the same way; the hash policies of
+ * the resolver that names the target). Pure; one instance compiles one chain.
  */
 public final class ChainCompiler {
   /** Bounds the paths through nested splitters one chain may take (diamonds multiply them). */
@@ -114,15 +114,17 @@ public final class ChainCompiler {
   private ResolvedTarget resolve(ChainTarget asked) {
     ChainTarget target = redirected(asked);
     List<ChainTarget> failover = new ArrayList<>();
+    Optional<ServiceResolver> resolver = resolver(target.service());
     List<ServiceTarget> configured =
-        resolver(target.service()).map(r -> r.failoverFor(target.subset())).orElse(List.of());
+        resolver.map(r -> r.failoverFor(target.subset())).orElse(List.of());
     for (ServiceTarget f : configured) {
       ChainTarget t = redirected(new ChainTarget(f.serviceOr(target.service()), f.serviceSubset()));
       if (!t.equals(target) && !failover.contains(t)) {
         failover.add(t);
       }
     }
-    return new ResolvedTarget(target, failover);
+    return new ResolvedTarget(
+        target, failover, resolver.map(ServiceResolver::hashPolicies).orElse(List.of()));
   }
 
   /** Follows redirects, then applies the default subset when none is named. */

@@ -15,6 +15,11 @@ public enum LoadBalancerPolicy {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /** Whether the policy picks an endpoint by a request's hash (hash policies apply). */
+  public boolean hashBased() {
+    return this == RING_HASH || this == MAGLEV;
+  }
+
   public static Optional<LoadBalancerPolicy> parse(String value) {
     for (LoadBalancerPolicy p : values()) {
       if (p.wireName().equalsIgnoreCase(value)) {

@@ -13,7 +13,7 @@ import java.util.TreeMap;
 /**
  * How calls to a service find instances: named subsets, the default subset, a redirect to another
  * service, failover targets per subset ({@code *} for any), connect timeout, LB policy and its
- * ring-hash or least-request settings.
+ * ring-hash or least-request settings, and what a hash-based policy hashes.
  */
 public record ServiceResolver(
     String name,
@@ -25,6 +25,7 @@ public record ServiceResolver(
     Optional<LoadBalancerPolicy> loadBalancer,
     Optional<RingHashConfig> ringHashConfig,
     Optional<LeastRequestConfig> leastRequestConfig,
+    List<HashPolicy> hashPolicies,
     Map<String, String> meta)
     implements ConfigEntry {
 
@@ -35,6 +36,7 @@ public record ServiceResolver(
     // Entries stored before these settings existed have none.
     ringHashConfig = ringHashConfig == null ? Optional.empty() : ringHashConfig;
     leastRequestConfig = leastRequestConfig == null ? Optional.empty() : leastRequestConfig;
+    hashPolicies = hashPolicies == null ? List.of() : List.copyOf(hashPolicies);
     Problems p = new Problems();
     Names.serviceName(p, "name", name);
     if (subsets == null || failover == null) {
@@ -77,12 +79,43 @@ public record ServiceResolver(
             "loadBalancer.leastRequestConfig",
             "needs policy least_request, the policy is " + policy.wireName());
       }
+      if (!hashPolicies.isEmpty() && !policy.hashBased()) {
+        p.add(
+            "loadBalancer.hashPolicies",
+            "HashPolicies specified for non-hash-based policy " + policy.wireName());
+      }
     }
     meta = Metadata.check(p, "meta", meta);
     p.throwIfAny();
   }
 
-  /** Without ring-hash or least-request settings. */
+  /** Without hash policies. */
+  public ServiceResolver(
+      String name,
+      Optional<String> defaultSubset,
+      Map<String, ResolverSubset> subsets,
+      Optional<ServiceTarget> redirect,
+      Map<String, List<ServiceTarget>> failover,
+      Optional<Duration> connectTimeout,
+      Optional<LoadBalancerPolicy> loadBalancer,
+      Optional<RingHashConfig> ringHashConfig,
+      Optional<LeastRequestConfig> leastRequestConfig,
+      Map<String, String> meta) {
+    this(
+        name,
+        defaultSubset,
+        subsets,
+        redirect,
+        failover,
+        connectTimeout,
+        loadBalancer,
+        ringHashConfig,
+        leastRequestConfig,
+        List.of(),
+        meta);
+  }
+
+  /** Without ring-hash, least-request or hash-policy settings. */
   public ServiceResolver(
       String name,
       Optional<String> defaultSubset,
@@ -102,6 +135,7 @@ public record ServiceResolver(
         loadBalancer,
         Optional.empty(),
         Optional.empty(),
+        List.of(),
         meta);
   }
 

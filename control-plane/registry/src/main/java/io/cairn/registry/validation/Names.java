@@ -14,6 +14,24 @@ public final class Names {
 
   private Names() {}
 
+  /**
+   * An HTTP header name (an RFC 9110 token; {@code :} allowed for pseudo-headers such as {@code
+   * :authority}).
+   */
+  public static boolean isHeaderName(String value) {
+    if (value == null || value.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      if (!alnum && "!#$%&'*+.^_`|~:-".indexOf(c) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** RFC 1123 label: letters, digits and inner hyphens, 1 to 63 characters. */
   public static boolean isDnsLabel(String value) {
     if (value == null || value.isEmpty() || value.length() > 63) {

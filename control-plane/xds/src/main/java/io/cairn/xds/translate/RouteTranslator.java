@@ -50,8 +50,8 @@ public final class RouteTranslator {
   }
 
   /**
-   * Every route action is built here: where it sends, then the router destination's rewrite,
-   * timeout and retries when the route came from a router.
+   * Every route action is built here: where it sends and what its balancer hashes, then the router
+   * destination's rewrite, timeout and retries when the route came from a router.
    */
   private static RouteAction.Builder action(
       ChainDestination to, Optional<RouteDestination> settings, RouteClient client) {
@@ -60,6 +60,7 @@ public final class RouteTranslator {
       case ResolvedTarget node -> b.setCluster(ClusterNames.of(node));
       case WeightedSplits splits -> b.setWeightedClusters(weighted(splits));
     }
+    b.addAllHashPolicy(HashPolicies.of(to, client));
     settings.ifPresent(d -> destination(b, d, client));
     return b;
   }

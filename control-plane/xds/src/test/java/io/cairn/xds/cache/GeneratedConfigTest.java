@@ -12,6 +12,7 @@ import io.cairn.registry.command.PutConfigEntry;
 import io.cairn.registry.command.RegisterInstance;
 import io.cairn.registry.config.ConfigEntry;
 import io.cairn.registry.config.ConfigEntryKind;
+import io.cairn.registry.config.HashPolicy;
 import io.cairn.registry.config.HeaderMatch;
 import io.cairn.registry.config.HttpPermission;
 import io.cairn.registry.config.HttpRouteMatch;
@@ -392,6 +393,12 @@ class GeneratedConfigTest {
           policy.equals(Optional.of(LoadBalancerPolicy.LEAST_REQUEST)) && random.nextBoolean()
               ? Optional.of(new LeastRequestConfig(2 + random.nextInt(20)))
               : Optional.empty();
+      List<HashPolicy> hashPolicies = new ArrayList<>();
+      if (policy.isPresent() && policy.get().hashBased()) {
+        for (int i = random.nextInt(4); i > 0; i--) {
+          hashPolicies.add(hashPolicy());
+        }
+      }
       return new ServiceResolver(
           service,
           defaultSubset,
@@ -405,7 +412,36 @@ class GeneratedConfigTest {
           policy,
           ringHash,
           leastRequest,
+          hashPolicies,
           Map.of());
+    }
+
+    private HashPolicy hashPolicy() {
+      boolean terminal = random.nextBoolean();
+      return switch (random.nextInt(4)) {
+        case 0 -> HashPolicy.sourceIp(terminal);
+        case 1 -> HashPolicy.header(pick(HEADERS), terminal);
+        case 2 ->
+            new HashPolicy(
+                Optional.of(HashPolicy.Field.QUERY_PARAMETER),
+                "user",
+                Optional.empty(),
+                false,
+                terminal);
+        default ->
+            new HashPolicy(
+                Optional.of(HashPolicy.Field.COOKIE),
+                "sticky",
+                random.nextBoolean()
+                    ? Optional.empty()
+                    : Optional.of(
+                        new HashPolicy.CookieConfig(
+                            random.nextBoolean(),
+                            Optional.empty(),
+                            random.nextBoolean() ? "/" : "")),
+                false,
+                terminal);
+      };
     }
 
     private ServiceTarget target(String owner) {

@@ -249,6 +249,63 @@ class ProxylessGrpcIT {
     }
   }
 
+  @Test
+  void ringHashHashesTheHeaderTheResolverNamesAndSourceIpKeepsAChannelOnOneBackend() {
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> calls(channel, 20).keySet().equals(java.util.Set.of("v1", "v2")));
+    String routes = "type.googleapis.com/envoy.config.route.v3.RouteConfiguration";
+    String before = proxy().acked().get(routes);
+    registry.apply(
+        PutConfigEntry.of(
+            hashing(List.of(io.cairn.registry.config.HashPolicy.header("x-user", true)))));
+    await("routes with the hash policy acked")
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> !proxy().acked().get(routes).equals(before));
+    assertThat(proxy().lastNack()).isEmpty();
+    // Each user's calls stay on one backend; 24 users spread over both.
+    Map<String, String> backendOf = new TreeMap<>();
+    for (int user = 0; user < 24; user++) {
+      Metadata headers = new Metadata();
+      headers.put(Metadata.Key.of("x-user", Metadata.ASCII_STRING_MARSHALLER), "user-" + user);
+      Channel keyed =
+          ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+      Map<String, Integer> counts = calls(keyed, 10);
+      assertThat(counts).as("user-" + user).hasSize(1);
+      backendOf.put("user-" + user, counts.keySet().iterator().next());
+    }
+    assertThat(java.util.Set.copyOf(backendOf.values()))
+        .as(backendOf.toString())
+        .containsExactlyInAnyOrder("v1", "v2");
+
+    // SourceIP is the channel id for gRPC: every call of one channel reaches one backend.
+    String hashed = proxy().acked().get(routes);
+    registry.apply(
+        PutConfigEntry.of(hashing(List.of(io.cairn.registry.config.HashPolicy.sourceIp(false)))));
+    await("routes hashing the channel acked")
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> !proxy().acked().get(routes).equals(hashed));
+    assertThat(proxy().lastNack()).isEmpty();
+    assertThat(calls(channel, 60)).hasSize(1);
+  }
+
+  private io.cairn.registry.config.ServiceResolver hashing(
+      List<io.cairn.registry.config.HashPolicy> policies) {
+    return new io.cairn.registry.config.ServiceResolver(
+        service,
+        Optional.empty(),
+        Map.of(),
+        Optional.empty(),
+        Map.of(),
+        Optional.empty(),
+        Optional.of(io.cairn.registry.config.LoadBalancerPolicy.RING_HASH),
+        Optional.empty(),
+        Optional.empty(),
+        policies,
+        Map.of());
+  }
+
   private static ProxyStatus proxy() {
     return xds.proxies().stream()
         .filter(p -> p.nodeId().equals("proxyless-test"))

@@ -9,12 +9,15 @@ import io.cairn.registry.chain.ChainCompiler;
 import io.cairn.registry.chain.CompiledChain;
 import io.cairn.registry.config.ConfigEntry;
 import io.cairn.registry.config.ConfigEntryKey;
+import io.cairn.registry.config.HashPolicy;
 import io.cairn.registry.config.HeaderMatch;
 import io.cairn.registry.config.HttpRouteMatch;
+import io.cairn.registry.config.LoadBalancerPolicy;
 import io.cairn.registry.config.MatchType;
 import io.cairn.registry.config.PathMatch;
 import io.cairn.registry.config.Route;
 import io.cairn.registry.config.RouteDestination;
+import io.cairn.registry.config.ServiceResolver;
 import io.cairn.registry.config.ServiceRouter;
 import io.cairn.registry.config.ServiceSplitter;
 import io.cairn.registry.config.ServiceTarget;
@@ -50,6 +53,132 @@ class RouteTranslatorTest {
             service,
             (kind, name) -> Optional.ofNullable(entries.get(new ConfigEntryKey(kind, name))));
     return RouteTranslator.translate(routeName, chain, domains, client);
+  }
+
+  private static CompiledChain chain(String service, ConfigEntry... given) {
+    Map<ConfigEntryKey, ConfigEntry> entries = new HashMap<>();
+    for (ConfigEntry e : given) {
+      entries.put(e.key(), e);
+    }
+    return ChainCompiler.compile(
+        service, (kind, name) -> Optional.ofNullable(entries.get(new ConfigEntryKey(kind, name))));
+  }
+
+  private static ServiceResolver hashing(String name, List<HashPolicy> policies) {
+    return new ServiceResolver(
+        name,
+        Optional.empty(),
+        Map.of(),
+        Optional.empty(),
+        Map.of(),
+        Optional.empty(),
+        Optional.of(LoadBalancerPolicy.RING_HASH),
+        Optional.empty(),
+        Optional.empty(),
+        policies,
+        Map.of());
+  }
+
+  private static final List<HashPolicy> EVERY_KIND =
+      List.of(
+          HashPolicy.header("x-user", true),
+          new HashPolicy(
+              Optional.of(HashPolicy.Field.COOKIE),
+              "sticky",
+              Optional.of(
+                  new HashPolicy.CookieConfig(false, Optional.of(Duration.ofHours(1)), "/app")),
+              false,
+              false),
+          new HashPolicy(
+              Optional.of(HashPolicy.Field.COOKIE),
+              "session",
+              Optional.of(new HashPolicy.CookieConfig(true, Optional.empty(), "")),
+              false,
+              false),
+          new HashPolicy(
+              Optional.of(HashPolicy.Field.QUERY_PARAMETER),
+              "user",
+              Optional.empty(),
+              false,
+              false),
+          HashPolicy.sourceIp(false));
+
+  @Test
+  void envoyHashesWhatTheResolverSaysAsConsulSendsIt() {
+    RouteConfiguration rc =
+        valid(
+            RouteTranslator.translate(
+                "api", chain("api", hashing("api", EVERY_KIND)), List.of("*"), RouteClient.ENVOY));
+    List<RouteAction.HashPolicy> hp =
+        rc.getVirtualHosts(0).getRoutes(0).getRoute().getHashPolicyList();
+    assertThat(hp).hasSize(5);
+    assertThat(hp.get(0).getHeader().getHeaderName()).isEqualTo("x-user");
+    assertThat(hp.get(0).getTerminal()).isTrue();
+    assertThat(hp.get(1).getCookie().getName()).isEqualTo("sticky");
+    assertThat(hp.get(1).getCookie().getPath()).isEqualTo("/app");
+    assertThat(hp.get(1).getCookie().getTtl()).isEqualTo(Durations.fromSeconds(3600));
+    // Envoy makes a session cookie from a TTL that is present and zero.
+    assertThat(hp.get(2).getCookie().hasTtl()).isTrue();
+    assertThat(hp.get(2).getCookie().getTtl()).isEqualTo(Durations.fromSeconds(0));
+    assertThat(hp.get(3).getQueryParameter().getName()).isEqualTo("user");
+    assertThat(hp.get(4).getConnectionProperties().getSourceIp()).isTrue();
+    assertThat(hp.get(4).getTerminal()).isFalse();
+  }
+
+  @Test
+  void grpcGetsHeadersAndTheChannelIdForSourceIpAndNothingItCannotHash() {
+    RouteConfiguration rc =
+        valid(
+            RouteTranslator.translate(
+                "api", chain("api", hashing("api", EVERY_KIND)), List.of("api"), RouteClient.GRPC));
+    List<RouteAction.HashPolicy> hp =
+        rc.getVirtualHosts(0).getRoutes(0).getRoute().getHashPolicyList();
+    assertThat(hp).hasSize(2);
+    assertThat(hp.get(0).getHeader().getHeaderName()).isEqualTo("x-user");
+    assertThat(hp.get(1).getFilterState().getKey()).isEqualTo("io.grpc.channel_id");
+  }
+
+  @Test
+  void routesAndSplitsTakeTheHashPoliciesOfTheResolverTheyReach() {
+    ServiceRouter router =
+        new ServiceRouter(
+            "web",
+            List.of(
+                new Route(
+                    HttpRouteMatch.pathPrefix("/api"),
+                    RouteDestination.to(new ServiceTarget("api", "")))),
+            Map.of());
+    ServiceSplitter split =
+        new ServiceSplitter(
+            "web",
+            List.of(
+                new Split(50, new ServiceTarget("web", "")),
+                new Split(50, new ServiceTarget("api", ""))),
+            Map.of());
+    RouteConfiguration rc =
+        valid(
+            RouteTranslator.translate(
+                "web",
+                chain(
+                    "web",
+                    router,
+                    split,
+                    hashing("api", List.of(HashPolicy.header("x-api", false)))),
+                List.of("*"),
+                RouteClient.ENVOY));
+    List<io.envoyproxy.envoy.config.route.v3.Route> routes = rc.getVirtualHosts(0).getRoutesList();
+    assertThat(routes.get(0).getRoute().getCluster()).isEqualTo("api");
+    assertThat(routes.get(0).getRoute().getHashPolicy(0).getHeader().getHeaderName())
+        .isEqualTo("x-api");
+    // web's own resolver hashes nothing; the split takes api's policies, as Consul does.
+    assertThat(routes.get(1).getRoute().getWeightedClusters().getClustersCount()).isEqualTo(2);
+    assertThat(routes.get(1).getRoute().getHashPolicy(0).getHeader().getHeaderName())
+        .isEqualTo("x-api");
+    RouteConfiguration plain =
+        valid(
+            RouteTranslator.translate(
+                "web", chain("web", router), List.of("*"), RouteClient.ENVOY));
+    assertThat(plain.getVirtualHosts(0).getRoutes(0).getRoute().getHashPolicyCount()).isZero();
   }
 
   private static final ServiceSplitter CANARY =
