@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cairn.admin.AdminServer.Reply;
 import io.cairn.registry.config.IntentionAction;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,6 +77,80 @@ class ConfigIntentionsIT {
         .contains(
             "LoadBalancer.RingHashConfig: needs policy ring_hash, the policy is least_request");
     assertThat(api.get("/v1/config/service-resolver/api").status()).isEqualTo(404);
+  }
+
+  /**
+   * Only the default namespace and partition exist, and there is no peering: a reference to another
+   * one is refused wherever it appears, never read as the local service of that name.
+   */
+  @Test
+  void referencesToOtherNamespacesPartitionsOrPeersAreRefusedWhereverTheyAppear() throws Exception {
+    record Case(String json, String path) {}
+    List<Case> cases =
+        List.of(
+            new Case(
+                """
+                {"Kind":"service-intentions","Name":"db",
+                 "Sources":[{"Name":"web","Action":"deny","Peer":"east"}]}""",
+                "Sources[0].Peer"),
+            new Case(
+                """
+                {"Kind":"service-intentions","Name":"db",
+                 "Sources":[{"Name":"web","Action":"deny","SamenessGroup":"g"}]}""",
+                "Sources[0].SamenessGroup"),
+            new Case(
+                """
+                {"Kind":"service-intentions","Name":"db",
+                 "Sources":[{"Name":"web","Action":"deny","Namespace":"team-a"}]}""",
+                "Sources[0].Namespace: only 'default' exists in Cairn, was 'team-a'"),
+            new Case(
+                """
+                {"Kind":"service-resolver","Name":"db",
+                 "Redirect":{"Service":"db2","Partition":"p2"}}""",
+                "Redirect.Partition: only 'default' exists in Cairn, was 'p2'"),
+            new Case(
+                """
+                {"Kind":"service-resolver","Name":"db",
+                 "Failover":{"*":{"Targets":[{"Service":"db2","Namespace":"ns"}]}}}""",
+                "Failover.*.Targets[0].Namespace: only 'default' exists"),
+            new Case(
+                """
+                {"Kind":"service-splitter","Name":"db",
+                 "Splits":[{"Weight":100,"Service":"db2","Namespace":"ns"}]}""",
+                "Splits[0].Namespace: only 'default' exists"),
+            new Case(
+                """
+                {"Kind":"service-router","Name":"db",
+                 "Routes":[{"Destination":{"Service":"db2","Partition":"p"}}]}""",
+                "Routes[0].Destination.Partition: only 'default' exists"),
+            new Case(
+                """
+                {"Kind":"service-defaults","Name":"db",
+                 "UpstreamConfig":{"Overrides":[{"Name":"api","Namespace":"ns"}]}}""",
+                "UpstreamConfig.Overrides[0].Namespace: only 'default' exists"));
+    for (Case c : cases) {
+      Reply r = api.put("/v1/config", c.json());
+      assertThat(r.status()).as(c.json() + " -> " + r.body()).isEqualTo(400);
+      assertThat(r.body()).as(c.json()).contains(c.path());
+    }
+    for (String field : List.of("SourceNS", "DestinationPartition", "SourcePeer")) {
+      Reply r =
+          api.put(
+              "/v1/connect/intentions/exact?source=web&destination=db",
+              "{\"Action\":\"deny\",\"" + field + "\":\"other\"}");
+      assertThat(r.status()).as(field + " -> " + r.body()).isEqualTo(400);
+      assertThat(r.body()).contains(field);
+    }
+    assertThat(api.get("/v1/connect/intentions/exact?source=web&destination=db").status())
+        .isEqualTo(404);
+    // The default namespace and partition, spelled out as Consul clients send them, are fine.
+    ok(
+        api.put(
+            "/v1/config",
+            """
+            {"Kind":"service-intentions","Name":"db","Namespace":"default","Partition":"default",
+             "Sources":[{"Name":"web","Action":"deny","Namespace":"default",
+                         "Partition":"default","Peer":"","SamenessGroup":""}]}"""));
   }
 
   @Test

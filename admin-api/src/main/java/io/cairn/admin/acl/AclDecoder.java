@@ -27,7 +27,8 @@ final class AclDecoder {
     String description = body.string("Description", "");
     String rules = body.string("Rules", "");
     List<String> datacenters = body.strings("Datacenters");
-    body.rejectUnknown(Set.of("Hash", "CreateIndex", "ModifyIndex", "Namespace", "Partition"));
+    body.defaultTenancy();
+    body.rejectUnknown(Set.of("Hash", "CreateIndex", "ModifyIndex"));
     p.throwIfAny();
     return new AclPolicy(id, name, description, rules, datacenters);
   }
@@ -72,8 +73,8 @@ final class AclDecoder {
     boolean local = body.bool("Local", false);
     // Expiry is not supported: ignoring ExpirationTTL would make a token the client meant to be
     // short-lived last forever, so a value is refused like any other unsupported field.
-    body.rejectUnknown(
-        Set.of("CreateTime", "Hash", "CreateIndex", "ModifyIndex", "Namespace", "Partition"));
+    body.defaultTenancy();
+    body.rejectUnknown(Set.of("CreateTime", "Hash", "CreateIndex", "ModifyIndex"));
     p.throwIfAny();
     String created =
         existing

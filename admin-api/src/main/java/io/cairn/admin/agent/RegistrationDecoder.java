@@ -134,7 +134,7 @@ final class RegistrationDecoder {
     for (String ignored : List.of("EnableTagOverride", "TaggedAddresses", "SocketPath")) {
       f.has(ignored);
     }
-    namespace(f);
+    f.defaultTenancy();
     // Validate the rest even when weights or the proxy are bad, so every problem is reported;
     // the bad parts already added theirs and the instance is not used.
     ServiceKind k = kind.orElse(ServiceKind.PLAIN);
@@ -154,18 +154,6 @@ final class RegistrationDecoder {
                     .kind(k)
                     .build());
     return weights.isPresent() && kind.isPresent() ? built : Optional.empty();
-  }
-
-  /** Namespaces and partitions are Consul Enterprise; only the default one exists here. */
-  private static void namespace(JsonFields f) {
-    for (String field : List.of("Namespace", "Partition")) {
-      f.string(field)
-          .filter(v -> !v.isEmpty() && !v.equals("default"))
-          .ifPresent(
-              v ->
-                  f.problems()
-                      .add(f.pathOf(field), "only 'default' exists in Cairn, was '" + v + "'"));
-    }
   }
 
   private static Optional<ConnectProxy> proxy(JsonFields f, Optional<ServiceInstance> parent) {

@@ -46,11 +46,7 @@ public final class ConfigEntryJson {
           case SERVICE_INTENTIONS -> ServiceIntentionsJson.decode(body, name);
           case PROXY_DEFAULTS -> ProxyDefaultsJson.decode(body, name);
         };
-    for (String field : Set.of("Namespace", "Partition")) {
-      body.string(field)
-          .filter(v -> !v.isEmpty() && !v.equals("default"))
-          .ifPresent(v -> p.add(field, "only 'default' exists in Cairn, was '" + v + "'"));
-    }
+    body.defaultTenancy();
     body.rejectUnknown(COMMON);
     p.throwIfAny();
     return entry.orElseThrow();

@@ -28,11 +28,7 @@ public final class ServiceIntentionsJson {
           "LegacyID",
           "LegacyMeta",
           "LegacyCreateTime",
-          "LegacyUpdateTime",
-          "Namespace",
-          "Partition",
-          "Peer",
-          "SamenessGroup");
+          "LegacyUpdateTime");
 
   private ServiceIntentionsJson() {}
 
@@ -41,6 +37,7 @@ public final class ServiceIntentionsJson {
     for (JsonFields s : f.objects("Sources")) {
       String source = s.string("Name", "");
       decodeSource(s, source).ifPresent(sources::add);
+      s.defaultTenancy();
       s.rejectUnknown(SOURCE_IGNORED);
     }
     Map<String, String> meta = f.stringMap("Meta");

@@ -23,8 +23,6 @@ import java.util.Set;
  * its {@code RingHashConfig} or {@code LeastRequestConfig}, and its {@code HashPolicies}.
  */
 final class ServiceResolverJson {
-  private static final Set<String> TARGET_IGNORED = Set.of("Namespace", "Partition");
-
   private ServiceResolverJson() {}
 
   static Optional<ServiceResolver> decode(JsonFields f, String name) {
@@ -135,7 +133,8 @@ final class ServiceResolverJson {
   private static Optional<ServiceTarget> target(JsonFields t) {
     String service = t.string("Service", "");
     String subset = t.string("ServiceSubset", "");
-    t.rejectUnknown(TARGET_IGNORED);
+    t.defaultTenancy();
+    t.rejectUnknown(Set.of());
     return ConsulPaths.collect(t.problems(), t.path(), () -> new ServiceTarget(service, subset));
   }
 
@@ -145,7 +144,8 @@ final class ServiceResolverJson {
     List<JsonFields> listed = fo.objects("Targets");
     if (!listed.isEmpty()) {
       listed.forEach(t -> target(t).ifPresent(targets::add));
-      fo.rejectUnknown(TARGET_IGNORED);
+      fo.defaultTenancy();
+      fo.rejectUnknown(Set.of());
       return targets;
     }
     target(fo).ifPresent(targets::add);

@@ -61,7 +61,8 @@ final class ServiceRouterJson {
     boolean connectFailure = d.bool("RetryOnConnectFailure", false);
     List<Integer> codes = d.integers("RetryOnStatusCodes");
     List<String> retryOn = d.strings("RetryOn");
-    d.rejectUnknown(Set.of("Namespace", "Partition"));
+    d.defaultTenancy();
+    d.rejectUnknown(Set.of());
     return ConsulPaths.collect(
         d.problems(),
         d.path(),

@@ -22,7 +22,8 @@ final class ServiceSplitterJson {
       double weight = s.number("Weight").orElse(0.0);
       String service = s.string("Service", "");
       String subset = s.string("ServiceSubset", "");
-      s.rejectUnknown(Set.of("Namespace", "Partition"));
+      s.defaultTenancy();
+      s.rejectUnknown(Set.of());
       ConsulPaths.collect(
               s.problems(), s.path(), () -> new Split(weight, new ServiceTarget(service, subset)))
           .ifPresent(splits::add);

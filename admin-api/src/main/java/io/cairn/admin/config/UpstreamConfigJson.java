@@ -22,8 +22,6 @@ import java.util.Set;
  * hatches) are refused by name.
  */
 final class UpstreamConfigJson {
-  private static final Set<String> OVERRIDE_IGNORED = Set.of("Namespace", "Partition");
-
   private UpstreamConfigJson() {}
 
   static Optional<UpstreamConfig> decode(JsonFields config) {
@@ -41,14 +39,7 @@ final class UpstreamConfigJson {
         o.problems().add(o.pathOf("Name"), "'" + name + "' is overridden twice");
         ok = false;
       }
-      for (String field : OVERRIDE_IGNORED) {
-        o.string(field)
-            .filter(v -> !v.isEmpty() && !v.equals("default"))
-            .ifPresent(
-                v ->
-                    o.problems()
-                        .add(o.pathOf(field), "only 'default' exists in Cairn, was '" + v + "'"));
-      }
+      o.defaultTenancy();
       Optional<UpstreamSettings> s = settings(o, Set.of("Name"));
       if (s.isEmpty()) {
         ok = false;

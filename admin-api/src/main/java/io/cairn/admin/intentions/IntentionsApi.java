@@ -119,20 +119,9 @@ public final class IntentionsApi implements HttpService {
       p.add("Meta", "cannot be set per intention; put it on the service-intentions config entry");
     }
     Optional<IntentionSource> decoded = ServiceIntentionsJson.decodeSource(body, source);
+    body.defaultOnly("SourceNS", "DestinationNS", "SourcePartition", "DestinationPartition");
     body.rejectUnknown(
-        Set.of(
-            "ID",
-            "SourceNS",
-            "DestinationNS",
-            "SourcePartition",
-            "DestinationPartition",
-            "Precedence",
-            "CreateIndex",
-            "ModifyIndex",
-            "CreatedAt",
-            "UpdatedAt",
-            "Hash",
-            "SourcePeer"));
+        Set.of("ID", "Precedence", "CreateIndex", "ModifyIndex", "CreatedAt", "UpdatedAt", "Hash"));
     p.throwIfAny();
     IntentionSource updated = decoded.orElseThrow();
     edit(

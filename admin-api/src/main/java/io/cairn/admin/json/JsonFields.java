@@ -337,6 +337,24 @@ public final class JsonFields {
   }
 
   /**
+   * Consul Enterprise's {@code Namespace} and {@code Partition}: only {@code default} exists in
+   * Cairn, so any other value is refused, never read as the default one.
+   */
+  public void defaultTenancy() {
+    defaultOnly("Namespace", "Partition");
+  }
+
+  /** Fields naming a Consul Enterprise namespace or partition (see {@link #defaultTenancy}). */
+  public void defaultOnly(String... fields) {
+    for (String field : fields) {
+      string(field)
+          .filter(v -> !v.isEmpty() && !v.equals("default"))
+          .ifPresent(
+              v -> problems.add(pathOf(field), "only 'default' exists in Cairn, was '" + v + "'"));
+    }
+  }
+
+  /**
    * Records a problem for every field not read so far and not in {@code ignored} that carries a
    * value. Empty values ({@code null}, {@code ""}, {@code false}, {@code 0}, {@code {}}, {@code
    * []}) pass, since clients often send every field with its zero value.
