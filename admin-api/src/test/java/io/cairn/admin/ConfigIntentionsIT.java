@@ -101,6 +101,11 @@ class ConfigIntentionsIT {
             new Case(
                 """
                 {"Kind":"service-intentions","Name":"db",
+                 "Sources":[{"Name":"web","Action":"deny","Type":"external"}]}""",
+                "Sources[0].Type: only 'consul' is supported, was 'external'"),
+            new Case(
+                """
+                {"Kind":"service-intentions","Name":"db",
                  "Sources":[{"Name":"web","Action":"deny","Namespace":"team-a"}]}""",
                 "Sources[0].Namespace: only 'default' exists in Cairn, was 'team-a'"),
             new Case(
@@ -150,7 +155,8 @@ class ConfigIntentionsIT {
             """
             {"Kind":"service-intentions","Name":"db","Namespace":"default","Partition":"default",
              "Sources":[{"Name":"web","Action":"deny","Namespace":"default",
-                         "Partition":"default","Peer":"","SamenessGroup":""}]}"""));
+                         "Partition":"default","Peer":"","SamenessGroup":"",
+                         "Type":"consul"}]}"""));
   }
 
   @Test

@@ -21,14 +21,7 @@ import java.util.Set;
 public final class ServiceIntentionsJson {
   /** Fields Consul fills in or keeps for history, accepted on input and ignored. */
   static final Set<String> SOURCE_IGNORED =
-      Set.of(
-          "Precedence",
-          "Type",
-          "SourceType",
-          "LegacyID",
-          "LegacyMeta",
-          "LegacyCreateTime",
-          "LegacyUpdateTime");
+      Set.of("Precedence", "LegacyID", "LegacyMeta", "LegacyCreateTime", "LegacyUpdateTime");
 
   private ServiceIntentionsJson() {}
 
@@ -38,6 +31,14 @@ public final class ServiceIntentionsJson {
       String source = s.string("Name", "");
       decodeSource(s, source).ifPresent(sources::add);
       s.defaultTenancy();
+      for (String field : List.of("Type", "SourceType")) {
+        s.string(field)
+            .filter(v -> !v.isEmpty() && !v.equals("consul"))
+            .ifPresent(
+                v ->
+                    s.problems()
+                        .add(s.pathOf(field), "only 'consul' is supported, was '" + v + "'"));
+      }
       s.rejectUnknown(SOURCE_IGNORED);
     }
     Map<String, String> meta = f.stringMap("Meta");
