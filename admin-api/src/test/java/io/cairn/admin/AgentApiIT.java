@@ -112,6 +112,70 @@ class AgentApiIT {
     assertThat(api.put("/v1/agent/service/register", null).status()).isEqualTo(400);
   }
 
+  /** A registration field Cairn would not act on is refused by name, at every level. */
+  @Test
+  void fieldsCairnWouldIgnoreAreRefusedWhereverTheyAppear() {
+    Reply bad =
+        api.put(
+            "/v1/agent/service/register",
+            """
+            {"Name": "web", "Port": 80, "SocketPath": "/run/web.sock",
+             "TaggedAddresses": {"wan": {"Address": "1.2.3.4", "Port": 80}},
+             "Colour": "blue",
+             "Check": {"HTTP": "http://127.0.0.1/", "Interval": "10s",
+                       "TLSServerName": "web.internal"},
+             "Checks": [{"TTL": "10s", "Method": "POST", "OutputMaxSize": 100}],
+             "Connect": {"Native": true,
+                         "SidecarService": {
+                           "Proxy": {"Config": {"protocol": "http"},
+                                     "Upstreams": [{"DestinationName": "api", "LocalBindPort": 9191,
+                                                    "Datacenter": "dc2",
+                                                    "DestinationPeer": "east"}]}}}}
+            """);
+    assertThat(bad.status()).as(bad.body()).isEqualTo(400);
+    List<String> problems = new ArrayList<>();
+    bad.json().get("Problems").forEach(p -> problems.add(p.asText()));
+    assertThat(problems)
+        .anySatisfy(p -> assertThat(p).startsWith("SocketPath: is not supported"))
+        .anySatisfy(p -> assertThat(p).startsWith("TaggedAddresses: is not supported"))
+        .anySatisfy(p -> assertThat(p).startsWith("Colour: is not supported"))
+        .anySatisfy(p -> assertThat(p).startsWith("Check.TLSServerName: is not supported"))
+        .anySatisfy(p -> assertThat(p).startsWith("Checks[0].Method: is not supported"))
+        .anySatisfy(p -> assertThat(p).startsWith("Checks[0].OutputMaxSize: Cairn keeps 4096"))
+        .anySatisfy(p -> assertThat(p).startsWith("Connect.Native:").contains("authority"))
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .startsWith("Connect.SidecarService.Proxy.Config.protocol: is not supported"))
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .startsWith("Connect.SidecarService.Proxy.Upstreams[0].Datacenter:")
+                    .contains("'dc1'"))
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .startsWith(
+                        "Connect.SidecarService.Proxy.Upstreams[0].DestinationPeer: is not"));
+    assertThat(api.registry().snapshot().index()).as("nothing was written").isZero();
+
+    // Zero values, our own datacenter and EnableTagOverride (nothing to override here) are fine.
+    Reply ok =
+        api.put(
+            "/v1/agent/service/register",
+            """
+            {"Name": "web", "Port": 80, "SocketPath": "", "TaggedAddresses": {},
+             "EnableTagOverride": true, "Check": {"TTL": "10s", "OutputMaxSize": 4096},
+             "Connect": {"Native": false,
+                         "SidecarService": {
+                           "Proxy": {"Config": {},
+                                     "Upstreams": [{"DestinationName": "api", "LocalBindPort": 9191,
+                                                    "Datacenter": "dc1",
+                                                    "DestinationNamespace": "default"}]}}}}
+            """);
+    assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+  }
+
   @Test
   void checksDefaultLikeConsulAndTtlUpdatesChangeStatus() {
     api.put(

@@ -81,7 +81,8 @@ public final class AgentApi implements HttpService {
   private void register(ServerRequest req, ServerResponse res) {
     JsonFields body = JsonFields.of("", Json.body(req), new Problems());
     boolean replace = QueryParams.flag(req, "replace-existing-checks");
-    RegisterInstance command = RegistrationDecoder.decode(body, peerAddress(req), replace);
+    RegisterInstance command =
+        RegistrationDecoder.decode(body, peerAddress(req), self.node().datacenter(), replace);
     RequestAcl acl = RequestAcl.of(req);
     requireRegisterWrite(acl, command.instance());
     command.sidecar().ifPresent(sidecar -> requireRegisterWrite(acl, sidecar.proxy()));

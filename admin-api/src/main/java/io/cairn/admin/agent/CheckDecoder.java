@@ -31,6 +31,7 @@ final class CheckDecoder {
   private static final Set<String> UNSUPPORTED =
       Set.of(
           "Args",
+          "Script",
           "ScriptArgs",
           "DockerContainerID",
           "Shell",
@@ -79,6 +80,18 @@ final class CheckDecoder {
     Optional<Duration> deregister =
         f.duration("DeregisterCriticalServiceAfter").filter(d -> !d.isZero());
     String notes = f.string("Notes", "");
+    String output = f.string("Output", "");
+    // Cairn keeps Consul's default of 4096 characters of output, which Consul's reads show.
+    f.integer("OutputMaxSize").stream()
+        .filter(n -> n != 0 && n != HealthCheck.MAX_OUTPUT)
+        .forEach(
+            n ->
+                p.add(
+                    f.pathOf("OutputMaxSize"),
+                    "Cairn keeps " + HealthCheck.MAX_OUTPUT + " characters of output, was " + n));
+    // TLSServerName, DisableRedirects, TCPUseTLS, H2PingUseTLS and fields of another kind of
+    // check (an HTTP Method on a TTL check) change nothing Cairn runs: refused.
+    f.rejectUnknown(Set.of());
     if (definition.isEmpty() || status.isEmpty() || thresholds.isEmpty()) {
       return Optional.empty();
     }
@@ -92,7 +105,7 @@ final class CheckDecoder {
                 serviceId,
                 definition.get(),
                 status.get(),
-                f.string("Output", ""),
+                output,
                 notes,
                 thresholds.get(),
                 deregister));

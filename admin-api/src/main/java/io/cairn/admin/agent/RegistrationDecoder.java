@@ -29,6 +29,12 @@ final class RegistrationDecoder {
   /** Consul assigns sidecar ports from this range when none is given. */
   static final PortRange SIDECAR_PORTS = new PortRange(21000, 21255);
 
+  /**
+   * Read by Consul's agents and meaningless here: Cairn has no agent-to-catalog anti-entropy, so
+   * there is nothing for {@code EnableTagOverride} to allow or prevent.
+   */
+  private static final Set<String> NO_EFFECT = Set.of("EnableTagOverride");
+
   private RegistrationDecoder() {}
 
   /**
@@ -37,29 +43,40 @@ final class RegistrationDecoder {
    * @param peerAddress the caller's address, used when the body gives no {@code Address}
    */
   static RegisterInstance decode(
-      JsonFields body, String peerAddress, boolean replaceExistingChecks) {
+      JsonFields body, String peerAddress, String datacenter, boolean replaceExistingChecks) {
     Problems p = body.problems();
-    Optional<ServiceInstance> service = instance(body, peerAddress, Optional.empty());
+    Optional<ServiceInstance> service = instance(body, peerAddress, datacenter, Optional.empty());
     List<HealthCheck> checks = checks(body, service);
-    Optional<JsonFields> sidecarFields =
-        body.object("Connect")
-            .flatMap(
-                c -> {
-                  c.bool("Native", false);
-                  return c.object("SidecarService");
-                });
+    Optional<JsonFields> connect = body.object("Connect");
+    Optional<JsonFields> sidecarFields = connect.flatMap(c -> c.object("SidecarService"));
+    connect.ifPresent(
+        c -> {
+          if (c.bool("Native", false)) {
+            c.problems()
+                .add(
+                    c.pathOf("Native"),
+                    "Connect-native services need a certificate authority, which Cairn does not"
+                        + " have yet");
+          }
+          c.rejectUnknown(Set.of());
+        });
     Optional<Sidecar> sidecar = Optional.empty();
     if (sidecarFields.isPresent() && service.isPresent()) {
-      sidecar = sidecar(sidecarFields.get(), peerAddress, service.get(), checks);
+      sidecar = sidecar(sidecarFields.get(), peerAddress, datacenter, service.get(), checks);
     }
+    body.rejectUnknown(NO_EFFECT);
     p.throwIfAny();
     return new RegisterInstance(service.orElseThrow(), checks, replaceExistingChecks, sidecar);
   }
 
   /** The parent's {@code SidecarService}; without a {@code Port} the registry picks one. */
   private static Optional<Sidecar> sidecar(
-      JsonFields f, String peerAddress, ServiceInstance parent, List<HealthCheck> parentChecks) {
-    Optional<ServiceInstance> proxy = instance(f, peerAddress, Optional.of(parent));
+      JsonFields f,
+      String peerAddress,
+      String datacenter,
+      ServiceInstance parent,
+      List<HealthCheck> parentChecks) {
+    Optional<ServiceInstance> proxy = instance(f, peerAddress, datacenter, Optional.of(parent));
     List<HealthCheck> checks = checks(f, proxy);
     proxy
         .filter(s -> s.id().equals(parent.id()))
@@ -72,16 +89,18 @@ final class RegistrationDecoder {
             c ->
                 f.problems()
                     .add(f.pathOf("Checks"), "'" + c.id() + "' is used by a check of the service"));
+    boolean hasPort = f.has("Port");
+    f.rejectUnknown(NO_EFFECT);
     return proxy.map(
         s ->
-            f.has("Port")
+            hasPort
                 ? Sidecar.onItsPort(s, checks)
                 : Sidecar.onAssignedPort(s, checks, SIDECAR_PORTS));
   }
 
   /** One instance; {@code parent} is present when decoding a parent's SidecarService. */
   private static Optional<ServiceInstance> instance(
-      JsonFields f, String peerAddress, Optional<ServiceInstance> parent) {
+      JsonFields f, String peerAddress, String datacenter, Optional<ServiceInstance> parent) {
     Problems p = f.problems();
     String name =
         f.string("Name")
@@ -129,10 +148,7 @@ final class RegistrationDecoder {
                         () -> new Locality(l.string("Region", ""), l.string("Zone", ""))));
     Optional<ServiceKind> kind = Optional.of(ServiceKind.PLAIN);
     if (kindText.equals("connect-proxy")) {
-      kind = proxy(f, parent).map(k -> (ServiceKind) k);
-    }
-    for (String ignored : List.of("EnableTagOverride", "TaggedAddresses", "SocketPath")) {
-      f.has(ignored);
+      kind = proxy(f, datacenter, parent).map(k -> (ServiceKind) k);
     }
     f.defaultTenancy();
     // Validate the rest even when weights or the proxy are bad, so every problem is reported;
@@ -156,7 +172,8 @@ final class RegistrationDecoder {
     return weights.isPresent() && kind.isPresent() ? built : Optional.empty();
   }
 
-  private static Optional<ConnectProxy> proxy(JsonFields f, Optional<ServiceInstance> parent) {
+  private static Optional<ConnectProxy> proxy(
+      JsonFields f, String datacenter, Optional<ServiceInstance> parent) {
     Problems p = f.problems();
     Optional<JsonFields> proxy = f.object("Proxy");
     if (proxy.isEmpty() && parent.isEmpty()) {
@@ -188,7 +205,9 @@ final class RegistrationDecoder {
         p.add(
             pf.pathOf("Mode"), "'" + mode + "' is not supported; sidecars use explicit upstreams");
       }
-      pf.has("Config");
+      // Consul's opaque proxy Config (protocol, bind_address, envoy_* escape hatches, ...)
+      // configures Consul's Envoy bootstrap; Cairn builds none of it, so every key is refused.
+      pf.object("Config").ifPresent(c -> c.rejectUnknown(Set.of()));
       for (JsonFields u : pf.objects("Upstreams")) {
         String type = u.string("DestinationType", "service");
         if (!type.isEmpty() && !type.equals("service")) {
@@ -202,10 +221,21 @@ final class RegistrationDecoder {
                 .filter(s -> !s.isEmpty())
                 .orElse(Upstream.DEFAULT_BIND_ADDRESS);
         int bindPort = u.integer("LocalBindPort", 0);
-        u.has("Datacenter");
+        u.string("Datacenter")
+            .filter(dc -> !dc.isEmpty() && !dc.equals(datacenter))
+            .ifPresent(
+                dc ->
+                    p.add(
+                        u.pathOf("Datacenter"),
+                        "only this datacenter ('" + datacenter + "') exists, was '" + dc + "'"));
+        u.defaultOnly("DestinationNamespace", "DestinationPartition");
+        u.rejectUnknown(Set.of());
         ConsulPaths.collect(p, u.path(), () -> new Upstream(name, bind, bindPort))
             .ifPresent(upstreams::add);
       }
+    }
+    if (pf != null) {
+      pf.rejectUnknown(Set.of());
     }
     String at = pf != null ? pf.path() : f.pathOf("Proxy");
     return ConsulPaths.collect(

@@ -111,7 +111,10 @@ class AdminFuzzIT {
       for (byte[] body : acceptedRegistrations) {
         replay.apply(
             RegistrationDecoder.decode(
-                JsonFields.of("", Json.tree(body), new Problems()), "127.0.0.1", false));
+                JsonFields.of("", Json.tree(body), new Problems()),
+                "127.0.0.1",
+                AdminServer.NODE.datacenter(),
+                false));
       }
       for (byte[] body : acceptedConfig) {
         replay.apply(

@@ -67,7 +67,7 @@ class JsonDecoderFuzzTest {
             JsonSeeds.REGISTRATIONS,
             8_000,
             body -> {
-              registry.apply(RegistrationDecoder.decode(body, "127.0.0.1", false));
+              registry.apply(RegistrationDecoder.decode(body, "127.0.0.1", "dc1", false));
               return "accepted";
             });
     assertThat(outcomes).containsKeys("accepted", "400", "not-json");
