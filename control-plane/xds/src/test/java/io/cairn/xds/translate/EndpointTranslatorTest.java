@@ -94,6 +94,21 @@ class EndpointTranslatorTest {
     assertThat(only.getLoadBalancingWeight().getValue()).isEqualTo(2);
   }
 
+  /** grpc-java and Envoy reject a whole assignment for one endpoint that is not an IP address. */
+  @Test
+  void instancesRegisteredByHostnameAreLeftOutAndTheRestStillServe() {
+    ClusterLoadAssignment cla =
+        validForGrpc(
+            EndpointTranslator.translate(
+                "api",
+                List.of(
+                    instance("ip", "10.0.0.1", 80, HealthStatus.PASSING, Optional.empty()),
+                    instance("v6", "fd00::1", 80, HealthStatus.PASSING, Optional.empty()),
+                    instance("host", "api-3.internal", 80, HealthStatus.PASSING, Optional.empty())),
+                false));
+    assertThat(addresses(cla)).containsExactly("10.0.0.1", "fd00::1");
+  }
+
   @Test
   void onlyPassingLeavesWarningOutAndMaintenanceIsAlwaysOut() {
     InstanceHealth maintained =
