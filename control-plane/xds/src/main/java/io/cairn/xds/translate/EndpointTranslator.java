@@ -4,6 +4,7 @@ import com.google.protobuf.UInt32Value;
 import io.cairn.registry.model.InstanceHealth;
 import io.cairn.registry.model.Locality;
 import io.cairn.registry.model.ServiceInstance;
+import io.cairn.registry.validation.NetworkAddresses;
 import io.envoyproxy.envoy.config.core.v3.HealthStatus;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
@@ -23,7 +24,8 @@ import java.util.TreeMap;
  * weighted by their {@code Weights} for that status (as Consul does) and grouped by locality. Every
  * locality carries a weight (the sum of its endpoints'), because gRPC clients drop localities
  * without one. A cluster with no usable instance gets an assignment with no endpoints, which Envoy
- * needs to finish warming.
+ * needs to finish warming. Instances registered by hostname are left out: EDS takes IP addresses
+ * only (DNS still answers them).
  */
 public final class EndpointTranslator {
   /** A locality as a map key; instances without one share the empty key. */
@@ -62,7 +64,12 @@ public final class EndpointTranslator {
               boolean weighted =
                   status != io.cairn.registry.model.HealthStatus.WARNING
                       || instance.weights().warning() > 0;
-              if (!usable || !weighted || instance.port() == 0) {
+              // EDS addresses must be IP literals: Envoy and grpc-java reject the whole
+              // assignment for one hostname, which would cut off every other instance too.
+              if (!usable
+                  || !weighted
+                  || instance.port() == 0
+                  || !NetworkAddresses.isIpLiteral(instance.address())) {
                 return;
               }
               byLocality

@@ -1,6 +1,7 @@
 package io.cairn.xds.cache;
 
 import static io.cairn.xds.pgv.ValidResources.valid;
+import static io.cairn.xds.pgv.ValidResources.validForGrpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -146,7 +147,7 @@ class GeneratedConfigTest {
         long from = subscription.startSnapshot().index();
         await().atMost(Duration.ofSeconds(30)).until(() -> last == from || seen.get() >= last);
         subscription.close();
-        ContentSnapshot proxyless = valid(ProxylessSnapshots.build(registry.snapshot()));
+        ContentSnapshot proxyless = validForGrpc(ProxylessSnapshots.build(registry.snapshot()));
         assertThat(
                 SnapshotVersions.of(
                     rebuildAll.get()
@@ -175,7 +176,7 @@ class GeneratedConfigTest {
         DownstreamSnapshots downstream = new DownstreamSnapshots();
         downstream.update(registry.snapshot(), shared);
         for (String service : SERVICES) {
-          assertThat(valid(downstream.track(registry.snapshot(), shared, service)))
+          assertThat(validForGrpc(downstream.track(registry.snapshot(), shared, service)))
               .as(at)
               .isNotNull();
         }

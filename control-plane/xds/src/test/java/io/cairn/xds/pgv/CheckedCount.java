@@ -22,7 +22,8 @@ public final class CheckedCount implements BeforeAllCallback, AfterAllCallback {
                 new Report(
                     ValidResources.checked() + CheckedResponses.INSTANCE.checked(),
                     ValidResources.rejected() + CheckedResponses.INSTANCE.rejected(),
-                    CheckedResponses.INSTANCE.checked()),
+                    CheckedResponses.INSTANCE.checked(),
+                    grpcChecked()),
             Report.class);
   }
 
@@ -31,15 +32,21 @@ public final class CheckedCount implements BeforeAllCallback, AfterAllCallback {
     CheckedResponses.INSTANCE.failIfRejected();
   }
 
+  private static long grpcChecked() {
+    return ValidResources.checkedForGrpc() + CheckedResponses.INSTANCE.checkedForGrpc();
+  }
+
   /** Closed by JUnit when the root context ends, after the last test. */
-  private record Report(long checked, long rejected, long inResponses) implements AutoCloseable {
+  private record Report(long checked, long rejected, long inResponses, long forGrpc)
+      implements AutoCloseable {
     @Override
     public void close() {
       System.out.printf(
           "Envoy PGV rules: %,d emitted resources checked (%,d of them in xDS responses to test"
-              + " clients), %,d rejected%n",
+              + " clients; %,d also by gRPC clients' rules), %,d rejected%n",
           ValidResources.checked() + CheckedResponses.INSTANCE.checked() - checked,
           CheckedResponses.INSTANCE.checked() - inResponses,
+          grpcChecked() - forGrpc,
           ValidResources.rejected() + CheckedResponses.INSTANCE.rejected() - rejected);
     }
   }

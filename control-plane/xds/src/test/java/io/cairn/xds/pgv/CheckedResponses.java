@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
@@ -16,13 +17,17 @@ import io.envoyproxy.envoy.service.discovery.v3.Resource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs Envoy's rules ({@link EnvoyRules}) on every resource of every xDS response the server sends
- * a test's clients, whichever client it is (grpc-java, grpc-js, Envoy, {@code AdsClient}). The
- * server's thread must not throw, so rejections are kept; {@link CheckedCount} fails the test class
- * that saw one.
+ * a test's clients, whichever client it is (grpc-java, grpc-js, Envoy, {@code AdsClient}), and gRPC
+ * clients' rules ({@link GrpcJavaRules}) on those sent to a gRPC client (a node whose {@code
+ * user_agent_name} starts with {@code gRPC}: grpc-java, grpc-js, grpc-go, C-core). The server's
+ * thread must not throw, so rejections are kept; {@link CheckedCount} fails the test class that saw
+ * one.
  */
 public final class CheckedResponses implements DiscoveryServerCallbacks {
   public static final CheckedResponses INSTANCE = new CheckedResponses();
@@ -37,6 +42,9 @@ public final class CheckedResponses implements DiscoveryServerCallbacks {
   private static final int KEPT = 20;
 
   private final AtomicLong checked = new AtomicLong();
+  private final AtomicLong checkedForGrpc = new AtomicLong();
+  // Streams whose node is a gRPC client; later requests may omit the node.
+  private final Set<Long> grpcStreams = ConcurrentHashMap.newKeySet();
   private final AtomicLong rejected = new AtomicLong();
   // Rejections not yet reported by a test class; only the first few are kept whole.
   private final List<String> pending = new ArrayList<>();
@@ -46,24 +54,46 @@ public final class CheckedResponses implements DiscoveryServerCallbacks {
   CheckedResponses() {}
 
   @Override
-  public void onV3StreamRequest(long streamId, DiscoveryRequest request) {}
+  public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
+    noteClient(streamId, request.hasNode(), request.getNode());
+  }
 
   @Override
-  public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {}
+  public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {
+    noteClient(streamId, request.hasNode(), request.getNode());
+  }
+
+  private void noteClient(long streamId, boolean hasNode, Node node) {
+    if (hasNode && node.getUserAgentName().startsWith("gRPC")) {
+      grpcStreams.add(streamId);
+    }
+  }
+
+  @Override
+  public void onStreamClose(long streamId, String typeUrl) {
+    grpcStreams.remove(streamId);
+  }
+
+  @Override
+  public void onStreamCloseWithError(long streamId, String typeUrl, Throwable error) {
+    grpcStreams.remove(streamId);
+  }
 
   @Override
   public void onV3StreamResponse(
       long streamId, DiscoveryRequest request, DiscoveryResponse response) {
-    response.getResourcesList().forEach(this::check);
+    boolean grpc = grpcStreams.contains(streamId);
+    response.getResourcesList().forEach(r -> check(r, grpc));
   }
 
   @Override
   public void onV3StreamDeltaResponse(
       long streamId, DeltaDiscoveryRequest request, DeltaDiscoveryResponse response) {
-    response.getResourcesList().stream().map(Resource::getResource).forEach(this::check);
+    boolean grpc = grpcStreams.contains(streamId);
+    response.getResourcesList().stream().map(Resource::getResource).forEach(r -> check(r, grpc));
   }
 
-  private void check(Any any) {
+  private void check(Any any, boolean grpc) {
     checked.incrementAndGet();
     Class<? extends Message> type = TYPES.get(any.getTypeUrl());
     if (type == null) {
@@ -75,6 +105,13 @@ public final class CheckedResponses implements DiscoveryServerCallbacks {
       List<EnvoyRules.Violation> violations = EnvoyRules.violations(resource);
       if (!violations.isEmpty()) {
         reject(type.getSimpleName() + " " + violations + ":\n" + resource);
+      }
+      if (grpc) {
+        checkedForGrpc.incrementAndGet();
+        List<String> errors = GrpcJavaRules.violations(resource);
+        if (!errors.isEmpty()) {
+          reject(type.getSimpleName() + " rejected by gRPC clients " + errors + ":\n" + resource);
+        }
       }
     } catch (InvalidProtocolBufferException e) {
       reject(any.getTypeUrl() + " does not parse: " + e.getMessage());
@@ -94,6 +131,11 @@ public final class CheckedResponses implements DiscoveryServerCallbacks {
     return checked.get();
   }
 
+  /** How many of them went to gRPC clients and were checked by their rules too. */
+  public long checkedForGrpc() {
+    return checkedForGrpc.get();
+  }
+
   public long rejected() {
     return rejected.get();
   }
@@ -107,7 +149,7 @@ public final class CheckedResponses implements DiscoveryServerCallbacks {
     if (count > 0) {
       throw new AssertionError(
           count
-              + " resource(s) in xDS responses broke Envoy's validation rules; the first:\n"
+              + " resource(s) in xDS responses broke Envoy's or gRPC's validation rules; the first:\n"
               + String.join("\n\n", first));
     }
   }

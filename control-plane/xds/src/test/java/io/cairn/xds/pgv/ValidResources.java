@@ -10,12 +10,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The assertion every xDS test applies to what Cairn emits: each resource passes Envoy's PGV rules
- * ({@link EnvoyRules}). Counts what it checked, so a run can show how much was covered ({@link
- * CheckedCount} prints the total).
+ * ({@link EnvoyRules}), and each resource for proxyless clients what gRPC clients check too. Counts
+ * what it checked, so a run can show how much was covered ({@link CheckedCount} prints the total).
  */
 public final class ValidResources {
   private static final AtomicLong CHECKED = new AtomicLong();
   private static final AtomicLong REJECTED = new AtomicLong();
+  private static final AtomicLong GRPC_CHECKED = new AtomicLong();
 
   private ValidResources() {}
 
@@ -30,6 +31,31 @@ public final class ValidResources {
     return resource;
   }
 
+  /**
+   * Asserts {@code resource}, meant for proxyless gRPC clients, passes Envoy's rules and what gRPC
+   * clients check ({@link GrpcJavaRules}), and returns it.
+   */
+  public static <T extends Message> T validForGrpc(T resource) {
+    valid(resource);
+    List<String> errors = GrpcJavaRules.violations(resource);
+    GRPC_CHECKED.incrementAndGet();
+    if (!errors.isEmpty()) {
+      REJECTED.incrementAndGet();
+    }
+    assertThat(errors).as("gRPC clients' validation of %s", describe(resource)).isEmpty();
+    return resource;
+  }
+
+  /** Every resource of every type in a snapshot for proxyless clients, by both clients' rules. */
+  public static ContentSnapshot validForGrpc(ContentSnapshot snapshot) {
+    for (SnapshotResources<?> type :
+        List.of(
+            snapshot.clusters(), snapshot.endpoints(), snapshot.listeners(), snapshot.routes())) {
+      type.resources().values().forEach(ValidResources::validForGrpc);
+    }
+    return snapshot;
+  }
+
   /** Every resource of every type in {@code snapshot}. */
   public static ContentSnapshot valid(ContentSnapshot snapshot) {
     for (SnapshotResources<?> type :
@@ -42,6 +68,11 @@ public final class ValidResources {
 
   public static long checked() {
     return CHECKED.get();
+  }
+
+  /** How many of the checked resources were also checked by gRPC clients' rules. */
+  public static long checkedForGrpc() {
+    return GRPC_CHECKED.get();
   }
 
   public static long rejected() {

@@ -203,6 +203,7 @@ class ProxylessGrpcIT {
         io.cairn.registry.config.LoadBalancerPolicy policy,
         Optional<io.cairn.registry.config.RingHashConfig> ring,
         Optional<io.cairn.registry.config.LeastRequestConfig> least) {}
+    int step = 0;
     for (Balancing b :
         List.of(
             new Balancing(
@@ -224,6 +225,9 @@ class ProxylessGrpcIT {
                 Optional.empty(),
                 Optional.of(new io.cairn.registry.config.LeastRequestConfig(3))))) {
       String before = proxy().acked().get(cluster);
+      // A connect timeout of its own makes every step change the cluster: random is sent as the
+      // round robin the cluster already had, and an unchanged cluster is never pushed again.
+      Duration timeout = Duration.ofMillis(1000 + step++);
       registry.apply(
           PutConfigEntry.of(
               new io.cairn.registry.config.ServiceResolver(
@@ -232,12 +236,12 @@ class ProxylessGrpcIT {
                   Map.of(),
                   Optional.empty(),
                   Map.of(),
-                  Optional.empty(),
+                  Optional.of(timeout),
                   Optional.of(b.policy()),
                   b.ring(),
                   b.least(),
                   Map.of())));
-      await()
+      await(b + " acked")
           .atMost(Duration.ofSeconds(20))
           .until(() -> !proxy().acked().get(cluster).equals(before));
       assertThat(proxy().lastNack()).as(b + " is accepted").isEmpty();

@@ -1,6 +1,7 @@
 package io.cairn.xds.translate;
 
 import static io.cairn.xds.pgv.ValidResources.valid;
+import static io.cairn.xds.pgv.ValidResources.validForGrpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.registry.config.LoadBalancerPolicy;
@@ -70,7 +71,7 @@ class ClusterResilienceTest {
   @Test
   void grpcAlsoGetsTheFailuresAsFailurePercentageEjection() {
     OutlierDetection o =
-        valid(ClusterResilience.apply(BASE, ALL, Client.GRPC)).getOutlierDetection();
+        validForGrpc(ClusterResilience.apply(BASE, ALL, Client.GRPC)).getOutlierDetection();
     assertThat(o.getFailurePercentageThreshold().getValue()).isEqualTo(99);
     assertThat(o.getEnforcingFailurePercentage().getValue()).isEqualTo(90);
     assertThat(o.getFailurePercentageMinimumHosts().getValue()).isEqualTo(1);
@@ -94,7 +95,7 @@ class ClusterResilienceTest {
                     Optional.empty(),
                     Optional.empty())));
     OutlierDetection defaults =
-        valid(ClusterResilience.apply(BASE, bare, Client.GRPC)).getOutlierDetection();
+        validForGrpc(ClusterResilience.apply(BASE, bare, Client.GRPC)).getOutlierDetection();
     assertThat(defaults.getEnforcingFailurePercentage().getValue()).isEqualTo(100);
     assertThat(defaults.getFailurePercentageRequestVolume().getValue())
         .isEqualTo(ClusterResilience.DEFAULT_MAX_FAILURES);
@@ -109,7 +110,7 @@ class ClusterResilienceTest {
             Optional.empty(),
             Optional.of(new UpstreamLimits(Optional.empty(), Optional.empty(), Optional.of(0))),
             Optional.empty());
-    Cluster c = valid(ClusterResilience.apply(BASE, onlyRequests, Client.GRPC));
+    Cluster c = validForGrpc(ClusterResilience.apply(BASE, onlyRequests, Client.GRPC));
     CircuitBreakers.Thresholds t = c.getCircuitBreakers().getThresholds(0);
     assertThat(t.hasMaxRequests()).isTrue();
     assertThat(t.getMaxRequests().getValue()).isZero();

@@ -1,6 +1,7 @@
 package io.cairn.xds.translate;
 
 import static io.cairn.xds.pgv.ValidResources.valid;
+import static io.cairn.xds.pgv.ValidResources.validForGrpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.registry.config.LoadBalancerPolicy;
@@ -63,16 +64,15 @@ class ClusterTranslatorTest {
   }
 
   private static Cluster.LbPolicy lbPolicy(LoadBalancerPolicy policy, RouteClient client) {
-    return valid(
-            ClusterTranslator.translate(
-                "api", Duration.ofSeconds(5), policy, Protocol.GRPC, client))
-        .getLbPolicy();
+    Cluster c =
+        ClusterTranslator.translate("api", Duration.ofSeconds(5), policy, Protocol.GRPC, client);
+    return (client == RouteClient.GRPC ? validForGrpc(c) : valid(c)).getLbPolicy();
   }
 
   @Test
   void ringHashBoundsAndLeastRequestChoicesAreSet() {
     Cluster ring =
-        valid(
+        validForGrpc(
             ClusterTranslator.withLoadBalancing(
                 ClusterTranslator.translate(
                     "api",

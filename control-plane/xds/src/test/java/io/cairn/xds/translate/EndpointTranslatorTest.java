@@ -1,6 +1,6 @@
 package io.cairn.xds.translate;
 
-import static io.cairn.xds.pgv.ValidResources.valid;
+import static io.cairn.xds.pgv.ValidResources.validForGrpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.registry.model.CheckDefinition;
@@ -50,7 +50,7 @@ class EndpointTranslatorTest {
     Optional<Locality> east = Optional.of(new Locality("us-east", "a"));
     Optional<Locality> west = Optional.of(new Locality("us-west", "b"));
     ClusterLoadAssignment cla =
-        valid(
+        validForGrpc(
             EndpointTranslator.translate(
                 "api",
                 List.of(
@@ -82,7 +82,7 @@ class EndpointTranslatorTest {
   @Test
   void warningInstancesAreHealthyWeightedByTheirWarningWeightAsInConsul() {
     ClusterLoadAssignment cla =
-        valid(
+        validForGrpc(
             EndpointTranslator.translate(
                 "api",
                 List.of(instance("w", "10.0.0.2", 80, HealthStatus.WARNING, Optional.empty())),
@@ -94,6 +94,21 @@ class EndpointTranslatorTest {
     assertThat(only.getLoadBalancingWeight().getValue()).isEqualTo(2);
   }
 
+  /** grpc-java and Envoy reject a whole assignment for one endpoint that is not an IP address. */
+  @Test
+  void instancesRegisteredByHostnameAreLeftOutAndTheRestStillServe() {
+    ClusterLoadAssignment cla =
+        validForGrpc(
+            EndpointTranslator.translate(
+                "api",
+                List.of(
+                    instance("ip", "10.0.0.1", 80, HealthStatus.PASSING, Optional.empty()),
+                    instance("v6", "fd00::1", 80, HealthStatus.PASSING, Optional.empty()),
+                    instance("host", "api-3.internal", 80, HealthStatus.PASSING, Optional.empty())),
+                false));
+    assertThat(addresses(cla)).containsExactly("10.0.0.1", "fd00::1");
+  }
+
   @Test
   void onlyPassingLeavesWarningOutAndMaintenanceIsAlwaysOut() {
     InstanceHealth maintained =
@@ -102,7 +117,7 @@ class EndpointTranslatorTest {
             List.of(),
             Optional.of(new Indexed<>(new Maintenance("m", "upgrade"), 3, 3)));
     ClusterLoadAssignment cla =
-        valid(
+        validForGrpc(
             EndpointTranslator.translate(
                 "api",
                 List.of(
@@ -119,7 +134,7 @@ class EndpointTranslatorTest {
   @Test
   void aClusterWithoutUsableInstancesGetsAnEmptyAssignment() {
     ClusterLoadAssignment cla =
-        valid(
+        validForGrpc(
             EndpointTranslator.translate(
                 "api",
                 List.of(
@@ -136,7 +151,8 @@ class EndpointTranslatorTest {
         List.of(
             instance("1", "10.0.0.1", 80, HealthStatus.PASSING, Optional.empty()),
             instance("2", "10.0.0.2", 80, HealthStatus.PASSING, Optional.empty()));
-    assertThat(valid(EndpointTranslator.translate("api", a, false)).toByteString())
-        .isEqualTo(valid(EndpointTranslator.translate("api", a.reversed(), false)).toByteString());
+    assertThat(validForGrpc(EndpointTranslator.translate("api", a, false)).toByteString())
+        .isEqualTo(
+            validForGrpc(EndpointTranslator.translate("api", a.reversed(), false)).toByteString());
   }
 }

@@ -1,6 +1,7 @@
 package io.cairn.xds.translate;
 
 import static io.cairn.xds.pgv.ValidResources.valid;
+import static io.cairn.xds.pgv.ValidResources.validForGrpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.registry.chain.ChainTarget;
@@ -18,7 +19,7 @@ class FailoverClusterTranslatorTest {
 
   @Test
   void theAggregateListsThePrimaryThenEachFailoverTargetsCluster() throws Exception {
-    Cluster c = valid(FailoverClusterTranslator.aggregate(NODE, RouteClient.GRPC));
+    Cluster c = validForGrpc(FailoverClusterTranslator.aggregate(NODE, RouteClient.GRPC));
 
     assertThat(c.getName()).isEqualTo("v1.api~failover").isEqualTo(ClusterNames.of(NODE));
     assertThat(c.getClusterType().getName()).isEqualTo("envoy.clusters.aggregate");
@@ -31,7 +32,8 @@ class FailoverClusterTranslatorTest {
     assertThat(valid(FailoverClusterTranslator.aggregate(NODE, RouteClient.ENVOY)).getLbPolicy())
         .isEqualTo(Cluster.LbPolicy.CLUSTER_PROVIDED);
     // grpc-java 1.85 and grpc-js-xds 1.14 reject CLUSTER_PROVIDED ("unsupported lb policy").
-    assertThat(valid(FailoverClusterTranslator.aggregate(NODE, RouteClient.GRPC)).getLbPolicy())
+    assertThat(
+            validForGrpc(FailoverClusterTranslator.aggregate(NODE, RouteClient.GRPC)).getLbPolicy())
         .isEqualTo(Cluster.LbPolicy.ROUND_ROBIN);
   }
 

@@ -1,6 +1,7 @@
 package io.cairn.xds.translate;
 
 import static io.cairn.xds.pgv.ValidResources.valid;
+import static io.cairn.xds.pgv.ValidResources.validForGrpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -52,7 +53,9 @@ class RouteTranslatorTest {
         ChainCompiler.compile(
             service,
             (kind, name) -> Optional.ofNullable(entries.get(new ConfigEntryKey(kind, name))));
-    return RouteTranslator.translate(routeName, chain, domains, client);
+    RouteConfiguration rc = RouteTranslator.translate(routeName, chain, domains, client);
+    // What proxyless clients get must pass their own checks too.
+    return client == RouteClient.GRPC ? validForGrpc(rc) : rc;
   }
 
   private static CompiledChain chain(String service, ConfigEntry... given) {
@@ -128,7 +131,7 @@ class RouteTranslatorTest {
   @Test
   void grpcGetsHeadersAndTheChannelIdForSourceIpAndNothingItCannotHash() {
     RouteConfiguration rc =
-        valid(
+        validForGrpc(
             RouteTranslator.translate(
                 "api", chain("api", hashing("api", EVERY_KIND)), List.of("api"), RouteClient.GRPC));
     List<RouteAction.HashPolicy> hp =
@@ -431,7 +434,7 @@ class RouteTranslatorTest {
 
   @Test
   void theApiListenerUsesAdsForRoutesAndEndsWithTheRouter() throws InvalidProtocolBufferException {
-    Listener listener = valid(ListenerTranslator.apiListener("api", "api"));
+    Listener listener = validForGrpc(ListenerTranslator.apiListener("api", "api"));
     HttpConnectionManager hcm =
         listener.getApiListener().getApiListener().unpack(HttpConnectionManager.class);
     assertThat(listener.getName()).isEqualTo("api");
