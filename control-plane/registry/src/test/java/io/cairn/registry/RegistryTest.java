@@ -291,7 +291,9 @@ class RegistryTest {
                 registry.apply(
                     PutConfigEntry.of(new ServiceDefaults("web", Protocol.TCP, Map.of()))))
         .isInstanceOf(ValidationException.class)
-        .hasMessageContaining("splitting needs protocol http");
+        .hasMessageContaining(
+            "splitting needs protocol http, http2 or grpc but 'web' is tcp, which does not permit"
+                + " advanced routing or splitting behavior");
     assertThat(registry.snapshot().configEntries()).hasSize(3);
   }
 
