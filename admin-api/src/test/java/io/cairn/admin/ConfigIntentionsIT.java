@@ -206,6 +206,11 @@ class ConfigIntentionsIT {
         "service-defaults",
         "api",
         "{\"Kind\":\"service-defaults\",\"Name\":\"api\",\"Protocol\":\"http\",\"Meta\":{\"team\":\"core\"}}");
+    // api's failover target must speak api's protocol, as in Consul.
+    ok(
+        api.put(
+            "/v1/config",
+            "{\"Kind\":\"service-defaults\",\"Name\":\"api-backup\",\"Protocol\":\"http\"}"));
     roundTrip(
         "service-resolver",
         "api",

@@ -7,8 +7,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Writes that would make a service's discovery chain loop are refused over HTTP, as in Consul. */
+/**
+ * Writes that would make a service's discovery chain loop, or leave its services disagreeing on
+ * protocol, are refused over HTTP, as in Consul.
+ */
 class DiscoveryChainIT {
+  private static final String WEB_SPLITTER =
+      "{\"Kind\":\"service-splitter\",\"Name\":\"web\",\"Splits\":[{\"Weight\":90},"
+          + "{\"Weight\":10,\"Service\":\"api\"}]}";
+
   private AdminServer api;
 
   @BeforeEach
@@ -78,9 +85,55 @@ class DiscoveryChainIT {
     assertThat(loop.json().get("Problems").toString()).contains("splitter loop: b -> a -> b");
     assertThat(api.get("/v1/config/service-splitter/b").status()).isEqualTo(404);
     // A split to a service without a splitter ends at its resolver.
+    http("c");
     ok(
         api.put(
             "/v1/config",
             "{\"Kind\":\"service-splitter\",\"Name\":\"b\",\"Splits\":[{\"Weight\":10},{\"Weight\":90,\"Service\":\"c\"}]}"));
+  }
+
+  @Test
+  void aSplitToAServiceOfAnotherProtocolIsRefusedUntilTheyAgree() {
+    http("web");
+
+    Reply tcp = api.put("/v1/config", WEB_SPLITTER);
+
+    assertThat(tcp.status()).as(tcp.body()).isEqualTo(400);
+    assertThat(tcp.json().get("Problems").toString())
+        .contains(
+            "chain.web: discovery chain \\\"web\\\" uses inconsistent protocols; service"
+                + " \\\"api\\\" has \\\"tcp\\\" which is not \\\"http\\\"");
+    assertThat(api.get("/v1/config/service-splitter/web").status()).isEqualTo(404);
+
+    http("api");
+    ok(api.put("/v1/config", WEB_SPLITTER));
+    assertThat(api.get("/v1/config/service-splitter/web").status()).isEqualTo(200);
+  }
+
+  @Test
+  void aServiceDefaultsChangeOrDeletionThatBreaksAChainIsRefused() {
+    http("web");
+    http("api");
+    ok(api.put("/v1/config", WEB_SPLITTER));
+
+    Reply grpc =
+        api.put(
+            "/v1/config", "{\"Kind\":\"service-defaults\",\"Name\":\"api\",\"Protocol\":\"grpc\"}");
+    assertThat(grpc.status()).as(grpc.body()).isEqualTo(400);
+    assertThat(grpc.json().get("Problems").toString())
+        .contains(
+            "discovery chain \\\"web\\\" uses inconsistent protocols; service \\\"api\\\" has"
+                + " \\\"grpc\\\" which is not \\\"http\\\"");
+
+    Reply deleted = api.delete("/v1/config/service-defaults/api");
+    assertThat(deleted.status()).as(deleted.body()).isEqualTo(400);
+    assertThat(deleted.json().get("Problems").toString())
+        .contains("service \\\"api\\\" has \\\"tcp\\\" which is not \\\"http\\\"");
+    assertThat(api.get("/v1/config/service-defaults/api").json().get("Protocol").asText())
+        .isEqualTo("http");
+
+    // Once web no longer splits to api, api's protocol is its own business again.
+    ok(api.delete("/v1/config/service-splitter/web"));
+    ok(api.delete("/v1/config/service-defaults/api"));
   }
 }

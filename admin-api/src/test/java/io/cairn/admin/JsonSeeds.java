@@ -63,6 +63,9 @@ public final class JsonSeeds {
           {"Kind":"service-defaults","Name":"api","Protocol":"http","Meta":{"a":"b"}}
           """,
           """
+          {"Kind":"service-defaults","Name":"api-backup","Protocol":"http"}
+          """,
+          """
           {"Kind":"service-resolver","Name":"api","ConnectTimeout":"5s","DefaultSubset":"v1",
            "Subsets":{"v1":{"Filter":"Service.Meta.version == 1","OnlyPassing":false},
                       "v2":{"Filter":"Service.Meta.version == 2","OnlyPassing":true}},

@@ -308,7 +308,7 @@ final class CommandApplier {
     return outcome(s, at);
   }
 
-  /** Reference problems between entries, and chains that fail to compile (loops). */
+  /** Reference problems between entries, and chains that loop or mix protocols. */
   private static List<Problem> problems(WorkingState s) {
     ConfigGraph graph = s.view().configGraph();
     List<Problem> problems = new ArrayList<>(graph.problems());

@@ -291,8 +291,86 @@ class RegistryTest {
                 registry.apply(
                     PutConfigEntry.of(new ServiceDefaults("web", Protocol.TCP, Map.of()))))
         .isInstanceOf(ValidationException.class)
-        .hasMessageContaining("splitting needs protocol http");
+        .hasMessageContaining(
+            "splitting needs protocol http, http2 or grpc but 'web' is tcp, which does not permit"
+                + " advanced routing or splitting behavior");
     assertThat(registry.snapshot().configEntries()).hasSize(3);
+  }
+
+  @Test
+  void writesThatLeaveAChainsServicesDisagreeingOnProtocolAreRefused() {
+    registry.apply(PutConfigEntry.of(new ServiceDefaults("web", Protocol.HTTP, Map.of())));
+    var splitter =
+        new ServiceSplitter(
+            "web",
+            List.of(
+                new Split(90, new ServiceTarget("", "")),
+                new Split(10, new ServiceTarget("api", ""))),
+            Map.of());
+    assertThatThrownBy(() -> registry.apply(PutConfigEntry.of(splitter)))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining(
+            "chain.web: discovery chain \"web\" uses inconsistent protocols; service \"api\" has"
+                + " \"tcp\" which is not \"http\"");
+
+    registry.apply(PutConfigEntry.of(new ServiceDefaults("api", Protocol.HTTP, Map.of())));
+    registry.apply(PutConfigEntry.of(splitter));
+    // A router in front of web: front's chain goes through web's splitter to api as well.
+    registry.apply(PutConfigEntry.of(new ServiceDefaults("front", Protocol.HTTP, Map.of())));
+    registry.apply(
+        PutConfigEntry.of(
+            new io.cairn.registry.config.ServiceRouter(
+                "front",
+                List.of(
+                    new io.cairn.registry.config.Route(
+                        io.cairn.registry.config.HttpRouteMatch.pathPrefix("/web"),
+                        io.cairn.registry.config.RouteDestination.to(
+                            new ServiceTarget("web", "")))),
+                Map.of())));
+
+    ConfigEntryKey apiDefaults = new ConfigEntryKey(ConfigEntryKind.SERVICE_DEFAULTS, "api");
+    assertThatThrownBy(
+            () ->
+                registry.apply(
+                    PutConfigEntry.of(new ServiceDefaults("api", Protocol.GRPC, Map.of()))))
+        .isInstanceOfSatisfying(
+            ValidationException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(Object::toString)
+                    .containsExactlyInAnyOrder(
+                        "chain.front: discovery chain \"front\" uses inconsistent protocols;"
+                            + " service \"api\" has \"grpc\" which is not \"http\" (set the"
+                            + " protocol with a service-defaults entry)",
+                        "chain.web: discovery chain \"web\" uses inconsistent protocols;"
+                            + " service \"api\" has \"grpc\" which is not \"http\" (set the"
+                            + " protocol with a service-defaults entry)"));
+    assertThatThrownBy(() -> registry.apply(DeleteConfigEntry.of(apiDefaults)))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("service \"api\" has \"tcp\" which is not \"http\"");
+
+    // With proxy-defaults' mesh-wide http, api no longer needs its own entry.
+    var global =
+        new io.cairn.registry.config.ProxyDefaults(
+            io.cairn.registry.config.ProxyDefaults.GLOBAL, Optional.of(Protocol.HTTP), Map.of());
+    registry.apply(PutConfigEntry.of(global));
+    assertThat(registry.apply(DeleteConfigEntry.of(apiDefaults)).outcome())
+        .isEqualTo(Outcome.APPLIED);
+    assertThatThrownBy(() -> registry.apply(DeleteConfigEntry.of(global.key())))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("service \"api\" has \"tcp\" which is not \"http\"");
+    assertThatThrownBy(
+            () ->
+                registry.apply(
+                    PutConfigEntry.of(
+                        new io.cairn.registry.config.ProxyDefaults(
+                            io.cairn.registry.config.ProxyDefaults.GLOBAL,
+                            Optional.of(Protocol.GRPC),
+                            Map.of()))))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("service \"api\" has \"grpc\" which is not \"http\"");
+    assertThat(registry.snapshot().configEntry(global.key()).orElseThrow().value())
+        .isEqualTo(global);
   }
 
   static ServiceResolver resolver(String name, String... subsets) {

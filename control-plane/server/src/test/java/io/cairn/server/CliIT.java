@@ -172,6 +172,22 @@ class CliIT {
     assertThat(written.status()).as(written.err()).isZero();
     assertThat(written.out()).startsWith("written 3 of 3");
 
+    // cart-next speaks tcp (no service-defaults): a chain's services must agree on protocol.
+    CliRun mixed = cairn("", "split", "cart", "v1=75", "v2=20", "cart-next/=5");
+    assertThat(mixed.status()).isEqualTo(1);
+    assertThat(mixed.err())
+        .contains(
+            "discovery chain \"cart\" uses inconsistent protocols; service \"cart-next\" has"
+                + " \"tcp\" which is not \"http\"")
+        .contains("\"Name\":\"cart-next\",\"Protocol\":\"http\"");
+    assertThat(
+            cairn(
+                    "{\"Kind\":\"service-defaults\",\"Name\":\"cart-next\",\"Protocol\":\"http\"}",
+                    "config",
+                    "write",
+                    "-")
+                .status())
+        .isZero();
     CliRun split = cairn("", "split", "cart", "v1=75", "v2=20", "cart-next/=5");
     assertThat(split.status()).as(split.err()).isZero();
     assertThat(split.out())

@@ -1,7 +1,10 @@
 package io.cairn.registry.chain;
 
 import io.cairn.registry.config.ConfigEntryKind;
+import io.cairn.registry.config.Protocol;
+import io.cairn.registry.config.ProxyDefaults;
 import io.cairn.registry.config.Route;
+import io.cairn.registry.config.ServiceDefaults;
 import io.cairn.registry.config.ServiceResolver;
 import io.cairn.registry.config.ServiceRouter;
 import io.cairn.registry.config.ServiceSplitter;
@@ -12,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +28,11 @@ import java.util.Set;
  * weights multiplied), then resolver nodes (redirects followed, the default subset applied,
  * failover targets for the subset or {@code *}, each resolved the same way; the hash policies of
  * the resolver that names the target). Pure; one instance compiles one chain.
+ *
+ * <p>{@link #problems} also applies Consul's protocol rule: the chain's own service and every
+ * service a resolver node passes through (redirect hops and failover targets included) must have
+ * the same protocol. Unlike Consul, the chain's own service always counts, even when its splitter
+ * sends everything elsewhere: its protocol decides the upstream listener.
  */
 public final class ChainCompiler {
   /** Bounds the paths through nested splitters one chain may take (diamonds multiply them). */
@@ -32,6 +41,10 @@ public final class ChainCompiler {
   private final ConfigLookup entries;
   private final Set<String> reads = new HashSet<>();
   private final List<String> splittersInProgress = new ArrayList<>();
+
+  /** The services whose protocol the chain depends on, in the order the compiler met them. */
+  private final Set<String> protocolServices = new LinkedHashSet<>();
+
   private int splitPaths;
 
   private ChainCompiler(ConfigLookup entries) {
@@ -45,12 +58,17 @@ public final class ChainCompiler {
     return new ChainCompiler(entries).chain(service);
   }
 
-  /** The problems of compiling each of {@code services}' chains, one per failing chain. */
+  /**
+   * The problems of each of {@code services}' chains, one per failing chain: it does not compile,
+   * or its services do not agree on protocol.
+   */
   public static List<Problem> problems(Collection<String> services, ConfigLookup entries) {
     List<Problem> out = new ArrayList<>();
     for (String service : services) {
+      ChainCompiler compiler = new ChainCompiler(entries);
       try {
-        compile(service, entries);
+        compiler.chain(service);
+        compiler.protocolProblem(service).ifPresent(out::add);
       } catch (ChainException e) {
         out.add(new Problem("chain." + service, e.getMessage()));
       }
@@ -58,7 +76,40 @@ public final class ChainCompiler {
     return out;
   }
 
+  /** Consul's message for the first service whose protocol differs from the chain's own. */
+  private Optional<Problem> protocolProblem(String service) {
+    Protocol chain = protocolOf(service);
+    for (String s : protocolServices) {
+      Protocol p = protocolOf(s);
+      if (p != chain) {
+        return Optional.of(
+            new Problem(
+                "chain." + service,
+                ("discovery chain \"%s\" uses inconsistent protocols; service \"%s\" has \"%s\""
+                        + " which is not \"%s\" (set the protocol with a service-defaults entry)")
+                    .formatted(service, s, p.wireName(), chain.wireName())));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The service's service-defaults protocol, else proxy-defaults', else tcp. */
+  private Protocol protocolOf(String service) {
+    return entries
+        .entry(ConfigEntryKind.SERVICE_DEFAULTS, service)
+        .filter(ServiceDefaults.class::isInstance)
+        .map(e -> ((ServiceDefaults) e).protocol())
+        .or(
+            () ->
+                entries
+                    .entry(ConfigEntryKind.PROXY_DEFAULTS, ProxyDefaults.GLOBAL)
+                    .filter(ProxyDefaults.class::isInstance)
+                    .flatMap(e -> ((ProxyDefaults) e).protocol()))
+        .orElse(Protocol.TCP);
+  }
+
   private CompiledChain chain(String service) {
+    protocolServices.add(service);
     List<ChainRoute> routes = new ArrayList<>();
     Optional<ServiceRouter> router =
         entry(ConfigEntryKind.SERVICE_ROUTER, service, ServiceRouter.class);
@@ -136,6 +187,7 @@ public final class ChainCompiler {
         throw new ChainException("redirect loop: " + path(seen, t.toString()), reads);
       }
       seen.add(t.toString());
+      protocolServices.add(t.service());
       Optional<ServiceResolver> resolver = resolver(t.service());
       Optional<ServiceTarget> redirect = resolver.flatMap(ServiceResolver::redirect);
       if (redirect.isPresent()) {

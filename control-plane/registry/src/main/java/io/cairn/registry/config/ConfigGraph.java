@@ -70,14 +70,14 @@ public final class ConfigGraph {
       String at = entry.key().toString();
       switch (entry) {
         case ServiceSplitter s -> {
-          requireHttp(problems, at, s.name(), "splitting");
+          requireL7Routing(problems, at, s.name(), "splitting");
           for (int i = 0; i < s.splits().size(); i++) {
             requireSubset(
                 problems, at + ".splits[" + i + "]", s.name(), s.splits().get(i).target());
           }
         }
         case ServiceRouter r -> {
-          requireHttp(problems, at, r.name(), "routing");
+          requireL7Routing(problems, at, r.name(), "routing");
           if (protocolOf(r.name()) == Protocol.GRPC) {
             problems.addAll(GrpcRouteMatches.neverMatching(at, r));
           }
@@ -117,6 +117,21 @@ public final class ConfigGraph {
   }
 
   private void requireHttp(List<Problem> problems, String at, String service, String what) {
+    requireHttp(problems, at, service, what, "");
+  }
+
+  /** Routing and splitting, refused with Consul's words for those who search for them. */
+  private void requireL7Routing(List<Problem> problems, String at, String service, String what) {
+    requireHttp(
+        problems,
+        at,
+        service,
+        what,
+        ", which does not permit advanced routing or splitting behavior");
+  }
+
+  private void requireHttp(
+      List<Problem> problems, String at, String service, String what, String consequence) {
     Protocol protocol = protocolOf(service);
     if (!protocol.isHttpFamily()) {
       problems.add(
@@ -127,6 +142,7 @@ public final class ConfigGraph {
                   + service
                   + "' is "
                   + protocol.wireName()
+                  + consequence
                   + " (set it with a service-defaults entry)"));
     }
   }

@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cairn.registry.config.ConfigEntry;
 import io.cairn.registry.config.ConfigEntryKey;
 import io.cairn.registry.config.HttpRouteMatch;
+import io.cairn.registry.config.Protocol;
+import io.cairn.registry.config.ProxyDefaults;
 import io.cairn.registry.config.ResolverSubset;
 import io.cairn.registry.config.Route;
 import io.cairn.registry.config.RouteDestination;
+import io.cairn.registry.config.ServiceDefaults;
 import io.cairn.registry.config.ServiceResolver;
 import io.cairn.registry.config.ServiceRouter;
 import io.cairn.registry.config.ServiceSplitter;
@@ -30,6 +33,19 @@ class ChainCompilerTest {
   private CompiledChain compile(String service) {
     return ChainCompiler.compile(
         service, (kind, name) -> Optional.ofNullable(entries.get(new ConfigEntryKey(kind, name))));
+  }
+
+  private List<String> problems(String... services) {
+    return ChainCompiler.problems(
+            List.of(services),
+            (kind, name) -> Optional.ofNullable(entries.get(new ConfigEntryKey(kind, name))))
+        .stream()
+        .map(p -> p.toString())
+        .toList();
+  }
+
+  private void protocol(String service, Protocol protocol) {
+    put(new ServiceDefaults(service, protocol, Map.of()));
   }
 
   private static ServiceTarget to(String service, String subset) {
@@ -267,5 +283,84 @@ class ChainCompilerTest {
     assertThat(((WeightedSplits) compile("s15").fallback()).shares())
         .extracting(s -> s.to().target())
         .containsExactly(at("s20", ""));
+  }
+
+  @Test
+  void aSplitToAServiceOfAnotherProtocolIsAProblemNamingBoth() {
+    protocol("web", Protocol.HTTP);
+    put(splitter("web", split(90, "", ""), split(10, "api", "")));
+
+    assertThat(problems("web"))
+        .containsExactly(
+            "chain.web: discovery chain \"web\" uses inconsistent protocols; service \"api\" has"
+                + " \"tcp\" which is not \"http\" (set the protocol with a service-defaults entry)");
+
+    protocol("api", Protocol.HTTP);
+    assertThat(problems("web")).isEmpty();
+  }
+
+  @Test
+  void routeDestinationsRedirectHopsAndFailoverTargetsMustAgreeWithTheChain() {
+    protocol("web", Protocol.GRPC);
+    protocol("api", Protocol.GRPC);
+    put(
+        new ServiceRouter(
+            "web",
+            List.of(new Route(HttpRouteMatch.pathPrefix("/a"), RouteDestination.to(to("api", "")))),
+            Map.of()));
+    assertThat(problems("web")).isEmpty();
+
+    // api redirects through mid (tcp) to new (grpc): the hop counts, as in Consul.
+    put(redirect("api", to("mid", "")));
+    put(redirect("mid", to("new", "")));
+    protocol("new", Protocol.GRPC);
+    assertThat(problems("web"))
+        .singleElement()
+        .asString()
+        .contains("service \"mid\" has \"tcp\" which is not \"grpc\"");
+    protocol("mid", Protocol.GRPC);
+    assertThat(problems("web")).isEmpty();
+
+    put(
+        resolver(
+            "new",
+            Optional.empty(),
+            List.of(),
+            Optional.empty(),
+            Map.of("*", List.of(to("backup", "")))));
+    protocol("backup", Protocol.HTTP2);
+    assertThat(problems("web", "new"))
+        .containsExactly(
+            "chain.web: discovery chain \"web\" uses inconsistent protocols; service \"backup\""
+                + " has \"http2\" which is not \"grpc\" (set the protocol with a service-defaults"
+                + " entry)",
+            "chain.new: discovery chain \"new\" uses inconsistent protocols; service \"backup\""
+                + " has \"http2\" which is not \"grpc\" (set the protocol with a service-defaults"
+                + " entry)");
+  }
+
+  @Test
+  void proxyDefaultsGivesTheProtocolOfServicesWithoutServiceDefaults() {
+    put(new ProxyDefaults(ProxyDefaults.GLOBAL, Optional.of(Protocol.HTTP), Map.of()));
+    put(splitter("web", split(50, "", ""), split(50, "api", "")));
+    assertThat(problems("web")).isEmpty();
+
+    protocol("api", Protocol.GRPC);
+    assertThat(problems("web"))
+        .singleElement()
+        .asString()
+        .contains("service \"api\" has \"grpc\" which is not \"http\"");
+  }
+
+  @Test
+  void theChainsOwnServiceCountsEvenWhenItsSplitterSendsEverythingElsewhere() {
+    protocol("web", Protocol.GRPC);
+    protocol("api", Protocol.HTTP);
+    put(splitter("web", split(100, "api", "")));
+
+    assertThat(problems("web"))
+        .singleElement()
+        .asString()
+        .contains("service \"api\" has \"http\" which is not \"grpc\"");
   }
 }

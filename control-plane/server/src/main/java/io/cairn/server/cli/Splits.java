@@ -7,8 +7,12 @@ import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -22,6 +26,10 @@ final class Splits {
 
   private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
   private static final int BAR_WIDTH = 40;
+
+  /** The server's words for a chain service whose protocol is not the chain's. */
+  private static final Pattern INCONSISTENT =
+      Pattern.compile("service \"([^\"]+)\" has \"[a-z0-9]+\" which is not \"([a-z0-9]+)\"");
 
   private Splits() {}
 
@@ -131,6 +139,21 @@ final class Splits {
                   .formatted(name)
               + " | cairn config write -");
     }
+    Map<String, String> protocols = new LinkedHashMap<>();
+    for (String problem : problems) {
+      Matcher m = INCONSISTENT.matcher(problem);
+      if (m.find()) {
+        protocols.putIfAbsent(m.group(1), m.group(2));
+      }
+    }
+    protocols.forEach(
+        (service, protocol) ->
+            hints.add(
+                "the services of a discovery chain must speak one protocol; set %s's with\n"
+                        .formatted(service)
+                    + ("    echo '{\"Kind\":\"service-defaults\",\"Name\":\"%s\",\"Protocol\":\"%s\"}'"
+                            + " | cairn config write -")
+                        .formatted(service, protocol)));
     return hints.stream().map(h -> "hint: " + h).collect(Collectors.joining("\n"));
   }
 

@@ -66,4 +66,25 @@ class SplitsTest {
             web/    0%
             """);
   }
+
+  @Test
+  void aTargetOfAnotherProtocolGetsAServiceDefaultsHint() {
+    String hint =
+        Splits.hint(
+            "web",
+            Splits.parse("web", List.of("v1=90", "api/=10")),
+            List.of(
+                "chain.web: discovery chain \"web\" uses inconsistent protocols; service \"api\""
+                    + " has \"tcp\" which is not \"http\" (set the protocol with a"
+                    + " service-defaults entry)",
+                "chain.web: discovery chain \"front\" uses inconsistent protocols; service"
+                    + " \"api\" has \"tcp\" which is not \"http\""));
+
+    assertThat(hint)
+        .isEqualTo(
+            """
+            hint: the services of a discovery chain must speak one protocol; set api's with
+                echo '{"Kind":"service-defaults","Name":"api","Protocol":"http"}' \
+            | cairn config write -""");
+  }
 }

@@ -58,6 +58,7 @@ class ProxylessSnapshotsTest {
     registry.apply(instance("api-1", "api", "10.0.0.1"));
     registry.apply(instance("web-1", "web", "10.0.1.1"));
     registry.apply(PutConfigEntry.of(new ServiceDefaults("web", Protocol.HTTP, Map.of())));
+    registry.apply(PutConfigEntry.of(new ServiceDefaults("api", Protocol.HTTP, Map.of())));
     ProxylessSnapshots incremental = new ProxylessSnapshots();
     incremental.rebuild(registry.snapshot());
 
@@ -114,6 +115,10 @@ class ProxylessSnapshotsTest {
     registry.apply(instance("echob-1", "echob", "10.0.0.2"));
     registry.apply(instance("web-1", "web", "10.0.1.1"));
     registry.apply(PutConfigEntry.of(new ServiceDefaults("web", Protocol.HTTP, Map.of())));
+    // Split, failover and redirect targets speak web's protocol, as Consul requires.
+    for (String target : List.of("echo", "echob", "moved")) {
+      registry.apply(PutConfigEntry.of(new ServiceDefaults(target, Protocol.HTTP, Map.of())));
+    }
     registry.apply(
         PutConfigEntry.of(
             new ServiceSplitter(

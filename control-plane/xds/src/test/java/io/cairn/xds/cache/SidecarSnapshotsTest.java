@@ -95,6 +95,11 @@ class SidecarSnapshotsTest {
     step(incremental, sidecar("api-2-sidecar-proxy", "api", "10.0.0.2"), "api-sidecar-proxy");
     step(
         incremental, PutConfigEntry.of(new ServiceDefaults("api", Protocol.HTTP, Map.of())), "api");
+    // The canary speaks api's protocol, as Consul requires of a split target.
+    step(
+        incremental,
+        PutConfigEntry.of(new ServiceDefaults("api-canary", Protocol.HTTP, Map.of())),
+        "api-canary");
     step(
         incremental,
         PutConfigEntry.of(
