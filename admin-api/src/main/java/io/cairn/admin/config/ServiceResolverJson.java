@@ -19,7 +19,8 @@ import java.util.Set;
 
 /**
  * {@code service-resolver}: subsets, default subset, redirect, failover, timeout, LB policy with
- * its {@code RingHashConfig} or {@code LeastRequestConfig} ({@code HashPolicies} is refused).
+ * its {@code RingHashConfig} or {@code LeastRequestConfig} ({@code HashPolicies} is refused), and
+ * {@code PrioritizeByLocality} (mode {@code failover}; {@code none} or empty is off).
  */
 final class ServiceResolverJson {
   private static final Set<String> TARGET_IGNORED = Set.of("Namespace", "Partition");
@@ -50,6 +51,8 @@ final class ServiceResolverJson {
     Optional<LeastRequestConfig> leastRequest =
         lb.flatMap(l -> l.object("LeastRequestConfig")).flatMap(ServiceResolverJson::leastRequest);
     lb.ifPresent(l -> l.rejectUnknown(Set.of()));
+    boolean prioritize =
+        f.object("PrioritizeByLocality").map(ServiceResolverJson::prioritize).orElse(false);
     Map<String, String> meta = f.stringMap("Meta");
     return ConsulPaths.collect(
         f.problems(),
@@ -65,7 +68,22 @@ final class ServiceResolverJson {
                 policy,
                 ringHash,
                 leastRequest,
+                prioritize,
                 meta));
+  }
+
+  /** Consul's modes: {@code failover}, or {@code none} / empty for off. */
+  private static boolean prioritize(JsonFields p) {
+    String mode = p.string("Mode", "");
+    p.rejectUnknown(Set.of());
+    return switch (mode) {
+      case "failover" -> true;
+      case "", "none" -> false;
+      default -> {
+        p.problems().add(p.pathOf("Mode"), "must be failover or none, was '" + mode + "'");
+        yield false;
+      }
+    };
   }
 
   /** Zero is Consul's "unset" for both sizes: the client's default applies. */
@@ -173,6 +191,9 @@ final class ServiceResolverJson {
         .ifPresent(l -> lb.put("LeastRequestConfig", Map.of("ChoiceCount", l.choiceCount())));
     if (!lb.isEmpty()) {
       out.put("LoadBalancer", lb);
+    }
+    if (e.prioritizeByLocality()) {
+      out.put("PrioritizeByLocality", Map.of("Mode", "failover"));
     }
     return out;
   }

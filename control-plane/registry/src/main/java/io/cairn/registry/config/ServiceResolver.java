@@ -13,7 +13,11 @@ import java.util.TreeMap;
 /**
  * How calls to a service find instances: named subsets, the default subset, a redirect to another
  * service, failover targets per subset ({@code *} for any), connect timeout, LB policy and its
- * ring-hash or least-request settings.
+ * ring-hash or least-request settings, and whether instances near the caller come first.
+ *
+ * @param prioritizeByLocality Consul's {@code PrioritizeByLocality} mode {@code failover}: each
+ *     client is sent the instances in its own locality (region and zone) first, then those in its
+ *     region, then the rest, and moves on only when the nearer ones have no healthy instance
  */
 public record ServiceResolver(
     String name,
@@ -25,6 +29,7 @@ public record ServiceResolver(
     Optional<LoadBalancerPolicy> loadBalancer,
     Optional<RingHashConfig> ringHashConfig,
     Optional<LeastRequestConfig> leastRequestConfig,
+    boolean prioritizeByLocality,
     Map<String, String> meta)
     implements ConfigEntry {
 
@@ -60,6 +65,10 @@ public record ServiceResolver(
       if (!subsets.isEmpty() || !failover.isEmpty() || defaultSubset.isPresent()) {
         p.add("redirect", "cannot be combined with subsets, defaultSubset or failover");
       }
+      if (prioritizeByLocality) {
+        // The redirect's own resolver decides how its instances are ordered.
+        p.add("prioritizeByLocality", "cannot be combined with redirect");
+      }
     }
     if (connectTimeout.isPresent()
         && (connectTimeout.get().isNegative() || connectTimeout.get().isZero())) {
@@ -82,7 +91,33 @@ public record ServiceResolver(
     p.throwIfAny();
   }
 
-  /** Without ring-hash or least-request settings. */
+  /** Without locality priority. */
+  public ServiceResolver(
+      String name,
+      Optional<String> defaultSubset,
+      Map<String, ResolverSubset> subsets,
+      Optional<ServiceTarget> redirect,
+      Map<String, List<ServiceTarget>> failover,
+      Optional<Duration> connectTimeout,
+      Optional<LoadBalancerPolicy> loadBalancer,
+      Optional<RingHashConfig> ringHashConfig,
+      Optional<LeastRequestConfig> leastRequestConfig,
+      Map<String, String> meta) {
+    this(
+        name,
+        defaultSubset,
+        subsets,
+        redirect,
+        failover,
+        connectTimeout,
+        loadBalancer,
+        ringHashConfig,
+        leastRequestConfig,
+        false,
+        meta);
+  }
+
+  /** Without ring-hash or least-request settings or locality priority. */
   public ServiceResolver(
       String name,
       Optional<String> defaultSubset,
@@ -102,6 +137,7 @@ public record ServiceResolver(
         loadBalancer,
         Optional.empty(),
         Optional.empty(),
+        false,
         meta);
   }
 
