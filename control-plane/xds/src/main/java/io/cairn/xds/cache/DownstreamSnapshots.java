@@ -1,8 +1,6 @@
 package io.cairn.xds.cache;
 
 import io.cairn.registry.RegistrySnapshot;
-import io.cairn.registry.config.ConfigEntryKind;
-import io.cairn.registry.config.ServiceResolver;
 import io.cairn.registry.config.UpstreamConfig;
 import io.cairn.registry.model.Locality;
 import io.cairn.xds.translate.ClusterNames;
@@ -12,7 +10,6 @@ import io.envoyproxy.controlplane.cache.VersionedResource;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,7 +46,7 @@ public final class DownstreamSnapshots {
     ShardedMap<VersionedResource<ClusterLoadAssignment>> nextEndpoints = shared.endpointMap();
     Set<String> changedEndpoints = nextEndpoints.changedKeys(baseEndpoints);
     baseEndpoints = nextEndpoints;
-    prioritized = prioritizing(registry);
+    prioritized = Entries.prioritizing(registry);
     Map<DownstreamKey, ContentSnapshot> out = new HashMap<>();
     for (DownstreamKey key : List.copyOf(groups.keySet())) {
       out.put(key, snapshot(registry, shared, key, changed, changedEndpoints));
@@ -68,20 +65,6 @@ public final class DownstreamSnapshots {
 
   public void forget(DownstreamKey key) {
     groups.remove(key);
-  }
-
-  /** Services whose resolver orders instances by the client's locality. */
-  private static Set<String> prioritizing(RegistrySnapshot registry) {
-    Set<String> out = new HashSet<>();
-    registry
-        .configEntries(ConfigEntryKind.SERVICE_RESOLVER)
-        .forEach(
-            e -> {
-              if (e.value() instanceof ServiceResolver r && r.prioritizeByLocality()) {
-                out.add(r.name());
-              }
-            });
-    return Set.copyOf(out);
   }
 
   private ContentSnapshot snapshot(
