@@ -341,10 +341,18 @@ class SidecarXdsIT {
     app("late-1", "late", "10.0.4.1", 8080, "v1");
     try (AdsClient envoy = new AdsClient(xds.port(), "late-1-sidecar-proxy", "late")) {
       envoy.subscribe(CLUSTER);
+      // Its request arrives (the client's first protobuf use can take a while on a busy machine),
+      // and is not answered.
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  xds.proxies().stream()
+                      .anyMatch(
+                          p ->
+                              p.nodeId().equals("late-1-sidecar-proxy")
+                                  && p.kind().equals("unregistered")));
       assertThat(envoy.next(CLUSTER, Duration.ofMillis(700))).isEmpty();
-      assertThat(xds.proxies())
-          .anyMatch(
-              p -> p.nodeId().equals("late-1-sidecar-proxy") && p.kind().equals("unregistered"));
 
       sidecar("late-1", "late", "10.0.4.1");
       Map<String, Cluster> clusters =
