@@ -201,6 +201,46 @@ class ConfigIntentionsIT {
   }
 
   @Test
+  void prioritizeByLocalityIsAcceptedRoundTripsAndABadModeIsRefused() throws Exception {
+    roundTrip(
+        "service-resolver",
+        "api",
+        """
+        {"Kind":"service-resolver","Name":"api","PrioritizeByLocality":{"Mode":"failover"}}
+        """);
+    // Consul's "none" (or an empty mode) is off, shown as no field.
+    ok(
+        api.put(
+            "/v1/config",
+            """
+            {"Kind":"service-resolver","Name":"api","PrioritizeByLocality":{"Mode":"none"}}
+            """));
+    assertThat(api.get("/v1/config/service-resolver/api").json().has("PrioritizeByLocality"))
+        .isFalse();
+    Reply bad =
+        api.put(
+            "/v1/config",
+            """
+            {"Kind":"service-resolver","Name":"api",
+             "PrioritizeByLocality":{"Mode":"nearest","Zones":["a"]}}
+            """);
+    assertThat(bad.status()).as(bad.body()).isEqualTo(400);
+    assertThat(bad.body())
+        .contains("PrioritizeByLocality.Mode: must be failover or none, was 'nearest'")
+        .contains("PrioritizeByLocality.Zones: is not supported by Cairn");
+    Reply withRedirect =
+        api.put(
+            "/v1/config",
+            """
+            {"Kind":"service-resolver","Name":"web","Redirect":{"Service":"api"},
+             "PrioritizeByLocality":{"Mode":"failover"}}
+            """);
+    assertThat(withRedirect.status()).as(withRedirect.body()).isEqualTo(400);
+    assertThat(withRedirect.body())
+        .contains("PrioritizeByLocality: cannot be combined with redirect");
+  }
+
+  @Test
   void everyKindRoundTrips() throws Exception {
     roundTrip(
         "service-defaults",

@@ -77,6 +77,37 @@ class SidecarRegistrationIT {
   }
 
   @Test
+  void aSidecarServiceWithoutALocalityRunsWhereItsServiceDoes() throws Exception {
+    Reply r =
+        api.put(
+            "/v1/agent/service/register",
+            """
+            {"ID":"web-1","Name":"web","Port":8080,"Locality":{"Region":"eu","Zone":"a"},
+             "Connect":{"SidecarService":{}}}
+            """);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    JsonNode sidecar = api.get("/v1/agent/service/web-1-sidecar-proxy").json();
+    assertThat(sidecar.get("Locality").get("Region").asText()).isEqualTo("eu");
+    assertThat(sidecar.get("Locality").get("Zone").asText()).isEqualTo("a");
+    // Its own Locality wins.
+    r =
+        api.put(
+            "/v1/agent/service/register",
+            """
+            {"ID":"web-2","Name":"web","Port":8081,"Locality":{"Region":"eu","Zone":"a"},
+             "Connect":{"SidecarService":{"Locality":{"Region":"eu","Zone":"b"}}}}
+            """);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(
+            api.get("/v1/agent/service/web-2-sidecar-proxy")
+                .json()
+                .get("Locality")
+                .get("Zone")
+                .asText())
+        .isEqualTo("b");
+  }
+
+  @Test
   void aRejectedSidecarRegistersNeitherItNorItsService() {
     api.put(
         "/v1/agent/service/register",

@@ -138,14 +138,17 @@ final class RegistrationDecoder {
                         w.path(),
                         () -> new Weights(w.integer("Passing", 1), w.integer("Warning", 1))))
             .orElse(Optional.of(Weights.DEFAULT));
+    // A SidecarService without a Locality runs where its service does, as in Consul.
     Optional<Locality> locality =
-        f.object("Locality")
-            .flatMap(
-                l ->
-                    ConsulPaths.collect(
-                        p,
-                        l.path(),
-                        () -> new Locality(l.string("Region", ""), l.string("Zone", ""))));
+        !f.has("Locality")
+            ? parent.flatMap(ServiceInstance::locality)
+            : f.object("Locality")
+                .flatMap(
+                    l ->
+                        ConsulPaths.collect(
+                            p,
+                            l.path(),
+                            () -> new Locality(l.string("Region", ""), l.string("Zone", ""))));
     Optional<ServiceKind> kind = Optional.of(ServiceKind.PLAIN);
     if (kindText.equals("connect-proxy")) {
       kind = proxy(f, datacenter, parent).map(k -> (ServiceKind) k);

@@ -20,7 +20,8 @@ import java.util.Set;
 
 /**
  * {@code service-resolver}: subsets, default subset, redirect, failover, timeout, LB policy with
- * its {@code RingHashConfig} or {@code LeastRequestConfig}, and its {@code HashPolicies}.
+ * its {@code RingHashConfig} or {@code LeastRequestConfig}, its {@code HashPolicies}, and {@code
+ * PrioritizeByLocality} (mode {@code failover}; {@code none} or empty is off).
  */
 final class ServiceResolverJson {
   private ServiceResolverJson() {}
@@ -54,6 +55,8 @@ final class ServiceResolverJson {
             .flatMap(Optional::stream)
             .toList();
     lb.ifPresent(l -> l.rejectUnknown(Set.of()));
+    boolean prioritize =
+        f.object("PrioritizeByLocality").map(ServiceResolverJson::prioritize).orElse(false);
     Map<String, String> meta = f.stringMap("Meta");
     return ConsulPaths.collect(
         f.problems(),
@@ -70,6 +73,7 @@ final class ServiceResolverJson {
                 ringHash,
                 leastRequest,
                 hashPolicies,
+                prioritize,
                 meta));
   }
 
@@ -102,6 +106,20 @@ final class ServiceResolverJson {
     c.rejectUnknown(Set.of());
     return ConsulPaths.collect(
         c.problems(), c.path(), () -> new HashPolicy.CookieConfig(session, ttl, path));
+  }
+
+  /** Consul's modes: {@code failover}, or {@code none} / empty for off. */
+  private static boolean prioritize(JsonFields p) {
+    String mode = p.string("Mode", "");
+    p.rejectUnknown(Set.of());
+    return switch (mode) {
+      case "failover" -> true;
+      case "", "none" -> false;
+      default -> {
+        p.problems().add(p.pathOf("Mode"), "must be failover or none, was '" + mode + "'");
+        yield false;
+      }
+    };
   }
 
   /** Zero is Consul's "unset" for both sizes: the client's default applies. */
@@ -215,6 +233,9 @@ final class ServiceResolverJson {
     }
     if (!lb.isEmpty()) {
       out.put("LoadBalancer", lb);
+    }
+    if (e.prioritizeByLocality()) {
+      out.put("PrioritizeByLocality", Map.of("Mode", "failover"));
     }
     return out;
   }

@@ -201,4 +201,40 @@ class RecordCodecTest {
                 Optional.empty(),
                 Optional.empty()));
   }
+
+  @Test
+  void resolverLocalityPriorityRoundTripsAndOlderResolversRestoreWithout() throws Exception {
+    var prioritized =
+        new io.cairn.registry.config.ServiceResolver(
+            "web",
+            Optional.empty(),
+            Map.of(),
+            Optional.empty(),
+            Map.of(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            true,
+            Map.of());
+    assertThat(codec.decode(stored(prioritized))).isEqualTo(prioritized);
+
+    StoredRecord r = stored(prioritized);
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    var tree = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(r.value());
+    assertThat(tree.remove("prioritizeByLocality").asBoolean()).isTrue();
+    Object decoded =
+        codec.decode(new StoredRecord(r.table(), r.key(), 3, 3, mapper.writeValueAsBytes(tree)));
+    assertThat(decoded)
+        .isEqualTo(
+            new io.cairn.registry.config.ServiceResolver(
+                "web",
+                Optional.empty(),
+                Map.of(),
+                Optional.empty(),
+                Map.of(),
+                Optional.empty(),
+                Optional.empty(),
+                Map.of()));
+  }
 }

@@ -13,7 +13,12 @@ import java.util.TreeMap;
 /**
  * How calls to a service find instances: named subsets, the default subset, a redirect to another
  * service, failover targets per subset ({@code *} for any), connect timeout, LB policy and its
- * ring-hash or least-request settings, and what a hash-based policy hashes.
+ * ring-hash or least-request settings, what a hash-based policy hashes, and whether instances near
+ * the caller come first.
+ *
+ * @param prioritizeByLocality Consul's {@code PrioritizeByLocality} mode {@code failover}: each
+ *     client is sent the instances in its own locality (region and zone) first, then those in its
+ *     region, then the rest, and moves on only when the nearer ones have no healthy instance
  */
 public record ServiceResolver(
     String name,
@@ -26,6 +31,7 @@ public record ServiceResolver(
     Optional<RingHashConfig> ringHashConfig,
     Optional<LeastRequestConfig> leastRequestConfig,
     List<HashPolicy> hashPolicies,
+    boolean prioritizeByLocality,
     Map<String, String> meta)
     implements ConfigEntry {
 
@@ -62,6 +68,10 @@ public record ServiceResolver(
       if (!subsets.isEmpty() || !failover.isEmpty() || defaultSubset.isPresent()) {
         p.add("redirect", "cannot be combined with subsets, defaultSubset or failover");
       }
+      if (prioritizeByLocality) {
+        // The redirect's own resolver decides how its instances are ordered.
+        p.add("prioritizeByLocality", "cannot be combined with redirect");
+      }
     }
     if (connectTimeout.isPresent()
         && (connectTimeout.get().isNegative() || connectTimeout.get().isZero())) {
@@ -89,7 +99,63 @@ public record ServiceResolver(
     p.throwIfAny();
   }
 
+  /** Without locality priority. */
+  public ServiceResolver(
+      String name,
+      Optional<String> defaultSubset,
+      Map<String, ResolverSubset> subsets,
+      Optional<ServiceTarget> redirect,
+      Map<String, List<ServiceTarget>> failover,
+      Optional<Duration> connectTimeout,
+      Optional<LoadBalancerPolicy> loadBalancer,
+      Optional<RingHashConfig> ringHashConfig,
+      Optional<LeastRequestConfig> leastRequestConfig,
+      List<HashPolicy> hashPolicies,
+      Map<String, String> meta) {
+    this(
+        name,
+        defaultSubset,
+        subsets,
+        redirect,
+        failover,
+        connectTimeout,
+        loadBalancer,
+        ringHashConfig,
+        leastRequestConfig,
+        hashPolicies,
+        false,
+        meta);
+  }
+
   /** Without hash policies. */
+  public ServiceResolver(
+      String name,
+      Optional<String> defaultSubset,
+      Map<String, ResolverSubset> subsets,
+      Optional<ServiceTarget> redirect,
+      Map<String, List<ServiceTarget>> failover,
+      Optional<Duration> connectTimeout,
+      Optional<LoadBalancerPolicy> loadBalancer,
+      Optional<RingHashConfig> ringHashConfig,
+      Optional<LeastRequestConfig> leastRequestConfig,
+      boolean prioritizeByLocality,
+      Map<String, String> meta) {
+    this(
+        name,
+        defaultSubset,
+        subsets,
+        redirect,
+        failover,
+        connectTimeout,
+        loadBalancer,
+        ringHashConfig,
+        leastRequestConfig,
+        List.of(),
+        prioritizeByLocality,
+        meta);
+  }
+
+  /** Without hash policies or locality priority. */
   public ServiceResolver(
       String name,
       Optional<String> defaultSubset,
@@ -112,10 +178,11 @@ public record ServiceResolver(
         ringHashConfig,
         leastRequestConfig,
         List.of(),
+        false,
         meta);
   }
 
-  /** Without ring-hash, least-request or hash-policy settings. */
+  /** Without ring-hash, least-request, hash-policy or locality settings. */
   public ServiceResolver(
       String name,
       Optional<String> defaultSubset,
@@ -136,6 +203,7 @@ public record ServiceResolver(
         Optional.empty(),
         Optional.empty(),
         List.of(),
+        false,
         meta);
   }
 

@@ -121,6 +121,26 @@ class ConfigEntryValidationTest {
   }
 
   @Test
+  void localityPriorityOnARedirectIsRefusedAsTheRedirectsResolverDecides() {
+    assertThatThrownBy(
+            () ->
+                new ServiceResolver(
+                    "web",
+                    Optional.empty(),
+                    Map.of(),
+                    Optional.of(new ServiceTarget("web-v2", "")),
+                    Map.of(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    true,
+                    Map.of()))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("prioritizeByLocality: cannot be combined with redirect");
+  }
+
+  @Test
   void subsetFiltersMustParse() {
     assertThat(new ResolverSubset("Service.Meta.version == v2", false).filter())
         .isEqualTo("Service.Meta.version == v2");

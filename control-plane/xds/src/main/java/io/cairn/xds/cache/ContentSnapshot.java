@@ -65,9 +65,17 @@ public final class ContentSnapshot extends Snapshot {
     return clusters.versioned;
   }
 
-  /** This snapshot with other clusters; endpoints, listeners and routes are shared. */
-  ContentSnapshot withClusters(ShardedMap<VersionedResource<Cluster>> other) {
-    return new ContentSnapshot(other, endpoints.versioned, listeners.versioned, routes.versioned);
+  /** The endpoints, for a snapshot that differs from this one only in them (and clusters). */
+  ShardedMap<VersionedResource<ClusterLoadAssignment>> endpointMap() {
+    return endpoints.versioned;
+  }
+
+  /** This snapshot with other clusters and endpoints; listeners and routes are shared. */
+  ContentSnapshot with(
+      ShardedMap<VersionedResource<Cluster>> otherClusters,
+      ShardedMap<VersionedResource<ClusterLoadAssignment>> otherEndpoints) {
+    return new ContentSnapshot(
+        otherClusters, otherEndpoints, listeners.versioned, routes.versioned);
   }
 
   private static <T extends Message> ShardedMap<VersionedResource<T>> byName(

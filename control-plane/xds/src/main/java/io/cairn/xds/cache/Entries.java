@@ -37,6 +37,21 @@ final class Entries {
         .orElse(UpstreamConfig.NONE);
   }
 
+  /** Services whose resolver orders instances by the client's locality. */
+  static java.util.Set<String> prioritizing(RegistrySnapshot snapshot) {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    snapshot
+        .configEntries(ConfigEntryKind.SERVICE_RESOLVER)
+        .forEach(
+            e -> {
+              if (e.value() instanceof io.cairn.registry.config.ServiceResolver r
+                  && r.prioritizeByLocality()) {
+                out.add(r.name());
+              }
+            });
+    return java.util.Set.copyOf(out);
+  }
+
   static <T> Optional<T> of(
       RegistrySnapshot snapshot, ConfigEntryKind kind, String name, Class<T> type) {
     return snapshot

@@ -4,6 +4,7 @@ import io.cairn.registry.RegistrySnapshot;
 import io.cairn.registry.model.ConnectProxy;
 import io.cairn.registry.model.Indexed;
 import io.cairn.registry.model.InstanceHealth;
+import io.cairn.registry.model.Locality;
 import io.cairn.registry.model.Maintenance;
 import io.cairn.registry.model.ServiceInstance;
 import io.cairn.registry.validation.NetworkAddresses;
@@ -33,12 +34,15 @@ final class MeshIndex {
   /** Proxy instance id to its sidecar key. */
   private final Map<String, SidecarKey> sidecars = new HashMap<>();
 
+  /** Proxy instance id to where it runs, for those registered with a locality. */
+  private final Map<String, Locality> localities = new HashMap<>();
+
   /** Proxy service to its instance ids. */
   private final Map<String, Set<String>> idsOf = new HashMap<>();
 
   /**
    * Re-reads the changed services; returns the destinations whose proxies changed (before or after)
-   * and the proxy ids whose key changed or that are gone.
+   * and the proxy ids whose key or locality changed or that are gone.
    */
   Changes update(RegistrySnapshot snapshot, Collection<String> changedServices) {
     Set<String> touched = new HashSet<>();
@@ -54,8 +58,13 @@ final class MeshIndex {
       }
       destinations.remove(service);
       Map<String, SidecarKey> before = new HashMap<>();
+      Map<String, Locality> wasIn = new HashMap<>();
       for (String id : idsOf.getOrDefault(service, Set.of())) {
         before.put(id, sidecars.remove(id));
+        Locality l = localities.remove(id);
+        if (l != null) {
+          wasIn.put(id, l);
+        }
       }
       idsOf.remove(service);
       for (Indexed<ServiceInstance> i : snapshot.instancesOf(service)) {
@@ -69,7 +78,10 @@ final class MeshIndex {
         proxyServices.computeIfAbsent(d, k -> new HashSet<>()).add(service);
         idsOf.computeIfAbsent(service, k -> new HashSet<>()).add(i.value().id());
         sidecars.put(i.value().id(), key.get());
-        if (!key.get().equals(before.remove(i.value().id()))) {
+        i.value().locality().ifPresent(l -> localities.put(i.value().id(), l));
+        boolean moved =
+            !i.value().locality().equals(Optional.ofNullable(wasIn.get(i.value().id())));
+        if (!key.get().equals(before.remove(i.value().id())) || moved) {
           ids.add(i.value().id());
         }
       }
@@ -86,6 +98,11 @@ final class MeshIndex {
 
   Map<String, SidecarKey> sidecars() {
     return sidecars;
+  }
+
+  /** Where a proxy runs: its registration's locality. */
+  Optional<Locality> locality(String proxyId) {
+    return Optional.ofNullable(localities.get(proxyId));
   }
 
   /**

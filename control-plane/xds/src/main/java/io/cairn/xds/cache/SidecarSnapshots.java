@@ -3,7 +3,9 @@ package io.cairn.xds.cache;
 import io.cairn.registry.RegistrySnapshot;
 import io.cairn.registry.config.IntentionAction;
 import io.cairn.registry.config.UpstreamConfig;
+import io.cairn.registry.model.Locality;
 import io.cairn.xds.translate.ClusterResilience;
+import io.cairn.xds.translate.EndpointTranslator;
 import io.cairn.xds.translate.RouteClient;
 import io.envoyproxy.controlplane.cache.VersionedResource;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -15,13 +17,18 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * The snapshots of Envoy sidecars (registered connect proxies), one per {@link SidecarKey}: every
  * sidecar registered alike shares one snapshot object. Built incrementally like {@link
  * ProxylessSnapshots}: a changed service rebuilds the sidecars that depend on it and the mesh
- * clusters of its targets; other sidecars keep their snapshot (and version). Not thread-safe.
+ * clusters of its targets; other sidecars keep their snapshot (and version). A sidecar registered
+ * with a locality whose upstreams include a service whose resolver prioritizes by locality gets
+ * that snapshot with those endpoints ordered for its locality ({@link
+ * EndpointTranslator#prioritized}), shared by the sidecars of its key in that locality. Not
+ * thread-safe.
  */
 public final class SidecarSnapshots {
   private record Built(SidecarResources resources, ContentSnapshot snapshot) {}
@@ -45,6 +52,9 @@ public final class SidecarSnapshots {
   private final Map<SidecarKey, Built> sidecars = new HashMap<>();
   private final Map<Target, VersionedCluster> clusters = new HashMap<>();
   private final ClusterOverlays overlays = new ClusterOverlays(ClusterResilience.Client.ENVOY);
+  // Services whose resolver prioritizes by locality, and the snapshots of located sidecars.
+  private Set<String> prioritized = Set.of();
+  private final Map<SidecarKey, Map<Locality, ContentSnapshot>> located = new HashMap<>();
 
   /**
    * @param defaultPolicy what RBAC does with connections no intention applies to
@@ -57,6 +67,8 @@ public final class SidecarSnapshots {
   public Update rebuild(RegistrySnapshot registry) {
     sidecars.clear();
     clusters.clear();
+    located.clear();
+    prioritized = Set.of();
     return update(registry, registry.serviceNames());
   }
 
@@ -68,6 +80,13 @@ public final class SidecarSnapshots {
 
     Set<SidecarKey> live = new HashSet<>(mesh.sidecars().values());
     sidecars.keySet().retainAll(live);
+    located.keySet().retainAll(live);
+    Set<String> nowPrioritized = Entries.prioritizing(registry);
+    boolean reordered = !nowPrioritized.equals(prioritized);
+    prioritized = nowPrioritized;
+    if (reordered) {
+      located.clear();
+    }
     Map<SidecarKey, SidecarResources> resources = new HashMap<>();
     Set<Target> needed = new HashSet<>();
     for (SidecarKey key : live) {
@@ -114,6 +133,7 @@ public final class SidecarSnapshots {
         } else {
           sidecars.put(e.getKey(), new Built(e.getValue(), snapshot));
           reassembled.add(e.getKey());
+          located.remove(e.getKey());
         }
       }
     }
@@ -126,8 +146,8 @@ public final class SidecarSnapshots {
     mesh.sidecars()
         .forEach(
             (id, key) -> {
-              if (reassembled.contains(key) || moved.proxyIds().contains(id)) {
-                out.put(id, sidecars.get(key).snapshot());
+              if (reassembled.contains(key) || moved.proxyIds().contains(id) || reordered) {
+                out.put(id, snapshotOf(id, key));
               }
             });
     return new Update(out, removed);
@@ -136,8 +156,35 @@ public final class SidecarSnapshots {
   /** The registered sidecar ids and their current snapshots. */
   public Map<String, ContentSnapshot> all() {
     Map<String, ContentSnapshot> out = new HashMap<>();
-    mesh.sidecars().forEach((id, key) -> out.put(id, sidecars.get(key).snapshot()));
+    mesh.sidecars().forEach((id, key) -> out.put(id, snapshotOf(id, key)));
     return out;
+  }
+
+  /** The key's snapshot, with prioritizing upstreams' endpoints ordered for where it runs. */
+  private ContentSnapshot snapshotOf(String proxyId, SidecarKey key) {
+    Built built = sidecars.get(key);
+    Optional<Locality> locality = mesh.locality(proxyId);
+    if (locality.isEmpty()
+        || built.resources().targets().stream().noneMatch(t -> prioritized.contains(t.service()))) {
+      return built.snapshot();
+    }
+    return located
+        .computeIfAbsent(key, k -> new HashMap<>())
+        .computeIfAbsent(locality.get(), l -> prioritize(built, l));
+  }
+
+  private ContentSnapshot prioritize(Built built, Locality locality) {
+    Map<String, VersionedResource<ClusterLoadAssignment>> puts = new HashMap<>();
+    for (Target t : built.resources().targets()) {
+      if (prioritized.contains(t.service())) {
+        ClusterLoadAssignment cla = clusters.get(t).endpoints().resource();
+        puts.put(
+            t.clusterName(),
+            ContentVersion.versioned(EndpointTranslator.prioritized(cla, locality)));
+      }
+    }
+    ContentSnapshot base = built.snapshot();
+    return base.with(base.clusterMap(), base.endpointMap().with(puts, List.of()));
   }
 
   /** The sidecar's resources, its upstream clusters under its service's UpstreamConfig. */

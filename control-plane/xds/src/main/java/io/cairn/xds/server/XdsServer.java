@@ -9,9 +9,12 @@ import io.cairn.registry.acl.AclResolver;
 import io.cairn.registry.acl.AclState;
 import io.cairn.registry.config.ConfigEntryKind;
 import io.cairn.registry.config.IntentionAction;
+import io.cairn.registry.model.Locality;
 import io.cairn.registry.validation.Names;
+import io.cairn.registry.validation.ValidationException;
 import io.cairn.tls.ServerTls;
 import io.cairn.xds.cache.ContentSnapshot;
+import io.cairn.xds.cache.DownstreamKey;
 import io.cairn.xds.cache.DownstreamSnapshots;
 import io.cairn.xds.cache.ProxylessSnapshots;
 import io.cairn.xds.cache.SidecarSnapshots;
@@ -56,9 +59,12 @@ import org.slf4j.LoggerFactory;
  * never changes group). An Envoy ({@code user_agent_name} envoy) with any other id gets a group of
  * its own with no snapshot: its requests wait until a proxy with its id registers. Everything else
  * (proxyless gRPC clients) shares one snapshot of every service, asked for by name; a proxyless
- * client whose {@code node.cluster} names a service is grouped with that service's other clients,
- * and served the shared snapshot with the service's UpstreamConfig applied to the clusters ({@link
- * DownstreamSnapshots}). Those groups are bounded and released when their last stream ends.
+ * client whose {@code node.cluster} names a service, or whose {@code node.locality} has a region,
+ * is grouped with the other clients of that service in that locality, and served the shared
+ * snapshot with the service's UpstreamConfig applied to the clusters and the endpoints of resolvers
+ * that prioritize by locality ordered for its locality ({@link DownstreamSnapshots}). Those groups
+ * are bounded (past the bound a client shares the plain snapshot) and released when their last
+ * stream ends.
  *
  * <p>With ACLs on, each call presents a token in its metadata ({@code x-consul-token}, or {@code
  * authorization: Bearer}); an unknown token is refused, a sidecar's token needs {@code
@@ -72,7 +78,9 @@ public final class XdsServer implements AutoCloseable {
   private static final String SIDECAR = "sidecar:";
   private static final String DOWNSTREAM = "downstream:";
 
-  /** Most services proxyless clients may name as their own at once; others share the snapshot. */
+  /**
+   * Most groups of proxyless clients by service and locality at once; others share the snapshot.
+   */
   static final int MAX_DOWNSTREAM_GROUPS = 1024;
 
   /** A downstream group used this recently is not released (a watch may be on its way). */
@@ -83,8 +91,9 @@ public final class XdsServer implements AutoCloseable {
   private final SimpleCache<String> cache = new SimpleCache<>(this::group);
   // Proxy ids with a published sidecar snapshot; replaced whole by the debounce thread.
   private volatile Set<String> sidecarIds = Set.of();
-  // Services proxyless clients named in node.cluster, with when a request was last grouped there.
-  private final Map<String, Long> downstreams = new ConcurrentHashMap<>();
+  // Groups of proxyless clients by node.cluster and node.locality, with when a request was last
+  // grouped there.
+  private final Map<DownstreamKey, Long> downstreams = new ConcurrentHashMap<>();
   private final Server server;
   private final Subscription subscription;
   private final Optional<AclStreams> aclStreams;
@@ -264,7 +273,7 @@ public final class XdsServer implements AutoCloseable {
   int groupCount() {
     Set<String> held = new HashSet<>(cache.groups());
     sidecarIds.forEach(id -> held.add(SIDECAR + id));
-    downstreams.keySet().forEach(s -> held.add(DOWNSTREAM + s));
+    downstreams.keySet().forEach(s -> held.add(DOWNSTREAM + s.name()));
     return held.size();
   }
 
@@ -283,33 +292,55 @@ public final class XdsServer implements AutoCloseable {
 
   /**
    * Sidecars and Envoys by node id; proxyless clients by the service they name in {@code
-   * node.cluster} (whose UpstreamConfig then applies to their clusters), or all together.
+   * node.cluster} (whose UpstreamConfig then applies to their clusters) and their {@code
+   * node.locality} (for resolvers that prioritize by locality), or all together.
    */
   private String group(Node node) {
     if (sidecarIds.contains(node.getId()) || isEnvoy(node)) {
       return SIDECAR + node.getId();
     }
     proxylessUsed();
-    String service = node.getCluster();
-    // Only a name a service can have: anything else could not carry an UpstreamConfig.
-    if (!Names.isDnsLabel(service)) {
+    Optional<DownstreamKey> downstream = downstreamOf(node);
+    if (downstream.isEmpty()) {
       return PROXYLESS;
     }
+    DownstreamKey key = downstream.get();
     long now = System.nanoTime();
-    if (downstreams.computeIfPresent(service, (k, t) -> now) != null) {
-      return DOWNSTREAM + service;
+    if (downstreams.computeIfPresent(key, (k, t) -> now) != null) {
+      return DOWNSTREAM + key.name();
     }
     if (downstreams.size() >= MAX_DOWNSTREAM_GROUPS) {
       return PROXYLESS;
     }
-    if (downstreams.putIfAbsent(service, now) == null) {
+    if (downstreams.putIfAbsent(key, now) == null) {
       try {
-        debounce.execute(() -> openDownstream(service));
+        debounce.execute(() -> openDownstream(key));
       } catch (java.util.concurrent.RejectedExecutionException e) {
         // closing
       }
     }
-    return DOWNSTREAM + service;
+    return DOWNSTREAM + key.name();
+  }
+
+  /**
+   * A proxyless client's group beyond the shared one: by the service it names (only a name a
+   * service can have: anything else could not carry an UpstreamConfig) and where it runs.
+   */
+  static Optional<DownstreamKey> downstreamOf(Node node) {
+    String service = Names.isDnsLabel(node.getCluster()) ? node.getCluster() : "";
+    Optional<Locality> locality = Optional.empty();
+    var l = node.getLocality();
+    if (!l.getRegion().isEmpty()) {
+      try {
+        locality = Optional.of(new Locality(l.getRegion(), l.getZone()));
+      } catch (ValidationException e) {
+        // Not a locality an instance could have: none of them is nearer than another.
+      }
+    }
+    if (service.isEmpty() && locality.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new DownstreamKey(service, locality));
   }
 
   /**
@@ -344,7 +375,9 @@ public final class XdsServer implements AutoCloseable {
     proxylessBuilt = true;
     cache.setSnapshot(PROXYLESS, built);
     // Service groups are opened from the shared snapshot last published to them.
-    downstream.update(lastRegistry, built).forEach((s, d) -> cache.setSnapshot(DOWNSTREAM + s, d));
+    downstream
+        .update(lastRegistry, built)
+        .forEach((s, d) -> cache.setSnapshot(DOWNSTREAM + s.name(), d));
     lastShared = built;
     log.atInfo()
         .addKeyValue("services", lastRegistry.serviceNames().size())
@@ -380,19 +413,20 @@ public final class XdsServer implements AutoCloseable {
     log.atInfo().log("no proxyless client left: proxyless snapshot released");
   }
 
-  /** On the debounce thread: the first snapshot of a service's proxyless clients. */
-  private void openDownstream(String service) {
-    if (downstreams.containsKey(service) && cache.getSnapshot(DOWNSTREAM + service) == null) {
-      cache.setSnapshot(DOWNSTREAM + service, downstream.track(lastRegistry, lastShared, service));
+  /** On the debounce thread: the first snapshot of a group of proxyless clients. */
+  private void openDownstream(DownstreamKey key) {
+    String group = DOWNSTREAM + key.name();
+    if (downstreams.containsKey(key) && cache.getSnapshot(group) == null) {
+      cache.setSnapshot(group, downstream.track(lastRegistry, lastShared, key));
     }
   }
 
   /**
-   * On the debounce thread: drops a service's proxyless group once no stream watches it and no
+   * On the debounce thread: drops a group of proxyless clients once no stream watches it and no
    * request was grouped there lately; otherwise looks again later.
    */
-  private void releaseDownstream(String service) {
-    String group = DOWNSTREAM + service;
+  private void releaseDownstream(DownstreamKey service) {
+    String group = DOWNSTREAM + service.name();
     if (!downstreams.containsKey(service)) {
       return;
     }
@@ -498,7 +532,9 @@ public final class XdsServer implements AutoCloseable {
       ContentSnapshot built =
           full ? proxyless.rebuild(snapshot) : proxyless.update(snapshot, changedNames);
       cache.setSnapshot(PROXYLESS, built);
-      downstream.update(snapshot, built).forEach((s, d) -> cache.setSnapshot(DOWNSTREAM + s, d));
+      downstream
+          .update(snapshot, built)
+          .forEach((s, d) -> cache.setSnapshot(DOWNSTREAM + s.name(), d));
       lastShared = built;
     }
     routeWarnings.check(
@@ -539,9 +575,7 @@ public final class XdsServer implements AutoCloseable {
   private void streamEnded(Node node) {
     try {
       debounce.execute(() -> releaseUnregistered(node.getId()));
-      if (!node.getCluster().isEmpty()) {
-        debounce.execute(() -> releaseDownstream(node.getCluster()));
-      }
+      downstreamOf(node).ifPresent(key -> debounce.execute(() -> releaseDownstream(key)));
       debounce.schedule(this::releaseProxyless, DOWNSTREAM_GRACE_NANOS, TimeUnit.NANOSECONDS);
     } catch (java.util.concurrent.RejectedExecutionException e) {
       // closing: the cache goes with the server

@@ -94,6 +94,44 @@ public final class EndpointTranslator {
     return cla.build();
   }
 
+  /** Envoy's overprovisioning factor that keeps all traffic on a priority with any healthy host. */
+  static final int ALL_TO_NEAREST = 100_000;
+
+  /**
+   * {@code assignment} as a client in {@code caller} sees it under a resolver's {@code
+   * PrioritizeByLocality}: its own locality (region and zone) first, then the rest of its region,
+   * then everything else (other regions, and instances without a locality). Only priorities that
+   * have endpoints are used, numbered from 0 without gaps (Envoy and gRPC refuse gaps). With more
+   * than one, the overprovisioning factor is set so high that Envoy sends every request to the
+   * nearest priority while it has a healthy host, as Consul does; gRPC moves on only when a
+   * priority cannot connect at all. Unhealthy instances are not in the assignment, so a locality
+   * whose instances all fail their checks drops out and the next one becomes priority 0.
+   */
+  public static ClusterLoadAssignment prioritized(
+      ClusterLoadAssignment assignment, Locality caller) {
+    int[] tiers = new int[assignment.getEndpointsCount()];
+    boolean[] used = new boolean[3];
+    for (int i = 0; i < tiers.length; i++) {
+      io.envoyproxy.envoy.config.core.v3.Locality l = assignment.getEndpoints(i).getLocality();
+      boolean region = l.getRegion().equals(caller.region());
+      tiers[i] = region && l.getZone().equals(caller.zone()) ? 0 : region ? 1 : 2;
+      used[tiers[i]] = true;
+    }
+    int[] priority = new int[3];
+    int next = 0;
+    for (int t = 0; t < 3; t++) {
+      priority[t] = used[t] ? next++ : -1;
+    }
+    ClusterLoadAssignment.Builder out = assignment.toBuilder();
+    for (int i = 0; i < tiers.length; i++) {
+      out.getEndpointsBuilder(i).setPriority(priority[tiers[i]]);
+    }
+    if (next > 1) {
+      out.getPolicyBuilder().setOverprovisioningFactor(UInt32Value.of(ALL_TO_NEAREST));
+    }
+    return out.build();
+  }
+
   private static LbEndpoint endpoint(
       ServiceInstance instance, io.cairn.registry.model.HealthStatus status) {
     boolean warning = status == io.cairn.registry.model.HealthStatus.WARNING;

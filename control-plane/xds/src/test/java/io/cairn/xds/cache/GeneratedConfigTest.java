@@ -175,10 +175,32 @@ class GeneratedConfigTest {
         ContentSnapshot shared = proxyless;
         DownstreamSnapshots downstream = new DownstreamSnapshots();
         downstream.update(registry.snapshot(), shared);
-        for (String service : SERVICES) {
-          assertThat(validForGrpc(downstream.track(registry.snapshot(), shared, service)))
-              .as(at)
-              .isNotNull();
+        // ... and in each locality (node.locality), with or without a service of their own.
+        List<Optional<Locality>> localities =
+            List.of(
+                Optional.empty(),
+                Optional.of(new Locality("eu", "a")),
+                Optional.of(new Locality("us", "")),
+                Optional.of(new Locality("ap", "b")));
+        for (Optional<Locality> locality : localities) {
+          for (String service : SERVICES) {
+            assertThat(
+                    validForGrpc(
+                        downstream.track(
+                            registry.snapshot(), shared, new DownstreamKey(service, locality))))
+                .as(at)
+                .isNotNull();
+          }
+          locality.ifPresent(
+              l ->
+                  assertThat(
+                          validForGrpc(
+                              downstream.track(
+                                  registry.snapshot(),
+                                  shared,
+                                  new DownstreamKey("", Optional.of(l)))))
+                      .as(at)
+                      .isNotNull());
         }
       }
     }
@@ -414,6 +436,7 @@ class GeneratedConfigTest {
           ringHash,
           leastRequest,
           hashPolicies,
+          redirect.isEmpty() && random.nextBoolean(),
           Map.of());
     }
 

@@ -300,4 +300,80 @@ class SidecarSnapshotsTest {
                 .hasCircuitBreakers())
         .isFalse();
   }
+
+  private static Command in(String zone, ServiceInstance.Builder instance) {
+    return RegisterInstance.of(
+        instance.locality(Optional.of(new io.cairn.registry.model.Locality("eu", zone))).build());
+  }
+
+  private static ServiceInstance.Builder web(String id, String address) {
+    return ServiceInstance.builder(id, "web-sidecar-proxy")
+        .address(address)
+        .port(21000)
+        .kind(
+            new ConnectProxy(
+                "web", Optional.empty(), "127.0.0.1", 8080, List.of(new Upstream("api", 9191))));
+  }
+
+  /** Priority of each zone in the api endpoints a sidecar is sent. */
+  private static Map<String, Integer> apiPriorities(SidecarSnapshots s, String proxyId) {
+    Map<String, Integer> out = new TreeMap<>();
+    valid(s.all().get(proxyId))
+        .endpoints()
+        .resources()
+        .get("api")
+        .getEndpointsList()
+        .forEach(l -> out.put(l.getLocality().getZone(), l.getPriority()));
+    return out;
+  }
+
+  @Test
+  void sidecarsGetPrioritizingUpstreamsEndpointsOrderedForTheirOwnLocality() {
+    registry.apply(in("a", ServiceInstance.builder("api-a", "api").address("10.0.0.1").port(80)));
+    registry.apply(in("b", ServiceInstance.builder("api-b", "api").address("10.0.0.2").port(80)));
+    registry.apply(in("a", web("web-a", "10.0.1.1")));
+    registry.apply(in("b", web("web-b", "10.0.1.2")));
+    registry.apply(RegisterInstance.of(web("web-x", "10.0.1.3").build()));
+    SidecarSnapshots incremental = new SidecarSnapshots(IntentionAction.ALLOW);
+    incremental.rebuild(registry.snapshot());
+    // No resolver asks for it: every sidecar registered alike shares one snapshot.
+    assertThat(incremental.all().get("web-a")).isSameAs(incremental.all().get("web-b"));
+
+    step(
+        incremental,
+        PutConfigEntry.of(
+            new ServiceResolver(
+                "api",
+                Optional.empty(),
+                Map.of(),
+                Optional.empty(),
+                Map.of(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                true,
+                Map.of())),
+        "api");
+    assertThat(apiPriorities(incremental, "web-a")).containsExactly(entry("a", 0), entry("b", 1));
+    assertThat(apiPriorities(incremental, "web-b")).containsExactly(entry("a", 1), entry("b", 0));
+    // A sidecar registered without a locality is near none of them.
+    assertThat(apiPriorities(incremental, "web-x")).containsExactly(entry("a", 0), entry("b", 0));
+
+    // Zone a's instance leaves: b is web-a's priority 0, with no gap.
+    step(incremental, new DeregisterInstance("api-a"), "api");
+    assertThat(apiPriorities(incremental, "web-a")).containsExactly(entry("b", 0));
+    step(
+        incremental,
+        in("a", ServiceInstance.builder("api-a", "api").address("10.0.0.1").port(80)),
+        "api");
+    assertThat(apiPriorities(incremental, "web-a")).containsExactly(entry("a", 0), entry("b", 1));
+    // A sidecar that moves to zone b is sent b first.
+    step(incremental, in("b", web("web-a", "10.0.1.1")), "web-sidecar-proxy");
+    assertThat(apiPriorities(incremental, "web-a")).containsExactly(entry("a", 1), entry("b", 0));
+  }
+
+  private static Map.Entry<String, Integer> entry(String zone, int priority) {
+    return Map.entry(zone, priority);
+  }
 }

@@ -28,6 +28,10 @@ public final class ValidResources {
       REJECTED.incrementAndGet();
     }
     assertThat(violations).as("Envoy's validation rules on %s", describe(resource)).isEmpty();
+    if (resource
+        instanceof io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment assignment) {
+      contiguousPriorities(assignment);
+    }
     return resource;
   }
 
@@ -54,6 +58,21 @@ public final class ValidResources {
       type.resources().values().forEach(ValidResources::validForGrpc);
     }
     return snapshot;
+  }
+
+  /**
+   * Beyond PGV: priorities run from 0 without gaps ({@code endpoint.proto}; Envoy and gRPC, gRFC
+   * A27, refuse an assignment with a gap).
+   */
+  private static void contiguousPriorities(
+      io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment assignment) {
+    java.util.SortedSet<Integer> used = new java.util.TreeSet<>();
+    assignment.getEndpointsList().forEach(l -> used.add(l.getPriority()));
+    if (!used.isEmpty()) {
+      assertThat(used.last())
+          .as("priorities of %s run from 0 without gaps: %s", assignment.getClusterName(), used)
+          .isEqualTo(used.size() - 1);
+    }
   }
 
   /** Every resource of every type in {@code snapshot}. */

@@ -155,4 +155,84 @@ class EndpointTranslatorTest {
         .isEqualTo(
             validForGrpc(EndpointTranslator.translate("api", a.reversed(), false)).toByteString());
   }
+
+  /** Priority by locality name, e.g. {@code "r1/a" -> 0}. */
+  private static java.util.Map<String, Integer> priorities(ClusterLoadAssignment cla) {
+    java.util.Map<String, Integer> out = new java.util.TreeMap<>();
+    cla.getEndpointsList()
+        .forEach(
+            l ->
+                out.put(
+                    l.getLocality().getRegion() + "/" + l.getLocality().getZone(),
+                    l.getPriority()));
+    return out;
+  }
+
+  @Test
+  void prioritizedByLocalityTheCallersZoneComesFirstThenItsRegionThenTheRest() {
+    ClusterLoadAssignment all =
+        EndpointTranslator.translate(
+            "api",
+            List.of(
+                instance("a", "10.0.0.1", 80, HealthStatus.PASSING, locality("r1", "a")),
+                instance("b", "10.0.0.2", 80, HealthStatus.PASSING, locality("r1", "b")),
+                instance("c", "10.0.0.3", 80, HealthStatus.PASSING, locality("r2", "a")),
+                instance("n", "10.0.0.4", 80, HealthStatus.PASSING, Optional.empty())),
+            false);
+
+    ClusterLoadAssignment inA =
+        validForGrpc(EndpointTranslator.prioritized(all, new Locality("r1", "a")));
+    assertThat(priorities(inA))
+        .containsExactly(entry("/", 2), entry("r1/a", 0), entry("r1/b", 1), entry("r2/a", 2));
+    assertThat(inA.getPolicy().getOverprovisioningFactor().getValue())
+        .isEqualTo(EndpointTranslator.ALL_TO_NEAREST);
+    // The same assignment for a client in another zone: its own zone first.
+    assertThat(
+            priorities(validForGrpc(EndpointTranslator.prioritized(all, new Locality("r1", "b")))))
+        .containsExactly(entry("/", 2), entry("r1/a", 1), entry("r1/b", 0), entry("r2/a", 2));
+    // A region with no instance of the service: no gap, everything else is priority 0.
+    ClusterLoadAssignment far =
+        validForGrpc(EndpointTranslator.prioritized(all, new Locality("r9", "z")));
+    assertThat(priorities(far)).containsOnlyKeys("/", "r1/a", "r1/b", "r2/a").containsValue(0);
+    assertThat(far.getEndpointsList()).allMatch(l -> l.getPriority() == 0);
+    assertThat(far.hasPolicy()).isFalse();
+  }
+
+  @Test
+  void prioritizedByLocalityLeavesNoGapWhenTheCallersZoneHasNoHealthyInstance() {
+    ClusterLoadAssignment all =
+        EndpointTranslator.translate(
+            "api",
+            List.of(
+                instance("a", "10.0.0.1", 80, HealthStatus.CRITICAL, locality("r1", "a")),
+                instance("b", "10.0.0.2", 80, HealthStatus.PASSING, locality("r1", "b")),
+                instance("c", "10.0.0.3", 80, HealthStatus.PASSING, locality("r2", "c"))),
+            false);
+    ClusterLoadAssignment inA =
+        validForGrpc(EndpointTranslator.prioritized(all, new Locality("r1", "a")));
+    assertThat(priorities(inA)).containsExactly(entry("r1/b", 0), entry("r2/c", 1));
+    assertThat(addresses(inA)).containsExactlyInAnyOrder("10.0.0.2", "10.0.0.3");
+    // Nothing but other regions: one priority.
+    ClusterLoadAssignment other =
+        EndpointTranslator.translate(
+            "api",
+            List.of(instance("c", "10.0.0.3", 80, HealthStatus.PASSING, locality("r2", "c"))),
+            false);
+    assertThat(
+            priorities(
+                validForGrpc(EndpointTranslator.prioritized(other, new Locality("r1", "a")))))
+        .containsExactly(entry("r2/c", 0));
+    // An empty assignment stays valid and empty.
+    ClusterLoadAssignment none = EndpointTranslator.translate("api", List.of(), false);
+    assertThat(validForGrpc(EndpointTranslator.prioritized(none, new Locality("r1", "a"))))
+        .isEqualTo(none);
+  }
+
+  private static Optional<Locality> locality(String region, String zone) {
+    return Optional.of(new Locality(region, zone));
+  }
+
+  private static java.util.Map.Entry<String, Integer> entry(String k, int v) {
+    return java.util.Map.entry(k, v);
+  }
 }
