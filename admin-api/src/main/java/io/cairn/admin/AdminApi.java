@@ -157,7 +157,7 @@ public final class AdminApi implements AutoCloseable {
                     new AgentApi(
                         registry,
                         views,
-                        new AgentSelf(settings.node(), version),
+                        new AgentSelf(settings.node(), version, hooks.xds()),
                         hooks.ttlReports()))
                 .get(
                     "/v1/agent/metrics",

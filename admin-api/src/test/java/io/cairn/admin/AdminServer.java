@@ -77,7 +77,8 @@ public final class AdminServer implements AutoCloseable {
               TtlReports.NONE,
               ConnectedProxies.NONE,
               () -> "# test metrics\ncairn_test 1\n",
-              "test");
+              "test",
+              AdminHooks.XdsPorts.of(18000, false));
       WebServer server =
           AdminApi.webServer(settings, meters)
               .routing(r -> AdminApi.routing(r, settings, core, () -> true, hooks))

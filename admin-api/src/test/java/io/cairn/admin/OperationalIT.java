@@ -2,6 +2,7 @@ package io.cairn.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.cairn.admin.AdminServer.Reply;
 import io.cairn.registry.config.IntentionAction;
 import java.util.Optional;
@@ -23,8 +24,15 @@ class OperationalIT {
       assertThat(metrics.header("Content-Type").orElse("")).startsWith("text/plain");
       assertThat(metrics.body()).contains("cairn_test 1");
       assertThat(api.get("/v1/agent/metrics?format=prometheus").body()).contains("cairn_test 1");
-      assertThat(api.get("/v1/agent/self").json().get("Config").get("Datacenter").asText())
-          .isEqualTo("dc1");
+      JsonNode self = api.get("/v1/agent/self").json();
+      assertThat(self.at("/Config/Datacenter").asText()).isEqualTo("dc1");
+      // Nomad needs consul.version >= 1.7.0; Cairn's own version is the revision.
+      assertThat(self.at("/Config/Version").asText()).isEqualTo("1.17.0");
+      assertThat(self.at("/Config/Revision").asText()).isEqualTo("cairn test");
+      assertThat(self.at("/DebugConfig/GRPCPort").asInt()).isEqualTo(18000);
+      assertThat(self.at("/DebugConfig/GRPCTLSPort").asInt()).isEqualTo(-1);
+      assertThat(self.at("/xDS/Ports/Plaintext").asInt()).isEqualTo(18000);
+      assertThat(self.at("/xDS/SupportedProxies/envoy/0").asText()).isEqualTo("1.34.x");
       Reply unknown = api.get("/v1/kv/whatever");
       assertThat(unknown.status()).isEqualTo(404);
       assertThat(unknown.json().get("Error").asText()).contains("no such endpoint");

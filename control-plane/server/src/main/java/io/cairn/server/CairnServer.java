@@ -107,7 +107,8 @@ public final class CairnServer implements AutoCloseable {
                   },
                   ProxyViews.of(xds),
                   scrape,
-                  version));
+                  version,
+                  AdminHooks.XdsPorts.of(xds.port(), xdsTls.isPresent())));
       return new CairnServer(registry, store, health, dns, xds, admin, tls);
     } catch (RuntimeException e) {
       if (xds != null) {

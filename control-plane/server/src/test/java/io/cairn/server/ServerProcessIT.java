@@ -41,6 +41,27 @@ class ServerProcessIT {
                   HttpRequest.newBuilder(URI.create("http://" + http + "/v1/xds/proxies")).build(),
                   HttpResponse.BodyHandlers.ofString());
       assertThat(proxies.body()).as("no xDS client connected yet").isEqualTo("[]");
+      // What Nomad and `consul connect envoy` read: a Consul version, the xDS port, Connect on.
+      JsonNode self =
+          new ObjectMapper()
+              .readTree(
+                  HttpClient.newHttpClient()
+                      .send(
+                          HttpRequest.newBuilder(URI.create("http://" + http + "/v1/agent/self"))
+                              .build(),
+                          HttpResponse.BodyHandlers.ofString())
+                      .body());
+      assertThat(self.at("/Config/Version").asText()).isEqualTo("1.17.0");
+      assertThat(self.at("/Config/Revision").asText()).startsWith("cairn ");
+      assertThat(self.at("/DebugConfig/ConnectEnabled").asBoolean()).isTrue();
+      int xdsPort = self.at("/xDS/Ports/Plaintext").asInt();
+      assertThat(self.at("/DebugConfig/GRPCPort").asInt()).isEqualTo(xdsPort);
+      assertThat(self.at("/xDS/Ports/TLS").asInt()).isEqualTo(-1);
+      String xdsLine =
+          cairn.output().lines().filter(l -> l.contains("xDS listening")).findFirst().orElseThrow();
+      assertThat(new ObjectMapper().readTree(xdsLine).path("kvpList").findValue("port").asInt())
+          .as("the port xDS listens on")
+          .isEqualTo(xdsPort);
 
       try (CairnProcess second = CairnProcess.server(dataDir)) {
         assertThat(second.awaitExit(START)).isEqualTo(1);
