@@ -14,6 +14,7 @@ import io.cairn.admin.http.BodyLimit;
 import io.cairn.admin.http.ErrorResponses;
 import io.cairn.admin.http.MethodNotAllowedRules;
 import io.cairn.admin.http.RequestMetrics;
+import io.cairn.admin.http.ScopeFilter;
 import io.cairn.admin.http.TransportErrors;
 import io.cairn.admin.http.WriteRateLimit;
 import io.cairn.admin.intentions.IntentionsApi;
@@ -134,6 +135,7 @@ public final class AdminApi implements AutoCloseable {
     routing.addFilter(new RequestMetrics(meters));
     routing.addFilter(new BodyLimit(settings.maxBodyBytes()));
     routing.addFilter(new BlockingQueryLimit(settings.limits().maxBlockingQueries(), meters));
+    routing.addFilter(new ScopeFilter(settings.node().datacenter()));
     if (settings.limits().limitsWrites()) {
       // Before the token check, so that a flood without a token is slowed down too.
       routing.addFilter(new WriteRateLimit(settings.limits(), meters));

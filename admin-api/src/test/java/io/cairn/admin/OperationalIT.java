@@ -33,6 +33,20 @@ class OperationalIT {
       assertThat(self.at("/DebugConfig/GRPCTLSPort").asInt()).isEqualTo(-1);
       assertThat(self.at("/xDS/Ports/Plaintext").asInt()).isEqualTo(18000);
       assertThat(self.at("/xDS/SupportedProxies/envoy/0").asText()).isEqualTo("1.34.x");
+      // Another datacenter is one Cairn has no path to, as Consul answers; ours is served.
+      Reply otherDc = api.get("/v1/health/service/web?dc=dc2");
+      assertThat(otherDc.status()).isEqualTo(500);
+      assertThat(otherDc.body()).contains("No path to datacenter").contains("'dc2'");
+      assertThat(api.get("/v1/catalog/services?dc=dc2").status()).isEqualTo(500);
+      assertThat(api.get("/v1/health/service/web?dc=dc1").status()).isEqualTo(200);
+      assertThat(api.get("/v1/catalog/services?dc=").status()).isEqualTo(200);
+      // So is a namespace or partition other than the default one (Consul CE's 400).
+      Reply ns = api.get("/v1/catalog/services?ns=team-a");
+      assertThat(ns.status()).isEqualTo(400);
+      assertThat(ns.body()).contains("Namespaces are a Consul Enterprise feature");
+      assertThat(api.get("/v1/catalog/services?partition=p1").status()).isEqualTo(400);
+      assertThat(api.get("/v1/catalog/services?ns=default&partition=default").status())
+          .isEqualTo(200);
       Reply unknown = api.get("/v1/kv/whatever");
       assertThat(unknown.status()).isEqualTo(404);
       assertThat(unknown.json().get("Error").asText()).contains("no such endpoint");
