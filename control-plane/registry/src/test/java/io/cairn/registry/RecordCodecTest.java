@@ -142,18 +142,12 @@ class RecordCodecTest {
       Optional<io.cairn.registry.config.RingHashConfig> ring,
       Optional<io.cairn.registry.config.LeastRequestConfig> least,
       List<io.cairn.registry.config.HashPolicy> hashPolicies) {
-    return new io.cairn.registry.config.ServiceResolver(
-        name,
-        Optional.empty(),
-        Map.of(),
-        Optional.empty(),
-        Map.of(),
-        Optional.empty(),
-        Optional.of(policy),
-        ring,
-        least,
-        hashPolicies,
-        Map.of());
+    return io.cairn.registry.config.ServiceResolver.builder(name)
+        .loadBalancer(Optional.of(policy))
+        .ringHashConfig(ring)
+        .leastRequestConfig(least)
+        .hashPolicies(hashPolicies)
+        .build();
   }
 
   @Test
@@ -205,18 +199,7 @@ class RecordCodecTest {
   @Test
   void resolverLocalityPriorityRoundTripsAndOlderResolversRestoreWithout() throws Exception {
     var prioritized =
-        new io.cairn.registry.config.ServiceResolver(
-            "web",
-            Optional.empty(),
-            Map.of(),
-            Optional.empty(),
-            Map.of(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            true,
-            Map.of());
+        io.cairn.registry.config.ServiceResolver.builder("web").prioritizeByLocality(true).build();
     assertThat(codec.decode(stored(prioritized))).isEqualTo(prioritized);
 
     StoredRecord r = stored(prioritized);
@@ -225,16 +208,6 @@ class RecordCodecTest {
     assertThat(tree.remove("prioritizeByLocality").asBoolean()).isTrue();
     Object decoded =
         codec.decode(new StoredRecord(r.table(), r.key(), 3, 3, mapper.writeValueAsBytes(tree)));
-    assertThat(decoded)
-        .isEqualTo(
-            new io.cairn.registry.config.ServiceResolver(
-                "web",
-                Optional.empty(),
-                Map.of(),
-                Optional.empty(),
-                Map.of(),
-                Optional.empty(),
-                Optional.empty(),
-                Map.of()));
+    assertThat(decoded).isEqualTo(io.cairn.registry.config.ServiceResolver.builder("web").build());
   }
 }

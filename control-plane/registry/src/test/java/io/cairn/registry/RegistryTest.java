@@ -378,15 +378,7 @@ class RegistryTest {
     for (String s : subsets) {
       map.put(s, new ResolverSubset("Service.Meta.version == " + s, false));
     }
-    return new ServiceResolver(
-        name,
-        Optional.empty(),
-        map,
-        Optional.empty(),
-        Map.of(),
-        Optional.empty(),
-        Optional.empty(),
-        Map.of());
+    return ServiceResolver.builder(name).subsets(map).build();
   }
 
   @Test

@@ -99,112 +99,103 @@ public record ServiceResolver(
     p.throwIfAny();
   }
 
-  /** Without locality priority. */
-  public ServiceResolver(
-      String name,
-      Optional<String> defaultSubset,
-      Map<String, ResolverSubset> subsets,
-      Optional<ServiceTarget> redirect,
-      Map<String, List<ServiceTarget>> failover,
-      Optional<Duration> connectTimeout,
-      Optional<LoadBalancerPolicy> loadBalancer,
-      Optional<RingHashConfig> ringHashConfig,
-      Optional<LeastRequestConfig> leastRequestConfig,
-      List<HashPolicy> hashPolicies,
-      Map<String, String> meta) {
-    this(
-        name,
-        defaultSubset,
-        subsets,
-        redirect,
-        failover,
-        connectTimeout,
-        loadBalancer,
-        ringHashConfig,
-        leastRequestConfig,
-        hashPolicies,
-        false,
-        meta);
+  /** A resolver named {@code name} with nothing set; set what it needs, then build it. */
+  public static Builder builder(String name) {
+    return new Builder(name);
   }
 
-  /** Without hash policies. */
-  public ServiceResolver(
-      String name,
-      Optional<String> defaultSubset,
-      Map<String, ResolverSubset> subsets,
-      Optional<ServiceTarget> redirect,
-      Map<String, List<ServiceTarget>> failover,
-      Optional<Duration> connectTimeout,
-      Optional<LoadBalancerPolicy> loadBalancer,
-      Optional<RingHashConfig> ringHashConfig,
-      Optional<LeastRequestConfig> leastRequestConfig,
-      boolean prioritizeByLocality,
-      Map<String, String> meta) {
-    this(
-        name,
-        defaultSubset,
-        subsets,
-        redirect,
-        failover,
-        connectTimeout,
-        loadBalancer,
-        ringHashConfig,
-        leastRequestConfig,
-        List.of(),
-        prioritizeByLocality,
-        meta);
-  }
+  /** Builds a resolver; every setting starts unset (empty, off). */
+  public static final class Builder {
+    private final String name;
+    private Optional<String> defaultSubset = Optional.empty();
+    private Map<String, ResolverSubset> subsets = Map.of();
+    private Optional<ServiceTarget> redirect = Optional.empty();
+    private Map<String, List<ServiceTarget>> failover = Map.of();
+    private Optional<Duration> connectTimeout = Optional.empty();
+    private Optional<LoadBalancerPolicy> loadBalancer = Optional.empty();
+    private Optional<RingHashConfig> ringHashConfig = Optional.empty();
+    private Optional<LeastRequestConfig> leastRequestConfig = Optional.empty();
+    private List<HashPolicy> hashPolicies = List.of();
+    private boolean prioritizeByLocality;
+    private Map<String, String> meta = Map.of();
 
-  /** Without hash policies or locality priority. */
-  public ServiceResolver(
-      String name,
-      Optional<String> defaultSubset,
-      Map<String, ResolverSubset> subsets,
-      Optional<ServiceTarget> redirect,
-      Map<String, List<ServiceTarget>> failover,
-      Optional<Duration> connectTimeout,
-      Optional<LoadBalancerPolicy> loadBalancer,
-      Optional<RingHashConfig> ringHashConfig,
-      Optional<LeastRequestConfig> leastRequestConfig,
-      Map<String, String> meta) {
-    this(
-        name,
-        defaultSubset,
-        subsets,
-        redirect,
-        failover,
-        connectTimeout,
-        loadBalancer,
-        ringHashConfig,
-        leastRequestConfig,
-        List.of(),
-        false,
-        meta);
-  }
+    private Builder(String name) {
+      this.name = name;
+    }
 
-  /** Without ring-hash, least-request, hash-policy or locality settings. */
-  public ServiceResolver(
-      String name,
-      Optional<String> defaultSubset,
-      Map<String, ResolverSubset> subsets,
-      Optional<ServiceTarget> redirect,
-      Map<String, List<ServiceTarget>> failover,
-      Optional<Duration> connectTimeout,
-      Optional<LoadBalancerPolicy> loadBalancer,
-      Map<String, String> meta) {
-    this(
-        name,
-        defaultSubset,
-        subsets,
-        redirect,
-        failover,
-        connectTimeout,
-        loadBalancer,
-        Optional.empty(),
-        Optional.empty(),
-        List.of(),
-        false,
-        meta);
+    public Builder defaultSubset(Optional<String> value) {
+      this.defaultSubset = value;
+      return this;
+    }
+
+    public Builder subsets(Map<String, ResolverSubset> value) {
+      this.subsets = value;
+      return this;
+    }
+
+    public Builder redirect(Optional<ServiceTarget> value) {
+      this.redirect = value;
+      return this;
+    }
+
+    public Builder failover(Map<String, List<ServiceTarget>> value) {
+      this.failover = value;
+      return this;
+    }
+
+    public Builder connectTimeout(Optional<Duration> value) {
+      this.connectTimeout = value;
+      return this;
+    }
+
+    public Builder loadBalancer(Optional<LoadBalancerPolicy> value) {
+      this.loadBalancer = value;
+      return this;
+    }
+
+    public Builder ringHashConfig(Optional<RingHashConfig> value) {
+      this.ringHashConfig = value;
+      return this;
+    }
+
+    public Builder leastRequestConfig(Optional<LeastRequestConfig> value) {
+      this.leastRequestConfig = value;
+      return this;
+    }
+
+    public Builder hashPolicies(List<HashPolicy> value) {
+      this.hashPolicies = value;
+      return this;
+    }
+
+    public Builder prioritizeByLocality(boolean value) {
+      this.prioritizeByLocality = value;
+      return this;
+    }
+
+    public Builder meta(Map<String, String> value) {
+      this.meta = value;
+      return this;
+    }
+
+    /**
+     * @throws io.cairn.registry.validation.ValidationException if the settings do not fit together
+     */
+    public ServiceResolver build() {
+      return new ServiceResolver(
+          name,
+          defaultSubset,
+          subsets,
+          redirect,
+          failover,
+          connectTimeout,
+          loadBalancer,
+          ringHashConfig,
+          leastRequestConfig,
+          hashPolicies,
+          prioritizeByLocality,
+          meta);
+    }
   }
 
   private static void checkSubsets(

@@ -64,15 +64,12 @@ class ChainCompilerTest {
       Map<String, List<ServiceTarget>> failover) {
     Map<String, ResolverSubset> defined = new HashMap<>();
     subsets.forEach(s -> defined.put(s, new ResolverSubset("Service.Meta.version == " + s, false)));
-    return new ServiceResolver(
-        name,
-        defaultSubset,
-        defined,
-        redirect,
-        failover,
-        Optional.empty(),
-        Optional.empty(),
-        Map.of());
+    return ServiceResolver.builder(name)
+        .defaultSubset(defaultSubset)
+        .subsets(defined)
+        .redirect(redirect)
+        .failover(failover)
+        .build();
   }
 
   private static ServiceResolver redirect(String name, ServiceTarget to) {

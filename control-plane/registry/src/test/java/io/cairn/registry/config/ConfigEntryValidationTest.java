@@ -20,17 +20,11 @@ class ConfigEntryValidationTest {
       LoadBalancerPolicy policy,
       Optional<RingHashConfig> ring,
       Optional<LeastRequestConfig> least) {
-    return new ServiceResolver(
-        "web",
-        Optional.empty(),
-        Map.of(),
-        Optional.empty(),
-        Map.of(),
-        Optional.empty(),
-        Optional.of(policy),
-        ring,
-        least,
-        Map.of());
+    return ServiceResolver.builder("web")
+        .loadBalancer(Optional.of(policy))
+        .ringHashConfig(ring)
+        .leastRequestConfig(least)
+        .build();
   }
 
   @Test
@@ -94,19 +88,18 @@ class ConfigEntryValidationTest {
   void resolverChecksSubsetReferencesAndRedirect() {
     assertThatThrownBy(
             () ->
-                new ServiceResolver(
-                    "web",
-                    Optional.of("v3"),
-                    Map.of(
-                        "v1",
-                        new ResolverSubset("", false),
-                        "Bad_Name",
-                        new ResolverSubset("", false)),
-                    Optional.of(new ServiceTarget("", "")),
-                    Map.of("v9", List.of(new ServiceTarget("db", ""))),
-                    Optional.of(Duration.ZERO),
-                    Optional.empty(),
-                    Map.of()))
+                ServiceResolver.builder("web")
+                    .defaultSubset(Optional.of("v3"))
+                    .subsets(
+                        Map.of(
+                            "v1",
+                            new ResolverSubset("", false),
+                            "Bad_Name",
+                            new ResolverSubset("", false)))
+                    .redirect(Optional.of(new ServiceTarget("", "")))
+                    .failover(Map.of("v9", List.of(new ServiceTarget("db", ""))))
+                    .connectTimeout(Optional.of(Duration.ZERO))
+                    .build())
         .isInstanceOfSatisfying(
             ValidationException.class,
             e ->
@@ -124,18 +117,10 @@ class ConfigEntryValidationTest {
   void localityPriorityOnARedirectIsRefusedAsTheRedirectsResolverDecides() {
     assertThatThrownBy(
             () ->
-                new ServiceResolver(
-                    "web",
-                    Optional.empty(),
-                    Map.of(),
-                    Optional.of(new ServiceTarget("web-v2", "")),
-                    Map.of(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    true,
-                    Map.of()))
+                ServiceResolver.builder("web")
+                    .redirect(Optional.of(new ServiceTarget("web-v2", "")))
+                    .prioritizeByLocality(true)
+                    .build())
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("prioritizeByLocality: cannot be combined with redirect");
   }

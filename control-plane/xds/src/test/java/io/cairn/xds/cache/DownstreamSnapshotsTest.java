@@ -136,15 +136,9 @@ class DownstreamSnapshotsTest {
     s =
         step(
             PutConfigEntry.of(
-                new ServiceResolver(
-                    "api",
-                    Optional.empty(),
-                    Map.of("v1", new ResolverSubset("", false)),
-                    Optional.empty(),
-                    Map.of(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Map.of())),
+                ServiceResolver.builder("api")
+                    .subsets(Map.of("v1", new ResolverSubset("", false)))
+                    .build()),
             "api");
     s = step(instance("api-3", "api", "10.0.0.3"), "api");
     assertThat(s.get("web").clusters().resources()).containsKey("api");
@@ -176,18 +170,7 @@ class DownstreamSnapshotsTest {
   }
 
   private static ServiceResolver prioritizing(String service, boolean on) {
-    return new ServiceResolver(
-        service,
-        Optional.empty(),
-        Map.of(),
-        Optional.empty(),
-        Map.of(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        on,
-        Map.of());
+    return ServiceResolver.builder(service).prioritizeByLocality(on).build();
   }
 
   /** Priority of each zone of {@code cluster}'s endpoints in {@code s}. */

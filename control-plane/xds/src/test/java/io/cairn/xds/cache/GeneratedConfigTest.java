@@ -422,22 +422,24 @@ class GeneratedConfigTest {
           hashPolicies.add(hashPolicy());
         }
       }
-      return new ServiceResolver(
-          service,
-          defaultSubset,
-          subsets,
-          redirect,
-          failover,
-          random.nextBoolean()
-              ? Optional.of(
-                  pick(List.of(Duration.ofNanos(1), Duration.ofMillis(250), Duration.ofMinutes(2))))
-              : Optional.empty(),
-          policy,
-          ringHash,
-          leastRequest,
-          hashPolicies,
-          redirect.isEmpty() && random.nextBoolean(),
-          Map.of());
+      return ServiceResolver.builder(service)
+          .defaultSubset(defaultSubset)
+          .subsets(subsets)
+          .redirect(redirect)
+          .failover(failover)
+          .connectTimeout(
+              random.nextBoolean()
+                  ? Optional.of(
+                      pick(
+                          List.of(
+                              Duration.ofNanos(1), Duration.ofMillis(250), Duration.ofMinutes(2))))
+                  : Optional.empty())
+          .loadBalancer(policy)
+          .ringHashConfig(ringHash)
+          .leastRequestConfig(leastRequest)
+          .hashPolicies(hashPolicies)
+          .prioritizeByLocality(redirect.isEmpty() && random.nextBoolean())
+          .build();
     }
 
     private HashPolicy hashPolicy() {

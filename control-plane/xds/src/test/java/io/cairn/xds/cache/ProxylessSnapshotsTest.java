@@ -94,15 +94,7 @@ class ProxylessSnapshotsTest {
 
   private static ServiceResolver resolver(
       String name, Optional<ServiceTarget> redirect, Map<String, List<ServiceTarget>> failover) {
-    return new ServiceResolver(
-        name,
-        Optional.empty(),
-        Map.of(),
-        redirect,
-        failover,
-        Optional.empty(),
-        Optional.empty(),
-        Map.of());
+    return ServiceResolver.builder(name).redirect(redirect).failover(failover).build();
   }
 
   private static ServiceTarget to(String service) {

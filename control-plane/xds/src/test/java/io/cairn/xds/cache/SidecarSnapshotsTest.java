@@ -212,29 +212,17 @@ class SidecarSnapshotsTest {
     step(
         incremental,
         PutConfigEntry.of(
-            new ServiceResolver(
-                "db",
-                Optional.empty(),
-                Map.of(),
-                Optional.empty(),
-                Map.of("*", List.of(new ServiceTarget("standby", ""))),
-                Optional.empty(),
-                Optional.empty(),
-                Map.of())),
+            ServiceResolver.builder("db")
+                .failover(Map.of("*", List.of(new ServiceTarget("standby", ""))))
+                .build()),
         "db");
     // Only standby's name changes: the sidecar's failover must follow its redirect anyway.
     step(
         incremental,
         PutConfigEntry.of(
-            new ServiceResolver(
-                "standby",
-                Optional.empty(),
-                Map.of(),
-                Optional.of(new ServiceTarget("dbb", "")),
-                Map.of(),
-                Optional.empty(),
-                Optional.empty(),
-                Map.of())),
+            ServiceResolver.builder("standby")
+                .redirect(Optional.of(new ServiceTarget("dbb", "")))
+                .build()),
         "standby");
 
     ContentSnapshot s = incremental.all().get("web-1-sidecar-proxy");
@@ -341,19 +329,7 @@ class SidecarSnapshotsTest {
 
     step(
         incremental,
-        PutConfigEntry.of(
-            new ServiceResolver(
-                "api",
-                Optional.empty(),
-                Map.of(),
-                Optional.empty(),
-                Map.of(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                true,
-                Map.of())),
+        PutConfigEntry.of(ServiceResolver.builder("api").prioritizeByLocality(true).build()),
         "api");
     assertThat(apiPriorities(incremental, "web-a")).containsExactly(entry("a", 0), entry("b", 1));
     assertThat(apiPriorities(incremental, "web-b")).containsExactly(entry("a", 1), entry("b", 0));

@@ -143,15 +143,7 @@ class DiscoveryChainGrpcIT {
 
   private static ServiceResolver resolver(
       String name, Optional<ServiceTarget> redirect, Map<String, List<ServiceTarget>> failover) {
-    return new ServiceResolver(
-        name,
-        Optional.empty(),
-        Map.of(),
-        redirect,
-        failover,
-        Optional.empty(),
-        Optional.empty(),
-        Map.of());
+    return ServiceResolver.builder(name).redirect(redirect).failover(failover).build();
   }
 
   @Test

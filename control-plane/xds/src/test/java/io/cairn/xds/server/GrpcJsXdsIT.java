@@ -221,15 +221,9 @@ class GrpcJsXdsIT {
     registry.apply(SetMaintenance.enable("echo-1", "drain"));
     registry.apply(
         PutConfigEntry.of(
-            new ServiceResolver(
-                "echo",
-                Optional.empty(),
-                Map.of(),
-                Optional.empty(),
-                Map.of("*", List.of(new ServiceTarget("echob", ""))),
-                Optional.empty(),
-                Optional.empty(),
-                Map.of())));
+            ServiceResolver.builder("echo")
+                .failover(Map.of("*", List.of(new ServiceTarget("echob", ""))))
+                .build()));
 
     assertThat(replies(run(clientDir, "echo", 20))).isEqualTo(Map.of("standby", 20));
   }
@@ -242,15 +236,9 @@ class GrpcJsXdsIT {
     register("new", "1", "v1", backend("new").port());
     registry.apply(
         PutConfigEntry.of(
-            new ServiceResolver(
-                "old",
-                Optional.empty(),
-                Map.of(),
-                Optional.of(new ServiceTarget("new", "")),
-                Map.of(),
-                Optional.empty(),
-                Optional.empty(),
-                Map.of())));
+            ServiceResolver.builder("old")
+                .redirect(Optional.of(new ServiceTarget("new", "")))
+                .build()));
 
     assertThat(replies(run(clientDir, "old", 20))).isEqualTo(Map.of("new", 20));
   }

@@ -119,18 +119,7 @@ class LocalityPriorityIT {
   }
 
   private static ServiceResolver prioritizing(String service) {
-    return new ServiceResolver(
-        service,
-        Optional.empty(),
-        Map.of(),
-        Optional.empty(),
-        Map.of(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        true,
-        Map.of());
+    return ServiceResolver.builder(service).prioritizeByLocality(true).build();
   }
 
   private ManagedChannel channel(String scheme, String service) {

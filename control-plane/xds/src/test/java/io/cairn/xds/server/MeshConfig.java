@@ -8,7 +8,6 @@ import io.cairn.registry.config.ServiceTarget;
 import io.cairn.registry.config.Split;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /** Config entries the xDS integration tests share: version subsets and a canary split. */
 final class MeshConfig {
@@ -17,17 +16,12 @@ final class MeshConfig {
   /** A resolver with subsets {@code v1} and {@code v2} by {@code Service.Meta.version}. */
   static PutConfigEntry versionSubsets(String service) {
     return PutConfigEntry.of(
-        new ServiceResolver(
-            service,
-            Optional.empty(),
-            Map.of(
-                "v1", new ResolverSubset("Service.Meta.version == v1", false),
-                "v2", new ResolverSubset("Service.Meta.version == v2", false)),
-            Optional.empty(),
-            Map.of(),
-            Optional.empty(),
-            Optional.empty(),
-            Map.of()));
+        ServiceResolver.builder(service)
+            .subsets(
+                Map.of(
+                    "v1", new ResolverSubset("Service.Meta.version == v1", false),
+                    "v2", new ResolverSubset("Service.Meta.version == v2", false)))
+            .build());
   }
 
   /** {@code v1Percent} of the service's traffic to subset v1, the rest to v2. */

@@ -230,17 +230,12 @@ class ProxylessGrpcIT {
       Duration timeout = Duration.ofMillis(1000 + step++);
       registry.apply(
           PutConfigEntry.of(
-              new io.cairn.registry.config.ServiceResolver(
-                  service,
-                  Optional.empty(),
-                  Map.of(),
-                  Optional.empty(),
-                  Map.of(),
-                  Optional.of(timeout),
-                  Optional.of(b.policy()),
-                  b.ring(),
-                  b.least(),
-                  Map.of())));
+              io.cairn.registry.config.ServiceResolver.builder(service)
+                  .connectTimeout(Optional.of(timeout))
+                  .loadBalancer(Optional.of(b.policy()))
+                  .ringHashConfig(b.ring())
+                  .leastRequestConfig(b.least())
+                  .build()));
       await(b + " acked")
           .atMost(Duration.ofSeconds(20))
           .until(() -> !proxy().acked().get(cluster).equals(before));
@@ -296,18 +291,10 @@ class ProxylessGrpcIT {
 
   private io.cairn.registry.config.ServiceResolver hashing(
       List<io.cairn.registry.config.HashPolicy> policies) {
-    return new io.cairn.registry.config.ServiceResolver(
-        service,
-        Optional.empty(),
-        Map.of(),
-        Optional.empty(),
-        Map.of(),
-        Optional.empty(),
-        Optional.of(io.cairn.registry.config.LoadBalancerPolicy.RING_HASH),
-        Optional.empty(),
-        Optional.empty(),
-        policies,
-        Map.of());
+    return io.cairn.registry.config.ServiceResolver.builder(service)
+        .loadBalancer(Optional.of(io.cairn.registry.config.LoadBalancerPolicy.RING_HASH))
+        .hashPolicies(policies)
+        .build();
   }
 
   private static ProxyStatus proxy() {

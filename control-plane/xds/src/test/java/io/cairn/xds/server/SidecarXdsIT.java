@@ -384,18 +384,9 @@ class SidecarXdsIT {
           ENDPOINT, r -> r.getResourcesCount() == 1 && r.toString().contains("10.0.0.2"), WAIT);
       registry.apply(
           PutConfigEntry.of(
-              new io.cairn.registry.config.ServiceResolver(
-                  "api",
-                  Optional.empty(),
-                  Map.of(),
-                  Optional.empty(),
-                  Map.of(),
-                  Optional.empty(),
-                  Optional.empty(),
-                  Optional.empty(),
-                  Optional.empty(),
-                  true,
-                  Map.of())));
+              io.cairn.registry.config.ServiceResolver.builder("api")
+                  .prioritizeByLocality(true)
+                  .build()));
       ClusterLoadAssignment api =
           envoy
               .await(ENDPOINT, r -> zones(api(r)).equals(Map.of("a", 1, "b", 0)), WAIT)

@@ -68,18 +68,10 @@ class RouteTranslatorTest {
   }
 
   private static ServiceResolver hashing(String name, List<HashPolicy> policies) {
-    return new ServiceResolver(
-        name,
-        Optional.empty(),
-        Map.of(),
-        Optional.empty(),
-        Map.of(),
-        Optional.empty(),
-        Optional.of(LoadBalancerPolicy.RING_HASH),
-        Optional.empty(),
-        Optional.empty(),
-        policies,
-        Map.of());
+    return ServiceResolver.builder(name)
+        .loadBalancer(Optional.of(LoadBalancerPolicy.RING_HASH))
+        .hashPolicies(policies)
+        .build();
   }
 
   private static final List<HashPolicy> EVERY_KIND =
