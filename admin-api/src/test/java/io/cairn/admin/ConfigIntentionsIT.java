@@ -73,6 +73,17 @@ class ConfigIntentionsIT {
              "LoadBalancer":{"Policy":"least_request","RingHashConfig":{"MinimumRingSize":64}}}
             """);
     assertThat(wrongPolicy.status()).as(wrongPolicy.body()).isEqualTo(400);
+    // Every problem is listed, also when the only hash policy is itself invalid.
+    Reply bothWrong =
+        api.put(
+            "/v1/config",
+            """
+            {"Kind":"service-resolver","Name":"api",
+             "LoadBalancer":{"Policy":"round_robin","HashPolicies":[{"Field":"cookie"}]}}
+            """);
+    assertThat(bothWrong.body())
+        .contains("LoadBalancer.HashPolicies: HashPolicies specified for non-hash-based policy")
+        .contains("LoadBalancer.HashPolicies[0].FieldValue");
     assertThat(wrongPolicy.body())
         .contains(
             "LoadBalancer.RingHashConfig: needs policy ring_hash, the policy is least_request");

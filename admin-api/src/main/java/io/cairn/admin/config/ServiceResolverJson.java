@@ -49,11 +49,20 @@ final class ServiceResolverJson {
         lb.flatMap(l -> l.object("RingHashConfig")).flatMap(ServiceResolverJson::ringHash);
     Optional<LeastRequestConfig> leastRequest =
         lb.flatMap(l -> l.object("LeastRequestConfig")).flatMap(ServiceResolverJson::leastRequest);
+    List<JsonFields> listedPolicies = lb.map(l -> l.objects("HashPolicies")).orElse(List.of());
     List<HashPolicy> hashPolicies =
-        lb.map(l -> l.objects("HashPolicies")).orElse(List.of()).stream()
+        listedPolicies.stream()
             .map(ServiceResolverJson::hashPolicy)
             .flatMap(Optional::stream)
             .toList();
+    LoadBalancerPolicy chosen = policy.orElse(LoadBalancerPolicy.ROUND_ROBIN);
+    if (hashPolicies.size() < listedPolicies.size() && !chosen.hashBased()) {
+      // The resolver reports this for the valid ones; with none valid it would be lost.
+      f.problems()
+          .add(
+              "LoadBalancer.HashPolicies",
+              "HashPolicies specified for non-hash-based policy " + chosen.wireName());
+    }
     lb.ifPresent(l -> l.rejectUnknown(Set.of()));
     boolean prioritize =
         f.object("PrioritizeByLocality").map(ServiceResolverJson::prioritize).orElse(false);
