@@ -60,7 +60,9 @@ public final class HealthChecker implements AutoCloseable {
 
   // Owned by the scheduler thread.
   private final Map<String, ScheduledCheck> checks = new HashMap<>();
-  private final Map<String, Set<String>> checksByService = new HashMap<>();
+  // The owned checks scheduled for each instance, and the instance each check was last seen on.
+  private final Map<String, Set<String>> checksByInstance = new HashMap<>();
+  private final Map<String, String> instanceOfCheck = new HashMap<>();
   private long seenIndex;
 
   /** TTL reports by check id, written by request threads, read by the scheduler thread. */
@@ -129,8 +131,17 @@ public final class HealthChecker implements AutoCloseable {
 
   private void reconcileAll(RegistrySnapshot snapshot, boolean restored) {
     long now = System.nanoTime();
+    Set<String> present = new HashSet<>();
     for (String service : snapshot.serviceNames()) {
-      reconcileService(snapshot, service, now, restored);
+      for (Indexed<ServiceInstance> instance : snapshot.instancesOf(service)) {
+        present.add(instance.value().id());
+        reconcileInstance(snapshot, instance.value().id(), now, restored);
+      }
+    }
+    for (String gone : List.copyOf(checksByInstance.keySet())) {
+      if (!present.contains(gone)) {
+        reconcileInstance(snapshot, gone, now, restored);
+      }
     }
     seenIndex = Math.max(seenIndex, snapshot.index());
     log.atInfo()
@@ -152,40 +163,44 @@ public final class HealthChecker implements AutoCloseable {
     reconcileAll(registry.snapshot(), false);
   }
 
+  /** Looks only at the instances the change names: the work follows the change, not the service. */
   private void reconcile(ChangeEvent event) {
     if (event.toIndex() <= seenIndex) {
       return;
     }
     long now = System.nanoTime();
-    for (String service : event.services()) {
-      reconcileService(event.snapshot(), service, now, false);
+    for (String instance : event.instances()) {
+      reconcileInstance(event.snapshot(), instance, now, false);
     }
     seenIndex = event.toIndex();
   }
 
-  private void reconcileService(
-      RegistrySnapshot snapshot, String service, long now, boolean restored) {
+  private void reconcileInstance(
+      RegistrySnapshot snapshot, String instanceId, long now, boolean restored) {
     Set<String> seen = new HashSet<>();
-    for (Indexed<ServiceInstance> instance : snapshot.instancesOf(service)) {
-      for (Indexed<HealthCheck> check : snapshot.checksOf(instance.value().id())) {
+    Optional<Indexed<ServiceInstance>> instance = snapshot.instance(instanceId);
+    if (instance.isPresent()) {
+      String service = instance.get().value().name();
+      for (Indexed<HealthCheck> check : snapshot.checksOf(instanceId)) {
         if (!ownership.owns(check.value().id())) {
           continue; // run by another replica; dropped below if it ran here
         }
         seen.add(check.value().id());
+        instanceOfCheck.put(check.value().id(), instanceId);
         upsert(check, service, now, restored);
       }
     }
-    Set<String> before = checksByService.getOrDefault(service, Set.of());
-    for (String id : before) {
+    for (String id : checksByInstance.getOrDefault(instanceId, Set.of())) {
       ScheduledCheck sc = checks.get(id);
-      if (!seen.contains(id) && sc != null && sc.service.equals(service)) {
+      // A check that moved to another instance is that instance's now.
+      if (!seen.contains(id) && sc != null && instanceId.equals(instanceOfCheck.get(id))) {
         remove(sc);
       }
     }
     if (seen.isEmpty()) {
-      checksByService.remove(service);
+      checksByInstance.remove(instanceId);
     } else {
-      checksByService.put(service, seen);
+      checksByInstance.put(instanceId, seen);
     }
   }
 
@@ -394,6 +409,7 @@ public final class HealthChecker implements AutoCloseable {
   private void remove(ScheduledCheck sc) {
     sc.cancelTimers();
     checks.remove(sc.id());
+    instanceOfCheck.remove(sc.id());
     ttlReports.remove(sc.id());
     metrics.scheduled(sc.kind, -1);
     if (sc.check.definition() instanceof ProbeCheck probe) {

@@ -9,6 +9,7 @@ final class ChangeEventMerger {
   private final long fromIndex;
   private ChangeEvent last;
   private Set<String> services;
+  private Set<String> instances;
   private Set<ConfigEntryKey> configEntries;
 
   ChangeEventMerger(ChangeEvent first) {
@@ -19,9 +20,11 @@ final class ChangeEventMerger {
   void add(ChangeEvent event) {
     if (services == null) {
       services = new HashSet<>(last.services());
+      instances = new HashSet<>(last.instances());
       configEntries = new HashSet<>(last.configEntries());
     }
     services.addAll(event.services());
+    instances.addAll(event.instances());
     configEntries.addAll(event.configEntries());
     last = event;
   }
@@ -30,6 +33,7 @@ final class ChangeEventMerger {
     if (services == null) {
       return last;
     }
-    return new ChangeEvent(fromIndex, last.toIndex(), last.snapshot(), services, configEntries);
+    return new ChangeEvent(
+        fromIndex, last.toIndex(), last.snapshot(), services, instances, configEntries);
   }
 }

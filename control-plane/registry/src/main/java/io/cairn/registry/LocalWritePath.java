@@ -65,6 +65,7 @@ final class LocalWritePath implements WritePath {
       Object[] results,
       RegistrySnapshot snapshot,
       Set<String> services,
+      Set<String> instances,
       Set<ConfigEntryKey> configEntries,
       Optional<Batch> stored) {}
 
@@ -74,6 +75,7 @@ final class LocalWritePath implements WritePath {
           List.of(),
           new Object[0],
           RegistrySnapshot.EMPTY,
+          Set.of(),
           Set.of(),
           Set.of(),
           Optional.empty());
@@ -212,7 +214,7 @@ final class LocalWritePath implements WritePath {
         Pending.fail(
             results, e instanceof StoreException se ? se : new StoreException(e.toString(), e));
         return new AppliedBatch(
-            batchEpoch, batch, results, base, Set.of(), Set.of(), Optional.empty());
+            batchEpoch, batch, results, base, Set.of(), Set.of(), Set.of(), Optional.empty());
       }
     }
     return new AppliedBatch(
@@ -221,6 +223,7 @@ final class LocalWritePath implements WritePath {
         results,
         work.view(),
         work.changedServices(),
+        work.changedInstances(),
         work.changedConfig(),
         stored);
   }
@@ -399,12 +402,14 @@ final class LocalWritePath implements WritePath {
 
   private void publish(List<AppliedBatch> committed) {
     Set<String> services = new HashSet<>();
+    Set<String> instances = new HashSet<>();
     Set<ConfigEntryKey> configEntries = new HashSet<>();
     for (AppliedBatch b : committed) {
       services.addAll(b.services());
+      instances.addAll(b.instances());
       configEntries.addAll(b.configEntries());
     }
-    publisher.publish(committed.getLast().snapshot(), services, configEntries);
+    publisher.publish(committed.getLast().snapshot(), services, instances, configEntries);
   }
 
   private void answer(AppliedBatch batch) {

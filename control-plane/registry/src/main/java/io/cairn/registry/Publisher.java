@@ -28,7 +28,8 @@ final class Publisher {
     this.current =
         new Publication(
             initial,
-            new ChangeEvent(initial.index(), initial.index(), initial, Set.of(), Set.of()));
+            new ChangeEvent(
+                initial.index(), initial.index(), initial, Set.of(), Set.of(), Set.of()));
   }
 
   RegistrySnapshot snapshot() {
@@ -36,26 +37,33 @@ final class Publisher {
   }
 
   /** Makes {@code snapshot} current and wakes everyone waiting for a change. Writer only. */
-  void publish(RegistrySnapshot snapshot, Set<String> services, Set<ConfigEntryKey> config) {
+  void publish(
+      RegistrySnapshot snapshot,
+      Set<String> services,
+      Set<String> instances,
+      Set<ConfigEntryKey> config) {
     Publication previous = current;
     ChangeEvent event =
-        new ChangeEvent(previous.snapshot.index(), snapshot.index(), snapshot, services, config);
+        new ChangeEvent(
+            previous.snapshot.index(), snapshot.index(), snapshot, services, instances, config);
     Publication next = new Publication(snapshot, event);
     current = next;
     previous.next.complete(next);
   }
 
   /**
-   * Replaces the whole state (a store read back or reloaded): every service and config entry of the
-   * old or the new state counts as changed. Writer only.
+   * Replaces the whole state (a store read back or reloaded): every service, instance and config
+   * entry of the old or the new state counts as changed. Writer only.
    */
   void replace(RegistrySnapshot next) {
     RegistrySnapshot previous = snapshot();
     Set<String> services = new HashSet<>(previous.serviceNames());
     services.addAll(next.serviceNames());
+    Set<String> instances = new HashSet<>(previous.instances.keySet());
+    instances.addAll(next.instances.keySet());
     Set<ConfigEntryKey> config = new HashSet<>(previous.config.keySet());
     config.addAll(next.config.keySet());
-    publish(next, services, config);
+    publish(next, services, instances, config);
   }
 
   RegistrySnapshot awaitIndex(long afterIndex, Duration timeout) throws InterruptedException {

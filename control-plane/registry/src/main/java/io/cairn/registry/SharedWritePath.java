@@ -61,6 +61,7 @@ final class SharedWritePath implements WritePath {
   private RegistrySnapshot latest;
 
   private final Set<String> unpublishedServices = new HashSet<>();
+  private final Set<String> unpublishedInstances = new HashSet<>();
   private final Set<ConfigEntryKey> unpublishedConfig = new HashSet<>();
 
   private volatile Instant unavailableSince;
@@ -203,6 +204,7 @@ final class SharedWritePath implements WritePath {
     WorkingState work = changes.apply(base, index, mutations);
     latest = work.view();
     unpublishedServices.addAll(work.changedServices());
+    unpublishedInstances.addAll(work.changedInstances());
     unpublishedConfig.addAll(work.changedConfig());
   }
 
@@ -211,8 +213,9 @@ final class SharedWritePath implements WritePath {
     if (latest == publisher.snapshot()) {
       return;
     }
-    publisher.publish(latest, unpublishedServices, unpublishedConfig);
+    publisher.publish(latest, unpublishedServices, unpublishedInstances, unpublishedConfig);
     unpublishedServices.clear();
+    unpublishedInstances.clear();
     unpublishedConfig.clear();
   }
 

@@ -43,6 +43,7 @@ final class WorkingState {
   private AclState acl;
   private TreePMap<Integer, Integer> proxyPorts;
   private TreePSet<String> changedServices = TreePSet.empty();
+  private TreePSet<String> changedInstances = TreePSet.empty();
   private TreePSet<ConfigEntryKey> changedConfig = TreePSet.empty();
   private final List<Write> writes = new ArrayList<>();
   private RegistrySnapshot view;
@@ -70,16 +71,18 @@ final class WorkingState {
   record Mark(
       RegistrySnapshot state,
       TreePSet<String> changedServices,
+      TreePSet<String> changedInstances,
       TreePSet<ConfigEntryKey> changedConfig,
       int writes) {}
 
   Mark mark() {
-    return new Mark(view(), changedServices, changedConfig, writes.size());
+    return new Mark(view(), changedServices, changedInstances, changedConfig, writes.size());
   }
 
   void reset(Mark mark) {
     restore(mark.state());
     changedServices = mark.changedServices();
+    changedInstances = mark.changedInstances();
     changedConfig = mark.changedConfig();
     writes.subList(mark.writes(), writes.size()).clear();
   }
@@ -116,6 +119,11 @@ final class WorkingState {
     return changedServices;
   }
 
+  /** Instances whose registration, checks or maintenance changed (added, updated or removed). */
+  TreePSet<String> changedInstances() {
+    return changedInstances;
+  }
+
   TreePSet<ConfigEntryKey> changedConfig() {
     return changedConfig;
   }
@@ -134,6 +142,7 @@ final class WorkingState {
     proxyPorts = countProxyPort(proxyPorts, instance, 1);
     byService = withMember(byService, instance.name(), instance.id(), entry);
     instances = instances.plus(instance.id(), entry);
+    changedInstances = changedInstances.plus(instance.id());
     writes.add(new Write.Put(Table.INSTANCE, instance.id(), entry));
     touchService(instance.name(), at);
     touchCatalog(at);
@@ -146,6 +155,7 @@ final class WorkingState {
       proxyPorts = countProxyPort(proxyPorts, stored.value(), -1);
     }
     instances = instances.minus(instance.id());
+    changedInstances = changedInstances.plus(instance.id());
     byService = withoutMember(byService, instance.name(), instance.id());
     writes.add(new Write.Delete(Table.INSTANCE, instance.id()));
     touchService(instance.name(), at);
@@ -157,6 +167,7 @@ final class WorkingState {
     long at = advance(entry.modifyIndex());
     checks = checks.plus(check.id(), entry);
     checksByInstance = withMember(checksByInstance, check.serviceId(), check.id(), entry);
+    changedInstances = changedInstances.plus(check.serviceId());
     writes.add(new Write.Put(Table.CHECK, check.id(), entry));
     touchHealth(service, at);
   }
@@ -165,6 +176,7 @@ final class WorkingState {
     advance(at);
     checks = checks.minus(check.id());
     checksByInstance = withoutMember(checksByInstance, check.serviceId(), check.id());
+    changedInstances = changedInstances.plus(check.serviceId());
     writes.add(new Write.Delete(Table.CHECK, check.id()));
     touchHealth(service, at);
   }
@@ -173,6 +185,7 @@ final class WorkingState {
     long at = advance(entry.modifyIndex());
     String id = entry.value().instanceId();
     maintenance = maintenance.plus(id, entry);
+    changedInstances = changedInstances.plus(id);
     writes.add(new Write.Put(Table.MAINTENANCE, id, entry));
     touchHealth(service, at);
   }
@@ -180,6 +193,7 @@ final class WorkingState {
   void removeMaintenance(String instanceId, String service, long at) {
     advance(at);
     maintenance = maintenance.minus(instanceId);
+    changedInstances = changedInstances.plus(instanceId);
     writes.add(new Write.Delete(Table.MAINTENANCE, instanceId));
     touchHealth(service, at);
   }

@@ -539,6 +539,35 @@ class RegistryTest {
         .containsExactly(new ConfigEntryKey(ConfigEntryKind.SERVICE_DEFAULTS, "alpha"));
   }
 
+  /** Consumers can do work in proportion to a change: events name the instances it touched. */
+  @Test
+  void eventsNameTheInstancesWhoseRegistrationChecksOrMaintenanceChanged() throws Exception {
+    registry.apply(
+        new RegisterInstance(
+            instance("w-1", "web"),
+            List.of(ttlCheck("w-1:ttl", "w-1", HealthStatus.PASSING)),
+            false));
+    registry.apply(RegisterInstance.of(instance("w-2", "web")));
+    registry.apply(RegisterInstance.of(instance("w-3", "web")));
+    List<ChangeEvent> events = new CopyOnWriteArrayList<>();
+    try (Subscription sub = registry.subscribe(events::add)) {
+      long from = sub.startSnapshot().index();
+      registry.apply(new UpdateCheck("w-1:ttl", HealthStatus.CRITICAL, "down"));
+      registry.apply(SetMaintenance.enable("w-2", "upgrade"));
+      registry.apply(new DeregisterInstance("w-3"));
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> !events.isEmpty() && events.getLast().toIndex() == from + 3);
+    }
+    assertThat(events.stream().flatMap(e -> e.instances().stream()))
+        .containsExactlyInAnyOrder("w-1", "w-2", "w-3");
+    assertThat(events.stream().flatMap(e -> e.services().stream())).containsOnly("web");
+    // A merged event (a subscriber that fell behind) names them all.
+    ChangeEventMerger merger = new ChangeEventMerger(events.getFirst());
+    events.stream().skip(1).forEach(merger::add);
+    assertThat(merger.result().instances()).containsExactlyInAnyOrder("w-1", "w-2", "w-3");
+  }
+
   @Test
   void aSubscriptionDoesNotKeepTheSnapshotsItHasPassed() throws Exception {
     // Events carry their snapshot: keep only the index, as a long-lived subscriber would.
