@@ -8,12 +8,11 @@ import io.cairn.registry.validation.NetworkAddresses;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.pcollections.HashTreePMap;
@@ -38,10 +37,15 @@ public final class DnsAnswerTable {
   private final long index;
   private final List<ZoneRecords> zones;
   // Persistent maps: the next table shares all but the changed entries, at a cost that follows
-  // the size of the change, not the number of services. PTR records are by the hex of the IP.
+  // the size of the change, not the number of services or instances. PTR targets are by the hex
+  // of the IP: the services with an instance there, each with how many.
   private final PMap<String, LazyAnswers> services;
   private final PMap<String, Set<String>> registryNames;
-  private final PMap<String, PMap<String, byte[]>> pointers;
+  private final PMap<String, PMap<String, Integer>> pointers;
+  private final PMap<String, Pointer> pointerOf;
+
+  /** Where an instance's address points: the hex of its IP and its service's key. */
+  private record Pointer(String reverse, String key) {}
 
   private DnsAnswerTable(
       DnsSettings settings,
@@ -49,13 +53,15 @@ public final class DnsAnswerTable {
       List<ZoneRecords> zones,
       PMap<String, LazyAnswers> services,
       PMap<String, Set<String>> registryNames,
-      PMap<String, PMap<String, byte[]>> pointers) {
+      PMap<String, PMap<String, Integer>> pointers,
+      PMap<String, Pointer> pointerOf) {
     this.settings = settings;
     this.index = index;
     this.zones = zones;
     this.services = services;
     this.registryNames = registryNames;
     this.pointers = pointers;
+    this.pointerOf = pointerOf;
   }
 
   /** The table of {@code snapshot}, built from scratch. */
@@ -65,16 +71,28 @@ public final class DnsAnswerTable {
         settings.domains().stream()
             .map(d -> ZoneRecords.of(d, snapshot.index(), settings.ttl(), server))
             .toList();
+    List<String> instances = new ArrayList<>();
+    for (String service : snapshot.serviceNames()) {
+      snapshot.instancesOf(service).forEach(i -> instances.add(i.value().id()));
+    }
     return new DnsAnswerTable(
-            settings, 0, zones, HashTreePMap.empty(), HashTreePMap.empty(), HashTreePMap.empty())
-        .update(snapshot, snapshot.serviceNames());
+            settings,
+            0,
+            zones,
+            HashTreePMap.empty(),
+            HashTreePMap.empty(),
+            HashTreePMap.empty(),
+            HashTreePMap.empty())
+        .update(snapshot, snapshot.serviceNames(), instances);
   }
 
   /**
-   * The table of {@code snapshot}, where only {@code changed} services differ from this table's:
-   * those are rebuilt, every other one is shared.
+   * The table of {@code snapshot}, where only {@code changed} services and the PTR records of the
+   * {@code changedInstances} differ from this table's: those are redone, everything else is shared.
+   * A changed service's answers are built when first asked.
    */
-  public DnsAnswerTable update(RegistrySnapshot snapshot, Collection<String> changed) {
+  public DnsAnswerTable update(
+      RegistrySnapshot snapshot, Collection<String> changed, Collection<String> changedInstances) {
     PMap<String, Set<String>> names = registryNames;
     Set<String> keys = new HashSet<>();
     for (String service : changed) {
@@ -89,27 +107,33 @@ public final class DnsAnswerTable {
       names = spellings.isEmpty() ? names.minus(key) : names.plus(key, Set.copyOf(spellings));
     }
     PMap<String, LazyAnswers> nextServices = services;
-    PMap<String, PMap<String, byte[]>> nextPointers = pointers;
     for (String key : keys) {
-      LazyAnswers old = nextServices.get(key);
-      if (old != null) {
-        nextServices = nextServices.minus(key);
-        for (String reverse : old.pointers.keySet()) {
-          nextPointers = unlink(nextPointers, reverse, key);
-        }
-      }
       Set<String> spellings = names.get(key);
-      if (spellings == null) {
-        continue;
+      nextServices =
+          spellings == null
+              ? nextServices.minus(key)
+              : nextServices.plus(
+                  key, new LazyAnswers(key, snapshot, new TreeSet<>(spellings), settings, zones));
+    }
+    PMap<String, PMap<String, Integer>> nextPointers = pointers;
+    PMap<String, Pointer> nextPointerOf = pointerOf;
+    for (String id : changedInstances) {
+      Pointer old = nextPointerOf.get(id);
+      if (old != null) {
+        nextPointers = count(nextPointers, old, -1);
+        nextPointerOf = nextPointerOf.minus(id);
       }
-      List<InstanceHealth> rows = new ArrayList<>();
-      for (String spelling : new TreeSet<>(spellings)) {
-        rows.addAll(snapshot.health(spelling));
-      }
-      LazyAnswers fresh = new LazyAnswers(key, Collections.unmodifiableList(rows), settings, zones);
-      nextServices = nextServices.plus(key, fresh);
-      for (Map.Entry<String, byte[]> p : fresh.pointers.entrySet()) {
-        nextPointers = link(nextPointers, p.getKey(), key, p.getValue());
+      Optional<Pointer> now =
+          snapshot
+              .instance(id)
+              .map(i -> i.value())
+              .flatMap(
+                  i ->
+                      ServiceAnswers.reverseHex(i.address())
+                          .map(hex -> new Pointer(hex, i.name().toLowerCase(Locale.ROOT))));
+      if (now.isPresent()) {
+        nextPointers = count(nextPointers, now.get(), 1);
+        nextPointerOf = nextPointerOf.plus(id, now.get());
       }
     }
     List<ZoneRecords> nextZones =
@@ -117,24 +141,15 @@ public final class DnsAnswerTable {
             ? zones
             : zones.stream().map(z -> z.withSerial(snapshot.index(), settings.ttl())).toList();
     return new DnsAnswerTable(
-        settings, snapshot.index(), nextZones, nextServices, names, nextPointers);
+        settings, snapshot.index(), nextZones, nextServices, names, nextPointers, nextPointerOf);
   }
 
-  private static PMap<String, PMap<String, byte[]>> link(
-      PMap<String, PMap<String, byte[]>> pointers, String reverse, String key, byte[] record) {
-    PMap<String, byte[]> of = pointers.get(reverse);
-    return pointers.plus(
-        reverse, (of == null ? HashTreePMap.<String, byte[]>empty() : of).plus(key, record));
-  }
-
-  private static PMap<String, PMap<String, byte[]>> unlink(
-      PMap<String, PMap<String, byte[]>> pointers, String reverse, String key) {
-    PMap<String, byte[]> of = pointers.get(reverse);
-    if (of == null) {
-      return pointers;
-    }
-    PMap<String, byte[]> rest = of.minus(key);
-    return rest.isEmpty() ? pointers.minus(reverse) : pointers.plus(reverse, rest);
+  private static PMap<String, PMap<String, Integer>> count(
+      PMap<String, PMap<String, Integer>> pointers, Pointer p, int delta) {
+    PMap<String, Integer> of = pointers.getOrDefault(p.reverse(), HashTreePMap.empty());
+    int n = of.getOrDefault(p.key(), 0) + delta;
+    PMap<String, Integer> rest = n <= 0 ? of.minus(p.key()) : of.plus(p.key(), n);
+    return rest.isEmpty() ? pointers.minus(p.reverse()) : pointers.plus(p.reverse(), rest);
   }
 
   /** The registry index this table reflects. */
@@ -172,9 +187,13 @@ public final class DnsAnswerTable {
       }
     }
     if (labels > 2 && query.labelIs(labels - 1, ARPA)) {
-      Map<String, byte[]> ptr = ReverseNames.addressHex(query).map(pointers::get).orElse(null);
+      PMap<String, Integer> ptr = ReverseNames.addressHex(query).map(pointers::get).orElse(null);
       if (ptr != null) {
-        return new Resolution.Pointers(ptr.values());
+        List<byte[]> records = new ArrayList<>();
+        for (String key : new TreeSet<>(ptr.keySet())) {
+          records.add(ServiceAnswers.pointer(key, settings, zones));
+        }
+        return new Resolution.Pointers(records);
       }
     }
     return Resolution.Outside.INSTANCE;
@@ -280,24 +299,32 @@ public final class DnsAnswerTable {
    */
   private static final class LazyAnswers {
     private final String name;
-    private final List<InstanceHealth> rows;
+    private final RegistrySnapshot snapshot;
+    private final Set<String> spellings;
     private final DnsSettings settings;
     private final List<ZoneRecords> zones;
-    final Map<String, byte[]> pointers;
     private volatile ServiceAnswers built;
 
     LazyAnswers(
-        String name, List<InstanceHealth> rows, DnsSettings settings, List<ZoneRecords> zones) {
+        String name,
+        RegistrySnapshot snapshot,
+        Set<String> spellings,
+        DnsSettings settings,
+        List<ZoneRecords> zones) {
       this.name = name;
-      this.rows = rows;
+      this.snapshot = snapshot;
+      this.spellings = spellings;
       this.settings = settings;
       this.zones = zones;
-      this.pointers = ServiceAnswers.pointers(name, rows, settings, zones);
     }
 
     ServiceAnswers get() {
       ServiceAnswers b = built;
       if (b == null) {
+        List<InstanceHealth> rows = new ArrayList<>();
+        for (String spelling : spellings) {
+          rows.addAll(snapshot.health(spelling));
+        }
         b = ServiceAnswers.build(name, rows, settings, zones);
         built = b;
       }

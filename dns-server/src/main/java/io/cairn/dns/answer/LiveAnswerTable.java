@@ -44,7 +44,7 @@ public final class LiveAnswerTable implements Supplier<DnsAnswerTable>, AutoClos
     table =
         current == null
             ? DnsAnswerTable.build(event.snapshot(), settings)
-            : current.update(event.snapshot(), event.services());
+            : current.update(event.snapshot(), event.services(), event.instances());
     updates.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
@@ -92,23 +93,18 @@ final class ServiceAnswers {
    * naming {@code <name>.service.<primary domain>.}. Cheaper than {@link #build}: the answer table
    * keeps these current on every change, and builds the rest when first asked.
    */
-  static Map<String, byte[]> pointers(
-      String name, List<InstanceHealth> rows, DnsSettings settings, List<ZoneRecords> zones) {
-    Map<String, byte[]> pointers = new HashMap<>();
-    byte[] record = null;
-    for (InstanceHealth row : rows) {
-      String address = row.value().address();
-      if (kind(address) == AnswerSet.AddressKind.HOSTNAME) {
-        continue;
-      }
-      if (record == null) {
-        long ttl = WireRecords.seconds(settings.ttlOf(name));
-        Name target = WireRecords.name(name + ".service." + zones.getFirst().origin);
-        record = WireRecords.ownedByQuestion(new PTRRecord(Name.root, DClass.IN, ttl, target));
-      }
-      pointers.put(WireRecords.hex(ip(address)), record);
-    }
-    return Map.copyOf(pointers);
+  /** The hex of an instance's IP, the key of its PTR record; none for a hostname. */
+  static Optional<String> reverseHex(String address) {
+    return kind(address) == AnswerSet.AddressKind.HOSTNAME
+        ? Optional.empty()
+        : Optional.of(WireRecords.hex(ip(address)));
+  }
+
+  /** The PTR record pointing an address at service {@code name}. */
+  static byte[] pointer(String name, DnsSettings settings, List<ZoneRecords> zones) {
+    long ttl = WireRecords.seconds(settings.ttlOf(name));
+    Name target = WireRecords.name(name + ".service." + zones.getFirst().origin);
+    return WireRecords.ownedByQuestion(new PTRRecord(Name.root, DClass.IN, ttl, target));
   }
 
   /**

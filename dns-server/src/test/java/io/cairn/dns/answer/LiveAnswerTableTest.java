@@ -89,7 +89,7 @@ class LiveAnswerTableTest {
       registry.apply(
           RegisterInstance.of(
               ServiceInstance.builder("api-2", "api").address("10.0.0.2").port(80).build()));
-      DnsAnswerTable next = table.update(registry.snapshot(), List.of("api"));
+      DnsAnswerTable next = table.update(registry.snapshot(), List.of("api"), List.of("api-2"));
       assertThat(next.builtServices())
           .as("web's built answers are shared, api's dropped")
           .isEqualTo(1);
