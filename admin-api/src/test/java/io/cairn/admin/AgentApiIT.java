@@ -176,6 +176,46 @@ class AgentApiIT {
     assertThat(ok.status()).as(ok.body()).isEqualTo(200);
   }
 
+  /** {@code /v1/health/connect/<service>}: the service's sidecars, as Consul lists them. */
+  @Test
+  void healthConnectListsTheSidecarsOfAService() {
+    api.put(
+        "/v1/agent/service/register",
+        """
+        {"ID": "web-1", "Name": "web", "Port": 8080, "Address": "10.0.0.5",
+         "Connect": {"SidecarService": {
+           "Checks": [{"CheckID": "web-1-proxy:ttl", "TTL": "30s", "Status": "critical"}]}}}
+        """);
+    api.put(
+        "/v1/agent/service/register",
+        """
+        {"ID": "web-2", "Name": "web", "Port": 8081, "Address": "10.0.0.6",
+         "Connect": {"SidecarService": {}}}
+        """);
+    api.put(
+        "/v1/agent/service/register",
+        "{\"ID\": \"api-1\", \"Name\": \"api\", \"Port\": 9000,"
+            + " \"Connect\": {\"SidecarService\": {}}}");
+    Reply all = api.get("/v1/health/connect/web");
+    assertThat(all.status()).isEqualTo(200);
+    assertThat(all.header("X-Consul-Index")).isPresent();
+    List<String> ids = new ArrayList<>();
+    all.json().forEach(e -> ids.add(e.at("/Service/ID").asText()));
+    assertThat(ids).containsExactlyInAnyOrder("web-1-sidecar-proxy", "web-2-sidecar-proxy");
+    all.json()
+        .forEach(
+            e -> {
+              assertThat(e.at("/Service/Kind").asText()).isEqualTo("connect-proxy");
+              assertThat(e.at("/Service/Proxy/DestinationServiceName").asText()).isEqualTo("web");
+            });
+    JsonNode passing = api.get("/v1/health/connect/web?passing").json();
+    assertThat(passing).hasSize(1);
+    assertThat(passing.get(0).at("/Service/ID").asText()).isEqualTo("web-2-sidecar-proxy");
+    assertThat(api.get("/v1/health/connect/web?filter=Service.Port%20%3D%3D%2021001").json())
+        .hasSize(1);
+    assertThat(api.get("/v1/health/connect/nothing").json()).isEmpty();
+  }
+
   @Test
   void checksDefaultLikeConsulAndTtlUpdatesChangeStatus() {
     api.put(

@@ -12,6 +12,7 @@ import io.cairn.admin.http.QueryParams;
 import io.cairn.admin.http.RowFilter;
 import io.cairn.registry.Registry;
 import io.cairn.registry.RegistrySnapshot;
+import io.cairn.registry.model.ConnectProxy;
 import io.cairn.registry.model.HealthStatus;
 import io.cairn.registry.model.InstanceHealth;
 import io.helidon.webserver.http.HttpRules;
@@ -39,6 +40,7 @@ public final class HealthApi implements HttpService {
   public void routing(HttpRules rules) {
     rules
         .get("/service/{name}", this::service)
+        .get("/connect/{name}", this::connect)
         .get("/checks/{name}", this::checks)
         .get("/state/{state}", this::state)
         .get("/node/{node}", this::node);
@@ -72,10 +74,64 @@ public final class HealthApi implements HttpService {
     Json.sendBytes(res, body);
   }
 
+  /**
+   * Consul's {@code /v1/health/connect/<service>}: the service's Connect-capable endpoints, its
+   * connect-proxy sidecars (Cairn has no Connect-native services), as health rows with the same
+   * {@code ?passing}, {@code ?tag} and {@code ?filter}. No index of proxies by destination exists,
+   * so this walks every service; it waits on the health table's index, which any health change
+   * moves.
+   */
+  private void connect(ServerRequest req, ServerResponse res) {
+    String name = req.path().pathParameters().get("name");
+    ToLongFunction<RegistrySnapshot> index = snap -> snap.tableIndexes().health();
+    RegistrySnapshot s = BlockingQuery.await(req, registry, index);
+    boolean passing = QueryParams.flag(req, "passing");
+    List<String> tags = QueryParams.all(req, "tag");
+    RowFilter filter = RowFilter.healthEntries(req).orElse(RowFilter.ALL);
+    RequestAcl acl = RequestAcl.of(req);
+    List<HealthEntryJson> out = new ArrayList<>();
+    if (acl.readsService(s, name, res)) {
+      for (String service : s.serviceNames()) {
+        boolean proxies =
+            s.instancesOf(service).stream()
+                .anyMatch(
+                    i ->
+                        i.value().kind() instanceof ConnectProxy p
+                            && p.destinationServiceName().equals(name));
+        if (proxies && acl.readsService(s, service, res)) {
+          for (HealthEntryJson entry :
+              entries(s, service, passing, tags, filter, h -> isProxyOf(h, name))) {
+            out.add(entry);
+          }
+        }
+      }
+    }
+    BlockingQuery.headers(res, BlockingQuery.indexFor(s, index));
+    Json.send(res, out);
+  }
+
+  private static boolean isProxyOf(InstanceHealth h, String destination) {
+    return h.value().kind() instanceof ConnectProxy p
+        && p.destinationServiceName().equals(destination);
+  }
+
   private List<HealthEntryJson> entries(
       RegistrySnapshot s, String name, boolean passing, List<String> tags, RowFilter filter) {
+    return entries(s, name, passing, tags, filter, h -> true);
+  }
+
+  private List<HealthEntryJson> entries(
+      RegistrySnapshot s,
+      String name,
+      boolean passing,
+      List<String> tags,
+      RowFilter filter,
+      java.util.function.Predicate<InstanceHealth> rows) {
     List<HealthEntryJson> out = new ArrayList<>();
     for (InstanceHealth h : s.health(name)) {
+      if (!rows.test(h)) {
+        continue;
+      }
       if (passing && h.status() != HealthStatus.PASSING) {
         continue;
       }
