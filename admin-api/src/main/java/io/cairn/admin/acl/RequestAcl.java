@@ -69,7 +69,7 @@ public final class RequestAcl {
     check(
         authorizer.keyWritePrefix(prefix) ? Access.WRITE : Access.DENY,
         Access.WRITE,
-        "key_prefix",
+        "key",
         prefix);
   }
 

@@ -45,11 +45,10 @@ public final class KvApi implements HttpService {
   public void routing(HttpRules rules) {
     rules
         .get("/", this::get)
-        .put("/", this::put)
         .delete("/", this::delete)
-        .get("/*", this::get)
-        .put("/*", this::put)
-        .delete("/*", this::delete);
+        .get("/{+key}", this::get)
+        .put("/{+key}", this::put)
+        .delete("/{+key}", this::delete);
   }
 
   /** The key the path names: everything after {@code /v1/kv/}, possibly empty (the root). */
@@ -71,6 +70,10 @@ public final class KvApi implements HttpService {
       return;
     }
     boolean recurse = QueryParams.flag(req, "recurse");
+    if (key.isEmpty() && !recurse) {
+      throw ApiException.badRequest(
+          "the root is not a key: give ?keys for the key names or ?recurse for every entry");
+    }
     ToLongFunction<RegistrySnapshot> index =
         recurse ? s -> s.kv().prefixIndex(key) : s -> s.kv().keyIndex(key);
     if (!recurse) {

@@ -128,7 +128,8 @@ class KvApiIT {
 
   @Test
   void badInputGetsClearErrors() {
-    assertThat(api.put("/v1/kv/", "x").status()).isEqualTo(400);
+    assertThat(api.put("/v1/kv/", "x").status()).as("the root is not a key").isEqualTo(405);
+    assertThat(api.get("/v1/kv/").status()).as("the root without ?keys or ?recurse").isEqualTo(400);
     assertThat(api.delete("/v1/kv/").status())
         .as("deleting the root needs ?recurse")
         .isEqualTo(400);
