@@ -18,6 +18,8 @@ import io.cairn.admin.http.ScopeFilter;
 import io.cairn.admin.http.TransportErrors;
 import io.cairn.admin.http.WriteRateLimit;
 import io.cairn.admin.intentions.IntentionsApi;
+import io.cairn.admin.kv.KvApi;
+import io.cairn.admin.kv.TxnApi;
 import io.cairn.admin.status.HealthEndpoint;
 import io.cairn.admin.status.MetricsEndpoint;
 import io.cairn.admin.status.StatusApi;
@@ -168,6 +170,8 @@ public final class AdminApi implements AutoCloseable {
                       metrics.send(res);
                     })
                 .register("/v1/config", new ConfigApi(registry))
+                .register("/v1/kv", new KvApi(registry))
+                .register("/v1/txn", new TxnApi(registry))
                 .register(
                     "/v1/connect/intentions", new IntentionsApi(registry, core.intentionsDefault()))
                 .register("/v1/status", new StatusApi(settings.node()))

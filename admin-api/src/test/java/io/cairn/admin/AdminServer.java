@@ -61,10 +61,23 @@ public final class AdminServer implements AutoCloseable {
 
   private static AdminServer start(
       Optional<String> aclToken, IntentionAction intentionsDefault, HttpLimits limits) {
+    return start(aclToken, intentionsDefault, limits, 64 * 1024);
+  }
+
+  /** With the production default body limit (1 MiB), for bodies as large as a KV value. */
+  public static AdminServer startWithDefaultBodyLimit() {
+    return start(Optional.empty(), IntentionAction.ALLOW, HttpLimits.DEFAULT, 1 << 20);
+  }
+
+  private static AdminServer start(
+      Optional<String> aclToken,
+      IntentionAction intentionsDefault,
+      HttpLimits limits,
+      long maxBodyBytes) {
     try {
       Path dir = Files.createTempDirectory("cairn-admin-test-");
       Registry registry = Registry.open(SqliteStore.open(dir), new SimpleMeterRegistry());
-      AdminSettings settings = new AdminSettings("127.0.0.1", 0, 64 * 1024, NODE, limits);
+      AdminSettings settings = new AdminSettings("127.0.0.1", 0, maxBodyBytes, NODE, limits);
       SimpleMeterRegistry meters = new SimpleMeterRegistry();
       Core core =
           Core.of(

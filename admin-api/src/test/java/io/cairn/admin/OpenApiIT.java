@@ -135,10 +135,10 @@ class OpenApiIT {
         }
       }
 
-      Reply unknown = api.get("/v1/kv/x");
+      Reply unknown = api.get("/v1/session/list");
       soft.assertThat(unknown.status()).isEqualTo(404);
       soft.assertThat(unknown.json().get("Error").asText())
-          .isEqualTo("no such endpoint: GET /v1/kv/x");
+          .isEqualTo("no such endpoint: GET /v1/session/list");
       soft.assertThat(RESPONSES.problems(unknown.json(), schema("Error"))).isEmpty();
       soft.assertAll();
     }
@@ -215,7 +215,8 @@ class OpenApiIT {
       SoftAssertions soft = new SoftAssertions();
       for (String method : List.of("GET", "PUT", "DELETE")) {
         for (String path :
-            List.of("/v1/agent/check/bogus/web-1", "/v1/agent/service/bogus/web-1", "/v1/kv/x")) {
+            List.of(
+                "/v1/agent/check/bogus/web-1", "/v1/agent/service/bogus/web-1", "/v1/session/x")) {
           Reply r = api.send(method, path, null);
           soft.assertThat(r.status()).as("%s %s: %s", method, path, r.body()).isEqualTo(404);
           soft.assertThat(r.header("Allow")).as("%s %s Allow", method, path).isEmpty();
@@ -258,7 +259,9 @@ class OpenApiIT {
       String acl = op.acl().orElse("");
       soft.assertThat(acl)
           .as("%s x-cairn-acl", op)
-          .matches("none|token|filtered: [a-z]+:read|[a-z]+:(read|write)");
+          .matches(
+              "none|token|filtered: [a-z]+:read|[a-z]+:(read|write)"
+                  + "|per operation: [a-z]+:(read|write)");
       if (acl.matches("[a-z]+:(read|write)") || acl.equals("token")) {
         soft.assertThat(op.response(403)).as("%s documents 403", op).isPresent();
       }
@@ -317,6 +320,19 @@ class OpenApiIT {
               .as("%s with an unknown token", op)
               .contains("ACL not found");
           assertDocumented(soft, op, unknown);
+        } else if (acl.startsWith("per operation: ")) {
+          // Consul's transactions: each denied operation is an error of a 409, nothing applied.
+          soft.assertThat(anonymous.status())
+              .as("%s (%s) without a token: %s", op, acl, anonymous.body())
+              .isEqualTo(409);
+          soft.assertThat(anonymous.body())
+              .as("%s without a token", op)
+              .contains("Permission denied");
+          Reply with = call(api, op, path, "X-Consul-Token", TOKEN);
+          soft.assertThat(with.status())
+              .as("%s with the token: %s", op, with.body())
+              .isEqualTo(op.success());
+          assertDocumented(soft, op, with);
         } else if (acl.startsWith("filtered: ")) {
           soft.assertThat(anonymous.status())
               .as("%s (%s) without a token: %s", op, acl, anonymous.body())
@@ -580,6 +596,7 @@ class OpenApiIT {
         """);
     put(api, "/v1/config", operation("PUT", "/v1/config").exampleBody().orElseThrow());
     put(api, "/v1/connect/intentions/exact?source=web&destination=api", "{\"Action\": \"allow\"}");
+    put(api, "/v1/kv/" + parameterExample("kvKey"), "postgres://db:5432");
   }
 
   /**

@@ -56,6 +56,23 @@ public final class RequestAcl {
     return authorizer.node(name).allows(Access.READ);
   }
 
+  public boolean canReadKey(String key) {
+    return authorizer.key(key).allows(Access.READ);
+  }
+
+  public void requireKey(String key, Access needed) {
+    check(authorizer.key(key), needed, "key", key);
+  }
+
+  /** Write on every key under {@code prefix}, what a recursive delete needs. */
+  public void requireKeyWritePrefix(String prefix) {
+    check(
+        authorizer.keyWritePrefix(prefix) ? Access.WRITE : Access.DENY,
+        Access.WRITE,
+        "key",
+        prefix);
+  }
+
   public void requireService(String name, Access needed) {
     check(authorizer.service(name), needed, "service", name);
   }

@@ -50,11 +50,28 @@ public final class Json {
   }
 
   private static byte[] read(ServerRequest request) {
-    long max =
-        request.context().get(BodyLimit.class).map(BodyLimit::maxBytes).orElse(Long.MAX_VALUE);
+    var limit = request.context().get(BodyLimit.class);
+    return rawBody(
+        request,
+        limit.map(BodyLimit::maxBytes).orElse(Long.MAX_VALUE),
+        size -> limit.orElseThrow().tooLarge(size));
+  }
+
+  /**
+   * The request body as bytes, for endpoints that take more than JSON (KV values). More than {@code
+   * max} bytes is answered with {@code tooLarge} of the size seen; an empty body is empty.
+   */
+  public static byte[] rawBody(
+      ServerRequest request, long max, java.util.function.LongFunction<ApiException> tooLarge) {
+    if (!request.content().hasEntity()) {
+      return new byte[0];
+    }
+    var declared = request.headers().contentLength();
+    if (declared.isPresent() && declared.getAsLong() > max) {
+      throw tooLarge.apply(declared.getAsLong());
+    }
     try (java.io.InputStream in = request.content().inputStream()) {
-      var declared = request.headers().contentLength();
-      if (declared.isPresent() && declared.getAsLong() <= max) {
+      if (declared.isPresent()) {
         // Exactly the declared size: one array, no growing copies.
         byte[] exact = new byte[(int) declared.getAsLong()];
         int n = in.readNBytes(exact, 0, exact.length);
@@ -62,7 +79,7 @@ public final class Json {
       }
       byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
       if (bytes.length > max) {
-        throw request.context().get(BodyLimit.class).orElseThrow().tooLarge(bytes.length);
+        throw tooLarge.apply(bytes.length);
       }
       return bytes;
     } catch (IOException e) {

@@ -9,6 +9,9 @@ import io.cairn.registry.command.DeleteAclToken;
 import io.cairn.registry.command.DeleteConfigEntry;
 import io.cairn.registry.command.DeregisterCheck;
 import io.cairn.registry.command.DeregisterInstance;
+import io.cairn.registry.command.KvDelete;
+import io.cairn.registry.command.KvSet;
+import io.cairn.registry.command.KvTxn;
 import io.cairn.registry.command.PortRange;
 import io.cairn.registry.command.PutAclPolicy;
 import io.cairn.registry.command.PutAclToken;
@@ -84,6 +87,9 @@ final class CommandApplier {
           case PutAclToken c -> AclCommands.putToken(s, c.token(), at);
           case DeleteAclToken c -> AclCommands.deleteToken(s, c, at);
           case BootstrapAcl c -> AclCommands.bootstrap(s, c, at);
+          case KvSet c -> KvCommands.set(s, c, at);
+          case KvDelete c -> KvCommands.delete(s, c, at);
+          case KvTxn c -> KvCommands.txn(s, c, at);
         };
     return result;
   }

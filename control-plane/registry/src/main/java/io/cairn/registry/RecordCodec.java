@@ -22,6 +22,8 @@ import io.cairn.registry.config.ServiceIntentions;
 import io.cairn.registry.config.ServiceResolver;
 import io.cairn.registry.config.ServiceRouter;
 import io.cairn.registry.config.ServiceSplitter;
+import io.cairn.registry.kv.KvEntry;
+import io.cairn.registry.kv.KvState;
 import io.cairn.registry.model.CheckDefinition;
 import io.cairn.registry.model.ConnectProxy;
 import io.cairn.registry.model.GrpcCheck;
@@ -109,6 +111,7 @@ final class RecordCodec {
   private final ObjectReader configReader = mapper.readerFor(ConfigEntry.class);
   private final ObjectReader policyReader = mapper.readerFor(AclPolicy.class);
   private final ObjectReader tokenReader = mapper.readerFor(AclToken.class);
+  private final ObjectReader kvReader = mapper.readerFor(KvEntry.class);
 
   /**
    * The store batch for {@code writes}. Several writes to one record within a batch collapse into
@@ -182,6 +185,7 @@ final class RecordCodec {
         case CONFIG -> configReader.readValue(record.value());
         case ACL_POLICY -> policyReader.readValue(record.value());
         case ACL_TOKEN -> tokenReader.readValue(record.value());
+        case KV -> kvReader.readValue(record.value());
         case INDEX -> new IndexMark(record.key());
       };
     } catch (IOException | RuntimeException e) {
@@ -219,6 +223,7 @@ final class RecordCodec {
     private final List<Indexed<ConfigEntry>> config = new java.util.ArrayList<>();
     private final TreeMap<String, Indexed<AclPolicy>> policies = new TreeMap<>();
     private final TreeMap<String, Indexed<AclToken>> tokens = new TreeMap<>();
+    private final TreeMap<String, Indexed<KvEntry>> kv = new TreeMap<>();
     private final TreeMap<String, Long> marks = new TreeMap<>();
 
     Restorer(long lastIndex) {
@@ -233,6 +238,7 @@ final class RecordCodec {
         case ConfigEntry e -> config.add(indexed(e, r));
         case AclPolicy p -> policies.put(p.id(), indexed(p, r));
         case AclToken t -> tokens.put(t.accessorId(), indexed(t, r));
+        case KvEntry e -> kv.put(e.key(), indexed(e, r));
         case IndexMark m -> marks.put(m.key(), r.modifyIndex());
         default -> throw new IllegalStateException("unexpected stored value " + value);
       }
@@ -294,6 +300,10 @@ final class RecordCodec {
       for (Indexed<ConfigEntry> e : config) {
         configIndex = Math.max(configIndex, e.modifyIndex());
       }
+      long kvIndex = mark(WorkingState.KV_INDEX);
+      for (Indexed<KvEntry> e : kv.values()) {
+        kvIndex = Math.max(kvIndex, e.modifyIndex());
+      }
       marks.forEach(
           (key, at) -> {
             if (key.startsWith(WorkingState.SERVICE_INDEX)) {
@@ -311,7 +321,8 @@ final class RecordCodec {
           TreePMap.fromSortedMap(serviceIndexes),
           new TableIndexes(catalog, health, configIndex),
           new AclState(TreePMap.fromSortedMap(policies), TreePMap.fromSortedMap(tokens)),
-          TreePMap.fromSortedMap(proxyPorts));
+          TreePMap.fromSortedMap(proxyPorts),
+          new KvState(TreePMap.fromSortedMap(kv), kvIndex, mark(WorkingState.KV_DELETE_INDEX)));
     }
 
     private long mark(String key) {

@@ -6,6 +6,7 @@ import io.cairn.registry.config.ConfigEntry;
 import io.cairn.registry.config.ConfigEntryKey;
 import io.cairn.registry.config.ConfigEntryKind;
 import io.cairn.registry.config.ConfigGraph;
+import io.cairn.registry.kv.KvState;
 import io.cairn.registry.model.HealthCheck;
 import io.cairn.registry.model.Indexed;
 import io.cairn.registry.model.InstanceHealth;
@@ -39,7 +40,8 @@ public final class RegistrySnapshot {
           TreePMap.empty(),
           TableIndexes.ZERO,
           AclState.EMPTY,
-          TreePMap.empty());
+          TreePMap.empty(),
+          KvState.EMPTY);
 
   final long index;
   final TreePMap<String, Indexed<ServiceInstance>> instances;
@@ -55,6 +57,8 @@ public final class RegistrySnapshot {
   /** How many connect-proxy instances use each port: where a sidecar's port is picked. */
   final TreePMap<Integer, Integer> proxyPorts;
 
+  final KvState kv;
+
   RegistrySnapshot(
       long index,
       TreePMap<String, Indexed<ServiceInstance>> instances,
@@ -66,7 +70,8 @@ public final class RegistrySnapshot {
       TreePMap<String, Long> serviceIndexes,
       TableIndexes tableIndexes,
       AclState acl,
-      TreePMap<Integer, Integer> proxyPorts) {
+      TreePMap<Integer, Integer> proxyPorts,
+      KvState kv) {
     this.index = index;
     this.instances = instances;
     this.byService = byService;
@@ -78,11 +83,17 @@ public final class RegistrySnapshot {
     this.tableIndexes = tableIndexes;
     this.acl = acl;
     this.proxyPorts = proxyPorts;
+    this.kv = kv;
   }
 
   /** The state of a registry that never changed. */
   public static RegistrySnapshot empty() {
     return EMPTY;
+  }
+
+  /** The key/value entries. */
+  public KvState kv() {
+    return kv;
   }
 
   /** ACL policies and tokens. */

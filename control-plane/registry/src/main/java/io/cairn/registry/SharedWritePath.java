@@ -267,7 +267,7 @@ final class SharedWritePath implements WritePath {
           applyCommitted(base, c.index(), round.mutations());
           flush();
           metrics.batch(batch.size(), round.mutations().size());
-          Pending.answer(batch, atIndex(round.results(), c.index()), metrics);
+          Pending.answer(batch, atIndex(round.results(), base.index(), c.index()), metrics);
           return;
         }
         case CommitResult.Conflict c -> {
@@ -367,11 +367,11 @@ final class SharedWritePath implements WritePath {
   }
 
   /** Results of a committed round carry the commit's index, the same on every replica. */
-  private static Object[] atIndex(Object[] results, long index) {
+  private static Object[] atIndex(Object[] results, long base, long index) {
     Object[] out = results.clone();
     for (int i = 0; i < out.length; i++) {
       if (out[i] instanceof CommandResult r) {
-        out[i] = new CommandResult(r.outcome(), index);
+        out[i] = r.atIndex(base, index);
       }
     }
     return out;

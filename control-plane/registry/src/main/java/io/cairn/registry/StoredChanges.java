@@ -5,6 +5,7 @@ import io.cairn.registry.acl.AclToken;
 import io.cairn.registry.config.ConfigEntry;
 import io.cairn.registry.config.ConfigEntryKey;
 import io.cairn.registry.config.ConfigEntryKind;
+import io.cairn.registry.kv.KvEntry;
 import io.cairn.registry.model.HealthCheck;
 import io.cairn.registry.model.Indexed;
 import io.cairn.registry.model.Maintenance;
@@ -52,6 +53,7 @@ final class StoredChanges {
         case CONFIG -> applyConfig(work, m, index);
         case ACL_POLICY -> applyPolicy(work, m, index);
         case ACL_TOKEN -> applyToken(work, m, index);
+        case KV -> applyKv(work, m, index);
         case INDEX -> {
           if (m instanceof Mutation.Put) {
             work.touchIndex(m.key(), index);
@@ -112,6 +114,19 @@ final class StoredChanges {
           configKey(delete.key())
               .filter(k -> work.view().configEntry(k).isPresent())
               .ifPresent(k -> work.removeConfig(k, index));
+    }
+  }
+
+  private void applyKv(WorkingState work, Mutation m, long index) {
+    switch (m) {
+      case Mutation.Put put ->
+          decode(put.record(), KvEntry.class)
+              .ifPresent(e -> work.putKv(indexed(e, work.view().kv().entry(e.key()), index)));
+      case Mutation.Delete delete -> {
+        if (work.view().kv().entry(delete.key()).isPresent()) {
+          work.removeKv(delete.key(), index);
+        }
+      }
     }
   }
 

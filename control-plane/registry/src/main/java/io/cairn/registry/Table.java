@@ -8,6 +8,7 @@ enum Table {
   CONFIG("config"),
   ACL_POLICY("acl-policy"),
   ACL_TOKEN("acl-token"),
+  KV("kv"),
   /**
    * The index at which each service and each blocking-query table last changed ({@code
    * service/<name>}, {@code table/catalog|health|config}), written in the same commit as the

@@ -5,6 +5,8 @@ import io.cairn.registry.acl.AclState;
 import io.cairn.registry.acl.AclToken;
 import io.cairn.registry.config.ConfigEntry;
 import io.cairn.registry.config.ConfigEntryKey;
+import io.cairn.registry.kv.KvEntry;
+import io.cairn.registry.kv.KvState;
 import io.cairn.registry.model.HealthCheck;
 import io.cairn.registry.model.Indexed;
 import io.cairn.registry.model.Maintenance;
@@ -30,6 +32,8 @@ final class WorkingState {
   static final String CATALOG_INDEX = "table/catalog";
   static final String HEALTH_INDEX = "table/health";
   static final String CONFIG_INDEX = "table/config";
+  static final String KV_INDEX = "table/kv";
+  static final String KV_DELETE_INDEX = "table/kv-delete";
 
   private long index;
   private TreePMap<String, Indexed<ServiceInstance>> instances;
@@ -42,6 +46,7 @@ final class WorkingState {
   private TableIndexes tableIndexes;
   private AclState acl;
   private TreePMap<Integer, Integer> proxyPorts;
+  private KvState kv;
   private TreePSet<String> changedServices = TreePSet.empty();
   private TreePSet<String> changedInstances = TreePSet.empty();
   private TreePSet<ConfigEntryKey> changedConfig = TreePSet.empty();
@@ -64,6 +69,7 @@ final class WorkingState {
     tableIndexes = s.tableIndexes;
     acl = s.acl;
     proxyPorts = s.proxyPorts;
+    kv = s.kv;
     view = s;
   }
 
@@ -102,7 +108,8 @@ final class WorkingState {
               serviceIndexes,
               tableIndexes,
               acl,
-              proxyPorts);
+              proxyPorts,
+              kv);
     }
     return view;
   }
@@ -239,6 +246,22 @@ final class WorkingState {
     writes.add(new Write.Delete(Table.ACL_TOKEN, accessorId));
   }
 
+  void putKv(Indexed<KvEntry> entry) {
+    long at = advance(entry.modifyIndex());
+    String key = entry.value().key();
+    kv = new KvState(kv.entries().plus(key, entry), at, kv.deleteIndex());
+    writes.add(new Write.Put(Table.KV, key, entry));
+    indexWrite(KV_INDEX, at);
+  }
+
+  void removeKv(String key, long at) {
+    advance(at);
+    kv = new KvState(kv.entries().minus(key), at, at);
+    writes.add(new Write.Delete(Table.KV, key));
+    indexWrite(KV_INDEX, at);
+    indexWrite(KV_DELETE_INDEX, at);
+  }
+
   /** Moves the index to {@code at} even if nothing changed (a shared store's empty commit). */
   void moveTo(long at) {
     if (at != index) {
@@ -269,6 +292,8 @@ final class WorkingState {
         case CATALOG_INDEX -> touchCatalog(at);
         case HEALTH_INDEX -> touchHealthTable(at);
         case CONFIG_INDEX -> touchConfigTable(at);
+        case KV_INDEX -> kv = new KvState(kv.entries(), at, kv.deleteIndex());
+        case KV_DELETE_INDEX -> kv = new KvState(kv.entries(), kv.index(), at);
         default -> {}
       }
     }

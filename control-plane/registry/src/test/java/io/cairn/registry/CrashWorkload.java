@@ -2,8 +2,10 @@ package io.cairn.registry;
 
 import io.cairn.registry.command.CommandResult;
 import io.cairn.registry.command.DeregisterInstance;
+import io.cairn.registry.command.KvSet;
 import io.cairn.registry.command.RegisterInstance;
 import io.cairn.registry.command.UpdateCheck;
+import io.cairn.registry.kv.KvEntry;
 import io.cairn.registry.model.HealthStatus;
 import io.cairn.registry.store.sqlite.SqliteStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -14,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * A process for {@link KillNineIT} to kill: concurrent writers register, update and deregister
@@ -60,6 +63,12 @@ public final class CrashWorkload {
                   List.of(Fixtures.ttlCheck(id + ":ttl", id, HealthStatus.CRITICAL)),
                   false));
       out.println("ACK " + id + " " + registered.index());
+      CommandResult stored =
+          registry.apply(
+              new KvSet(
+                  new KvEntry("kv/" + id, i, id.getBytes(StandardCharsets.UTF_8)),
+                  OptionalLong.empty()));
+      out.println("KV " + id + " " + stored.index());
       if (i % 3 == 0) {
         CommandResult passed =
             registry.apply(new UpdateCheck(id + ":ttl", HealthStatus.PASSING, "ok " + i));

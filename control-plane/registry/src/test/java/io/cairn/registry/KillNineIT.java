@@ -2,6 +2,7 @@ package io.cairn.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cairn.registry.kv.KvEntry;
 import io.cairn.registry.model.HealthCheck;
 import io.cairn.registry.model.HealthStatus;
 import io.cairn.registry.model.Indexed;
@@ -37,6 +38,7 @@ class KillNineIT {
   void acknowledgedWritesSurviveSigkill() throws Exception {
     long previousIndex = 0;
     int totalAcks = 0;
+    int totalKeys = 0;
     for (int round = 1; round <= ROUNDS; round++) {
       Run run = runAndKill(round, 300 + ThreadLocalRandom.current().nextInt(3000));
       assertThat(run.exitCode).as("killed by SIGKILL").isEqualTo(137);
@@ -45,9 +47,12 @@ class KillNineIT {
       long maxAcked = verify(run);
       previousIndex = maxAcked;
       totalAcks += run.acks.size();
+      totalKeys += run.keys.size();
     }
+    assertThat(totalKeys).as("acknowledged KV writes").isPositive();
     System.err.printf(
-        "kill -9: %d rounds, %d acknowledged registrations verified%n", ROUNDS, totalAcks);
+        "kill -9: %d rounds, %d acknowledged registrations and %d KV writes verified%n",
+        ROUNDS, totalAcks, totalKeys);
   }
 
   private long verify(Run run) {
@@ -78,6 +83,14 @@ class KillNineIT {
           assertThat(check.get().modifyIndex()).isGreaterThanOrEqualTo(passedAt);
         }
       }
+      for (Map.Entry<String, Long> ack : run.keys.entrySet()) {
+        String id = ack.getKey();
+        maxAcked = Math.max(maxAcked, ack.getValue());
+        Optional<Indexed<KvEntry>> entry = s.kv().entry("kv/" + id);
+        assertThat(entry).as("acknowledged KV write of " + id).isPresent();
+        assertThat(new String(entry.get().value().value(), StandardCharsets.UTF_8)).isEqualTo(id);
+        assertThat(entry.get().modifyIndex()).isGreaterThanOrEqualTo(ack.getValue());
+      }
       assertThat(s.index())
           .as("restored index covers every acknowledgement")
           .isGreaterThanOrEqualTo(maxAcked);
@@ -102,7 +115,8 @@ class KillNineIT {
       long readyIndex,
       Map<String, Long> acks,
       Map<String, Long> checks,
-      Map<String, Long> deletes) {}
+      Map<String, Long> deletes,
+      Map<String, Long> keys) {}
 
   private Run runAndKill(int round, int acksBeforeKill) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
@@ -121,6 +135,7 @@ class KillNineIT {
     Map<String, Long> acks = new HashMap<>();
     Map<String, Long> checks = new HashMap<>();
     Map<String, Long> deletes = new HashMap<>();
+    Map<String, Long> keys = new HashMap<>();
     long[] ready = {-1};
     CountDownLatch enough = new CountDownLatch(1);
     List<String> malformed = new ArrayList<>();
@@ -134,7 +149,7 @@ class KillNineIT {
                               process.getInputStream(), StandardCharsets.UTF_8))) {
                     String line;
                     while ((line = in.readLine()) != null) {
-                      record(line, ready, acks, checks, deletes, malformed);
+                      record(line, ready, acks, checks, deletes, keys, malformed);
                       if (acks.size() >= acksBeforeKill) {
                         enough.countDown();
                       }
@@ -149,7 +164,7 @@ class KillNineIT {
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     reader.join(TimeUnit.SECONDS.toMillis(30));
     assertThat(malformed).as("lines the workload printed").hasSizeLessThanOrEqualTo(1);
-    return new Run(process.exitValue(), ready[0], acks, checks, deletes);
+    return new Run(process.exitValue(), ready[0], acks, checks, deletes, keys);
   }
 
   private static void record(
@@ -158,6 +173,7 @@ class KillNineIT {
       Map<String, Long> acks,
       Map<String, Long> checks,
       Map<String, Long> deletes,
+      Map<String, Long> keys,
       List<String> malformed) {
     String[] f = line.split(" ");
     try {
@@ -166,6 +182,7 @@ class KillNineIT {
         case "ACK" -> acks.put(f[1], Long.parseLong(f[2]));
         case "CHK" -> checks.put(f[1], Long.parseLong(f[2]));
         case "DEL" -> deletes.put(f[1], Long.parseLong(f[2]));
+        case "KV" -> keys.put(f[1], Long.parseLong(f[2]));
         default -> malformed.add(line);
       }
     } catch (RuntimeException e) {

@@ -5,14 +5,15 @@ import java.util.Optional;
 
 /**
  * The rules of one policy (or of several merged), in the resources Cairn guards: services (and
- * their intentions), nodes, agents, and the operator, ACL and mesh-wide switches. Rules for
- * resources Cairn does not have (keys, sessions, events, queries) are accepted and ignored, so
- * Consul policies can be copied unchanged.
+ * their intentions), nodes, agents, keys, and the operator, ACL and mesh-wide switches. Rules for
+ * resources Cairn does not have (sessions, events, queries) are accepted and ignored, so Consul
+ * policies can be copied unchanged.
  */
 public record AclRules(
     NamedRules<ServiceRule> services,
     NamedRules<Access> nodes,
     NamedRules<Access> agents,
+    NamedRules<Access> keys,
     Optional<Access> operator,
     Optional<Access> acl,
     Optional<Access> mesh) {
@@ -20,6 +21,7 @@ public record AclRules(
     Objects.requireNonNull(services, "services");
     Objects.requireNonNull(nodes, "nodes");
     Objects.requireNonNull(agents, "agents");
+    Objects.requireNonNull(keys, "keys");
     Objects.requireNonNull(operator, "operator");
     Objects.requireNonNull(acl, "acl");
     Objects.requireNonNull(mesh, "mesh");
@@ -27,6 +29,7 @@ public record AclRules(
 
   public static final AclRules NONE =
       new AclRules(
+          NamedRules.none(),
           NamedRules.none(),
           NamedRules.none(),
           NamedRules.none(),
@@ -40,6 +43,7 @@ public record AclRules(
         services.plus(other.services, ServiceRule::merge),
         nodes.plus(other.nodes, Access::merge),
         agents.plus(other.agents, Access::merge),
+        keys.plus(other.keys, Access::merge),
         merge(operator, other.operator),
         merge(acl, other.acl),
         merge(mesh, other.mesh));

@@ -20,6 +20,15 @@ public interface Authorizer {
 
   Access agent(String node);
 
+  /** Access to KV key {@code key}. */
+  Access key(String key);
+
+  /**
+   * Whether every key under {@code prefix} may be written (Consul's {@code KeyWritePrefix}, what a
+   * recursive delete needs): write on the prefix, and no rule for a longer name that grants less.
+   */
+  boolean keyWritePrefix(String prefix);
+
   Access operator();
 
   Access acl();
@@ -46,6 +55,16 @@ public interface Authorizer {
     @Override
     public Access agent(String node) {
       return access;
+    }
+
+    @Override
+    public Access key(String key) {
+      return access;
+    }
+
+    @Override
+    public boolean keyWritePrefix(String prefix) {
+      return access == Access.WRITE;
     }
 
     @Override

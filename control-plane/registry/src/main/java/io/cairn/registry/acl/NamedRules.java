@@ -38,6 +38,23 @@ public record NamedRules<R>(Map<String, R> exact, Map<String, R> prefixes) {
     return best == null ? Optional.empty() : Optional.of(prefixes.get(best));
   }
 
+  /**
+   * Whether every rule for a name under {@code prefix} (exact or prefix) satisfies {@code test}.
+   */
+  public boolean allUnder(String prefix, java.util.function.Predicate<R> test) {
+    for (Map.Entry<String, R> e : exact.entrySet()) {
+      if (e.getKey().startsWith(prefix) && !test.test(e.getValue())) {
+        return false;
+      }
+    }
+    for (Map.Entry<String, R> e : prefixes.entrySet()) {
+      if (e.getKey().startsWith(prefix) && !test.test(e.getValue())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Both sets of rules, with {@code merge} deciding where both have a rule for the same name. */
   NamedRules<R> plus(NamedRules<R> other, BinaryOperator<R> merge) {
     Map<String, R> e = new TreeMap<>(exact);

@@ -35,6 +35,23 @@ record RulesAuthorizer(AclRules rules, Authorizer fallback) implements Authorize
   }
 
   @Override
+  public Access key(String key) {
+    return rules.keys().match(key).orElse(fallback.key(key));
+  }
+
+  @Override
+  public boolean keyWritePrefix(String prefix) {
+    if (!rules.keys().allUnder(prefix, a -> a == Access.WRITE)) {
+      return false;
+    }
+    return rules
+        .keys()
+        .match(prefix)
+        .map(a -> a == Access.WRITE)
+        .orElseGet(() -> fallback.keyWritePrefix(prefix));
+  }
+
+  @Override
   public Access operator() {
     return or(rules.operator(), fallback.operator());
   }

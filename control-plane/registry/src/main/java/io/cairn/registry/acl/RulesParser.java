@@ -40,6 +40,8 @@ public final class RulesParser {
   private final Map<String, Access> nodePrefixes = new TreeMap<>();
   private final Map<String, Access> agents = new TreeMap<>();
   private final Map<String, Access> agentPrefixes = new TreeMap<>();
+  private final Map<String, Access> keys = new TreeMap<>();
+  private final Map<String, Access> keyPrefixes = new TreeMap<>();
   private Optional<Access> operator = Optional.empty();
   private Optional<Access> acl = Optional.empty();
   private Optional<Access> mesh = Optional.empty();
@@ -76,6 +78,7 @@ public final class RulesParser {
         new NamedRules<>(services, servicePrefixes),
         new NamedRules<>(nodes, nodePrefixes),
         new NamedRules<>(agents, agentPrefixes),
+        new NamedRules<>(keys, keyPrefixes),
         operator,
         acl,
         mesh);
@@ -228,7 +231,8 @@ public final class RulesParser {
               .merge(name, new ServiceRule(policy.get(), intentions), ServiceRule::merge);
       case "node" -> (prefix ? nodePrefixes : nodes).merge(name, policy.get(), Access::merge);
       case "agent" -> (prefix ? agentPrefixes : agents).merge(name, policy.get(), Access::merge);
-      default -> {} // keys, sessions, events, queries: nothing in Cairn to guard
+      case "key" -> (prefix ? keyPrefixes : keys).merge(name, policy.get(), Access::merge);
+      default -> {} // sessions, events, queries: nothing in Cairn to guard
     }
   }
 

@@ -18,6 +18,7 @@ final class ServiceIdentityRules {
             Map.of("", new ServiceRule(Access.READ, Optional.empty()))),
         new NamedRules<>(Map.of(), Map.of("", Access.READ)),
         NamedRules.none(),
+        NamedRules.none(),
         Optional.empty(),
         Optional.empty(),
         Optional.empty());

@@ -14,4 +14,7 @@ public sealed interface Command
         DeleteAclPolicy,
         PutAclToken,
         DeleteAclToken,
-        BootstrapAcl {}
+        BootstrapAcl,
+        KvSet,
+        KvDelete,
+        KvTxn {}

@@ -24,6 +24,11 @@ public final class Problems {
     return this;
   }
 
+  /** How many problems were found so far. */
+  public int size() {
+    return problems.size();
+  }
+
   public boolean isEmpty() {
     return problems.isEmpty();
   }

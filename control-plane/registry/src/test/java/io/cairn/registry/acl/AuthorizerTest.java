@@ -142,4 +142,26 @@ class AuthorizerTest {
     }
     assertThat(wrong).hasValue(0);
   }
+
+  @Test
+  void keyRulesAndConsulsWritePrefix() {
+    AclRules rules =
+        RulesParser.parse(
+            "key_prefix \"app/\" { policy = \"write\" }\n"
+                + "key \"app/secret\" { policy = \"deny\" }\n"
+                + "key_prefix \"app/cfg/\" { policy = \"list\" }\n"
+                + "key_prefix \"tmp/\" { policy = \"write\" }");
+    Authorizer a = new RulesAuthorizer(rules, Authorizer.DENY_ALL);
+    assertThat(a.key("app/x")).isEqualTo(Access.WRITE);
+    assertThat(a.key("app/secret")).isEqualTo(Access.DENY);
+    assertThat(a.key("app/cfg/db")).isEqualTo(Access.READ);
+    assertThat(a.key("other")).isEqualTo(Access.DENY);
+    assertThat(a.keyWritePrefix("tmp/")).isTrue();
+    assertThat(a.keyWritePrefix("app/")).as("a denied key below the prefix").isFalse();
+    assertThat(a.keyWritePrefix("app/x")).isTrue();
+    assertThat(a.keyWritePrefix("")).as("nothing speaks for the root under deny").isFalse();
+    Authorizer open = new RulesAuthorizer(RulesParser.parse(""), Authorizer.ALLOW_ALL);
+    assertThat(open.keyWritePrefix("")).isTrue();
+    assertThat(new RulesAuthorizer(rules, Authorizer.ALLOW_ALL).keyWritePrefix("")).isFalse();
+  }
 }
