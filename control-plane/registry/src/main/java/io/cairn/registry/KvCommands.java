@@ -32,7 +32,9 @@ final class KvCommands {
   }
 
   static CommandResult lock(WorkingState s, KvLock c, long at) {
-    requireSession(s, c.session());
+    if (c.acquire()) {
+      requireSession(s, c.session());
+    }
     Optional<String> refused =
         c.acquire()
             ? acquire(s, c.entry(), c.session(), at, System.currentTimeMillis())
