@@ -19,6 +19,7 @@ import io.cairn.admin.http.TransportErrors;
 import io.cairn.admin.http.WriteRateLimit;
 import io.cairn.admin.intentions.IntentionsApi;
 import io.cairn.admin.kv.KvApi;
+import io.cairn.admin.kv.SessionApi;
 import io.cairn.admin.kv.TxnApi;
 import io.cairn.admin.status.HealthEndpoint;
 import io.cairn.admin.status.MetricsEndpoint;
@@ -172,6 +173,7 @@ public final class AdminApi implements AutoCloseable {
                 .register("/v1/config", new ConfigApi(registry))
                 .register("/v1/kv", new KvApi(registry))
                 .register("/v1/txn", new TxnApi(registry))
+                .register("/v1/session", new SessionApi(registry, settings.node().name()))
                 .register(
                     "/v1/connect/intentions", new IntentionsApi(registry, core.intentionsDefault()))
                 .register("/v1/status", new StatusApi(settings.node()))

@@ -135,10 +135,10 @@ class OpenApiIT {
         }
       }
 
-      Reply unknown = api.get("/v1/session/list");
+      Reply unknown = api.get("/v1/event/list");
       soft.assertThat(unknown.status()).isEqualTo(404);
       soft.assertThat(unknown.json().get("Error").asText())
-          .isEqualTo("no such endpoint: GET /v1/session/list");
+          .isEqualTo("no such endpoint: GET /v1/event/list");
       soft.assertThat(RESPONSES.problems(unknown.json(), schema("Error"))).isEmpty();
       soft.assertAll();
     }
@@ -216,7 +216,7 @@ class OpenApiIT {
       for (String method : List.of("GET", "PUT", "DELETE")) {
         for (String path :
             List.of(
-                "/v1/agent/check/bogus/web-1", "/v1/agent/service/bogus/web-1", "/v1/session/x")) {
+                "/v1/agent/check/bogus/web-1", "/v1/agent/service/bogus/web-1", "/v1/event/x")) {
           Reply r = api.send(method, path, null);
           soft.assertThat(r.status()).as("%s %s: %s", method, path, r.body()).isEqualTo(404);
           soft.assertThat(r.header("Allow")).as("%s %s Allow", method, path).isEmpty();
@@ -597,6 +597,20 @@ class OpenApiIT {
     put(api, "/v1/config", operation("PUT", "/v1/config").exampleBody().orElseThrow());
     put(api, "/v1/connect/intentions/exact?source=web&destination=api", "{\"Action\": \"allow\"}");
     put(api, "/v1/kv/" + parameterExample("kvKey"), "postgres://db:5432");
+    // Session IDs are made by the server; the examples' one is put in place directly.
+    api.registry()
+        .apply(
+            new io.cairn.registry.command.CreateSession(
+                new io.cairn.registry.kv.Session(
+                    parameterExample("sessionId"),
+                    "example",
+                    AdminServer.NODE.name(),
+                    java.time.Duration.ofSeconds(15),
+                    io.cairn.registry.kv.SessionBehavior.RELEASE,
+                    java.util.Optional.empty(),
+                    List.of(io.cairn.registry.kv.Session.SERF_HEALTH),
+                    List.of(),
+                    System.currentTimeMillis())));
   }
 
   /**
@@ -658,7 +672,11 @@ class OpenApiIT {
     if (op.path().startsWith("/v1/agent/service/deregister/")) {
       return 3; // after the check deregistration, which needs the instance
     }
-    return op.method().equals("DELETE") || op.path().contains("/deregister/") ? 2 : 1;
+    return op.method().equals("DELETE")
+            || op.path().contains("/deregister/")
+            || op.path().contains("/destroy/")
+        ? 2
+        : 1;
   }
 
   private static Reply call(AdminServer api, Operation op, String path, String... headers) {

@@ -47,7 +47,7 @@ class OperationalIT {
       assertThat(api.get("/v1/catalog/services?partition=p1").status()).isEqualTo(400);
       assertThat(api.get("/v1/catalog/services?ns=default&partition=default").status())
           .isEqualTo(200);
-      Reply unknown = api.get("/v1/kv/whatever");
+      Reply unknown = api.get("/v1/event/list");
       assertThat(unknown.status()).isEqualTo(404);
       assertThat(unknown.json().get("Error").asText()).contains("no such endpoint");
     }

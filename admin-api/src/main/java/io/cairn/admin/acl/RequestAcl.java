@@ -73,6 +73,14 @@ public final class RequestAcl {
         prefix);
   }
 
+  public boolean canReadSession(String node) {
+    return authorizer.session(node).allows(Access.READ);
+  }
+
+  public void requireSession(String node, Access needed) {
+    check(authorizer.session(node), needed, "session", node);
+  }
+
   public void requireService(String name, Access needed) {
     check(authorizer.service(name), needed, "service", name);
   }

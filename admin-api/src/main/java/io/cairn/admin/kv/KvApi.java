@@ -8,8 +8,10 @@ import io.cairn.admin.http.QueryParams;
 import io.cairn.registry.Registry;
 import io.cairn.registry.RegistrySnapshot;
 import io.cairn.registry.acl.Access;
+import io.cairn.registry.command.Command;
 import io.cairn.registry.command.CommandResult;
 import io.cairn.registry.command.KvDelete;
+import io.cairn.registry.command.KvLock;
 import io.cairn.registry.command.KvSet;
 import io.cairn.registry.kv.KvEntry;
 import io.cairn.registry.model.Indexed;
@@ -29,9 +31,10 @@ import java.util.function.ToLongFunction;
 
 /**
  * {@code /v1/kv/<key>}: Consul's KV reads (one key, {@code ?recurse}, {@code ?keys} with {@code
- * ?separator}, {@code ?raw}; blocking on the key or prefix), writes ({@code ?flags}, {@code ?cas})
- * and deletes ({@code ?recurse}, {@code ?cas}). Writes answer {@code true}, or {@code false} when a
- * {@code ?cas} condition does not hold.
+ * ?separator}, {@code ?raw}; blocking on the key or prefix), writes ({@code ?flags}, {@code ?cas},
+ * {@code ?acquire}, {@code ?release}) and deletes ({@code ?recurse}, {@code ?cas}). Writes answer
+ * {@code true}, or {@code false} when a {@code ?cas} condition does not hold or a lock is not taken
+ * or released.
  */
 public final class KvApi implements HttpService {
   private static final String PATH = "/v1/kv/";
@@ -132,15 +135,29 @@ public final class KvApi implements HttpService {
 
   private void put(ServerRequest req, ServerResponse res) {
     String key = keyOf(req);
-    refuseSessions(req);
     if (key.isEmpty()) {
       throw ApiException.badRequest("Missing key name");
     }
     RequestAcl.of(req).requireKey(key, Access.WRITE);
     long flags = flags(req);
     OptionalLong cas = QueryParams.nonNegativeLong(req, "cas");
+    Optional<String> acquire = QueryParams.string(req, "acquire");
+    Optional<String> release = QueryParams.string(req, "release");
+    int modes =
+        (cas.isPresent() ? 1 : 0) + (acquire.isPresent() ? 1 : 0) + (release.isPresent() ? 1 : 0);
+    if (modes > 1) {
+      throw ApiException.badRequest(
+          "Conflicting flags: cas, acquire and release exclude each other");
+    }
     byte[] value = Json.rawBody(req, KvEntry.MAX_VALUE_BYTES, KvApi::tooLarge);
-    CommandResult result = registry.apply(new KvSet(new KvEntry(key, flags, value), cas));
+    KvEntry entry = new KvEntry(key, flags, value);
+    Command command =
+        acquire.isPresent()
+            ? new KvLock(entry, sessionId(acquire.get(), "acquire"), true)
+            : release.isPresent()
+                ? new KvLock(entry, sessionId(release.get(), "release"), false)
+                : new KvSet(entry, cas);
+    CommandResult result = registry.apply(command);
     Json.send(res, result.outcome() != CommandResult.Outcome.CAS_FAILED);
   }
 
@@ -177,14 +194,11 @@ public final class KvApi implements HttpService {
     }
   }
 
-  /** Locks need sessions, which Cairn does not have yet: refused by name, never ignored. */
-  static void refuseSessions(ServerRequest req) {
-    for (String p : List.of("acquire", "release")) {
-      if (req.query().contains(p)) {
-        throw ApiException.badRequest(
-            "query parameter '" + p + "' needs sessions, which Cairn does not support yet");
-      }
+  private static String sessionId(String id, String param) {
+    if (id.isEmpty()) {
+      throw ApiException.badRequest("query parameter '" + param + "' needs a session ID");
     }
+    return id;
   }
 
   static ApiException tooLarge(long size) {

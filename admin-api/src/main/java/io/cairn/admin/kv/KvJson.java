@@ -18,7 +18,7 @@ final class KvJson {
   static Map<String, Object> encode(Indexed<KvEntry> e, boolean withValue) {
     Map<String, Object> out = new LinkedHashMap<>();
     KvEntry entry = e.value();
-    out.put("LockIndex", 0);
+    out.put("LockIndex", entry.lockIndex());
     out.put("Key", entry.key());
     out.put("Flags", flags(entry.flags()));
     out.put(
@@ -26,6 +26,7 @@ final class KvJson {
         withValue && entry.size() > 0
             ? Base64.getEncoder().encodeToString(entry.value())
             : NullNode.getInstance());
+    entry.session().ifPresent(id -> out.put("Session", id));
     out.put("CreateIndex", e.createIndex());
     out.put("ModifyIndex", e.modifyIndex());
     return out;

@@ -37,7 +37,8 @@ public final class TxnApi implements HttpService {
   /** Consul's {@code txn_max_req_len}. */
   static final int MAX_REQUEST_BYTES = 512 * 1024;
 
-  private static final Set<String> FIELDS = Set.of("Verb", "Key", "Value", "Flags", "Index");
+  private static final Set<String> FIELDS =
+      Set.of("Verb", "Key", "Value", "Flags", "Index", "Session");
   private final Registry registry;
 
   public TxnApi(Registry registry) {
@@ -112,6 +113,9 @@ public final class TxnApi implements HttpService {
       case KvOp.Get o -> authorizer.key(o.key()).allows(Access.READ);
       case KvOp.CheckIndex o -> authorizer.key(o.key()).allows(Access.READ);
       case KvOp.CheckNotExists o -> authorizer.key(o.key()).allows(Access.READ);
+      case KvOp.Lock o -> authorizer.key(o.key()).allows(Access.WRITE);
+      case KvOp.Unlock o -> authorizer.key(o.key()).allows(Access.WRITE);
+      case KvOp.CheckSession o -> authorizer.key(o.key()).allows(Access.READ);
       case KvOp.GetTree o -> true; // results are filtered instead
     };
   }
@@ -159,16 +163,18 @@ public final class TxnApi implements HttpService {
     kv.fieldNames()
         .forEachRemaining(
             f -> {
-              if (f.equals("Session")) {
-                if (!kv.get(f).asText("").isEmpty()) {
-                  p.add(at + ".Session", "needs sessions, which Cairn does not support yet");
-                }
-              } else if (!FIELDS.contains(f)) {
+              if (!FIELDS.contains(f)) {
                 p.add(at + "." + f, "unknown field");
               }
             });
     String verb = text(kv, "Verb", at, p);
     String key = text(kv, "Key", at, p);
+    String session = text(kv, "Session", at, p);
+    boolean sessionVerb =
+        verb.equals("lock") || verb.equals("unlock") || verb.equals("check-session");
+    if (sessionVerb && session.isEmpty()) {
+      p.add(at + ".Session", "is required for verb '" + verb + "'");
+    }
     long flags = number(kv, "Flags", at, p);
     long index = number(kv, "Index", at, p);
     byte[] value = new byte[0];
@@ -207,17 +213,17 @@ public final class TxnApi implements HttpService {
       case "delete" -> java.util.Optional.of(new KvOp.Delete(key));
       case "delete-tree" -> java.util.Optional.of(new KvOp.DeleteTree(key));
       case "delete-cas" -> java.util.Optional.of(new KvOp.DeleteCas(key, index));
-      case "lock", "unlock", "check-session" -> {
-        p.add(at + ".Verb", "'" + verb + "' needs sessions, which Cairn does not support yet");
-        yield java.util.Optional.empty();
-      }
+      case "lock" -> java.util.Optional.of(new KvOp.Lock(new KvEntry(key, flags, value), session));
+      case "unlock" ->
+          java.util.Optional.of(new KvOp.Unlock(new KvEntry(key, flags, value), session));
+      case "check-session" -> java.util.Optional.of(new KvOp.CheckSession(key, session));
       default -> {
         p.add(
             at + ".Verb",
             "'"
                 + verb
-                + "' is not a KV verb (set, cas, get, get-tree, check-index, check-not-exists,"
-                + " delete, delete-tree, delete-cas)");
+                + "' is not a KV verb (set, cas, lock, unlock, get, get-tree, check-index,"
+                + " check-session, check-not-exists, delete, delete-tree, delete-cas)");
         yield java.util.Optional.empty();
       }
     };

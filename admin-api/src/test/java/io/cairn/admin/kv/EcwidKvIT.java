@@ -7,6 +7,8 @@ import com.ecwid.consul.v1.QueryParams;
 import com.ecwid.consul.v1.Response;
 import com.ecwid.consul.v1.kv.model.GetValue;
 import com.ecwid.consul.v1.kv.model.PutParams;
+import com.ecwid.consul.v1.session.model.NewSession;
+import com.ecwid.consul.v1.session.model.Session;
 import io.cairn.admin.AdminServer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -75,5 +77,33 @@ class EcwidKvIT {
     assertThat(consul.getKVValue("config/other/x").getValue()).isNull();
     consul.deleteKVValues("config/");
     assertThat(consul.getKVValues("config/").getValue()).isNull();
+  }
+
+  @Test
+  void sessionsAndLocksWorkThroughTheClient() {
+    NewSession spec = new NewSession();
+    spec.setName("leader-election");
+    spec.setTtl("30s");
+    spec.setLockDelay(0);
+    spec.setBehavior(Session.Behavior.RELEASE);
+    String session = consul.sessionCreate(spec, QueryParams.DEFAULT).getValue();
+    assertThat(session).isNotBlank();
+    Session info = consul.getSessionInfo(session, QueryParams.DEFAULT).getValue();
+    assertThat(info.getName()).isEqualTo("leader-election");
+    assertThat(info.getTtl()).isEqualTo("30s");
+    assertThat(consul.renewSession(session, QueryParams.DEFAULT).getValue().getId())
+        .isEqualTo(session);
+
+    PutParams acquire = new PutParams();
+    acquire.setAcquireSession(session);
+    assertThat(consul.setKVValue("service/leader", "me", acquire).getValue()).isTrue();
+    GetValue held = consul.getKVValue("service/leader").getValue();
+    assertThat(held.getSession()).isEqualTo(session);
+    assertThat(held.getLockIndex()).isEqualTo(1);
+    assertThat(consul.getSessionList(QueryParams.DEFAULT).getValue()).hasSize(1);
+
+    consul.sessionDestroy(session, QueryParams.DEFAULT);
+    assertThat(consul.getKVValue("service/leader").getValue().getSession()).isNull();
+    assertThat(consul.getSessionInfo(session, QueryParams.DEFAULT).getValue()).isNull();
   }
 }

@@ -137,7 +137,8 @@ class KvApiIT {
     assertThat(api.put("/v1/kv/k?cas=abc", "x").body()).contains("cas");
     Reply acquire = api.put("/v1/kv/k?acquire=0a5b7e3c-1111-2222-3333-444455556666", "x");
     assertThat(acquire.status()).isEqualTo(400);
-    assertThat(acquire.body()).contains("acquire").contains("sessions");
+    assertThat(acquire.body()).contains("invalid session");
+    assertThat(api.put("/v1/kv/k?acquire=abc&cas=0", "x").body()).contains("Conflicting flags");
     assertThat(api.put("/v1/kv/k/" + "x".repeat(3000), "x").status()).isEqualTo(400);
 
     String max = "v".repeat(512 * 1024);
@@ -196,7 +197,7 @@ class KvApiIT {
             """
             [{"KV":{"Verb":"explode","Key":"k"}},
              {"KV":{"Verb":"set","Key":"k","Value":"%%%%"}},
-             {"KV":{"Verb":"lock","Key":"k","Session":"abc"}},
+             {"KV":{"Verb":"lock","Key":"k"}},
              {"Node":{"Verb":"set"}}]
             """);
     assertThat(bad.status()).isEqualTo(400);

@@ -28,6 +28,19 @@ final class SameSnapshot {
     assertThat(b.checks()).containsExactlyElementsOf(a.checks());
     assertThat(b.maintenances()).containsExactlyElementsOf(a.maintenances());
     assertThat(b.configEntries()).containsExactlyElementsOf(a.configEntries());
-    return 4 + services.size();
+    assertThat(b.kv().entries()).as("KV entries").isEqualTo(a.kv().entries());
+    assertThat(b.kv().sessions()).as("sessions").isEqualTo(a.kv().sessions());
+    assertThat(b.kv().index()).as("KV index").isEqualTo(a.kv().index());
+    assertThat(b.kv().deleteIndex()).as("KV delete index").isEqualTo(a.kv().deleteIndex());
+    assertThat(b.kv().sessionIndex()).as("session index").isEqualTo(a.kv().sessionIndex());
+    int prefixes = 0;
+    for (String key : a.kv().entries().keySet()) {
+      String prefix = key.substring(0, key.lastIndexOf('/') + 1);
+      assertThat(b.kv().prefixIndex(prefix))
+          .as("index of prefix " + prefix)
+          .isEqualTo(a.kv().prefixIndex(prefix));
+      prefixes++;
+    }
+    return 7 + services.size() + prefixes;
   }
 }

@@ -4,12 +4,15 @@ import io.cairn.registry.chain.ChainCompiler;
 import io.cairn.registry.command.BootstrapAcl;
 import io.cairn.registry.command.Command;
 import io.cairn.registry.command.CommandResult;
+import io.cairn.registry.command.CreateSession;
 import io.cairn.registry.command.DeleteAclPolicy;
 import io.cairn.registry.command.DeleteAclToken;
 import io.cairn.registry.command.DeleteConfigEntry;
 import io.cairn.registry.command.DeregisterCheck;
 import io.cairn.registry.command.DeregisterInstance;
+import io.cairn.registry.command.DestroySession;
 import io.cairn.registry.command.KvDelete;
+import io.cairn.registry.command.KvLock;
 import io.cairn.registry.command.KvSet;
 import io.cairn.registry.command.KvTxn;
 import io.cairn.registry.command.PortRange;
@@ -18,6 +21,7 @@ import io.cairn.registry.command.PutAclToken;
 import io.cairn.registry.command.PutConfigEntry;
 import io.cairn.registry.command.RegisterCheck;
 import io.cairn.registry.command.RegisterInstance;
+import io.cairn.registry.command.RenewSession;
 import io.cairn.registry.command.SetMaintenance;
 import io.cairn.registry.command.Sidecar;
 import io.cairn.registry.command.UpdateCheck;
@@ -90,8 +94,27 @@ final class CommandApplier {
           case KvSet c -> KvCommands.set(s, c, at);
           case KvDelete c -> KvCommands.delete(s, c, at);
           case KvTxn c -> KvCommands.txn(s, c, at);
+          case KvLock c -> KvCommands.lock(s, c, at);
+          case CreateSession c -> SessionCommands.create(s, c, at);
+          case DestroySession c -> SessionCommands.destroy(s, c, at);
+          case RenewSession c -> SessionCommands.renew(s, c, at);
         };
+    if (touchesChecks(command)) {
+      SessionCommands.invalidateForChecks(s, at);
+      if (s.index() == at && result.outcome() == CommandResult.Outcome.UNCHANGED) {
+        result = outcome(s, at);
+      }
+    }
     return result;
+  }
+
+  /** Commands that can make a check critical or remove it, which sessions may depend on. */
+  private static boolean touchesChecks(Command command) {
+    return command instanceof RegisterInstance
+        || command instanceof DeregisterInstance
+        || command instanceof RegisterCheck
+        || command instanceof DeregisterCheck
+        || command instanceof UpdateCheck;
   }
 
   static CommandResult outcome(WorkingState s, long at) {

@@ -3,12 +3,14 @@ package io.cairn.registry;
 import io.cairn.registry.TxnFailedException.TxnError;
 import io.cairn.registry.command.CommandResult;
 import io.cairn.registry.command.KvDelete;
+import io.cairn.registry.command.KvLock;
 import io.cairn.registry.command.KvSet;
 import io.cairn.registry.command.KvTxn;
 import io.cairn.registry.kv.KvEntry;
 import io.cairn.registry.kv.KvOp;
 import io.cairn.registry.kv.KvResult;
 import io.cairn.registry.model.Indexed;
+import io.cairn.registry.validation.ValidationException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,6 +29,66 @@ final class KvCommands {
     }
     put(s, c.entry(), at);
     return CommandApplier.outcome(s, at);
+  }
+
+  static CommandResult lock(WorkingState s, KvLock c, long at) {
+    if (c.acquire()) {
+      requireSession(s, c.session());
+    }
+    Optional<String> refused =
+        c.acquire()
+            ? acquire(s, c.entry(), c.session(), at, System.currentTimeMillis())
+            : release(s, c.entry(), c.session(), at);
+    return refused.isPresent()
+        ? new CommandResult(CommandResult.Outcome.CAS_FAILED, s.index())
+        : CommandApplier.outcome(s, at);
+  }
+
+  private static void requireSession(WorkingState s, String session) {
+    if (s.view().kv().session(session).isEmpty()) {
+      throw ValidationException.of("session", "invalid session \"" + session + "\"");
+    }
+  }
+
+  /**
+   * Consul's lock: the key's value is written and {@code session} holds it, unless another session
+   * holds it or its lock delay runs. Taking a free lock counts in {@code LockIndex}; re-acquiring
+   * one already held does not. Why it was refused, if it was.
+   */
+  private static Optional<String> acquire(
+      WorkingState s, KvEntry entry, String session, long at, long nowMillis) {
+    var kv = s.view().kv();
+    if (kv.lockDelayed(entry.key(), nowMillis)) {
+      return Optional.of("failed to lock key \"" + entry.key() + "\", lock delay in effect");
+    }
+    Optional<Indexed<KvEntry>> existing = kv.entry(entry.key());
+    long lockIndex = 1;
+    if (existing.isPresent()) {
+      Optional<String> holder = existing.get().value().session();
+      if (holder.isPresent() && !holder.get().equals(session)) {
+        return Optional.of("failed to lock key \"" + entry.key() + "\", lock is already held");
+      }
+      lockIndex = existing.get().value().lockIndex() + (holder.isPresent() ? 0 : 1);
+    }
+    KvEntry locked = entry.withLock(Optional.of(session), lockIndex);
+    s.putKv(
+        existing.map(e -> e.modified(locked, at)).orElseGet(() -> new Indexed<>(locked, at, at)));
+    return Optional.empty();
+  }
+
+  /** Consul's unlock: only the holder releases; the value is written and the lock index kept. */
+  private static Optional<String> release(WorkingState s, KvEntry entry, String session, long at) {
+    Optional<Indexed<KvEntry>> existing = s.view().kv().entry(entry.key());
+    if (existing.isEmpty()
+        || !existing.get().value().session().filter(session::equals).isPresent()) {
+      return Optional.of(
+          "failed to unlock key \""
+              + entry.key()
+              + "\", lock isn't held, or is held by another session");
+    }
+    KvEntry released = entry.withLock(Optional.empty(), existing.get().value().lockIndex());
+    s.putKv(existing.get().modified(released, at));
+    return Optional.empty();
   }
 
   static CommandResult delete(WorkingState s, KvDelete c, long at) {
@@ -116,6 +178,38 @@ final class KvCommands {
           s.removeKv(e.value().key(), at);
         }
       }
+      case KvOp.Lock lock -> {
+        if (kv.session(lock.session()).isEmpty()) {
+          return Optional.of("invalid session \"" + lock.session() + "\"");
+        }
+        Optional<String> refused =
+            acquire(s, lock.entry(), lock.session(), at, System.currentTimeMillis());
+        if (refused.isPresent()) {
+          return refused;
+        }
+        results.add(new KvResult(s.view().kv().entry(lock.key()).orElseThrow(), false));
+      }
+      case KvOp.Unlock unlock -> {
+        Optional<String> refused = release(s, unlock.entry(), unlock.session(), at);
+        if (refused.isPresent()) {
+          return refused;
+        }
+        results.add(new KvResult(s.view().kv().entry(unlock.key()).orElseThrow(), false));
+      }
+      case KvOp.CheckSession check -> {
+        String current = existing.flatMap(e -> e.value().session()).orElse("");
+        if (!current.equals(check.session())) {
+          return Optional.of(
+              "failed session check for key \""
+                  + check.key()
+                  + "\", current session \""
+                  + current
+                  + "\" != \""
+                  + check.session()
+                  + "\"");
+        }
+        existing.ifPresent(e -> results.add(new KvResult(e, false)));
+      }
       case KvOp.DeleteCas delete -> {
         if (existing.isPresent()) {
           if (existing.get().modifyIndex() != delete.index()) {
@@ -134,12 +228,13 @@ final class KvCommands {
     return cas == 0 ? existing.isEmpty() : existing.map(e -> e.modifyIndex() == cas).orElse(false);
   }
 
+  /** A plain write: the value and flags change; a lock on the key stays, as in Consul. */
   private static Indexed<KvEntry> put(WorkingState s, KvEntry entry, long at) {
     Indexed<KvEntry> next =
         s.view()
             .kv()
             .entry(entry.key())
-            .map(e -> e.modified(entry, at))
+            .map(e -> e.modified(e.value().withValue(entry.flags(), entry.value()), at))
             .orElseGet(() -> new Indexed<>(entry, at, at));
     s.putKv(next);
     return next;

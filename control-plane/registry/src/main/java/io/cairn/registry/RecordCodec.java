@@ -24,6 +24,7 @@ import io.cairn.registry.config.ServiceRouter;
 import io.cairn.registry.config.ServiceSplitter;
 import io.cairn.registry.kv.KvEntry;
 import io.cairn.registry.kv.KvState;
+import io.cairn.registry.kv.Session;
 import io.cairn.registry.model.CheckDefinition;
 import io.cairn.registry.model.ConnectProxy;
 import io.cairn.registry.model.GrpcCheck;
@@ -112,6 +113,7 @@ final class RecordCodec {
   private final ObjectReader policyReader = mapper.readerFor(AclPolicy.class);
   private final ObjectReader tokenReader = mapper.readerFor(AclToken.class);
   private final ObjectReader kvReader = mapper.readerFor(KvEntry.class);
+  private final ObjectReader sessionReader = mapper.readerFor(Session.class);
 
   /**
    * The store batch for {@code writes}. Several writes to one record within a batch collapse into
@@ -186,6 +188,7 @@ final class RecordCodec {
         case ACL_POLICY -> policyReader.readValue(record.value());
         case ACL_TOKEN -> tokenReader.readValue(record.value());
         case KV -> kvReader.readValue(record.value());
+        case SESSION -> sessionReader.readValue(record.value());
         case INDEX -> new IndexMark(record.key());
       };
     } catch (IOException | RuntimeException e) {
@@ -224,6 +227,7 @@ final class RecordCodec {
     private final TreeMap<String, Indexed<AclPolicy>> policies = new TreeMap<>();
     private final TreeMap<String, Indexed<AclToken>> tokens = new TreeMap<>();
     private final TreeMap<String, Indexed<KvEntry>> kv = new TreeMap<>();
+    private final TreeMap<String, Indexed<Session>> sessions = new TreeMap<>();
     private final TreeMap<String, Long> marks = new TreeMap<>();
 
     Restorer(long lastIndex) {
@@ -239,6 +243,7 @@ final class RecordCodec {
         case AclPolicy p -> policies.put(p.id(), indexed(p, r));
         case AclToken t -> tokens.put(t.accessorId(), indexed(t, r));
         case KvEntry e -> kv.put(e.key(), indexed(e, r));
+        case Session e -> sessions.put(e.id(), indexed(e, r));
         case IndexMark m -> marks.put(m.key(), r.modifyIndex());
         default -> throw new IllegalStateException("unexpected stored value " + value);
       }
@@ -322,7 +327,21 @@ final class RecordCodec {
           new TableIndexes(catalog, health, configIndex),
           new AclState(TreePMap.fromSortedMap(policies), TreePMap.fromSortedMap(tokens)),
           TreePMap.fromSortedMap(proxyPorts),
-          new KvState(TreePMap.fromSortedMap(kv), kvIndex, mark(WorkingState.KV_DELETE_INDEX)));
+          new KvState(
+              TreePMap.fromSortedMap(kv),
+              kvIndex,
+              mark(WorkingState.KV_DELETE_INDEX),
+              TreePMap.fromSortedMap(sessions),
+              sessionIndex(),
+              TreePMap.empty()));
+    }
+
+    private long sessionIndex() {
+      long index = mark(WorkingState.SESSION_INDEX);
+      for (Indexed<Session> e : sessions.values()) {
+        index = Math.max(index, e.modifyIndex());
+      }
+      return index;
     }
 
     private long mark(String key) {

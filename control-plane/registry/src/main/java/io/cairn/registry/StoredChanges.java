@@ -6,6 +6,7 @@ import io.cairn.registry.config.ConfigEntry;
 import io.cairn.registry.config.ConfigEntryKey;
 import io.cairn.registry.config.ConfigEntryKind;
 import io.cairn.registry.kv.KvEntry;
+import io.cairn.registry.kv.Session;
 import io.cairn.registry.model.HealthCheck;
 import io.cairn.registry.model.Indexed;
 import io.cairn.registry.model.Maintenance;
@@ -45,9 +46,24 @@ final class StoredChanges {
             .ifPresent(i -> work.putInstance(indexed(i, work.view().instance(i.id()), index)));
       }
     }
+    // A session's invalidation releases or deletes its keys in the same commit; it goes first, so
+    // the keys it held still show it and get its lock delay.
+    long now = System.currentTimeMillis();
+    for (Mutation m : mutations) {
+      if (m instanceof Mutation.Delete && table(m) == Table.SESSION) {
+        work.removeSession(m.key(), index, now);
+      }
+    }
     for (Mutation m : mutations) {
       switch (table(m)) {
         case INSTANCE -> {}
+        case SESSION -> {
+          if (m instanceof Mutation.Put put) {
+            decode(put.record(), Session.class)
+                .ifPresent(
+                    e -> work.putSession(indexed(e, work.view().kv().session(e.id()), index)));
+          }
+        }
         case CHECK -> applyCheck(work, m, index);
         case MAINTENANCE -> applyMaintenance(work, m, index);
         case CONFIG -> applyConfig(work, m, index);

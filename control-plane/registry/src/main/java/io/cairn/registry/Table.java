@@ -9,6 +9,7 @@ enum Table {
   ACL_POLICY("acl-policy"),
   ACL_TOKEN("acl-token"),
   KV("kv"),
+  SESSION("session"),
   /**
    * The index at which each service and each blocking-query table last changed ({@code
    * service/<name>}, {@code table/catalog|health|config}), written in the same commit as the

@@ -7,6 +7,7 @@ import io.cairn.registry.config.ConfigEntry;
 import io.cairn.registry.config.ConfigEntryKey;
 import io.cairn.registry.kv.KvEntry;
 import io.cairn.registry.kv.KvState;
+import io.cairn.registry.kv.Session;
 import io.cairn.registry.model.HealthCheck;
 import io.cairn.registry.model.Indexed;
 import io.cairn.registry.model.Maintenance;
@@ -34,6 +35,7 @@ final class WorkingState {
   static final String CONFIG_INDEX = "table/config";
   static final String KV_INDEX = "table/kv";
   static final String KV_DELETE_INDEX = "table/kv-delete";
+  static final String SESSION_INDEX = "table/session";
 
   private long index;
   private TreePMap<String, Indexed<ServiceInstance>> instances;
@@ -249,17 +251,63 @@ final class WorkingState {
   void putKv(Indexed<KvEntry> entry) {
     long at = advance(entry.modifyIndex());
     String key = entry.value().key();
-    kv = new KvState(kv.entries().plus(key, entry), at, kv.deleteIndex());
+    kv = kv.withEntries(kv.entries().plus(key, entry), at, kv.deleteIndex());
     writes.add(new Write.Put(Table.KV, key, entry));
     indexWrite(KV_INDEX, at);
   }
 
   void removeKv(String key, long at) {
     advance(at);
-    kv = new KvState(kv.entries().minus(key), at, at);
+    kv = kv.withEntries(kv.entries().minus(key), at, at);
     writes.add(new Write.Delete(Table.KV, key));
     indexWrite(KV_INDEX, at);
     indexWrite(KV_DELETE_INDEX, at);
+  }
+
+  void putSession(Indexed<Session> entry) {
+    long at = advance(entry.modifyIndex());
+    String id = entry.value().id();
+    kv = kv.withSessions(kv.sessions().plus(id, entry), at);
+    writes.add(new Write.Put(Table.SESSION, id, entry));
+    indexWrite(SESSION_INDEX, at);
+  }
+
+  /**
+   * Removes a session. The keys it holds get its lock delay, from this replica's clock, as each
+   * Consul server sets it when it applies the invalidation; the caller then releases or deletes
+   * them.
+   */
+  void removeSession(String id, long at, long nowMillis) {
+    advance(at);
+    Indexed<Session> session = kv.sessions().get(id);
+    if (session == null) {
+      return;
+    }
+    long delay = session.value().lockDelay().toMillis();
+    if (delay > 0) {
+      TreePMap<String, Long> delays = kv.lockDelays();
+      for (Indexed<KvEntry> held : kv.heldBy(id)) {
+        delays = delays.plus(held.value().key(), nowMillis + delay);
+      }
+      kv = kv.withLockDelays(delays);
+    }
+    kv = kv.withSessions(kv.sessions().minus(id), at);
+    writes.add(new Write.Delete(Table.SESSION, id));
+    indexWrite(SESSION_INDEX, at);
+  }
+
+  /** Forgets lock delays that ended before {@code nowMillis}; not a change of state. */
+  void pruneLockDelays(long nowMillis) {
+    TreePMap<String, Long> delays = kv.lockDelays();
+    for (var e : delays.entrySet()) {
+      if (e.getValue() <= nowMillis) {
+        delays = delays.minus(e.getKey());
+      }
+    }
+    if (delays != kv.lockDelays()) {
+      kv = kv.withLockDelays(delays);
+      view = null;
+    }
   }
 
   /** Moves the index to {@code at} even if nothing changed (a shared store's empty commit). */
@@ -292,8 +340,9 @@ final class WorkingState {
         case CATALOG_INDEX -> touchCatalog(at);
         case HEALTH_INDEX -> touchHealthTable(at);
         case CONFIG_INDEX -> touchConfigTable(at);
-        case KV_INDEX -> kv = new KvState(kv.entries(), at, kv.deleteIndex());
-        case KV_DELETE_INDEX -> kv = new KvState(kv.entries(), kv.index(), at);
+        case KV_INDEX -> kv = kv.withEntries(kv.entries(), at, kv.deleteIndex());
+        case KV_DELETE_INDEX -> kv = kv.withEntries(kv.entries(), kv.index(), at);
+        case SESSION_INDEX -> kv = kv.withSessions(kv.sessions(), at);
         default -> {}
       }
     }

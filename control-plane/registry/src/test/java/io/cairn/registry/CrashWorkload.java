@@ -1,11 +1,15 @@
 package io.cairn.registry;
 
 import io.cairn.registry.command.CommandResult;
+import io.cairn.registry.command.CreateSession;
 import io.cairn.registry.command.DeregisterInstance;
+import io.cairn.registry.command.KvLock;
 import io.cairn.registry.command.KvSet;
 import io.cairn.registry.command.RegisterInstance;
 import io.cairn.registry.command.UpdateCheck;
 import io.cairn.registry.kv.KvEntry;
+import io.cairn.registry.kv.Session;
+import io.cairn.registry.kv.SessionBehavior;
 import io.cairn.registry.model.HealthStatus;
 import io.cairn.registry.store.sqlite.SqliteStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -14,8 +18,10 @@ import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -42,6 +48,19 @@ public final class CrashWorkload {
     PrintStream out =
         new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
     Registry registry = Registry.open(SqliteStore.open(dataDir), new SimpleMeterRegistry());
+    // Every fourth KV write takes its key's lock for this round's session.
+    registry.apply(
+        new CreateSession(
+            new Session(
+                "session-" + round,
+                "crash",
+                "node",
+                Duration.ZERO,
+                SessionBehavior.RELEASE,
+                Optional.empty(),
+                List.of(Session.SERF_HEALTH),
+                List.of(),
+                System.currentTimeMillis())));
     out.println("READY " + registry.snapshot().index());
     List<Thread> threads = new ArrayList<>();
     for (int w = 0; w < writers; w++) {
@@ -63,11 +82,12 @@ public final class CrashWorkload {
                   List.of(Fixtures.ttlCheck(id + ":ttl", id, HealthStatus.CRITICAL)),
                   false));
       out.println("ACK " + id + " " + registered.index());
+      KvEntry entry = new KvEntry("kv/" + id, i, id.getBytes(StandardCharsets.UTF_8));
       CommandResult stored =
           registry.apply(
-              new KvSet(
-                  new KvEntry("kv/" + id, i, id.getBytes(StandardCharsets.UTF_8)),
-                  OptionalLong.empty()));
+              i % 4 == 0
+                  ? new KvLock(entry, "session-" + prefix.substring(1, prefix.indexOf('-')), true)
+                  : new KvSet(entry, OptionalLong.empty()));
       out.println("KV " + id + " " + stored.index());
       if (i % 3 == 0) {
         CommandResult passed =

@@ -90,6 +90,14 @@ class KillNineIT {
         assertThat(entry).as("acknowledged KV write of " + id).isPresent();
         assertThat(new String(entry.get().value().value(), StandardCharsets.UTF_8)).isEqualTo(id);
         assertThat(entry.get().modifyIndex()).isGreaterThanOrEqualTo(ack.getValue());
+        int n = Integer.parseInt(id.substring(id.lastIndexOf('-') + 1));
+        if (n % 4 == 0) {
+          String round = id.substring(1, id.indexOf('-'));
+          assertThat(entry.get().value().session())
+              .as("acknowledged lock of " + id)
+              .hasValue("session-" + round);
+          assertThat(s.kv().session("session-" + round)).isPresent();
+        }
       }
       assertThat(s.index())
           .as("restored index covers every acknowledgement")

@@ -9,6 +9,7 @@ import io.cairn.health.HealthChecker;
 import io.cairn.health.NetworkProber;
 import io.cairn.registry.Core;
 import io.cairn.registry.Registry;
+import io.cairn.registry.SessionReaper;
 import io.cairn.registry.store.sqlite.SqliteStore;
 import io.cairn.server.config.ServerSettings;
 import io.cairn.server.config.StoreSettings;
@@ -32,6 +33,7 @@ public final class CairnServer implements AutoCloseable {
   private final Registry registry;
   private final AutoCloseable store;
   private final HealthChecker health;
+  private final SessionReaper sessions;
   private final DnsServer dns;
   private final XdsServer xds;
   private final AdminApi admin;
@@ -42,11 +44,13 @@ public final class CairnServer implements AutoCloseable {
       Registry registry,
       AutoCloseable store,
       HealthChecker health,
+      SessionReaper sessions,
       DnsServer dns,
       XdsServer xds,
       AdminApi admin,
       Optional<ServerTls> tls) {
     this.registry = registry;
+    this.sessions = sessions;
     this.tls = tls;
     this.store = store;
     this.health = health;
@@ -74,6 +78,7 @@ public final class CairnServer implements AutoCloseable {
             .orElseGet(() -> Registry.open(SqliteStore.open(settings.dataDir()), meters));
     AutoCloseable store = cluster.isPresent() ? cluster.get() : registry;
     HealthChecker health = null;
+    SessionReaper sessions = null;
     DnsServer dns = null;
     XdsServer xds = null;
     Optional<ServerTls> tls = Optional.empty();
@@ -90,6 +95,7 @@ public final class CairnServer implements AutoCloseable {
               settings.health(),
               cluster.map(EtcdCluster::ownership).orElse(CheckOwnership.ALL));
       HealthChecker checker = health;
+      sessions = SessionReaper.start(registry);
       cluster.ifPresent(c -> c.followTtlReports(checker::ttlReported));
       // One ACL resolver and one intentions default for every front end.
       Core core = Core.of(registry, meters, settings.acl(), settings.intentionsDefault());
@@ -109,7 +115,7 @@ public final class CairnServer implements AutoCloseable {
                   scrape,
                   version,
                   AdminHooks.XdsPorts.of(xds.port(), xdsTls.isPresent())));
-      return new CairnServer(registry, store, health, dns, xds, admin, tls);
+      return new CairnServer(registry, store, health, sessions, dns, xds, admin, tls);
     } catch (RuntimeException e) {
       if (xds != null) {
         xds.close();
@@ -119,6 +125,9 @@ public final class CairnServer implements AutoCloseable {
       }
       if (health != null) {
         health.close();
+      }
+      if (sessions != null) {
+        sessions.close();
       }
       tls.ifPresent(ServerTls::close);
       closeQuietly(store);
@@ -153,6 +162,7 @@ public final class CairnServer implements AutoCloseable {
     xds.close();
     dns.close();
     health.close();
+    sessions.close();
     tls.ifPresent(ServerTls::close);
     closeQuietly(store);
     log.info("stopped");

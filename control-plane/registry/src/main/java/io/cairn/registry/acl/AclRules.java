@@ -5,15 +5,16 @@ import java.util.Optional;
 
 /**
  * The rules of one policy (or of several merged), in the resources Cairn guards: services (and
- * their intentions), nodes, agents, keys, and the operator, ACL and mesh-wide switches. Rules for
- * resources Cairn does not have (sessions, events, queries) are accepted and ignored, so Consul
- * policies can be copied unchanged.
+ * their intentions), nodes, agents, keys, sessions (by node), and the operator, ACL and mesh-wide
+ * switches. Rules for resources Cairn does not have (events, queries) are accepted and ignored, so
+ * Consul policies can be copied unchanged.
  */
 public record AclRules(
     NamedRules<ServiceRule> services,
     NamedRules<Access> nodes,
     NamedRules<Access> agents,
     NamedRules<Access> keys,
+    NamedRules<Access> sessions,
     Optional<Access> operator,
     Optional<Access> acl,
     Optional<Access> mesh) {
@@ -22,6 +23,7 @@ public record AclRules(
     Objects.requireNonNull(nodes, "nodes");
     Objects.requireNonNull(agents, "agents");
     Objects.requireNonNull(keys, "keys");
+    Objects.requireNonNull(sessions, "sessions");
     Objects.requireNonNull(operator, "operator");
     Objects.requireNonNull(acl, "acl");
     Objects.requireNonNull(mesh, "mesh");
@@ -29,6 +31,7 @@ public record AclRules(
 
   public static final AclRules NONE =
       new AclRules(
+          NamedRules.none(),
           NamedRules.none(),
           NamedRules.none(),
           NamedRules.none(),
@@ -44,6 +47,7 @@ public record AclRules(
         nodes.plus(other.nodes, Access::merge),
         agents.plus(other.agents, Access::merge),
         keys.plus(other.keys, Access::merge),
+        sessions.plus(other.sessions, Access::merge),
         merge(operator, other.operator),
         merge(acl, other.acl),
         merge(mesh, other.mesh));

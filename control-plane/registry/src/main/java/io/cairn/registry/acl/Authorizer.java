@@ -29,6 +29,9 @@ public interface Authorizer {
    */
   boolean keyWritePrefix(String prefix);
 
+  /** Access to the sessions of node {@code node}. */
+  Access session(String node);
+
   Access operator();
 
   Access acl();
@@ -65,6 +68,11 @@ public interface Authorizer {
     @Override
     public boolean keyWritePrefix(String prefix) {
       return access == Access.WRITE;
+    }
+
+    @Override
+    public Access session(String node) {
+      return access;
     }
 
     @Override

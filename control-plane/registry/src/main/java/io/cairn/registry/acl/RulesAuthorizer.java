@@ -52,6 +52,11 @@ record RulesAuthorizer(AclRules rules, Authorizer fallback) implements Authorize
   }
 
   @Override
+  public Access session(String node) {
+    return rules.sessions().match(node).orElse(fallback.session(node));
+  }
+
+  @Override
   public Access operator() {
     return or(rules.operator(), fallback.operator());
   }

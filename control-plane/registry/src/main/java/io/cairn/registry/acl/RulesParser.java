@@ -42,6 +42,8 @@ public final class RulesParser {
   private final Map<String, Access> agentPrefixes = new TreeMap<>();
   private final Map<String, Access> keys = new TreeMap<>();
   private final Map<String, Access> keyPrefixes = new TreeMap<>();
+  private final Map<String, Access> sessions = new TreeMap<>();
+  private final Map<String, Access> sessionPrefixes = new TreeMap<>();
   private Optional<Access> operator = Optional.empty();
   private Optional<Access> acl = Optional.empty();
   private Optional<Access> mesh = Optional.empty();
@@ -79,6 +81,7 @@ public final class RulesParser {
         new NamedRules<>(nodes, nodePrefixes),
         new NamedRules<>(agents, agentPrefixes),
         new NamedRules<>(keys, keyPrefixes),
+        new NamedRules<>(sessions, sessionPrefixes),
         operator,
         acl,
         mesh);
@@ -232,7 +235,9 @@ public final class RulesParser {
       case "node" -> (prefix ? nodePrefixes : nodes).merge(name, policy.get(), Access::merge);
       case "agent" -> (prefix ? agentPrefixes : agents).merge(name, policy.get(), Access::merge);
       case "key" -> (prefix ? keyPrefixes : keys).merge(name, policy.get(), Access::merge);
-      default -> {} // sessions, events, queries: nothing in Cairn to guard
+      case "session" ->
+          (prefix ? sessionPrefixes : sessions).merge(name, policy.get(), Access::merge);
+      default -> {} // events, queries: nothing in Cairn to guard
     }
   }
 

@@ -19,6 +19,7 @@ final class ServiceIdentityRules {
         new NamedRules<>(Map.of(), Map.of("", Access.READ)),
         NamedRules.none(),
         NamedRules.none(),
+        NamedRules.none(),
         Optional.empty(),
         Optional.empty(),
         Optional.empty());

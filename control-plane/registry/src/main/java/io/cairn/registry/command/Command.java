@@ -17,4 +17,8 @@ public sealed interface Command
         BootstrapAcl,
         KvSet,
         KvDelete,
-        KvTxn {}
+        KvTxn,
+        KvLock,
+        CreateSession,
+        DestroySession,
+        RenewSession {}

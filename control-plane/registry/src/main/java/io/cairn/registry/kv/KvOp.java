@@ -79,4 +79,40 @@ public sealed interface KvOp {
       Objects.requireNonNull(key, "key");
     }
   }
+
+  /** Writes and acquires the key for {@code session}; fails if it cannot. */
+  record Lock(KvEntry entry, String session) implements KvOp {
+    public Lock {
+      Objects.requireNonNull(entry, "entry");
+      Objects.requireNonNull(session, "session");
+    }
+
+    @Override
+    public String key() {
+      return entry.key();
+    }
+  }
+
+  /**
+   * Writes and releases the key held by {@code session}; fails if that session does not hold it.
+   */
+  record Unlock(KvEntry entry, String session) implements KvOp {
+    public Unlock {
+      Objects.requireNonNull(entry, "entry");
+      Objects.requireNonNull(session, "session");
+    }
+
+    @Override
+    public String key() {
+      return entry.key();
+    }
+  }
+
+  /** Fails the transaction unless {@code session} holds the key. */
+  record CheckSession(String key, String session) implements KvOp {
+    public CheckSession {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(session, "session");
+    }
+  }
 }
