@@ -28,7 +28,8 @@ public final class DnsServer implements AutoCloseable {
 
   /** Builds the answer table and binds the sockets; returns once both are bound. */
   public static DnsServer start(DnsSettings settings, Core core) {
-    LiveAnswerTable table = LiveAnswerTable.start(core.registry(), settings, core.meters());
+    LiveAnswerTable table =
+        LiveAnswerTable.start(core.registry(), settings, core.meters(), core.acl());
     DnsListeners listeners;
     try {
       listeners =

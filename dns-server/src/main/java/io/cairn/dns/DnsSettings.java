@@ -1,6 +1,7 @@
 package io.cairn.dns;
 
 import io.cairn.registry.validation.Names;
+import io.cairn.registry.validation.NetworkAddresses;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,10 @@ import java.util.Optional;
  * @param tcpWriteTimeout a TCP connection whose reply is not taken by the client within this long
  *     is closed
  * @param tcpMaxConnections TCP connections beyond this are closed on accept
+ * @param node Cairn's node, its address and datacenter: {@code <node>.node.<domain>} and the
+ *     datacenter label of {@code web.service.<dc>.<domain>}
+ * @param aclToken the token DNS answers with when ACLs are on (Consul's {@code acl.tokens.dns}):
+ *     only services and nodes it may read are answered; without one, the anonymous token's
  */
 public record DnsSettings(
     String address,
@@ -46,7 +51,33 @@ public record DnsSettings(
     int udpWorkers,
     Duration tcpIdleTimeout,
     Duration tcpWriteTimeout,
-    int tcpMaxConnections) {
+    int tcpMaxConnections,
+    Node node,
+    Optional<String> aclToken) {
+
+  /**
+   * Cairn's node as DNS names it.
+   *
+   * @param address an IP literal, answered for {@code <name>.node.<domain>}, or empty
+   */
+  public record Node(String name, String address, String datacenter) {
+    public Node {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(address, "address");
+      Objects.requireNonNull(datacenter, "datacenter");
+      if (!Names.isDnsLabel(name) || !Names.isDnsLabel(datacenter)) {
+        throw new IllegalArgumentException(
+            "node name and datacenter must be DNS labels, were '"
+                + name
+                + "' and '"
+                + datacenter
+                + "'");
+      }
+      if (!address.isEmpty() && !NetworkAddresses.isIpLiteral(address)) {
+        throw new IllegalArgumentException("node address must be an IP, was '" + address + "'");
+      }
+    }
+  }
 
   public DnsSettings {
     Objects.requireNonNull(address, "address");
@@ -75,9 +106,69 @@ public record DnsSettings(
     if (answerLimit < 0) {
       throw new IllegalArgumentException("answerLimit must not be negative, was " + answerLimit);
     }
+    Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(aclToken, "aclToken");
     if (udpWorkers < 1 || tcpMaxConnections < 1) {
       throw new IllegalArgumentException("udpWorkers and tcpMaxConnections must be positive");
     }
+  }
+
+  /** These settings for {@code newNode}. */
+  public DnsSettings withNode(Node newNode) {
+    return new DnsSettings(
+        address,
+        port,
+        domain,
+        altDomain,
+        ttl,
+        serviceTtls,
+        onlyPassing,
+        recursors,
+        recursorTimeout,
+        answerLimit,
+        udpWorkers,
+        tcpIdleTimeout,
+        tcpWriteTimeout,
+        tcpMaxConnections,
+        newNode,
+        aclToken);
+  }
+
+  /** These settings answering with {@code token}'s rights when ACLs are on. */
+  public DnsSettings withAclToken(Optional<String> token) {
+    return new DnsSettings(
+        address,
+        port,
+        domain,
+        altDomain,
+        ttl,
+        serviceTtls,
+        onlyPassing,
+        recursors,
+        recursorTimeout,
+        answerLimit,
+        udpWorkers,
+        tcpIdleTimeout,
+        tcpWriteTimeout,
+        tcpMaxConnections,
+        node,
+        token);
+  }
+
+  /** The settings without the DNS token's secret, which is never logged. */
+  @Override
+  public String toString() {
+    return "DnsSettings[address="
+        + address
+        + ", port="
+        + port
+        + ", domains="
+        + domains()
+        + ", node="
+        + node
+        + ", aclToken="
+        + (aclToken.isPresent() ? "<hidden>" : "none")
+        + "]";
   }
 
   /** Settings with the defaults: 127.0.0.1:8600, domain {@code cairn.}, TTL 0, no recursors. */
@@ -163,8 +254,20 @@ public record DnsSettings(
     private Duration tcpIdleTimeout = Duration.ofSeconds(10);
     private Duration tcpWriteTimeout = Duration.ofSeconds(5);
     private int tcpMaxConnections = 512;
+    private Node node = new Node("cairn", "127.0.0.1", "dc1");
+    private Optional<String> aclToken = Optional.empty();
 
     private Builder() {}
+
+    public Builder node(Node node) {
+      this.node = node;
+      return this;
+    }
+
+    public Builder aclToken(Optional<String> aclToken) {
+      this.aclToken = aclToken;
+      return this;
+    }
 
     public Builder address(String address) {
       this.address = address;
@@ -251,7 +354,9 @@ public record DnsSettings(
           udpWorkers,
           tcpIdleTimeout,
           tcpWriteTimeout,
-          tcpMaxConnections);
+          tcpMaxConnections,
+          node,
+          aclToken);
     }
   }
 }

@@ -53,16 +53,82 @@ class DigIT {
       assertThat(String.join("\n", Dig.query(dns, "nothing.service.cairn", "A")))
           .contains("status: NXDOMAIN")
           .contains("flags: qr aa rd;");
+
+      // Consul's datacenter, node and addr names, for Cairn's own datacenter and node.
+      assertThat(Dig.query(dns, "web.service.dc1.cairn", "A", "+short"))
+          .containsExactlyInAnyOrder("10.0.0.1", "10.0.0.2");
+      assertThat(Dig.query(dns, "_web._v2.service.dc1.consul", "SRV", "+short"))
+          .containsExactly("1 7 81 0a000002.addr.consul.");
+      assertThat(Dig.query(dns, "0a000001.addr.dc1.cairn", "A", "+short"))
+          .containsExactly("10.0.0.1");
+      assertThat(Dig.query(dns, "cairn.node.cairn", "A", "+short")).containsExactly("127.0.0.1");
+      assertThat(Dig.query(dns, "cairn.node.dc1.consul", "A", "+short"))
+          .containsExactly("127.0.0.1");
+      assertThat(String.join("\n", Dig.query(dns, "web.service.dc2.cairn", "A")))
+          .contains("status: NXDOMAIN");
+      // EDNS Client Subnet comes back with scope 0.
+      assertThat(
+              String.join("\n", Dig.query(dns, "web.service.cairn", "A", "+subnet=192.0.2.0/24")))
+          .contains("CLIENT-SUBNET: 192.0.2.0/24/0");
+      assertThat(cairn.terminate(Duration.ofSeconds(20))).isEqualTo(143);
+    }
+  }
+
+  @Test
+  void underAclsDnsAnswersOnlyWhatItsTokenMayRead() throws Exception {
+    assumeTrue(
+        Dig.binary().isPresent(), "dig is not installed (apt-get install -y bind9-dnsutils)");
+    String dnsSecret = "6b1c2f0e-3d4a-4b5c-9d8e-7f6a5b4c3d2e";
+    try (CairnProcess cairn =
+        CairnProcess.server(dataDir, "--acl-token", "root", "--acl-dns-token", dnsSecret)) {
+      int http = cairn.awaitHttpPort(START);
+      int dns = cairn.awaitDnsPort(START);
+      cairn.awaitLine(l -> l.contains("cairn ready"), START);
+      put(
+          http,
+          "/v1/agent/service/register",
+          "{\"ID\":\"web-1\",\"Name\":\"web\",\"Address\":\"10.0.0.1\",\"Port\":80}");
+      put(
+          http,
+          "/v1/agent/service/register",
+          "{\"ID\":\"vault-1\",\"Name\":\"vault\",\"Address\":\"10.0.0.9\",\"Port\":8200}");
+      // The DNS token does not exist yet: DNS answers nothing (and ACLs deny by default).
+      assertThat(String.join("\n", Dig.query(dns, "web.service.cairn", "A")))
+          .contains("status: NXDOMAIN");
+      put(
+          http,
+          "/v1/acl/policy",
+          "{\"Name\":\"dns\",\"Rules\":\"service \\\"web\\\" { policy = \\\"read\\\" }\"}");
+      put(
+          http,
+          "/v1/acl/token",
+          "{\"SecretID\":\"" + dnsSecret + "\",\"Policies\":[{\"Name\":\"dns\"}]}");
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () ->
+                  assertThat(Dig.query(dns, "web.service.cairn", "A", "+short"))
+                      .containsExactly("10.0.0.1"));
+      assertThat(String.join("\n", Dig.query(dns, "vault.service.cairn", "A")))
+          .as("a service the DNS token may not read")
+          .contains("status: NXDOMAIN");
+      assertThat(Dig.query(dns, "9.0.0.10.in-addr.arpa", "PTR", "+short")).isEmpty();
+      assertThat(Dig.query(dns, "1.0.0.10.in-addr.arpa", "PTR", "+short"))
+          .containsExactly("web.service.cairn.");
       assertThat(cairn.terminate(Duration.ofSeconds(20))).isEqualTo(143);
     }
   }
 
   private static void register(int port, String body) throws Exception {
+    put(port, "/v1/agent/service/register", body);
+  }
+
+  private static void put(int port, String path, String body) throws Exception {
     HttpResponse<String> r =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/v1/agent/service/register"))
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .header("X-Consul-Token", "root")
                     .PUT(HttpRequest.BodyPublishers.ofString(body))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());

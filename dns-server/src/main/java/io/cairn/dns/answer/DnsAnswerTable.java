@@ -3,6 +3,7 @@ package io.cairn.dns.answer;
 import io.cairn.dns.DnsSettings;
 import io.cairn.dns.wire.Query;
 import io.cairn.registry.RegistrySnapshot;
+import io.cairn.registry.acl.Authorizer;
 import io.cairn.registry.model.InstanceHealth;
 import io.cairn.registry.validation.NetworkAddresses;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,7 @@ public final class DnsAnswerTable {
   private static final byte[] SERVICE = "service".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] ADDR = "addr".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] NS = "ns".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NODE = "node".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] ARPA = "arpa".getBytes(StandardCharsets.US_ASCII);
   private static final String NO_TAG = "";
   private static final String RFC2782_ANY = "tcp";
@@ -43,6 +45,9 @@ public final class DnsAnswerTable {
   private final PMap<String, Set<String>> registryNames;
   private final PMap<String, PMap<String, Integer>> pointers;
   private final PMap<String, Pointer> pointerOf;
+  private final byte[] datacenter;
+  // What the DNS token may read; every answer is for a service or node it may read.
+  private final Authorizer acl;
 
   /** Where an instance's address points: the hex of its IP and its service's key. */
   private record Pointer(String reverse, String key) {}
@@ -54,8 +59,11 @@ public final class DnsAnswerTable {
       PMap<String, LazyAnswers> services,
       PMap<String, Set<String>> registryNames,
       PMap<String, PMap<String, Integer>> pointers,
-      PMap<String, Pointer> pointerOf) {
+      PMap<String, Pointer> pointerOf,
+      Authorizer acl) {
     this.settings = settings;
+    this.datacenter = settings.node().datacenter().getBytes(StandardCharsets.US_ASCII);
+    this.acl = acl;
     this.index = index;
     this.zones = zones;
     this.services = services;
@@ -82,7 +90,8 @@ public final class DnsAnswerTable {
             HashTreePMap.empty(),
             HashTreePMap.empty(),
             HashTreePMap.empty(),
-            HashTreePMap.empty())
+            HashTreePMap.empty(),
+            Authorizer.ALLOW_ALL)
         .update(snapshot, snapshot.serviceNames(), instances);
   }
 
@@ -141,7 +150,27 @@ public final class DnsAnswerTable {
             ? zones
             : zones.stream().map(z -> z.withSerial(snapshot.index(), settings.ttl())).toList();
     return new DnsAnswerTable(
-        settings, snapshot.index(), nextZones, nextServices, names, nextPointers, nextPointerOf);
+        settings,
+        snapshot.index(),
+        nextZones,
+        nextServices,
+        names,
+        nextPointers,
+        nextPointerOf,
+        acl);
+  }
+
+  /** What the table's answers may show: the DNS token's rights. */
+  Authorizer acl() {
+    return acl;
+  }
+
+  /** This table answering only what {@code dnsToken} may read (the DNS token's rights). */
+  public DnsAnswerTable withAcl(Authorizer dnsToken) {
+    return dnsToken == acl
+        ? this
+        : new DnsAnswerTable(
+            settings, index, zones, services, registryNames, pointers, pointerOf, dnsToken);
   }
 
   private static PMap<String, PMap<String, Integer>> count(
@@ -191,9 +220,13 @@ public final class DnsAnswerTable {
       if (ptr != null) {
         List<byte[]> records = new ArrayList<>();
         for (String key : new TreeSet<>(ptr.keySet())) {
-          records.add(ServiceAnswers.pointer(key, settings, zones));
+          if (readable(key)) {
+            records.add(ServiceAnswers.pointer(key, settings, zones));
+          }
         }
-        return new Resolution.Pointers(records);
+        if (!records.isEmpty()) {
+          return new Resolution.Pointers(records);
+        }
       }
     }
     return Resolution.Outside.INSTANCE;
@@ -203,6 +236,22 @@ public final class DnsAnswerTable {
   private Resolution inZone(Query query, int zone, int prefix) {
     if (prefix == 0) {
       return new Resolution.Apex(zone);
+    }
+    // Consul's datacenter label: web.service.dc1.<domain>, <hex>.addr.dc1, <node>.node.dc1.
+    if (prefix >= 2
+        && (query.labelIs(prefix - 2, SERVICE)
+            || query.labelIs(prefix - 2, ADDR)
+            || query.labelIs(prefix - 2, NODE))
+        && !query.labelIs(prefix - 1, SERVICE)
+        && !query.labelIs(prefix - 1, ADDR)
+        && !query.labelIs(prefix - 1, NODE)) {
+      if (!query.labelIs(prefix - 1, datacenter)) {
+        return new Resolution.NoSuchName(zone); // another datacenter: Cairn has one
+      }
+      prefix--;
+    }
+    if (query.labelIs(prefix - 1, NODE)) {
+      return prefix == 2 ? node(zone, query.label(0)) : new Resolution.NoSuchName(zone);
     }
     if (query.labelIs(prefix - 1, SERVICE)) {
       return switch (prefix) {
@@ -236,7 +285,35 @@ public final class DnsAnswerTable {
     return protocolOrTag.equals(RFC2782_ANY) ? NO_TAG : protocolOrTag;
   }
 
+  /** Cairn's own node, if the name is its and the DNS token may read it. */
+  private Resolution node(int zone, String name) {
+    DnsSettings.Node node = settings.node();
+    if (!name.equalsIgnoreCase(node.name())
+        || !acl.node(node.name()).allows(io.cairn.registry.acl.Access.READ)) {
+      return new Resolution.NoSuchName(zone);
+    }
+    return node.address().isEmpty()
+        ? new Resolution.Empty(zone)
+        : new Resolution.Address(zone, WireRecords.parseAddress(node.address()));
+  }
+
+  /** Whether the DNS token may read every service spelled as {@code key} (lower case). */
+  private boolean readable(String key) {
+    if (acl == Authorizer.ALLOW_ALL) {
+      return true;
+    }
+    for (String spelling : registryNames.getOrDefault(key, Set.of())) {
+      if (!acl.service(spelling).allows(io.cairn.registry.acl.Access.READ)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private Resolution service(int zone, String name, String tag) {
+    if (!readable(name)) {
+      return new Resolution.NoSuchName(zone);
+    }
     LazyAnswers lazy = services.get(name);
     ServiceAnswers answers = lazy == null ? null : lazy.get();
     if (answers == null || !answers.answers()) {

@@ -15,6 +15,7 @@ public final class QueryParser {
   public static final int BADVERS = 16;
 
   private static final int TYPE_OPT = 41;
+  private static final int OPTION_CLIENT_SUBNET = 8;
   private static final int MAX_NAME_LENGTH = 255;
   private static final int MAX_LABELS = 127;
 
@@ -96,7 +97,11 @@ public final class QueryParser {
         int payload = u16(packet, at + 2);
         int version = packet[at + 5] & 0xff;
         boolean dnssecOk = (packet[at + 6] & 0x80) != 0;
-        edns = Optional.of(new Edns(payload, version, dnssecOk));
+        Optional<Optional<Edns.ClientSubnet>> subnet = clientSubnet(packet, at + 10, rdlength);
+        if (subnet.isEmpty()) {
+          return formErr(id, flags); // malformed options
+        }
+        edns = Optional.of(new Edns(payload, version, dnssecOk, subnet.get()));
       }
       at += 10 + rdlength;
     }
@@ -112,6 +117,49 @@ public final class QueryParser {
         type,
         dclass,
         edns);
+  }
+
+  /**
+   * The Client Subnet option among the OPT record's options at {@code from}; empty when the options
+   * are malformed (RFC 7871 7.1.2: a bad ECS option is a FORMERR), an empty inner value when there
+   * is none.
+   */
+  private static Optional<Optional<Edns.ClientSubnet>> clientSubnet(
+      byte[] packet, int from, int length) {
+    Optional<Edns.ClientSubnet> found = Optional.empty();
+    int at = from;
+    int end = from + length;
+    while (at < end) {
+      if (at + 4 > end) {
+        return Optional.empty();
+      }
+      int code = u16(packet, at);
+      int optionLength = u16(packet, at + 2);
+      int data = at + 4;
+      if (data + optionLength > end) {
+        return Optional.empty();
+      }
+      if (code == OPTION_CLIENT_SUBNET) {
+        if (found.isPresent() || optionLength < 4) {
+          return Optional.empty();
+        }
+        int family = u16(packet, data);
+        int source = packet[data + 2] & 0xff;
+        int scope = packet[data + 3] & 0xff;
+        int maxBits = family == 1 ? 32 : family == 2 ? 128 : -1;
+        int bytes = (source + 7) / 8;
+        if (maxBits < 0 || source > maxBits || scope != 0 || optionLength - 4 != bytes) {
+          return Optional.empty();
+        }
+        byte[] address = java.util.Arrays.copyOfRange(packet, data + 4, data + 4 + bytes);
+        if (source % 8 != 0 && bytes > 0 && (address[bytes - 1] & (0xff >>> (source % 8))) != 0) {
+          return Optional.empty(); // bits past the source prefix must be zero
+        }
+        found = Optional.of(new Edns.ClientSubnet(family, source, address));
+      }
+      at = data + optionLength;
+    }
+    return Optional.of(found);
   }
 
   /** The offset after the name at {@code at} (labels, ending in the root or a pointer), or -1. */

@@ -19,8 +19,6 @@ public final class ResponseWriter {
   /** Largest DNS message (TCP's length prefix is 16 bits). */
   public static final int MAX_MESSAGE = 65535;
 
-  private static final int OPT_LENGTH = 11;
-
   /** Most replies (a few A or SRV records) fit; larger ones grow the buffer. */
   private static final int INITIAL_CAPACITY = 256;
 
@@ -38,7 +36,7 @@ public final class ResponseWriter {
 
   private ResponseWriter(int id, int flags, Optional<Edns> edns, int limit, int initialCapacity) {
     this.edns = edns;
-    this.limit = Math.min(limit, MAX_MESSAGE) - (edns.isPresent() ? OPT_LENGTH : 0);
+    this.limit = Math.min(limit, MAX_MESSAGE) - edns.map(Edns::optLength).orElse(0);
     this.buf = new byte[Math.max(initialCapacity, 64)];
     this.flags = Flags.QR | (flags & (Flags.OPCODE_MASK | Flags.RD));
     buf[0] = (byte) (id >>> 8);
@@ -152,7 +150,7 @@ public final class ResponseWriter {
     put16(8, authorities);
     int additionalCount = additionals;
     if (edns.isPresent()) {
-      ensure(OPT_LENGTH);
+      ensure(edns.get().optLength());
       buf[at++] = 0; // root
       put16(at, 41); // OPT
       put16(at + 2, Edns.MAX_UDP_PAYLOAD);
@@ -160,8 +158,20 @@ public final class ResponseWriter {
       buf[at + 5] = 0; // version
       buf[at + 6] = (byte) (edns.get().dnssecOk() ? 0x80 : 0);
       buf[at + 7] = 0;
-      put16(at + 8, 0); // no options
+      Optional<Edns.ClientSubnet> subnet = edns.get().clientSubnet();
+      put16(at + 8, subnet.map(Edns.ClientSubnet::wireLength).orElse(0));
       at += 10;
+      if (subnet.isPresent()) {
+        // RFC 7871 7.2.1: the client's subnet back, scope 0: the answer fits every client.
+        byte[] address = subnet.get().address();
+        put16(at, 8);
+        put16(at + 2, 4 + address.length);
+        put16(at + 4, subnet.get().family());
+        buf[at + 6] = (byte) subnet.get().sourcePrefix();
+        buf[at + 7] = 0;
+        System.arraycopy(address, 0, buf, at + 8, address.length);
+        at += 8 + address.length;
+      }
       additionalCount++;
     }
     put16(10, additionalCount);

@@ -46,7 +46,11 @@ class LiveAnswerTableTest {
     Random random = new Random(3);
     try (Registry registry = Registry.open(new InMemoryStore(), new SimpleMeterRegistry());
         LiveAnswerTable live =
-            LiveAnswerTable.start(registry, settings, new SimpleMeterRegistry())) {
+            LiveAnswerTable.start(
+                registry,
+                settings,
+                new SimpleMeterRegistry(),
+                io.cairn.registry.acl.AclResolver.off())) {
       List<String> ids = new ArrayList<>();
       for (int step = 0; step < 300; step++) {
         change(registry, ids, random);

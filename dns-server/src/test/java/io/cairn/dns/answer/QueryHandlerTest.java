@@ -23,6 +23,7 @@ import io.cairn.registry.model.HealthStatus;
 import io.cairn.registry.model.ServiceInstance;
 import io.cairn.registry.model.Weights;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -36,7 +37,9 @@ import org.junit.jupiter.api.Test;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.ClientSubnetOption;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.NSRecord;
@@ -46,6 +49,7 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.SRVRecord;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /** The reply builder without sockets: query bytes in, reply bytes out, read with dnsjava. */
@@ -395,6 +399,76 @@ class QueryHandlerTest {
       if (handler.handle(junk, Transport.UDP) instanceof Reply.Send s) {
         assertThat(s.message().length).isGreaterThanOrEqualTo(12);
       }
+    }
+  }
+
+  @Test
+  void consulsDatacenterAndNodeNamesAnswerForCairnsOwn() {
+    settings =
+        DnsSettings.builder().node(new DnsSettings.Node("node-a", "10.9.8.7", "dc1")).build();
+    assertThat(answers(ask("web.service.dc1.cairn.", Type.A))).hasSize(2);
+    assertThat(answers(ask("v1.web.service.dc1.cairn.", Type.SRV))).hasSize(2);
+    assertThat(answers(ask("_web._tcp.service.dc1.cairn.", Type.SRV))).hasSize(3);
+    assertThat(answers(ask("_web._v2.service.dc1.cairn.", Type.SRV))).hasSize(1);
+    assertThat(ask("web.service.dc2.cairn.", Type.A).getRcode())
+        .as("another datacenter")
+        .isEqualTo(Rcode.NXDOMAIN);
+    assertThat(answers(ask("0a000002.addr.dc1.cairn.", Type.A)))
+        .singleElement()
+        .extracting(Record::rdataToString)
+        .isEqualTo("10.0.0.2");
+    assertThat(answers(ask("node-a.node.cairn.", Type.A)))
+        .singleElement()
+        .extracting(Record::rdataToString)
+        .isEqualTo("10.9.8.7");
+    assertThat(answers(ask("node-a.node.dc1.cairn.", Type.A))).hasSize(1);
+    Message other = ask("node-b.node.cairn.", Type.A);
+    assertThat(other.getRcode()).isEqualTo(Rcode.NXDOMAIN);
+    Message txt = ask("node-a.node.cairn.", Type.TXT);
+    assertThat(txt.getRcode()).as("no node meta: no data").isEqualTo(Rcode.NOERROR);
+    assertThat(answers(txt)).isEmpty();
+  }
+
+  @Test
+  void theClientSubnetIsEchoedWithScopeZeroAndAMalformedOneIsFormErr() throws Exception {
+    Message q = query("web.service.cairn.", Type.A);
+    ClientSubnetOption ecs = new ClientSubnetOption(24, InetAddress.getByName("192.0.2.0"));
+    q.addRecord(new OPTRecord(1232, 0, 0, 0, List.of(ecs)), Section.ADDITIONAL);
+    Message reply = parse(send(wire(q), Transport.UDP));
+    assertThat(answers(reply)).hasSize(2);
+    List<EDNSOption> options = reply.getOPT().getOptions(EDNSOption.Code.CLIENT_SUBNET);
+    assertThat(options)
+        .singleElement()
+        .isInstanceOfSatisfying(
+            ClientSubnetOption.class,
+            o -> {
+              assertThat(o.getSourcePrefixLength()).isEqualTo(24);
+              assertThat(o.getScopePrefixLength()).isZero();
+              assertThat(o.getAddress().getHostAddress()).isEqualTo("192.0.2.0");
+            });
+
+    // Source prefix 24 with 4 address bytes: RFC 7871 7.1.2 says FORMERR.
+    byte[] bad = wire(query("web.service.cairn.", Type.A));
+    byte[] opt = {
+      0, 0, 41, 4, (byte) 0xd0, 0, 0, 0, 0, 0, 12, 0, 8, 0, 8, 0, 1, 24, 0, (byte) 192, 0, 2, 1
+    };
+    byte[] packet = java.util.Arrays.copyOf(bad, bad.length + opt.length);
+    System.arraycopy(opt, 0, packet, bad.length, opt.length);
+    packet[11] = 1; // ARCOUNT
+    assertThat(parse(send(packet, Transport.UDP)).getRcode()).isEqualTo(Rcode.FORMERR);
+  }
+
+  @Test
+  void aTokenThatMayReadNothingGetsNoNames() {
+    DnsAnswerTable table =
+        DnsAnswerTable.build(registry.snapshot(), settings)
+            .withAcl(io.cairn.registry.acl.Authorizer.DENY_ALL);
+    QueryHandler handler = new QueryHandler(() -> table, () -> random);
+    for (String name :
+        List.of("web.service.cairn.", "cairn.node.cairn.", "1.0.0.10.in-addr.arpa.")) {
+      Reply.Send r = (Reply.Send) handler.handle(wire(query(name, Type.ANY)), Transport.UDP);
+      Message m = parse(r.message());
+      assertThat(answers(m)).as(name).isEmpty();
     }
   }
 

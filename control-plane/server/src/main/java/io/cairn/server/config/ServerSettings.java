@@ -86,6 +86,10 @@ public record ServerSettings(
                       "",
                       "management token that may do everything; setting it turns ACLs on"),
                   new Setting(
+                      "acl.dns-token",
+                      "",
+                      "token DNS answers with (Consul's acl.tokens.dns); else the anonymous token"),
+                  new Setting(
                       "intentions.default-policy",
                       "allow",
                       "allow or deny when no intention matches"),
@@ -165,6 +169,11 @@ public record ServerSettings(
         token);
   }
 
+  /** The node's address for DNS: an IP, or none when it is advertised as a host name. */
+  private static String dnsNodeAddress(String address) {
+    return io.cairn.registry.validation.NetworkAddresses.isIpLiteral(address) ? address : "";
+  }
+
   /** The node as Consul clients see it: the advertised address, else the HTTP one if usable. */
   private static NodeIdentity nodeIdentity(NodeSettings node, String httpAddress) {
     String address =
@@ -215,7 +224,13 @@ public record ServerSettings(
             intentionsDefault,
             new HealthSettings(
                 (int) Math.min(Integer.MAX_VALUE, v.positiveLong("health.max-concurrent-probes"))),
-            DnsSettingValues.read(v),
+            DnsSettingValues.read(v)
+                .withNode(
+                    new DnsSettings.Node(
+                        node.name(),
+                        dnsNodeAddress(nodeIdentity(node, httpAddress).address()),
+                        node.datacenter()))
+                .withAclToken(Optional.of(v.string("acl.dns-token")).filter(t -> !t.isBlank())),
             xds(v),
             TlsSettingValues.read(v));
     v.throwIfAny();
