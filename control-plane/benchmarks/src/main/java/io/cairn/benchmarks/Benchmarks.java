@@ -22,6 +22,7 @@ public final class Benchmarks {
       case "faults" -> FaultsBenchmark.run(rest);
       case "soak" -> SoakBenchmark.run(rest);
       case "cluster" -> ClusterBenchmark.run(rest);
+      case "kv" -> KvBenchmark.run(rest);
       case "all" -> RunAll.run(rest);
       default -> {
         System.out.println(
@@ -75,6 +76,13 @@ public final class Benchmarks {
                               delay from a registration on A to a blocking query on B and an xDS
                               push to C [--quick] [--seconds 10] [--warmup 3] [--writers 64,1]
                               [--samples 200] [--warmup-samples 30] [--no-etcd-puts]
+              kv              Consul's KV API on the packaged server against a single-member etcd
+                              (fsync on) in the same run: puts/s with N clients (PUT /v1/kv/KEY;
+                              etcd Put through jetcd), then W blocking queries on one prefix
+                              (GET /v1/kv/fan/?recurse&index=N; etcd: W prefix watches) and one
+                              put: delay from its acknowledgement until each watcher is woken
+                              [--quick] [--clients 64] [--seconds 10] [--warmup 3]
+                              [--value-bytes 128] [--watchers 1000] [--rounds 5] [--warmup-rounds 1]
               soak            mixed load on the packaged server with a full GC and a sample of
                               live heap and threads every period [--minutes 30]
                               [--sample-seconds 30]

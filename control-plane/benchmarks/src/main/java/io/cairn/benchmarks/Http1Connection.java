@@ -10,7 +10,10 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * One kept-alive HTTP/1.1 connection on a blocking socket, one request at a time. A load driver on
@@ -19,10 +22,19 @@ import java.util.Locale;
  * closes the connection. Not thread-safe: one per writer thread.
  */
 final class Http1Connection implements AutoCloseable {
-  /** A response: its status and body. */
-  record Response(int status, byte[] body) {
+  /** A response: its status, headers (names in lower case) and body. */
+  record Response(int status, Map<String, String> headers, byte[] body) {
+    Response {
+      headers = Map.copyOf(headers);
+    }
+
     String text() {
       return new String(body, StandardCharsets.UTF_8);
+    }
+
+    /** The value of header {@code name} (any case), if present. */
+    Optional<String> header(String name) {
+      return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
     }
   }
 
@@ -79,10 +91,12 @@ final class Http1Connection implements AutoCloseable {
     long length = -1;
     boolean chunked = false;
     boolean closeAfter = false;
+    Map<String, String> headers = new HashMap<>();
     for (String h = line(); !h.isEmpty(); h = line()) {
       int colon = h.indexOf(':');
       String name = h.substring(0, colon).strip().toLowerCase(Locale.ROOT);
       String value = h.substring(colon + 1).strip();
+      headers.put(name, value);
       switch (name) {
         case "content-length" -> length = Long.parseLong(value);
         case "transfer-encoding" -> chunked = value.equalsIgnoreCase("chunked");
@@ -110,7 +124,7 @@ final class Http1Connection implements AutoCloseable {
     if (closeAfter) {
       close();
     }
-    return new Response(code, body);
+    return new Response(code, headers, body);
   }
 
   private int chunkSize() throws IOException {
