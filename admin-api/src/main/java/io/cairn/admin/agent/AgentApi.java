@@ -32,6 +32,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -68,7 +69,8 @@ public final class AgentApi implements HttpService {
         .put("/check/warn/{id}", (req, res) -> ttl(req, res, HealthStatus.WARNING))
         .put("/check/fail/{id}", (req, res) -> ttl(req, res, HealthStatus.CRITICAL))
         .put("/check/update/{id}", this::updateCheck)
-        .get("/self", this::self);
+        .get("/self", this::self)
+        .get("/members", this::members);
   }
 
   static String peerAddress(ServerRequest req) {
@@ -97,6 +99,25 @@ public final class AgentApi implements HttpService {
     if (instance.kind() instanceof ConnectProxy proxy) {
       acl.requireService(proxy.destinationServiceName(), Access.WRITE);
     }
+  }
+
+  /**
+   * Cairn's one node as Consul's member list; {@code ?wan} lists the same server (Consul lists its
+   * servers), {@code ?segment} only the default one exists.
+   */
+  private void members(ServerRequest req, ServerResponse res) {
+    QueryParams.flag(req, "wan");
+    String segment = QueryParams.string(req, "segment").orElse("");
+    if (!segment.isEmpty() && !segment.equals("_all")) {
+      throw ApiException.badRequest(
+          "network segments are a Consul Enterprise feature; Cairn has only the default one");
+    }
+    if (!RequestAcl.of(req).canReadNode(self.node().name())) {
+      RequestAcl.filtered(res);
+      Json.send(res, List.of());
+      return;
+    }
+    Json.send(res, List.of(self.memberRow()));
   }
 
   private void self(ServerRequest req, ServerResponse res) {

@@ -66,6 +66,48 @@ public record AgentSelf(NodeIdentity node, String version, XdsPorts xds) {
       @JsonProperty("Port") int port,
       @JsonProperty("Ports") Map<String, Integer> ports) {}
 
+  /**
+   * One row of {@code /v1/agent/members}: Consul's member, for Cairn's one node. There is no
+   * gossip; the Serf port is Consul's default, reported for clients that read it.
+   */
+  public record MemberRowJson(
+      @JsonProperty("Name") String name,
+      @JsonProperty("Addr") String addr,
+      @JsonProperty("Port") int port,
+      @JsonProperty("Tags") Map<String, String> tags,
+      @JsonProperty("Status") int status,
+      @JsonProperty("ProtocolMin") int protocolMin,
+      @JsonProperty("ProtocolMax") int protocolMax,
+      @JsonProperty("ProtocolCur") int protocolCur,
+      @JsonProperty("DelegateMin") int delegateMin,
+      @JsonProperty("DelegateMax") int delegateMax,
+      @JsonProperty("DelegateCur") int delegateCur) {}
+
+  /** Consul's default Serf LAN port, reported as the member's port (Cairn has no gossip). */
+  static final int SERF_LAN_PORT = 8301;
+
+  private Map<String, String> memberTags() {
+    return Map.of(
+        "dc", node.datacenter(),
+        "role", "consul",
+        "id", node.id(),
+        "build", CONSUL_API_VERSION + ":cairn-" + version,
+        "vsn", "2",
+        "vsn_min", "2",
+        "vsn_max", "3",
+        "port", "8300",
+        "segment", "");
+  }
+
+  private MemberJson member() {
+    return new MemberJson(node.name(), node.address(), SERF_LAN_PORT, memberTags(), 1);
+  }
+
+  MemberRowJson memberRow() {
+    return new MemberRowJson(
+        node.name(), node.address(), SERF_LAN_PORT, memberTags(), 1, 1, 5, 2, 2, 5, 4);
+  }
+
   SelfJson describe() {
     int port = xds.plaintext() != -1 ? xds.plaintext() : xds.tls();
     return new SelfJson(
@@ -77,12 +119,7 @@ public record AgentSelf(NodeIdentity node, String version, XdsPorts xds) {
             "cairn " + version,
             CONSUL_API_VERSION),
         new DebugConfigJson(node.datacenter(), node.name(), xds.plaintext(), xds.tls(), true),
-        new MemberJson(
-            node.name(),
-            node.address(),
-            8301,
-            Map.of("dc", node.datacenter(), "role", "consul"),
-            1),
+        member(),
         Map.of(),
         new XdsJson(
             Map.of("envoy", ENVOY_VERSIONS),

@@ -3,12 +3,14 @@ package io.cairn.admin.catalog;
 import io.cairn.admin.acl.RequestAcl;
 import io.cairn.admin.consul.ConsulJson.CatalogServiceJson;
 import io.cairn.admin.consul.ConsulViews;
+import io.cairn.admin.http.ApiException;
 import io.cairn.admin.http.BlockingQuery;
 import io.cairn.admin.http.Json;
 import io.cairn.admin.http.QueryParams;
 import io.cairn.admin.http.RowFilter;
 import io.cairn.registry.Registry;
 import io.cairn.registry.RegistrySnapshot;
+import io.cairn.registry.acl.Access;
 import io.cairn.registry.model.Indexed;
 import io.cairn.registry.model.ServiceInstance;
 import io.helidon.webserver.http.HttpRules;
@@ -40,7 +42,9 @@ public final class CatalogApi implements HttpService {
         .get("/services", this::services)
         .get("/service/{name}", this::service)
         .get("/datacenters", (req, res) -> Json.send(res, List.of(views.node().datacenter())))
-        .get("/nodes", this::nodes);
+        .get("/nodes", this::nodes)
+        .get("/node/{node}", this::node)
+        .get("/node-services/{node}", this::nodeServices);
   }
 
   /** Service name to the union of its instances' tags, as Consul lists them. */
@@ -102,6 +106,77 @@ public final class CatalogApi implements HttpService {
       return;
     }
     Json.send(res, List.of(views.nodeJson(s.index())));
+  }
+
+  /**
+   * {@code /v1/catalog/node/<node>}: the node and its services by id; {@code null} for a node that
+   * does not exist (or that the token may not read), as Consul answers.
+   */
+  private void node(ServerRequest req, ServerResponse res) {
+    String name = req.path().pathParameters().get("node");
+    ToLongFunction<RegistrySnapshot> index = s -> s.tableIndexes().catalog();
+    RegistrySnapshot s = BlockingQuery.await(req, registry, index);
+    BlockingQuery.headers(res, BlockingQuery.indexFor(s, index));
+    Optional<List<Indexed<ServiceInstance>>> services = servicesOf(req, res, s, name);
+    if (services.isEmpty()) {
+      Json.sendBytes(res, "null".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return;
+    }
+    Map<String, Object> byId = new LinkedHashMap<>();
+    services.get().forEach(i -> byId.put(i.value().id(), views.agentService(i)));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("Node", views.nodeJson(s.index()));
+    out.put("Services", byId);
+    Json.send(res, out);
+  }
+
+  /**
+   * {@code /v1/catalog/node-services/<node>}: the node and its services as a list; 404 for a node
+   * that does not exist, as Consul answers; 403 without {@code node:read} on it.
+   */
+  private void nodeServices(ServerRequest req, ServerResponse res) {
+    String name = req.path().pathParameters().get("node");
+    if (name.equals(views.node().name())) {
+      RequestAcl.of(req).requireNode(name, Access.READ);
+    }
+    ToLongFunction<RegistrySnapshot> index = s -> s.tableIndexes().catalog();
+    RegistrySnapshot s = BlockingQuery.await(req, registry, index);
+    Optional<List<Indexed<ServiceInstance>>> services = servicesOf(req, res, s, name);
+    if (services.isEmpty()) {
+      throw ApiException.notFound("Node not found: \"" + name + "\"");
+    }
+    BlockingQuery.headers(res, BlockingQuery.indexFor(s, index));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("Node", views.nodeJson(s.index()));
+    out.put("Services", services.get().stream().map(views::agentService).toList());
+    Json.send(res, out);
+  }
+
+  /**
+   * The instances on node {@code name} that the token may read, ordered by id; empty when the node
+   * is not Cairn's (the only one) or the token may not read it. Cairn's node runs every instance.
+   */
+  private Optional<List<Indexed<ServiceInstance>>> servicesOf(
+      ServerRequest req, ServerResponse res, RegistrySnapshot s, String name) {
+    RequestAcl acl = RequestAcl.of(req);
+    if (!name.equals(views.node().name())) {
+      return Optional.empty();
+    }
+    if (!acl.canReadNode(name)) {
+      RequestAcl.filtered(res);
+      return Optional.empty();
+    }
+    // Consul filters a node's services on their NodeService fields (Service, ID, Tags, ...).
+    RowFilter filter = RowFilter.agentServices(req);
+    List<Indexed<ServiceInstance>> out = new ArrayList<>();
+    for (Indexed<ServiceInstance> i : s.instances()) {
+      if (!acl.canReadService(i.value().name())) {
+        RequestAcl.filtered(res);
+      } else if (filter == RowFilter.ALL || filter.matches(views.agentService(i))) {
+        out.add(i);
+      }
+    }
+    return Optional.of(out);
   }
 
   /** A service's own index, or the catalog's while it has never existed (as Consul does). */

@@ -1,0 +1,118 @@
+package io.cairn.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.ecwid.consul.v1.ConsulClient;
+import com.ecwid.consul.v1.QueryParams;
+import com.ecwid.consul.v1.agent.model.Member;
+import com.ecwid.consul.v1.catalog.model.CatalogNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cairn.admin.AdminServer.Reply;
+import io.cairn.registry.config.IntentionAction;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code /v1/catalog/node}, {@code /v1/catalog/node-services} and {@code /v1/agent/members}. */
+class CatalogNodeIT {
+  private static final String NODE = AdminServer.NODE.name();
+  private AdminServer api;
+
+  @BeforeEach
+  void start() {
+    api = AdminServer.start();
+    register("web-1", "web", 8080);
+    register("api-1", "api", 9090);
+  }
+
+  @AfterEach
+  void stop() {
+    api.close();
+  }
+
+  private void register(String id, String name, int port) {
+    Reply r =
+        api.put(
+            "/v1/agent/service/register",
+            "{\"ID\":\""
+                + id
+                + "\",\"Name\":\""
+                + name
+                + "\",\"Address\":\"10.0.0.1\",\"Port\":"
+                + port
+                + "}");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+  }
+
+  @Test
+  void theNodeListsItsServicesAsConsulDoes() throws Exception {
+    Reply node = api.get("/v1/catalog/node/" + NODE);
+    assertThat(node.status()).isEqualTo(200);
+    assertThat(node.json().get("Node").get("Node").asText()).isEqualTo(NODE);
+    JsonNode services = node.json().get("Services");
+    assertThat(services.get("web-1").get("Service").asText()).isEqualTo("web");
+    assertThat(services.get("api-1").get("Port").asInt()).isEqualTo(9090);
+    assertThat(api.get("/v1/catalog/node/elsewhere").body()).isEqualTo("null");
+
+    Reply list = api.get("/v1/catalog/node-services/" + NODE);
+    assertThat(list.json().get("Services").findValuesAsText("ID"))
+        .containsExactly("api-1", "web-1");
+    Reply missing = api.get("/v1/catalog/node-services/elsewhere");
+    assertThat(missing.status()).isEqualTo(404);
+    assertThat(missing.body()).contains("Node not found");
+    assertThat(
+            api.get("/v1/catalog/node/" + NODE + "?filter=Service%20==%20web")
+                .json()
+                .get("Services")
+                .size())
+        .isEqualTo(1);
+
+    // Blocking on the catalog: a new registration wakes the read.
+    long index = node.index();
+    CompletableFuture<Reply> waiting =
+        CompletableFuture.supplyAsync(
+            () -> api.get("/v1/catalog/node/" + NODE + "?index=" + index));
+    register("db-1", "db", 5432);
+    assertThat(waiting.get(30, TimeUnit.SECONDS).json().get("Services").has("db-1")).isTrue();
+  }
+
+  @Test
+  void anUnchangedConsulClientReadsTheNodeAndTheMembers() {
+    ConsulClient consul = new ConsulClient("127.0.0.1", api.port());
+    CatalogNode node = consul.getCatalogNode(NODE, QueryParams.DEFAULT).getValue();
+    assertThat(node.getNode().getNode()).isEqualTo(NODE);
+    assertThat(node.getServices()).containsKeys("web-1", "api-1");
+    List<Member> members = consul.getAgentMembers().getValue();
+    assertThat(members)
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.getName()).isEqualTo(NODE);
+              assertThat(m.getStatus()).isEqualTo(1);
+              assertThat(m.getTags()).containsEntry("dc", AdminServer.NODE.datacenter());
+            });
+    assertThat(api.get("/v1/agent/members?segment=other").status()).isEqualTo(400);
+  }
+
+  @Test
+  void aclsFilterTheNodeAndItsServices() {
+    try (AdminServer acl = AdminServer.start(Optional.of("s3cret"), IntentionAction.ALLOW)) {
+      acl.send(
+          "PUT",
+          "/v1/agent/service/register",
+          "{\"ID\":\"web-1\",\"Name\":\"web\",\"Port\":80}",
+          "X-Consul-Token",
+          "s3cret");
+      Reply anonymous = acl.get("/v1/catalog/node/" + NODE);
+      assertThat(anonymous.body()).isEqualTo("null");
+      assertThat(anonymous.header("X-Consul-Results-Filtered-By-ACLs")).hasValue("true");
+      assertThat(acl.get("/v1/agent/members").body()).isEqualTo("[]");
+      Reply root = acl.send("GET", "/v1/catalog/node/" + NODE, null, "X-Consul-Token", "s3cret");
+      assertThat(root.json().get("Services").has("web-1")).isTrue();
+    }
+  }
+}
