@@ -462,4 +462,70 @@ class CliIT {
     assertThat(unreachable.status()).isEqualTo(3);
     assertThat(unreachable.err()).contains("cannot reach Cairn at http://127.0.0.1:1/");
   }
+
+  @Test
+  void kvCommandsReadWriteListAndDelete(@TempDir Path tmp) throws Exception {
+    CliRun put = cairn("", "kv", "put", "app/config/db url", "postgres://db:5432");
+    assertThat(put.status()).as(put.err()).isZero();
+    assertThat(put.out()).contains("Success! Data written to: app/config/db url");
+    assertThat(cairn("", "kv", "get", "app/config/db url").out()).isEqualTo("postgres://db:5432\n");
+
+    Path file = tmp.resolve("value.bin");
+    java.nio.file.Files.write(file, new byte[] {1, 2, 3, 0, (byte) 0xff});
+    assertThat(cairn("", "kv", "put", "app/blob", "@" + file).status()).isZero();
+    assertThat(cairn("line from stdin", "kv", "put", "app/config/stdin", "-").status()).isZero();
+    assertThat(cairn("", "kv", "get", "app/config/stdin").out()).startsWith("line from stdin");
+
+    CliRun detailed = cairn("", "kv", "get", "app/config/stdin", "--detailed");
+    assertThat(detailed.out()).contains("ModifyIndex").contains("Value        line from stdin");
+    String index =
+        detailed
+            .out()
+            .lines()
+            .filter(l -> l.startsWith("ModifyIndex"))
+            .findFirst()
+            .orElseThrow()
+            .substring(12)
+            .strip();
+    CliRun stale = cairn("", "kv", "put", "app/config/stdin", "x", "--cas", "1");
+    assertThat(stale.status()).isEqualTo(1);
+    assertThat(stale.err()).contains("CAS failed");
+    assertThat(cairn("", "kv", "put", "app/config/stdin", "y", "--cas", index).status()).isZero();
+
+    assertThat(cairn("", "kv", "ls", "app/").out().lines().toList())
+        .containsExactly("app/blob", "app/config/");
+    assertThat(cairn("", "kv", "ls", "app/", "--recurse").out().lines().toList()).hasSize(3);
+    CliRun missing = cairn("", "kv", "get", "app/nope");
+    assertThat(missing.status()).isEqualTo(1);
+    assertThat(missing.err()).contains("No key exists at: app/nope");
+
+    assertThat(cairn("", "kv", "delete", "app/config/", "--recurse").out())
+        .contains("Deleted keys with prefix: app/config/");
+    assertThat(cairn("", "kv", "ls", "app/").out().lines().toList()).containsExactly("app/blob");
+    CliRun anonymous = cairnWith(Map.of(), "", "kv", "get", "app/blob");
+    assertThat(anonymous.status()).as("ACLs deny the anonymous token").isEqualTo(1);
+  }
+
+  @Test
+  void lockRunsTheCommandHoldingTheLockAndReleasesIt() throws Exception {
+    java.util.concurrent.CompletableFuture<CliRun> run =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return cairn("", "lock", "jobs/nightly", "sleep 6; exit 3");
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    // While the command runs, the key is held by a session.
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(40))
+        .until(() -> get("/v1/kv/jobs/nightly/.lock").path(0).has("Session"));
+    CliRun done = run.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(done.status()).as(done.err()).isEqualTo(3);
+    assertThat(done.err()).contains("lock acquired: jobs/nightly/.lock");
+    // Afterwards the lock is free and the session gone.
+    assertThat(get("/v1/kv/jobs/nightly/.lock").get(0).has("Session")).isFalse();
+    assertThat(get("/v1/session/list").size()).isZero();
+  }
 }

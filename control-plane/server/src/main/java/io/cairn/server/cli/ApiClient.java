@@ -58,19 +58,43 @@ final class ApiClient {
     return send("DELETE", path, null);
   }
 
-  private JsonNode send(String method, String path, String body) {
+  /** PUT with a body of bytes (a KV value); the answer as JSON. */
+  JsonNode putBytes(String path, byte[] body) {
+    return decode(
+        exchange(
+            "PUT", path, HttpRequest.BodyPublishers.ofByteArray(body), Duration.ofSeconds(30)));
+  }
+
+  /**
+   * GET whose answer is bytes (a raw KV value); empty for a 404, so callers can say what is
+   * missing. {@code timeout} covers blocking queries.
+   */
+  Optional<byte[]> getBytes(String path, Duration timeout) {
+    HttpResponse<byte[]> r = exchange("GET", path, HttpRequest.BodyPublishers.noBody(), timeout);
+    if (r.statusCode() == 404) {
+      return Optional.empty();
+    }
+    if (r.statusCode() / 100 != 2) {
+      String text = new String(r.body(), StandardCharsets.UTF_8);
+      throw error(r.statusCode(), parse(text), text);
+    }
+    return Optional.of(r.body());
+  }
+
+  /** GET as JSON; empty for a 404 (a missing KV key answers 404 without a body). */
+  Optional<JsonNode> find(String path) {
+    HttpResponse<byte[]> r =
+        exchange("GET", path, HttpRequest.BodyPublishers.noBody(), Duration.ofSeconds(30));
+    return r.statusCode() == 404 ? Optional.empty() : Optional.of(decode(r));
+  }
+
+  private HttpResponse<byte[]> exchange(
+      String method, String path, HttpRequest.BodyPublisher body, Duration timeout) {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(base.resolve(path))
-            .timeout(Duration.ofSeconds(30))
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).method(method, body);
     token.ifPresent(t -> b.header("X-Consul-Token", t));
-    HttpResponse<String> r;
     try {
-      r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (ConnectException e) {
       throw new CliException(
           CliException.UNREACHABLE,
@@ -82,9 +106,25 @@ final class ApiClient {
       Thread.currentThread().interrupt();
       throw new CliException(CliException.UNREACHABLE, "interrupted");
     }
-    JsonNode json = parse(r.body());
+  }
+
+  private JsonNode send(String method, String path, String body) {
+    return decode(
+        exchange(
+            method,
+            path,
+            body == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body),
+            Duration.ofSeconds(30)));
+  }
+
+  /** The answer as JSON, or the server's error. */
+  private JsonNode decode(HttpResponse<byte[]> r) {
+    String text = new String(r.body(), StandardCharsets.UTF_8);
+    JsonNode json = parse(text);
     if (r.statusCode() / 100 != 2) {
-      throw error(r.statusCode(), json, r.body());
+      throw error(r.statusCode(), json, text);
     }
     return json;
   }

@@ -54,6 +54,11 @@ public final class Cli {
         acl token create [--policy P,..] [--service-identity S,..] [--description D]
                                                   a token; prints its AccessorID and SecretID
         acl token list | self | delete <accessor-id>
+        kv get <key> [--detailed] [--recurse]     a key's value (its bytes), or a prefix's keys
+        kv put <key> [<value>|-|@file] [--flags N] [--cas INDEX] [--acquire|--release SESSION]
+        kv delete <key> [--recurse] [--cas INDEX]
+        kv ls [<prefix>] [--recurse]              keys under a prefix, folders cut at /
+        lock <prefix> <command...>                run a command holding the lock <prefix>/.lock
 
       exit status: 0 ok; 1 refused by the server, not applied, or some items failed;
       2 usage error; 3 cannot reach the server. More: docs/cli.md""";
@@ -161,7 +166,8 @@ public final class Cli {
 
   /** Positional words and {@code --name value} options (flags take no value). */
   record Args(List<String> words, Map<String, String> options) {
-    private static final List<String> FLAGS = List.of("passing", "json", "help");
+    private static final List<String> FLAGS =
+        List.of("passing", "json", "help", "recurse", "detailed");
 
     static Args parse(List<String> args) {
       List<String> words = new ArrayList<>();

@@ -76,6 +76,8 @@ final class Commands {
       case "intention" -> intention();
       case "proxies" -> proxies();
       case "acl" -> new Acls(api, args, out, in, pretty).run();
+      case "kv" -> new Kv(api, args, out, in).run();
+      case "lock" -> new Lock(api, args, err).run();
       default -> throw new CliException(CliException.USAGE, "unknown command '" + command + "'");
     }
   }
