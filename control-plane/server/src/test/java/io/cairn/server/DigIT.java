@@ -64,6 +64,7 @@ class DigIT {
       assertThat(Dig.query(dns, "cairn.node.cairn", "A", "+short")).containsExactly("127.0.0.1");
       assertThat(Dig.query(dns, "cairn.node.dc1.consul", "A", "+short"))
           .containsExactly("127.0.0.1");
+      assertThat(Dig.query(dns, "-x", "127.0.0.1", "+short")).contains("cairn.node.cairn.");
       assertThat(String.join("\n", Dig.query(dns, "web.service.dc2.cairn", "A")))
           .contains("status: NXDOMAIN");
       // EDNS Client Subnet comes back with scope 0.

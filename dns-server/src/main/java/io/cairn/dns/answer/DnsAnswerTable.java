@@ -46,6 +46,7 @@ public final class DnsAnswerTable {
   private final PMap<String, PMap<String, Integer>> pointers;
   private final PMap<String, Pointer> pointerOf;
   private final byte[] datacenter;
+  private final Optional<String> nodeHex;
   // What the DNS token may read; every answer is for a service or node it may read.
   private final Authorizer acl;
 
@@ -63,6 +64,10 @@ public final class DnsAnswerTable {
       Authorizer acl) {
     this.settings = settings;
     this.datacenter = settings.node().datacenter().getBytes(StandardCharsets.US_ASCII);
+    this.nodeHex =
+        settings.node().address().isEmpty()
+            ? Optional.empty()
+            : ServiceAnswers.reverseHex(settings.node().address());
     this.acl = acl;
     this.index = index;
     this.zones = zones;
@@ -216,17 +221,21 @@ public final class DnsAnswerTable {
       }
     }
     if (labels > 2 && query.labelIs(labels - 1, ARPA)) {
-      PMap<String, Integer> ptr = ReverseNames.addressHex(query).map(pointers::get).orElse(null);
+      Optional<String> hex = ReverseNames.addressHex(query);
+      List<byte[]> records = new ArrayList<>();
+      if (hex.isPresent() && hex.equals(nodeHex) && readableNode()) {
+        records.add(ServiceAnswers.nodePointer(settings, zones));
+      }
+      PMap<String, Integer> ptr = hex.map(pointers::get).orElse(null);
       if (ptr != null) {
-        List<byte[]> records = new ArrayList<>();
         for (String key : new TreeSet<>(ptr.keySet())) {
           if (readable(key)) {
             records.add(ServiceAnswers.pointer(key, settings, zones));
           }
         }
-        if (!records.isEmpty()) {
-          return new Resolution.Pointers(records);
-        }
+      }
+      if (!records.isEmpty()) {
+        return new Resolution.Pointers(records);
       }
     }
     return Resolution.Outside.INSTANCE;
@@ -288,13 +297,16 @@ public final class DnsAnswerTable {
   /** Cairn's own node, if the name is its and the DNS token may read it. */
   private Resolution node(int zone, String name) {
     DnsSettings.Node node = settings.node();
-    if (!name.equalsIgnoreCase(node.name())
-        || !acl.node(node.name()).allows(io.cairn.registry.acl.Access.READ)) {
+    if (!name.equalsIgnoreCase(node.name()) || !readableNode()) {
       return new Resolution.NoSuchName(zone);
     }
     return node.address().isEmpty()
         ? new Resolution.Empty(zone)
         : new Resolution.Address(zone, WireRecords.parseAddress(node.address()));
+  }
+
+  private boolean readableNode() {
+    return acl.node(settings.node().name()).allows(io.cairn.registry.acl.Access.READ);
   }
 
   /** Whether the DNS token may read every service spelled as {@code key} (lower case). */

@@ -100,6 +100,15 @@ final class ServiceAnswers {
         : Optional.of(WireRecords.hex(ip(address)));
   }
 
+  /** The PTR record pointing Cairn's node address at {@code <node>.node.<domain>}. */
+  static byte[] nodePointer(DnsSettings settings, List<ZoneRecords> zones) {
+    long ttl = WireRecords.seconds(settings.ttl());
+    Name target =
+        WireRecords.name(
+            settings.node().name().toLowerCase(Locale.ROOT) + ".node." + zones.getFirst().origin);
+    return WireRecords.ownedByQuestion(new PTRRecord(Name.root, DClass.IN, ttl, target));
+  }
+
   /** The PTR record pointing an address at service {@code name}. */
   static byte[] pointer(String name, DnsSettings settings, List<ZoneRecords> zones) {
     long ttl = WireRecords.seconds(settings.ttlOf(name));

@@ -424,6 +424,11 @@ class QueryHandlerTest {
     assertThat(answers(ask("node-a.node.dc1.cairn.", Type.A))).hasSize(1);
     Message other = ask("node-b.node.cairn.", Type.A);
     assertThat(other.getRcode()).isEqualTo(Rcode.NXDOMAIN);
+    assertThat(answers(ask("7.8.9.10.in-addr.arpa.", Type.PTR)))
+        .singleElement()
+        .isInstanceOfSatisfying(
+            PTRRecord.class,
+            p -> assertThat(p.getTarget().toString()).isEqualTo("node-a.node.cairn."));
     Message txt = ask("node-a.node.cairn.", Type.TXT);
     assertThat(txt.getRcode()).as("no node meta: no data").isEqualTo(Rcode.NOERROR);
     assertThat(answers(txt)).isEmpty();
