@@ -5,6 +5,7 @@ import io.cairn.admin.acl.AclFilter;
 import io.cairn.admin.acl.RequestAcl;
 import io.cairn.admin.agent.AgentApi;
 import io.cairn.admin.agent.AgentSelf;
+import io.cairn.admin.agent.CatalogRegistrationApi;
 import io.cairn.admin.catalog.CatalogApi;
 import io.cairn.admin.config.ConfigApi;
 import io.cairn.admin.consul.ConsulViews;
@@ -156,7 +157,10 @@ public final class AdminApi implements AutoCloseable {
         rules ->
             rules
                 .register("/v1/health", new HealthApi(registry, views))
-                .register("/v1/catalog", new CatalogApi(registry, views))
+                .register(
+                    "/v1/catalog",
+                    new CatalogApi(registry, views),
+                    new CatalogRegistrationApi(registry, settings.node()))
                 .register(
                     "/v1/agent",
                     new AgentApi(

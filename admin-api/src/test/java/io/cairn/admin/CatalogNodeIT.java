@@ -115,4 +115,75 @@ class CatalogNodeIT {
       assertThat(root.json().get("Services").has("web-1")).isTrue();
     }
   }
+
+  @Test
+  void theCatalogRegistersAndDeregistersServicesOfCairnsNode() {
+    Reply ok =
+        api.put(
+            "/v1/catalog/register",
+            "{\"Node\":\""
+                + NODE
+                + "\",\"Address\":\""
+                + AdminServer.NODE.address()
+                + "\",\"Service\":{\"ID\":\"redis-1\",\"Service\":\"redis\","
+                + "\"Address\":\"10.0.0.7\",\"Port\":6379,\"Tags\":[\"primary\"]}}");
+    assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+    assertThat(ok.body()).isEqualTo("true");
+    JsonNode rows = api.get("/v1/catalog/service/redis").json();
+    assertThat(rows.get(0).get("ServiceAddress").asText()).isEqualTo("10.0.0.7");
+    assertThat(rows.get(0).get("ServiceTags").toString()).isEqualTo("[\"primary\"]");
+
+    Reply external =
+        api.put(
+            "/v1/catalog/register",
+            "{\"Node\":\"google\",\"Address\":\"www.google.com\","
+                + "\"Service\":{\"Service\":\"search\",\"Port\":80},"
+                + "\"Check\":{\"CheckID\":\"s\",\"Status\":\"passing\"},"
+                + "\"NodeMeta\":{\"external\":\"true\"}}");
+    assertThat(external.status()).isEqualTo(400);
+    assertThat(external.json().get("Problems").toString())
+        .contains("Node: Cairn is one node")
+        .contains("Check: checks registered in the catalog are not supported")
+        .contains("NodeMeta");
+    assertThat(api.get("/v1/catalog/service/search").json().size()).isZero();
+
+    Reply whole = api.put("/v1/catalog/deregister", "{\"Node\":\"" + NODE + "\"}");
+    assertThat(whole.status()).isEqualTo(400);
+    Reply gone =
+        api.put("/v1/catalog/deregister", "{\"Node\":\"" + NODE + "\",\"ServiceID\":\"redis-1\"}");
+    assertThat(gone.body()).isEqualTo("true");
+    assertThat(api.get("/v1/catalog/service/redis").json().size()).isZero();
+    assertThat(
+            api.put(
+                    "/v1/catalog/deregister",
+                    "{\"Node\":\"" + NODE + "\",\"ServiceID\":\"redis-1\"}")
+                .body())
+        .as("Consul answers true for what is not there")
+        .isEqualTo("true");
+  }
+
+  @Test
+  void anUnchangedConsulClientRegistersThroughTheCatalog() {
+    ConsulClient consul = new ConsulClient("127.0.0.1", api.port());
+    com.ecwid.consul.v1.catalog.model.CatalogRegistration reg =
+        new com.ecwid.consul.v1.catalog.model.CatalogRegistration();
+    reg.setNode(NODE);
+    reg.setAddress(AdminServer.NODE.address());
+    com.ecwid.consul.v1.catalog.model.CatalogRegistration.Service svc =
+        new com.ecwid.consul.v1.catalog.model.CatalogRegistration.Service();
+    svc.setId("cache-1");
+    svc.setService("cache");
+    svc.setPort(11211);
+    reg.setService(svc);
+    consul.catalogRegister(reg);
+    assertThat(consul.getCatalogService("cache", QueryParams.DEFAULT).getValue())
+        .singleElement()
+        .satisfies(s -> assertThat(s.getServicePort()).isEqualTo(11211));
+    com.ecwid.consul.v1.catalog.model.CatalogDeregistration dereg =
+        new com.ecwid.consul.v1.catalog.model.CatalogDeregistration();
+    dereg.setNode(NODE);
+    dereg.setServiceId("cache-1");
+    consul.catalogDeregister(dereg);
+    assertThat(consul.getCatalogService("cache", QueryParams.DEFAULT).getValue()).isEmpty();
+  }
 }
