@@ -74,6 +74,27 @@ async function get(path) {
   return res.json();
 }
 
+/** A write: PUT or DELETE with the token; the JSON answer (true/false for KV writes). */
+async function send(method, path, body) {
+  const res = await fetch(path, { method, headers: headers(), body });
+  if (!res.ok) {
+    let message = `${res.status} ${res.statusText}`;
+    try { message = (await res.json()).Error || message; } catch (e) { /* not JSON */ }
+    throw new HttpError(res.status, `${method} ${path}: ${message}`);
+  }
+  return res.json();
+}
+
+/** A GET that answers null for a 404 (a missing key or an empty prefix). */
+async function find(path) {
+  try {
+    return await get(path);
+  } catch (e) {
+    if (e.status === 404) return null;
+    throw e;
+  }
+}
+
 /** A config entry, or null when there is none (404). */
 async function entry(kind, name) {
   try {
@@ -285,6 +306,25 @@ const views = {
     },
   },
 
+
+  kv: {
+    // #/kv/ and #/kv/a/b/ are folders (prefixes); #/kv/a/b a key.
+    enter(path) {
+      const isFolder = path === '' || path.endsWith('/');
+      const crumbs = [h('a', { href: '#/kv/', testid: 'crumb' }, 'Key/Value')];
+      let at = '';
+      for (const part of path.split('/').slice(0, -1)) {
+        at += `${part}/`;
+        crumbs.push(' / ', h('a', { href: `#/kv/${kvHash(at)}`, testid: 'crumb' }, part));
+      }
+      if (!isFolder) crumbs.push(' / ', h('b', {}, path.slice(path.lastIndexOf('/') + 1)));
+      const body = h('div', {});
+      const notice = h('div', { class: 'muted', testid: 'kv-notice' });
+      app.replaceChildren(h('h1', {}, crumbs), notice, body);
+      return isFolder ? kvFolder(path, body, notice) : kvKey(path, body, notice);
+    },
+  },
+
   proxies: {
     poll: 2000,
     enter() {
@@ -373,10 +413,107 @@ function resolverCard(e) {
       `${k} → ${(f.Targets || []).map((t) => [t.Service, t.ServiceSubset].filter(Boolean).join('/')).join(', ') || (f.Service || '')}`).join('; ')) : null);
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// The key/value pages.
+
+const kvPath = (key) => `/v1/kv/${key.split('/').map(enc).join('/')}`;
+const kvHash = (key) => key.split('/').map(enc).join('/');
+
+function decodeValue(b64) {
+  if (!b64) return '';
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  return new TextDecoder().decode(bytes);
+}
+
+/** A button that asks once more before doing {@code action}. */
+function confirmButton(label, testid, action) {
+  const button = h('button', { testid, class: 'danger' }, label);
+  let armed = false;
+  button.addEventListener('click', async () => {
+    if (!armed) {
+      armed = true;
+      button.textContent = `${label}: click again to confirm`;
+      return;
+    }
+    await action();
+  });
+  return button;
+}
+
+function kvFolder(prefix, body, notice) {
+  const name = h('input', { testid: 'kv-new-key', placeholder: 'key (under this folder)' });
+  const value = h('textarea', { testid: 'kv-new-value', rows: 4, placeholder: 'value' });
+  const create = h('button', { testid: 'kv-create', onclick: async () => {
+    const key = prefix + name.value.trim();
+    if (!name.value.trim()) { notice.textContent = 'Give the key a name.'; return; }
+    const ok = await send('PUT', `${kvPath(key)}?cas=0`, value.value);
+    notice.textContent = ok ? `Created ${key}.` : `${key} exists already; open it to edit it.`;
+    if (ok) location.hash = `#/kv/${kvHash(key)}`;
+  } }, 'Create');
+  const form = h('div', { class: 'card' }, h('div', {}, h('b', {}, 'New key')), name, value, create);
+  const remove = prefix === '' ? null : confirmButton('Delete folder', 'kv-delete-folder', async () => {
+    await send('DELETE', `${kvPath(prefix)}?recurse`);
+    const parent = prefix.slice(0, -1);
+    location.hash = `#/kv/${kvHash(parent.slice(0, parent.lastIndexOf('/') + 1))}`;
+  });
+  return async () => {
+    const keys = (await find(`${kvPath(prefix)}?keys&separator=/`)) || [];
+    body.replaceChildren(
+      keys.length === 0
+        ? empty(prefix === '' ? 'No keys yet. Create one below, or PUT /v1/kv/<key>.' : 'This folder is empty.')
+        : table(['Key'], keys.map((k) => h('tr', { testid: `kv-row-${k}` },
+          h('td', {}, h('a', { href: `#/kv/${kvHash(k)}`, class: 'mono' },
+            k.slice(prefix.length)))))),
+      form, remove);
+  };
+}
+
+function kvKey(key, body, notice) {
+  const value = h('textarea', { testid: 'kv-value', rows: 10 });
+  const meta = h('div', { class: 'muted', testid: 'kv-meta' });
+  let current = null;
+  let dirty = false;
+  value.addEventListener('input', () => { dirty = true; });
+  const save = h('button', { testid: 'kv-save', onclick: async () => {
+    const ok = await send('PUT', `${kvPath(key)}?cas=${current ? current.ModifyIndex : 0}`, value.value);
+    dirty = false;
+    notice.textContent = ok
+      ? 'Saved.'
+      : 'Not saved: the key changed meanwhile. It is shown as it is now; edit it again.';
+    await reload();
+  } }, 'Save');
+  const remove = confirmButton('Delete', 'kv-delete', async () => {
+    await send('DELETE', `${kvPath(key)}?cas=${current ? current.ModifyIndex : 0}`);
+    location.hash = `#/kv/${kvHash(key.slice(0, key.lastIndexOf('/') + 1))}`;
+  });
+  body.replaceChildren(meta, value, h('div', {}, save, ' ', remove));
+  async function reload() {
+    const found = await find(kvPath(key));
+    if (!found) {
+      current = null;
+      meta.textContent = 'No such key (it may have been deleted). Save creates it.';
+      return;
+    }
+    const e = found[0];
+    if (dirty && current && e.ModifyIndex !== current.ModifyIndex) {
+      notice.textContent = `Changed on the server (now at index ${e.ModifyIndex}); saving will not overwrite it.`;
+      return;
+    }
+    current = e;
+    meta.textContent = `flags ${e.Flags} · created at ${e.CreateIndex} · modified at ${e.ModifyIndex}`
+      + (e.Session ? ` · locked by session ${e.Session} (lock ${e.LockIndex})` : '');
+    if (!dirty) value.value = decodeValue(e.Value);
+  }
+  return reload;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Routing and refreshing.
 
 function route() {
+  const kv = location.hash.match(/^#\/?kv\/?(.*)$/);
+  if (kv) return ['kv', kv[1].split('/').map(decodeURIComponent).join('/')];
   const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'services' && parts.length === 3) return ['instance', parts[1], parts[2]];
   if (parts[0] === 'services' && parts.length === 2) return ['service', parts[1]];

@@ -198,4 +198,73 @@ class WebUiIT {
                 + " / bar.clientWidth) + '%').join(',');")
         .asText();
   }
+
+  @Test
+  void aPersonBrowsesEditsAndDeletesKeys() throws Exception {
+    assumeTrue(
+        Browser.available(),
+        "needs Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)");
+    try (Browser browser = Browser.start(profile)) {
+      browser.open(base + "/ui/#/kv/");
+      browser.awaitText("[data-testid=empty]", t -> t.contains("No keys yet"), WAIT);
+
+      // A key written through the API appears in the open page, inside its folders.
+      put("/v1/kv/app/config/db", "postgres://a");
+      browser.awaitText("[data-testid=\"kv-row-app/\"]", "app/"::equals, WAIT);
+      browser.click("[data-testid=\"kv-row-app/\"] a");
+      browser.awaitText("[data-testid=\"kv-row-app/config/\"]", "config/"::equals, WAIT);
+      browser.click("[data-testid=\"kv-row-app/config/\"] a");
+      browser.awaitText("[data-testid=\"kv-row-app/config/db\"]", "db"::equals, WAIT);
+      browser.click("[data-testid=\"kv-row-app/config/db\"] a");
+      browser.awaitText("[data-testid=kv-meta]", t -> t.contains("modified at"), WAIT);
+      assertThat(
+              browser
+                  .script("return document.querySelector('[data-testid=kv-value]').value;")
+                  .asText())
+          .isEqualTo("postgres://a");
+
+      // An edit that races a change made elsewhere is not saved over it.
+      browser.type("[data-testid=kv-value]", "-edited");
+      put("/v1/kv/app/config/db", "postgres://b");
+      browser.awaitText("[data-testid=kv-notice]", t -> t.contains("Changed on the server"), WAIT);
+      browser.click("[data-testid=kv-save]");
+      browser.awaitText("[data-testid=kv-notice]", t -> t.startsWith("Not saved"), WAIT);
+      assertThat(
+              browser
+                  .script("return document.querySelector('[data-testid=kv-value]').value;")
+                  .asText())
+          .isEqualTo("postgres://b");
+      assertThat(get("/v1/kv/app/config/db?raw")).isEqualTo("postgres://b");
+
+      // A clean edit is saved.
+      browser.type("[data-testid=kv-value]", "?sslmode=require");
+      browser.click("[data-testid=kv-save]");
+      browser.awaitText("[data-testid=kv-notice]", "Saved."::equals, WAIT);
+      assertThat(get("/v1/kv/app/config/db?raw")).isEqualTo("postgres://b?sslmode=require");
+
+      // Delete asks once more, then goes back to the folder.
+      browser.click("[data-testid=kv-delete]");
+      assertThat(get("/v1/kv/app/config/db?raw")).as("not deleted on the first click").isNotEmpty();
+      browser.click("[data-testid=kv-delete]");
+      browser.awaitText("[data-testid=empty]", t -> t.contains("This folder is empty"), WAIT);
+      assertThat(get("/v1/kv/app/config/db?raw")).isEmpty();
+
+      // A new key from the folder's form.
+      browser.type("[data-testid=kv-new-key]", "pool <size>");
+      browser.type("[data-testid=kv-new-value]", "<b>20</b>");
+      browser.click("[data-testid=kv-create]");
+      browser.awaitText("[data-testid=kv-meta]", t -> t.contains("modified at"), WAIT);
+      assertThat(get("/v1/kv/app/config/pool%20%3Csize%3E?raw")).isEqualTo("<b>20</b>");
+      browser.screenshot(SHOTS.resolve("kv.png"));
+    }
+  }
+
+  /** The body of a GET, or "" for a 404. */
+  private String get(String path) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    return r.statusCode() == 404 ? "" : r.body();
+  }
 }
