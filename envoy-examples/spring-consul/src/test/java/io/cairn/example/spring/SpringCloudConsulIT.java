@@ -53,8 +53,8 @@ class SpringCloudConsulIT {
                 "0",
                 "--xds-port",
                 "0"))) {
-      String consul =
-          "http://127.0.0.1:" + cairn.awaitLoggedPort("admin API listening", "port", START);
+      int consulPort = cairn.awaitLoggedPort("admin API listening", "port", START);
+      String consul = "http://127.0.0.1:" + consulPort;
       put(consul + "/v1/kv/" + KEY, "hello from cairn");
 
       int port = freePort();
@@ -67,48 +67,60 @@ class SpringCloudConsulIT {
               List.of(
                   "--server.port=" + port,
                   "--spring.cloud.consul.host=127.0.0.1",
-                  "--spring.cloud.consul.port=" + consul.substring(consul.lastIndexOf(':') + 1)))) {
-        greeter.awaitLine(l -> l.contains("Started GreeterApplication"), START);
-
-        // (1) Read from Cairn's KV while the context started.
-        assertThat(get(app + "/greeting")).isEqualTo("hello from cairn");
-
-        // (2) The config watch sees the change and refreshes the scoped bean.
-        put(consul + "/v1/kv/" + KEY, "changed in cairn");
-        await()
-            .atMost(CHANGE)
-            .pollInterval(Duration.ofMillis(200))
-            .untilAsserted(() -> assertThat(get(app + "/greeting")).isEqualTo("changed in cairn"));
-
-        // (3) Registered with its actuator health check; Cairn probes it and reports passing.
-        await()
-            .atMost(START)
-            .pollInterval(Duration.ofMillis(200))
-            .untilAsserted(
-                () ->
-                    assertThat(json(consul + "/v1/health/service/greeter?passing").size())
-                        .as(greeter.output())
-                        .isEqualTo(1));
-        JsonNode entry = json(consul + "/v1/health/service/greeter").get(0);
-        assertThat(entry.path("Service").path("Address").asString()).isEqualTo("127.0.0.1");
-        assertThat(entry.path("Service").path("Port").asInt()).isEqualTo(port);
-        JsonNode serviceCheck = serviceCheck(entry.path("Checks"));
-        assertThat(serviceCheck.path("Status").asString()).isEqualTo("passing");
-        assertThat(serviceCheck.path("Output").asString())
-            .contains(app + "/actuator/health: 200")
-            .contains("\"status\":\"UP\"");
-
-        // (4) Its DiscoveryClient finds it through Cairn, and the call to that address succeeds.
-        assertThat(get(app + "/call/greeter")).isEqualTo(app + " changed in cairn");
-
-        // A graceful stop deregisters it.
-        greeter.terminate(Duration.ofSeconds(30));
-        await()
-            .atMost(Duration.ofSeconds(10))
-            .untilAsserted(
-                () -> assertThat(json(consul + "/v1/catalog/service/greeter").size()).isZero());
+                  "--spring.cloud.consul.port=" + consulPort))) {
+        try {
+          checkAgainst(consul, app, port, greeter);
+        } catch (AssertionError | Exception e) {
+          System.err.println("cairn output:\n" + cairn.output());
+          System.err.println("greeter output:\n" + greeter.output());
+          throw e;
+        }
       }
     }
+  }
+
+  /** Steps (1) to (4) of the class comment, then a graceful stop that deregisters. */
+  private void checkAgainst(String consul, String app, int port, JarProcess greeter)
+      throws Exception {
+    greeter.awaitLine(l -> l.contains("Started GreeterApplication"), START);
+
+    // (1) Read from Cairn's KV while the context started.
+    assertThat(get(app + "/greeting")).isEqualTo("hello from cairn");
+
+    // (2) The config watch sees the change and refreshes the scoped bean.
+    put(consul + "/v1/kv/" + KEY, "changed in cairn");
+    await()
+        .atMost(CHANGE)
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(() -> assertThat(get(app + "/greeting")).isEqualTo("changed in cairn"));
+
+    // (3) Registered with its actuator health check; Cairn probes it and reports passing.
+    await()
+        .atMost(START)
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () ->
+                assertThat(json(consul + "/v1/health/service/greeter?passing").size())
+                    .as(greeter.output())
+                    .isEqualTo(1));
+    JsonNode entry = json(consul + "/v1/health/service/greeter").get(0);
+    assertThat(entry.path("Service").path("Address").asString()).isEqualTo("127.0.0.1");
+    assertThat(entry.path("Service").path("Port").asInt()).isEqualTo(port);
+    JsonNode serviceCheck = serviceCheck(entry.path("Checks"));
+    assertThat(serviceCheck.path("Status").asString()).isEqualTo("passing");
+    assertThat(serviceCheck.path("Output").asString())
+        .contains(app + "/actuator/health: 200")
+        .contains("\"status\":\"UP\"");
+
+    // (4) Its DiscoveryClient finds it through Cairn, and the call to that address succeeds.
+    assertThat(get(app + "/call/greeter")).isEqualTo(app + " changed in cairn");
+
+    // A graceful stop deregisters it.
+    greeter.terminate(Duration.ofSeconds(30));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> assertThat(json(consul + "/v1/catalog/service/greeter").size()).isZero());
   }
 
   private static JsonNode serviceCheck(JsonNode checks) {
