@@ -426,7 +426,7 @@ function decodeValue(b64) {
   return new TextDecoder().decode(bytes);
 }
 
-/** A button that asks once more before doing {@code action}. */
+/** A button that asks once more before doing {@code action}, every time. */
 function confirmButton(label, testid, action) {
   const button = h('button', { testid, class: 'danger' }, label);
   let armed = false;
@@ -436,6 +436,8 @@ function confirmButton(label, testid, action) {
       button.textContent = `${label}: click again to confirm`;
       return;
     }
+    armed = false;
+    button.textContent = label;
     await action();
   });
   return button;
@@ -444,19 +446,19 @@ function confirmButton(label, testid, action) {
 function kvFolder(prefix, body, notice) {
   const name = h('input', { testid: 'kv-new-key', placeholder: 'key (under this folder)' });
   const value = h('textarea', { testid: 'kv-new-value', rows: 4, placeholder: 'value' });
-  const create = h('button', { testid: 'kv-create', onclick: async () => {
+  const create = h('button', { testid: 'kv-create', onclick: act(async () => {
     const key = prefix + name.value.trim();
     if (!name.value.trim()) { notice.textContent = 'Give the key a name.'; return; }
     const ok = await send('PUT', `${kvPath(key)}?cas=0`, value.value);
     notice.textContent = ok ? `Created ${key}.` : `${key} exists already; open it to edit it.`;
     if (ok) location.hash = `#/kv/${kvHash(key)}`;
-  } }, 'Create');
+  }) }, 'Create');
   const form = h('div', { class: 'card' }, h('div', {}, h('b', {}, 'New key')), name, value, create);
-  const remove = prefix === '' ? null : confirmButton('Delete folder', 'kv-delete-folder', async () => {
+  const remove = prefix === '' ? null : confirmButton('Delete folder', 'kv-delete-folder', act(async () => {
     await send('DELETE', `${kvPath(prefix)}?recurse`);
     const parent = prefix.slice(0, -1);
     location.hash = `#/kv/${kvHash(parent.slice(0, parent.lastIndexOf('/') + 1))}`;
-  });
+  }));
   return async () => {
     const keys = (await find(`${kvPath(prefix)}?keys&separator=/`)) || [];
     body.replaceChildren(
@@ -475,18 +477,25 @@ function kvKey(key, body, notice) {
   let current = null;
   let dirty = false;
   value.addEventListener('input', () => { dirty = true; });
-  const save = h('button', { testid: 'kv-save', onclick: async () => {
+  const save = h('button', { testid: 'kv-save', onclick: act(async () => {
     const ok = await send('PUT', `${kvPath(key)}?cas=${current ? current.ModifyIndex : 0}`, value.value);
     dirty = false;
     notice.textContent = ok
       ? 'Saved.'
       : 'Not saved: the key changed meanwhile. It is shown as it is now; edit it again.';
     await reload();
-  } }, 'Save');
-  const remove = confirmButton('Delete', 'kv-delete', async () => {
-    await send('DELETE', `${kvPath(key)}?cas=${current ? current.ModifyIndex : 0}`);
+  }) }, 'Save');
+  const remove = confirmButton('Delete', 'kv-delete', act(async () => {
+    // A check-and-set too: a key changed since it was shown is not deleted.
+    const ok = await send('DELETE', `${kvPath(key)}?cas=${current ? current.ModifyIndex : 0}`);
+    if (!ok) {
+      dirty = false;
+      notice.textContent = 'Not deleted: the key changed meanwhile. It is shown as it is now.';
+      await reload();
+      return;
+    }
     location.hash = `#/kv/${kvHash(key.slice(0, key.lastIndexOf('/') + 1))}`;
-  });
+  }));
   body.replaceChildren(meta, value, h('div', {}, save, ' ', remove));
   async function reload() {
     const found = await find(kvPath(key));
@@ -543,10 +552,25 @@ async function refresh() {
     app.querySelectorAll('.error').forEach((e) => e.remove());
   } catch (e) {
     if (generation !== state.generation) return;
-    app.querySelectorAll('.error').forEach((x) => x.remove());
-    app.prepend(h('div', { class: 'error', testid: 'error' }, String(e.message || e)));
+    showError(e);
   }
 }
+
+/** Puts an error at the top of the page, in place of the one shown before. */
+function showError(e) {
+  app.querySelectorAll('.error').forEach((x) => x.remove());
+  app.prepend(h('div', { class: 'error', testid: 'error' }, String(e.message || e)));
+}
+
+/** A click handler whose failure (a refused token, a 400) is shown like a failed load. */
+const act = (fn) => async () => {
+  try {
+    app.querySelectorAll('.error').forEach((x) => x.remove());
+    await fn();
+  } catch (e) {
+    showError(e);
+  }
+};
 
 function setLive(on) {
   const live = document.getElementById('live');

@@ -168,6 +168,34 @@ public final class AdminServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Makes a policy named {@code name} with {@code rules} (escaped for a JSON string) and a token
+   * linking it, with the management token {@code managementToken}; the token's secret.
+   */
+  public String aclToken(String managementToken, String name, String rules) {
+    Reply policy =
+        send(
+            "PUT",
+            "/v1/acl/policy",
+            "{\"Name\":\"" + name + "\",\"Rules\":\"" + rules + "\"}",
+            "X-Consul-Token",
+            managementToken);
+    if (policy.status() != 200) {
+      throw new AssertionError("policy " + name + ": " + policy.body());
+    }
+    Reply token =
+        send(
+            "PUT",
+            "/v1/acl/token",
+            "{\"Policies\":[{\"Name\":\"" + name + "\"}]}",
+            "X-Consul-Token",
+            managementToken);
+    if (token.status() != 200) {
+      throw new AssertionError("token for " + name + ": " + token.body());
+    }
+    return token.json().get("SecretID").asText();
+  }
+
   public Reply get(String path) {
     return send("GET", path, null);
   }

@@ -606,23 +606,7 @@ class ConfigIntentionsIT {
   }
 
   /** A token whose one policy has {@code rules}, made with the management token. */
-  private static String token(AdminServer acl, String name, String rules) throws Exception {
-    Reply policy =
-        acl.send(
-            "PUT",
-            "/v1/acl/policy",
-            "{\"Name\":\"" + name + "\",\"Rules\":\"" + rules + "\"}",
-            "X-Consul-Token",
-            "s3cret");
-    assertThat(policy.status()).as(policy.body()).isEqualTo(200);
-    Reply token =
-        acl.send(
-            "PUT",
-            "/v1/acl/token",
-            "{\"Policies\":[{\"Name\":\"" + name + "\"}]}",
-            "X-Consul-Token",
-            "s3cret");
-    assertThat(token.status()).as(token.body()).isEqualTo(200);
-    return token.json().get("SecretID").asText();
+  private static String token(AdminServer acl, String name, String rules) {
+    return acl.aclToken("s3cret", name, rules);
   }
 }

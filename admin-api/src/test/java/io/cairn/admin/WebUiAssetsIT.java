@@ -65,6 +65,22 @@ class WebUiAssetsIT {
   }
 
   @Test
+  void theKeyValuePageIsLinkedAndUsesTheKvApi() {
+    assertThat(api.get("/ui/").body()).contains("href=\"#/kv/\"", "Key/Value");
+
+    String script = api.get("/ui/app.js").body();
+    assertThat(script)
+        .contains(
+            "/v1/kv/",
+            "?keys&separator=/",
+            "?cas=${current ? current.ModifyIndex : 0}",
+            "?recurse",
+            "the key changed meanwhile",
+            "X-Consul-Token");
+    assertThat(script).as("user data goes in as text nodes").doesNotContain("innerHTML");
+  }
+
+  @Test
   void settingsTellTheUiHowTheServerRuns() {
     JsonNode settings = api.get("/v1/internal/ui/settings").json();
     assertThat(settings.get("DefaultIntentionPolicy").asText()).isEqualTo("deny");

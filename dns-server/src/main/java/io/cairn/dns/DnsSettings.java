@@ -113,48 +113,6 @@ public record DnsSettings(
     }
   }
 
-  /** These settings for {@code newNode}. */
-  public DnsSettings withNode(Node newNode) {
-    return new DnsSettings(
-        address,
-        port,
-        domain,
-        altDomain,
-        ttl,
-        serviceTtls,
-        onlyPassing,
-        recursors,
-        recursorTimeout,
-        answerLimit,
-        udpWorkers,
-        tcpIdleTimeout,
-        tcpWriteTimeout,
-        tcpMaxConnections,
-        newNode,
-        aclToken);
-  }
-
-  /** These settings answering with {@code token}'s rights when ACLs are on. */
-  public DnsSettings withAclToken(Optional<String> token) {
-    return new DnsSettings(
-        address,
-        port,
-        domain,
-        altDomain,
-        ttl,
-        serviceTtls,
-        onlyPassing,
-        recursors,
-        recursorTimeout,
-        answerLimit,
-        udpWorkers,
-        tcpIdleTimeout,
-        tcpWriteTimeout,
-        tcpMaxConnections,
-        node,
-        token);
-  }
-
   /** The settings without the DNS token's secret, which is never logged. */
   @Override
   public String toString() {

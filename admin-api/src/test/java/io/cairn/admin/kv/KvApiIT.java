@@ -256,22 +256,6 @@ class KvApiIT {
   }
 
   private static String token(AdminServer acl, String name, String rules) {
-    Reply policy =
-        acl.send(
-            "PUT",
-            "/v1/acl/policy",
-            "{\"Name\":\"" + name + "\",\"Rules\":\"" + rules + "\"}",
-            "X-Consul-Token",
-            "s3cret");
-    assertThat(policy.status()).as(policy.body()).isEqualTo(200);
-    Reply token =
-        acl.send(
-            "PUT",
-            "/v1/acl/token",
-            "{\"Policies\":[{\"Name\":\"" + name + "\"}]}",
-            "X-Consul-Token",
-            "s3cret");
-    assertThat(token.status()).as(token.body()).isEqualTo(200);
-    return token.json().get("SecretID").asText();
+    return acl.aclToken("s3cret", name, rules);
   }
 }

@@ -242,6 +242,20 @@ class WebUiIT {
       browser.awaitText("[data-testid=kv-notice]", "Saved."::equals, WAIT);
       assertThat(get("/v1/kv/app/config/db?raw")).isEqualTo("postgres://b?sslmode=require");
 
+      // A delete that races a change made elsewhere deletes nothing.
+      browser.type("[data-testid=kv-value]", "&pool=5");
+      put("/v1/kv/app/config/db", "postgres://c");
+      browser.awaitText("[data-testid=kv-notice]", t -> t.contains("Changed on the server"), WAIT);
+      browser.click("[data-testid=kv-delete]");
+      browser.click("[data-testid=kv-delete]");
+      browser.awaitText("[data-testid=kv-notice]", t -> t.startsWith("Not deleted"), WAIT);
+      assertThat(get("/v1/kv/app/config/db?raw")).isEqualTo("postgres://c");
+      assertThat(
+              browser
+                  .script("return document.querySelector('[data-testid=kv-value]').value;")
+                  .asText())
+          .isEqualTo("postgres://c");
+
       // Delete asks once more, then goes back to the folder.
       browser.click("[data-testid=kv-delete]");
       assertThat(get("/v1/kv/app/config/db?raw")).as("not deleted on the first click").isNotEmpty();

@@ -35,9 +35,11 @@ final class DnsSettingValues {
   private DnsSettingValues() {}
 
   /** The DNS settings; problems go to {@code v} (and defaults stand in for bad values). */
-  static DnsSettings read(SettingValues v) {
+  static DnsSettings read(SettingValues v, DnsSettings.Node node, Optional<String> aclToken) {
     DnsSettings.Builder b =
         DnsSettings.builder()
+            .node(node)
+            .aclToken(aclToken)
             .address(v.string("dns.address"))
             .port(v.port("dns.port"))
             .domain(domain(v, "dns.domain").orElse("cairn"))

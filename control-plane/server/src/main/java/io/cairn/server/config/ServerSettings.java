@@ -224,13 +224,13 @@ public record ServerSettings(
             intentionsDefault,
             new HealthSettings(
                 (int) Math.min(Integer.MAX_VALUE, v.positiveLong("health.max-concurrent-probes"))),
-            DnsSettingValues.read(v)
-                .withNode(
-                    new DnsSettings.Node(
-                        node.name(),
-                        dnsNodeAddress(nodeIdentity(node, httpAddress).address()),
-                        node.datacenter()))
-                .withAclToken(Optional.of(v.string("acl.dns-token")).filter(t -> !t.isBlank())),
+            DnsSettingValues.read(
+                v,
+                new DnsSettings.Node(
+                    node.name(),
+                    dnsNodeAddress(nodeIdentity(node, httpAddress).address()),
+                    node.datacenter()),
+                Optional.of(v.string("acl.dns-token")).filter(t -> !t.isBlank())),
             xds(v),
             TlsSettingValues.read(v));
     v.throwIfAny();
