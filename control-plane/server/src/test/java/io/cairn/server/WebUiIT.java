@@ -308,6 +308,47 @@ class WebUiIT {
     }
   }
 
+  @Test
+  void theKeyValuePageReadsAndWritesWithTheTokenTypedIn(@TempDir Path aclData) throws Exception {
+    assumeTrue(
+        Browser.available(),
+        "needs Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)");
+    String token = "ui-kv-token";
+    CairnProcess secured = CairnProcess.server(aclData, "--acl-token", token);
+    try (Browser browser = Browser.start(profile)) {
+      String securedBase = "http://127.0.0.1:" + secured.awaitHttpPort(WAIT);
+      HttpResponse<String> put =
+          http.send(
+              HttpRequest.newBuilder(URI.create(securedBase + "/v1/kv/secret/db"))
+                  .header("X-Consul-Token", token)
+                  .PUT(HttpRequest.BodyPublishers.ofString("postgres://a"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(put.body()).isEqualTo("true");
+
+      // Without a token the key cannot be read: the page says so.
+      browser.open(securedBase + "/ui/#/kv/secret/db");
+      assertThat(browser.awaitText("[data-testid=error]", t -> !t.isEmpty(), WAIT))
+          .contains("/v1/kv/secret/db");
+
+      // The token typed into the header is sent with the reads and the check-and-set write.
+      browser.type("#token", token + "\uE007");
+      browser.awaitText("[data-testid=kv-meta]", t -> t.contains("modified at"), WAIT);
+      browser.type("[data-testid=kv-value]", "?ssl=on");
+      browser.click("[data-testid=kv-save]");
+      browser.awaitText("[data-testid=kv-notice]", "Saved."::equals, WAIT);
+      HttpResponse<String> saved =
+          http.send(
+              HttpRequest.newBuilder(URI.create(securedBase + "/v1/kv/secret/db?raw"))
+                  .header("X-Consul-Token", token)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(saved.body()).isEqualTo("postgres://a?ssl=on");
+    } finally {
+      secured.terminate(Duration.ofSeconds(20));
+    }
+  }
+
   /** The body of a GET, or "" for a 404. */
   private String get(String path) throws Exception {
     HttpResponse<String> r =
