@@ -420,10 +420,15 @@ function resolverCard(e) {
 const kvPath = (key) => `/v1/kv/${key.split('/').map(enc).join('/')}`;
 const kvHash = (key) => key.split('/').map(enc).join('/');
 
+/** A value's text, or null when its bytes are not UTF-8 (binary: not editable as text). */
 function decodeValue(b64) {
   if (!b64) return '';
   const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-  return new TextDecoder().decode(bytes);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (e) {
+    return null;
+  }
 }
 
 /** A button that asks once more before doing {@code action}, every time. */
@@ -444,7 +449,7 @@ function confirmButton(label, testid, action) {
 }
 
 function kvFolder(prefix, body, notice) {
-  const name = h('input', { testid: 'kv-new-key', placeholder: 'key (under this folder)' });
+  const name = h('input', { testid: 'kv-new-key', placeholder: 'key (under this folder; end it with / for a folder)' });
   const value = h('textarea', { testid: 'kv-new-value', rows: 4, placeholder: 'value' });
   const create = h('button', { testid: 'kv-create', onclick: act(async () => {
     const key = prefix + name.value.trim();
@@ -460,7 +465,8 @@ function kvFolder(prefix, body, notice) {
     location.hash = `#/kv/${kvHash(parent.slice(0, parent.lastIndexOf('/') + 1))}`;
   }));
   return async () => {
-    const keys = (await find(`${kvPath(prefix)}?keys&separator=/`)) || [];
+    // A key named like the folder itself ("app/", as folders made by Consul's UI) is the folder.
+    const keys = ((await find(`${kvPath(prefix)}?keys&separator=/`)) || []).filter((k) => k !== prefix);
     body.replaceChildren(
       keys.length === 0
         ? empty(prefix === '' ? 'No keys yet. Create one below, or PUT /v1/kv/<key>.' : 'This folder is empty.')
@@ -478,7 +484,9 @@ function kvKey(key, body, notice) {
   let dirty = false;
   value.addEventListener('input', () => { dirty = true; });
   const save = h('button', { testid: 'kv-save', onclick: act(async () => {
-    const ok = await send('PUT', `${kvPath(key)}?cas=${current ? current.ModifyIndex : 0}`, value.value);
+    // A PUT without flags sets them to 0 (as in Consul): an edit keeps the ones shown.
+    const flags = current && current.Flags ? `&flags=${current.Flags}` : '';
+    const ok = await send('PUT', `${kvPath(key)}?cas=${current ? current.ModifyIndex : 0}${flags}`, value.value);
     dirty = false;
     notice.textContent = ok
       ? 'Saved.'
@@ -501,6 +509,8 @@ function kvKey(key, body, notice) {
     const found = await find(kvPath(key));
     if (!found) {
       current = null;
+      value.readOnly = false;
+      save.disabled = false;
       meta.textContent = 'No such key (it may have been deleted). Save creates it.';
       return;
     }
@@ -510,9 +520,15 @@ function kvKey(key, body, notice) {
       return;
     }
     current = e;
+    const text = decodeValue(e.Value);
+    // Bytes that are not UTF-8 would be changed by a round trip through a text box: shown as
+    // base64, not saved from here (the CLI's put --base64 writes them).
+    value.readOnly = text === null;
+    save.disabled = text === null;
     meta.textContent = `flags ${e.Flags} · created at ${e.CreateIndex} · modified at ${e.ModifyIndex}`
-      + (e.Session ? ` · locked by session ${e.Session} (lock ${e.LockIndex})` : '');
-    if (!dirty) value.value = decodeValue(e.Value);
+      + (e.Session ? ` · locked by session ${e.Session} (lock ${e.LockIndex})` : '')
+      + (text === null ? ' · binary value, shown as base64, read-only here' : '');
+    if (!dirty) value.value = text === null ? e.Value : text;
   }
   return reload;
 }

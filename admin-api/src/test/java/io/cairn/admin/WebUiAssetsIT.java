@@ -76,7 +76,10 @@ class WebUiAssetsIT {
             "?cas=${current ? current.ModifyIndex : 0}",
             "?recurse",
             "the key changed meanwhile",
-            "X-Consul-Token");
+            "X-Consul-Token",
+            "&flags=${current.Flags}",
+            "new TextDecoder('utf-8', { fatal: true })",
+            ".filter((k) => k !== prefix)");
     assertThat(script).as("user data goes in as text nodes").doesNotContain("innerHTML");
   }
 

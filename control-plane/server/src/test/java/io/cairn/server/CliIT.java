@@ -507,6 +507,48 @@ class CliIT {
   }
 
   @Test
+  void kvTakesBase64AndRefusesWhatItWouldNotActOn() throws Exception {
+    CliRun extra = cairn("", "kv", "put", "strict/a", "one", "two");
+    assertThat(extra.status()).isEqualTo(2);
+    assertThat(extra.err()).contains("kv put takes at most 2 arguments; unexpected 'two'");
+    CliRun misplaced = cairn("", "kv", "put", "strict/a", "one", "--recurse");
+    assertThat(misplaced.status()).isEqualTo(2);
+    assertThat(misplaced.err()).contains("kv put does not take --recurse");
+    assertThat(cairn("", "kv", "get", "strict/a").status()).as("nothing written").isEqualTo(1);
+
+    // Binary values through --base64, as a word and from standard input.
+    assertThat(cairn("", "kv", "put", "strict/bin", "AAH/", "--base64").status()).isZero();
+    assertThat(get("/v1/kv/strict/bin").get(0).get("Value").asText()).isEqualTo("AAH/");
+    assertThat(cairn("", "kv", "get", "strict/bin", "--base64").out()).isEqualTo("AAH/\n");
+    assertThat(cairn("AQID\n", "kv", "put", "strict/stdin", "-", "--base64").status()).isZero();
+    assertThat(cairn("", "kv", "get", "strict/", "--recurse", "--base64").out().lines())
+        .containsExactly("strict/bin:AAH/", "strict/stdin:AQID");
+    CliRun notBase64 = cairn("", "kv", "put", "strict/bad", "!!", "--base64");
+    assertThat(notBase64.status()).isEqualTo(2);
+    assertThat(notBase64.err()).contains("the value is not base64");
+
+    // --detailed with --recurse: one block per key, a blank line between them.
+    CliRun detailed = cairn("", "kv", "get", "strict/", "--recurse", "--detailed");
+    assertThat(detailed.out().split("\n\n"))
+        .satisfiesExactly(
+            b -> assertThat(b).contains("Key          strict/bin"),
+            b ->
+                assertThat(b)
+                    .contains("Key          strict/stdin")
+                    .contains("Value        \u0001"));
+
+    // After --, a value that looks like an option is the value.
+    assertThat(cairn("", "kv", "put", "strict/dash", "--", "--verbose").status()).isZero();
+    assertThat(cairn("", "kv", "get", "strict/dash").out()).isEqualTo("--verbose\n");
+
+    // A recursive delete cannot be a check-and-set: refused, nothing deleted.
+    CliRun both = cairn("", "kv", "delete", "strict/", "--recurse", "--cas", "1");
+    assertThat(both.status()).isEqualTo(1);
+    assertThat(both.err()).contains("cas and recurse cannot be used together");
+    assertThat(cairn("", "kv", "ls", "strict/").out().lines()).hasSize(3);
+  }
+
+  @Test
   void lockRunsTheCommandHoldingTheLockAndReleasesIt() throws Exception {
     java.util.concurrent.CompletableFuture<CliRun> run =
         java.util.concurrent.CompletableFuture.supplyAsync(

@@ -270,6 +270,82 @@ class WebUiIT {
       browser.awaitText("[data-testid=kv-meta]", t -> t.contains("modified at"), WAIT);
       assertThat(get("/v1/kv/app/config/pool%20%3Csize%3E?raw")).isEqualTo("<b>20</b>");
       browser.screenshot(SHOTS.resolve("kv.png"));
+
+      // An edit keeps the key's flags (a PUT without them would set them to 0).
+      put("/v1/kv/app/flagged?flags=42", "v1");
+      browser.open(base + "/ui/#/kv/app/flagged");
+      browser.awaitText("[data-testid=kv-meta]", t -> t.contains("flags 42"), WAIT);
+      browser.type("[data-testid=kv-value]", "-edited");
+      browser.click("[data-testid=kv-save]");
+      browser.awaitText("[data-testid=kv-notice]", "Saved."::equals, WAIT);
+      assertThat(get("/v1/kv/app/flagged"))
+          .contains("\"Flags\":42", "\"Value\":\"djEtZWRpdGVk\""); // base64 of v1-edited
+
+      // Bytes that are not UTF-8 are shown as base64 and cannot be saved over from the page.
+      put("/v1/txn", "[{\"KV\":{\"Verb\":\"set\",\"Key\":\"app/bin\",\"Value\":\"AAH/\"}}]");
+      browser.open(base + "/ui/#/kv/app/bin");
+      browser.awaitText("[data-testid=kv-meta]", t -> t.contains("binary value"), WAIT);
+      assertThat(
+              browser
+                  .script(
+                      "const v = document.querySelector('[data-testid=kv-value]');"
+                          + "const s = document.querySelector('[data-testid=kv-save]');"
+                          + "return [v.value, v.readOnly, s.disabled].join(',');")
+                  .asText())
+          .isEqualTo("AAH/,true,true");
+
+      // A key named like its folder ("app/", as Consul's UI makes folders) is not a row.
+      put("/v1/kv/app/", "");
+      browser.open(base + "/ui/#/kv/app/");
+      browser.awaitText("[data-testid=\"kv-row-app/bin\"]", "bin"::equals, WAIT);
+      assertThat(
+              browser
+                  .script(
+                      "return [...document.querySelectorAll('[data-testid^=kv-row-]')]"
+                          + ".map(r => r.dataset.testid).join(',');")
+                  .asText())
+          .isEqualTo("kv-row-app/bin,kv-row-app/config/,kv-row-app/flagged");
+    }
+  }
+
+  @Test
+  void theKeyValuePageReadsAndWritesWithTheTokenTypedIn(@TempDir Path aclData) throws Exception {
+    assumeTrue(
+        Browser.available(),
+        "needs Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)");
+    String token = "ui-kv-token";
+    CairnProcess secured = CairnProcess.server(aclData, "--acl-token", token);
+    try (Browser browser = Browser.start(profile)) {
+      String securedBase = "http://127.0.0.1:" + secured.awaitHttpPort(WAIT);
+      HttpResponse<String> put =
+          http.send(
+              HttpRequest.newBuilder(URI.create(securedBase + "/v1/kv/secret/db"))
+                  .header("X-Consul-Token", token)
+                  .PUT(HttpRequest.BodyPublishers.ofString("postgres://a"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(put.body()).isEqualTo("true");
+
+      // Without a token the key cannot be read: the page says so.
+      browser.open(securedBase + "/ui/#/kv/secret/db");
+      assertThat(browser.awaitText("[data-testid=error]", t -> !t.isEmpty(), WAIT))
+          .contains("/v1/kv/secret/db");
+
+      // The token typed into the header is sent with the reads and the check-and-set write.
+      browser.type("#token", token + "\uE007");
+      browser.awaitText("[data-testid=kv-meta]", t -> t.contains("modified at"), WAIT);
+      browser.type("[data-testid=kv-value]", "?ssl=on");
+      browser.click("[data-testid=kv-save]");
+      browser.awaitText("[data-testid=kv-notice]", "Saved."::equals, WAIT);
+      HttpResponse<String> saved =
+          http.send(
+              HttpRequest.newBuilder(URI.create(securedBase + "/v1/kv/secret/db?raw"))
+                  .header("X-Consul-Token", token)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(saved.body()).isEqualTo("postgres://a?ssl=on");
+    } finally {
+      secured.terminate(Duration.ofSeconds(20));
     }
   }
 

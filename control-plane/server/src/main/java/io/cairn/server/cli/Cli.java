@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -54,8 +55,10 @@ public final class Cli {
         acl token create [--policy P,..] [--service-identity S,..] [--description D]
                                                   a token; prints its AccessorID and SecretID
         acl token list | self | delete <accessor-id>
-        kv get <key> [--detailed] [--recurse]     a key's value (its bytes), or a prefix's keys
-        kv put <key> [<value>|-|@file] [--flags N] [--cas INDEX] [--acquire|--release SESSION]
+        kv get <key> [--detailed] [--recurse] [--base64]
+                                                  a key's value (its bytes), or a prefix's keys
+        kv put <key> [<value>|-|@file] [--base64] [--flags N] [--cas INDEX]
+               [--acquire|--release SESSION]      (-- ends the options: put k -- --text)
         kv delete <key> [--recurse] [--cas INDEX]
         kv ls [<prefix>] [--recurse]              keys under a prefix, folders cut at /
         lock <prefix> <command...>                run a command holding the lock <prefix>/.lock
@@ -167,14 +170,21 @@ public final class Cli {
   /** Positional words and {@code --name value} options (flags take no value). */
   record Args(List<String> words, Map<String, String> options) {
     private static final List<String> FLAGS =
-        List.of("passing", "json", "help", "recurse", "detailed");
+        List.of("passing", "json", "help", "recurse", "detailed", "base64");
+
+    /** Options every client command takes: where the server is and how to talk to it. */
+    private static final Set<String> CONNECTION =
+        Set.of("http-addr", "token", "ca-file", "client-cert", "client-key", "help");
 
     static Args parse(List<String> args) {
       List<String> words = new ArrayList<>();
       Map<String, String> options = new java.util.LinkedHashMap<>();
+      boolean optionsEnded = false;
       for (int i = 0; i < args.size(); i++) {
         String arg = args.get(i);
-        if (arg.startsWith("--")) {
+        if (!optionsEnded && arg.equals("--")) {
+          optionsEnded = true;
+        } else if (!optionsEnded && arg.startsWith("--")) {
           String name = arg.substring(2);
           int eq = name.indexOf('=');
           if (eq > 0) {
@@ -191,6 +201,32 @@ public final class Cli {
         }
       }
       return new Args(words, options);
+    }
+
+    /**
+     * Refuses (usage error) an option the command named by the first {@code commandWords} words
+     * does not act on (the connection options aside), and more than {@code maxArguments} words
+     * after them.
+     */
+    void accept(int commandWords, int maxArguments, String... names) {
+      String command = String.join(" ", words.subList(0, Math.min(commandWords, words.size())));
+      Set<String> known = Set.of(names);
+      for (String name : options.keySet()) {
+        if (!known.contains(name) && !CONNECTION.contains(name)) {
+          throw new CliException(CliException.USAGE, command + " does not take --" + name);
+        }
+      }
+      if (words.size() > commandWords + maxArguments) {
+        throw new CliException(
+            CliException.USAGE,
+            command
+                + " takes at most "
+                + maxArguments
+                + (maxArguments == 1 ? " argument" : " arguments")
+                + "; unexpected '"
+                + words.get(commandWords + maxArguments)
+                + "'");
+      }
     }
 
     Optional<String> option(String name) {

@@ -52,24 +52,33 @@ final class Kv {
   }
 
   private void get(String key) {
+    args.accept(2, 1, "detailed", "recurse", "base64");
+    boolean detailed = args.flag("detailed");
     if (args.flag("recurse")) {
       JsonNode entries = api.find(path(key) + "?recurse").orElseThrow(() -> missing(key));
-      for (JsonNode e : entries) {
-        out.println(e.path("Key").asText() + ":" + text(e));
+      for (int i = 0; i < entries.size(); i++) {
+        JsonNode e = entries.get(i);
+        if (!detailed) {
+          out.println(e.path("Key").asText() + ":" + shown(e));
+          continue;
+        }
+        if (i > 0) {
+          out.println();
+        }
+        printDetailed(e);
       }
       return;
     }
-    if (args.flag("detailed")) {
-      JsonNode e = api.find(path(key)).orElseThrow(() -> missing(key)).get(0);
-      for (String field :
-          new String[] {"CreateIndex", "Flags", "Key", "LockIndex", "ModifyIndex", "Session"}) {
-        out.printf("%-12s %s%n", field, e.path(field).asText(field.equals("Session") ? "-" : ""));
-      }
-      out.printf("%-12s %s%n", "Value", text(e));
+    if (detailed) {
+      printDetailed(api.find(path(key)).orElseThrow(() -> missing(key)).get(0));
       return;
     }
     byte[] value =
         api.getBytes(path(key) + "?raw", Duration.ofSeconds(30)).orElseThrow(() -> missing(key));
+    if (args.flag("base64")) {
+      out.println(Base64.getEncoder().encodeToString(value));
+      return;
+    }
     out.write(value, 0, value.length);
     if (value.length > 0 && value[value.length - 1] != '\n') {
       out.println();
@@ -77,11 +86,24 @@ final class Kv {
     out.flush();
   }
 
-  private static String text(JsonNode entry) {
+  /** The fields of {@code consul kv get -detailed}, one a line. */
+  private void printDetailed(JsonNode e) {
+    for (String field :
+        new String[] {"CreateIndex", "Flags", "Key", "LockIndex", "ModifyIndex", "Session"}) {
+      out.printf("%-12s %s%n", field, e.path(field).asText(field.equals("Session") ? "-" : ""));
+    }
+    out.printf("%-12s %s%n", "Value", shown(e));
+  }
+
+  /** An entry's value as printed: its text, or with {@code --base64} as the API's base64. */
+  private String shown(JsonNode entry) {
     JsonNode v = entry.path("Value");
-    return v.isTextual()
-        ? new String(Base64.getDecoder().decode(v.asText()), StandardCharsets.UTF_8)
-        : "";
+    if (!v.isTextual()) {
+      return "";
+    }
+    return args.flag("base64")
+        ? v.asText()
+        : new String(Base64.getDecoder().decode(v.asText()), StandardCharsets.UTF_8);
   }
 
   private static CliException missing(String key) {
@@ -89,7 +111,11 @@ final class Kv {
   }
 
   private void put(String key) {
+    args.accept(2, 2, "flags", "cas", "acquire", "release", "base64");
     byte[] value = value(args.words().size() > 3 ? args.words().get(3) : "");
+    if (args.flag("base64")) {
+      value = fromBase64(value);
+    }
     StringBuilder query = new StringBuilder();
     args.option("flags").ifPresent(f -> query.append("&flags=").append(ApiClient.encode(f)));
     args.option("cas").ifPresent(c -> query.append("&cas=").append(ApiClient.encode(c)));
@@ -124,10 +150,25 @@ final class Kv {
     return word.getBytes(StandardCharsets.UTF_8);
   }
 
+  /** {@code --base64}: the value as given is base64 (surrounding white space ignored). */
+  private static byte[] fromBase64(byte[] encoded) {
+    String text = new String(encoded, StandardCharsets.UTF_8).strip();
+    try {
+      return Base64.getDecoder().decode(text);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(
+          CliException.USAGE, "--base64: the value is not base64: " + e.getMessage());
+    }
+  }
+
   private void delete(String key) {
+    args.accept(2, 1, "recurse", "cas");
     boolean recurse = args.flag("recurse");
     Optional<String> cas = args.option("cas");
-    String suffix = recurse ? "?recurse" : cas.map(c -> "?cas=" + ApiClient.encode(c)).orElse("");
+    // Both go to the server, which refuses the pair: a recursive delete cannot be a check-and-set.
+    String query =
+        (recurse ? "&recurse" : "") + cas.map(c -> "&cas=" + ApiClient.encode(c)).orElse("");
+    String suffix = query.isEmpty() ? "" : "?" + query.substring(1);
     JsonNode ok = api.delete(path(key) + suffix);
     if (!ok.asBoolean(false)) {
       throw new CliException(
@@ -138,6 +179,7 @@ final class Kv {
   }
 
   private void ls(String prefix) {
+    args.accept(2, 1, "recurse");
     String query = args.flag("recurse") ? "?keys" : "?keys&separator=/";
     Optional<JsonNode> keys = api.find(path(prefix) + query);
     if (keys.isEmpty()) {
