@@ -123,11 +123,8 @@ final class KvCommands {
       // The applier rolls the whole transaction back.
       throw new TxnFailedException(errors);
     }
-    long index = s.index() == at ? at : s.index();
-    return new CommandResult(
-        s.index() == at ? CommandResult.Outcome.APPLIED : CommandResult.Outcome.UNCHANGED,
-        index,
-        results);
+    CommandResult outcome = CommandApplier.outcome(s, at);
+    return new CommandResult(outcome.outcome(), outcome.index(), results);
   }
 
   /** Applies one operation, adding what it returns to {@code results}; its error if it fails. */
