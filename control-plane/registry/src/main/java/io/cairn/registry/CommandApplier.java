@@ -2,6 +2,8 @@ package io.cairn.registry;
 
 import io.cairn.registry.chain.ChainCompiler;
 import io.cairn.registry.command.BootstrapAcl;
+import io.cairn.registry.command.CatalogDeregister;
+import io.cairn.registry.command.CatalogRegister;
 import io.cairn.registry.command.Command;
 import io.cairn.registry.command.CommandResult;
 import io.cairn.registry.command.CreateSession;
@@ -98,6 +100,8 @@ final class CommandApplier {
           case CreateSession c -> SessionCommands.create(s, c, at);
           case DestroySession c -> SessionCommands.destroy(s, c, at);
           case RenewSession c -> SessionCommands.renew(s, c, at);
+          case CatalogRegister c -> CatalogCommands.register(s, c, at);
+          case CatalogDeregister c -> CatalogCommands.deregister(s, c, at);
         };
     if (touchesChecks(command)) {
       SessionCommands.invalidateForChecks(s, at);

@@ -14,6 +14,10 @@ import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import io.cairn.registry.acl.AclPolicy;
 import io.cairn.registry.acl.AclState;
 import io.cairn.registry.acl.AclToken;
+import io.cairn.registry.catalog.CatalogNode;
+import io.cairn.registry.catalog.CatalogState;
+import io.cairn.registry.catalog.NodeCheck;
+import io.cairn.registry.catalog.NodeService;
 import io.cairn.registry.config.ConfigEntry;
 import io.cairn.registry.config.ConfigEntryKey;
 import io.cairn.registry.config.ProxyDefaults;
@@ -114,6 +118,9 @@ final class RecordCodec {
   private final ObjectReader tokenReader = mapper.readerFor(AclToken.class);
   private final ObjectReader kvReader = mapper.readerFor(KvEntry.class);
   private final ObjectReader sessionReader = mapper.readerFor(Session.class);
+  private final ObjectReader nodeReader = mapper.readerFor(CatalogNode.class);
+  private final ObjectReader nodeServiceReader = mapper.readerFor(NodeService.class);
+  private final ObjectReader nodeCheckReader = mapper.readerFor(NodeCheck.class);
 
   /**
    * The store batch for {@code writes}. Several writes to one record within a batch collapse into
@@ -189,6 +196,9 @@ final class RecordCodec {
         case ACL_TOKEN -> tokenReader.readValue(record.value());
         case KV -> kvReader.readValue(record.value());
         case SESSION -> sessionReader.readValue(record.value());
+        case NODE -> nodeReader.readValue(record.value());
+        case NODE_SERVICE -> nodeServiceReader.readValue(record.value());
+        case NODE_CHECK -> nodeCheckReader.readValue(record.value());
         case INDEX -> new IndexMark(record.key());
       };
     } catch (IOException | RuntimeException e) {
@@ -229,6 +239,9 @@ final class RecordCodec {
     private final TreeMap<String, Indexed<KvEntry>> kv = new TreeMap<>();
     private final TreeMap<String, Indexed<Session>> sessions = new TreeMap<>();
     private final TreeMap<String, Long> marks = new TreeMap<>();
+    private final TreeMap<String, Indexed<CatalogNode>> nodes = new TreeMap<>();
+    private final TreeMap<String, Indexed<NodeService>> nodeServices = new TreeMap<>();
+    private final TreeMap<String, Indexed<NodeCheck>> nodeChecks = new TreeMap<>();
 
     Restorer(long lastIndex) {
       this.lastIndex = lastIndex;
@@ -245,6 +258,9 @@ final class RecordCodec {
         case KvEntry e -> kv.put(e.key(), indexed(e, r));
         case Session e -> sessions.put(e.id(), indexed(e, r));
         case IndexMark m -> marks.put(m.key(), r.modifyIndex());
+        case CatalogNode n -> nodes.put(n.name(), indexed(n, r));
+        case NodeService n -> nodeServices.put(n.key(), indexed(n, r));
+        case NodeCheck n -> nodeChecks.put(n.key(), indexed(n, r));
         default -> throw new IllegalStateException("unexpected stored value " + value);
       }
     }
@@ -305,6 +321,17 @@ final class RecordCodec {
       for (Indexed<ConfigEntry> e : config) {
         configIndex = Math.max(configIndex, e.modifyIndex());
       }
+      CatalogState catalogState = catalogState();
+      for (Indexed<CatalogNode> n : nodes.values()) {
+        catalog = Math.max(catalog, n.modifyIndex());
+      }
+      for (Indexed<NodeService> n : nodeServices.values()) {
+        catalog = Math.max(catalog, n.modifyIndex());
+        raise(serviceIndexes, n.value().service().name(), n.modifyIndex());
+      }
+      for (Indexed<NodeCheck> c : nodeChecks.values()) {
+        health = Math.max(health, c.modifyIndex());
+      }
       long kvIndex = mark(WorkingState.KV_INDEX);
       for (Indexed<KvEntry> e : kv.values()) {
         kvIndex = Math.max(kvIndex, e.modifyIndex());
@@ -333,7 +360,36 @@ final class RecordCodec {
               mark(WorkingState.KV_DELETE_INDEX),
               TreePMap.fromSortedMap(sessions),
               sessionIndex(),
-              TreePMap.empty()));
+              TreePMap.empty()),
+          catalogState);
+    }
+
+    /**
+     * The catalog nodes with their services and checks; entries of a node that is gone (a record
+     * edited by hand) are dropped, as the writer never leaves them.
+     */
+    private CatalogState catalogState() {
+      TreeMap<String, TreeMap<String, Indexed<NodeService>>> byName = new TreeMap<>();
+      TreeMap<String, Indexed<NodeService>> services = new TreeMap<>();
+      nodeServices.forEach(
+          (key, s) -> {
+            if (nodes.containsKey(s.value().node())) {
+              services.put(key, s);
+              byName.computeIfAbsent(s.value().service().name(), k -> new TreeMap<>()).put(key, s);
+            }
+          });
+      TreeMap<String, Indexed<NodeCheck>> checks = new TreeMap<>();
+      nodeChecks.forEach(
+          (key, c) -> {
+            if (nodes.containsKey(c.value().node())) {
+              checks.put(key, c);
+            }
+          });
+      return new CatalogState(
+          TreePMap.fromSortedMap(nodes),
+          TreePMap.fromSortedMap(services),
+          nested(byName),
+          TreePMap.fromSortedMap(checks));
     }
 
     private long sessionIndex() {

@@ -1,6 +1,7 @@
 package io.cairn.registry;
 
 import io.cairn.registry.acl.AclState;
+import io.cairn.registry.catalog.CatalogState;
 import io.cairn.registry.command.PortRange;
 import io.cairn.registry.config.ConfigEntry;
 import io.cairn.registry.config.ConfigEntryKey;
@@ -41,7 +42,8 @@ public final class RegistrySnapshot {
           TableIndexes.ZERO,
           AclState.EMPTY,
           TreePMap.empty(),
-          KvState.EMPTY);
+          KvState.EMPTY,
+          CatalogState.EMPTY);
 
   final long index;
   final TreePMap<String, Indexed<ServiceInstance>> instances;
@@ -58,6 +60,7 @@ public final class RegistrySnapshot {
   final TreePMap<Integer, Integer> proxyPorts;
 
   final KvState kv;
+  final CatalogState catalog;
 
   RegistrySnapshot(
       long index,
@@ -71,7 +74,8 @@ public final class RegistrySnapshot {
       TableIndexes tableIndexes,
       AclState acl,
       TreePMap<Integer, Integer> proxyPorts,
-      KvState kv) {
+      KvState kv,
+      CatalogState catalog) {
     this.index = index;
     this.instances = instances;
     this.byService = byService;
@@ -84,6 +88,7 @@ public final class RegistrySnapshot {
     this.acl = acl;
     this.proxyPorts = proxyPorts;
     this.kv = kv;
+    this.catalog = catalog;
   }
 
   /** The state of a registry that never changed. */
@@ -94,6 +99,11 @@ public final class RegistrySnapshot {
   /** The key/value entries. */
   public KvState kv() {
     return kv;
+  }
+
+  /** Nodes other than Cairn's, registered through the catalog, with their services and checks. */
+  public CatalogState catalog() {
+    return catalog;
   }
 
   /** ACL policies and tokens. */

@@ -2,6 +2,9 @@ package io.cairn.registry;
 
 import io.cairn.registry.acl.AclPolicy;
 import io.cairn.registry.acl.AclToken;
+import io.cairn.registry.catalog.CatalogNode;
+import io.cairn.registry.catalog.NodeCheck;
+import io.cairn.registry.catalog.NodeService;
 import io.cairn.registry.config.ConfigEntry;
 import io.cairn.registry.config.ConfigEntryKey;
 import io.cairn.registry.config.ConfigEntryKind;
@@ -46,6 +49,14 @@ final class StoredChanges {
             .ifPresent(i -> work.putInstance(indexed(i, work.view().instance(i.id()), index)));
       }
     }
+    // Catalog nodes before their services, and services before their checks; deletes the other way.
+    for (Table table : List.of(Table.NODE, Table.NODE_SERVICE)) {
+      for (Mutation m : mutations) {
+        if (m instanceof Mutation.Put put && table(m) == table) {
+          putCatalog(work, put, index);
+        }
+      }
+    }
     // A session's invalidation releases or deletes its keys in the same commit; it goes first, so
     // the keys it held still show it and get its lock delay.
     long now = System.currentTimeMillis();
@@ -70,10 +81,28 @@ final class StoredChanges {
         case ACL_POLICY -> applyPolicy(work, m, index);
         case ACL_TOKEN -> applyToken(work, m, index);
         case KV -> applyKv(work, m, index);
+        case NODE, NODE_SERVICE -> {}
+        case NODE_CHECK -> applyNodeCheck(work, m, index);
         case INDEX -> {
           if (m instanceof Mutation.Put) {
             work.touchIndex(m.key(), index);
           }
+        }
+      }
+    }
+    for (Mutation m : mutations) {
+      if (m instanceof Mutation.Delete && table(m) == Table.NODE_SERVICE) {
+        int slash = m.key().indexOf('/');
+        work.view()
+            .catalog()
+            .service(m.key().substring(0, Math.max(0, slash)), m.key().substring(slash + 1))
+            .ifPresent(sv -> work.removeNodeService(sv.value(), index));
+      }
+    }
+    for (Mutation m : mutations) {
+      if (m instanceof Mutation.Delete && table(m) == Table.NODE) {
+        if (work.view().catalog().node(m.key()).isPresent()) {
+          work.removeNode(m.key(), index);
         }
       }
     }
@@ -141,6 +170,38 @@ final class StoredChanges {
       case Mutation.Delete delete -> {
         if (work.view().kv().entry(delete.key()).isPresent()) {
           work.removeKv(delete.key(), index);
+        }
+      }
+    }
+  }
+
+  private void putCatalog(WorkingState work, Mutation.Put put, long index) {
+    var catalog = work.view().catalog();
+    switch (table(put)) {
+      case NODE ->
+          decode(put.record(), CatalogNode.class)
+              .ifPresent(n -> work.putNode(indexed(n, catalog.node(n.name()), index)));
+      case NODE_SERVICE ->
+          decode(put.record(), NodeService.class)
+              .ifPresent(
+                  n ->
+                      work.putNodeService(
+                          indexed(n, catalog.service(n.node(), n.service().id()), index)));
+      default -> throw new IllegalArgumentException("not a catalog table: " + put.table());
+    }
+  }
+
+  private void applyNodeCheck(WorkingState work, Mutation m, long index) {
+    var catalog = work.view().catalog();
+    switch (m) {
+      case Mutation.Put put ->
+          decode(put.record(), NodeCheck.class)
+              .ifPresent(
+                  c -> work.putNodeCheck(indexed(c, catalog.check(c.node(), c.id()), index)));
+      case Mutation.Delete delete -> {
+        Indexed<NodeCheck> stored = catalog.checks().get(delete.key());
+        if (stored != null) {
+          work.removeNodeCheck(stored.value(), index);
         }
       }
     }

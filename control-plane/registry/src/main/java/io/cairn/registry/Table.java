@@ -10,6 +10,12 @@ enum Table {
   ACL_TOKEN("acl-token"),
   KV("kv"),
   SESSION("session"),
+  /** Catalog nodes other than Cairn's, by name. */
+  NODE("node"),
+  /** Their services, by {@code <node>/<service id>}. */
+  NODE_SERVICE("node-service"),
+  /** Their checks, by {@code <node>/<check id>}. */
+  NODE_CHECK("node-check"),
   /**
    * The index at which each service and each blocking-query table last changed ({@code
    * service/<name>}, {@code table/catalog|health|config}), written in the same commit as the

@@ -3,6 +3,10 @@ package io.cairn.registry;
 import io.cairn.registry.acl.AclPolicy;
 import io.cairn.registry.acl.AclState;
 import io.cairn.registry.acl.AclToken;
+import io.cairn.registry.catalog.CatalogNode;
+import io.cairn.registry.catalog.CatalogState;
+import io.cairn.registry.catalog.NodeCheck;
+import io.cairn.registry.catalog.NodeService;
 import io.cairn.registry.config.ConfigEntry;
 import io.cairn.registry.config.ConfigEntryKey;
 import io.cairn.registry.kv.KvEntry;
@@ -49,6 +53,7 @@ final class WorkingState {
   private AclState acl;
   private TreePMap<Integer, Integer> proxyPorts;
   private KvState kv;
+  private CatalogState catalog;
   private TreePSet<String> changedServices = TreePSet.empty();
   private TreePSet<String> changedInstances = TreePSet.empty();
   private TreePSet<ConfigEntryKey> changedConfig = TreePSet.empty();
@@ -72,6 +77,7 @@ final class WorkingState {
     acl = s.acl;
     proxyPorts = s.proxyPorts;
     kv = s.kv;
+    catalog = s.catalog;
     view = s;
   }
 
@@ -111,7 +117,8 @@ final class WorkingState {
               tableIndexes,
               acl,
               proxyPorts,
-              kv);
+              kv,
+              catalog);
     }
     return view;
   }
@@ -307,6 +314,107 @@ final class WorkingState {
     if (delays != kv.lockDelays()) {
       kv = kv.withLockDelays(delays);
       view = null;
+    }
+  }
+
+  void putNode(Indexed<CatalogNode> entry) {
+    long at = advance(entry.modifyIndex());
+    String name = entry.value().name();
+    catalog =
+        new CatalogState(
+            catalog.nodes().plus(name, entry),
+            catalog.services(),
+            catalog.byService(),
+            catalog.checks());
+    writes.add(new Write.Put(Table.NODE, name, entry));
+    touchCatalog(at);
+    touchServicesOn(name, at);
+  }
+
+  /** Removes a node; its services and checks must be gone already. */
+  void removeNode(String name, long at) {
+    advance(at);
+    catalog =
+        new CatalogState(
+            catalog.nodes().minus(name), catalog.services(), catalog.byService(), catalog.checks());
+    writes.add(new Write.Delete(Table.NODE, name));
+    touchCatalog(at);
+  }
+
+  void putNodeService(Indexed<NodeService> entry) {
+    long at = advance(entry.modifyIndex());
+    NodeService service = entry.value();
+    String key = service.key();
+    Indexed<NodeService> previous = catalog.services().get(key);
+    var byName = catalog.byService();
+    if (previous != null && !previous.value().service().name().equals(service.service().name())) {
+      byName = withoutMember(byName, previous.value().service().name(), key);
+      touchService(previous.value().service().name(), at);
+    }
+    byName = withMember(byName, service.service().name(), key, entry);
+    catalog =
+        new CatalogState(
+            catalog.nodes(), catalog.services().plus(key, entry), byName, catalog.checks());
+    writes.add(new Write.Put(Table.NODE_SERVICE, key, entry));
+    touchService(service.service().name(), at);
+    touchCatalog(at);
+  }
+
+  /** Removes a node's service; its checks must be gone already. */
+  void removeNodeService(NodeService service, long at) {
+    advance(at);
+    String key = service.key();
+    catalog =
+        new CatalogState(
+            catalog.nodes(),
+            catalog.services().minus(key),
+            withoutMember(catalog.byService(), service.service().name(), key),
+            catalog.checks());
+    writes.add(new Write.Delete(Table.NODE_SERVICE, key));
+    touchService(service.service().name(), at);
+    touchCatalog(at);
+  }
+
+  void putNodeCheck(Indexed<NodeCheck> entry) {
+    long at = advance(entry.modifyIndex());
+    NodeCheck check = entry.value();
+    catalog =
+        new CatalogState(
+            catalog.nodes(),
+            catalog.services(),
+            catalog.byService(),
+            catalog.checks().plus(check.key(), entry));
+    writes.add(new Write.Put(Table.NODE_CHECK, check.key(), entry));
+    touchNodeCheck(check, at);
+  }
+
+  void removeNodeCheck(NodeCheck check, long at) {
+    advance(at);
+    catalog =
+        new CatalogState(
+            catalog.nodes(),
+            catalog.services(),
+            catalog.byService(),
+            catalog.checks().minus(check.key()));
+    writes.add(new Write.Delete(Table.NODE_CHECK, check.key()));
+    touchNodeCheck(check, at);
+  }
+
+  /** A node check counts for every service of its node; a service check for its service. */
+  private void touchNodeCheck(NodeCheck check, long at) {
+    touchHealthTable(at);
+    if (check.isNodeCheck()) {
+      touchServicesOn(check.node(), at);
+    } else {
+      catalog
+          .service(check.node(), check.serviceId())
+          .ifPresent(s -> touchService(s.value().service().name(), at));
+    }
+  }
+
+  private void touchServicesOn(String node, long at) {
+    for (Indexed<NodeService> s : catalog.servicesOn(node)) {
+      touchService(s.value().service().name(), at);
     }
   }
 

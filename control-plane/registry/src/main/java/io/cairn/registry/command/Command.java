@@ -21,4 +21,6 @@ public sealed interface Command
         KvLock,
         CreateSession,
         DestroySession,
-        RenewSession {}
+        RenewSession,
+        CatalogRegister,
+        CatalogDeregister {}
