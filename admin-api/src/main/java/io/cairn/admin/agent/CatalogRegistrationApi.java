@@ -9,9 +9,16 @@ import io.cairn.admin.json.JsonFields;
 import io.cairn.registry.NotFoundException;
 import io.cairn.registry.Registry;
 import io.cairn.registry.acl.Access;
+import io.cairn.registry.catalog.CatalogNode;
+import io.cairn.registry.catalog.CatalogState;
+import io.cairn.registry.catalog.NodeCheck;
+import io.cairn.registry.catalog.NodeService;
+import io.cairn.registry.command.CatalogDeregister;
+import io.cairn.registry.command.CatalogRegister;
 import io.cairn.registry.command.DeregisterCheck;
 import io.cairn.registry.command.DeregisterInstance;
 import io.cairn.registry.command.RegisterInstance;
+import io.cairn.registry.model.Indexed;
 import io.cairn.registry.validation.Problems;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -21,9 +28,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code PUT /v1/catalog/register} and {@code /v1/catalog/deregister}: Consul's catalog writes, for
- * Cairn's one node. A service registered here is an instance like one registered with the agent
- * API. Other nodes, node metadata and catalog checks (which no one would run) are refused by name.
+ * {@code PUT /v1/catalog/register} and {@code /v1/catalog/deregister}: Consul's catalog writes. On
+ * Cairn's own node a service registered here is an instance like one registered with the agent API,
+ * and node metadata and catalog checks (which no one would run) are refused by name. Any other node
+ * is a catalog node (Consul's external node): kept as registered, with checks whose status the
+ * client writes.
  */
 public final class CatalogRegistrationApi implements HttpService {
   private final Registry registry;
@@ -42,6 +51,11 @@ public final class CatalogRegistrationApi implements HttpService {
   private void register(ServerRequest req, ServerResponse res) {
     Problems p = new Problems();
     JsonNode root = Json.body(req);
+    String named = JsonFields.of("", root, new Problems()).string("Node", "");
+    if (!named.isEmpty() && !named.equals(node.name())) {
+      registerCatalogNode(req, res, root, named);
+      return;
+    }
     JsonFields body = JsonFields.of("", root, p);
     requireOurNode(body);
     body.string("ID")
@@ -84,6 +98,34 @@ public final class CatalogRegistrationApi implements HttpService {
     Json.send(res, true);
   }
 
+  /** A node other than Cairn's: kept in the catalog as registered, probed by no one. */
+  private void registerCatalogNode(
+      ServerRequest req, ServerResponse res, JsonNode root, String name) {
+    CatalogState catalog = registry.snapshot().catalog();
+    Optional<CatalogNode> stored = catalog.node(name).map(Indexed::value);
+    CatalogRegister command = CatalogNodeDecoder.decode(root, node.datacenter(), stored);
+    // Consul's rules: write on the node when it changes or gets a node check, write on each
+    // service registered or given a check.
+    RequestAcl acl = RequestAcl.of(req);
+    if (stored.isEmpty()
+        || !command.skipNodeUpdate()
+        || command.checks().stream().anyMatch(NodeCheck::isNodeCheck)) {
+      acl.requireNode(name, Access.WRITE);
+    }
+    command.service().ifPresent(s -> acl.requireService(s.service().name(), Access.WRITE));
+    for (NodeCheck check : command.checks()) {
+      if (!check.isNodeCheck()) {
+        command
+            .service()
+            .filter(s -> s.service().id().equals(check.serviceId()))
+            .or(() -> catalog.service(name, check.serviceId()).map(Indexed::value))
+            .ifPresent(s -> acl.requireService(s.service().name(), Access.WRITE));
+      }
+    }
+    registry.apply(command);
+    Json.send(res, true);
+  }
+
   /**
    * The catalog's {@code Service} as an agent registration: Consul names the service {@code
    * Service} there and {@code Name} in the agent API; the rest is the same.
@@ -119,7 +161,8 @@ public final class CatalogRegistrationApi implements HttpService {
     body.rejectUnknown(Set.of());
     p.throwIfAny();
     if (!name.equals(node.name())) {
-      Json.send(res, true); // Consul: nothing registered on an unknown node, nothing to remove
+      deregisterCatalogNode(req, name, serviceId, checkId);
+      Json.send(res, true);
       return;
     }
     // Consul's rule for catalog writes: write on the node.
@@ -136,17 +179,36 @@ public final class CatalogRegistrationApi implements HttpService {
     Json.send(res, true);
   }
 
+  /** Consul's rules: write on a service or a service's check, write on the node otherwise. */
+  private void deregisterCatalogNode(
+      ServerRequest req, String name, Optional<String> serviceId, Optional<String> checkId) {
+    CatalogState catalog = registry.snapshot().catalog();
+    RequestAcl acl = RequestAcl.of(req);
+    if (serviceId.isEmpty() && checkId.isEmpty()) {
+      acl.requireNode(name, Access.WRITE);
+    }
+    serviceId
+        .flatMap(id -> catalog.service(name, id))
+        .ifPresent(s -> acl.requireService(s.value().service().name(), Access.WRITE));
+    checkId
+        .flatMap(id -> catalog.check(name, id))
+        .ifPresent(
+            c -> {
+              Optional<Indexed<NodeService>> owner = catalog.service(name, c.value().serviceId());
+              if (c.value().isNodeCheck() || owner.isEmpty()) {
+                acl.requireNode(name, Access.WRITE);
+              } else {
+                acl.requireService(owner.get().value().service().name(), Access.WRITE);
+              }
+            });
+    registry.apply(new CatalogDeregister(name, serviceId, checkId));
+  }
+
   private void requireOurNode(JsonFields body) {
     Problems p = body.problems();
     String name = body.string("Node", "");
     if (name.isEmpty()) {
       p.add("Node", "is required");
-    } else if (!name.equals(node.name())) {
-      p.add(
-          "Node",
-          "Cairn is one node, '"
-              + node.name()
-              + "': services of other nodes (external services) cannot be registered");
     }
     body.string("Datacenter")
         .filter(dc -> !dc.isEmpty() && !dc.equals(node.datacenter()))

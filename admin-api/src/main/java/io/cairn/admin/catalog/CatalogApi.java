@@ -1,7 +1,10 @@
 package io.cairn.admin.catalog;
 
 import io.cairn.admin.acl.RequestAcl;
+import io.cairn.admin.consul.CatalogNodeViews;
+import io.cairn.admin.consul.ConsulJson.AgentServiceJson;
 import io.cairn.admin.consul.ConsulJson.CatalogServiceJson;
+import io.cairn.admin.consul.ConsulJson.NodeJson;
 import io.cairn.admin.consul.ConsulViews;
 import io.cairn.admin.http.ApiException;
 import io.cairn.admin.http.BlockingQuery;
@@ -11,6 +14,9 @@ import io.cairn.admin.http.RowFilter;
 import io.cairn.registry.Registry;
 import io.cairn.registry.RegistrySnapshot;
 import io.cairn.registry.acl.Access;
+import io.cairn.registry.catalog.CatalogNode;
+import io.cairn.registry.catalog.CatalogState;
+import io.cairn.registry.catalog.NodeService;
 import io.cairn.registry.model.Indexed;
 import io.cairn.registry.model.ServiceInstance;
 import io.helidon.webserver.http.HttpRules;
@@ -24,16 +30,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.ToLongFunction;
 
 /** {@code /v1/catalog}: what is registered, read from the current snapshot. */
 public final class CatalogApi implements HttpService {
   private final Registry registry;
   private final ConsulViews views;
+  private final CatalogNodeViews nodeViews;
 
   public CatalogApi(Registry registry, ConsulViews views) {
     this.registry = registry;
     this.views = views;
+    this.nodeViews = new CatalogNodeViews(views);
   }
 
   @Override
@@ -54,17 +63,27 @@ public final class CatalogApi implements HttpService {
     Optional<RowFilter> filter = RowFilter.catalogRows(req);
     Map<String, List<String>> out = new LinkedHashMap<>();
     RequestAcl acl = RequestAcl.of(req);
-    for (String name : s.serviceNames()) {
+    Set<String> names = new TreeSet<>(s.serviceNames());
+    names.addAll(s.catalog().serviceNames());
+    boolean ourNode = acl.canReadNode(views.node().name());
+    for (String name : names) {
       if (!acl.canReadService(name)) {
         RequestAcl.filtered(res);
         continue;
       }
       Set<String> tags = new LinkedHashSet<>();
       boolean any = false;
-      for (Indexed<ServiceInstance> i : s.instancesOf(name)) {
+      for (Indexed<ServiceInstance> i :
+          ourNode ? s.instancesOf(name) : List.<Indexed<ServiceInstance>>of()) {
         // Rows are built only to be filtered; without a filter the tags are enough.
         if (filter.isEmpty() || filter.get().matches(views.catalogRow(i))) {
           tags.addAll(i.value().tags());
+          any = true;
+        }
+      }
+      for (CatalogServiceJson row : catalogNodeRows(req, res, s, name)) {
+        if (filter.isEmpty() || filter.get().matches(row)) {
+          tags.addAll(row.serviceTags());
           any = true;
         }
       }
@@ -93,19 +112,54 @@ public final class CatalogApi implements HttpService {
         }
       }
     }
+    if (readable) {
+      for (CatalogServiceJson row : catalogNodeRows(req, res, s, name)) {
+        if (row.serviceTags().containsAll(tags) && filter.matches(row)) {
+          rows.add(row);
+        }
+      }
+    }
     BlockingQuery.headers(res, BlockingQuery.indexFor(s, index));
     Json.send(res, rows);
   }
 
-  private void nodes(ServerRequest req, ServerResponse res) {
-    RegistrySnapshot s = registry.snapshot();
-    BlockingQuery.headers(res, Math.max(1, s.index()));
-    if (!RequestAcl.of(req).canReadNode(views.node().name())) {
-      RequestAcl.filtered(res);
-      Json.send(res, List.of());
-      return;
+  /** Rows of service {@code name} on catalog nodes the token may read, by node then id. */
+  private List<CatalogServiceJson> catalogNodeRows(
+      ServerRequest req, ServerResponse res, RegistrySnapshot s, String name) {
+    RequestAcl acl = RequestAcl.of(req);
+    CatalogState catalog = s.catalog();
+    List<CatalogServiceJson> rows = new ArrayList<>();
+    for (Indexed<NodeService> service : catalog.servicesNamed(name)) {
+      String on = service.value().node();
+      if (!acl.canReadNode(on)) {
+        RequestAcl.filtered(res);
+      } else {
+        rows.add(nodeViews.catalogRow(catalog.node(on).orElseThrow(), service));
+      }
     }
-    Json.send(res, List.of(views.nodeJson(s.index())));
+    return rows;
+  }
+
+  /** Cairn's node, then the catalog nodes, each if the token may read it. */
+  private void nodes(ServerRequest req, ServerResponse res) {
+    ToLongFunction<RegistrySnapshot> index = snap -> snap.tableIndexes().catalog();
+    RegistrySnapshot s = BlockingQuery.await(req, registry, index);
+    BlockingQuery.headers(res, BlockingQuery.indexFor(s, index));
+    RequestAcl acl = RequestAcl.of(req);
+    List<NodeJson> out = new ArrayList<>();
+    if (acl.canReadNode(views.node().name())) {
+      out.add(views.nodeJson(s.index()));
+    } else {
+      RequestAcl.filtered(res);
+    }
+    for (Indexed<CatalogNode> n : s.catalog().nodes().values()) {
+      if (acl.canReadNode(n.value().name())) {
+        out.add(nodeViews.node(n));
+      } else {
+        RequestAcl.filtered(res);
+      }
+    }
+    Json.send(res, out);
   }
 
   /**
@@ -117,6 +171,16 @@ public final class CatalogApi implements HttpService {
     ToLongFunction<RegistrySnapshot> index = s -> s.tableIndexes().catalog();
     RegistrySnapshot s = BlockingQuery.await(req, registry, index);
     BlockingQuery.headers(res, BlockingQuery.indexFor(s, index));
+    Optional<CatalogNodeServices> onCatalogNode = catalogNode(req, res, s, name);
+    if (onCatalogNode.isPresent()) {
+      Map<String, Object> byId = new LinkedHashMap<>();
+      onCatalogNode.get().services().forEach(v -> byId.put(v.id(), v));
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("Node", onCatalogNode.get().node());
+      out.put("Services", byId);
+      Json.send(res, out);
+      return;
+    }
     Optional<List<Indexed<ServiceInstance>>> services = servicesOf(req, res, s, name);
     if (services.isEmpty()) {
       Json.sendBytes(res, "null".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
@@ -141,6 +205,15 @@ public final class CatalogApi implements HttpService {
     }
     ToLongFunction<RegistrySnapshot> index = s -> s.tableIndexes().catalog();
     RegistrySnapshot s = BlockingQuery.await(req, registry, index);
+    Optional<CatalogNodeServices> onCatalogNode = catalogNode(req, res, s, name);
+    if (onCatalogNode.isPresent()) {
+      BlockingQuery.headers(res, BlockingQuery.indexFor(s, index));
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("Node", onCatalogNode.get().node());
+      out.put("Services", onCatalogNode.get().services());
+      Json.send(res, out);
+      return;
+    }
     Optional<List<Indexed<ServiceInstance>>> services = servicesOf(req, res, s, name);
     if (services.isEmpty()) {
       throw ApiException.notFound("Node not found: \"" + name + "\"");
@@ -177,6 +250,37 @@ public final class CatalogApi implements HttpService {
       }
     }
     return Optional.of(out);
+  }
+
+  /** A catalog node and the services on it the token may read. */
+  private record CatalogNodeServices(NodeJson node, List<AgentServiceJson> services) {}
+
+  /**
+   * Catalog node {@code name} with its services that the token may read and {@code ?filter} keeps;
+   * empty if there is no such node or the token may not read it.
+   */
+  private Optional<CatalogNodeServices> catalogNode(
+      ServerRequest req, ServerResponse res, RegistrySnapshot s, String name) {
+    Optional<Indexed<CatalogNode>> found = s.catalog().node(name);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    RequestAcl acl = RequestAcl.of(req);
+    if (!acl.canReadNode(name)) {
+      RequestAcl.filtered(res);
+      return Optional.empty();
+    }
+    RowFilter filter = RowFilter.agentServices(req);
+    List<AgentServiceJson> services = new ArrayList<>();
+    for (Indexed<NodeService> i : s.catalog().servicesOn(name)) {
+      AgentServiceJson view = nodeViews.service(i);
+      if (!acl.canReadService(i.value().service().name())) {
+        RequestAcl.filtered(res);
+      } else if (filter == RowFilter.ALL || filter.matches(view)) {
+        services.add(view);
+      }
+    }
+    return Optional.of(new CatalogNodeServices(nodeViews.node(found.get()), services));
   }
 
   /** A service's own index, or the catalog's while it has never existed (as Consul does). */

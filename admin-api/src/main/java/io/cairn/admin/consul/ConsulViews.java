@@ -38,7 +38,7 @@ public final class ConsulViews {
   public static final String CONNECT_PROXY_KIND = "connect-proxy";
 
   /** The node's and maintenance's checks probe nothing. */
-  private static final CheckDefinitionJson NO_DEFINITION = CheckDefinitionJson.builder().build();
+  static final CheckDefinitionJson NO_DEFINITION = CheckDefinitionJson.builder().build();
 
   private final NodeIdentity node;
   private final Map<String, String> taggedAddresses;
@@ -53,6 +53,11 @@ public final class ConsulViews {
   }
 
   public AgentServiceJson agentService(Indexed<ServiceInstance> indexed) {
+    return agentService(indexed, indexed.value().address());
+  }
+
+  /** The service as shown with {@code address} as its {@code Address}. */
+  AgentServiceJson agentService(Indexed<ServiceInstance> indexed, String address) {
     ServiceInstance s = indexed.value();
     return new AgentServiceJson(
         s.proxy().map(p -> CONNECT_PROXY_KIND),
@@ -61,7 +66,7 @@ public final class ConsulViews {
         s.tags(),
         s.meta(),
         s.port(),
-        s.address(),
+        address,
         Map.of(),
         new WeightsJson(s.weights().passing(), s.weights().warning()),
         false,

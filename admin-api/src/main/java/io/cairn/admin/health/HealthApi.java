@@ -2,6 +2,7 @@ package io.cairn.admin.health;
 
 import io.cairn.admin.acl.RequestAcl;
 import io.cairn.admin.catalog.CatalogApi;
+import io.cairn.admin.consul.CatalogNodeViews;
 import io.cairn.admin.consul.ConsulJson.CheckJson;
 import io.cairn.admin.consul.ConsulJson.HealthEntryJson;
 import io.cairn.admin.consul.ConsulViews;
@@ -12,8 +13,11 @@ import io.cairn.admin.http.QueryParams;
 import io.cairn.admin.http.RowFilter;
 import io.cairn.registry.Registry;
 import io.cairn.registry.RegistrySnapshot;
+import io.cairn.registry.catalog.NodeCheck;
+import io.cairn.registry.catalog.NodeServiceHealth;
 import io.cairn.registry.model.ConnectProxy;
 import io.cairn.registry.model.HealthStatus;
+import io.cairn.registry.model.Indexed;
 import io.cairn.registry.model.InstanceHealth;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -31,9 +35,12 @@ public final class HealthApi implements HttpService {
   private static final byte[] EMPTY_LIST = Json.bytes(List.of());
   private final HealthResponseCache cache = new HealthResponseCache();
 
+  private final CatalogNodeViews nodeViews;
+
   public HealthApi(Registry registry, ConsulViews views) {
     this.registry = registry;
     this.views = views;
+    this.nodeViews = new CatalogNodeViews(views);
   }
 
   @Override
@@ -61,6 +68,12 @@ public final class HealthApi implements HttpService {
     byte[] body;
     if (!RequestAcl.of(req).readsService(s, name, res)) {
       body = EMPTY_LIST;
+    } else if (!s.catalog().servicesNamed(name).isEmpty()) {
+      // Rows of catalog nodes depend on the token's node rights: not cached.
+      List<HealthEntryJson> rows = entries(s, name, passing, tags, filter.orElse(RowFilter.ALL));
+      rows.addAll(
+          catalogNodeEntries(req, res, s, name, passing, tags, filter.orElse(RowFilter.ALL)));
+      body = Json.bytes(rows);
     } else if (filter.isEmpty() && !Json.pretty(req)) {
       body =
           cache.get(
@@ -108,6 +121,36 @@ public final class HealthApi implements HttpService {
     }
     BlockingQuery.headers(res, BlockingQuery.indexFor(s, index));
     Json.send(res, out);
+  }
+
+  /** Rows of service {@code name} on catalog nodes the token may read, by node then id. */
+  private List<HealthEntryJson> catalogNodeEntries(
+      ServerRequest req,
+      ServerResponse res,
+      RegistrySnapshot s,
+      String name,
+      boolean passing,
+      List<String> tags,
+      RowFilter filter) {
+    RequestAcl acl = RequestAcl.of(req);
+    List<HealthEntryJson> out = new ArrayList<>();
+    for (NodeServiceHealth h : s.catalog().health(name)) {
+      if (!acl.canReadNode(h.node().value().name())) {
+        RequestAcl.filtered(res);
+        continue;
+      }
+      if (passing && h.status() != HealthStatus.PASSING) {
+        continue;
+      }
+      if (!h.service().value().service().tags().containsAll(tags)) {
+        continue;
+      }
+      HealthEntryJson entry = nodeViews.healthEntry(h);
+      if (filter.matches(entry)) {
+        out.add(entry);
+      }
+    }
+    return out;
   }
 
   private static boolean isProxyOf(InstanceHealth h, String destination) {
@@ -160,6 +203,19 @@ public final class HealthApi implements HttpService {
         }
       }
     }
+    RequestAcl acl = RequestAcl.of(req);
+    for (NodeServiceHealth h : readable ? s.catalog().health(name) : List.<NodeServiceHealth>of()) {
+      if (!acl.canReadNode(h.node().value().name())) {
+        RequestAcl.filtered(res);
+        continue;
+      }
+      for (Indexed<NodeCheck> c : h.checks()) {
+        CheckJson json = nodeViews.check(s.catalog(), c);
+        if (!c.value().isNodeCheck() && filter.matches(json)) {
+          out.add(json);
+        }
+      }
+    }
     BlockingQuery.headers(res, BlockingQuery.indexFor(s, index));
     Json.send(res, out);
   }
@@ -196,6 +252,18 @@ public final class HealthApi implements HttpService {
         out.add(c);
       }
     }
+    for (Indexed<NodeCheck> c : s.catalog().checks().values()) {
+      if (wanted.isPresent() && c.value().status() != wanted.get()) {
+        continue;
+      }
+      CheckJson json = nodeViews.check(s.catalog(), c);
+      if (!acl.canReadNode(c.value().node())
+          || (!c.value().isNodeCheck() && !acl.canReadService(json.serviceName()))) {
+        RequestAcl.filtered(res);
+      } else if (filter.matches(json)) {
+        out.add(json);
+      }
+    }
     BlockingQuery.headers(res, BlockingQuery.indexFor(s, index));
     Json.send(res, out);
   }
@@ -209,6 +277,20 @@ public final class HealthApi implements HttpService {
       Json.send(res, List.of());
       return;
     }
-    Json.send(res, node.equals(views.node().name()) ? List.of(views.nodeCheck()) : List.of());
+    if (node.equals(views.node().name())) {
+      Json.send(res, List.of(views.nodeCheck()));
+      return;
+    }
+    RequestAcl acl = RequestAcl.of(req);
+    List<CheckJson> out = new ArrayList<>();
+    for (Indexed<NodeCheck> c : s.catalog().checksOn(node)) {
+      CheckJson json = nodeViews.check(s.catalog(), c);
+      if (!c.value().isNodeCheck() && !acl.canReadService(json.serviceName())) {
+        RequestAcl.filtered(res);
+      } else {
+        out.add(json);
+      }
+    }
+    Json.send(res, out);
   }
 }
