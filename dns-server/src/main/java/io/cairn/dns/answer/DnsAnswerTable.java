@@ -3,8 +3,13 @@ package io.cairn.dns.answer;
 import io.cairn.dns.DnsSettings;
 import io.cairn.dns.wire.Query;
 import io.cairn.registry.RegistrySnapshot;
+import io.cairn.registry.acl.Access;
 import io.cairn.registry.acl.Authorizer;
-import io.cairn.registry.model.InstanceHealth;
+import io.cairn.registry.catalog.CatalogNode;
+import io.cairn.registry.catalog.CatalogState;
+import io.cairn.registry.catalog.NodeService;
+import io.cairn.registry.catalog.NodeServiceHealth;
+import io.cairn.registry.model.Indexed;
 import io.cairn.registry.validation.NetworkAddresses;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,6 +21,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.pcollections.HashTreePMap;
 import org.pcollections.PMap;
 
@@ -49,6 +55,7 @@ public final class DnsAnswerTable {
   private final Optional<String> nodeHex;
   // What the DNS token may read; every answer is for a service or node it may read.
   private final Authorizer acl;
+  private final CatalogState catalog;
 
   /** Where an instance's address points: the hex of its IP and its service's key. */
   private record Pointer(String reverse, String key) {}
@@ -61,8 +68,10 @@ public final class DnsAnswerTable {
       PMap<String, Set<String>> registryNames,
       PMap<String, PMap<String, Integer>> pointers,
       PMap<String, Pointer> pointerOf,
-      Authorizer acl) {
+      Authorizer acl,
+      CatalogState catalog) {
     this.settings = settings;
+    this.catalog = catalog;
     this.datacenter = settings.node().datacenter().getBytes(StandardCharsets.US_ASCII);
     this.nodeHex =
         settings.node().address().isEmpty()
@@ -88,6 +97,8 @@ public final class DnsAnswerTable {
     for (String service : snapshot.serviceNames()) {
       snapshot.instancesOf(service).forEach(i -> instances.add(i.value().id()));
     }
+    Set<String> names = new TreeSet<>(snapshot.serviceNames());
+    names.addAll(snapshot.catalog().serviceNames());
     return new DnsAnswerTable(
             settings,
             0,
@@ -96,8 +107,9 @@ public final class DnsAnswerTable {
             HashTreePMap.empty(),
             HashTreePMap.empty(),
             HashTreePMap.empty(),
-            Authorizer.ALLOW_ALL)
-        .update(snapshot, snapshot.serviceNames(), instances);
+            Authorizer.ALLOW_ALL,
+            CatalogState.EMPTY)
+        .update(snapshot, names, instances);
   }
 
   /**
@@ -113,7 +125,8 @@ public final class DnsAnswerTable {
       String key = service.toLowerCase(Locale.ROOT);
       keys.add(key);
       Set<String> spellings = new HashSet<>(names.getOrDefault(key, Set.of()));
-      if (snapshot.instancesOf(service).isEmpty()) {
+      if (snapshot.instancesOf(service).isEmpty()
+          && snapshot.catalog().servicesNamed(service).isEmpty()) {
         spellings.remove(service);
       } else {
         spellings.add(service);
@@ -162,7 +175,8 @@ public final class DnsAnswerTable {
         names,
         nextPointers,
         nextPointerOf,
-        acl);
+        acl,
+        snapshot.catalog());
   }
 
   /** What the table's answers may show: the DNS token's rights. */
@@ -175,7 +189,15 @@ public final class DnsAnswerTable {
     return dnsToken == acl
         ? this
         : new DnsAnswerTable(
-            settings, index, zones, services, registryNames, pointers, pointerOf, dnsToken);
+            settings,
+            index,
+            zones,
+            services,
+            registryNames,
+            pointers,
+            pointerOf,
+            dnsToken,
+            catalog);
   }
 
   private static PMap<String, PMap<String, Integer>> count(
@@ -200,7 +222,7 @@ public final class DnsAnswerTable {
     Set<String> names = new TreeSet<>();
     services.forEach(
         (name, answers) -> {
-          if (answers.get().answers()) {
+          if (answers.get(acl).answers()) {
             names.add(name);
           }
         });
@@ -294,15 +316,36 @@ public final class DnsAnswerTable {
     return protocolOrTag.equals(RFC2782_ANY) ? NO_TAG : protocolOrTag;
   }
 
-  /** Cairn's own node, if the name is its and the DNS token may read it. */
+  /** Cairn's own node or a catalog node, if the DNS token may read it. */
   private Resolution node(int zone, String name) {
     DnsSettings.Node node = settings.node();
-    if (!name.equalsIgnoreCase(node.name()) || !readableNode()) {
+    if (!name.equalsIgnoreCase(node.name())) {
+      return catalogNode(name)
+          .filter(n -> acl.node(n.name()).allows(io.cairn.registry.acl.Access.READ))
+          .filter(n -> NetworkAddresses.isIpLiteral(n.address()))
+          .<Resolution>map(n -> new Resolution.Address(zone, WireRecords.parseAddress(n.address())))
+          .orElseGet(() -> new Resolution.NoSuchName(zone));
+    }
+    if (!readableNode()) {
       return new Resolution.NoSuchName(zone);
     }
     return node.address().isEmpty()
         ? new Resolution.Empty(zone)
         : new Resolution.Address(zone, WireRecords.parseAddress(node.address()));
+  }
+
+  /** The catalog node named {@code name} in any case (DNS names are case-insensitive). */
+  private Optional<CatalogNode> catalogNode(String name) {
+    Indexed<CatalogNode> exact = catalog.nodes().get(name);
+    if (exact != null) {
+      return Optional.of(exact.value());
+    }
+    for (Indexed<CatalogNode> n : catalog.nodes().values()) {
+      if (n.value().name().equalsIgnoreCase(name)) {
+        return Optional.of(n.value());
+      }
+    }
+    return Optional.empty();
   }
 
   private boolean readableNode() {
@@ -327,7 +370,7 @@ public final class DnsAnswerTable {
       return new Resolution.NoSuchName(zone);
     }
     LazyAnswers lazy = services.get(name);
-    ServiceAnswers answers = lazy == null ? null : lazy.get();
+    ServiceAnswers answers = lazy == null ? null : lazy.get(acl);
     if (answers == null || !answers.answers()) {
       return new Resolution.NoSuchName(zone);
     }
@@ -407,17 +450,45 @@ public final class DnsAnswerTable {
       this.zones = zones;
     }
 
-    ServiceAnswers get() {
+    /**
+     * The answers {@code acl} may see. Rows on catalog nodes need node:read as well (Cairn's own
+     * node is the DNS server's); when the token lacks it for one, the answers are built for this
+     * question alone rather than cached.
+     */
+    ServiceAnswers get(Authorizer acl) {
+      if (acl != Authorizer.ALLOW_ALL && !readsAllNodes(acl)) {
+        return build(h -> acl.node(h.node().value().name()).allows(Access.READ));
+      }
       ServiceAnswers b = built;
       if (b == null) {
-        List<InstanceHealth> rows = new ArrayList<>();
-        for (String spelling : spellings) {
-          rows.addAll(snapshot.health(spelling));
-        }
-        b = ServiceAnswers.build(name, rows, settings, zones);
+        b = build(h -> true);
         built = b;
       }
       return b;
+    }
+
+    private boolean readsAllNodes(Authorizer acl) {
+      for (String spelling : spellings) {
+        for (Indexed<NodeService> s : snapshot.catalog().servicesNamed(spelling)) {
+          if (!acl.node(s.value().node()).allows(Access.READ)) {
+            return false;
+          }
+        }
+      }
+      return true;
+    }
+
+    private ServiceAnswers build(Predicate<NodeServiceHealth> catalogRows) {
+      List<ServiceRow> rows = new ArrayList<>();
+      for (String spelling : spellings) {
+        snapshot.health(spelling).forEach(h -> rows.add(ServiceRow.of(h)));
+        for (NodeServiceHealth h : snapshot.catalog().health(spelling)) {
+          if (catalogRows.test(h)) {
+            rows.add(ServiceRow.of(h));
+          }
+        }
+      }
+      return ServiceAnswers.build(name, rows, settings, zones);
     }
 
     boolean isBuilt() {

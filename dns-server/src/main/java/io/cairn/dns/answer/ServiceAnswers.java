@@ -2,7 +2,6 @@ package io.cairn.dns.answer;
 
 import io.cairn.dns.DnsSettings;
 import io.cairn.registry.model.HealthStatus;
-import io.cairn.registry.model.InstanceHealth;
 import io.cairn.registry.model.ServiceInstance;
 import io.cairn.registry.validation.NetworkAddresses;
 import java.util.HashMap;
@@ -52,14 +51,14 @@ final class ServiceAnswers {
    * @param rows every instance registered under that name (in any case), with its health
    */
   static ServiceAnswers build(
-      String name, List<InstanceHealth> rows, DnsSettings settings, List<ZoneRecords> zones) {
+      String name, List<ServiceRow> rows, DnsSettings settings, List<ZoneRecords> zones) {
     long ttl = WireRecords.seconds(settings.ttlOf(name));
     Records records = new Records(ttl, zones);
     AnswerSet.Builder[] all = builders(zones.size());
     Map<String, AnswerSet.Builder[]> byTag = new LinkedHashMap<>();
-    for (InstanceHealth row : rows) {
-      ServiceInstance instance = row.value();
-      String address = instance.address();
+    for (ServiceRow row : rows) {
+      ServiceInstance instance = row.instance();
+      String address = row.address();
       AnswerSet.AddressKind kind = kind(address);
       byte[] ip = kind == AnswerSet.AddressKind.HOSTNAME ? NO_RECORD : ip(address);
       int weight = weight(row, settings.onlyPassing());
@@ -120,12 +119,12 @@ final class ServiceAnswers {
    * The weight an instance answers with; 0 leaves it out: critical or in maintenance, warning when
    * only passing instances count, or a weight of 0 for its status.
    */
-  private static int weight(InstanceHealth row, boolean onlyPassing) {
+  private static int weight(ServiceRow row, boolean onlyPassing) {
     HealthStatus status = row.status();
     if (status == HealthStatus.WARNING && onlyPassing) {
       return 0;
     }
-    return row.value().weights().forStatus(status);
+    return row.instance().weights().forStatus(status);
   }
 
   /** Tags a question can name: one label of printable ASCII without dots, lower case. */
