@@ -71,6 +71,25 @@ class DigIT {
       assertThat(
               String.join("\n", Dig.query(dns, "web.service.cairn", "A", "+subnet=192.0.2.0/24")))
           .contains("CLIENT-SUBNET: 192.0.2.0/24/0");
+
+      // A service on a catalog node (an external service) answers with its node's address while
+      // its client-reported check passes; the node has its own name.
+      put(
+          http,
+          "/v1/catalog/register",
+          "{\"Node\":\"rds-1\",\"Address\":\"10.20.0.1\","
+              + "\"Service\":{\"Service\":\"web\",\"Port\":5432},"
+              + "\"Check\":{\"CheckID\":\"alive\",\"Status\":\"passing\"}}");
+      assertThat(Dig.query(dns, "web.service.cairn", "A", "+short"))
+          .containsExactlyInAnyOrder("10.0.0.1", "10.0.0.2", "10.20.0.1");
+      assertThat(Dig.query(dns, "rds-1.node.cairn", "A", "+short")).containsExactly("10.20.0.1");
+      put(
+          http,
+          "/v1/catalog/register",
+          "{\"Node\":\"rds-1\",\"Address\":\"10.20.0.1\","
+              + "\"Check\":{\"CheckID\":\"alive\",\"Status\":\"critical\"}}");
+      assertThat(Dig.query(dns, "web.service.cairn", "A", "+short"))
+          .containsExactlyInAnyOrder("10.0.0.1", "10.0.0.2");
       assertThat(cairn.terminate(Duration.ofSeconds(20))).isEqualTo(143);
     }
   }
