@@ -62,8 +62,10 @@ class CatalogNodeIT {
     assertThat(list.json().get("Services").findValuesAsText("ID"))
         .containsExactly("api-1", "web-1");
     Reply missing = api.get("/v1/catalog/node-services/elsewhere");
-    assertThat(missing.status()).isEqualTo(404);
-    assertThat(missing.body()).contains("Node not found");
+    assertThat(missing.status()).as("Consul's answer for an unknown node").isEqualTo(200);
+    assertThat(missing.body()).isEqualTo("{\"Node\":null,\"Services\":null}");
+    assertThat(missing.index()).isPositive();
+    assertThat(missing.header("X-Consul-Results-Filtered-By-ACLs")).isEmpty();
     assertThat(
             api.get("/v1/catalog/node/" + NODE + "?filter=Service%20==%20web")
                 .json()
@@ -113,6 +115,71 @@ class CatalogNodeIT {
       assertThat(acl.get("/v1/agent/members").body()).isEqualTo("[]");
       Reply root = acl.send("GET", "/v1/catalog/node/" + NODE, null, "X-Consul-Token", "s3cret");
       assertThat(root.json().get("Services").has("web-1")).isTrue();
+    }
+  }
+
+  /**
+   * As Consul's ACL filter: a node the token may not read is {@code null} (node) or {@code
+   * {"Node":null,"Services":null}} (node-services) and the member list leaves it out, each with a
+   * 200 marked filtered.
+   */
+  @Test
+  void aTokenWithoutNodeReadGetsFilteredAnswersNotErrors() {
+    String filtered = "X-Consul-Results-Filtered-By-ACLs";
+    try (AdminServer acl = AdminServer.start(Optional.of("s3cret"), IntentionAction.ALLOW)) {
+      for (String service : List.of("web", "api")) {
+        acl.send(
+            "PUT",
+            "/v1/agent/service/register",
+            "{\"ID\":\"" + service + "-1\",\"Name\":\"" + service + "\",\"Port\":80}",
+            "X-Consul-Token",
+            "s3cret");
+      }
+      String services =
+          acl.aclToken("s3cret", "services", "service_prefix \\\"\\\" { policy = \\\"read\\\" }");
+      Reply list =
+          acl.send("GET", "/v1/catalog/node-services/" + NODE, null, "X-Consul-Token", services);
+      assertThat(list.status()).as(list.body()).isEqualTo(200);
+      assertThat(list.body()).isEqualTo("{\"Node\":null,\"Services\":null}");
+      assertThat(list.header(filtered)).hasValue("true");
+      Reply node = acl.send("GET", "/v1/catalog/node/" + NODE, null, "X-Consul-Token", services);
+      assertThat(node.body()).isEqualTo("null");
+      assertThat(node.header(filtered)).hasValue("true");
+      Reply members = acl.send("GET", "/v1/agent/members", null, "X-Consul-Token", services);
+      assertThat(members.body()).isEqualTo("[]");
+      assertThat(members.header(filtered)).hasValue("true");
+      Reply unknown =
+          acl.send("GET", "/v1/catalog/node-services/elsewhere", null, "X-Consul-Token", services);
+      assertThat(unknown.body()).isEqualTo("{\"Node\":null,\"Services\":null}");
+      assertThat(unknown.header(filtered)).as("nothing there to filter").isEmpty();
+
+      String nodeAndWeb =
+          acl.aclToken(
+              "s3cret",
+              "node-and-web",
+              "node \\\""
+                  + NODE
+                  + "\\\" { policy = \\\"read\\\" }"
+                  + " service \\\"web\\\" { policy = \\\"read\\\" }");
+      Reply web =
+          acl.send("GET", "/v1/catalog/node-services/" + NODE, null, "X-Consul-Token", nodeAndWeb);
+      assertThat(web.json().get("Node").get("Node").asText()).isEqualTo(NODE);
+      assertThat(web.json().get("Services").findValuesAsText("ID")).containsExactly("web-1");
+      assertThat(web.header(filtered)).as("api-1 left out").hasValue("true");
+      Reply onlyWeb =
+          acl.send(
+              "GET",
+              "/v1/catalog/node-services/" + NODE + "?filter=Service%20==%20web",
+              null,
+              "X-Consul-Token",
+              nodeAndWeb);
+      assertThat(onlyWeb.json().get("Services").findValuesAsText("ID")).containsExactly("web-1");
+      assertThat(onlyWeb.header(filtered))
+          .as("api-1 is left out by the filter, before the ACLs, as in Consul")
+          .isEmpty();
+      Reply lan = acl.send("GET", "/v1/agent/members", null, "X-Consul-Token", nodeAndWeb);
+      assertThat(lan.json().findValuesAsText("Name")).containsExactly(NODE);
+      assertThat(lan.header(filtered)).isEmpty();
     }
   }
 
