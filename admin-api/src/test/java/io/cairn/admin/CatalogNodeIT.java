@@ -101,6 +101,38 @@ class CatalogNodeIT {
   }
 
   @Test
+  void theWanMemberIsTheNodeInTheDatacenterOnTheSerfWanPort() {
+    String dc = AdminServer.NODE.datacenter();
+    JsonNode lan = api.get("/v1/agent/members").json();
+    assertThat(lan.findValuesAsText("Name")).containsExactly(NODE);
+    assertThat(lan.get(0).get("Port").asInt()).isEqualTo(8301);
+    for (String wan : List.of("?wan=1", "?wan=true", "?wan=1&segment=_all")) {
+      Reply r = api.get("/v1/agent/members" + wan);
+      assertThat(r.status()).as(wan + ": " + r.body()).isEqualTo(200);
+      assertThat(r.json().findValuesAsText("Name")).as(wan).containsExactly(NODE + "." + dc);
+      assertThat(r.json().get(0).get("Port").asInt()).as(wan).isEqualTo(8302);
+      assertThat(r.json().get(0).get("Tags").get("dc").asText()).isEqualTo(dc);
+    }
+    // As Consul: a "wan" with no value is the LAN.
+    assertThat(api.get("/v1/agent/members?wan").json().findValuesAsText("Name"))
+        .containsExactly(NODE);
+    assertThat(api.get("/v1/agent/members?segment=_all").json().findValuesAsText("Name"))
+        .containsExactly(NODE);
+
+    Reply segmentOnWan = api.get("/v1/agent/members?wan=1&segment=alpha");
+    assertThat(segmentOnWan.status()).isEqualTo(400);
+    assertThat(segmentOnWan.body()).contains("Cannot provide a segment with wan=true");
+    Reply segment = api.get("/v1/agent/members?segment=alpha");
+    assertThat(segment.status()).isEqualTo(400);
+    assertThat(segment.body()).contains("network segments are not supported");
+
+    ConsulClient consul = new ConsulClient("127.0.0.1", api.port());
+    assertThat(consul.getAgentMembers().getValue())
+        .singleElement()
+        .satisfies(m -> assertThat(m.getPort()).isEqualTo(8301));
+  }
+
+  @Test
   void aclsFilterTheNodeAndItsServices() {
     try (AdminServer acl = AdminServer.start(Optional.of("s3cret"), IntentionAction.ALLOW)) {
       acl.send(
@@ -121,7 +153,8 @@ class CatalogNodeIT {
   /**
    * As Consul's ACL filter: a node the token may not read is {@code null} (node) or {@code
    * {"Node":null,"Services":null}} (node-services) and the member list leaves it out, each with a
-   * 200 marked filtered.
+   * 200 marked filtered; members are read by their own name, which on the WAN is {@code
+   * <node>.<dc>}.
    */
   @Test
   void aTokenWithoutNodeReadGetsFilteredAnswersNotErrors() {
@@ -180,6 +213,20 @@ class CatalogNodeIT {
       Reply lan = acl.send("GET", "/v1/agent/members", null, "X-Consul-Token", nodeAndWeb);
       assertThat(lan.json().findValuesAsText("Name")).containsExactly(NODE);
       assertThat(lan.header(filtered)).isEmpty();
+      Reply wan = acl.send("GET", "/v1/agent/members?wan=1", null, "X-Consul-Token", nodeAndWeb);
+      assertThat(wan.body()).as("node \"%s\" does not cover %s.dc1", NODE, NODE).isEqualTo("[]");
+      assertThat(wan.header(filtered)).hasValue("true");
+
+      String nodePrefix =
+          acl.aclToken(
+              "s3cret",
+              "node-prefix",
+              "node_prefix \\\"" + NODE + "\\\" { policy = \\\"read\\\" }");
+      Reply wanByPrefix =
+          acl.send("GET", "/v1/agent/members?wan=1", null, "X-Consul-Token", nodePrefix);
+      assertThat(wanByPrefix.json().findValuesAsText("Name"))
+          .containsExactly(NODE + "." + AdminServer.NODE.datacenter());
+      assertThat(wanByPrefix.header(filtered)).isEmpty();
     }
   }
 
