@@ -62,8 +62,10 @@ class CatalogNodeIT {
     assertThat(list.json().get("Services").findValuesAsText("ID"))
         .containsExactly("api-1", "web-1");
     Reply missing = api.get("/v1/catalog/node-services/elsewhere");
-    assertThat(missing.status()).isEqualTo(404);
-    assertThat(missing.body()).contains("Node not found");
+    assertThat(missing.status()).as("Consul's answer for an unknown node").isEqualTo(200);
+    assertThat(missing.body()).isEqualTo("{\"Node\":null,\"Services\":null}");
+    assertThat(missing.index()).isPositive();
+    assertThat(missing.header("X-Consul-Results-Filtered-By-ACLs")).isEmpty();
     assertThat(
             api.get("/v1/catalog/node/" + NODE + "?filter=Service%20==%20web")
                 .json()
@@ -99,6 +101,38 @@ class CatalogNodeIT {
   }
 
   @Test
+  void theWanMemberIsTheNodeInTheDatacenterOnTheSerfWanPort() {
+    String dc = AdminServer.NODE.datacenter();
+    JsonNode lan = api.get("/v1/agent/members").json();
+    assertThat(lan.findValuesAsText("Name")).containsExactly(NODE);
+    assertThat(lan.get(0).get("Port").asInt()).isEqualTo(8301);
+    for (String wan : List.of("?wan=1", "?wan=true", "?wan=1&segment=_all")) {
+      Reply r = api.get("/v1/agent/members" + wan);
+      assertThat(r.status()).as(wan + ": " + r.body()).isEqualTo(200);
+      assertThat(r.json().findValuesAsText("Name")).as(wan).containsExactly(NODE + "." + dc);
+      assertThat(r.json().get(0).get("Port").asInt()).as(wan).isEqualTo(8302);
+      assertThat(r.json().get(0).get("Tags").get("dc").asText()).isEqualTo(dc);
+    }
+    // As Consul: a "wan" with no value is the LAN.
+    assertThat(api.get("/v1/agent/members?wan").json().findValuesAsText("Name"))
+        .containsExactly(NODE);
+    assertThat(api.get("/v1/agent/members?segment=_all").json().findValuesAsText("Name"))
+        .containsExactly(NODE);
+
+    Reply segmentOnWan = api.get("/v1/agent/members?wan=1&segment=alpha");
+    assertThat(segmentOnWan.status()).isEqualTo(400);
+    assertThat(segmentOnWan.body()).contains("Cannot provide a segment with wan=true");
+    Reply segment = api.get("/v1/agent/members?segment=alpha");
+    assertThat(segment.status()).isEqualTo(400);
+    assertThat(segment.body()).contains("network segments are not supported");
+
+    ConsulClient consul = new ConsulClient("127.0.0.1", api.port());
+    assertThat(consul.getAgentMembers().getValue())
+        .singleElement()
+        .satisfies(m -> assertThat(m.getPort()).isEqualTo(8301));
+  }
+
+  @Test
   void aclsFilterTheNodeAndItsServices() {
     try (AdminServer acl = AdminServer.start(Optional.of("s3cret"), IntentionAction.ALLOW)) {
       acl.send(
@@ -113,6 +147,86 @@ class CatalogNodeIT {
       assertThat(acl.get("/v1/agent/members").body()).isEqualTo("[]");
       Reply root = acl.send("GET", "/v1/catalog/node/" + NODE, null, "X-Consul-Token", "s3cret");
       assertThat(root.json().get("Services").has("web-1")).isTrue();
+    }
+  }
+
+  /**
+   * As Consul's ACL filter: a node the token may not read is {@code null} (node) or {@code
+   * {"Node":null,"Services":null}} (node-services) and the member list leaves it out, each with a
+   * 200 marked filtered; members are read by their own name, which on the WAN is {@code
+   * <node>.<dc>}.
+   */
+  @Test
+  void aTokenWithoutNodeReadGetsFilteredAnswersNotErrors() {
+    String filtered = "X-Consul-Results-Filtered-By-ACLs";
+    try (AdminServer acl = AdminServer.start(Optional.of("s3cret"), IntentionAction.ALLOW)) {
+      for (String service : List.of("web", "api")) {
+        acl.send(
+            "PUT",
+            "/v1/agent/service/register",
+            "{\"ID\":\"" + service + "-1\",\"Name\":\"" + service + "\",\"Port\":80}",
+            "X-Consul-Token",
+            "s3cret");
+      }
+      String services =
+          acl.aclToken("s3cret", "services", "service_prefix \\\"\\\" { policy = \\\"read\\\" }");
+      Reply list =
+          acl.send("GET", "/v1/catalog/node-services/" + NODE, null, "X-Consul-Token", services);
+      assertThat(list.status()).as(list.body()).isEqualTo(200);
+      assertThat(list.body()).isEqualTo("{\"Node\":null,\"Services\":null}");
+      assertThat(list.header(filtered)).hasValue("true");
+      Reply node = acl.send("GET", "/v1/catalog/node/" + NODE, null, "X-Consul-Token", services);
+      assertThat(node.body()).isEqualTo("null");
+      assertThat(node.header(filtered)).hasValue("true");
+      Reply members = acl.send("GET", "/v1/agent/members", null, "X-Consul-Token", services);
+      assertThat(members.body()).isEqualTo("[]");
+      assertThat(members.header(filtered)).hasValue("true");
+      Reply unknown =
+          acl.send("GET", "/v1/catalog/node-services/elsewhere", null, "X-Consul-Token", services);
+      assertThat(unknown.body()).isEqualTo("{\"Node\":null,\"Services\":null}");
+      assertThat(unknown.header(filtered)).as("nothing there to filter").isEmpty();
+
+      String nodeAndWeb =
+          acl.aclToken(
+              "s3cret",
+              "node-and-web",
+              "node \\\""
+                  + NODE
+                  + "\\\" { policy = \\\"read\\\" }"
+                  + " service \\\"web\\\" { policy = \\\"read\\\" }");
+      Reply web =
+          acl.send("GET", "/v1/catalog/node-services/" + NODE, null, "X-Consul-Token", nodeAndWeb);
+      assertThat(web.json().get("Node").get("Node").asText()).isEqualTo(NODE);
+      assertThat(web.json().get("Services").findValuesAsText("ID")).containsExactly("web-1");
+      assertThat(web.header(filtered)).as("api-1 left out").hasValue("true");
+      Reply onlyWeb =
+          acl.send(
+              "GET",
+              "/v1/catalog/node-services/" + NODE + "?filter=Service%20==%20web",
+              null,
+              "X-Consul-Token",
+              nodeAndWeb);
+      assertThat(onlyWeb.json().get("Services").findValuesAsText("ID")).containsExactly("web-1");
+      assertThat(onlyWeb.header(filtered))
+          .as("api-1 is left out by the filter, before the ACLs, as in Consul")
+          .isEmpty();
+      Reply lan = acl.send("GET", "/v1/agent/members", null, "X-Consul-Token", nodeAndWeb);
+      assertThat(lan.json().findValuesAsText("Name")).containsExactly(NODE);
+      assertThat(lan.header(filtered)).isEmpty();
+      Reply wan = acl.send("GET", "/v1/agent/members?wan=1", null, "X-Consul-Token", nodeAndWeb);
+      assertThat(wan.body()).as("node \"%s\" does not cover %s.dc1", NODE, NODE).isEqualTo("[]");
+      assertThat(wan.header(filtered)).hasValue("true");
+
+      String nodePrefix =
+          acl.aclToken(
+              "s3cret",
+              "node-prefix",
+              "node_prefix \\\"" + NODE + "\\\" { policy = \\\"read\\\" }");
+      Reply wanByPrefix =
+          acl.send("GET", "/v1/agent/members?wan=1", null, "X-Consul-Token", nodePrefix);
+      assertThat(wanByPrefix.json().findValuesAsText("Name"))
+          .containsExactly(NODE + "." + AdminServer.NODE.datacenter());
+      assertThat(wanByPrefix.header(filtered)).isEmpty();
     }
   }
 

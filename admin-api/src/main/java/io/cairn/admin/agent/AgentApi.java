@@ -41,6 +41,9 @@ import java.util.Optional;
  * every registered instance; writes are durable before the response.
  */
 public final class AgentApi implements HttpService {
+  /** Consul's {@code segment} value for every segment, which the one default segment satisfies. */
+  private static final String ALL_SEGMENTS = "_all";
+
   private final Registry registry;
   private final ConsulViews views;
   private final AgentSelf self;
@@ -102,22 +105,27 @@ public final class AgentApi implements HttpService {
   }
 
   /**
-   * Cairn's one node as Consul's member list; {@code ?wan} lists the same server (Consul lists its
-   * servers), {@code ?segment} only the default one exists.
+   * Cairn's one node as Consul's member list: the LAN member, or with {@code ?wan} the WAN one
+   * ({@code <node>.<dc>}). As Consul, any non-empty {@code wan} asks for the WAN, and members the
+   * token may not {@code node:read} (by member name) are left out.
    */
   private void members(ServerRequest req, ServerResponse res) {
-    QueryParams.flag(req, "wan");
+    boolean wan = !QueryParams.string(req, "wan").orElse("").isEmpty();
     String segment = QueryParams.string(req, "segment").orElse("");
-    if (!segment.isEmpty() && !segment.equals("_all")) {
+    if (!segment.isEmpty() && !segment.equals(ALL_SEGMENTS)) {
       throw ApiException.badRequest(
-          "network segments are a Consul Enterprise feature; Cairn has only the default one");
+          wan
+              ? "Cannot provide a segment with wan=true"
+              : "network segments are not supported in this version of Consul: Cairn has only"
+                  + " the default one");
     }
-    if (!RequestAcl.of(req).canReadNode(self.node().name())) {
+    AgentSelf.MemberRowJson member = wan ? self.wanMemberRow() : self.memberRow();
+    if (!RequestAcl.of(req).canReadNode(member.name())) {
       RequestAcl.filtered(res);
       Json.send(res, List.of());
       return;
     }
-    Json.send(res, List.of(self.memberRow()));
+    Json.send(res, List.of(member));
   }
 
   private void self(ServerRequest req, ServerResponse res) {

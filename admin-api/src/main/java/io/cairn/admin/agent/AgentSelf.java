@@ -86,6 +86,9 @@ public record AgentSelf(NodeIdentity node, String version, XdsPorts xds) {
   /** Consul's default Serf LAN port, reported as the member's port (Cairn has no gossip). */
   static final int SERF_LAN_PORT = 8301;
 
+  /** Consul's default Serf WAN port, reported as the WAN member's port. */
+  static final int SERF_WAN_PORT = 8302;
+
   private Map<String, String> memberTags() {
     return Map.of(
         "dc", node.datacenter(),
@@ -104,8 +107,16 @@ public record AgentSelf(NodeIdentity node, String version, XdsPorts xds) {
   }
 
   MemberRowJson memberRow() {
-    return new MemberRowJson(
-        node.name(), node.address(), SERF_LAN_PORT, memberTags(), 1, 1, 5, 2, 2, 5, 4);
+    return memberRow(node.name(), SERF_LAN_PORT);
+  }
+
+  /** The same server in the WAN pool, named {@code <node>.<datacenter>} as Consul names it. */
+  MemberRowJson wanMemberRow() {
+    return memberRow(node.name() + "." + node.datacenter(), SERF_WAN_PORT);
+  }
+
+  private MemberRowJson memberRow(String name, int port) {
+    return new MemberRowJson(name, node.address(), port, memberTags(), 1, 1, 5, 2, 2, 5, 4);
   }
 
   SelfJson describe() {

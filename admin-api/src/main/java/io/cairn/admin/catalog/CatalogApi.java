@@ -6,14 +6,12 @@ import io.cairn.admin.consul.ConsulJson.AgentServiceJson;
 import io.cairn.admin.consul.ConsulJson.CatalogServiceJson;
 import io.cairn.admin.consul.ConsulJson.NodeJson;
 import io.cairn.admin.consul.ConsulViews;
-import io.cairn.admin.http.ApiException;
 import io.cairn.admin.http.BlockingQuery;
 import io.cairn.admin.http.Json;
 import io.cairn.admin.http.QueryParams;
 import io.cairn.admin.http.RowFilter;
 import io.cairn.registry.Registry;
 import io.cairn.registry.RegistrySnapshot;
-import io.cairn.registry.acl.Access;
 import io.cairn.registry.catalog.CatalogNode;
 import io.cairn.registry.catalog.CatalogState;
 import io.cairn.registry.catalog.NodeService;
@@ -23,6 +21,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -35,6 +34,10 @@ import java.util.function.ToLongFunction;
 
 /** {@code /v1/catalog}: what is registered, read from the current snapshot. */
 public final class CatalogApi implements HttpService {
+  /** Consul's node-services answer for a node that is not there (or not readable). */
+  private static final byte[] NO_NODE =
+      "{\"Node\":null,\"Services\":null}".getBytes(StandardCharsets.US_ASCII);
+
   private final Registry registry;
   private final ConsulViews views;
   private final CatalogNodeViews nodeViews;
@@ -195,19 +198,17 @@ public final class CatalogApi implements HttpService {
   }
 
   /**
-   * {@code /v1/catalog/node-services/<node>}: the node and its services as a list; 404 for a node
-   * that does not exist, as Consul answers; 403 without {@code node:read} on it.
+   * {@code /v1/catalog/node-services/<node>}: the node and its services as a list. A node that does
+   * not exist, or that the token may not read, is {@code {"Node":null,"Services":null}} with a 200,
+   * as Consul answers (the latter marked filtered).
    */
   private void nodeServices(ServerRequest req, ServerResponse res) {
     String name = req.path().pathParameters().get("node");
-    if (name.equals(views.node().name())) {
-      RequestAcl.of(req).requireNode(name, Access.READ);
-    }
     ToLongFunction<RegistrySnapshot> index = s -> s.tableIndexes().catalog();
     RegistrySnapshot s = BlockingQuery.await(req, registry, index);
+    BlockingQuery.headers(res, BlockingQuery.indexFor(s, index));
     Optional<CatalogNodeServices> onCatalogNode = catalogNode(req, res, s, name);
     if (onCatalogNode.isPresent()) {
-      BlockingQuery.headers(res, BlockingQuery.indexFor(s, index));
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("Node", onCatalogNode.get().node());
       out.put("Services", onCatalogNode.get().services());
@@ -216,9 +217,9 @@ public final class CatalogApi implements HttpService {
     }
     Optional<List<Indexed<ServiceInstance>>> services = servicesOf(req, res, s, name);
     if (services.isEmpty()) {
-      throw ApiException.notFound("Node not found: \"" + name + "\"");
+      Json.sendBytes(res, NO_NODE);
+      return;
     }
-    BlockingQuery.headers(res, BlockingQuery.indexFor(s, index));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("Node", views.nodeJson(s.index()));
     out.put("Services", services.get().stream().map(views::agentService).toList());
@@ -227,7 +228,8 @@ public final class CatalogApi implements HttpService {
 
   /**
    * The instances on node {@code name} that the token may read, ordered by id; empty when the node
-   * is not Cairn's (the only one) or the token may not read it. Cairn's node runs every instance.
+   * is not Cairn's or the token may not read it. Cairn's node runs every instance registered with
+   * the agent API.
    */
   private Optional<List<Indexed<ServiceInstance>>> servicesOf(
       ServerRequest req, ServerResponse res, RegistrySnapshot s, String name) {
@@ -242,11 +244,15 @@ public final class CatalogApi implements HttpService {
     // Consul filters a node's services on their NodeService fields (Service, ID, Tags, ...).
     RowFilter filter = RowFilter.agentServices(req);
     List<Indexed<ServiceInstance>> out = new ArrayList<>();
+    // As Consul, the filter before the ACLs: what the filter leaves out is not "filtered by ACLs".
     for (Indexed<ServiceInstance> i : s.instances()) {
-      if (!acl.canReadService(i.value().name())) {
-        RequestAcl.filtered(res);
-      } else if (filter == RowFilter.ALL || filter.matches(views.agentService(i))) {
+      if (filter != RowFilter.ALL && !filter.matches(views.agentService(i))) {
+        continue;
+      }
+      if (acl.canReadService(i.value().name())) {
         out.add(i);
+      } else {
+        RequestAcl.filtered(res);
       }
     }
     return Optional.of(out);
@@ -274,10 +280,13 @@ public final class CatalogApi implements HttpService {
     List<AgentServiceJson> services = new ArrayList<>();
     for (Indexed<NodeService> i : s.catalog().servicesOn(name)) {
       AgentServiceJson view = nodeViews.service(i);
-      if (!acl.canReadService(i.value().service().name())) {
-        RequestAcl.filtered(res);
-      } else if (filter == RowFilter.ALL || filter.matches(view)) {
+      if (filter != RowFilter.ALL && !filter.matches(view)) {
+        continue;
+      }
+      if (acl.canReadService(i.value().service().name())) {
         services.add(view);
+      } else {
+        RequestAcl.filtered(res);
       }
     }
     return Optional.of(new CatalogNodeServices(nodeViews.node(found.get()), services));
