@@ -1,5 +1,9 @@
 package io.cairn.registry;
 
+import io.cairn.registry.catalog.CatalogNode;
+import io.cairn.registry.catalog.NodeCheck;
+import io.cairn.registry.catalog.NodeService;
+import io.cairn.registry.command.CatalogRegister;
 import io.cairn.registry.command.CommandResult;
 import io.cairn.registry.command.CreateSession;
 import io.cairn.registry.command.DeregisterInstance;
@@ -11,6 +15,7 @@ import io.cairn.registry.kv.KvEntry;
 import io.cairn.registry.kv.Session;
 import io.cairn.registry.kv.SessionBehavior;
 import io.cairn.registry.model.HealthStatus;
+import io.cairn.registry.model.ServiceInstance;
 import io.cairn.registry.store.sqlite.SqliteStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.FileDescriptor;
@@ -21,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -34,6 +40,8 @@ import java.util.OptionalLong;
  * ACK id index      instance registered (with a TTL check id:ttl)
  * CHK id index      its check turned passing
  * DEL id index      instance deregistered
+ * KV id index       key kv/id written (every fourth locked by the round's session)
+ * NODE id index     catalog node n-id registered with a service and a node check
  * </pre>
  *
  * Arguments: data directory, round (makes ids unique across runs), writer threads.
@@ -72,6 +80,31 @@ public final class CrashWorkload {
     }
   }
 
+  /** Catalog node {@code n-<id>}: its check passes when {@code i % 12 == 1}, else critical. */
+  static CatalogRegister catalogNode(String id, int i) {
+    String node = "n-" + id;
+    return new CatalogRegister(
+        new CatalogNode(node, "", "10.40.0.1", Map.of(), Map.of("i", Integer.toString(i))),
+        false,
+        Optional.of(
+            new NodeService(
+                node,
+                ServiceInstance.builder("db", "ext-" + (i % 3))
+                    .address("10.40.0.1")
+                    .port(5432)
+                    .build(),
+                true)),
+        List.of(
+            new NodeCheck(
+                node,
+                "alive",
+                "alive",
+                "",
+                i % 12 == 1 ? HealthStatus.PASSING : HealthStatus.CRITICAL,
+                "",
+                "")));
+  }
+
   private static void write(Registry registry, String prefix, PrintStream out) {
     for (int i = 0; ; i++) {
       String id = prefix + i;
@@ -89,6 +122,10 @@ public final class CrashWorkload {
                   ? new KvLock(entry, "session-" + prefix.substring(1, prefix.indexOf('-')), true)
                   : new KvSet(entry, OptionalLong.empty()));
       out.println("KV " + id + " " + stored.index());
+      if (i % 6 == 1) {
+        CommandResult node = registry.apply(catalogNode(id, i));
+        out.println("NODE " + id + " " + node.index());
+      }
       if (i % 3 == 0) {
         CommandResult passed =
             registry.apply(new UpdateCheck(id + ":ttl", HealthStatus.PASSING, "ok " + i));

@@ -2,6 +2,7 @@ package io.cairn.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cairn.registry.command.CatalogRegister;
 import io.cairn.registry.kv.KvEntry;
 import io.cairn.registry.model.HealthCheck;
 import io.cairn.registry.model.HealthStatus;
@@ -39,6 +40,7 @@ class KillNineIT {
     long previousIndex = 0;
     int totalAcks = 0;
     int totalKeys = 0;
+    int totalNodes = 0;
     for (int round = 1; round <= ROUNDS; round++) {
       Run run = runAndKill(round, 300 + ThreadLocalRandom.current().nextInt(3000));
       assertThat(run.exitCode).as("killed by SIGKILL").isEqualTo(137);
@@ -48,11 +50,14 @@ class KillNineIT {
       previousIndex = maxAcked;
       totalAcks += run.acks.size();
       totalKeys += run.keys.size();
+      totalNodes += run.nodes.size();
     }
     assertThat(totalKeys).as("acknowledged KV writes").isPositive();
+    assertThat(totalNodes).as("acknowledged catalog nodes").isPositive();
     System.err.printf(
-        "kill -9: %d rounds, %d acknowledged registrations and %d KV writes verified%n",
-        ROUNDS, totalAcks, totalKeys);
+        "kill -9: %d rounds, %d acknowledged registrations, %d KV writes and %d catalog nodes"
+            + " verified%n",
+        ROUNDS, totalAcks, totalKeys, totalNodes);
   }
 
   private long verify(Run run) {
@@ -99,6 +104,24 @@ class KillNineIT {
           assertThat(s.kv().session("session-" + round)).isPresent();
         }
       }
+      for (Map.Entry<String, Long> ack : run.nodes.entrySet()) {
+        String id = ack.getKey();
+        maxAcked = Math.max(maxAcked, ack.getValue());
+        int n = Integer.parseInt(id.substring(id.lastIndexOf('-') + 1));
+        CatalogRegister expected = CrashWorkload.catalogNode(id, n);
+        String node = expected.node().name();
+        assertThat(s.catalog().node(node).map(Indexed::value))
+            .as("acknowledged catalog node " + node)
+            .hasValue(expected.node());
+        assertThat(s.catalog().service(node, "db").map(Indexed::value))
+            .hasValue(expected.service().orElseThrow());
+        assertThat(s.catalog().check(node, "alive").map(c -> c.value().status()))
+            .as("acknowledged status of " + node)
+            .hasValue(expected.checks().getFirst().status());
+        assertThat(s.catalog().node(node).orElseThrow().modifyIndex())
+            .as("index of catalog node " + node)
+            .isEqualTo(ack.getValue());
+      }
       assertThat(s.index())
           .as("restored index covers every acknowledgement")
           .isGreaterThanOrEqualTo(maxAcked);
@@ -124,7 +147,8 @@ class KillNineIT {
       Map<String, Long> acks,
       Map<String, Long> checks,
       Map<String, Long> deletes,
-      Map<String, Long> keys) {}
+      Map<String, Long> keys,
+      Map<String, Long> nodes) {}
 
   private Run runAndKill(int round, int acksBeforeKill) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
@@ -144,6 +168,7 @@ class KillNineIT {
     Map<String, Long> checks = new HashMap<>();
     Map<String, Long> deletes = new HashMap<>();
     Map<String, Long> keys = new HashMap<>();
+    Map<String, Long> nodes = new HashMap<>();
     long[] ready = {-1};
     CountDownLatch enough = new CountDownLatch(1);
     List<String> malformed = new ArrayList<>();
@@ -157,7 +182,7 @@ class KillNineIT {
                               process.getInputStream(), StandardCharsets.UTF_8))) {
                     String line;
                     while ((line = in.readLine()) != null) {
-                      record(line, ready, acks, checks, deletes, keys, malformed);
+                      record(line, ready, acks, checks, deletes, keys, nodes, malformed);
                       if (acks.size() >= acksBeforeKill) {
                         enough.countDown();
                       }
@@ -172,7 +197,7 @@ class KillNineIT {
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     reader.join(TimeUnit.SECONDS.toMillis(30));
     assertThat(malformed).as("lines the workload printed").hasSizeLessThanOrEqualTo(1);
-    return new Run(process.exitValue(), ready[0], acks, checks, deletes, keys);
+    return new Run(process.exitValue(), ready[0], acks, checks, deletes, keys, nodes);
   }
 
   private static void record(
@@ -182,6 +207,7 @@ class KillNineIT {
       Map<String, Long> checks,
       Map<String, Long> deletes,
       Map<String, Long> keys,
+      Map<String, Long> nodes,
       List<String> malformed) {
     String[] f = line.split(" ");
     try {
@@ -191,6 +217,7 @@ class KillNineIT {
         case "CHK" -> checks.put(f[1], Long.parseLong(f[2]));
         case "DEL" -> deletes.put(f[1], Long.parseLong(f[2]));
         case "KV" -> keys.put(f[1], Long.parseLong(f[2]));
+        case "NODE" -> nodes.put(f[1], Long.parseLong(f[2]));
         default -> malformed.add(line);
       }
     } catch (RuntimeException e) {
