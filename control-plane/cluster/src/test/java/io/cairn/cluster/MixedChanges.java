@@ -2,6 +2,11 @@ package io.cairn.cluster;
 
 import io.cairn.registry.Fixtures;
 import io.cairn.registry.Registry;
+import io.cairn.registry.catalog.CatalogNode;
+import io.cairn.registry.catalog.NodeCheck;
+import io.cairn.registry.catalog.NodeService;
+import io.cairn.registry.command.CatalogDeregister;
+import io.cairn.registry.command.CatalogRegister;
 import io.cairn.registry.command.CreateSession;
 import io.cairn.registry.command.DeleteConfigEntry;
 import io.cairn.registry.command.DeregisterCheck;
@@ -24,6 +29,7 @@ import io.cairn.registry.kv.KvOp;
 import io.cairn.registry.kv.Session;
 import io.cairn.registry.kv.SessionBehavior;
 import io.cairn.registry.model.HealthStatus;
+import io.cairn.registry.model.ServiceInstance;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -42,10 +48,16 @@ final class MixedChanges {
 
   /** Services {@link #apply} touches with {@code prefix}, the removed one included. */
   static List<String> services(String prefix) {
-    return List.of(prefix + "s1", prefix + "s2", prefix + "s3", prefix + "gone");
+    return List.of(
+        prefix + "s1",
+        prefix + "s2",
+        prefix + "s3",
+        prefix + "gone",
+        prefix + "ext",
+        prefix + "ext-gone");
   }
 
-  /** Applies 20 registrations and 10 other changes; returns the number of commands applied. */
+  /** Applies instance, check, config, KV, session and catalog-node changes; returns how many. */
   static int apply(Registry r, String prefix) {
     List<String> services = services(prefix);
     int commands = 0;
@@ -100,8 +112,37 @@ final class MixedChanges {
                 new KvOp.Set(new KvEntry(prefix + "kv/tx/a", 0, new byte[] {1})),
                 new KvOp.DeleteTree(prefix + "kv/4"))));
     r.apply(DestroySession.of(prefix + "session"));
+    // Catalog nodes: two with a service and checks, a status written, a service and a node gone.
+    for (int n = 1; n <= 2; n++) {
+      String node = prefix + "node-" + n;
+      r.apply(
+          new CatalogRegister(
+              new CatalogNode(node, "", "10.30.0." + n, Map.of(), Map.of("n", "" + n)),
+              false,
+              Optional.of(
+                  new NodeService(
+                      node,
+                      ServiceInstance.builder("db", prefix + (n == 1 ? "ext" : "ext-gone"))
+                          .address("10.30.0." + n)
+                          .port(5432)
+                          .build(),
+                      true)),
+              List.of(
+                  new NodeCheck(node, "alive", "alive", "", HealthStatus.PASSING, "", ""),
+                  new NodeCheck(node, "sql", "sql", "db", HealthStatus.CRITICAL, "", ""))));
+    }
+    r.apply(
+        new CatalogRegister(
+            new CatalogNode(prefix + "node-1", "", "10.30.0.1", Map.of(), Map.of()),
+            true,
+            Optional.empty(),
+            List.of(
+                new NodeCheck(
+                    prefix + "node-1", "sql", "sql", "db", HealthStatus.PASSING, "", "ok"))));
+    r.apply(new CatalogDeregister(prefix + "node-2", Optional.of("db"), Optional.empty()));
+    r.apply(new CatalogDeregister(prefix + "node-2", Optional.empty(), Optional.empty()));
     // The last change touches s1 only: the other services' indexes are now behind the registry's.
     r.apply(new UpdateCheck(prefix + "i-4:ttl", HealthStatus.WARNING, "slow"));
-    return commands + 18;
+    return commands + 23;
   }
 }

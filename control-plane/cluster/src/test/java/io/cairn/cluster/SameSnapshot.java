@@ -21,6 +21,8 @@ final class SameSnapshot {
     TreeSet<String> services = new TreeSet<>(alsoServices);
     services.addAll(a.serviceNames());
     services.addAll(b.serviceNames());
+    services.addAll(a.catalog().serviceNames());
+    services.addAll(b.catalog().serviceNames());
     for (String s : services) {
       assertThat(b.serviceIndex(s)).as("index of service " + s).isEqualTo(a.serviceIndex(s));
     }
@@ -28,6 +30,7 @@ final class SameSnapshot {
     assertThat(b.checks()).containsExactlyElementsOf(a.checks());
     assertThat(b.maintenances()).containsExactlyElementsOf(a.maintenances());
     assertThat(b.configEntries()).containsExactlyElementsOf(a.configEntries());
+    assertThat(b.catalog()).as("catalog nodes, services and checks").isEqualTo(a.catalog());
     assertThat(b.kv().entries()).as("KV entries").isEqualTo(a.kv().entries());
     assertThat(b.kv().sessions()).as("sessions").isEqualTo(a.kv().sessions());
     assertThat(b.kv().index()).as("KV index").isEqualTo(a.kv().index());
@@ -41,6 +44,6 @@ final class SameSnapshot {
           .isEqualTo(a.kv().prefixIndex(prefix));
       prefixes++;
     }
-    return 7 + services.size() + prefixes;
+    return 8 + services.size() + prefixes;
   }
 }
