@@ -94,7 +94,7 @@ public final class ConsulViews {
         node.address(),
         node.datacenter(),
         taggedAddresses,
-        Map.of("consul-network-segment", ""),
+        node.meta(),
         1,
         Math.max(1, index));
   }
@@ -266,7 +266,7 @@ public final class ConsulViews {
         node.address(),
         node.datacenter(),
         taggedAddresses,
-        Map.of("consul-network-segment", ""),
+        node.meta(),
         s.proxy().isPresent() ? CONNECT_PROXY_KIND : "",
         s.id(),
         s.name(),

@@ -3,12 +3,15 @@ package io.cairn.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,6 +68,27 @@ class DigIT {
       assertThat(Dig.query(dns, "cairn.node.dc1.consul", "A", "+short"))
           .containsExactly("127.0.0.1");
       assertThat(Dig.query(dns, "-x", "127.0.0.1", "+short")).contains("cairn.node.cairn.");
+      // The node's TXT records are the meta the catalog API shows for it.
+      JsonNode meta =
+          new ObjectMapper()
+              .readTree(get(http, "/v1/catalog/node/cairn"))
+              .path("Node")
+              .path("Meta");
+      List<String> expected = new ArrayList<>();
+      meta.fields()
+          .forEachRemaining(
+              e -> expected.add("\"" + e.getKey() + "=" + e.getValue().asText() + "\""));
+      assertThat(expected).isNotEmpty();
+      assertThat(Dig.query(dns, "cairn.node.cairn", "TXT", "+short"))
+          .containsExactlyInAnyOrderElementsOf(expected);
+      assertThat(Dig.query(dns, "cairn.node.dc1.consul", "TXT", "+short"))
+          .containsExactlyInAnyOrderElementsOf(expected);
+      assertThat(Dig.query(dns, "cairn.node.cairn", "TXT", "+noall", "+additional"))
+          .singleElement()
+          .satisfies(
+              l ->
+                  assertThat(l)
+                      .matches("cairn\\.node\\.cairn\\.\\s+0\\s+IN\\s+A\\s+127\\.0\\.0\\.1"));
       assertThat(String.join("\n", Dig.query(dns, "web.service.dc2.cairn", "A")))
           .contains("status: NXDOMAIN");
       // EDNS Client Subnet comes back with scope 0.
@@ -134,5 +158,15 @@ class DigIT {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+  }
+
+  private static String get(int port, String path) throws Exception {
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return r.body();
   }
 }

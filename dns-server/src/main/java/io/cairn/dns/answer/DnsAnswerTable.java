@@ -47,6 +47,7 @@ public final class DnsAnswerTable {
   private final PMap<String, Pointer> pointerOf;
   private final byte[] datacenter;
   private final Optional<String> nodeHex;
+  private final List<byte[]> nodeText;
   // What the DNS token may read; every answer is for a service or node it may read.
   private final Authorizer acl;
 
@@ -68,6 +69,7 @@ public final class DnsAnswerTable {
         settings.node().address().isEmpty()
             ? Optional.empty()
             : ServiceAnswers.reverseHex(settings.node().address());
+    this.nodeText = NodeText.records(WireRecords.seconds(settings.ttl()), settings.node().meta());
     this.acl = acl;
     this.index = index;
     this.zones = zones;
@@ -300,9 +302,8 @@ public final class DnsAnswerTable {
     if (!name.equalsIgnoreCase(node.name()) || !readableNode()) {
       return new Resolution.NoSuchName(zone);
     }
-    return node.address().isEmpty()
-        ? new Resolution.Empty(zone)
-        : new Resolution.Address(zone, WireRecords.parseAddress(node.address()));
+    byte[] ip = node.address().isEmpty() ? new byte[0] : WireRecords.parseAddress(node.address());
+    return new Resolution.Node(zone, ip, nodeText);
   }
 
   private boolean readableNode() {

@@ -405,7 +405,9 @@ class QueryHandlerTest {
   @Test
   void consulsDatacenterAndNodeNamesAnswerForCairnsOwn() {
     settings =
-        DnsSettings.builder().node(new DnsSettings.Node("node-a", "10.9.8.7", "dc1")).build();
+        DnsSettings.builder()
+            .node(new DnsSettings.Node("node-a", "10.9.8.7", "dc1", Map.of()))
+            .build();
     assertThat(answers(ask("web.service.dc1.cairn.", Type.A))).hasSize(2);
     assertThat(answers(ask("v1.web.service.dc1.cairn.", Type.SRV))).hasSize(2);
     assertThat(answers(ask("_web._tcp.service.dc1.cairn.", Type.SRV))).hasSize(3);
@@ -432,6 +434,7 @@ class QueryHandlerTest {
     Message txt = ask("node-a.node.cairn.", Type.TXT);
     assertThat(txt.getRcode()).as("no node meta: no data").isEqualTo(Rcode.NOERROR);
     assertThat(answers(txt)).isEmpty();
+    assertThat(authority(txt)).singleElement().isInstanceOf(SOARecord.class);
   }
 
   @Test
