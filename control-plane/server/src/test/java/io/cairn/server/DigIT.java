@@ -100,6 +100,76 @@ class DigIT {
   }
 
   @Test
+  void digGetsConsulsNameForms() throws Exception {
+    assumeTrue(
+        Dig.binary().isPresent(), "dig is not installed (apt-get install -y bind9-dnsutils)");
+    try (CairnProcess cairn = CairnProcess.server(dataDir, "--dns-alt-domain", "consul")) {
+      int http = cairn.awaitHttpPort(START);
+      int dns = cairn.awaitDnsPort(START);
+      cairn.awaitLine(l -> l.contains("cairn ready"), START);
+      register(http, "{\"ID\":\"web-1\",\"Name\":\"web\",\"Address\":\"10.0.0.1\",\"Port\":80}");
+      register(
+          http,
+          "{\"ID\":\"web-2\",\"Name\":\"web\",\"Address\":\"10.0.0.2\",\"Port\":81,"
+              + "\"Tags\":[\"v2\"],\"Weights\":{\"Passing\":7,\"Warning\":1}}");
+
+      // The datacenter as <dc>.dc, in service, node and addr names.
+      assertThat(Dig.query(dns, "web.service.dc1.dc.cairn", "A", "+short"))
+          .containsExactlyInAnyOrder("10.0.0.1", "10.0.0.2");
+      assertThat(Dig.query(dns, "v2.web.service.dc1.dc.consul", "SRV", "+short"))
+          .containsExactly("1 7 81 0a000002.addr.consul.");
+      assertThat(Dig.query(dns, "cairn.node.dc1.dc.cairn", "A", "+short"))
+          .containsExactly("127.0.0.1");
+      assertThat(Dig.query(dns, "0a000001.addr.dc1.dc.cairn", "A", "+short"))
+          .containsExactly("10.0.0.1");
+      for (String otherDc :
+          List.of(
+              "web.service.dc2.dc.cairn",
+              "cairn.node.dc2.dc.cairn",
+              "0a000001.addr.dc2.cairn",
+              "_web._tcp.dc2.cairn")) {
+        assertThat(String.join("\n", Dig.query(dns, otherDc, "SRV")))
+            .as(otherDc)
+            .contains("status: NXDOMAIN")
+            .containsPattern("(?m)^cairn\\.\\s+0\\s+IN\\s+SOA\\s");
+      }
+
+      // RFC 2782 without the service label: SRV only, the name exists for other types.
+      assertThat(Dig.query(dns, "_web._tcp.cairn", "SRV", "+short"))
+          .containsExactlyInAnyOrder("1 1 80 0a000001.addr.cairn.", "1 7 81 0a000002.addr.cairn.");
+      assertThat(Dig.query(dns, "_web._v2.dc1.consul", "SRV", "+short"))
+          .containsExactly("1 7 81 0a000002.addr.consul.");
+      assertThat(Dig.query(dns, "_web._tcp.dc1.dc.cairn", "SRV", "+short")).hasSize(2);
+      assertThat(String.join("\n", Dig.query(dns, "_web._tcp.cairn", "A")))
+          .contains("status: NOERROR")
+          .contains("ANSWER: 0,");
+
+      // An addr name asked for the other family: its record as additional, no answer.
+      String aaaaForV4 = String.join("\n", Dig.query(dns, "0a000001.addr.cairn", "AAAA"));
+      assertThat(aaaaForV4).contains("status: NOERROR").contains("ANSWER: 0,");
+      assertThat(Dig.query(dns, "0a000001.addr.cairn", "AAAA", "+noall", "+additional"))
+          .singleElement()
+          .satisfies(
+              l ->
+                  assertThat(l)
+                      .matches("0a000001\\.addr\\.cairn\\.\\s+0\\s+IN\\s+A\\s+10\\.0\\.0\\.1"));
+      assertThat(
+              Dig.query(
+                  dns, "20010db8000000000000000000000001.addr.cairn", "A", "+noall", "+additional"))
+          .singleElement()
+          .satisfies(
+              l ->
+                  assertThat(l)
+                      .matches(
+                          "20010db8000000000000000000000001\\.addr\\.cairn\\.\\s+0\\s+IN\\s+AAAA\\s+2001:db8::1"));
+
+      assertThat(Dig.query(dns, "cairn.node.dc1.dc.consul", "TXT", "+short"))
+          .containsExactly("\"consul-network-segment=\"");
+      assertThat(cairn.terminate(Duration.ofSeconds(20))).isEqualTo(143);
+    }
+  }
+
+  @Test
   void underAclsDnsAnswersOnlyWhatItsTokenMayRead() throws Exception {
     assumeTrue(
         Dig.binary().isPresent(), "dig is not installed (apt-get install -y bind9-dnsutils)");

@@ -91,12 +91,12 @@ public final class QueryHandler {
         }
       }
       case Resolution.Address a -> {
-        boolean v4 = a.ip().length == 4;
-        if (type == Type.ANY || type == (v4 ? Type.A : Type.AAAA)) {
-          long ttl = WireRecords.seconds(table.settings().ttl());
-          w.answer(WireRecords.addressOwnedByQuestion(ttl, a.ip()));
+        byte[] record =
+            WireRecords.addressOwnedByQuestion(WireRecords.seconds(table.settings().ttl()), a.ip());
+        if (type == Type.ANY || type == addressType(a.ip())) {
+          w.answer(record);
         } else {
-          w.authority(table.zone(a.zone()).soa);
+          w.additional(record); // as Consul: the address of the other family comes as additional
         }
       }
       case Resolution.Node n -> node(table, type, n, w);

@@ -151,9 +151,10 @@ class QueryHandlerTest {
     assertThat(answers(a)).singleElement().extracting(Record::rdataToString).isEqualTo("10.0.0.1");
     Message aaaa = ask("20010db8000000000000000000000003.addr.cairn.", Type.AAAA);
     assertThat(answers(aaaa)).singleElement().isInstanceOf(AAAARecord.class);
-    Message noData = ask("0a000001.addr.cairn.", Type.AAAA);
-    assertThat(noData.getRcode()).isEqualTo(Rcode.NOERROR);
-    assertThat(answers(noData)).isEmpty();
+    Message otherFamily = ask("0a000001.addr.cairn.", Type.AAAA);
+    assertThat(otherFamily.getRcode()).isEqualTo(Rcode.NOERROR);
+    assertThat(answers(otherFamily)).isEmpty();
+    assertThat(additional(otherFamily)).singleElement().isInstanceOf(ARecord.class);
     assertThat(ask("zz000001.addr.cairn.", Type.A).getRcode()).isEqualTo(Rcode.NXDOMAIN);
   }
 
