@@ -29,7 +29,9 @@ import java.util.Optional;
  * the production routing on a free port, and a JDK HTTP client.
  */
 public final class AdminServer implements AutoCloseable {
-  public static final NodeIdentity NODE = new NodeIdentity("cairn-test", "127.0.0.1", "dc1");
+  public static final NodeIdentity NODE =
+      new NodeIdentity(
+          "cairn-test", "127.0.0.1", "dc1", java.util.Map.of("consul-network-segment", ""));
 
   private final Path dir;
   private final Registry registry;

@@ -33,6 +33,10 @@ class OperationalIT {
       assertThat(self.at("/DebugConfig/GRPCTLSPort").asInt()).isEqualTo(-1);
       assertThat(self.at("/xDS/Ports/Plaintext").asInt()).isEqualTo(18000);
       assertThat(self.at("/xDS/SupportedProxies/envoy/0").asText()).isEqualTo("1.34.x");
+      // The node's meta, as the catalog shows it for the node.
+      assertThat(self.get("Meta"))
+          .isEqualTo(api.get("/v1/catalog/node/" + AdminServer.NODE.name()).json().at("/Node/Meta"))
+          .hasSize(1);
       // Another datacenter is one Cairn has no path to, as Consul answers; ours is served.
       Reply otherDc = api.get("/v1/health/service/web?dc=dc2");
       assertThat(otherDc.status()).isEqualTo(500);

@@ -59,12 +59,36 @@ public record DnsSettings(
    * Cairn's node as DNS names it.
    *
    * @param address an IP literal, answered for {@code <name>.node.<domain>}, or empty
+   * @param meta the node's metadata, answered as TXT records for {@code <name>.node.<domain>}: the
+   *     same the HTTP API shows as the node's {@code Meta}; within Consul's limits (at most 64
+   *     entries, keys of 1 to 128 characters, values of at most 512)
    */
-  public record Node(String name, String address, String datacenter) {
+  public record Node(String name, String address, String datacenter, Map<String, String> meta) {
+    private static final int MAX_META_ENTRIES = 64;
+    private static final int MAX_META_KEY = 128;
+    private static final int MAX_META_VALUE = 512;
+
     public Node {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(address, "address");
       Objects.requireNonNull(datacenter, "datacenter");
+      meta = Map.copyOf(Objects.requireNonNull(meta, "meta"));
+      if (meta.size() > MAX_META_ENTRIES) {
+        throw new IllegalArgumentException(
+            "node meta has " + meta.size() + " entries, at most " + MAX_META_ENTRIES);
+      }
+      meta.forEach(
+          (key, value) -> {
+            if (key.isEmpty() || key.length() > MAX_META_KEY || value.length() > MAX_META_VALUE) {
+              throw new IllegalArgumentException(
+                  "node meta '"
+                      + key
+                      + "' needs a key of 1 to "
+                      + MAX_META_KEY
+                      + " characters and a value of at most "
+                      + MAX_META_VALUE);
+            }
+          });
       if (!Names.isDnsLabel(name) || !Names.isDnsLabel(datacenter)) {
         throw new IllegalArgumentException(
             "node name and datacenter must be DNS labels, were '"
@@ -212,7 +236,7 @@ public record DnsSettings(
     private Duration tcpIdleTimeout = Duration.ofSeconds(10);
     private Duration tcpWriteTimeout = Duration.ofSeconds(5);
     private int tcpMaxConnections = 512;
-    private Node node = new Node("cairn", "127.0.0.1", "dc1");
+    private Node node = new Node("cairn", "127.0.0.1", "dc1", Map.of());
     private Optional<String> aclToken = Optional.empty();
 
     private Builder() {}

@@ -131,7 +131,7 @@ public record AgentSelf(NodeIdentity node, String version, XdsPorts xds) {
             CONSUL_API_VERSION),
         new DebugConfigJson(node.datacenter(), node.name(), xds.plaintext(), xds.tls(), true),
         member(),
-        Map.of(),
+        node.meta(),
         new XdsJson(
             Map.of("envoy", ENVOY_VERSIONS),
             port,

@@ -99,7 +99,7 @@ public final class ConsulViews {
         node.address(),
         node.datacenter(),
         taggedAddresses,
-        Map.of("consul-network-segment", ""),
+        node.meta(),
         1,
         Math.max(1, index));
   }
@@ -271,7 +271,7 @@ public final class ConsulViews {
         node.address(),
         node.datacenter(),
         taggedAddresses,
-        Map.of("consul-network-segment", ""),
+        node.meta(),
         s.proxy().isPresent() ? CONNECT_PROXY_KIND : "",
         s.id(),
         s.name(),

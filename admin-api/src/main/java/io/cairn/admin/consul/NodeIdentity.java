@@ -1,6 +1,7 @@
 package io.cairn.admin.consul;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -10,12 +11,15 @@ import java.util.UUID;
  * @param name node name ({@code Node})
  * @param address node address ({@code Address})
  * @param datacenter datacenter name ({@code Datacenter})
+ * @param meta node metadata ({@code Meta}, {@code NodeMeta}), as DNS answers it in TXT records
  */
-public record NodeIdentity(String name, String address, String datacenter) {
+public record NodeIdentity(
+    String name, String address, String datacenter, Map<String, String> meta) {
   public NodeIdentity {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(datacenter, "datacenter");
+    meta = Map.copyOf(Objects.requireNonNull(meta, "meta"));
   }
 
   /** A stable node id derived from the name, so it survives restarts. */

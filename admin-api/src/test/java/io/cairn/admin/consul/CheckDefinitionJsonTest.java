@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
 class CheckDefinitionJsonTest {
   private static final Duration TEN_S = Duration.ofSeconds(10);
   private static final Duration TWO_S = Duration.ofSeconds(2);
-  private static final NodeIdentity NODE = new NodeIdentity("cairn-test", "127.0.0.1", "dc1");
+  private static final NodeIdentity NODE =
+      new NodeIdentity(
+          "cairn-test", "127.0.0.1", "dc1", java.util.Map.of("consul-network-segment", ""));
 
   @Test
   void anHttpCheckShowsItsRequest() {

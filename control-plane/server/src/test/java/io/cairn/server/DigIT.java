@@ -3,12 +3,15 @@ package io.cairn.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,6 +68,27 @@ class DigIT {
       assertThat(Dig.query(dns, "cairn.node.dc1.consul", "A", "+short"))
           .containsExactly("127.0.0.1");
       assertThat(Dig.query(dns, "-x", "127.0.0.1", "+short")).contains("cairn.node.cairn.");
+      // The node's TXT records are the meta the catalog API shows for it.
+      JsonNode meta =
+          new ObjectMapper()
+              .readTree(get(http, "/v1/catalog/node/cairn"))
+              .path("Node")
+              .path("Meta");
+      List<String> expected = new ArrayList<>();
+      meta.fields()
+          .forEachRemaining(
+              e -> expected.add("\"" + e.getKey() + "=" + e.getValue().asText() + "\""));
+      assertThat(expected).isNotEmpty();
+      assertThat(Dig.query(dns, "cairn.node.cairn", "TXT", "+short"))
+          .containsExactlyInAnyOrderElementsOf(expected);
+      assertThat(Dig.query(dns, "cairn.node.dc1.consul", "TXT", "+short"))
+          .containsExactlyInAnyOrderElementsOf(expected);
+      assertThat(Dig.query(dns, "cairn.node.cairn", "TXT", "+noall", "+additional"))
+          .singleElement()
+          .satisfies(
+              l ->
+                  assertThat(l)
+                      .matches("cairn\\.node\\.cairn\\.\\s+0\\s+IN\\s+A\\s+127\\.0\\.0\\.1"));
       assertThat(String.join("\n", Dig.query(dns, "web.service.dc2.cairn", "A")))
           .contains("status: NXDOMAIN");
       // EDNS Client Subnet comes back with scope 0.
@@ -78,11 +102,14 @@ class DigIT {
           http,
           "/v1/catalog/register",
           "{\"Node\":\"rds-1\",\"Address\":\"10.20.0.1\","
+              + "\"NodeMeta\":{\"external-node\":\"true\"},"
               + "\"Service\":{\"Service\":\"web\",\"Port\":5432},"
               + "\"Check\":{\"CheckID\":\"alive\",\"Status\":\"passing\"}}");
       assertThat(Dig.query(dns, "web.service.cairn", "A", "+short"))
           .containsExactlyInAnyOrder("10.0.0.1", "10.0.0.2", "10.20.0.1");
       assertThat(Dig.query(dns, "rds-1.node.cairn", "A", "+short")).containsExactly("10.20.0.1");
+      assertThat(Dig.query(dns, "rds-1.node.dc1.dc.cairn", "TXT", "+short"))
+          .containsExactly("\"external-node=true\"");
       put(
           http,
           "/v1/catalog/register",
@@ -90,6 +117,76 @@ class DigIT {
               + "\"Check\":{\"CheckID\":\"alive\",\"Status\":\"critical\"}}");
       assertThat(Dig.query(dns, "web.service.cairn", "A", "+short"))
           .containsExactlyInAnyOrder("10.0.0.1", "10.0.0.2");
+      assertThat(cairn.terminate(Duration.ofSeconds(20))).isEqualTo(143);
+    }
+  }
+
+  @Test
+  void digGetsConsulsNameForms() throws Exception {
+    assumeTrue(
+        Dig.binary().isPresent(), "dig is not installed (apt-get install -y bind9-dnsutils)");
+    try (CairnProcess cairn = CairnProcess.server(dataDir, "--dns-alt-domain", "consul")) {
+      int http = cairn.awaitHttpPort(START);
+      int dns = cairn.awaitDnsPort(START);
+      cairn.awaitLine(l -> l.contains("cairn ready"), START);
+      register(http, "{\"ID\":\"web-1\",\"Name\":\"web\",\"Address\":\"10.0.0.1\",\"Port\":80}");
+      register(
+          http,
+          "{\"ID\":\"web-2\",\"Name\":\"web\",\"Address\":\"10.0.0.2\",\"Port\":81,"
+              + "\"Tags\":[\"v2\"],\"Weights\":{\"Passing\":7,\"Warning\":1}}");
+
+      // The datacenter as <dc>.dc, in service, node and addr names.
+      assertThat(Dig.query(dns, "web.service.dc1.dc.cairn", "A", "+short"))
+          .containsExactlyInAnyOrder("10.0.0.1", "10.0.0.2");
+      assertThat(Dig.query(dns, "v2.web.service.dc1.dc.consul", "SRV", "+short"))
+          .containsExactly("1 7 81 0a000002.addr.consul.");
+      assertThat(Dig.query(dns, "cairn.node.dc1.dc.cairn", "A", "+short"))
+          .containsExactly("127.0.0.1");
+      assertThat(Dig.query(dns, "0a000001.addr.dc1.dc.cairn", "A", "+short"))
+          .containsExactly("10.0.0.1");
+      for (String otherDc :
+          List.of(
+              "web.service.dc2.dc.cairn",
+              "cairn.node.dc2.dc.cairn",
+              "0a000001.addr.dc2.cairn",
+              "_web._tcp.dc2.cairn")) {
+        assertThat(String.join("\n", Dig.query(dns, otherDc, "SRV")))
+            .as(otherDc)
+            .contains("status: NXDOMAIN")
+            .containsPattern("(?m)^cairn\\.\\s+0\\s+IN\\s+SOA\\s");
+      }
+
+      // RFC 2782 without the service label: SRV only, the name exists for other types.
+      assertThat(Dig.query(dns, "_web._tcp.cairn", "SRV", "+short"))
+          .containsExactlyInAnyOrder("1 1 80 0a000001.addr.cairn.", "1 7 81 0a000002.addr.cairn.");
+      assertThat(Dig.query(dns, "_web._v2.dc1.consul", "SRV", "+short"))
+          .containsExactly("1 7 81 0a000002.addr.consul.");
+      assertThat(Dig.query(dns, "_web._tcp.dc1.dc.cairn", "SRV", "+short")).hasSize(2);
+      assertThat(String.join("\n", Dig.query(dns, "_web._tcp.cairn", "A")))
+          .contains("status: NOERROR")
+          .contains("ANSWER: 0,");
+
+      // An addr name asked for the other family: its record as additional, no answer.
+      String aaaaForV4 = String.join("\n", Dig.query(dns, "0a000001.addr.cairn", "AAAA"));
+      assertThat(aaaaForV4).contains("status: NOERROR").contains("ANSWER: 0,");
+      assertThat(Dig.query(dns, "0a000001.addr.cairn", "AAAA", "+noall", "+additional"))
+          .singleElement()
+          .satisfies(
+              l ->
+                  assertThat(l)
+                      .matches("0a000001\\.addr\\.cairn\\.\\s+0\\s+IN\\s+A\\s+10\\.0\\.0\\.1"));
+      assertThat(
+              Dig.query(
+                  dns, "20010db8000000000000000000000001.addr.cairn", "A", "+noall", "+additional"))
+          .singleElement()
+          .satisfies(
+              l ->
+                  assertThat(l)
+                      .matches(
+                          "20010db8000000000000000000000001\\.addr\\.cairn\\.\\s+0\\s+IN\\s+AAAA\\s+2001:db8::1"));
+
+      assertThat(Dig.query(dns, "cairn.node.dc1.dc.consul", "TXT", "+short"))
+          .containsExactly("\"consul-network-segment=\"");
       assertThat(cairn.terminate(Duration.ofSeconds(20))).isEqualTo(143);
     }
   }
@@ -153,5 +250,15 @@ class DigIT {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+  }
+
+  private static String get(int port, String path) throws Exception {
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return r.body();
   }
 }

@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -24,6 +23,7 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 import org.pcollections.HashTreePMap;
 import org.pcollections.PMap;
+import org.xbill.DNS.Type;
 
 /**
  * Every answer Cairn's DNS can give at one registry index, in wire form, so a query is a hash
@@ -33,13 +33,7 @@ import org.pcollections.PMap;
  * makes the next table sharing every service that did not change, built or not.
  */
 public final class DnsAnswerTable {
-  private static final byte[] SERVICE = "service".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] ADDR = "addr".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] NS = "ns".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] NODE = "node".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] ARPA = "arpa".getBytes(StandardCharsets.US_ASCII);
-  private static final String NO_TAG = "";
-  private static final String RFC2782_ANY = "tcp";
 
   private final DnsSettings settings;
   private final long index;
@@ -53,6 +47,7 @@ public final class DnsAnswerTable {
   private final PMap<String, Pointer> pointerOf;
   private final byte[] datacenter;
   private final Optional<String> nodeHex;
+  private final List<byte[]> nodeText;
   // What the DNS token may read; every answer is for a service or node it may read.
   private final Authorizer acl;
   private final CatalogState catalog;
@@ -72,11 +67,13 @@ public final class DnsAnswerTable {
       CatalogState catalog) {
     this.settings = settings;
     this.catalog = catalog;
-    this.datacenter = settings.node().datacenter().getBytes(StandardCharsets.US_ASCII);
+    this.datacenter =
+        settings.node().datacenter().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
     this.nodeHex =
         settings.node().address().isEmpty()
             ? Optional.empty()
             : ServiceAnswers.reverseHex(settings.node().address());
+    this.nodeText = NodeText.records(WireRecords.seconds(settings.ttl()), settings.node().meta());
     this.acl = acl;
     this.index = index;
     this.zones = zones;
@@ -265,73 +262,44 @@ public final class DnsAnswerTable {
 
   /** {@code prefix} labels come before the domain's. */
   private Resolution inZone(Query query, int zone, int prefix) {
-    if (prefix == 0) {
-      return new Resolution.Apex(zone);
-    }
-    // Consul's datacenter label: web.service.dc1.<domain>, <hex>.addr.dc1, <node>.node.dc1.
-    if (prefix >= 2
-        && (query.labelIs(prefix - 2, SERVICE)
-            || query.labelIs(prefix - 2, ADDR)
-            || query.labelIs(prefix - 2, NODE))
-        && !query.labelIs(prefix - 1, SERVICE)
-        && !query.labelIs(prefix - 1, ADDR)
-        && !query.labelIs(prefix - 1, NODE)) {
-      if (!query.labelIs(prefix - 1, datacenter)) {
-        return new Resolution.NoSuchName(zone); // another datacenter: Cairn has one
-      }
-      prefix--;
-    }
-    if (query.labelIs(prefix - 1, NODE)) {
-      return prefix == 2 ? node(zone, query.label(0)) : new Resolution.NoSuchName(zone);
-    }
-    if (query.labelIs(prefix - 1, SERVICE)) {
-      return switch (prefix) {
-        case 1 -> new Resolution.Empty(zone);
-        case 2 -> service(zone, query.label(0), NO_TAG);
-        case 3 -> {
-          String first = query.label(0);
-          String second = query.label(1);
-          yield first.startsWith("_") && second.startsWith("_")
-              ? service(zone, first.substring(1), rfc2782Tag(second.substring(1)))
-              : service(zone, second, first); // v1.web
-        }
-        default -> new Resolution.NoSuchName(zone);
-      };
-    }
-    if (query.labelIs(prefix - 1, ADDR)) {
-      return switch (prefix) {
-        case 1 -> new Resolution.Empty(zone);
-        case 2 -> address(zone, query.label(0));
-        default -> new Resolution.NoSuchName(zone);
-      };
-    }
-    if (prefix == 1 && query.labelIs(0, NS)) {
-      return new Resolution.NameServer(zone);
-    }
-    return new Resolution.NoSuchName(zone);
-  }
-
-  /** {@code _web._tcp} (RFC 2782) names every instance; {@code _web._v1} those tagged v1. */
-  private static String rfc2782Tag(String protocolOrTag) {
-    return protocolOrTag.equals(RFC2782_ANY) ? NO_TAG : protocolOrTag;
+    return switch (QueryNames.parse(query, prefix, datacenter)) {
+      case NameForm.Service s when s.srvOnly() && query.type() != Type.SRV ->
+          // Consul answers _web._tcp.<domain> for SRV only; the name exists for every type.
+          service(zone, s.name(), s.tag()) instanceof Resolution.Service
+              ? new Resolution.Empty(zone)
+              : new Resolution.NoSuchName(zone);
+      case NameForm.Service s -> service(zone, s.name(), s.tag());
+      case NameForm.Node n -> node(zone, n.name());
+      case NameForm.Address a -> new Resolution.Address(zone, a.ip());
+      case NameForm.Fixed.APEX -> new Resolution.Apex(zone);
+      case NameForm.Fixed.NAME_SERVER -> new Resolution.NameServer(zone);
+      case NameForm.Fixed.EMPTY -> new Resolution.Empty(zone);
+      case NameForm.Fixed.NO_SUCH_NAME -> new Resolution.NoSuchName(zone);
+    };
   }
 
   /** Cairn's own node or a catalog node, if the DNS token may read it. */
   private Resolution node(int zone, String name) {
     DnsSettings.Node node = settings.node();
     if (!name.equalsIgnoreCase(node.name())) {
+      // A catalog node: its address when that is an IP, its meta as TXT.
       return catalogNode(name)
           .filter(n -> acl.node(n.name()).allows(io.cairn.registry.acl.Access.READ))
-          .filter(n -> NetworkAddresses.isIpLiteral(n.address()))
-          .<Resolution>map(n -> new Resolution.Address(zone, WireRecords.parseAddress(n.address())))
+          .<Resolution>map(
+              n ->
+                  new Resolution.Node(
+                      zone,
+                      NetworkAddresses.isIpLiteral(n.address())
+                          ? WireRecords.parseAddress(n.address())
+                          : new byte[0],
+                      NodeText.records(WireRecords.seconds(settings.ttl()), n.meta())))
           .orElseGet(() -> new Resolution.NoSuchName(zone));
     }
     if (!readableNode()) {
       return new Resolution.NoSuchName(zone);
     }
-    return node.address().isEmpty()
-        ? new Resolution.Empty(zone)
-        : new Resolution.Address(zone, WireRecords.parseAddress(node.address()));
+    byte[] ip = node.address().isEmpty() ? new byte[0] : WireRecords.parseAddress(node.address());
+    return new Resolution.Node(zone, ip, nodeText);
   }
 
   /** The catalog node named {@code name} in any case (DNS names are case-insensitive). */
@@ -374,20 +342,13 @@ public final class DnsAnswerTable {
     if (answers == null || !answers.answers()) {
       return new Resolution.NoSuchName(zone);
     }
-    if (tag.equals(NO_TAG)) {
+    if (tag.equals(QueryNames.NO_TAG)) {
       return new Resolution.Service(zone, answers.all[zone]);
     }
     AnswerSet[] tagged = answers.byTag.get(tag);
     return tagged == null
         ? new Resolution.NoSuchName(zone)
         : new Resolution.Service(zone, tagged[zone]);
-  }
-
-  private static Resolution address(int zone, String hex) {
-    if ((hex.length() == 8 || hex.length() == 32) && hex.chars().allMatch(HexFormat::isHexDigit)) {
-      return new Resolution.Address(zone, HexFormat.of().parseHex(hex));
-    }
-    return new Resolution.NoSuchName(zone);
   }
 
   private static boolean endsWith(Query query, byte[][] zone) {

@@ -91,14 +91,15 @@ public final class QueryHandler {
         }
       }
       case Resolution.Address a -> {
-        boolean v4 = a.ip().length == 4;
-        if (type == Type.ANY || type == (v4 ? Type.A : Type.AAAA)) {
-          long ttl = WireRecords.seconds(table.settings().ttl());
-          w.answer(WireRecords.addressOwnedByQuestion(ttl, a.ip()));
+        byte[] record =
+            WireRecords.addressOwnedByQuestion(WireRecords.seconds(table.settings().ttl()), a.ip());
+        if (type == Type.ANY || type == addressType(a.ip())) {
+          w.answer(record);
         } else {
-          w.authority(table.zone(a.zone()).soa);
+          w.additional(record); // as Consul: the address of the other family comes as additional
         }
       }
+      case Resolution.Node n -> node(table, type, n, w);
       case Resolution.Apex a -> apex(table.zone(a.zone()), type, w);
       case Resolution.NameServer n -> {
         ZoneRecords zone = table.zone(n.zone());
@@ -123,6 +124,41 @@ public final class QueryHandler {
       case Resolution.Outside o -> throw new IllegalStateException("answered by a recursor");
     }
     return Rcode.NOERROR;
+  }
+
+  /**
+   * A node's address for A or AAAA, its meta as TXT records for TXT (with the address as an
+   * additional record), both for ANY, as Consul answers; otherwise NODATA.
+   */
+  private static void node(DnsAnswerTable table, int type, Resolution.Node n, ResponseWriter w) {
+    byte[] address =
+        n.ip().length == 0
+            ? n.ip()
+            : WireRecords.addressOwnedByQuestion(
+                WireRecords.seconds(table.settings().ttl()), n.ip());
+    boolean withAddress = address.length > 0 && (type == Type.ANY || type == addressType(n.ip()));
+    boolean withText = !n.text().isEmpty() && (type == Type.ANY || type == Type.TXT);
+    if (!withAddress && !withText) {
+      w.authority(table.zone(n.zone()).soa);
+      return;
+    }
+    if (withAddress) {
+      w.answer(address);
+    }
+    if (withText) {
+      for (byte[] text : n.text()) {
+        if (!w.answer(text)) {
+          break; // truncated
+        }
+      }
+    }
+    if (type == Type.TXT && address.length > 0) {
+      w.additional(address);
+    }
+  }
+
+  private static int addressType(byte[] ip) {
+    return ip.length == 4 ? Type.A : Type.AAAA;
   }
 
   private static void apex(ZoneRecords zone, int type, ResponseWriter w) {

@@ -1,6 +1,7 @@
 package io.cairn.dns.answer;
 
 import java.util.Collection;
+import java.util.List;
 
 /** What a question's name is, as far as Cairn knows. */
 sealed interface Resolution {
@@ -9,6 +10,14 @@ sealed interface Resolution {
 
   /** {@code <hex-ip>.addr.<domain>}: the address written in the name, 4 or 16 bytes. */
   record Address(int zone, byte[] ip) implements Resolution {}
+
+  /**
+   * A node: its address and its metadata.
+   *
+   * @param ip 4 or 16 bytes, or none for a node without an IP address
+   * @param text the node's TXT records (one per meta entry), owned by the question's name
+   */
+  record Node(int zone, byte[] ip, List<byte[]> text) implements Resolution {}
 
   /** The domain itself: SOA and NS. */
   record Apex(int zone) implements Resolution {}

@@ -151,9 +151,10 @@ class QueryHandlerTest {
     assertThat(answers(a)).singleElement().extracting(Record::rdataToString).isEqualTo("10.0.0.1");
     Message aaaa = ask("20010db8000000000000000000000003.addr.cairn.", Type.AAAA);
     assertThat(answers(aaaa)).singleElement().isInstanceOf(AAAARecord.class);
-    Message noData = ask("0a000001.addr.cairn.", Type.AAAA);
-    assertThat(noData.getRcode()).isEqualTo(Rcode.NOERROR);
-    assertThat(answers(noData)).isEmpty();
+    Message otherFamily = ask("0a000001.addr.cairn.", Type.AAAA);
+    assertThat(otherFamily.getRcode()).isEqualTo(Rcode.NOERROR);
+    assertThat(answers(otherFamily)).isEmpty();
+    assertThat(additional(otherFamily)).singleElement().isInstanceOf(ARecord.class);
     assertThat(ask("zz000001.addr.cairn.", Type.A).getRcode()).isEqualTo(Rcode.NXDOMAIN);
   }
 
@@ -405,7 +406,9 @@ class QueryHandlerTest {
   @Test
   void consulsDatacenterAndNodeNamesAnswerForCairnsOwn() {
     settings =
-        DnsSettings.builder().node(new DnsSettings.Node("node-a", "10.9.8.7", "dc1")).build();
+        DnsSettings.builder()
+            .node(new DnsSettings.Node("node-a", "10.9.8.7", "dc1", Map.of()))
+            .build();
     assertThat(answers(ask("web.service.dc1.cairn.", Type.A))).hasSize(2);
     assertThat(answers(ask("v1.web.service.dc1.cairn.", Type.SRV))).hasSize(2);
     assertThat(answers(ask("_web._tcp.service.dc1.cairn.", Type.SRV))).hasSize(3);
@@ -432,6 +435,7 @@ class QueryHandlerTest {
     Message txt = ask("node-a.node.cairn.", Type.TXT);
     assertThat(txt.getRcode()).as("no node meta: no data").isEqualTo(Rcode.NOERROR);
     assertThat(answers(txt)).isEmpty();
+    assertThat(authority(txt)).singleElement().isInstanceOf(SOARecord.class);
   }
 
   @Test

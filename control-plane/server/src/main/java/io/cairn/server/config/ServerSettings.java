@@ -180,7 +180,7 @@ public record ServerSettings(
         !node.advertiseAddress().isEmpty()
             ? node.advertiseAddress()
             : isWildcard(httpAddress) ? "127.0.0.1" : httpAddress;
-    return new NodeIdentity(node.name(), address, node.datacenter());
+    return new NodeIdentity(node.name(), address, node.datacenter(), node.meta());
   }
 
   private static boolean isWildcard(String address) {
@@ -229,7 +229,8 @@ public record ServerSettings(
                 new DnsSettings.Node(
                     node.name(),
                     dnsNodeAddress(nodeIdentity(node, httpAddress).address()),
-                    node.datacenter()),
+                    node.datacenter(),
+                    node.meta()),
                 Optional.of(v.string("acl.dns-token")).filter(t -> !t.isBlank())),
             xds(v),
             TlsSettingValues.read(v));

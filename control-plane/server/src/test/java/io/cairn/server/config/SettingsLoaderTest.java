@@ -206,6 +206,14 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void theNodesMetaIsTheSameForTheHttpApiAndDns() {
+    ServerSettings s = ServerSettings.load(List.of("--node-name", "n1"), Map.of());
+    assertThat(s.http().node().meta())
+        .containsExactly(Map.entry("consul-network-segment", ""))
+        .isEqualTo(s.dns().node().meta());
+  }
+
+  @Test
   void badDnsSettingsAreAllReported() {
     assertThatThrownBy(
             () ->
