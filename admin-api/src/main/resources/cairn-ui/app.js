@@ -118,6 +118,26 @@ function instanceStatus(checks) {
   return worst;
 }
 
+/**
+ * Whether a health entry is on a node registered through the catalog (an external service) rather
+ * than on Cairn's own node: no agent runs it, and Cairn probes none of its checks.
+ */
+const onCatalogNode = (e) => !!state.settings && e.Node.Node !== state.settings.Node;
+
+/** Where an instance is reached: its own address, or its node's when it has none. */
+const instanceAddress = (e) => `${e.Service.Address || e.Node.Address}:${e.Service.Port}`;
+
+/** An instance's page: #/services/<name>/<id>, or #/services/<name>/<node>/<id> on a catalog node. */
+const instanceHref = (name, e) => (onCatalogNode(e)
+  ? `#/services/${enc(name)}/${enc(e.Node.Node)}/${enc(e.Service.ID)}`
+  : `#/services/${enc(name)}/${enc(e.Service.ID)}`);
+
+const catalogMark = () => h('span', {
+  class: 'tag catalog', testid: 'catalog',
+  title: 'Registered through the catalog (PUT /v1/catalog/register): Cairn probes none of its checks; '
+    + 'their statuses are what the registering client last wrote.',
+}, 'catalog');
+
 // ---------------------------------------------------------------------------------------------
 // Views. Each has enter() (builds the page and returns an update function) so that a refresh
 // replaces data without losing what the user typed.
@@ -145,7 +165,8 @@ const views = {
           return;
         }
         if (state.services.length === 0) {
-          body.replaceChildren(empty('No services yet. Register one: PUT /v1/agent/service/register'));
+          body.replaceChildren(empty('No services yet. Register one: PUT /v1/agent/service/register'
+            + ' (or PUT /v1/catalog/register for a node Cairn does not run)'));
           return;
         }
         body.replaceChildren(table(['Service', 'Kind', 'Tags', 'Instances', 'Health'],
@@ -153,7 +174,10 @@ const views = {
             h('td', {}, h('a', { href: `#/services/${enc(s.Name)}` }, s.Name)),
             h('td', { class: 'muted' }, s.Kind || 'service'),
             h('td', {}, tags(s.Tags)),
-            h('td', { testid: 'instances' }, s.InstanceCount),
+            h('td', { testid: 'instances' }, s.InstanceCount,
+              s.CatalogInstanceCount > 0
+                ? h('span', { class: 'muted', testid: 'catalog-count' }, ` (${s.CatalogInstanceCount} via catalog)`)
+                : null),
             h('td', { class: 'counts', testid: 'health' },
               ['passing', 'warning', 'critical', 'maintenance']
                 .map((st) => [st, s[`Instances${st[0].toUpperCase()}${st.slice(1)}`]])
@@ -179,14 +203,17 @@ const views = {
           entry('service-resolver', name), entry('service-defaults', name)]);
         instances.replaceChildren(entries.length === 0
           ? empty('No instances of this service.')
-          : table(['ID', 'Address', 'Status', 'Tags', 'Checks'], entries.map((e) => {
+          : table(['ID', 'Node', 'Address', 'Status', 'Tags', 'Checks'], entries.map((e) => {
             const s = e.Service;
-            return h('tr', { testid: `instance-${s.ID}` },
-              h('td', {}, h('a', { href: `#/services/${enc(name)}/${enc(s.ID)}` }, s.ID)),
-              h('td', { class: 'mono' }, `${s.Address}:${s.Port}`),
+            const external = onCatalogNode(e);
+            return h('tr', { testid: external ? `instance-${e.Node.Node}/${s.ID}` : `instance-${s.ID}` },
+              h('td', {}, h('a', { href: instanceHref(name, e) }, s.ID)),
+              h('td', { testid: 'node' }, h('span', { class: external ? undefined : 'muted' }, e.Node.Node),
+                external ? [' ', catalogMark()] : null),
+              h('td', { class: 'mono', testid: 'address' }, instanceAddress(e)),
               h('td', {}, statusBadge(instanceStatus(e.Checks))),
               h('td', {}, tags(s.Tags)),
-              h('td', {}, `${e.Checks.filter((c) => c.Status === 'passing').length}/${e.Checks.length} passing`));
+              h('td', { testid: 'checks' }, `${e.Checks.filter((c) => c.Status === 'passing').length}/${e.Checks.length} passing`));
           })));
         const parts = [];
         if (defaults) parts.push(h('p', {}, 'Protocol: ', h('b', {}, defaults.Protocol || 'tcp')));
@@ -199,30 +226,39 @@ const views = {
     },
   },
 
+  // An agent's instance (node undefined), or one on the catalog node named node.
   instance: {
-    enter(name, id) {
+    enter(name, id, node) {
       const body = h('div', {});
       app.replaceChildren(
         h('h1', {}, h('a', { href: '#/services', class: 'muted' }, 'Services'), ' / ',
-          h('a', { href: `#/services/${enc(name)}`, class: 'muted' }, name), ' / ', id),
+          h('a', { href: `#/services/${enc(name)}`, class: 'muted' }, name), ' / ',
+          node ? `${id} on ${node}` : id),
         body);
       return async () => {
         const entries = await get(`/v1/health/service/${enc(name)}`);
-        const e = entries.find((x) => x.Service.ID === id);
+        const e = entries.find((x) => x.Service.ID === id
+          && (node ? onCatalogNode(x) && x.Node.Node === node : !onCatalogNode(x)));
         if (!e) {
-          body.replaceChildren(empty(`Instance ${id} is not registered (any more).`));
+          body.replaceChildren(empty(`Instance ${id}${node ? ` on node ${node}` : ''} is not registered (any more).`));
           return;
         }
         const s = e.Service;
-        const fields = [
-          ['Status', statusBadge(instanceStatus(e.Checks))],
-          ['Address', h('span', { class: 'mono' }, `${s.Address}:${s.Port}`)],
+        const fields = [['Status', statusBadge(instanceStatus(e.Checks))]];
+        if (node) {
+          fields.push(
+            ['Node', [h('span', { class: 'mono' }, `${e.Node.Node} (${e.Node.Address})`), ' ', catalogMark()]],
+            ['Registered', 'through the catalog (PUT /v1/catalog/register). Cairn probes none of its '
+              + 'checks: their statuses are what the registering client last wrote.']);
+        }
+        fields.push(
+          ['Address', [h('span', { class: 'mono', testid: 'address' }, instanceAddress(e)),
+            s.Address ? null : h('span', { class: 'muted' }, ' (the node\'s)')]],
           ['Kind', s.Kind || 'service'],
           ['Tags', s.Tags.length ? tags(s.Tags) : '—'],
           ['Meta', Object.keys(s.Meta || {}).length
             ? Object.entries(s.Meta).map(([k, v]) => h('span', { class: 'tag' }, `${k}=${v}`)) : '—'],
-          ['Weights', `passing ${s.Weights.Passing}, warning ${s.Weights.Warning}`],
-        ];
+          ['Weights', `passing ${s.Weights.Passing}, warning ${s.Weights.Warning}`]);
         if (s.Locality) fields.push(['Locality', `${s.Locality.Region || ''} ${s.Locality.Zone || ''}`]);
         if (s.Proxy) {
           fields.push(['Proxy for', `${s.Proxy.DestinationServiceName} (${s.Proxy.LocalServiceAddress || '127.0.0.1'}:${s.Proxy.LocalServicePort})`]);
@@ -238,7 +274,7 @@ const views = {
             : table(['Check', 'Type', 'Status', 'Output'], e.Checks.map((c) =>
               h('tr', { testid: `check-${c.CheckID}` },
                 h('td', {}, h('div', {}, c.Name), h('div', { class: 'muted mono' }, c.CheckID)),
-                h('td', {}, c.Type || (c.CheckID.startsWith('_') ? 'maintenance' : c.ServiceID ? 'ttl' : 'node'),
+                h('td', {}, c.Type || checkType(c, node),
                   c.Interval ? h('div', { class: 'muted' }, `every ${c.Interval}`) : null),
                 h('td', {}, statusBadge(c.Status)),
                 h('td', { testid: 'output' }, h('pre', {}, c.Output || c.Notes || ''))))));
@@ -352,6 +388,13 @@ const views = {
     },
   },
 };
+
+/** A check without a Type: maintenance, a catalog node's (written by its client), TTL or the node's. */
+function checkType(c, catalogNode) {
+  if (c.CheckID.startsWith('_')) return 'maintenance';
+  if (catalogNode) return c.ServiceID ? 'catalog' : 'catalog (node)';
+  return c.ServiceID ? 'ttl' : 'node';
+}
 
 const byName = (a, b) => (a === '*') - (b === '*') || a.localeCompare(b);
 
@@ -540,6 +583,7 @@ function route() {
   const kv = location.hash.match(/^#\/?kv\/?(.*)$/);
   if (kv) return ['kv', kv[1].split('/').map(decodeURIComponent).join('/')];
   const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === 'services' && parts.length === 4) return ['instance', parts[1], parts[3], parts[2]];
   if (parts[0] === 'services' && parts.length === 3) return ['instance', parts[1], parts[2]];
   if (parts[0] === 'services' && parts.length === 2) return ['service', parts[1]];
   if (views[parts[0]]) return [parts[0]];

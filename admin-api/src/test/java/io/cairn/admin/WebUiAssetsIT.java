@@ -159,4 +159,97 @@ class WebUiAssetsIT {
     assertThat(put.status()).as(put.body()).isEqualTo(200);
     assertThat(blocked.get(10, TimeUnit.SECONDS).index()).isGreaterThan(first.index());
   }
+
+  private void registerInCatalog(String body) {
+    Reply r = api.send("PUT", "/v1/catalog/register", body, "X-Consul-Token", "secret");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+  }
+
+  /** The summary of service {@code name} in a list, or a failure naming what the list holds. */
+  private static JsonNode summary(Reply list, String name) {
+    for (JsonNode s : list.json()) {
+      if (s.get("Name").asText().equals(name)) {
+        return s;
+      }
+    }
+    throw new AssertionError("no " + name + " in " + list.body());
+  }
+
+  @Test
+  void servicesOnCatalogNodesAreSummedUpWithTheirNodesReadRights() throws Exception {
+    // db exists only on catalog nodes; web on Cairn's node and on rds-1.
+    registerInCatalog(
+        """
+        {"Node":"rds-1","Address":"10.20.0.1",
+         "Service":{"ID":"db","Service":"db","Port":5432,"Tags":["rds"]},
+         "Check":{"CheckID":"db-alive","Name":"db reachable","ServiceID":"db","Status":"passing"}}""");
+    registerInCatalog(
+        """
+        {"Node":"rds-1","Address":"10.20.0.1","Service":{"ID":"web","Service":"web","Port":80}}""");
+    register("{\"ID\":\"web-1\",\"Name\":\"web\",\"Port\":8080}");
+    Reply before = api.send("GET", "/v1/internal/ui/services", null, "X-Consul-Token", "secret");
+    JsonNode db = summary(before, "db");
+    assertThat(db.get("Kind").asText()).isEmpty();
+    assertThat(db.get("Tags")).extracting(JsonNode::asText).containsExactly("rds");
+    assertThat(db.get("InstanceCount").asInt()).isEqualTo(1);
+    assertThat(db.get("CatalogInstanceCount").asInt()).isEqualTo(1);
+    assertThat(db.get("InstancesPassing").asInt()).isEqualTo(1);
+    assertThat(db.get("ChecksPassing").asInt()).isEqualTo(1);
+    JsonNode web = summary(before, "web");
+    assertThat(web.get("InstanceCount").asInt()).isEqualTo(2);
+    assertThat(web.get("CatalogInstanceCount").asInt()).isEqualTo(1);
+    assertThat(web.get("InstancesPassing").asInt()).isEqualTo(2);
+
+    // A second node whose node check fails: the open list hears of it, and the check counts for
+    // the node's service, as /v1/health/service/db shows it.
+    CompletableFuture<Reply> blocked =
+        CompletableFuture.supplyAsync(
+            () ->
+                api.send(
+                    "GET",
+                    "/v1/internal/ui/services?index=" + before.index() + "&wait=30s",
+                    null,
+                    "X-Consul-Token",
+                    "secret"));
+    registerInCatalog(
+        """
+        {"Node":"rds-2","Address":"10.20.0.2","Service":{"ID":"db","Service":"db","Port":5432},
+         "Check":{"CheckID":"rds-2-alive","Name":"node reachable","Status":"critical"}}""");
+    Reply after = blocked.get(10, TimeUnit.SECONDS);
+    assertThat(after.index()).isGreaterThan(before.index());
+    db = summary(after, "db");
+    assertThat(db.get("InstanceCount").asInt()).isEqualTo(2);
+    assertThat(db.get("CatalogInstanceCount").asInt()).isEqualTo(2);
+    assertThat(db.get("InstancesPassing").asInt()).isEqualTo(1);
+    assertThat(db.get("InstancesCritical").asInt()).isEqualTo(1);
+    assertThat(db.get("ChecksCritical").asInt()).isEqualTo(1);
+    assertThat(db.get("ModifyIndex").asLong()).isEqualTo(after.index());
+
+    // As in the HTTP API, an instance on a catalog node needs node:read on it besides service:read.
+    String services =
+        api.aclToken("secret", "services", "service_prefix \\\"\\\" { policy = \\\"read\\\" }");
+    Reply noNodes = api.send("GET", "/v1/internal/ui/services", null, "X-Consul-Token", services);
+    assertThat(noNodes.json().findValuesAsText("Name")).containsExactly("web");
+    assertThat(summary(noNodes, "web").get("InstanceCount").asInt()).isEqualTo(1);
+    assertThat(summary(noNodes, "web").get("CatalogInstanceCount").asInt()).isZero();
+    assertThat(noNodes.header("X-Consul-Results-Filtered-By-ACLs")).contains("true");
+    String rds1 =
+        api.aclToken(
+            "secret",
+            "rds-1",
+            "service_prefix \\\"\\\" { policy = \\\"read\\\" }"
+                + " node \\\"rds-1\\\" { policy = \\\"read\\\" }");
+    Reply oneNode = api.send("GET", "/v1/internal/ui/services", null, "X-Consul-Token", rds1);
+    assertThat(oneNode.json().findValuesAsText("Name")).containsExactly("db", "web");
+    db = summary(oneNode, "db");
+    assertThat(db.get("InstanceCount").asInt()).isEqualTo(1);
+    assertThat(db.get("InstancesPassing").asInt()).isEqualTo(1);
+    assertThat(db.get("InstancesCritical").asInt()).isZero();
+    assertThat(oneNode.header("X-Consul-Results-Filtered-By-ACLs")).contains("true");
+    JsonNode rows = api.send("GET", "/v1/health/service/db", null, "X-Consul-Token", rds1).json();
+    assertThat(rows)
+        .extracting(r -> r.path("Node").path("Node").asText())
+        .as("the same rows as the health API the service page reads")
+        .containsExactly("rds-1");
+  }
 }

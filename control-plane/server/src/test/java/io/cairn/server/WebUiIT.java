@@ -16,10 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The web UI in a real headless Chromium against the packaged server: what a person sees after a
- * registration, a check turning, a split change, an intention flip and an xDS client connecting and
- * rejecting a push. Every change is made through the HTTP API while the page stays open, so the
- * test also shows that the page follows changes without a reload. Screenshots of each page land in
- * {@code target/ui-screenshots}.
+ * registration, a check turning, a split change, an intention flip, an xDS client connecting and
+ * rejecting a push, and a service on a catalog node. Every change is made through the HTTP API
+ * while the page stays open, so the test also shows that the page follows changes without a reload.
+ * Screenshots of each page land in {@code target/ui-screenshots}.
  */
 class WebUiIT {
   private static final Duration WAIT = Duration.ofSeconds(15);
@@ -179,6 +179,63 @@ class WebUiIT {
       }
       assertThat(browser.text("[data-testid=error]")).isEmpty();
     }
+  }
+
+  @Test
+  void aPersonSeesServicesOnCatalogNodesMarkedAsRegisteredThroughTheCatalog() throws Exception {
+    assumeTrue(
+        Browser.available(),
+        "needs Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)");
+    try (Browser browser = Browser.start(profile)) {
+      // An external database as consul-esm registers one: no address of its own, a passing check
+      // that Cairn does not run. The same id on Cairn's node: ids are unique per node only.
+      put("/v1/catalog/register", externalPg("passing", "accepting connections"));
+      put(
+          "/v1/agent/service/register",
+          """
+          {"ID":"pg","Name":"pg","Address":"10.0.3.1","Port":5433}""");
+      browser.open(base + "/ui/#/services");
+      browser.awaitText("[data-testid=service-pg] [data-testid=health]", "2 passing"::equals, WAIT);
+      assertThat(browser.text("[data-testid=service-pg] [data-testid=instances]"))
+          .isEqualTo("2 (1 via catalog)");
+      assertThat(browser.text("[data-testid=service-pg]")).contains("managed");
+
+      browser.click("[data-testid=service-pg] a");
+      String row =
+          browser.awaitText("[data-testid=\"instance-pg-ext/pg\"]", t -> !t.isEmpty(), WAIT);
+      assertThat(row).contains("pg-ext", "catalog", "10.30.0.1:5432", "passing", "1/1 passing");
+      assertThat(browser.text("[data-testid=instance-pg]")).contains("10.0.3.1:5433");
+      assertThat(browser.text("[data-testid=instance-pg] [data-testid=node]"))
+          .doesNotContain("catalog");
+      browser.screenshot(SHOTS.resolve("catalog-service.png"));
+
+      browser.click("[data-testid=\"instance-pg-ext/pg\"] a");
+      String check = browser.awaitText("[data-testid=check-pg-alive]", t -> !t.isEmpty(), WAIT);
+      assertThat(check).contains("pg reachable", "catalog", "passing", "accepting connections");
+      assertThat(browser.text("main"))
+          .contains("pg on pg-ext", "through the catalog", "10.30.0.1:5432 (the node's)");
+
+      // The registering client reports the database down: the open page follows.
+      put("/v1/catalog/register", externalPg("critical", "connection refused"));
+      browser.awaitText(
+          "[data-testid=check-pg-alive]",
+          t -> t.contains("critical") && t.contains("connection refused"),
+          WAIT);
+      browser.screenshot(SHOTS.resolve("catalog-instance.png"));
+      assertThat(browser.text("[data-testid=error]")).isEmpty();
+    } finally {
+      put("/v1/catalog/deregister", "{\"Node\":\"pg-ext\"}");
+      put("/v1/agent/service/deregister/pg", "");
+    }
+  }
+
+  private static String externalPg(String status, String output) {
+    return """
+        {"Node":"pg-ext","Address":"10.30.0.1",
+         "Service":{"ID":"pg","Service":"pg","Port":5432,"Tags":["managed"]},
+         "Check":{"CheckID":"pg-alive","Name":"pg reachable","ServiceID":"pg",
+                  "Status":"%s","Output":"%s"}}"""
+        .formatted(status, output);
   }
 
   private static String split(int v1, int v2) {
