@@ -8,6 +8,8 @@ import io.cairn.admin.agent.AgentSelf;
 import io.cairn.admin.agent.CatalogRegistrationApi;
 import io.cairn.admin.catalog.CatalogApi;
 import io.cairn.admin.config.ConfigApi;
+import io.cairn.admin.connect.AgentConnectApi;
+import io.cairn.admin.connect.ConnectCaApi;
 import io.cairn.admin.consul.ConsulViews;
 import io.cairn.admin.health.HealthApi;
 import io.cairn.admin.http.BlockingQueryLimit;
@@ -28,6 +30,7 @@ import io.cairn.admin.status.StatusApi;
 import io.cairn.admin.ui.UiApi;
 import io.cairn.admin.ui.UiAssets;
 import io.cairn.admin.xds.XdsApi;
+import io.cairn.ca.CaService;
 import io.cairn.registry.Core;
 import io.cairn.registry.Registry;
 import io.cairn.registry.acl.Access;
@@ -40,6 +43,7 @@ import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -136,6 +140,7 @@ public final class AdminApi implements AutoCloseable {
     MeterRegistry meters = core.meters();
     String version = hooks.version();
     ConsulViews views = new ConsulViews(settings.node());
+    CaService ca = new CaService(registry, Clock.systemUTC());
     routing.addFilter(new RequestMetrics(meters));
     routing.addFilter(new BodyLimit(settings.maxBodyBytes()));
     routing.addFilter(new BlockingQueryLimit(settings.limits().maxBlockingQueries(), meters));
@@ -161,6 +166,15 @@ public final class AdminApi implements AutoCloseable {
                     "/v1/catalog",
                     new CatalogApi(registry, views),
                     new CatalogRegistrationApi(registry, settings.node()))
+                .register(
+                    "/v1/agent/connect",
+                    new AgentConnectApi(
+                        registry,
+                        ca,
+                        settings.node().datacenter(),
+                        core.intentionsDefault(),
+                        Clock.systemUTC()))
+                .register("/v1/connect/ca", new ConnectCaApi(registry, ca))
                 .register(
                     "/v1/agent",
                     new AgentApi(

@@ -51,7 +51,8 @@ public final class BlockingQuery {
     return snapshot;
   }
 
-  private static Duration waitOf(ServerRequest req) {
+  /** The request's {@code ?wait}, capped and jittered; the default when absent. */
+  public static Duration waitOf(ServerRequest req) {
     var raw = QueryParams.string(req, "wait");
     Duration wait = DEFAULT_WAIT;
     if (raw.isPresent() && !raw.get().isEmpty()) {

@@ -1,5 +1,6 @@
 package io.cairn.registry;
 
+import io.cairn.registry.ca.CaSetup;
 import io.cairn.registry.chain.ChainCompiler;
 import io.cairn.registry.command.BootstrapAcl;
 import io.cairn.registry.command.CatalogDeregister;
@@ -20,6 +21,7 @@ import io.cairn.registry.command.KvTxn;
 import io.cairn.registry.command.PortRange;
 import io.cairn.registry.command.PutAclPolicy;
 import io.cairn.registry.command.PutAclToken;
+import io.cairn.registry.command.PutCa;
 import io.cairn.registry.command.PutConfigEntry;
 import io.cairn.registry.command.RegisterCheck;
 import io.cairn.registry.command.RegisterInstance;
@@ -102,6 +104,7 @@ final class CommandApplier {
           case RenewSession c -> SessionCommands.renew(s, c, at);
           case CatalogRegister c -> CatalogCommands.register(s, c, at);
           case CatalogDeregister c -> CatalogCommands.deregister(s, c, at);
+          case PutCa c -> putCa(s, c, at);
         };
     if (touchesChecks(command)) {
       SessionCommands.invalidateForChecks(s, at);
@@ -350,7 +353,22 @@ final class CommandApplier {
   }
 
   /** Consul's check-and-set: 0 means "must not exist", N means "modify index must be N". */
-  private static boolean casHolds(OptionalLong cas, Optional<Indexed<ConfigEntry>> existing) {
+  private CommandResult putCa(WorkingState s, PutCa c, long at) {
+    Optional<Indexed<CaSetup>> existing = s.view().ca();
+    if (!casHolds(c.cas(), existing)) {
+      return new CommandResult(CommandResult.Outcome.CAS_FAILED, s.index());
+    }
+    if (existing.isPresent() && existing.get().value().equals(c.setup())) {
+      return outcome(s, at);
+    }
+    s.putCa(
+        existing
+            .map(e -> e.modified(c.setup(), at))
+            .orElseGet(() -> new Indexed<>(c.setup(), at, at)));
+    return outcome(s, at);
+  }
+
+  private static boolean casHolds(OptionalLong cas, Optional<? extends Indexed<?>> existing) {
     if (cas.isEmpty()) {
       return true;
     }

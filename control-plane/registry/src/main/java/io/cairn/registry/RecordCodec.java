@@ -14,6 +14,7 @@ import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import io.cairn.registry.acl.AclPolicy;
 import io.cairn.registry.acl.AclState;
 import io.cairn.registry.acl.AclToken;
+import io.cairn.registry.ca.CaSetup;
 import io.cairn.registry.catalog.CatalogNode;
 import io.cairn.registry.catalog.CatalogState;
 import io.cairn.registry.catalog.NodeCheck;
@@ -121,6 +122,7 @@ final class RecordCodec {
   private final ObjectReader nodeReader = mapper.readerFor(CatalogNode.class);
   private final ObjectReader nodeServiceReader = mapper.readerFor(NodeService.class);
   private final ObjectReader nodeCheckReader = mapper.readerFor(NodeCheck.class);
+  private final ObjectReader caReader = mapper.readerFor(CaSetup.class);
 
   /**
    * The store batch for {@code writes}. Several writes to one record within a batch collapse into
@@ -199,6 +201,7 @@ final class RecordCodec {
         case NODE -> nodeReader.readValue(record.value());
         case NODE_SERVICE -> nodeServiceReader.readValue(record.value());
         case NODE_CHECK -> nodeCheckReader.readValue(record.value());
+        case CA -> caReader.readValue(record.value());
         case INDEX -> new IndexMark(record.key());
       };
     } catch (IOException | RuntimeException e) {
@@ -242,6 +245,7 @@ final class RecordCodec {
     private final TreeMap<String, Indexed<CatalogNode>> nodes = new TreeMap<>();
     private final TreeMap<String, Indexed<NodeService>> nodeServices = new TreeMap<>();
     private final TreeMap<String, Indexed<NodeCheck>> nodeChecks = new TreeMap<>();
+    private java.util.Optional<Indexed<CaSetup>> ca = java.util.Optional.empty();
 
     Restorer(long lastIndex) {
       this.lastIndex = lastIndex;
@@ -261,6 +265,7 @@ final class RecordCodec {
         case CatalogNode n -> nodes.put(n.name(), indexed(n, r));
         case NodeService n -> nodeServices.put(n.key(), indexed(n, r));
         case NodeCheck n -> nodeChecks.put(n.key(), indexed(n, r));
+        case CaSetup c -> ca = java.util.Optional.of(indexed(c, r));
         default -> throw new IllegalStateException("unexpected stored value " + value);
       }
     }
@@ -361,7 +366,8 @@ final class RecordCodec {
               TreePMap.fromSortedMap(sessions),
               sessionIndex(),
               TreePMap.empty()),
-          catalogState);
+          catalogState,
+          ca);
     }
 
     /**

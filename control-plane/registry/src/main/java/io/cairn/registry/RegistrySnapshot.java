@@ -1,6 +1,7 @@
 package io.cairn.registry;
 
 import io.cairn.registry.acl.AclState;
+import io.cairn.registry.ca.CaSetup;
 import io.cairn.registry.catalog.CatalogState;
 import io.cairn.registry.command.PortRange;
 import io.cairn.registry.config.ConfigEntry;
@@ -43,7 +44,8 @@ public final class RegistrySnapshot {
           AclState.EMPTY,
           TreePMap.empty(),
           KvState.EMPTY,
-          CatalogState.EMPTY);
+          CatalogState.EMPTY,
+          Optional.empty());
 
   final long index;
   final TreePMap<String, Indexed<ServiceInstance>> instances;
@@ -61,6 +63,7 @@ public final class RegistrySnapshot {
 
   final KvState kv;
   final CatalogState catalog;
+  final Optional<Indexed<CaSetup>> ca;
 
   RegistrySnapshot(
       long index,
@@ -75,7 +78,8 @@ public final class RegistrySnapshot {
       AclState acl,
       TreePMap<Integer, Integer> proxyPorts,
       KvState kv,
-      CatalogState catalog) {
+      CatalogState catalog,
+      Optional<Indexed<CaSetup>> ca) {
     this.index = index;
     this.instances = instances;
     this.byService = byService;
@@ -89,6 +93,7 @@ public final class RegistrySnapshot {
     this.proxyPorts = proxyPorts;
     this.kv = kv;
     this.catalog = catalog;
+    this.ca = ca;
   }
 
   /** The state of a registry that never changed. */
@@ -104,6 +109,11 @@ public final class RegistrySnapshot {
   /** Nodes other than Cairn's, registered through the catalog, with their services and checks. */
   public CatalogState catalog() {
     return catalog;
+  }
+
+  /** The mesh CA, once set up. */
+  public Optional<Indexed<CaSetup>> ca() {
+    return ca;
   }
 
   /** ACL policies and tokens. */

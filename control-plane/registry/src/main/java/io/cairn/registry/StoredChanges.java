@@ -2,6 +2,7 @@ package io.cairn.registry;
 
 import io.cairn.registry.acl.AclPolicy;
 import io.cairn.registry.acl.AclToken;
+import io.cairn.registry.ca.CaSetup;
 import io.cairn.registry.catalog.CatalogNode;
 import io.cairn.registry.catalog.NodeCheck;
 import io.cairn.registry.catalog.NodeService;
@@ -82,6 +83,12 @@ final class StoredChanges {
         case ACL_TOKEN -> applyToken(work, m, index);
         case KV -> applyKv(work, m, index);
         case NODE, NODE_SERVICE -> {}
+        case CA -> {
+          if (m instanceof Mutation.Put put) {
+            decode(put.record(), CaSetup.class)
+                .ifPresent(c -> work.putCa(indexed(c, work.view().ca(), index)));
+          }
+        }
         case NODE_CHECK -> applyNodeCheck(work, m, index);
         case INDEX -> {
           if (m instanceof Mutation.Put) {

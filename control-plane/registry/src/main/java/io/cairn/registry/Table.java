@@ -16,6 +16,8 @@ enum Table {
   NODE_SERVICE("node-service"),
   /** Their checks, by {@code <node>/<check id>}. */
   NODE_CHECK("node-check"),
+  /** The mesh CA: one record, {@code ca}, with its configuration and roots. */
+  CA("ca"),
   /**
    * The index at which each service and each blocking-query table last changed ({@code
    * service/<name>}, {@code table/catalog|health|config}), written in the same commit as the

@@ -3,6 +3,7 @@ package io.cairn.registry;
 import io.cairn.registry.acl.AclPolicy;
 import io.cairn.registry.acl.AclState;
 import io.cairn.registry.acl.AclToken;
+import io.cairn.registry.ca.CaSetup;
 import io.cairn.registry.catalog.CatalogNode;
 import io.cairn.registry.catalog.CatalogState;
 import io.cairn.registry.catalog.NodeCheck;
@@ -41,6 +42,9 @@ final class WorkingState {
   static final String KV_DELETE_INDEX = "table/kv-delete";
   static final String SESSION_INDEX = "table/session";
 
+  /** The key of the one {@link Table#CA} record. */
+  static final String CA_KEY = "ca";
+
   private long index;
   private TreePMap<String, Indexed<ServiceInstance>> instances;
   private TreePMap<String, TreePMap<String, Indexed<ServiceInstance>>> byService;
@@ -54,6 +58,7 @@ final class WorkingState {
   private TreePMap<Integer, Integer> proxyPorts;
   private KvState kv;
   private CatalogState catalog;
+  private java.util.Optional<Indexed<CaSetup>> ca;
   private TreePSet<String> changedServices = TreePSet.empty();
   private TreePSet<String> changedInstances = TreePSet.empty();
   private TreePSet<ConfigEntryKey> changedConfig = TreePSet.empty();
@@ -78,6 +83,7 @@ final class WorkingState {
     proxyPorts = s.proxyPorts;
     kv = s.kv;
     catalog = s.catalog;
+    ca = s.ca;
     view = s;
   }
 
@@ -118,7 +124,8 @@ final class WorkingState {
               acl,
               proxyPorts,
               kv,
-              catalog);
+              catalog,
+              ca);
     }
     return view;
   }
@@ -315,6 +322,12 @@ final class WorkingState {
       kv = kv.withLockDelays(delays);
       view = null;
     }
+  }
+
+  void putCa(Indexed<CaSetup> entry) {
+    advance(entry.modifyIndex());
+    ca = java.util.Optional.of(entry);
+    writes.add(new Write.Put(Table.CA, CA_KEY, entry));
   }
 
   void putNode(Indexed<CatalogNode> entry) {

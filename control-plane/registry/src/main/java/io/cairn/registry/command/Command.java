@@ -23,4 +23,5 @@ public sealed interface Command
         DestroySession,
         RenewSession,
         CatalogRegister,
-        CatalogDeregister {}
+        CatalogDeregister,
+        PutCa {}
