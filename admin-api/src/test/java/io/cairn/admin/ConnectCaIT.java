@@ -4,20 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cairn.admin.AdminServer.Reply;
+import io.cairn.ca.CertificateChecks;
 import io.cairn.registry.config.IntentionAction;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertPathValidator;
-import java.security.cert.CertificateFactory;
-import java.security.cert.PKIXParameters;
-import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -40,25 +33,6 @@ class ConnectCaIT {
     api.close();
   }
 
-  private static List<X509Certificate> certificates(String pem) throws Exception {
-    List<X509Certificate> out = new ArrayList<>();
-    for (var c :
-        CertificateFactory.getInstance("X.509")
-            .generateCertificates(
-                new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))) {
-      out.add((X509Certificate) c);
-    }
-    return out;
-  }
-
-  private static void validate(List<X509Certificate> chain, String rootPem) throws Exception {
-    PKIXParameters params =
-        new PKIXParameters(Set.of(new TrustAnchor(certificates(rootPem).getFirst(), null)));
-    params.setRevocationEnabled(false);
-    CertPathValidator.getInstance("PKIX")
-        .validate(CertificateFactory.getInstance("X.509").generateCertPath(chain), params);
-  }
-
   @Test
   void aLeafForAServiceCarriesItsSpiffeIdAndChainsToTheActiveRoot() throws Exception {
     JsonNode roots = api.get("/v1/connect/ca/roots").json();
@@ -78,24 +52,20 @@ class ConnectCaIT {
     assertThat(leaf.get("ServiceURI").asText()).isEqualTo(uri);
     assertThat(leaf.get("Service").asText()).isEqualTo("web");
     assertThat(leaf.get("PrivateKeyPEM").asText()).contains("BEGIN PRIVATE KEY");
-    X509Certificate cert = certificates(leaf.get("CertPEM").asText()).getFirst();
+    X509Certificate cert = CertificateChecks.certificates(leaf.get("CertPEM").asText()).getFirst();
     assertThat(cert.getSubjectAlternativeNames().iterator().next().get(1)).isEqualTo(uri);
-    validate(List.of(cert), root.get("RootCert").asText());
+    CertificateChecks.validate(List.of(cert), root.get("RootCert").asText());
     // The same leaf until it is due for renewal.
     assertThat(api.get("/v1/agent/connect/ca/leaf/web").json().get("SerialNumber"))
         .isEqualTo(leaf.get("SerialNumber"));
 
-    if (onPath("openssl")) {
+    if (CertificateChecks.opensslInstalled()) {
       Path rootFile = Files.writeString(dir.resolve("root.pem"), root.get("RootCert").asText());
       Path leafFile = Files.writeString(dir.resolve("leaf.pem"), leaf.get("CertPEM").asText());
-      Process p =
-          new ProcessBuilder(
-                  "openssl", "verify", "-CAfile", rootFile.toString(), leafFile.toString())
-              .redirectErrorStream(true)
-              .start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      assertThat(out).contains(": OK");
+      assertThat(
+              CertificateChecks.openssl(
+                  "verify", "-CAfile", rootFile.toString(), leafFile.toString()))
+          .contains(": OK");
     }
     assertThat(api.get("/v1/agent/connect/ca/leaf/not_a_name").status()).isEqualTo(400);
   }
@@ -167,11 +137,11 @@ class ConnectCaIT {
 
     JsonNode renewed = leafWait.get(60, TimeUnit.SECONDS).json();
     assertThat(renewed.get("SerialNumber")).isNotEqualTo(leaf.json().get("SerialNumber"));
-    List<X509Certificate> chain = certificates(renewed.get("CertPEM").asText());
+    List<X509Certificate> chain = CertificateChecks.certificates(renewed.get("CertPEM").asText());
     assertThat(chain.getFirst().getPublicKey().getAlgorithm()).isEqualTo("RSA");
     // Proxies that have only the old root still accept it, through the cross-signature.
-    validate(chain, oldRoot.get("RootCert").asText());
-    validate(List.of(chain.getFirst()), newRoot.get("RootCert").asText());
+    CertificateChecks.validate(chain, oldRoot.get("RootCert").asText());
+    CertificateChecks.validate(List.of(chain.getFirst()), newRoot.get("RootCert").asText());
 
     // Only the leaf TTL: same root.
     Reply ttl =
@@ -208,10 +178,5 @@ class ConnectCaIT {
           acl.send("GET", "/v1/agent/connect/ca/leaf/web", null, "X-Consul-Token", "s3cret");
       assertThat(withToken.status()).isEqualTo(200);
     }
-  }
-
-  private static boolean onPath(String binary) {
-    return java.util.Arrays.stream(System.getenv("PATH").split(":"))
-        .anyMatch(d -> Files.isExecutable(Path.of(d, binary)));
   }
 }

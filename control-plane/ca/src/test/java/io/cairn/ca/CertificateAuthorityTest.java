@@ -7,21 +7,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.cairn.registry.ca.CaConfiguration;
 import io.cairn.registry.ca.CaSetup;
 import io.cairn.registry.validation.ValidationException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.PKIXParameters;
-import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,33 +25,11 @@ class CertificateAuthorityTest {
     return CertificateAuthority.create(CaConfiguration.DEFAULT, "11111111-2222.consul", NOW);
   }
 
-  /** The PEM blocks of {@code pem} as certificates, in order. */
-  private static List<X509Certificate> certificates(String pem) throws Exception {
-    List<X509Certificate> out = new ArrayList<>();
-    for (var c :
-        CertificateFactory.getInstance("X.509")
-            .generateCertificates(
-                new java.io.ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))) {
-      out.add((X509Certificate) c);
-    }
-    return out;
-  }
-
-  /** JDK PKIX validation of a leaf chain against one root. */
-  private static void validate(String leafChainPem, String rootPem) throws Exception {
-    List<X509Certificate> chain = certificates(leafChainPem);
-    PKIXParameters params =
-        new PKIXParameters(Set.of(new TrustAnchor(certificates(rootPem).getFirst(), null)));
-    params.setRevocationEnabled(false);
-    CertPathValidator.getInstance("PKIX")
-        .validate(CertificateFactory.getInstance("X.509").generateCertPath(chain), params);
-  }
-
   @Test
   void aLeafCarriesTheServicesSpiffeIdAndValidatesAgainstTheRoot() throws Exception {
     CaSetup ca = ca();
     Leaf leaf = CertificateAuthority.issue(ca, "dc1", "web", NOW);
-    X509Certificate cert = certificates(leaf.certPem()).getFirst();
+    X509Certificate cert = CertificateChecks.certificates(leaf.certPem()).getFirst();
     assertThat(cert.getSubjectAlternativeNames().stream().map(san -> (Object) san.get(1)).toList())
         .containsExactly("spiffe://11111111-2222.consul/ns/default/dc/dc1/svc/web");
     assertThat(leaf.id().service()).isEqualTo("web");
@@ -69,10 +39,11 @@ class CertificateAuthorityTest {
     assertThat(Duration.between(leaf.validAfter(), leaf.validBefore()))
         .isGreaterThan(Duration.ofHours(72));
     assertThat(Pem.privateKey(leaf.privateKeyPem()).getAlgorithm()).isEqualTo("EC");
-    validate(leaf.certPem(), ca.activeRoot().rootCertPem());
+    CertificateChecks.validate(leaf.certPem(), ca.activeRoot().rootCertPem());
 
     CaSetup other = ca();
-    assertThatThrownBy(() -> validate(leaf.certPem(), other.activeRoot().rootCertPem()))
+    assertThatThrownBy(
+            () -> CertificateChecks.validate(leaf.certPem(), other.activeRoot().rootCertPem()))
         .as("another CA's root does not trust it")
         .isInstanceOf(CertPathValidatorException.class);
   }
@@ -89,33 +60,36 @@ class CertificateAuthorityTest {
     assertThat(after.activeRoot().intermediateCertPems()).hasSize(1);
 
     Leaf leaf = CertificateAuthority.issue(after, "dc1", "api", NOW);
-    assertThat(certificates(leaf.certPem())).hasSize(2);
+    assertThat(CertificateChecks.certificates(leaf.certPem())).hasSize(2);
     assertThat(Pem.privateKey(leaf.privateKeyPem()).getAlgorithm()).isEqualTo("RSA");
     // A peer with the new root needs the leaf alone; one with only the old root follows the
     // cross-signature that comes with it.
-    validate(Pem.of(certificates(leaf.certPem()).getFirst()), after.activeRoot().rootCertPem());
-    validate(leaf.certPem(), before.activeRoot().rootCertPem());
+    CertificateChecks.validate(
+        Pem.of(CertificateChecks.certificates(leaf.certPem()).getFirst()),
+        after.activeRoot().rootCertPem());
+    CertificateChecks.validate(leaf.certPem(), before.activeRoot().rootCertPem());
     // Leaves the old root signed stay valid while both roots are listed.
-    validate(
+    CertificateChecks.validate(
         CertificateAuthority.issue(before, "dc1", "api", NOW).certPem(),
         after.roots().getFirst().rootCertPem());
   }
 
   @Test
   void opensslVerifiesLeavesAgainstTheActiveRoot() throws Exception {
-    assumeTrue(onPath("openssl"), "openssl is not installed");
+    assumeTrue(CertificateChecks.opensslInstalled(), "openssl is not installed");
     CaSetup before = ca();
     CaSetup after = CertificateAuthority.rotate(before, CaConfiguration.DEFAULT, NOW);
     Leaf leaf = CertificateAuthority.issue(after, "dc1", "web", NOW);
-    List<X509Certificate> chain = certificates(leaf.certPem());
+    List<X509Certificate> chain = CertificateChecks.certificates(leaf.certPem());
     Path leafFile = write("leaf.pem", Pem.of(chain.get(0)));
     Path cross = write("cross.pem", Pem.of(chain.get(1)));
     Path newRoot = write("new.pem", after.activeRoot().rootCertPem());
     Path oldRoot = write("old.pem", before.activeRoot().rootCertPem());
-    assertThat(openssl("verify", "-CAfile", newRoot.toString(), leafFile.toString()))
+    assertThat(
+            CertificateChecks.openssl("verify", "-CAfile", newRoot.toString(), leafFile.toString()))
         .contains("OK");
     assertThat(
-            openssl(
+            CertificateChecks.openssl(
                 "verify",
                 "-CAfile",
                 oldRoot.toString(),
@@ -123,7 +97,8 @@ class CertificateAuthorityTest {
                 cross.toString(),
                 leafFile.toString()))
         .contains("OK");
-    assertThat(openssl("verify", "-CAfile", oldRoot.toString(), leafFile.toString()))
+    assertThat(
+            CertificateChecks.openssl("verify", "-CAfile", oldRoot.toString(), leafFile.toString()))
         .doesNotContain(": OK");
   }
 
@@ -150,19 +125,5 @@ class CertificateAuthorityTest {
 
   private Path write(String name, String content) throws Exception {
     return Files.writeString(dir.resolve(name), content);
-  }
-
-  private static boolean onPath(String binary) {
-    return java.util.Arrays.stream(System.getenv("PATH").split(":"))
-        .anyMatch(d -> Files.isExecutable(Path.of(d, binary)));
-  }
-
-  private static String openssl(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("openssl"));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    return out;
   }
 }

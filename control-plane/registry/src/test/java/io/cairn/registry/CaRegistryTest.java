@@ -8,30 +8,18 @@ import io.cairn.registry.ca.CaRoot;
 import io.cairn.registry.ca.CaSetup;
 import io.cairn.registry.command.CommandResult;
 import io.cairn.registry.command.PutCa;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The CA's state: set up once, replaced with check-and-set, restored and replicated. */
 class CaRegistryTest {
+  @RegisterExtension final OpenRegistries registries = new OpenRegistries();
   private final InMemoryStore store = new InMemoryStore();
-  private final List<Registry> open = new ArrayList<>();
-  private final Registry registry = open(store);
-
-  private Registry open(InMemoryStore s) {
-    Registry r = Registry.open(s, new SimpleMeterRegistry());
-    open.add(r);
-    return r;
-  }
-
-  @AfterEach
-  void close() {
-    open.forEach(Registry::close);
-  }
+  private final Registry registry = registries.open(store);
 
   /** The registry stores PEM as text; the certificates themselves are the CA module's. */
   static CaSetup setup(String... rootIds) {
@@ -75,16 +63,14 @@ class CaRegistryTest {
     registry.apply(new PutCa(setup("r1", "r2"), OptionalLong.of(0)));
     var before = registry.snapshot().ca().orElseThrow();
     registry.close();
-    assertThat(open(store).snapshot().ca()).hasValue(before);
+    assertThat(registries.open(store).snapshot().ca()).hasValue(before);
   }
 
   @Test
   void replicasShareOneCa() {
     InMemorySharedStore.Server server = new InMemorySharedStore.Server();
-    Registry a = Registry.replicated(server.connect(127), new SimpleMeterRegistry());
-    Registry b = Registry.replicated(server.connect(127), new SimpleMeterRegistry());
-    open.add(a);
-    open.add(b);
+    Registry a = registries.replica(server);
+    Registry b = registries.replica(server);
     CommandResult put = a.apply(new PutCa(setup("r1"), OptionalLong.of(0)));
     await().atMost(Duration.ofSeconds(10)).until(() -> b.snapshot().index() >= put.index());
     assertThat(b.snapshot().ca()).isEqualTo(a.snapshot().ca());

@@ -13,31 +13,18 @@ import io.cairn.registry.command.CommandResult;
 import io.cairn.registry.model.HealthStatus;
 import io.cairn.registry.model.ServiceInstance;
 import io.cairn.registry.validation.ValidationException;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Nodes other than Cairn's, registered through the catalog: services, checks, indexes, restore. */
 class CatalogRegistryTest {
+  @RegisterExtension final OpenRegistries registries = new OpenRegistries();
   private final InMemoryStore store = new InMemoryStore();
-  private final List<Registry> open = new ArrayList<>();
-  private final Registry registry = open(store);
-
-  private Registry open(InMemoryStore s) {
-    Registry r = Registry.open(s, new SimpleMeterRegistry());
-    open.add(r);
-    return r;
-  }
-
-  @AfterEach
-  void close() {
-    open.forEach(Registry::close);
-  }
+  private final Registry registry = registries.open(store);
 
   static CatalogNode node(String name, String address) {
     return new CatalogNode(name, "", address, Map.of(), Map.of("rack", "r1"));
@@ -176,7 +163,7 @@ class CatalogRegistryTest {
     RegistrySnapshot before = registry.snapshot();
     registry.close();
 
-    RegistrySnapshot after = open(store).snapshot();
+    RegistrySnapshot after = registries.open(store).snapshot();
     assertThat(after.catalog()).isEqualTo(before.catalog());
     assertThat(after.serviceIndex("db")).isEqualTo(before.serviceIndex("db"));
     assertThat(after.tableIndexes()).isEqualTo(before.tableIndexes());
@@ -185,10 +172,8 @@ class CatalogRegistryTest {
   @Test
   void replicasAgreeOnNodesAndIndexes() {
     InMemorySharedStore.Server server = new InMemorySharedStore.Server();
-    Registry a = Registry.replicated(server.connect(127), new SimpleMeterRegistry());
-    Registry b = Registry.replicated(server.connect(127), new SimpleMeterRegistry());
-    open.add(a);
-    open.add(b);
+    Registry a = registries.replica(server);
+    Registry b = registries.replica(server);
     a.apply(
         new CatalogRegister(
             node("db-1", "10.1.0.1"),

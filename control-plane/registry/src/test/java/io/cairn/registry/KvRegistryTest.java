@@ -13,32 +13,20 @@ import io.cairn.registry.kv.KvEntry;
 import io.cairn.registry.kv.KvOp;
 import io.cairn.registry.kv.KvResult;
 import io.cairn.registry.model.Indexed;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Consul's KV semantics on the registry: writes, check-and-set, deletes, transactions, indexes. */
 class KvRegistryTest {
+  @RegisterExtension final OpenRegistries registries = new OpenRegistries();
   private final InMemoryStore store = new InMemoryStore();
-  private final List<Registry> open = new ArrayList<>();
-  private final Registry registry = open(store);
-
-  private Registry open(InMemoryStore s) {
-    Registry r = Registry.open(s, new SimpleMeterRegistry());
-    open.add(r);
-    return r;
-  }
-
-  @AfterEach
-  void close() {
-    open.forEach(Registry::close);
-  }
+  private final Registry registry = registries.open(store);
 
   private static KvEntry entry(String key, String value) {
     return new KvEntry(key, 0, value.getBytes(StandardCharsets.UTF_8));
@@ -157,7 +145,7 @@ class KvRegistryTest {
     CommandResult del = registry.apply(new KvDelete("b", false, OptionalLong.empty()));
     RegistrySnapshot before = registry.snapshot();
     registry.close();
-    Registry again = open(store);
+    Registry again = registries.open(store);
     RegistrySnapshot after = again.snapshot();
     assertThat(after.kv().entries()).isEqualTo(before.kv().entries());
     assertThat(after.kv().index()).isEqualTo(before.kv().index()).isEqualTo(del.index());
@@ -168,10 +156,8 @@ class KvRegistryTest {
   @Test
   void replicasAgreeOnEntriesAndIndexes() {
     InMemorySharedStore.Server server = new InMemorySharedStore.Server();
-    Registry a = Registry.replicated(server.connect(127), new SimpleMeterRegistry());
-    Registry b = Registry.replicated(server.connect(127), new SimpleMeterRegistry());
-    open.add(a);
-    open.add(b);
+    Registry a = registries.replica(server);
+    Registry b = registries.replica(server);
     List<CompletableFuture<CommandResult>> writes = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       Registry r = i % 2 == 0 ? a : b;

@@ -21,35 +21,20 @@ import io.cairn.registry.kv.SessionBehavior;
 import io.cairn.registry.model.HealthStatus;
 import io.cairn.registry.model.Indexed;
 import io.cairn.registry.validation.ValidationException;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Consul's sessions and locks on the registry: acquire, release, invalidation, TTL, lock delay. */
 class SessionRegistryTest {
+  @RegisterExtension final OpenRegistries registries = new OpenRegistries();
   private final InMemoryStore store = new InMemoryStore();
-  private final List<AutoCloseable> open = new ArrayList<>();
-  private final Registry registry = open(store);
-
-  private Registry open(InMemoryStore s) {
-    Registry r = Registry.open(s, new SimpleMeterRegistry());
-    open.add(r);
-    return r;
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    for (AutoCloseable c : open) {
-      c.close();
-    }
-  }
+  private final Registry registry = registries.open(store);
 
   static Session session(
       String id,
@@ -183,8 +168,7 @@ class SessionRegistryTest {
   @Test
   void anUnrenewedTtlExpiresAfterTwiceItAndARenewalPostponesIt() throws Exception {
     AtomicLong now = new AtomicLong(1_000_000);
-    SessionReaper reaper = SessionReaper.start(registry, now::get);
-    open.add(reaper);
+    SessionReaper reaper = registries.add(SessionReaper.start(registry, now::get));
     registry.apply(
         new CreateSession(
             session(
@@ -251,7 +235,7 @@ class SessionRegistryTest {
     lock("k", "v", "s", true);
     RegistrySnapshot before = registry.snapshot();
     registry.close();
-    Registry again = open(store);
+    Registry again = registries.open(store);
     assertThat(again.snapshot().kv().sessions()).isEqualTo(before.kv().sessions());
     assertThat(again.snapshot().kv().entries()).isEqualTo(before.kv().entries());
     assertThat(again.snapshot().kv().sessionIndex()).isEqualTo(before.kv().sessionIndex());
@@ -260,10 +244,8 @@ class SessionRegistryTest {
   @Test
   void replicasAgreeAndBothHoldTheLockDelay() {
     InMemorySharedStore.Server server = new InMemorySharedStore.Server();
-    Registry a = Registry.replicated(server.connect(127), new SimpleMeterRegistry());
-    Registry b = Registry.replicated(server.connect(127), new SimpleMeterRegistry());
-    open.add(a);
-    open.add(b);
+    Registry a = registries.replica(server);
+    Registry b = registries.replica(server);
     a.apply(
         new CreateSession(
             session(

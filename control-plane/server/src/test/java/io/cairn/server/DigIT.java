@@ -29,14 +29,9 @@ class DigIT {
     assumeTrue(
         Dig.binary().isPresent(), "dig is not installed (apt-get install -y bind9-dnsutils)");
     try (CairnProcess cairn = CairnProcess.server(dataDir, "--dns-alt-domain", "consul")) {
-      int http = cairn.awaitHttpPort(START);
-      int dns = cairn.awaitDnsPort(START);
-      cairn.awaitLine(l -> l.contains("cairn ready"), START);
-      register(http, "{\"ID\":\"web-1\",\"Name\":\"web\",\"Address\":\"10.0.0.1\",\"Port\":80}");
-      register(
-          http,
-          "{\"ID\":\"web-2\",\"Name\":\"web\",\"Address\":\"10.0.0.2\",\"Port\":81,"
-              + "\"Tags\":[\"v2\"],\"Weights\":{\"Passing\":7,\"Warning\":1}}");
+      Ports ports = startWithWeb(cairn);
+      int http = ports.http();
+      int dns = ports.dns();
 
       List<String> srv = Dig.query(dns, "web.service.cairn", "SRV", "+short");
       assertThat(srv)
@@ -126,14 +121,9 @@ class DigIT {
     assumeTrue(
         Dig.binary().isPresent(), "dig is not installed (apt-get install -y bind9-dnsutils)");
     try (CairnProcess cairn = CairnProcess.server(dataDir, "--dns-alt-domain", "consul")) {
-      int http = cairn.awaitHttpPort(START);
-      int dns = cairn.awaitDnsPort(START);
-      cairn.awaitLine(l -> l.contains("cairn ready"), START);
-      register(http, "{\"ID\":\"web-1\",\"Name\":\"web\",\"Address\":\"10.0.0.1\",\"Port\":80}");
-      register(
-          http,
-          "{\"ID\":\"web-2\",\"Name\":\"web\",\"Address\":\"10.0.0.2\",\"Port\":81,"
-              + "\"Tags\":[\"v2\"],\"Weights\":{\"Passing\":7,\"Warning\":1}}");
+      Ports ports = startWithWeb(cairn);
+      int http = ports.http();
+      int dns = ports.dns();
 
       // The datacenter as <dc>.dc, in service, node and addr names.
       assertThat(Dig.query(dns, "web.service.dc1.dc.cairn", "A", "+short"))
@@ -234,6 +224,21 @@ class DigIT {
           .containsExactly("web.service.cairn.");
       assertThat(cairn.terminate(Duration.ofSeconds(20))).isEqualTo(143);
     }
+  }
+
+  private record Ports(int http, int dns) {}
+
+  /** Waits for the server, then registers web-1 (10.0.0.1:80) and web-2 (10.0.0.2:81, v2). */
+  private static Ports startWithWeb(CairnProcess cairn) throws Exception {
+    int http = cairn.awaitHttpPort(START);
+    int dns = cairn.awaitDnsPort(START);
+    cairn.awaitLine(l -> l.contains("cairn ready"), START);
+    register(http, "{\"ID\":\"web-1\",\"Name\":\"web\",\"Address\":\"10.0.0.1\",\"Port\":80}");
+    register(
+        http,
+        "{\"ID\":\"web-2\",\"Name\":\"web\",\"Address\":\"10.0.0.2\",\"Port\":81,"
+            + "\"Tags\":[\"v2\"],\"Weights\":{\"Passing\":7,\"Warning\":1}}");
+    return new Ports(http, dns);
   }
 
   private static void register(int port, String body) throws Exception {
