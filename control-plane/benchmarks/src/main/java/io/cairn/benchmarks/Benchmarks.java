@@ -23,6 +23,7 @@ public final class Benchmarks {
       case "soak" -> SoakBenchmark.run(rest);
       case "cluster" -> ClusterBenchmark.run(rest);
       case "kv" -> KvBenchmark.run(rest);
+      case "ca" -> CaBenchmark.run(rest);
       case "all" -> RunAll.run(rest);
       default -> {
         System.out.println(

@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -127,7 +129,8 @@ public final class CertificateAuthority {
   /** A leaf for {@code service} signed by the active root, valid for the configured TTL. */
   public static Leaf issue(CaSetup setup, String datacenter, String service, Instant now) {
     CaRoot root = setup.activeRoot();
-    X509Certificate rootCert = Pem.certificate(root.rootCertPem());
+    Signer signer = signer(root);
+    X509Certificate rootCert = signer.cert();
     KeyPair keys = keyPair(setup.config().privateKeyType(), setup.config().privateKeyBits());
     SpiffeId id = new SpiffeId(setup.trustDomain(), datacenter, service);
     BigInteger serial = serial();
@@ -159,7 +162,7 @@ public final class CertificateAuthority {
             new KeyUsage(
                 KeyUsage.digitalSignature | KeyUsage.keyEncipherment | KeyUsage.keyAgreement),
             uri(id.toString()),
-            Pem.privateKey(root.privateKeyPem()));
+            signer.key());
     StringBuilder chain = new StringBuilder(Pem.of(cert));
     root.intermediateCertPems().forEach(chain::append);
     return new Leaf(
@@ -170,6 +173,24 @@ public final class CertificateAuthority {
         root.id(),
         validAfter,
         validBefore);
+  }
+
+  /** A root's certificate and key, parsed once: parsing PEM cost more than signing a leaf. */
+  private record Signer(X509Certificate cert, PrivateKey key) {}
+
+  /** Parsed roots by ID; a CA keeps at most {@link CaSetup#MAX_ROOTS}, so this stays small. */
+  private static final Map<String, Signer> SIGNERS = new ConcurrentHashMap<>();
+
+  private static Signer signer(CaRoot root) {
+    Signer s = SIGNERS.get(root.id());
+    if (s == null) {
+      if (SIGNERS.size() >= 64) {
+        SIGNERS.clear();
+      }
+      s = new Signer(Pem.certificate(root.rootCertPem()), Pem.privateKey(root.privateKeyPem()));
+      SIGNERS.put(root.id(), s);
+    }
+    return s;
   }
 
   private static X509v3CertificateBuilder builder(
