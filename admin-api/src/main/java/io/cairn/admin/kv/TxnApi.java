@@ -25,6 +25,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -154,10 +155,10 @@ public final class TxnApi implements HttpService {
     return ops;
   }
 
-  private static java.util.Optional<KvOp> decodeKv(JsonNode kv, String at, Problems p) {
+  private static Optional<KvOp> decodeKv(JsonNode kv, String at, Problems p) {
     if (!kv.isObject()) {
       p.add(at, "must be an object");
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     int before = p.size();
     kv.fieldNames()
@@ -201,22 +202,21 @@ public final class TxnApi implements HttpService {
       p.add(at + ".Key", "is required for verb '" + verb + "'");
     }
     if (p.size() > before) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     return switch (verb) {
-      case "set" -> java.util.Optional.of(new KvOp.Set(new KvEntry(key, flags, value)));
-      case "cas" -> java.util.Optional.of(new KvOp.Cas(new KvEntry(key, flags, value), index));
-      case "get" -> java.util.Optional.of(new KvOp.Get(key));
-      case "get-tree" -> java.util.Optional.of(new KvOp.GetTree(key));
-      case "check-index" -> java.util.Optional.of(new KvOp.CheckIndex(key, index));
-      case "check-not-exists" -> java.util.Optional.of(new KvOp.CheckNotExists(key));
-      case "delete" -> java.util.Optional.of(new KvOp.Delete(key));
-      case "delete-tree" -> java.util.Optional.of(new KvOp.DeleteTree(key));
-      case "delete-cas" -> java.util.Optional.of(new KvOp.DeleteCas(key, index));
-      case "lock" -> java.util.Optional.of(new KvOp.Lock(new KvEntry(key, flags, value), session));
-      case "unlock" ->
-          java.util.Optional.of(new KvOp.Unlock(new KvEntry(key, flags, value), session));
-      case "check-session" -> java.util.Optional.of(new KvOp.CheckSession(key, session));
+      case "set" -> Optional.of(new KvOp.Set(new KvEntry(key, flags, value)));
+      case "cas" -> Optional.of(new KvOp.Cas(new KvEntry(key, flags, value), index));
+      case "get" -> Optional.of(new KvOp.Get(key));
+      case "get-tree" -> Optional.of(new KvOp.GetTree(key));
+      case "check-index" -> Optional.of(new KvOp.CheckIndex(key, index));
+      case "check-not-exists" -> Optional.of(new KvOp.CheckNotExists(key));
+      case "delete" -> Optional.of(new KvOp.Delete(key));
+      case "delete-tree" -> Optional.of(new KvOp.DeleteTree(key));
+      case "delete-cas" -> Optional.of(new KvOp.DeleteCas(key, index));
+      case "lock" -> Optional.of(new KvOp.Lock(new KvEntry(key, flags, value), session));
+      case "unlock" -> Optional.of(new KvOp.Unlock(new KvEntry(key, flags, value), session));
+      case "check-session" -> Optional.of(new KvOp.CheckSession(key, session));
       default -> {
         p.add(
             at + ".Verb",
@@ -224,7 +224,7 @@ public final class TxnApi implements HttpService {
                 + verb
                 + "' is not a KV verb (set, cas, lock, unlock, get, get-tree, check-index,"
                 + " check-session, check-not-exists, delete, delete-tree, delete-cas)");
-        yield java.util.Optional.empty();
+        yield Optional.empty();
       }
     };
   }

@@ -62,7 +62,7 @@ public final class LiveAnswerTable implements Supplier<DnsAnswerTable>, AutoClos
     }
     resolvedFrom = state;
     authorizer =
-        switch (acl.resolve(settings.aclToken())) {
+        switch (acl.resolve(settings.aclToken(), state)) {
           case AclResolver.Resolution.Granted g -> g.authorizer();
           case AclResolver.Resolution.UnknownToken u -> {
             log.atWarn()

@@ -49,12 +49,19 @@ public final class AclResolver {
         : Optional.empty();
   }
 
-  /** What a request presenting {@code secret} (or nothing) may do. */
+  /** What a request presenting {@code secret} (or nothing) may do, by the latest ACLs. */
   public Resolution resolve(Optional<String> secret) {
+    return resolve(secret, settings.enabled() ? snapshots.get().acl() : AclState.EMPTY);
+  }
+
+  /**
+   * What {@code secret} may do by the ACLs of {@code acl}: for a reader answering from one snapshot
+   * (the DNS table), so its rights match the state it shows.
+   */
+  public Resolution resolve(Optional<String> secret, AclState acl) {
     if (!settings.enabled()) {
       return new Resolution.Granted(Authorizer.ALLOW_ALL, "");
     }
-    AclState acl = snapshots.get().acl();
     Authorizer fallback = settings.defaultPolicy().fallback();
     String presented = secret.map(String::strip).orElse("");
     if (presented.isEmpty() || presented.equals(AclToken.ANONYMOUS_SECRET)) {
