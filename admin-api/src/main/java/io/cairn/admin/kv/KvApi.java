@@ -39,6 +39,7 @@ import java.util.function.ToLongFunction;
 public final class KvApi implements HttpService {
   private static final String PATH = "/v1/kv/";
   private final Registry registry;
+  private final EncodedEntries encoded = new EncodedEntries();
 
   public KvApi(Registry registry) {
     this.registry = registry;
@@ -106,7 +107,7 @@ public final class KvApi implements HttpService {
       res.send(entries.get(0).value().value());
       return;
     }
-    Json.send(res, entries.stream().map(e -> KvJson.encode(e, true)).toList());
+    Json.sendBytes(res, encoded.json(key, entries));
   }
 
   /** {@code ?keys}: the key names under the prefix, cut after the first {@code ?separator}. */

@@ -7,11 +7,17 @@ import io.cairn.admin.AdminServer;
 import io.cairn.admin.AdminServer.Reply;
 import io.cairn.registry.config.IntentionAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -252,6 +258,65 @@ class KvApiIT {
       assertThat(txn.status()).isEqualTo(409);
       assertThat(txn.body()).contains("Permission denied").contains("\"OpIndex\":1");
       assertThat(acl.get("/v1/kv/app/c?token=s3cret").status()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void watchersWokenByOneWriteEachReadWhatTheirTokenMayRead() throws Exception {
+    try (AdminServer acl = AdminServer.start(Optional.of("s3cret"), IntentionAction.ALLOW);
+        ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (String k : List.of("app/a", "app/secret")) {
+        assertThat(acl.send("PUT", "/v1/kv/" + k, k, "X-Consul-Token", "s3cret").status())
+            .isEqualTo(200);
+      }
+      String app =
+          token(
+              acl,
+              "app",
+              "key_prefix \\\"app/\\\" { policy = \\\"read\\\" }"
+                  + " key \\\"app/secret\\\" { policy = \\\"deny\\\" }");
+      long index = acl.send("GET", "/v1/kv/app/?recurse", null, "X-Consul-Token", "s3cret").index();
+      List<String> tokens = new ArrayList<>();
+      List<Future<Reply>> woken = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        String token = i % 2 == 0 ? "s3cret" : app;
+        tokens.add(token);
+        woken.add(
+            threads.submit(
+                () ->
+                    acl.send(
+                        "GET",
+                        "/v1/kv/app/?recurse&index=" + index,
+                        null,
+                        "X-Consul-Token",
+                        token)));
+      }
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> acl.meters().get("cairn.http.blocking.queries").gauge().value() == 20);
+
+      assertThat(acl.send("PUT", "/v1/kv/app/a", "new", "X-Consul-Token", "s3cret").body())
+          .isEqualTo("true");
+      // The writer reads its write at once, whoever else its write woke.
+      assertThat(acl.send("GET", "/v1/kv/app/a", null, "X-Consul-Token", "s3cret").body())
+          .contains(b64("new"));
+      for (int i = 0; i < woken.size(); i++) {
+        Reply r = woken.get(i).get(30, TimeUnit.SECONDS);
+        boolean narrow = tokens.get(i).equals(app);
+        assertThat(r.index()).isGreaterThan(index);
+        assertThat(r.json().findValuesAsText("Key"))
+            .containsExactlyElementsOf(narrow ? List.of("app/a") : List.of("app/a", "app/secret"));
+        assertThat(r.json().get(0).get("Value").asText()).isEqualTo(b64("new"));
+        assertThat(r.header("X-Consul-Results-Filtered-By-ACLs").isPresent()).isEqualTo(narrow);
+      }
+
+      // The next change is read as it is, not as the watchers were answered.
+      assertThat(acl.send("PUT", "/v1/kv/app/a", "newer", "X-Consul-Token", "s3cret").body())
+          .isEqualTo("true");
+      for (String token : List.of("s3cret", app)) {
+        Reply r = acl.send("GET", "/v1/kv/app/?recurse", null, "X-Consul-Token", token);
+        assertThat(r.json().get(0).get("Value").asText()).isEqualTo(b64("newer"));
+      }
     }
   }
 

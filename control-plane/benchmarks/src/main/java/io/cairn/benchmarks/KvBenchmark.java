@@ -50,7 +50,7 @@ final class KvBenchmark {
   static final int KEYS_PER_CLIENT = 1000;
 
   private static final String PUT_ROW = "%-8s %-40s %9s %9s %9s %7s%n";
-  private static final String FAN_ROW = "%-7s %-7s %9s %9s %9s %8s %9s %9s%n";
+  private static final String FAN_ROW = "%-7s %-7s %9s %9s %9s %8s %9s %9s %7s%n";
   private static final String BLOCKING_GAUGE = "cairn_http_blocking_queries";
   private static final Duration ROUND_TIMEOUT = Duration.ofSeconds(60);
 
@@ -114,11 +114,19 @@ final class KvBenchmark {
     }
   }
 
-  /** One round's wake delays per watcher, in nanoseconds from the put's acknowledgement. */
-  record Round(long[] wakeNanos, long putNanos) {
+  /**
+   * One round's wake delays per watcher, in nanoseconds from the put's acknowledgement, and the CPU
+   * time the measured system (Cairn's server, or etcd) used from sending the put until every
+   * watcher had it (NaN when unknown). On shared cores the CPU time moves less than the delays do.
+   */
+  record Round(long[] wakeNanos, long putNanos, double cpuMs) {
     Round {
       wakeNanos = wakeNanos.clone();
       Arrays.sort(wakeNanos);
+    }
+
+    Round(long[] wakeNanos, long putNanos) {
+      this(wakeNanos, putNanos, Double.NaN);
     }
 
     double p50Ms() {
@@ -135,7 +143,7 @@ final class KvBenchmark {
 
     /** The same wakes counted from sending the put instead of from its acknowledgement. */
     Round fromSend() {
-      return new Round(Arrays.stream(wakeNanos).map(n -> n + putNanos).toArray(), 0);
+      return new Round(Arrays.stream(wakeNanos).map(n -> n + putNanos).toArray(), 0, cpuMs);
     }
   }
 
@@ -192,7 +200,8 @@ final class KvBenchmark {
             + " created (created notify) before the first put; %d warm-up round(s) not counted,"
             + " then %d rounds, the two systems alternating; max = from the acknowledgement until"
             + " all are woken, put ms = the put's own round trip, from send = from sending the put"
-            + " until all are woken%n",
+            + " until all are woken, cpu ms = CPU time the system (Cairn's server, etcd) used from"
+            + " sending the put until all are woken%n",
         o.watchers(),
         FAN_PREFIX,
         FAN_KEY,
@@ -204,7 +213,16 @@ final class KvBenchmark {
         o.warmupRounds(),
         o.rounds());
     System.out.printf(
-        FAN_ROW, "round", "system", "p50 ms", "p99 ms", "max ms", "put ms", "from send", "woken");
+        FAN_ROW,
+        "round",
+        "system",
+        "p50 ms",
+        "p99 ms",
+        "max ms",
+        "put ms",
+        "from send",
+        "woken",
+        "cpu ms");
     List<Round> cairnRounds = new ArrayList<>();
     List<Round> etcdRounds = new ArrayList<>();
     ProcessCpu fanCpu;
@@ -276,6 +294,10 @@ final class KvBenchmark {
         etcdAll,
         ratio(cs.p99Ms(), es.p99Ms()),
         ratio(cairnAll, etcdAll));
+    System.out.printf(
+        "kv fan-out, %d watchers, %d rounds, CPU time from sending the put until all woken (median"
+            + " over rounds): cairn server %.0f ms, etcd %.0f ms%n",
+        o.watchers(), o.rounds(), medianCpuMs(cairnRounds), medianCpuMs(etcdRounds));
   }
 
   private static LoadRun.Result cairnPuts(InetSocketAddress server, Options o, byte[] value)
@@ -349,7 +371,8 @@ final class KvBenchmark {
         "%.1f".formatted(r.lastMs()),
         "%.1f".formatted(r.putNanos() / 1e6),
         "%.1f".formatted(r.lastMs() + r.putNanos() / 1e6),
-        r.wakeNanos().length + "/" + watchers);
+        r.wakeNanos().length + "/" + watchers,
+        "%.0f".formatted(r.cpuMs()));
   }
 
   /** Every round's samples together. */
@@ -360,9 +383,19 @@ final class KvBenchmark {
 
   /** The median over rounds of the time from the acknowledgement until all were woken, in ms. */
   static double medianLast(List<Round> rounds) {
-    double[] last = rounds.stream().mapToDouble(Round::lastMs).sorted().toArray();
-    int n = last.length;
-    return n % 2 == 1 ? last[n / 2] : (last[n / 2 - 1] + last[n / 2]) / 2;
+    return median(rounds.stream().mapToDouble(Round::lastMs).toArray());
+  }
+
+  /** The median over rounds of the measured system's CPU time per round, in ms. */
+  static double medianCpuMs(List<Round> rounds) {
+    return median(rounds.stream().mapToDouble(Round::cpuMs).toArray());
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
   /**
@@ -458,6 +491,7 @@ final class KvBenchmark {
             });
       }
       awaitWaiting(w, done);
+      ProcessCpu cpu = ProcessCpu.now();
       long sent = System.nanoTime();
       put(FAN_KEY, value);
       long acked = System.nanoTime();
@@ -465,6 +499,7 @@ final class KvBenchmark {
         throw new IllegalStateException(
             done.getCount() + " of " + w + " Cairn watchers not woken within " + ROUND_TIMEOUT);
       }
+      double cpuMs = ProcessCpu.millisSince(cpu, "cairn");
       if (!failures.isEmpty()) {
         throw new IllegalStateException("Cairn watcher failed", failures.getFirst());
       }
@@ -473,7 +508,7 @@ final class KvBenchmark {
           throw new IllegalStateException("a Cairn watcher got the wrong answer: " + s);
         }
       }
-      return new Round(Arrays.stream(woke).map(t -> t - acked).toArray(), acked - sent);
+      return new Round(Arrays.stream(woke).map(t -> t - acked).toArray(), acked - sent, cpuMs);
     }
 
     /** Until the server counts every watcher as waiting, and none has returned early. */
@@ -564,6 +599,7 @@ final class KvBenchmark {
       woke = new AtomicLongArray(count);
       done = new CountDownLatch(count);
       expected = ByteSequence.from(value);
+      ProcessCpu cpu = ProcessCpu.now();
       long sent = System.nanoTime();
       kv.put(bytes(FAN_KEY), ByteSequence.from(value)).get(10, TimeUnit.SECONDS);
       long acked = System.nanoTime();
@@ -571,6 +607,7 @@ final class KvBenchmark {
         throw new IllegalStateException(
             done.getCount() + " of " + count + " etcd watchers not woken within " + ROUND_TIMEOUT);
       }
+      double cpuMs = ProcessCpu.millisSince(cpu, "etcd");
       if (!failures.isEmpty()) {
         throw new IllegalStateException("etcd watch failed", failures.getFirst());
       }
@@ -578,7 +615,7 @@ final class KvBenchmark {
       for (int i = 0; i < count; i++) {
         delays[i] = woke.get(i) - acked;
       }
-      return new Round(delays, acked - sent);
+      return new Round(delays, acked - sent, cpuMs);
     }
 
     @Override

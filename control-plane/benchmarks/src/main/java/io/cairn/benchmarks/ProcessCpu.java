@@ -56,6 +56,18 @@ final class ProcessCpu {
     return out.append(" cores").toString();
   }
 
+  /**
+   * Milliseconds of CPU time the processes of {@code kind} ("cairn", "etcd", "driver") used since
+   * {@code start}, at the 10 ms resolution of {@code /proc}; NaN where it cannot be read.
+   */
+  static double millisSince(ProcessCpu start, String kind) {
+    ProcessCpu end = now();
+    if (!start.ticks.containsKey(kind) || !end.ticks.containsKey(kind)) {
+      return Double.NaN;
+    }
+    return (end.ticks.get(kind) - start.ticks.get(kind)) * 1000 / TICKS;
+  }
+
   /** utime + stime of one process (its threads included), 0 when it has gone. */
   private static long ticks(long pid) {
     try {

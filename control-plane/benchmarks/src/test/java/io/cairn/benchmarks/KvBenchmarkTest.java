@@ -57,6 +57,17 @@ class KvBenchmarkTest {
   }
 
   @Test
+  void theCpuTimePerRoundIsKeptFromSendAndTakenAsAMedian() {
+    KvBenchmark.Round a = new KvBenchmark.Round(new long[] {1}, 5, 40);
+    KvBenchmark.Round b = new KvBenchmark.Round(new long[] {1}, 5, 90);
+    KvBenchmark.Round c = new KvBenchmark.Round(new long[] {1}, 5, 50);
+
+    assertThat(a.fromSend().cpuMs()).isEqualTo(40);
+    assertThat(KvBenchmark.medianCpuMs(List.of(a, b, c))).isEqualTo(50);
+    assertThat(KvBenchmark.medianCpuMs(List.of(a, b))).isEqualTo(65);
+  }
+
+  @Test
   void fromSendAddsThePutsRoundTripAndRatiosNeedPositiveFigures() {
     KvBenchmark.Round r = new KvBenchmark.Round(new long[] {-2_000_000, 1_000_000}, 5_000_000);
 

@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * Group commits to an embedded store ({@link RegistryStore}, SQLite) that this process owns. An
  * applier thread takes every queued command (up to {@value RegistryWriter#MAX_BATCH}), applies them
  * one by one to a working copy and encodes their writes; a committer thread commits each batch in
- * one store transaction (one fsync: group commit) and only then publishes the new snapshot and
- * answers the callers. The two overlap: the next batch is applied while the previous one is being
- * fsynced.
+ * one store transaction (one fsync: group commit) and only then publishes the new snapshot,
+ * answering the callers before it wakes the readers waiting for a change (see {@link
+ * Publisher#publish(RegistrySnapshot, Set, Set, Set, Runnable)}). The two overlap: the next batch
+ * is applied while the previous one is being fsynced.
  *
  * <p>A command that fails validation is rolled back alone. A failed commit fails its batch and
  * every batch applied on top of it, and closes writes: the committer reopens the store and reads
@@ -325,7 +326,8 @@ final class LocalWritePath implements WritePath {
         live.forEach(this::answer);
         return true;
       }
-      publish(live);
+      publish(live, () -> live.forEach(this::answer));
+      return false;
     }
     live.forEach(this::answer);
     return false;
@@ -400,7 +402,8 @@ final class LocalWritePath implements WritePath {
     publisher.replace(restored);
   }
 
-  private void publish(List<AppliedBatch> committed) {
+  /** Publishes what {@code committed} applied, answering its callers before waking readers. */
+  private void publish(List<AppliedBatch> committed, Runnable answer) {
     Set<String> services = new HashSet<>();
     Set<String> instances = new HashSet<>();
     Set<ConfigEntryKey> configEntries = new HashSet<>();
@@ -409,7 +412,7 @@ final class LocalWritePath implements WritePath {
       instances.addAll(b.instances());
       configEntries.addAll(b.configEntries());
     }
-    publisher.publish(committed.getLast().snapshot(), services, instances, configEntries);
+    publisher.publish(committed.getLast().snapshot(), services, instances, configEntries, answer);
   }
 
   private void answer(AppliedBatch batch) {

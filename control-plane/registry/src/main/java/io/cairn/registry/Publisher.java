@@ -42,13 +42,35 @@ final class Publisher {
       Set<String> services,
       Set<String> instances,
       Set<ConfigEntryKey> config) {
+    publish(snapshot, services, instances, config, () -> {});
+  }
+
+  /**
+   * Makes {@code snapshot} current, runs {@code answerWriters}, then wakes everyone waiting for a
+   * change. Writer only.
+   *
+   * <p>In this order a writer's acknowledgement does not queue behind the readers its write wakes
+   * (a thousand blocking queries on one KV prefix took about 100 ms to answer on two cores, and the
+   * writer's answer came after all of them), and a writer that has its answer reads its write:
+   * {@link #snapshot()} already returns it, and so does a blocking query begun after the answer.
+   */
+  void publish(
+      RegistrySnapshot snapshot,
+      Set<String> services,
+      Set<String> instances,
+      Set<ConfigEntryKey> config,
+      Runnable answerWriters) {
     Publication previous = current;
     ChangeEvent event =
         new ChangeEvent(
             previous.snapshot.index(), snapshot.index(), snapshot, services, instances, config);
     Publication next = new Publication(snapshot, event);
     current = next;
-    previous.next.complete(next);
+    try {
+      answerWriters.run();
+    } finally {
+      previous.next.complete(next);
+    }
   }
 
   /**

@@ -210,10 +210,20 @@ final class SharedWritePath implements WritePath {
 
   /** Publishes what was applied since the last publication, as one change. */
   private void flush() {
+    flush(() -> {});
+  }
+
+  /**
+   * Publishes what was applied since the last publication, running {@code answer} after the new
+   * snapshot is current and before the readers waiting for a change are woken (at once if there is
+   * nothing to publish).
+   */
+  private void flush(Runnable answer) {
     if (latest == publisher.snapshot()) {
+      answer.run();
       return;
     }
-    publisher.publish(latest, unpublishedServices, unpublishedInstances, unpublishedConfig);
+    publisher.publish(latest, unpublishedServices, unpublishedInstances, unpublishedConfig, answer);
     unpublishedServices.clear();
     unpublishedInstances.clear();
     unpublishedConfig.clear();
@@ -265,9 +275,10 @@ final class SharedWritePath implements WritePath {
       switch (result) {
         case CommitResult.Committed c -> {
           applyCommitted(base, c.index(), round.mutations());
-          flush();
           metrics.batch(batch.size(), round.mutations().size());
-          Pending.answer(batch, atIndex(round.results(), base.index(), c.index()), metrics);
+          List<Pending> answered = batch;
+          Object[] results = atIndex(round.results(), base.index(), c.index());
+          flush(() -> Pending.answer(answered, results, metrics));
           return;
         }
         case CommitResult.Conflict c -> {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 
@@ -26,6 +27,7 @@ public final class InMemorySharedStore implements SharedStore {
     private long lastChange;
     private volatile boolean down;
     private volatile long commitDelayMillis;
+    private volatile CountDownLatch commitGate = new CountDownLatch(0);
 
     public InMemorySharedStore connect(int maxMutations) {
       InMemorySharedStore store = new InMemorySharedStore(this, maxMutations);
@@ -43,6 +45,13 @@ public final class InMemorySharedStore implements SharedStore {
     /** Every commit takes at least {@code delay} (an etcd slower than the clients). */
     public void commitDelay(java.time.Duration delay) {
       this.commitDelayMillis = delay.toMillis();
+    }
+
+    /** Holds every commit until the latch returned is counted down. */
+    public CountDownLatch holdCommits() {
+      CountDownLatch gate = new CountDownLatch(1);
+      commitGate = gate;
+      return gate;
     }
 
     /** A write that is not registry state (a heartbeat): moves the revision only. */
@@ -126,6 +135,12 @@ public final class InMemorySharedStore implements SharedStore {
       throw new StoreUnavailableException("fake etcd is down");
     }
     long delay = server.commitDelayMillis;
+    try {
+      server.commitGate.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreUnavailableException("interrupted while commits were held (test)", e);
+    }
     if (delay > 0) {
       try {
         Thread.sleep(delay);

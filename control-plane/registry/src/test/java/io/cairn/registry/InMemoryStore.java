@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,6 +22,7 @@ public final class InMemoryStore implements RegistryStore {
   private final AtomicInteger recoveries = new AtomicInteger();
   private final AtomicInteger failingCommit = new AtomicInteger(-1);
   private final List<Batch> batches = new ArrayList<>();
+  private volatile CountDownLatch commitGate = new CountDownLatch(0);
 
   @Override
   public synchronized StoredState load() {
@@ -41,8 +43,25 @@ public final class InMemoryStore implements RegistryStore {
     return recoveries.get();
   }
 
+  /** Holds every commit until the latch returned is counted down. */
+  public CountDownLatch holdCommits() {
+    CountDownLatch gate = new CountDownLatch(1);
+    commitGate = gate;
+    return gate;
+  }
+
   @Override
-  public synchronized void commit(Batch batch) {
+  public void commit(Batch batch) {
+    try {
+      commitGate.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while commits were held (test)");
+    }
+    commitNow(batch);
+  }
+
+  private synchronized void commitNow(Batch batch) {
     if (failCommits.get() || failingCommit.compareAndSet(commits.get() + 1, -1)) {
       throw new StoreException("disk on fire (test)");
     }

@@ -517,6 +517,11 @@ class RegistryTest {
   }
 
   @Test
+  void aWriterIsAnsweredBeforeTheReadersItsWriteWakesAndReadsItsWrite() throws Exception {
+    WakeOrder.assertWriterAnsweredBeforeReadersWake(registry, store::holdCommits);
+  }
+
+  @Test
   void subscribersSeeEveryChangedServiceInIndexOrder() throws Exception {
     List<ChangeEvent> events = new CopyOnWriteArrayList<>();
     try (Subscription sub = registry.subscribe(events::add)) {

@@ -105,6 +105,11 @@ class ReplicatedRegistryTest {
   }
 
   @Test
+  void aWriterIsAnsweredBeforeTheReadersItsWriteWakesAndReadsItsWrite() throws Exception {
+    WakeOrder.assertWriterAnsweredBeforeReadersWake(replica(127), server::holdCommits);
+  }
+
+  @Test
   void aWriteOnOneReplicaReachesTheOtherWithTheSameIndexes() {
     Registry a = replica(127);
     Registry b = replica(127);

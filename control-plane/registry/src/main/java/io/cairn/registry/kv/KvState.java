@@ -100,9 +100,13 @@ public record KvState(
    * misses no change; a deletion elsewhere only wakes it early.
    */
   public long prefixIndex(String prefix) {
+    // Walks the entries in place: every blocking read of the prefix computes this when woken.
     long max = deleteIndex;
-    for (Indexed<KvEntry> e : under(prefix)) {
-      max = Math.max(max, e.modifyIndex());
+    for (Map.Entry<String, Indexed<KvEntry>> e : entries.tailMap(prefix, true).entrySet()) {
+      if (!e.getKey().startsWith(prefix)) {
+        break;
+      }
+      max = Math.max(max, e.getValue().modifyIndex());
     }
     return max == 0 ? index : max;
   }
