@@ -68,7 +68,6 @@ public final class CatalogApi implements HttpService {
     RequestAcl acl = RequestAcl.of(req);
     Set<String> names = new TreeSet<>(s.serviceNames());
     names.addAll(s.catalog().serviceNames());
-    boolean ourNode = acl.canReadNode(views.node().name());
     for (String name : names) {
       if (!acl.canReadService(name)) {
         RequestAcl.filtered(res);
@@ -76,8 +75,7 @@ public final class CatalogApi implements HttpService {
       }
       Set<String> tags = new LinkedHashSet<>();
       boolean any = false;
-      for (Indexed<ServiceInstance> i :
-          ourNode ? s.instancesOf(name) : List.<Indexed<ServiceInstance>>of()) {
+      for (Indexed<ServiceInstance> i : s.instancesOf(name)) {
         // Rows are built only to be filtered; without a filter the tags are enough.
         if (filter.isEmpty() || filter.get().matches(views.catalogRow(i))) {
           tags.addAll(i.value().tags());
