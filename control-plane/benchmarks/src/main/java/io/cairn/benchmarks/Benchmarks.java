@@ -48,12 +48,13 @@ public final class Benchmarks {
                               [--services 1000] [--instances 3] [--connections 64] [--seconds 20]
                               [--warmup 5] [--writers 64] [--wrk-threads 2] [--server-jar PATH]
                               [--server-jvm-option OPT]... [--wrk PATH]
-              dns             DNS queries/s with dnsperf against the packaged server (peer: NSD
-                              serving the same names from a zone file), then p99 at half of
-                              Cairn's peak [--services 1000] [--instances 3] [--seconds 20]
-                              [--warmup 5] [--clients 4] [--threads 1] [--outstanding 200] [--attempts 3]
-                              [--server-jar PATH] [--server-jvm-option OPT]...
-                              [--server-option --dns-udp-workers=4]... [--dnsperf PATH] [--nsd PATH]
+              dns             DNS queries/s with dnsperf against the packaged server (peers: NSD
+                              and, when installed, Knot DNS serving the same names from a zone
+                              file), then p99.9 at half of Cairn's peak [--services 1000]
+                              [--instances 3] [--seconds 20] [--warmup 5] [--clients 4] [--threads 1]
+                              [--outstanding 200] [--attempts 3] [--server-jar PATH]
+                              [--server-jvm-option OPT]... [--server-option --dns-udp-workers=4]...
+                              [--dnsperf PATH] [--nsd PATH] [--knot PATH]
               health          Cairn's own HTTP checks against local apps: CPU at steady state,
                               delay from an app stopping to its instances leaving ?passing
                               [--checks 10000] [--services 1000] [--apps 50] [--down 2]

@@ -1,6 +1,6 @@
 package io.cairn.benchmarks;
 
-import io.cairn.benchmarks.NsdPeer.Instance;
+import io.cairn.benchmarks.DnsPeer.Instance;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +12,8 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,15 +25,18 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * DNS queries per second against the packaged server run as its own process ({@code bin/bench
- * dns}), and against NSD serving the same names from a zone file on the same machine in the same
- * run, with the same dnsperf command and query file (A and SRV for every service, shuffled).
+ * dns}), and against NSD and Knot DNS serving the same names from a zone file on the same machine
+ * in the same run, with the same dnsperf command and query file (A and SRV for every service,
+ * shuffled). NSD must be installed; without Knot the run says so and goes on with NSD alone.
  *
  * <ol>
  *   <li>Registers {@code services x instances} over the admin API and waits until DNS answers.
- *   <li>Writes the equivalent zone, starts NSD, and checks both give the same answers.
+ *   <li>Writes the equivalent zone, starts each peer, and checks it gives Cairn's answers.
  *   <li>Peak: dnsperf as fast as it goes ({@code -q} outstanding) after a warm-up, each server.
  *   <li>Latency: dnsperf at half of Cairn's peak ({@code -Q}), every reply's latency recorded
- *       ({@code -v}); p50, p99 and p99.9 for both servers at that rate.
+ *       ({@code -v}); p50, p99 and p99.9 for every server at that rate.
+ *   <li>Cairn's peak against each peer's and the faster one's (target 1.2x), and its p99.9 at half
+ *       of its peak (target under 1 ms).
  * </ol>
  *
  * Processes and temporary files are removed on exit, also on failure and on Ctrl-C.
@@ -39,6 +44,15 @@ import java.util.concurrent.atomic.AtomicReference;
 final class DnsBenchmark {
   /** Most CPU, in cores, other processes may use during a run that counts. */
   private static final double QUIET = 0.1;
+
+  /** Cairn's peak against the faster peer's, at least. */
+  private static final double TARGET_RATIO = 1.2;
+
+  /** Cairn's p99.9 at half of its peak, in milliseconds, under. */
+  private static final double TARGET_P999_MS = 1.0;
+
+  private static final DnsPeer.Server NSD = NsdPeer.SERVER;
+  private static final DnsPeer.Server KNOT = KnotPeer.SERVER;
 
   private DnsBenchmark() {}
 
@@ -55,7 +69,8 @@ final class DnsBenchmark {
       List<String> serverJvmOptions,
       List<String> serverOptions,
       Optional<String> dnsperf,
-      Optional<String> nsd) {
+      Optional<String> nsd,
+      Optional<String> knot) {
     static Options parse(List<String> args) {
       int services = 1000;
       int instances = 3;
@@ -68,6 +83,7 @@ final class DnsBenchmark {
       Optional<Path> jar = Optional.empty();
       Optional<String> dnsperf = Optional.empty();
       Optional<String> nsd = Optional.empty();
+      Optional<String> knot = Optional.empty();
       List<String> jvm = new ArrayList<>();
       List<String> server = new ArrayList<>();
       for (Map.Entry<String, String> option : BenchOptions.pairs(args)) {
@@ -86,6 +102,7 @@ final class DnsBenchmark {
           case "--server-option" -> server.add(v);
           case "--dnsperf" -> dnsperf = Optional.of(v);
           case "--nsd" -> nsd = Optional.of(v);
+          case "--knot" -> knot = Optional.of(v);
           default -> throw new IllegalArgumentException("unknown option " + option.getKey());
         }
       }
@@ -102,7 +119,8 @@ final class DnsBenchmark {
           List.copyOf(jvm),
           List.copyOf(server),
           dnsperf,
-          nsd);
+          nsd,
+          knot);
     }
   }
 
@@ -116,8 +134,9 @@ final class DnsBenchmark {
     String dnsperf =
         Host.executable(o.dnsperf(), "dnsperf")
             .orElseThrow(() -> missing("dnsperf", "apt-get install -y dnsperf"));
-    String nsd =
-        Host.executable(o.nsd(), "nsd").orElseThrow(() -> missing("nsd", "apt-get install -y nsd"));
+    Map<DnsPeer.Server, String> programs = new LinkedHashMap<>();
+    programs.put(NSD, program(NSD, o.nsd()).orElseThrow(() -> missing(NSD)));
+    program(KNOT, o.knot()).ifPresent(knot -> programs.put(KNOT, knot));
     Path tmp = cleanup.tempDirectory("cairn-dns-bench-");
     cleanup.add(
         () -> Optional.ofNullable(Dnsperf.running.getAndSet(null)).ifPresent(Process::destroy));
@@ -128,9 +147,19 @@ final class DnsBenchmark {
         Runtime.version(),
         System.getProperty("os.name") + " " + System.getProperty("os.version"),
         ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+    StringBuilder versions = new StringBuilder("dnsperf " + Dnsperf.version(dnsperf));
+    programs.forEach(
+        (peer, program) ->
+            versions.append(
+                ", %s %s".formatted(peer.name(), Host.firstLine(program, peer.versionOption()))));
     System.out.printf(
-        "dnsperf %s, NSD %s; load generator and servers share this machine (load average %s)%n",
-        Dnsperf.version(dnsperf), Host.firstLine(nsd, "-v"), Host.loadAverage());
+        "%s; load generator and servers share this machine (load average %s)%n",
+        versions, Host.loadAverage());
+    if (!programs.containsKey(KNOT)) {
+      System.out.println(
+          "knot is not installed: no second peer, NSD alone (Debian/Ubuntu: apt-get install -y"
+              + " knot)");
+    }
 
     // 1. Cairn, as an operator runs it, with the catalog registered over its admin API.
     Path log = tmp.resolve("cairn.log");
@@ -151,18 +180,32 @@ final class DnsBenchmark {
             + " answering in %.1f s%n",
         server.pid(), cairnPort, o.services(), o.instances(), (System.nanoTime() - t0) / 1e9);
 
-    // 2. NSD with the same names.
-    int nsdPort = Host.freePort();
-    NsdPeer peer = NsdPeer.start(nsd, tmp.resolve("nsd"), nsdPort, cores, instances);
-    cleanup.add(peer);
-    DnsProbe.awaitAnswers(nsdPort, last, o.instances());
-    DnsProbe.sameAnswers(cairnPort, nsdPort, instances, o.services(), o.instances());
-    System.out.printf(
-        "nsd pid %d on 127.0.0.1:%d (%d server processes, rrl off) gives the same A, SRV and"
-            + " additional records%n",
-        peer.process().pid(), nsdPort, cores);
+    // 2. The peers with the same names.
+    List<DnsPeer> peers = new ArrayList<>();
+    for (Map.Entry<DnsPeer.Server, String> program : programs.entrySet()) {
+      DnsPeer.Server kind = program.getKey();
+      DnsPeer peer =
+          DnsPeer.start(
+              kind,
+              program.getValue(),
+              tmp.resolve(kind.name()),
+              Host.freePort(),
+              cores,
+              instances);
+      cleanup.add(peer);
+      try {
+        DnsProbe.awaitAnswers(peer.port(), last, o.instances());
+      } catch (IllegalStateException e) {
+        throw new IllegalStateException(e.getMessage() + "; its output:\n" + peer.log(), e);
+      }
+      DnsProbe.sameAnswers(cairnPort, peer, instances, o.services(), o.instances());
+      System.out.printf(
+          "%s pid %d on 127.0.0.1:%d (%s) gives the same A, SRV and additional records%n",
+          peer.name(), peer.process().pid(), peer.port(), cores + " " + kind.workers());
+      peers.add(peer);
+    }
 
-    // 3. Peak queries per second, the same dnsperf command for both.
+    // 3. Peak queries per second, the same dnsperf command for every server.
     Path queries = tmp.resolve("queries.txt");
     Files.write(queries, queryLines(instances));
     Dnsperf perf = new Dnsperf(dnsperf, queries, o.clients(), o.threads(), o.outstanding());
@@ -173,7 +216,10 @@ final class DnsBenchmark {
         2 * o.services());
     header();
     Dnsperf.Result cairnPeak = quietest("cairn", o, () -> peak(perf, cairnPort, o, tmp));
-    Dnsperf.Result nsdPeak = quietest("nsd", o, () -> peak(perf, nsdPort, o, tmp));
+    Map<String, Dnsperf.Result> peerPeaks = new LinkedHashMap<>();
+    for (DnsPeer peer : peers) {
+      peerPeaks.put(peer.name(), quietest(peer.name(), o, () -> peak(perf, peer.port(), o, tmp)));
+    }
 
     // 4. Latency at half of Cairn's peak.
     int half = (int) (cairnPeak.qps() / 2);
@@ -184,20 +230,53 @@ final class DnsBenchmark {
     Path verbose = tmp.resolve("verbose.out");
     Dnsperf.Result cairnHalf =
         quietest("cairn", o, () -> perf.run(cairnPort, o.seconds(), half, true, verbose));
-    Dnsperf.Result nsdHalf =
-        quietest("nsd", o, () -> perf.run(nsdPort, o.seconds(), half, true, verbose));
+    Map<String, Dnsperf.Result> peerHalves = new LinkedHashMap<>();
+    for (DnsPeer peer : peers) {
+      peerHalves.put(
+          peer.name(),
+          quietest(peer.name(), o, () -> perf.run(peer.port(), o.seconds(), half, true, verbose)));
+    }
 
     System.out.printf("%nload average at the end: %s%n", Host.loadAverage());
     System.out.printf(
         "others = cores' worth of CPU used by processes outside this benchmark while measuring;"
             + " a run with others > %.1f is repeated (up to %d attempts) and the quietest counts%n",
         QUIET, o.attempts());
-    System.out.printf(
-        "peak:    cairn=%.0f qps  nsd=%.0f qps  ratio cairn/nsd=%.2fx (target >= 0.5x)%n",
-        cairnPeak.qps(), nsdPeak.qps(), cairnPeak.qps() / nsdPeak.qps());
-    System.out.printf(
-        "at %d qps: cairn p99=%.3f ms (target < 1 ms), nsd p99=%.3f ms%n",
-        half, cairnHalf.p99(), nsdHalf.p99());
+    summary(cairnPeak, peerPeaks, half, cairnHalf, peerHalves).forEach(System.out::println);
+  }
+
+  /**
+   * The headline: every server's peak, Cairn's ratio to each peer (by name) and to the faster one,
+   * and the latencies at half of Cairn's peak ({@code half} qps).
+   */
+  static List<String> summary(
+      Dnsperf.Result cairnPeak,
+      Map<String, Dnsperf.Result> peerPeaks,
+      int half,
+      Dnsperf.Result cairnHalf,
+      Map<String, Dnsperf.Result> peerHalves) {
+    StringBuilder peak = new StringBuilder("peak:    cairn=%.0f qps".formatted(cairnPeak.qps()));
+    StringBuilder ratio = new StringBuilder("ratio:  ");
+    peerPeaks.forEach(
+        (peer, r) -> {
+          peak.append("  %s=%.0f qps".formatted(peer, r.qps()));
+          ratio.append(" cairn/%s=%.2fx ".formatted(peer, cairnPeak.qps() / r.qps()));
+        });
+    Map.Entry<String, Dnsperf.Result> faster =
+        peerPeaks.entrySet().stream()
+            .max(Comparator.comparingDouble(e -> e.getValue().qps()))
+            .orElseThrow();
+    ratio.append(
+        " cairn/faster (%s)=%.2fx (target >= %.1fx)"
+            .formatted(faster.getKey(), cairnPeak.qps() / faster.getValue().qps(), TARGET_RATIO));
+    StringBuilder latency =
+        new StringBuilder(
+            "at %d qps: cairn p99=%.3f ms p99.9=%.3f ms (target p99.9 < %.0f ms)"
+                .formatted(half, cairnHalf.p99(), cairnHalf.p999(), TARGET_P999_MS));
+    peerHalves.forEach(
+        (peer, r) ->
+            latency.append("; %s p99=%.3f ms p99.9=%.3f ms".formatted(peer, r.p99(), r.p999())));
+    return List.of(peak.toString(), ratio.toString(), latency.toString());
   }
 
   private static Dnsperf.Result peak(Dnsperf perf, int port, Options o, Path tmp) throws Exception {
@@ -319,6 +398,23 @@ final class DnsBenchmark {
     if (failure.get() != null) {
       throw new IllegalStateException("registering the catalog failed", failure.get());
     }
+  }
+
+  /**
+   * {@code peer}'s program: the one given with its option (an error when that is not executable),
+   * else the one on PATH, if any.
+   */
+  private static Optional<String> program(DnsPeer.Server peer, Optional<String> given) {
+    Optional<String> found = Host.executable(given, peer.program());
+    if (given.isPresent() && found.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--" + peer.name() + " " + given.get() + " is not an executable");
+    }
+    return found;
+  }
+
+  private static IllegalStateException missing(DnsPeer.Server peer) {
+    return missing(peer.name(), "apt-get install -y " + peer.name());
   }
 
   private static IllegalStateException missing(String program, String install) {

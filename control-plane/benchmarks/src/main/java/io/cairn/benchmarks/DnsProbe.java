@@ -1,6 +1,6 @@
 package io.cairn.benchmarks;
 
-import io.cairn.benchmarks.NsdPeer.Instance;
+import io.cairn.benchmarks.DnsPeer.Instance;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,21 +32,27 @@ final class DnsProbe {
     throw new IllegalStateException(name + " SRV did not answer on port " + port + " in 30 s");
   }
 
-  /** A, SRV and their additional records agree for a sample of services (order aside). */
+  /**
+   * A, SRV and their additional records of Cairn on port {@code cairn} and of {@code peer} agree
+   * for a sample of services (order aside).
+   */
   static void sameAnswers(
-      int cairn, int nsd, List<Instance> instances, int services, int perService) throws Exception {
+      int cairn, DnsPeer peer, List<Instance> instances, int services, int perService)
+      throws Exception {
     for (int s : new int[] {0, services / 2, services - 1}) {
       String name = instances.get(s * perService).service() + ".service.cairn.";
       for (int type : new int[] {Type.A, Type.SRV}) {
         for (int section : new int[] {Section.ANSWER, Section.ADDITIONAL}) {
           List<String> a = rdata(ask(cairn, name, type), section);
-          List<String> b = rdata(ask(nsd, name, type), section);
+          List<String> b = rdata(ask(peer.port(), name, type), section);
           if (section == Section.ADDITIONAL) {
             b.remove("ns.cairn. 127.0.0.1"); // NSD adds the name server's glue
           }
           if (!a.equals(b)) {
             throw new IllegalStateException(
-                "cairn and nsd differ for "
+                "cairn and "
+                    + peer.name()
+                    + " differ for "
                     + name
                     + " "
                     + Type.string(type)

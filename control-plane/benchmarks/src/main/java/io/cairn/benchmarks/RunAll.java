@@ -62,7 +62,7 @@ final class RunAll {
               "dns",
               List.of(),
               List.of("--services", "200", "--seconds", "5", "--warmup", "2", "--attempts", "1"),
-              Pattern.compile("^(peak:|at ).*")),
+              Pattern.compile("^(peak:|ratio:|at ).*")),
           new Step(
               "health",
               List.of(),
