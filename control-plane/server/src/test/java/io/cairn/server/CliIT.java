@@ -549,6 +549,67 @@ class CliIT {
   }
 
   @Test
+  void connectCertsOnceWritesTheLeafItsKeyAndEveryRoot(@TempDir Path tmp) throws Exception {
+    Path dir = tmp.resolve("certs/web"); // not there yet: made
+    CliRun run =
+        cairn("", "connect", "certs", "--service", "web", "--dir", dir.toString(), "--once");
+    assertThat(run.status()).as(run.err()).isZero();
+
+    JsonNode leaf = get("/v1/agent/connect/ca/leaf/web"); // the same leaf until it is renewed
+    JsonNode roots = get("/v1/connect/ca/roots");
+    assertThat(run.out())
+        .isEqualTo(
+            "wrote ca.pem: %d root%s, active %s%nwrote key.pem and cert.pem: serial %s, valid before %s%n"
+                .formatted(
+                    roots.path("Roots").size(),
+                    roots.path("Roots").size() == 1 ? "" : "s",
+                    roots.path("ActiveRootID").asText(),
+                    leaf.path("SerialNumber").asText(),
+                    leaf.path("ValidBefore").asText()));
+    CertDir files = new CertDir(dir);
+    assertThat(files.names()).containsExactly("ca.pem", "cert.pem", "key.pem");
+    assertThat(files.cert().strip()).isEqualTo(leaf.path("CertPEM").asText().strip());
+    assertThat(files.key().strip()).isEqualTo(leaf.path("PrivateKeyPEM").asText().strip());
+    StringBuilder every = new StringBuilder();
+    roots
+        .path("Roots")
+        .forEach(r -> every.append(r.path("RootCert").asText().strip()).append('\n'));
+    assertThat(files.ca()).isEqualTo(every.toString());
+    files.assertConsistent();
+  }
+
+  @Test
+  void connectCertsRefusesWhatItWouldNotActOn(@TempDir Path tmp) throws Exception {
+    String dir = tmp.resolve("certs").toString();
+    CliRun json =
+        cairn("", "connect", "certs", "--service", "web", "--dir", dir, "--once", "--json");
+    assertThat(json.status()).isEqualTo(2);
+    assertThat(json.err())
+        .contains("connect certs does not take --json")
+        .contains("usage:\n  connect certs --service S --dir DIR [--once]");
+    CliRun extra = cairn("", "connect", "certs", "web", "--service", "web", "--dir", dir);
+    assertThat(extra.status()).isEqualTo(2);
+    assertThat(extra.err()).contains("connect certs takes no arguments; unexpected 'web'");
+    CliRun missing = cairn("", "connect", "certs", "--once");
+    assertThat(missing.status()).isEqualTo(2);
+    assertThat(missing.err()).contains("connect certs needs --service NAME and --dir DIR");
+    CliRun other = cairn("", "connect", "roots");
+    assertThat(other.status()).isEqualTo(2);
+    assertThat(other.err()).contains("connect takes certs, not 'roots'");
+    assertThat(Path.of(dir)).as("nothing made for a usage error").doesNotExist();
+
+    CliRun badName = cairn("", "connect", "certs", "--service", "web api", "--dir", dir, "--once");
+    assertThat(badName.status()).isEqualTo(1);
+    assertThat(badName.err()).contains("service: 'web api' is not a DNS label");
+    // Without --once too, a refusal before the first write ends the command, files unwritten.
+    CliRun anonymous =
+        cairnWith(Map.of(), "", "connect", "certs", "--service", "web", "--dir", dir);
+    assertThat(anonymous.status()).isEqualTo(1);
+    assertThat(anonymous.err()).contains("lacks permission 'service:write' on \"web\"");
+    assertThat(new CertDir(Path.of(dir)).names()).isEmpty();
+  }
+
+  @Test
   void lockRunsTheCommandHoldingTheLockAndReleasesIt() throws Exception {
     java.util.concurrent.CompletableFuture<CliRun> run =
         java.util.concurrent.CompletableFuture.supplyAsync(

@@ -81,6 +81,22 @@ final class ApiClient {
     return Optional.of(r.body());
   }
 
+  /** A JSON answer and its {@code X-Consul-Index}, the index to block on next (0 if none). */
+  record Indexed(JsonNode json, long index) {}
+
+  /** GET as JSON with its index; {@code timeout} covers a blocking query's {@code wait}. */
+  Indexed getIndexed(String path, Duration timeout) {
+    HttpResponse<byte[]> r = exchange("GET", path, HttpRequest.BodyPublishers.noBody(), timeout);
+    JsonNode json = decode(r);
+    long index;
+    try {
+      index = Math.max(0, r.headers().firstValueAsLong("X-Consul-Index").orElse(0));
+    } catch (NumberFormatException e) {
+      index = 0; // not an index: the next read does not block
+    }
+    return new Indexed(json, index);
+  }
+
   /** GET as JSON; empty for a 404 (a missing KV key answers 404 without a body). */
   Optional<JsonNode> find(String path) {
     HttpResponse<byte[]> r =

@@ -62,6 +62,10 @@ public final class Cli {
         kv delete <key> [--recurse] [--cas INDEX]
         kv ls [<prefix>] [--recurse]              keys under a prefix, folders cut at /
         lock <prefix> <command...>                run a command holding the lock <prefix>/.lock
+        connect certs --service S --dir DIR [--once]
+                                                  write S's mesh certificate to DIR/cert.pem,
+                                                  key.pem (0600) and ca.pem (every root); then
+                                                  rewrite them at each renewal or rotation
 
       exit status: 0 ok; 1 refused by the server, not applied, or some items failed;
       2 usage error; 3 cannot reach the server. More: docs/cli.md""";
@@ -170,7 +174,7 @@ public final class Cli {
   /** Positional words and {@code --name value} options (flags take no value). */
   record Args(List<String> words, Map<String, String> options) {
     private static final List<String> FLAGS =
-        List.of("passing", "json", "help", "recurse", "detailed", "base64");
+        List.of("passing", "json", "help", "recurse", "detailed", "base64", "once");
 
     /** Options every client command takes: where the server is and how to talk to it. */
     private static final Set<String> CONNECTION =
@@ -220,9 +224,11 @@ public final class Cli {
         throw new CliException(
             CliException.USAGE,
             command
-                + " takes at most "
-                + maxArguments
-                + (maxArguments == 1 ? " argument" : " arguments")
+                + (maxArguments == 0
+                    ? " takes no arguments"
+                    : " takes at most "
+                        + maxArguments
+                        + (maxArguments == 1 ? " argument" : " arguments"))
                 + "; unexpected '"
                 + words.get(commandWords + maxArguments)
                 + "'");

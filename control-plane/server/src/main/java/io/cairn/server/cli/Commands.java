@@ -78,6 +78,7 @@ final class Commands {
       case "acl" -> new Acls(api, args, out, in, pretty).run();
       case "kv" -> new Kv(api, args, out, in).run();
       case "lock" -> new Lock(api, args, err).run();
+      case "connect" -> new ConnectCerts(api, args, out, err).run();
       default -> throw new CliException(CliException.USAGE, "unknown command '" + command + "'");
     }
   }
