@@ -271,11 +271,7 @@ class ConsulNameFormsTest {
   }
 
   private Message ask(String name, int type) {
-    DnsAnswerTable table = DnsAnswerTable.build(registry.snapshot(), settings).withAcl(acl);
-    Reply reply =
-        new QueryHandler(() -> table, () -> new Random(7))
-            .handle(wire(query(name, type)), Transport.UDP);
-    return parse(((Reply.Send) reply).message());
+    return Questions.ask(registry.snapshot(), settings, acl, name, type);
   }
 
   private void register(ServiceInstance instance) {

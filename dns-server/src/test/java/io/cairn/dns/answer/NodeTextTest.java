@@ -4,14 +4,10 @@ import static io.cairn.dns.DnsMessages.additional;
 import static io.cairn.dns.DnsMessages.answers;
 import static io.cairn.dns.DnsMessages.authority;
 import static io.cairn.dns.DnsMessages.name;
-import static io.cairn.dns.DnsMessages.parse;
-import static io.cairn.dns.DnsMessages.query;
-import static io.cairn.dns.DnsMessages.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cairn.dns.DnsSettings;
-import io.cairn.dns.wire.Transport;
 import io.cairn.registry.InMemoryStore;
 import io.cairn.registry.Registry;
 import io.cairn.registry.acl.Authorizer;
@@ -21,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -134,10 +129,6 @@ class NodeTextTest {
   }
 
   private Message ask(String name, int type) {
-    DnsAnswerTable table = DnsAnswerTable.build(registry.snapshot(), settings).withAcl(acl);
-    Reply reply =
-        new QueryHandler(() -> table, () -> new Random(7))
-            .handle(wire(query(name, type)), Transport.UDP);
-    return parse(((Reply.Send) reply).message());
+    return Questions.ask(registry.snapshot(), settings, acl, name, type);
   }
 }
