@@ -1,5 +1,8 @@
 package io.cairn.registry;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /** The store tables registry state is kept in; names are part of the on-disk format. */
 enum Table {
   INSTANCE("instance"),
@@ -36,12 +39,19 @@ enum Table {
     return storeName;
   }
 
-  static Table fromStoreName(String name) {
+  private static final Map<String, Table> BY_STORE_NAME = new HashMap<>();
+
+  static {
     for (Table t : values()) {
-      if (t.storeName.equals(name)) {
-        return t;
-      }
+      BY_STORE_NAME.put(t.storeName, t);
     }
-    throw new IllegalArgumentException("unknown table '" + name + "'");
+  }
+
+  static Table fromStoreName(String name) {
+    Table t = BY_STORE_NAME.get(name);
+    if (t == null) {
+      throw new IllegalArgumentException("unknown table '" + name + "'");
+    }
+    return t;
   }
 }

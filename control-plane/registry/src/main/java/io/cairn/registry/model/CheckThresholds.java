@@ -15,10 +15,11 @@ public record CheckThresholds(
     p.check(successBeforePassing >= 0, "successBeforePassing", "must not be negative");
     p.check(failuresBeforeWarning >= 0, "failuresBeforeWarning", "must not be negative");
     p.check(failuresBeforeCritical >= 0, "failuresBeforeCritical", "must not be negative");
-    p.check(
-        failuresBeforeWarning <= failuresBeforeCritical,
-        "failuresBeforeWarning",
-        "must not exceed failuresBeforeCritical (" + failuresBeforeCritical + ")");
+    if (failuresBeforeWarning > failuresBeforeCritical) {
+      p.add(
+          "failuresBeforeWarning",
+          "must not exceed failuresBeforeCritical (" + failuresBeforeCritical + ")");
+    }
     p.throwIfAny();
   }
 }

@@ -2,11 +2,25 @@ package io.cairn.registry.store;
 
 /**
  * Durable home of the registry's state. The registry calls it from its single writer thread only:
- * {@link #load()} once at start, then {@link #commit(Batch)} per group commit.
+ * {@link #load()} (or {@link #load(RecordSink)}) once at start, then {@link #commit(Batch)} per
+ * group commit.
  */
 public interface RegistryStore extends AutoCloseable {
   /** Reads everything committed so far. Called once, before the first commit. */
   StoredState load();
+
+  /**
+   * Reads everything committed so far, as {@link #load()} does, handing each record to {@code
+   * records} as it is read instead of collecting them; returns the last committed index. Called
+   * once, before the first commit, in place of {@link #load()}.
+   */
+  default long load(RecordSink records) {
+    StoredState state = load();
+    for (StoredRecord r : state.records()) {
+      records.accept(r.table(), r.key(), r.createIndex(), r.modifyIndex(), r.value());
+    }
+    return state.lastIndex();
+  }
 
   /**
    * After a failed {@link #commit}: drops whatever the store holds in memory, reopens it, and reads

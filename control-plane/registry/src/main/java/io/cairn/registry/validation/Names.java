@@ -105,18 +105,20 @@ public final class Names {
     if (tags.size() > MAX_TAGS) {
       p.add(field, "has " + tags.size() + " entries; at most " + MAX_TAGS + " are allowed");
     }
+    boolean nulls = false;
     for (int i = 0; i < tags.size(); i++) {
       String tag = tags.get(i);
-      String at = field + "[" + i + "]";
+      nulls |= tag == null;
       if (tag == null || tag.isEmpty()) {
-        p.add(at, "must not be empty");
+        p.add(field + "[" + i + "]", "must not be empty");
       } else if (tag.length() > MAX_TAG_LENGTH) {
-        p.add(at, "is longer than " + MAX_TAG_LENGTH + " characters");
+        p.add(field + "[" + i + "]", "is longer than " + MAX_TAG_LENGTH + " characters");
       } else if (hasControlCharacter(tag)) {
-        p.add(at, "must not contain control characters");
+        p.add(field + "[" + i + "]", "must not contain control characters");
       }
     }
-    return tags.stream().filter(Objects::nonNull).toList();
+    // List.copyOf keeps a list that is already immutable rather than copying it again.
+    return nulls ? tags.stream().filter(Objects::nonNull).toList() : List.copyOf(tags);
   }
 
   private static boolean hasControlCharacter(String value) {

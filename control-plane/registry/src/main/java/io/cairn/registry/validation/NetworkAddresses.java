@@ -92,10 +92,14 @@ public final class NetworkAddresses {
 
   /** A port that may be 0, meaning "none given" (Consul lets services register without one). */
   public static void optionalPort(Problems p, String field, int port) {
-    p.check(port >= 0 && port <= 65535, field, "must be between 0 and 65535, was " + port);
+    if (port < 0 || port > 65535) {
+      p.add(field, "must be between 0 and 65535, was " + port);
+    }
   }
 
   public static void port(Problems p, String field, int port) {
-    p.check(port >= 1 && port <= 65535, field, "must be between 1 and 65535, was " + port);
+    if (port < 1 || port > 65535) {
+      p.add(field, "must be between 1 and 65535, was " + port);
+    }
   }
 }

@@ -4,9 +4,11 @@ import io.cairn.registry.StoreException;
 import io.cairn.registry.store.Batch;
 import io.cairn.registry.store.DataDirectoryLock;
 import io.cairn.registry.store.Mutation;
+import io.cairn.registry.store.RecordSink;
 import io.cairn.registry.store.RegistryStore;
 import io.cairn.registry.store.StoredRecord;
 import io.cairn.registry.store.StoredState;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,9 +46,32 @@ public final class SqliteStore implements RegistryStore {
    * Row of every stored record, so writes go by rowid: new records append at the end of the table
    * and no index on random keys has to be maintained (and fsynced) per commit.
    */
-  private final Map<String, Long> rowids = new HashMap<>();
+  private final Map<String, Map<String, Long>> rowids = new HashMap<>();
+
+  /** A record's identity: its table and key. */
+  private record RowKey(String table, String key) {}
+
+  private Long row(RowKey id) {
+    Map<String, Long> rows = rowids.get(id.table());
+    return rows == null ? null : rows.get(id.key());
+  }
+
+  private void putRow(RowKey id, long row) {
+    rowids.computeIfAbsent(id.table(), t -> new HashMap<>()).put(id.key(), row);
+  }
+
+  private void removeRow(RowKey id) {
+    Map<String, Long> rows = rowids.get(id.table());
+    if (rows != null) {
+      rows.remove(id.key());
+    }
+  }
 
   private long nextRowid;
+
+  /** Whether text is stored as UTF-8 (SQLite's default), so it can be read as bytes. */
+  private boolean utf8;
+
   private boolean loaded;
   private long lastIndex;
 
@@ -136,6 +162,7 @@ public final class SqliteStore implements RegistryStore {
               + SCHEMA_VERSION
               + ")");
       lastIndex = readMeta(s, "last_index");
+      utf8 = "UTF-8".equals(pragma(s, "encoding"));
     }
   }
 
@@ -145,38 +172,87 @@ public final class SqliteStore implements RegistryStore {
     }
   }
 
-  private static String recordId(String table, String key) {
-    return table + "\u0000" + key;
-  }
-
   /** Reads every record, and remembers each one's row for the commits that follow. */
   @Override
   public StoredState load() {
     List<StoredRecord> records = new ArrayList<>();
+    long last =
+        load(
+            (table, key, created, modified, value) ->
+                records.add(new StoredRecord(table, key, created, modified, value)));
+    return new StoredState(last, records);
+  }
+
+  /**
+   * Reads every record straight into {@code records}, and remembers each one's row for the commits
+   * that follow.
+   */
+  @Override
+  public long load(RecordSink records) {
     rowids.clear();
     nextRowid = 1;
+    TableNames tables = new TableNames();
     try (Statement s = connection.createStatement();
         ResultSet rs =
             s.executeQuery(
                 "SELECT id, tbl, key, create_index, modify_index, value FROM records ORDER BY id")) {
       while (rs.next()) {
-        long id = rs.getLong(1);
-        StoredRecord r =
-            new StoredRecord(
-                rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5), rs.getBytes(6));
-        if (rowids.put(recordId(r.table(), r.key()), id) != null) {
-          throw new StoreException(
-              database + " holds record " + r.table() + "/" + r.key() + " twice");
-        }
-        nextRowid = id + 1;
-        records.add(r);
+        // One call per row: a restart runs this loop once, mostly before the JIT has compiled it,
+        // and a method is compiled after far fewer calls than a loop after iterations.
+        readRow(rs, records, tables);
       }
       connection.commit();
       loaded = true;
-      return new StoredState(lastIndex, records);
+      return lastIndex;
     } catch (SQLException e) {
       rollbackQuietly();
       throw new StoreException("cannot read store " + database + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      // A record the sink could not take, or one stored twice: end the read transaction too.
+      rollbackQuietly();
+      throw e;
+    }
+  }
+
+  /**
+   * Hands the current row to {@code records}. Table and key are read as UTF-8 bytes, not through
+   * the driver's slower text path, and each table name is one string rather than one per record.
+   */
+  private void readRow(ResultSet rs, RecordSink records, TableNames tables) throws SQLException {
+    long id = rs.getLong(1);
+    String table;
+    String key;
+    if (utf8) {
+      table = tableName(rs.getBytes(2), tables);
+      key = new String(rs.getBytes(3), StandardCharsets.UTF_8);
+    } else {
+      table = rs.getString(2);
+      key = rs.getString(3);
+    }
+    if (rowids.computeIfAbsent(table, t -> new HashMap<>()).put(key, id) != null) {
+      throw new StoreException(database + " holds record " + table + "/" + key + " twice");
+    }
+    nextRowid = id + 1;
+    records.accept(table, key, rs.getLong(4), rs.getLong(5), rs.getBytes(6));
+  }
+
+  /** The one string for the table named by the UTF-8 {@code bytes}, among the few a store has. */
+  private static String tableName(byte[] bytes, TableNames tables) {
+    for (int i = 0; i < tables.bytes.size(); i++) {
+      if (Arrays.equals(tables.bytes.get(i), bytes)) {
+        return tables.names.get(i);
+      }
+    }
+    String table = new String(bytes, StandardCharsets.UTF_8);
+    tables.bytes.add(bytes);
+    tables.names.add(table);
+    return table;
+  }
+
+  /** The table names one load has seen, with their bytes. */
+  private record TableNames(List<byte[]> bytes, List<String> names) {
+    TableNames() {
+      this(new ArrayList<>(), new ArrayList<>());
     }
   }
 
@@ -218,15 +294,15 @@ public final class SqliteStore implements RegistryStore {
       throw new IllegalStateException(
           "batch index " + batch.index() + " does not follow last index " + lastIndex);
     }
-    Map<String, Long> undo = new HashMap<>();
+    Map<RowKey, Long> undo = new HashMap<>();
     long rowidsBefore = nextRowid;
     int inserts = 0;
     int updates = 0;
     int deletes = 0;
     try {
       for (Mutation m : batch.mutations()) {
-        String id = recordId(m.table(), m.key());
-        Long row = rowids.get(id);
+        RowKey id = new RowKey(m.table(), m.key());
+        Long row = row(id);
         switch (m) {
           case Mutation.Put put when row == null -> {
             StoredRecord r = put.record();
@@ -240,7 +316,7 @@ public final class SqliteStore implements RegistryStore {
             insert.addBatch();
             inserts++;
             remember(undo, id, null);
-            rowids.put(id, newRow);
+            putRow(id, newRow);
           }
           case Mutation.Put put -> {
             StoredRecord r = put.record();
@@ -257,7 +333,7 @@ public final class SqliteStore implements RegistryStore {
               delete.addBatch();
               deletes++;
               remember(undo, id, row);
-              rowids.remove(id);
+              removeRow(id);
             }
           }
         }
@@ -277,9 +353,9 @@ public final class SqliteStore implements RegistryStore {
       undo.forEach(
           (id, row) -> {
             if (row == null) {
-              rowids.remove(id);
+              removeRow(id);
             } else {
-              rowids.put(id, row);
+              putRow(id, row);
             }
           });
       nextRowid = rowidsBefore;
@@ -295,7 +371,7 @@ public final class SqliteStore implements RegistryStore {
   }
 
   /** Records how to undo a change to {@code rowids}; only the first change to a record counts. */
-  private static void remember(Map<String, Long> undo, String id, Long previousRow) {
+  private static void remember(Map<RowKey, Long> undo, RowKey id, Long previousRow) {
     undo.putIfAbsent(id, previousRow);
   }
 

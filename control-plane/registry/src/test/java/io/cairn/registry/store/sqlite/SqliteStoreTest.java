@@ -102,6 +102,69 @@ class SqliteStoreTest {
   }
 
   @Test
+  void loadHandsEveryRecordToASinkAndCommitsThenGoByRow() {
+    byte[] value = "{\"x\":\"é\"}".getBytes(StandardCharsets.UTF_8);
+    try (SqliteStore store = SqliteStore.open(dir)) {
+      store.load();
+      store.commit(
+          new Batch(
+              1,
+              List.of(
+                  new Mutation.Put(new StoredRecord("t", "a", 1, 1, value)),
+                  new Mutation.Put(new StoredRecord("tàble", "ключ✓", 1, 1, value)),
+                  new Mutation.Put(new StoredRecord("u", "", 1, 1, value)))));
+    }
+    try (SqliteStore store = SqliteStore.open(dir)) {
+      List<StoredRecord> read = new java.util.ArrayList<>();
+      long last =
+          store.load(
+              (table, key, created, modified, v) ->
+                  read.add(new StoredRecord(table, key, created, modified, v)));
+      assertThat(last).isEqualTo(1);
+      assertThat(read)
+          .containsExactly(
+              new StoredRecord("t", "a", 1, 1, value),
+              new StoredRecord("tàble", "ключ✓", 1, 1, value),
+              new StoredRecord("u", "", 1, 1, value));
+      // Rows were remembered by table and key: these update and delete, not insert.
+      store.commit(
+          new Batch(
+              2,
+              List.of(
+                  new Mutation.Put(new StoredRecord("tàble", "ключ✓", 1, 2, value)),
+                  new Mutation.Delete("u", ""))));
+    }
+    try (SqliteStore store = SqliteStore.open(dir)) {
+      assertThat(store.load().records())
+          .containsExactly(
+              new StoredRecord("t", "a", 1, 1, value),
+              new StoredRecord("tàble", "ключ✓", 1, 2, value));
+    }
+  }
+
+  @Test
+  void aSinkThatFailsFailsTheLoadAndLeavesTheStoreUsable() {
+    try (SqliteStore store = SqliteStore.open(dir)) {
+      store.load();
+      store.commit(new Batch(1, List.of(new Mutation.Put(record("a", 1, 1, "x")))));
+    }
+    try (SqliteStore store = SqliteStore.open(dir)) {
+      assertThatThrownBy(
+              () ->
+                  store.load(
+                      (table, key, created, modified, v) -> {
+                        throw new IllegalStateException("unreadable " + key);
+                      }))
+          .hasMessage("unreadable a");
+      assertThatThrownBy(() -> store.commit(new Batch(2, List.of())))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("load()");
+      assertThat(store.load().records()).containsExactly(record("a", 1, 1, "x"));
+      store.commit(new Batch(2, List.of(new Mutation.Put(record("b", 2, 2, "y")))));
+    }
+  }
+
+  @Test
   void usesWriteAheadLogWithFullSync() throws Exception {
     try (SqliteStore store = SqliteStore.open(dir)) {
       store.load();
