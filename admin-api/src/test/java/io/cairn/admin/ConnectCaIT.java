@@ -3,6 +3,7 @@ package io.cairn.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cairn.admin.AdminServer.Reply;
 import io.cairn.ca.CertificateChecks;
 import io.cairn.registry.config.IntentionAction;
@@ -89,9 +90,20 @@ class ConnectCaIT {
         api.send(
             "POST",
             "/v1/agent/connect/authorize",
-            "{\"Target\":\"\",\"ClientCertURI\":\"https://x\"}");
+            "{\"Target\":\"\",\"ClientCertURI\":\"https://x\",\"ClientCertSerial\":\"zz\"}");
     assertThat(bad.status()).isEqualTo(400);
-    assertThat(bad.json().get("Problems").toString()).contains("Target").contains("ClientCertURI");
+    assertThat(bad.json().get("Problems").toString())
+        .contains("Target")
+        .contains("ClientCertURI")
+        .contains("ClientCertSerial");
+    Reply withSerial =
+        api.send(
+            "POST",
+            "/v1/agent/connect/authorize",
+            "{\"Target\":\"db\",\"ClientCertURI\":\""
+                + web
+                + "\",\"ClientCertSerial\":\"0a:1B:2c\"}");
+    assertThat(withSerial.status()).as(withSerial.body()).isEqualTo(200);
   }
 
   private JsonNode authorize(String target, String uri) {
@@ -156,9 +168,17 @@ class ConnectCaIT {
         api.put(
             "/v1/connect/ca/configuration",
             "{\"Provider\":\"vault\",\"Config\":{\"PrivateKeyType\":\"dsa\",\"LeafCertTTL\":\"1m\","
-                + "\"RootCert\":\"x\"}}");
+                + "\"RootCert\":\"x\"},\"ClusterID\":\"abc\"}");
     assertThat(bad.status()).isEqualTo(400);
-    assertThat(bad.json().get("Problems").toString()).contains("Provider").contains("RootCert");
+    assertThat(bad.json().get("Problems").toString())
+        .contains("Provider")
+        .contains("RootCert")
+        .contains("ClusterID");
+    JsonNode echoed = api.get("/v1/connect/ca/configuration").json();
+    ((ObjectNode) echoed).put("ClusterID", "");
+    assertThat(api.put("/v1/connect/ca/configuration", echoed.toString()).status())
+        .as("a GET answer sent back, with an empty cluster ID")
+        .isEqualTo(200);
     long index = api.get("/v1/connect/ca/configuration").index();
     assertThat(
             api.put(

@@ -25,9 +25,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * {@code /v1/agent/connect}: the roots as the agent serves them, a service's leaf certificate
@@ -39,6 +41,7 @@ public final class AgentConnectApi implements HttpService {
   static final int MAX_LEAVES = 10_000;
 
   private static final Duration POLL = Duration.ofSeconds(1);
+  private static final Pattern COLON_HEX = Pattern.compile("[0-9a-fA-F]{2}(:[0-9a-fA-F]{2})*");
 
   private final ConnectCaApi roots;
   private final Registry registry;
@@ -97,7 +100,14 @@ public final class AgentConnectApi implements HttpService {
     JsonFields body = JsonFields.of("", Json.body(req), p);
     String target = body.string("Target", "");
     String uri = body.string("ClientCertURI", "");
-    body.string("ClientCertSerial");
+    // Consul checks the serial against no revocation list either; Cairn checks its form.
+    body.string("ClientCertSerial")
+        .filter(serial -> !serial.isEmpty() && !COLON_HEX.matcher(serial).matches())
+        .ifPresent(
+            serial ->
+                p.add(
+                    "ClientCertSerial",
+                    "'" + serial + "' is not a colon-hex serial number such as '0a:1b:2c'"));
     body.defaultTenancy();
     body.rejectUnknown(Set.of());
     Names.serviceName(p, "Target", target);
@@ -127,7 +137,7 @@ public final class AgentConnectApi implements HttpService {
               + " to "
               + target
               + " (default "
-              + defaultPolicy.name().toLowerCase(java.util.Locale.ROOT)
+              + defaultPolicy.name().toLowerCase(Locale.ROOT)
               + ")");
     }
     Json.send(res, out);

@@ -92,7 +92,17 @@ public final class ConnectCaApi implements HttpService {
                 p.add(
                     "ForceWithoutCrossSigning",
                     "Cairn always cross-signs a new root, so no call fails during a rotation"));
-    body.rejectUnknown(Set.of("State", "CreateIndex", "ModifyIndex", "ClusterID"));
+    // A GET answer sent back unchanged carries these echoes; a cluster ID Cairn would ignore.
+    body.string("ClusterID")
+        .filter(id -> !id.isEmpty())
+        .ifPresent(
+            id ->
+                p.add(
+                    "ClusterID",
+                    "Cairn derives its trust domain once and does not take a cluster ID; was '"
+                        + id
+                        + "'"));
+    body.rejectUnknown(Set.of("State", "CreateIndex", "ModifyIndex"));
     if (bits <= 0) {
       bits = type.equals("rsa") ? 2048 : 256;
     }

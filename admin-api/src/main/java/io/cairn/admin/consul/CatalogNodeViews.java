@@ -5,7 +5,6 @@ import io.cairn.admin.consul.ConsulJson.CatalogServiceJson;
 import io.cairn.admin.consul.ConsulJson.CheckJson;
 import io.cairn.admin.consul.ConsulJson.HealthEntryJson;
 import io.cairn.admin.consul.ConsulJson.NodeJson;
-import io.cairn.admin.consul.ConsulJson.WeightsJson;
 import io.cairn.registry.catalog.CatalogNode;
 import io.cairn.registry.catalog.CatalogState;
 import io.cairn.registry.catalog.NodeCheck;
@@ -60,29 +59,11 @@ public final class CatalogNodeViews {
   }
 
   public CatalogServiceJson catalogRow(Indexed<CatalogNode> node, Indexed<NodeService> indexed) {
-    CatalogNode n = node.value();
     NodeService ns = indexed.value();
-    ServiceInstance s = ns.service();
-    return new CatalogServiceJson(
-        id(n),
-        n.name(),
-        n.address(),
-        views.node().datacenter(),
-        n.taggedAddresses(),
-        n.meta(),
-        "",
-        s.id(),
-        s.name(),
-        s.tags(),
-        ns.nodeAddress() ? "" : s.address(),
-        new WeightsJson(s.weights().passing(), s.weights().warning()),
-        s.meta(),
-        s.port(),
-        false,
-        Optional.empty(),
-        Optional.empty(),
-        indexed.createIndex(),
-        indexed.modifyIndex());
+    return ConsulViews.catalogRow(
+        node(node),
+        new Indexed<>(ns.service(), indexed.createIndex(), indexed.modifyIndex()),
+        ns.nodeAddress() ? "" : ns.service().address());
   }
 
   public HealthEntryJson healthEntry(NodeServiceHealth h) {

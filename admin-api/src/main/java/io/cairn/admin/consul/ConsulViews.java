@@ -264,19 +264,25 @@ public final class ConsulViews {
   }
 
   public CatalogServiceJson catalogRow(Indexed<ServiceInstance> indexed) {
+    return catalogRow(nodeJson(0), indexed, indexed.value().address());
+  }
+
+  /** A row of {@code /v1/catalog/service}: the node's fields, then the service's. */
+  static CatalogServiceJson catalogRow(
+      NodeJson node, Indexed<ServiceInstance> indexed, String serviceAddress) {
     ServiceInstance s = indexed.value();
     return new CatalogServiceJson(
         node.id(),
-        node.name(),
+        node.node(),
         node.address(),
         node.datacenter(),
-        taggedAddresses,
+        node.taggedAddresses(),
         node.meta(),
         s.proxy().isPresent() ? CONNECT_PROXY_KIND : "",
         s.id(),
         s.name(),
         s.tags(),
-        s.address(),
+        serviceAddress,
         new WeightsJson(s.weights().passing(), s.weights().warning()),
         s.meta(),
         s.port(),

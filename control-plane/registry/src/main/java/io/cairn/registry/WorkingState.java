@@ -19,6 +19,7 @@ import io.cairn.registry.model.Maintenance;
 import io.cairn.registry.model.ServiceInstance;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.pcollections.TreePMap;
 import org.pcollections.TreePSet;
 
@@ -58,7 +59,7 @@ final class WorkingState {
   private TreePMap<Integer, Integer> proxyPorts;
   private KvState kv;
   private CatalogState catalog;
-  private java.util.Optional<Indexed<CaSetup>> ca;
+  private Optional<Indexed<CaSetup>> ca;
   private TreePSet<String> changedServices = TreePSet.empty();
   private TreePSet<String> changedInstances = TreePSet.empty();
   private TreePSet<ConfigEntryKey> changedConfig = TreePSet.empty();
@@ -326,7 +327,7 @@ final class WorkingState {
 
   void putCa(Indexed<CaSetup> entry) {
     advance(entry.modifyIndex());
-    ca = java.util.Optional.of(entry);
+    ca = Optional.of(entry);
     writes.add(new Write.Put(Table.CA, CA_KEY, entry));
   }
 

@@ -391,12 +391,16 @@ public final class DnsAnswerTable {
    * once; they build equal values and either may be kept.
    */
   private static final class LazyAnswers {
+    /** The answers one token may see: a table's token asks every question it answers. */
+    private record ForToken(Authorizer acl, ServiceAnswers answers) {}
+
     private final String name;
     private final RegistrySnapshot snapshot;
     private final Set<String> spellings;
     private final DnsSettings settings;
     private final List<ZoneRecords> zones;
     private volatile ServiceAnswers built;
+    private volatile ForToken forToken;
 
     LazyAnswers(
         String name,
@@ -413,13 +417,26 @@ public final class DnsAnswerTable {
 
     /**
      * The answers {@code acl} may see. Rows on catalog nodes need node:read as well (Cairn's own
-     * node is the DNS server's); when the token lacks it for one, the answers are built for this
-     * question alone rather than cached.
+     * node is the DNS server's); the decision, and the answers of a token that lacks it for one,
+     * are kept for the last token asked, so a question costs no walk of the nodes.
      */
     ServiceAnswers get(Authorizer acl) {
-      if (acl != Authorizer.ALLOW_ALL && !readsAllNodes(acl)) {
-        return build(h -> acl.node(h.node().value().name()).allows(Access.READ));
+      if (acl == Authorizer.ALLOW_ALL) {
+        return all();
       }
+      ForToken f = forToken;
+      if (f != null && f.acl() == acl) {
+        return f.answers();
+      }
+      ServiceAnswers answers =
+          readsAllNodes(acl)
+              ? all()
+              : build(h -> acl.node(h.node().value().name()).allows(Access.READ));
+      forToken = new ForToken(acl, answers);
+      return answers;
+    }
+
+    private ServiceAnswers all() {
       ServiceAnswers b = built;
       if (b == null) {
         b = build(h -> true);
