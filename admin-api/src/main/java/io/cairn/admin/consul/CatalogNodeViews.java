@@ -80,6 +80,7 @@ public final class CatalogNodeViews {
         s.port(),
         false,
         Optional.empty(),
+        ConsulViews.connect(s),
         Optional.empty(),
         indexed.createIndex(),
         indexed.modifyIndex());
