@@ -142,7 +142,7 @@ class AgentApiIT {
         .anySatisfy(p -> assertThat(p).startsWith("Check.TLSServerName: is not supported"))
         .anySatisfy(p -> assertThat(p).startsWith("Checks[0].Method: is not supported"))
         .anySatisfy(p -> assertThat(p).startsWith("Checks[0].OutputMaxSize: Cairn keeps 4096"))
-        .anySatisfy(p -> assertThat(p).startsWith("Connect.Native:").contains("authority"))
+        .anySatisfy(p -> assertThat(p).startsWith("Connect.Native:").contains("SidecarService"))
         .anySatisfy(
             p ->
                 assertThat(p)
@@ -174,6 +174,72 @@ class AgentApiIT {
                                                     "DestinationNamespace": "default"}]}}}}
             """);
     assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+  }
+
+  /**
+   * {@code Connect.Native} is stored and shown as Consul shows it; with a sidecar or on a proxy it
+   * is refused.
+   */
+  @Test
+  void connectNativeIsStoredAndEchoedAndRefusedWithASidecarOrOnAProxy() {
+    Reply ok =
+        api.put(
+            "/v1/agent/service/register",
+            """
+            {"ID": "pay-1", "Name": "pay", "Port": 8443, "Address": "10.0.0.8",
+             "Connect": {"Native": true}}
+            """);
+    assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+    api.put("/v1/agent/service/register", "{\"ID\": \"pay-2\", \"Name\": \"pay\", \"Port\": 8080}");
+    assertThat(api.registry().snapshot().instance("pay-1").orElseThrow().value().connectNative())
+        .isTrue();
+    assertThat(api.get("/v1/agent/service/pay-1").json().at("/Connect/Native").asBoolean())
+        .isTrue();
+    assertThat(api.get("/v1/agent/services").json().get("pay-1").at("/Connect/Native").asBoolean())
+        .isTrue();
+    assertThat(api.get("/v1/agent/services").json().get("pay-2").has("Connect")).isFalse();
+    JsonNode catalog = api.get("/v1/catalog/service/pay").json();
+    assertThat(catalog).hasSize(2);
+    catalog.forEach(
+        row ->
+            assertThat(row.at("/ServiceConnect/Native").asBoolean())
+                .as(row.toString())
+                .isEqualTo(row.get("ServiceID").asText().equals("pay-1")));
+    JsonNode health = api.get("/v1/health/service/pay").json();
+    assertThat(health).hasSize(2);
+    health.forEach(
+        e ->
+            assertThat(e.at("/Service/Connect/Native").asBoolean())
+                .isEqualTo(e.at("/Service/ID").asText().equals("pay-1")));
+    // Connect-capable endpoints: the native instance, not the plain one.
+    JsonNode connect = api.get("/v1/health/connect/pay").json();
+    assertThat(connect).hasSize(1);
+    assertThat(connect.get(0).at("/Service/ID").asText()).isEqualTo("pay-1");
+    // Registering it again without Native makes it plain.
+    api.put("/v1/agent/service/register", "{\"ID\": \"pay-1\", \"Name\": \"pay\", \"Port\": 8443}");
+    assertThat(api.registry().snapshot().instance("pay-1").orElseThrow().value().connectNative())
+        .isFalse();
+
+    long before = api.registry().snapshot().index();
+    Reply withSidecar =
+        api.put(
+            "/v1/agent/service/register",
+            "{\"Name\": \"pay\", \"Connect\": {\"Native\": true, \"SidecarService\": {}}}");
+    assertThat(withSidecar.status()).isEqualTo(400);
+    assertThat(withSidecar.json().get("Problems").toString())
+        .contains("Connect.Native: a Connect-native service speaks mTLS itself")
+        .contains("SidecarService");
+    Reply onProxy =
+        api.put(
+            "/v1/agent/service/register",
+            """
+            {"Name": "pay-proxy", "Kind": "connect-proxy", "Port": 21000,
+             "Proxy": {"DestinationServiceName": "pay"}, "Connect": {"Native": true}}
+            """);
+    assertThat(onProxy.status()).isEqualTo(400);
+    assertThat(onProxy.json().get("Problems").toString())
+        .contains("Connect.Native: a connect-proxy cannot be Connect-native");
+    assertThat(api.registry().snapshot().index()).as("nothing was written").isEqualTo(before);
   }
 
   /** {@code /v1/health/connect/<service>}: the service's sidecars, as Consul lists them. */

@@ -138,6 +138,34 @@ class CatalogExternalNodeIT {
   }
 
   @Test
+  void aConnectNativeServiceOfACatalogNodeIsKeptAndShownButASidecarIsRefused() {
+    Reply ok =
+        api.put(
+            "/v1/catalog/register",
+            "{\"Node\":\"ext-1\",\"Address\":\"10.0.0.9\","
+                + "\"Service\":{\"Service\":\"ledger\",\"Port\":8443,"
+                + "\"Connect\":{\"Native\":true}}}");
+    assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+    JsonNode row = api.get("/v1/catalog/service/ledger").json().get(0);
+    assertThat(row.at("/ServiceConnect/Native").asBoolean()).as(row.toString()).isTrue();
+    assertThat(
+            api.get("/v1/health/service/ledger")
+                .json()
+                .get(0)
+                .at("/Service/Connect/Native")
+                .asBoolean())
+        .isTrue();
+    Reply sidecar =
+        api.put(
+            "/v1/catalog/register",
+            "{\"Node\":\"ext-1\",\"Address\":\"10.0.0.9\","
+                + "\"Service\":{\"Service\":\"ledger\",\"Port\":8443,"
+                + "\"Connect\":{\"SidecarService\":{}}}}");
+    assertThat(sidecar.status()).isEqualTo(400);
+    assertThat(sidecar.body()).contains("Service.Connect.SidecarService");
+  }
+
+  @Test
   void badRegistrationsAreRefusedWithEveryProblem() {
     Reply bad =
         api.put(

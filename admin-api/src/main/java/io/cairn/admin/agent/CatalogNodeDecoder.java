@@ -69,14 +69,22 @@ final class CatalogNodeDecoder {
 
   private static Optional<NodeService> service(
       Problems p, JsonNode json, String node, String nodeAddress, String datacenter) {
-    for (String agentOnly : new String[] {"Check", "Checks", "Connect"}) {
+    for (String agentOnly : new String[] {"Check", "Checks"}) {
       JsonNode v = json.get(agentOnly);
       if (v != null && !v.isNull() && !v.isEmpty()) {
         p.add(
             "Service." + agentOnly,
-            "a service of a catalog node has no agent to run checks or sidecars; send its checks"
-                + " in Check or Checks with their Status");
+            "a service of a catalog node has no agent to run checks; send its checks in Check or"
+                + " Checks with their Status");
       }
+    }
+    // Connect.Native is the service's own business; a sidecar needs an agent to run beside.
+    JsonNode sidecar = json.path("Connect").path("SidecarService");
+    if (!sidecar.isMissingNode() && !sidecar.isNull()) {
+      p.add(
+          "Service.Connect.SidecarService",
+          "a service of a catalog node has no agent to run a sidecar; register the sidecar with"
+              + " /v1/agent/service/register");
     }
     if (!p.isEmpty()) {
       return Optional.empty();

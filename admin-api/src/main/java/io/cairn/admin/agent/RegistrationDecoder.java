@@ -22,8 +22,9 @@ import java.util.Set;
 /**
  * Consul's {@code AgentServiceRegistration} to one registry command: the service itself and, with
  * {@code Connect.SidecarService}, its sidecar proxy registered alongside (as Consul does) in the
- * same command, whose port the registry picks when none is given. Every problem in the body is
- * reported at once, under the field names the client used.
+ * same command, whose port the registry picks when none is given. {@code Connect.Native} makes the
+ * service Connect-native (neither with a sidecar nor on a connect-proxy, as in Consul). Every
+ * problem in the body is reported at once, under the field names the client used.
  */
 final class RegistrationDecoder {
   /** Consul assigns sidecar ports from this range when none is given. */
@@ -45,18 +46,20 @@ final class RegistrationDecoder {
   static RegisterInstance decode(
       JsonFields body, String peerAddress, String datacenter, boolean replaceExistingChecks) {
     Problems p = body.problems();
-    Optional<ServiceInstance> service = instance(body, peerAddress, datacenter, Optional.empty());
-    List<HealthCheck> checks = checks(body, service);
     Optional<JsonFields> connect = body.object("Connect");
+    boolean isNative = connect.map(c -> c.bool("Native", false)).orElse(false);
+    Optional<ServiceInstance> service =
+        instance(body, peerAddress, datacenter, Optional.empty(), isNative);
+    List<HealthCheck> checks = checks(body, service);
     Optional<JsonFields> sidecarFields = connect.flatMap(c -> c.object("SidecarService"));
     connect.ifPresent(
         c -> {
-          if (c.bool("Native", false)) {
+          if (isNative && sidecarFields.isPresent()) {
             c.problems()
                 .add(
                     c.pathOf("Native"),
-                    "Connect-native services need a certificate authority, which Cairn does not"
-                        + " have yet");
+                    "a Connect-native service speaks mTLS itself and cannot also have a"
+                        + " SidecarService; set one or the other");
           }
           c.rejectUnknown(Set.of());
         });
@@ -76,7 +79,8 @@ final class RegistrationDecoder {
       String datacenter,
       ServiceInstance parent,
       List<HealthCheck> parentChecks) {
-    Optional<ServiceInstance> proxy = instance(f, peerAddress, datacenter, Optional.of(parent));
+    Optional<ServiceInstance> proxy =
+        instance(f, peerAddress, datacenter, Optional.of(parent), false);
     List<HealthCheck> checks = checks(f, proxy);
     proxy
         .filter(s -> s.id().equals(parent.id()))
@@ -98,9 +102,16 @@ final class RegistrationDecoder {
                 : Sidecar.onAssignedPort(s, checks, SIDECAR_PORTS));
   }
 
-  /** One instance; {@code parent} is present when decoding a parent's SidecarService. */
+  /**
+   * One instance; {@code parent} is present when decoding a parent's SidecarService, and {@code
+   * isNative} when the registration says {@code Connect.Native}.
+   */
   private static Optional<ServiceInstance> instance(
-      JsonFields f, String peerAddress, String datacenter, Optional<ServiceInstance> parent) {
+      JsonFields f,
+      String peerAddress,
+      String datacenter,
+      Optional<ServiceInstance> parent,
+      boolean isNative) {
     Problems p = f.problems();
     String name =
         f.string("Name")
@@ -149,9 +160,16 @@ final class RegistrationDecoder {
                             p,
                             l.path(),
                             () -> new Locality(l.string("Region", ""), l.string("Zone", ""))));
-    Optional<ServiceKind> kind = Optional.of(ServiceKind.PLAIN);
+    Optional<ServiceKind> kind = Optional.of(isNative ? ServiceKind.NATIVE : ServiceKind.PLAIN);
     if (kindText.equals("connect-proxy")) {
       kind = proxy(f, datacenter, parent).map(k -> (ServiceKind) k);
+      if (isNative) {
+        p.add(
+            f.pathOf("Connect") + ".Native",
+            "a connect-proxy cannot be Connect-native: only a typical service (empty Kind) speaks"
+                + " Connect's mTLS itself");
+        kind = Optional.empty();
+      }
     }
     f.defaultTenancy();
     // Validate the rest even when weights or the proxy are bad, so every problem is reported;

@@ -34,6 +34,15 @@ public final class ConsulJson {
       @JsonProperty("Mode") String mode,
       @JsonProperty("Upstreams") List<UpstreamJson> upstreams) {}
 
+  /**
+   * {@code Connect} of a service ({@code ServiceConnect} in catalog rows): shown only for a
+   * Connect-native service, as {@code {"Native": true}}.
+   */
+  public record ConnectJson(@JsonProperty("Native") boolean nativeTls) {
+    /** What every Connect-native service shows. */
+    public static final ConnectJson NATIVE = new ConnectJson(true);
+  }
+
   /** {@code api.AgentService}: a service as the agent endpoints and health entries show it. */
   @JsonPropertyOrder({"Kind", "ID", "Service", "Tags", "Meta", "Port", "Address", "Weights"})
   public record AgentServiceJson(
@@ -48,6 +57,7 @@ public final class ConsulJson {
       @JsonProperty("Weights") WeightsJson weights,
       @JsonProperty("EnableTagOverride") boolean enableTagOverride,
       @JsonProperty("Proxy") Optional<ProxyJson> proxy,
+      @JsonProperty("Connect") Optional<ConnectJson> connect,
       @JsonProperty("Locality") Optional<LocalityJson> locality,
       @JsonProperty("Datacenter") String datacenter,
       @JsonProperty("CreateIndex") long createIndex,
@@ -253,6 +263,7 @@ public final class ConsulJson {
       @JsonProperty("ServicePort") int servicePort,
       @JsonProperty("ServiceEnableTagOverride") boolean serviceEnableTagOverride,
       @JsonProperty("ServiceProxy") Optional<ProxyJson> serviceProxy,
+      @JsonProperty("ServiceConnect") Optional<ConnectJson> serviceConnect,
       @JsonProperty("ServiceLocality") Optional<LocalityJson> serviceLocality,
       @JsonProperty("CreateIndex") long createIndex,
       @JsonProperty("ModifyIndex") long modifyIndex) {}

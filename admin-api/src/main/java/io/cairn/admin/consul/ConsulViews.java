@@ -4,6 +4,7 @@ import io.cairn.admin.consul.ConsulJson.AgentServiceJson;
 import io.cairn.admin.consul.ConsulJson.CatalogServiceJson;
 import io.cairn.admin.consul.ConsulJson.CheckDefinitionJson;
 import io.cairn.admin.consul.ConsulJson.CheckJson;
+import io.cairn.admin.consul.ConsulJson.ConnectJson;
 import io.cairn.admin.consul.ConsulJson.HealthEntryJson;
 import io.cairn.admin.consul.ConsulJson.LocalityJson;
 import io.cairn.admin.consul.ConsulJson.NodeJson;
@@ -71,10 +72,16 @@ public final class ConsulViews {
         new WeightsJson(s.weights().passing(), s.weights().warning()),
         false,
         s.proxy().map(ConsulViews::proxy),
+        connect(s),
         s.locality().map(l -> new LocalityJson(l.region(), l.zone())),
         node.datacenter(),
         indexed.createIndex(),
         indexed.modifyIndex());
+  }
+
+  /** {@code Connect: {Native: true}} for a Connect-native service; nothing otherwise. */
+  static Optional<ConnectJson> connect(ServiceInstance s) {
+    return s.connectNative() ? Optional.of(ConnectJson.NATIVE) : Optional.empty();
   }
 
   static ProxyJson proxy(ConnectProxy p) {
@@ -288,6 +295,7 @@ public final class ConsulViews {
         s.port(),
         false,
         s.proxy().map(ConsulViews::proxy),
+        connect(s),
         s.locality().map(l -> new LocalityJson(l.region(), l.zone())),
         indexed.createIndex(),
         indexed.modifyIndex());

@@ -89,10 +89,9 @@ public final class HealthApi implements HttpService {
 
   /**
    * Consul's {@code /v1/health/connect/<service>}: the service's Connect-capable endpoints, its
-   * connect-proxy sidecars (Cairn has no Connect-native services), as health rows with the same
-   * {@code ?passing}, {@code ?tag} and {@code ?filter}. No index of proxies by destination exists,
-   * so this walks every service; it waits on the health table's index, which any health change
-   * moves.
+   * Connect-native instances and its connect-proxy sidecars, as health rows with the same {@code
+   * ?passing}, {@code ?tag} and {@code ?filter}. No index of proxies by destination exists, so this
+   * walks every service; it waits on the health table's index, which any health change moves.
    */
   private void connect(ServerRequest req, ServerResponse res) {
     String name = req.path().pathParameters().get("name");
@@ -104,6 +103,8 @@ public final class HealthApi implements HttpService {
     RequestAcl acl = RequestAcl.of(req);
     List<HealthEntryJson> out = new ArrayList<>();
     if (acl.readsService(s, name, res)) {
+      // Connect-native instances serve mTLS themselves, then the sidecars in front of the others.
+      out.addAll(entries(s, name, passing, tags, filter, h -> h.value().connectNative()));
       for (String service : s.serviceNames()) {
         boolean proxies =
             s.instancesOf(service).stream()

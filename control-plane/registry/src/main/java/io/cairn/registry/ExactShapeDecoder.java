@@ -223,6 +223,10 @@ final class ExactShapeDecoder {
         c.expect('}');
         return ServiceKind.PLAIN;
       }
+      case "connect-native" -> {
+        c.expect('}');
+        return ServiceKind.NATIVE;
+      }
       case "connect-proxy" -> {
         c.expect(',');
         c.field(DESTINATION_SERVICE_NAME);

@@ -27,6 +27,7 @@ import io.cairn.registry.config.ServiceSplitter;
 import io.cairn.registry.kv.KvEntry;
 import io.cairn.registry.kv.Session;
 import io.cairn.registry.model.CheckDefinition;
+import io.cairn.registry.model.ConnectNative;
 import io.cairn.registry.model.ConnectProxy;
 import io.cairn.registry.model.GrpcCheck;
 import io.cairn.registry.model.HealthCheck;
@@ -62,6 +63,7 @@ final class RecordCodec {
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "@type")
   @JsonSubTypes({
     @JsonSubTypes.Type(value = PlainService.class, name = "plain"),
+    @JsonSubTypes.Type(value = ConnectNative.class, name = "connect-native"),
     @JsonSubTypes.Type(value = ConnectProxy.class, name = "connect-proxy")
   })
   private interface ServiceKindTags {}

@@ -16,6 +16,7 @@ import io.cairn.registry.model.Indexed;
 import io.cairn.registry.model.Locality;
 import io.cairn.registry.model.ProbeCheck;
 import io.cairn.registry.model.ServiceInstance;
+import io.cairn.registry.model.ServiceKind;
 import io.cairn.registry.model.TcpCheck;
 import io.cairn.registry.model.TtlCheck;
 import io.cairn.registry.model.Upstream;
@@ -67,6 +68,11 @@ class ExactShapeDecoderTest {
               .meta(Map.of("version", "1.4.2"))
               .build(),
           ServiceInstance.builder("api-6", "api").address("2001:db8::1").port(443).build(),
+          ServiceInstance.builder("native-1", "native")
+              .address("10.0.0.7")
+              .port(8443)
+              .kind(ServiceKind.NATIVE)
+              .build(),
           SIDECAR,
           ServiceInstance.builder("front", "front-proxy")
               .address("10.0.0.6")

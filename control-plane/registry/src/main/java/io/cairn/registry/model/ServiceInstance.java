@@ -72,6 +72,11 @@ public record ServiceInstance(
         .kind(kind);
   }
 
+  /** Whether this instance speaks Connect's mTLS itself (Consul's {@code Connect.Native}). */
+  public boolean connectNative() {
+    return kind instanceof ConnectNative;
+  }
+
   /** The sidecar settings, when this instance is a connect proxy. */
   public Optional<ConnectProxy> proxy() {
     return kind instanceof ConnectProxy proxy ? Optional.of(proxy) : Optional.empty();

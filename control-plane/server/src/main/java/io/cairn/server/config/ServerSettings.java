@@ -158,7 +158,8 @@ public record ServerSettings(
         quiet,
         max,
         (int) Math.min(Integer.MAX_VALUE, v.positiveLong("xds.max-streams")),
-        (int) Math.min(Integer.MAX_VALUE, v.positiveLong("xds.max-streams-per-connection")));
+        (int) Math.min(Integer.MAX_VALUE, v.positiveLong("xds.max-streams-per-connection")),
+        v.string("datacenter"));
   }
 
   private static AclSettings acl(SettingValues v) {

@@ -70,6 +70,19 @@ public final class ContentSnapshot extends Snapshot {
     return endpoints.versioned;
   }
 
+  /** The listeners, for a snapshot that differs from this one in them. */
+  ShardedMap<VersionedResource<Listener>> listenerMap() {
+    return listeners.versioned;
+  }
+
+  /** This snapshot with other clusters, endpoints and listeners; routes are shared. */
+  ContentSnapshot with(
+      ShardedMap<VersionedResource<Cluster>> otherClusters,
+      ShardedMap<VersionedResource<ClusterLoadAssignment>> otherEndpoints,
+      ShardedMap<VersionedResource<Listener>> otherListeners) {
+    return new ContentSnapshot(otherClusters, otherEndpoints, otherListeners, routes.versioned);
+  }
+
   /** This snapshot with other clusters and endpoints; listeners and routes are shared. */
   ContentSnapshot with(
       ShardedMap<VersionedResource<Cluster>> otherClusters,

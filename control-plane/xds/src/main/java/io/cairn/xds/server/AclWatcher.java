@@ -4,6 +4,7 @@ import com.google.protobuf.Message;
 import io.cairn.registry.acl.Access;
 import io.cairn.registry.acl.AclResolver.Resolution;
 import io.cairn.registry.acl.Authorizer;
+import io.cairn.xds.translate.ServerListenerTranslator;
 import io.envoyproxy.controlplane.cache.ConfigWatcher;
 import io.envoyproxy.controlplane.cache.DeltaResponse;
 import io.envoyproxy.controlplane.cache.DeltaWatch;
@@ -193,7 +194,12 @@ final class AclWatcher implements ConfigWatcher {
     if (sidecarOf.isPresent() && !authorizer.service(sidecarOf.get()).allows(Access.WRITE)) {
       return name -> false; // a sidecar's own configuration needs service:write, as in Consul
     }
+    // A proxyless server's Listener is its service's configuration: service:write, as a sidecar's.
+    String ownService = stream.node().getCluster();
+    boolean serves = !ownService.isEmpty() && authorizer.service(ownService).allows(Access.WRITE);
     return name ->
-        authorizer.service(ResourceServices.of(type, name, sidecarOf)).allows(Access.READ);
+        type == ResourceType.LISTENER && name.startsWith(ServerListenerTranslator.PREFIX)
+            ? serves
+            : authorizer.service(ResourceServices.of(type, name, sidecarOf)).allows(Access.READ);
   }
 }

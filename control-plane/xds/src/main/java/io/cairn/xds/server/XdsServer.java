@@ -62,9 +62,12 @@ import org.slf4j.LoggerFactory;
  * client whose {@code node.cluster} names a service, or whose {@code node.locality} has a region,
  * is grouped with the other clients of that service in that locality, and served the shared
  * snapshot with the service's UpstreamConfig applied to the clusters and the endpoints of resolvers
- * that prioritize by locality ordered for its locality ({@link DownstreamSnapshots}). Those groups
- * are bounded (past the bound a client shares the plain snapshot) and released when their last
- * stream ends.
+ * that prioritize by locality ordered for its locality ({@link DownstreamSnapshots}). A proxyless
+ * node that names a certificate provider instance of its bootstrap in its metadata ({@code
+ * CAIRN_CERTIFICATE_PROVIDER}) is grouped with the others naming the same one and dials
+ * Connect-native services over mTLS; a gRPC server whose {@code node.cluster} is a registered
+ * service is served its gRFC A36 Listener ({@link ServerListenerNames}). Those groups are bounded
+ * (past the bound a client shares the plain snapshot) and released when their last stream ends.
  *
  * <p>With ACLs on, each call presents a token in its metadata ({@code x-consul-token}, or {@code
  * authorization: Bearer}); an unknown token is refused, a sidecar's token needs {@code
@@ -116,7 +119,7 @@ public final class XdsServer implements AutoCloseable {
   private boolean proxylessBuilt;
   private final ProxylessRouteWarnings routeWarnings = new ProxylessRouteWarnings();
   private final SidecarSnapshots sidecars;
-  private final DownstreamSnapshots downstream = new DownstreamSnapshots();
+  private final DownstreamSnapshots downstream;
   private final Set<String> changed = new HashSet<>();
   private boolean rebuildAll;
   private RegistrySnapshot lastRegistry;
@@ -134,6 +137,7 @@ public final class XdsServer implements AutoCloseable {
       throws IOException {
     this.registry = registry;
     this.sidecars = new SidecarSnapshots(intentionsDefault);
+    this.downstream = new DownstreamSnapshots(intentionsDefault, settings.datacenter());
     this.tracker = new ProxyTracker(meters, this::streamEnded);
     this.streamLimit = new StreamLimit(settings.maxStreams(), meters);
     this.quiet = settings.debounceQuiet();
@@ -147,14 +151,17 @@ public final class XdsServer implements AutoCloseable {
       callbacks.add(new AclCallbacks(gate));
       callbacks.add(tracker);
       callbacks.addAll(observers);
-      ConfigWatcher watcher = new AclWatcher(cache, gate);
+      ConfigWatcher watcher = new AclWatcher(new ServerListenerNames(cache), gate);
       discovery = discoveryServer(callbacks, StreamNode.filling(new AnswerMissingNames(watcher)));
     } else {
       this.aclStreams = Optional.empty();
       List<DiscoveryServerCallbacks> callbacks = new ArrayList<>();
       callbacks.add(tracker);
       callbacks.addAll(observers);
-      discovery = discoveryServer(callbacks, StreamNode.filling(new AnswerMissingNames(cache)));
+      discovery =
+          discoveryServer(
+              callbacks,
+              StreamNode.filling(new AnswerMissingNames(new ServerListenerNames(cache))));
     }
     this.subscription = registry.subscribe(this::onChange);
     RegistrySnapshot start = subscription.startSnapshot();
@@ -337,10 +344,27 @@ public final class XdsServer implements AutoCloseable {
         // Not a locality an instance could have: none of them is nearer than another.
       }
     }
-    if (service.isEmpty() && locality.isEmpty()) {
+    Optional<String> provider = certificateProvider(node);
+    if (service.isEmpty() && locality.isEmpty() && provider.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new DownstreamKey(service, locality));
+    return Optional.of(new DownstreamKey(service, locality, provider));
+  }
+
+  /**
+   * The certificate provider instance a node's bootstrap defines and names in its metadata ({@value
+   * DownstreamKey#CERTIFICATE_PROVIDER}): its opt-in to mTLS. Anything but a non-empty string of at
+   * most {@value DownstreamKey#MAX_PROVIDER_LENGTH} characters is no opt-in.
+   */
+  static Optional<String> certificateProvider(Node node) {
+    var value = node.getMetadata().getFieldsMap().get(DownstreamKey.CERTIFICATE_PROVIDER);
+    if (value == null || !value.hasStringValue()) {
+      return Optional.empty();
+    }
+    String name = value.getStringValue();
+    return name.isEmpty() || name.length() > DownstreamKey.MAX_PROVIDER_LENGTH
+        ? Optional.empty()
+        : Optional.of(name);
   }
 
   /**
@@ -532,8 +556,7 @@ public final class XdsServer implements AutoCloseable {
       ContentSnapshot built =
           full ? proxyless.rebuild(snapshot) : proxyless.update(snapshot, changedNames);
       cache.setSnapshot(PROXYLESS, built);
-      downstream
-          .update(snapshot, built)
+      (full ? downstream.update(snapshot, built) : downstream.update(snapshot, built, changedNames))
           .forEach((s, d) -> cache.setSnapshot(DOWNSTREAM + s.name(), d));
       lastShared = built;
     }

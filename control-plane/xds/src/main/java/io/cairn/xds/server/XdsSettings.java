@@ -14,6 +14,7 @@ import java.util.Objects;
  *     RESOURCE_EXHAUSTED}
  * @param maxStreamsPerConnection streams one HTTP/2 connection may have open at once (announced to
  *     the client, which queues the rest)
+ * @param datacenter this Cairn's datacenter, part of every service's SPIFFE ID (proxyless mTLS)
  */
 public record XdsSettings(
     String address,
@@ -21,7 +22,11 @@ public record XdsSettings(
     Duration debounceQuiet,
     Duration debounceMax,
     int maxStreams,
-    int maxStreamsPerConnection) {
+    int maxStreamsPerConnection,
+    String datacenter) {
+  /** Consul's default datacenter name, Cairn's too. */
+  public static final String DEFAULT_DATACENTER = "dc1";
+
   /** Room for 10,000 sidecars with a stream each, twice over. */
   public static final int DEFAULT_MAX_STREAMS = 20_000;
 
@@ -29,6 +34,7 @@ public record XdsSettings(
 
   public XdsSettings {
     Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(datacenter, "datacenter");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0-65535, was " + port);
     }
@@ -48,7 +54,8 @@ public record XdsSettings(
         debounceQuiet,
         debounceMax,
         DEFAULT_MAX_STREAMS,
-        DEFAULT_MAX_STREAMS_PER_CONNECTION);
+        DEFAULT_MAX_STREAMS_PER_CONNECTION,
+        DEFAULT_DATACENTER);
   }
 
   public static XdsSettings loopback(int port) {
@@ -58,6 +65,12 @@ public record XdsSettings(
   /** These settings with other stream limits. */
   public XdsSettings withStreamLimits(int maxStreams, int maxStreamsPerConnection) {
     return new XdsSettings(
-        address, port, debounceQuiet, debounceMax, maxStreams, maxStreamsPerConnection);
+        address, port, debounceQuiet, debounceMax, maxStreams, maxStreamsPerConnection, datacenter);
+  }
+
+  /** These settings in another datacenter. */
+  public XdsSettings withDatacenter(String datacenter) {
+    return new XdsSettings(
+        address, port, debounceQuiet, debounceMax, maxStreams, maxStreamsPerConnection, datacenter);
   }
 }

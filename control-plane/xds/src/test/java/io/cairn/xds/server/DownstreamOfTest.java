@@ -37,6 +37,45 @@ class DownstreamOfTest {
   }
 
   @Test
+  void aCertificateProviderInMetadataOptsInToMtlsAndJoinsTheKey() {
+    Node plain = node("", "", "z");
+    Node tls = withProvider(plain, com.google.protobuf.Value.newBuilder().setStringValue("cairn"));
+    assertThat(XdsServer.downstreamOf(tls))
+        .contains(new DownstreamKey("", Optional.empty(), Optional.of("cairn")));
+    assertThat(XdsServer.downstreamOf(withProvider(node("web", "", ""), tls.getMetadata())))
+        .contains(new DownstreamKey("web", Optional.empty(), Optional.of("cairn")));
+    // Not a name: no opt-in (a client would reject what it cannot resolve).
+    assertThat(
+            XdsServer.downstreamOf(
+                withProvider(plain, com.google.protobuf.Value.newBuilder().setBoolValue(true))))
+        .isEmpty();
+    assertThat(
+            XdsServer.downstreamOf(
+                withProvider(plain, com.google.protobuf.Value.newBuilder().setStringValue(""))))
+        .isEmpty();
+    assertThat(
+            XdsServer.downstreamOf(
+                withProvider(
+                    plain, com.google.protobuf.Value.newBuilder().setStringValue("x".repeat(129)))))
+        .isEmpty();
+    // Instance names are kept apart from services and localities in group names.
+    assertThat(new DownstreamKey("web", Optional.empty(), Optional.of("a")).name())
+        .isNotEqualTo(new DownstreamKey("web", Optional.empty()).name());
+  }
+
+  private static Node withProvider(Node node, com.google.protobuf.Value.Builder value) {
+    return node.toBuilder()
+        .setMetadata(
+            com.google.protobuf.Struct.newBuilder()
+                .putFields(DownstreamKey.CERTIFICATE_PROVIDER, value.build()))
+        .build();
+  }
+
+  private static Node withProvider(Node node, com.google.protobuf.Struct metadata) {
+    return node.toBuilder().setMetadata(metadata).build();
+  }
+
+  @Test
   void groupNamesKeepARegionWithASlashApartFromAZone() {
     String one = new DownstreamKey("", Optional.of(new Locality("eu/x", "a"))).name();
     String two = new DownstreamKey("", Optional.of(new Locality("eu", "x/a"))).name();
