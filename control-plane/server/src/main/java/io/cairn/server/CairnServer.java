@@ -108,7 +108,7 @@ public final class CairnServer implements AutoCloseable {
       // One CA and one leaf per service, for sidecars and the HTTP API alike.
       mesh = MeshCa.start(registry, settings.node().datacenter(), Clock.systemUTC());
       dns = DnsServer.start(settings.dns(), core);
-      xds = XdsServer.start(settings.xds(), core, xdsTls);
+      xds = XdsServer.start(settings.xds(), core, mesh, xdsTls);
       AdminApi admin =
           AdminApi.start(
               settings.http(),
