@@ -30,7 +30,7 @@ import io.cairn.admin.status.StatusApi;
 import io.cairn.admin.ui.UiApi;
 import io.cairn.admin.ui.UiAssets;
 import io.cairn.admin.xds.XdsApi;
-import io.cairn.ca.CaService;
+import io.cairn.ca.MeshCa;
 import io.cairn.registry.Core;
 import io.cairn.registry.Registry;
 import io.cairn.registry.acl.Access;
@@ -71,11 +71,11 @@ public final class AdminApi implements AutoCloseable {
    * @param tls when present, HTTPS with these (reloading) credentials
    */
   public static AdminApi start(
-      AdminSettings settings, Core core, Optional<ServerTls> tls, AdminHooks hooks) {
+      AdminSettings settings, Core core, MeshCa mesh, Optional<ServerTls> tls, AdminHooks hooks) {
     AtomicBoolean ready = new AtomicBoolean(true);
     WebServer server =
         webServer(settings, core.meters(), tls)
-            .routing(r -> routing(r, settings, core, ready::get, hooks))
+            .routing(r -> routing(r, settings, core, mesh, ready::get, hooks))
             .build()
             .start();
     log.atInfo()
@@ -129,18 +129,22 @@ public final class AdminApi implements AutoCloseable {
     return builder;
   }
 
-  /** The routing of the admin API; tests start a server with exactly this. */
+  /**
+   * The routing of the admin API; tests start a server with exactly this.
+   *
+   * @param mesh the CA and the process's leaves, shared with the xDS server
+   */
   public static void routing(
       HttpRouting.Builder routing,
       AdminSettings settings,
       Core core,
+      MeshCa mesh,
       java.util.function.BooleanSupplier ready,
       AdminHooks hooks) {
     Registry registry = core.registry();
     MeterRegistry meters = core.meters();
     String version = hooks.version();
     ConsulViews views = new ConsulViews(settings.node());
-    CaService ca = new CaService(registry, Clock.systemUTC());
     routing.addFilter(new RequestMetrics(meters));
     routing.addFilter(new BodyLimit(settings.maxBodyBytes()));
     routing.addFilter(new BlockingQueryLimit(settings.limits().maxBlockingQueries(), meters));
@@ -169,12 +173,8 @@ public final class AdminApi implements AutoCloseable {
                 .register(
                     "/v1/agent/connect",
                     new AgentConnectApi(
-                        registry,
-                        ca,
-                        settings.node().datacenter(),
-                        core.intentionsDefault(),
-                        Clock.systemUTC()))
-                .register("/v1/connect/ca", new ConnectCaApi(registry, ca))
+                        registry, mesh, core.intentionsDefault(), Clock.systemUTC()))
+                .register("/v1/connect/ca", new ConnectCaApi(registry, mesh.service()))
                 .register(
                     "/v1/agent",
                     new AgentApi(

@@ -6,6 +6,7 @@ import io.cairn.admin.agent.TtlReports;
 import io.cairn.admin.consul.NodeIdentity;
 import io.cairn.admin.http.HttpLimits;
 import io.cairn.admin.xds.ConnectedProxies;
+import io.cairn.ca.MeshCa;
 import io.cairn.registry.Core;
 import io.cairn.registry.Registry;
 import io.cairn.registry.acl.AclSettings;
@@ -20,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Optional;
@@ -87,6 +89,7 @@ public final class AdminServer implements AutoCloseable {
               meters,
               aclToken.map(AclSettings::denyByDefault).orElse(AclSettings.OFF),
               intentionsDefault);
+      MeshCa mesh = MeshCa.start(registry, NODE.datacenter(), Clock.systemUTC());
       AdminHooks hooks =
           new AdminHooks(
               TtlReports.NONE,
@@ -96,7 +99,7 @@ public final class AdminServer implements AutoCloseable {
               AdminHooks.XdsPorts.of(18000, false));
       WebServer server =
           AdminApi.webServer(settings, meters)
-              .routing(r -> AdminApi.routing(r, settings, core, () -> true, hooks))
+              .routing(r -> AdminApi.routing(r, settings, core, mesh, () -> true, hooks))
               .build()
               .start();
       return new AdminServer(dir, registry, server, meters);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.cairn.ca.MeshCa;
 import io.cairn.registry.Core;
 import io.cairn.registry.Registry;
 import io.cairn.registry.store.sqlite.SqliteStore;
@@ -19,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
@@ -61,6 +63,7 @@ class AdminTlsIT {
         AdminApi.start(
             new AdminSettings("127.0.0.1", 0, 64 * 1024, AdminServer.NODE),
             Core.of(registry, new SimpleMeterRegistry()),
+            MeshCa.start(registry, AdminServer.NODE.datacenter(), Clock.systemUTC()),
             Optional.of(tls),
             AdminHooks.NONE);
   }

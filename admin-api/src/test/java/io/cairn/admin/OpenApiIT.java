@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cairn.admin.AdminServer.Reply;
 import io.cairn.admin.OpenApiDocument.Operation;
 import io.cairn.admin.http.HttpLimits;
+import io.cairn.ca.MeshCa;
 import io.cairn.registry.Core;
 import io.cairn.registry.Registry;
 import io.cairn.registry.acl.AclSettings;
@@ -18,6 +19,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,7 +65,14 @@ class OpenApiIT {
               IntentionAction.ALLOW);
       recorded =
           RouteRecorder.record(
-              r -> AdminApi.routing(r, settings, core, () -> true, AdminHooks.NONE));
+              r ->
+                  AdminApi.routing(
+                      r,
+                      settings,
+                      core,
+                      MeshCa.start(api.registry(), "dc1", Clock.systemUTC()),
+                      () -> true,
+                      AdminHooks.NONE));
     }
     Set<String> served = new TreeSet<>();
     recorded.routes().forEach(r -> served.add(r.replaceAll("\\{[^}]*}", "{}")));
@@ -518,6 +527,7 @@ class OpenApiIT {
                     new SimpleMeterRegistry(),
                     new AclSettings(true, DefaultPolicy.DENY, Optional.empty()),
                     IntentionAction.ALLOW),
+                MeshCa.start(registry, "dc1", Clock.systemUTC()),
                 Optional.empty(),
                 AdminHooks.NONE)) {
       HttpClient client = HttpClient.newHttpClient();

@@ -7,6 +7,7 @@ import io.cairn.admin.http.QueryParams;
 import io.cairn.admin.json.JsonFields;
 import io.cairn.ca.CaService;
 import io.cairn.ca.LeafCache;
+import io.cairn.ca.MeshCa;
 import io.cairn.ca.SpiffeId;
 import io.cairn.registry.Registry;
 import io.cairn.registry.RegistrySnapshot;
@@ -29,18 +30,20 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
  * {@code /v1/agent/connect}: the roots as the agent serves them, a service's leaf certificate
- * (renewed before it expires; a blocking read returns the next one), and {@code authorize}, which
- * answers whether a client certificate's service may call a target by the intentions.
+ * (renewed before it expires; a blocking read returns the next one: it wakes when the leaf is
+ * renewed or the CA changes, and renews it itself when it falls due), and {@code authorize}, which
+ * answers whether a client certificate's service may call a target by the intentions. The leaves
+ * are the process's one {@link LeafCache}, which sidecars are served from too.
  */
 public final class AgentConnectApi implements HttpService {
-  /** How many services' leaves are kept; beyond it the least recently asked are reissued. */
-  static final int MAX_LEAVES = 10_000;
-
-  private static final Duration POLL = Duration.ofSeconds(1);
   private static final Pattern COLON_HEX = Pattern.compile("[0-9a-fA-F]{2}(:[0-9a-fA-F]{2})*");
 
   private final ConnectCaApi roots;
@@ -48,18 +51,16 @@ public final class AgentConnectApi implements HttpService {
   private final CaService ca;
   private final LeafCache leaves;
   private final IntentionAction defaultPolicy;
+  private final Clock clock;
 
   public AgentConnectApi(
-      Registry registry,
-      CaService ca,
-      String datacenter,
-      IntentionAction defaultPolicy,
-      Clock clock) {
+      Registry registry, MeshCa mesh, IntentionAction defaultPolicy, Clock clock) {
     this.registry = registry;
-    this.ca = ca;
+    this.ca = mesh.service();
     this.roots = new ConnectCaApi(registry, ca);
-    this.leaves = new LeafCache(() -> ca.current().value(), datacenter, clock, MAX_LEAVES);
+    this.leaves = mesh.leaves();
     this.defaultPolicy = defaultPolicy;
+    this.clock = clock;
   }
 
   @Override
@@ -79,19 +80,45 @@ public final class AgentConnectApi implements HttpService {
     LeafCache.Entry entry = leaves.leaf(service);
     OptionalLong index = QueryParams.nonNegativeLong(req, "index");
     if (index.isPresent() && index.getAsLong() == entry.index()) {
-      long deadline = System.nanoTime() + BlockingQuery.waitOf(req).toNanos();
-      try {
-        while (entry.index() == index.getAsLong() && System.nanoTime() < deadline) {
-          long left = Math.min(POLL.toNanos(), deadline - System.nanoTime());
-          Thread.sleep(Duration.ofNanos(Math.max(0, left)));
-          entry = leaves.leaf(service);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      entry = awaitChange(service, entry, BlockingQuery.waitOf(req));
     }
     BlockingQuery.headers(res, entry.index());
     Json.send(res, CaJson.leaf(entry.leaf(), entry.index()));
+  }
+
+  /**
+   * The leaf once it differs from {@code seen}, or {@code seen} after {@code wait}: wakes when the
+   * leaf is renewed or the CA changes, and at the leaf's renewal time, when this read renews it.
+   */
+  private LeafCache.Entry awaitChange(String service, LeafCache.Entry seen, Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    LeafCache.Entry entry = seen;
+    try {
+      while (entry.index() == seen.index()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        // Taken before reading again, so a change in between completes it.
+        CompletableFuture<Void> change = leaves.nextChange(service);
+        entry = leaves.leaf(service);
+        if (entry.index() != seen.index()) {
+          break;
+        }
+        long untilDue = Duration.between(clock.instant(), entry.renewAt()).toNanos();
+        try {
+          change.get(Math.max(1, Math.min(left, untilDue)), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+          // Due for renewal, or out of time: the loop decides.
+        }
+        entry = leaves.leaf(service);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a leaf change future never fails", e);
+    }
+    return entry;
   }
 
   /** Consul's {@code {"Authorized": bool, "Reason": "..."}}; needs write on the target. */

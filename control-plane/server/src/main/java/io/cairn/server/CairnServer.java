@@ -2,6 +2,7 @@ package io.cairn.server;
 
 import io.cairn.admin.AdminApi;
 import io.cairn.admin.AdminHooks;
+import io.cairn.ca.MeshCa;
 import io.cairn.cluster.EtcdCluster;
 import io.cairn.dns.DnsServer;
 import io.cairn.health.CheckOwnership;
@@ -16,6 +17,7 @@ import io.cairn.server.config.StoreSettings;
 import io.cairn.tls.ServerTls;
 import io.cairn.xds.server.XdsServer;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -37,6 +39,7 @@ public final class CairnServer implements AutoCloseable {
   private final DnsServer dns;
   private final XdsServer xds;
   private final AdminApi admin;
+  private final MeshCa mesh;
   private final Optional<ServerTls> tls;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -48,7 +51,9 @@ public final class CairnServer implements AutoCloseable {
       DnsServer dns,
       XdsServer xds,
       AdminApi admin,
+      MeshCa mesh,
       Optional<ServerTls> tls) {
+    this.mesh = mesh;
     this.registry = registry;
     this.sessions = sessions;
     this.tls = tls;
@@ -81,6 +86,7 @@ public final class CairnServer implements AutoCloseable {
     SessionReaper sessions = null;
     DnsServer dns = null;
     XdsServer xds = null;
+    MeshCa mesh = null;
     Optional<ServerTls> tls = Optional.empty();
     try {
       // One set of credentials, watched once, serves both front ends.
@@ -99,12 +105,15 @@ public final class CairnServer implements AutoCloseable {
       cluster.ifPresent(c -> c.followTtlReports(checker::ttlReported));
       // One ACL resolver and one intentions default for every front end.
       Core core = Core.of(registry, meters, settings.acl(), settings.intentionsDefault());
+      // One CA and one leaf per service, for sidecars and the HTTP API alike.
+      mesh = MeshCa.start(registry, settings.node().datacenter(), Clock.systemUTC());
       dns = DnsServer.start(settings.dns(), core);
-      xds = XdsServer.start(settings.xds(), core, xdsTls);
+      xds = XdsServer.start(settings.xds(), core, mesh, xdsTls);
       AdminApi admin =
           AdminApi.start(
               settings.http(),
               core,
+              mesh,
               adminTls,
               new AdminHooks(
                   checkId -> {
@@ -115,13 +124,16 @@ public final class CairnServer implements AutoCloseable {
                   scrape,
                   version,
                   AdminHooks.XdsPorts.of(xds.port(), xdsTls.isPresent())));
-      return new CairnServer(registry, store, health, sessions, dns, xds, admin, tls);
+      return new CairnServer(registry, store, health, sessions, dns, xds, admin, mesh, tls);
     } catch (RuntimeException e) {
       if (xds != null) {
         xds.close();
       }
       if (dns != null) {
         dns.close();
+      }
+      if (mesh != null) {
+        mesh.close();
       }
       if (health != null) {
         health.close();
@@ -161,6 +173,7 @@ public final class CairnServer implements AutoCloseable {
     admin.close();
     xds.close();
     dns.close();
+    mesh.close();
     health.close();
     sessions.close();
     tls.ifPresent(ServerTls::close);

@@ -158,8 +158,7 @@ public record ServerSettings(
         quiet,
         max,
         (int) Math.min(Integer.MAX_VALUE, v.positiveLong("xds.max-streams")),
-        (int) Math.min(Integer.MAX_VALUE, v.positiveLong("xds.max-streams-per-connection")),
-        v.string("datacenter"));
+        (int) Math.min(Integer.MAX_VALUE, v.positiveLong("xds.max-streams-per-connection")));
   }
 
   private static AclSettings acl(SettingValues v) {

@@ -34,19 +34,30 @@ public final class ContentSnapshot extends Snapshot {
   private final Resources<ClusterLoadAssignment> endpoints;
   private final Resources<Listener> listeners;
   private final Resources<RouteConfiguration> routes;
-  private final Resources<Secret> secrets = new Resources<>(ShardedMap.empty());
+  private final Resources<Secret> secrets;
 
-  /** From resources already versioned by their content, so nothing is hashed again. */
+  /** From resources already versioned by their content, so nothing is hashed again; no secrets. */
   public ContentSnapshot(
       List<VersionedResource<Cluster>> clusters,
       List<VersionedResource<ClusterLoadAssignment>> endpoints,
       List<VersionedResource<Listener>> listeners,
       List<VersionedResource<RouteConfiguration>> routes) {
+    this(clusters, endpoints, listeners, routes, List.of());
+  }
+
+  /** As the other, with secrets (a sidecar's certificates). */
+  public ContentSnapshot(
+      List<VersionedResource<Cluster>> clusters,
+      List<VersionedResource<ClusterLoadAssignment>> endpoints,
+      List<VersionedResource<Listener>> listeners,
+      List<VersionedResource<RouteConfiguration>> routes,
+      List<VersionedResource<Secret>> secrets) {
     this(
         byName(clusters, Cluster::getName),
         byName(endpoints, ClusterLoadAssignment::getClusterName),
         byName(listeners, Listener::getName),
-        byName(routes, RouteConfiguration::getName));
+        byName(routes, RouteConfiguration::getName),
+        byName(secrets, Secret::getName));
   }
 
   ContentSnapshot(
@@ -54,10 +65,20 @@ public final class ContentSnapshot extends Snapshot {
       ShardedMap<VersionedResource<ClusterLoadAssignment>> endpoints,
       ShardedMap<VersionedResource<Listener>> listeners,
       ShardedMap<VersionedResource<RouteConfiguration>> routes) {
+    this(clusters, endpoints, listeners, routes, ShardedMap.empty());
+  }
+
+  ContentSnapshot(
+      ShardedMap<VersionedResource<Cluster>> clusters,
+      ShardedMap<VersionedResource<ClusterLoadAssignment>> endpoints,
+      ShardedMap<VersionedResource<Listener>> listeners,
+      ShardedMap<VersionedResource<RouteConfiguration>> routes,
+      ShardedMap<VersionedResource<Secret>> secrets) {
     this.clusters = new Resources<>(clusters);
     this.endpoints = new Resources<>(endpoints);
     this.listeners = new Resources<>(listeners);
     this.routes = new Resources<>(routes);
+    this.secrets = new Resources<>(secrets);
   }
 
   /** The clusters, for a snapshot that differs from this one only in them. */
@@ -75,20 +96,31 @@ public final class ContentSnapshot extends Snapshot {
     return listeners.versioned;
   }
 
-  /** This snapshot with other clusters, endpoints and listeners; routes are shared. */
+  /** This snapshot with other clusters, endpoints and listeners; routes and secrets are shared. */
   ContentSnapshot with(
       ShardedMap<VersionedResource<Cluster>> otherClusters,
       ShardedMap<VersionedResource<ClusterLoadAssignment>> otherEndpoints,
       ShardedMap<VersionedResource<Listener>> otherListeners) {
-    return new ContentSnapshot(otherClusters, otherEndpoints, otherListeners, routes.versioned);
+    return new ContentSnapshot(
+        otherClusters, otherEndpoints, otherListeners, routes.versioned, secrets.versioned);
   }
 
-  /** This snapshot with other clusters and endpoints; listeners and routes are shared. */
+  /** This snapshot with other clusters and endpoints; listeners, routes and secrets are shared. */
   ContentSnapshot with(
       ShardedMap<VersionedResource<Cluster>> otherClusters,
       ShardedMap<VersionedResource<ClusterLoadAssignment>> otherEndpoints) {
     return new ContentSnapshot(
-        otherClusters, otherEndpoints, listeners.versioned, routes.versioned);
+        otherClusters, otherEndpoints, listeners.versioned, routes.versioned, secrets.versioned);
+  }
+
+  /** This snapshot with other secrets; every other resource is shared, at the same version. */
+  ContentSnapshot withSecrets(List<VersionedResource<Secret>> otherSecrets) {
+    return new ContentSnapshot(
+        clusters.versioned,
+        endpoints.versioned,
+        listeners.versioned,
+        routes.versioned,
+        byName(otherSecrets, Secret::getName));
   }
 
   private static <T extends Message> ShardedMap<VersionedResource<T>> byName(
@@ -144,7 +176,8 @@ public final class ContentSnapshot extends Snapshot {
     return versions(clusters).equals(versions(other.clusters))
         && versions(endpoints).equals(versions(other.endpoints))
         && versions(listeners).equals(versions(other.listeners))
-        && versions(routes).equals(versions(other.routes));
+        && versions(routes).equals(versions(other.routes))
+        && versions(secrets).equals(versions(other.secrets));
   }
 
   private static Map<String, String> versions(SnapshotResources<?> resources) {

@@ -105,6 +105,11 @@ final class MeshIndex {
     return Optional.ofNullable(localities.get(proxyId));
   }
 
+  /** Whether {@code service} has sidecars, so that sidecars reach it through them. */
+  boolean fronted(String service) {
+    return proxyServices.containsKey(service);
+  }
+
   /**
    * How sidecars reach {@code service}: through its own sidecars when it has any (so its intentions
    * apply), each carrying its application's meta, tags and weights and the worse of both statuses;

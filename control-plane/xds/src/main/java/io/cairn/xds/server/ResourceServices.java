@@ -10,7 +10,8 @@ import java.util.Optional;
  * Cairn names every resource after a service: clusters and endpoints {@code service} or {@code
  * subset.service}; proxyless listeners and routes {@code service} (a client may add {@code :port});
  * a sidecar's {@code public_listener:address:port} and {@code local_app} belong to the service it
- * fronts, its outbound listener {@code upstream:address:port} and its routes to the upstream.
+ * fronts, its outbound listener {@code upstream:address:port} and its routes to the upstream; its
+ * secrets ({@code leaf}, {@code roots}) to the service it fronts, whose leaf they hold.
  */
 final class ResourceServices {
   private ResourceServices() {}
@@ -25,7 +26,8 @@ final class ResourceServices {
           case LISTENER, ROUTE, SECRET -> beforeColon(name);
         };
     boolean own =
-        base.equals(ClusterTranslator.LOCAL_APP)
+        type == ResourceType.SECRET
+            || base.equals(ClusterTranslator.LOCAL_APP)
             || base.equals(SidecarListenerTranslator.PUBLIC_LISTENER);
     return own ? sidecarOf.orElse(base) : base;
   }

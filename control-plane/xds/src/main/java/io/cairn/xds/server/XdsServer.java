@@ -1,5 +1,8 @@
 package io.cairn.xds.server;
 
+import io.cairn.ca.Leaf;
+import io.cairn.ca.LeafCache;
+import io.cairn.ca.MeshCa;
 import io.cairn.registry.ChangeEvent;
 import io.cairn.registry.Core;
 import io.cairn.registry.Registry;
@@ -36,6 +39,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +72,12 @@ import org.slf4j.LoggerFactory;
  * Connect-native services over mTLS; a gRPC server whose {@code node.cluster} is a registered
  * service is served its gRFC A36 Listener ({@link ServerListenerNames}). Those groups are bounded
  * (past the bound a client shares the plain snapshot) and released when their last stream ends.
+ *
+ * <p>Sidecars speak mutual TLS with leaves of the mesh CA, served as secrets on the same stream.
+ * Their snapshots wait for the CA (set up on the first registered sidecar, off the builder's
+ * thread); {@link LeafRenewals} issues and renews their services' leaves, each new leaf reaching
+ * the snapshot builder through the leaf cache's listener, where it replaces those sidecars' secrets
+ * and nothing else.
  *
  * <p>With ACLs on, each call presents a token in its metadata ({@code x-consul-token}, or {@code
  * authorization: Bearer}); an unknown token is refused, a sidecar's token needs {@code
@@ -120,6 +130,13 @@ public final class XdsServer implements AutoCloseable {
   private final ProxylessRouteWarnings routeWarnings = new ProxylessRouteWarnings();
   private final SidecarSnapshots sidecars;
   private final DownstreamSnapshots downstream;
+  private final LeafCache leaves;
+  private final LeafRenewals renewals;
+  private final Runnable stopListening;
+  // Services with a new leaf not yet handed to the sidecars; guarded by itself.
+  private final Set<String> issuedLeaves = new HashSet<>();
+  // Owned by the debounce thread: the leaf index each sidecar service was last given.
+  private final Map<String, Long> givenLeaves = new HashMap<>();
   private final Set<String> changed = new HashSet<>();
   private boolean rebuildAll;
   private RegistrySnapshot lastRegistry;
@@ -131,13 +148,17 @@ public final class XdsServer implements AutoCloseable {
       MeterRegistry meters,
       XdsSettings settings,
       IntentionAction intentionsDefault,
+      MeshCa mesh,
       Optional<ServerTls> tls,
       AclResolver acl,
       List<DiscoveryServerCallbacks> observers)
       throws IOException {
     this.registry = registry;
-    this.sidecars = new SidecarSnapshots(intentionsDefault);
-    this.downstream = new DownstreamSnapshots(intentionsDefault, settings.datacenter());
+    this.sidecars = new SidecarSnapshots(intentionsDefault, mesh.datacenter());
+    this.downstream = new DownstreamSnapshots(intentionsDefault, mesh.datacenter());
+    this.leaves = mesh.leaves();
+    this.stopListening = leaves.listen((service, entry) -> leafIssued(service));
+    this.renewals = new LeafRenewals(mesh, registry::snapshot, mesh.clock());
     this.tracker = new ProxyTracker(meters, this::streamEnded);
     this.streamLimit = new StreamLimit(settings.maxStreams(), meters);
     this.quiet = settings.debounceQuiet();
@@ -228,19 +249,23 @@ public final class XdsServer implements AutoCloseable {
    *
    * @param core the registry, meters, ACL resolver (when off, everyone is served everything) and
    *     what sidecars do with connections no intention applies to
+   * @param mesh the CA and the leaves sidecars are given (shared with the HTTP API)
    * @param tls when present, serve over TLS with these (reloading) credentials
    */
-  public static XdsServer start(XdsSettings settings, Core core, Optional<ServerTls> tls) {
-    return start(settings, core, tls, List.of());
+  public static XdsServer start(
+      XdsSettings settings, Core core, MeshCa mesh, Optional<ServerTls> tls) {
+    return start(settings, core, mesh, tls, List.of());
   }
 
   /**
-   * As {@link #start(XdsSettings, Core, Optional)}, with callbacks that also see every request and
-   * response (after the ACL check and the tracker); the tests check every response with them.
+   * As {@link #start(XdsSettings, Core, MeshCa, Optional)}, with callbacks that also see every
+   * request and response (after the ACL check and the tracker); the tests check every response with
+   * them.
    */
   static XdsServer start(
       XdsSettings settings,
       Core core,
+      MeshCa mesh,
       Optional<ServerTls> tls,
       List<DiscoveryServerCallbacks> observers) {
     try {
@@ -249,6 +274,7 @@ public final class XdsServer implements AutoCloseable {
           core.meters(),
           settings,
           core.intentionsDefault(),
+          mesh,
           tls,
           core.acl(),
           observers);
@@ -579,19 +605,73 @@ public final class XdsServer implements AutoCloseable {
     lastRegistry = snapshot;
     SidecarSnapshots.Update update =
         full ? sidecars.rebuild(snapshot) : sidecars.update(snapshot, changedNames);
+    Set<String> services = sidecars.services();
+    givenLeaves.keySet().retainAll(services);
+    // Leaves issued meanwhile (or before, for the HTTP API) go with the first snapshot.
+    SidecarSnapshots.Update withLeaves = sidecars.leaves(newLeaves(services));
+    Map<String, ContentSnapshot> published = new HashMap<>(update.snapshots());
+    published.putAll(withLeaves.snapshots());
     // A snapshot is set before its id joins the set, so a node is never grouped without one.
-    update.snapshots().forEach((id, s) -> cache.setSnapshot(SIDECAR + id, s));
+    published.forEach((id, s) -> cache.setSnapshot(SIDECAR + id, s));
     Set<String> ids = new HashSet<>(sidecarIds);
-    ids.addAll(update.snapshots().keySet());
+    ids.addAll(published.keySet());
     ids.removeAll(update.removed());
     sidecarIds = Set.copyOf(ids);
+    renewals.follow(services, snapshot.ca());
     // A deregistered proxy that is still connected keeps its last configuration until it goes.
     update.removed().forEach(this::releaseUnregistered);
     log.atDebug()
         .addKeyValue("index", snapshot.index())
-        .addKeyValue("sidecars", update.snapshots().size())
+        .addKeyValue("sidecars", published.size())
         .addKeyValue("build-ms", (System.nanoTime() - started) / 1_000_000)
         .log("xDS snapshot published");
+  }
+
+  /** A new leaf, on the thread that issued it: handed to the sidecars on the debounce thread. */
+  private void leafIssued(String service) {
+    synchronized (issuedLeaves) {
+      if (!issuedLeaves.add(service) || issuedLeaves.size() > 1) {
+        return; // a hand-over is already on its way and takes this one too
+      }
+    }
+    try {
+      debounce.execute(this::giveLeaves);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  /** On the debounce thread: the sidecars of services with new leaves get them, and only them. */
+  private void giveLeaves() {
+    Set<String> issued;
+    synchronized (issuedLeaves) {
+      issued = Set.copyOf(issuedLeaves);
+      issuedLeaves.clear();
+    }
+    Set<String> wanted = new HashSet<>(sidecars.services());
+    wanted.retainAll(issued);
+    SidecarSnapshots.Update update = sidecars.leaves(newLeaves(wanted));
+    update.snapshots().forEach((id, s) -> cache.setSnapshot(SIDECAR + id, s));
+  }
+
+  /**
+   * On the debounce thread: the held leaves of {@code services} not yet given to their sidecars.
+   */
+  private Map<String, Leaf> newLeaves(Set<String> services) {
+    Map<String, Leaf> out = new HashMap<>();
+    for (String service : services) {
+      leaves
+          .held(service)
+          .ifPresent(
+              e -> {
+                Long given = givenLeaves.get(service);
+                if (given == null || given != e.index()) {
+                  givenLeaves.put(service, e.index());
+                  out.put(service, e.leaf());
+                }
+              });
+    }
+    return out;
   }
 
   /** A stream ended: its node's group may no longer be needed (decided on the debounce thread). */
@@ -624,6 +704,8 @@ public final class XdsServer implements AutoCloseable {
   @Override
   public void close() {
     subscription.close();
+    stopListening.run();
+    renewals.close();
     debounce.shutdownNow();
     server.shutdownNow();
     try {

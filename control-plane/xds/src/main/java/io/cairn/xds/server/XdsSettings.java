@@ -14,7 +14,6 @@ import java.util.Objects;
  *     RESOURCE_EXHAUSTED}
  * @param maxStreamsPerConnection streams one HTTP/2 connection may have open at once (announced to
  *     the client, which queues the rest)
- * @param datacenter this Cairn's datacenter, part of every service's SPIFFE ID (proxyless mTLS)
  */
 public record XdsSettings(
     String address,
@@ -22,11 +21,7 @@ public record XdsSettings(
     Duration debounceQuiet,
     Duration debounceMax,
     int maxStreams,
-    int maxStreamsPerConnection,
-    String datacenter) {
-  /** Consul's default datacenter name, Cairn's too. */
-  public static final String DEFAULT_DATACENTER = "dc1";
-
+    int maxStreamsPerConnection) {
   /** Room for 10,000 sidecars with a stream each, twice over. */
   public static final int DEFAULT_MAX_STREAMS = 20_000;
 
@@ -34,7 +29,6 @@ public record XdsSettings(
 
   public XdsSettings {
     Objects.requireNonNull(address, "address");
-    Objects.requireNonNull(datacenter, "datacenter");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0-65535, was " + port);
     }
@@ -54,8 +48,7 @@ public record XdsSettings(
         debounceQuiet,
         debounceMax,
         DEFAULT_MAX_STREAMS,
-        DEFAULT_MAX_STREAMS_PER_CONNECTION,
-        DEFAULT_DATACENTER);
+        DEFAULT_MAX_STREAMS_PER_CONNECTION);
   }
 
   public static XdsSettings loopback(int port) {
@@ -65,12 +58,6 @@ public record XdsSettings(
   /** These settings with other stream limits. */
   public XdsSettings withStreamLimits(int maxStreams, int maxStreamsPerConnection) {
     return new XdsSettings(
-        address, port, debounceQuiet, debounceMax, maxStreams, maxStreamsPerConnection, datacenter);
-  }
-
-  /** These settings in another datacenter. */
-  public XdsSettings withDatacenter(String datacenter) {
-    return new XdsSettings(
-        address, port, debounceQuiet, debounceMax, maxStreams, maxStreamsPerConnection, datacenter);
+        address, port, debounceQuiet, debounceMax, maxStreams, maxStreamsPerConnection);
   }
 }

@@ -19,10 +19,10 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 
 /**
- * LDS for Envoy sidecars: the inbound {@code public_listener} in front of the application, guarded
- * by RBAC from intentions, and one outbound listener per upstream on its local bind address. HTTP
- * family services get an HTTP connection manager (L7 RBAC, routes over RDS); tcp services a TCP
- * proxy behind network RBAC.
+ * LDS for Envoy sidecars: the inbound {@code public_listener} in front of the application, behind
+ * mutual TLS ({@link MeshTlsTranslator#downstream}) and guarded by RBAC from intentions, and one
+ * outbound listener per upstream on its local bind address. HTTP family services get an HTTP
+ * connection manager (L7 RBAC, routes over RDS); tcp services a TCP proxy behind network RBAC.
  */
 public final class SidecarListenerTranslator {
   public static final String PUBLIC_LISTENER = "public_listener";
@@ -95,6 +95,8 @@ public final class SidecarListenerTranslator {
                           .build())));
       chain.addFilters(tcpProxy(PUBLIC_LISTENER, ClusterTranslator.LOCAL_APP));
     }
+    // Mutual TLS: a peer presents a leaf of the mesh's CA (RBAC then decides what it may do).
+    chain.setTransportSocket(MeshTlsTranslator.downstream());
     return Listener.newBuilder()
         .setName(name)
         .setAddress(ClusterTranslator.socket(bindAddress, port))

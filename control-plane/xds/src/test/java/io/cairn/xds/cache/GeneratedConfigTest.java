@@ -104,14 +104,16 @@ class GeneratedConfigTest {
     for (; rounds < ROUNDS && System.nanoTime() < deadline; rounds++) {
       long roundSeed = random.nextLong();
       Generator g = new Generator(new Random(roundSeed));
-      try (Registry registry = Registry.open(new InMemoryStore(), new SimpleMeterRegistry())) {
+      try (Registry registry =
+          SidecarSnapshotsTest.withCa(
+              Registry.open(new InMemoryStore(), new SimpleMeterRegistry()))) {
         List<Command> commands = g.commands();
         // Part way through, an incremental builder starts; it then sees only the changed names.
         int cut = g.random.nextInt(commands.size() + 1);
         ProxylessSnapshots incremental = new ProxylessSnapshots();
         IntentionAction policy =
             g.random.nextBoolean() ? IntentionAction.ALLOW : IntentionAction.DENY;
-        SidecarSnapshots incrementalSidecars = new SidecarSnapshots(policy);
+        SidecarSnapshots incrementalSidecars = new SidecarSnapshots(policy, "dc1");
         Set<String> changed = ConcurrentHashMap.newKeySet();
         // As XdsServer does: proxy-defaults' protocol is every service's default.
         AtomicBoolean rebuildAll = new AtomicBoolean();
@@ -161,7 +163,7 @@ class GeneratedConfigTest {
                 proxyless.clusters().resources().values().stream()
                     .filter(c -> c.hasClusterType())
                     .count();
-        SidecarSnapshots sidecars = new SidecarSnapshots(policy);
+        SidecarSnapshots sidecars = new SidecarSnapshots(policy, "dc1");
         sidecars.rebuild(registry.snapshot());
         sidecars.all().values().forEach(s -> assertThat(valid(s)).as(at).isNotNull());
         if (rebuildAll.get()) {

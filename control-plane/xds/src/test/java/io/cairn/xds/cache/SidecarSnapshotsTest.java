@@ -7,10 +7,14 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.cairn.ca.CertificateAuthority;
 import io.cairn.registry.InMemoryStore;
 import io.cairn.registry.Registry;
+import io.cairn.registry.ca.CaConfiguration;
+import io.cairn.registry.ca.CaSetup;
 import io.cairn.registry.command.Command;
 import io.cairn.registry.command.DeregisterInstance;
+import io.cairn.registry.command.PutCa;
 import io.cairn.registry.command.PutConfigEntry;
 import io.cairn.registry.command.RegisterInstance;
 import io.cairn.registry.config.IntentionAction;
@@ -31,9 +35,11 @@ import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.extensions.clusters.aggregate.v3.ClusterConfig;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +47,18 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 class SidecarSnapshotsTest {
-  private final Registry registry = Registry.open(new InMemoryStore(), new SimpleMeterRegistry());
+  /** The mesh CA every test registry has: sidecars are built only once there is one. */
+  static final CaSetup CA =
+      CertificateAuthority.create(
+          CaConfiguration.DEFAULT, "11111111-2222-3333-4444-555555555555.consul", Instant.now());
+
+  private final Registry registry =
+      withCa(Registry.open(new InMemoryStore(), new SimpleMeterRegistry()));
+
+  static Registry withCa(Registry registry) {
+    registry.apply(new PutCa(CA, OptionalLong.of(0)));
+    return registry;
+  }
 
   @AfterEach
   void close() {
@@ -77,7 +94,7 @@ class SidecarSnapshotsTest {
   private void step(SidecarSnapshots incremental, Command command, String... changed) {
     registry.apply(command);
     incremental.update(registry.snapshot(), Set.of(changed));
-    SidecarSnapshots full = new SidecarSnapshots(IntentionAction.ALLOW);
+    SidecarSnapshots full = new SidecarSnapshots(IntentionAction.ALLOW, "dc1");
     full.rebuild(registry.snapshot());
     assertThat(all(incremental)).as("after " + command).isEqualTo(all(full));
   }
@@ -87,7 +104,7 @@ class SidecarSnapshotsTest {
     registry.apply(app("api-1", "api", "10.0.0.1"));
     registry.apply(app("web-1", "web", "10.0.1.1"));
     registry.apply(sidecar("web-1-sidecar-proxy", "web", "10.0.1.1", new Upstream("api", 9191)));
-    SidecarSnapshots incremental = new SidecarSnapshots(IntentionAction.ALLOW);
+    SidecarSnapshots incremental = new SidecarSnapshots(IntentionAction.ALLOW, "dc1");
     incremental.rebuild(registry.snapshot());
 
     step(incremental, sidecar("api-1-sidecar-proxy", "api", "10.0.0.1"), "api-sidecar-proxy");
@@ -140,7 +157,7 @@ class SidecarSnapshotsTest {
     registry.apply(sidecar("api-1-sidecar-proxy", "api", "10.0.0.1"));
     registry.apply(sidecar("web-1-sidecar-proxy", "web", "10.0.1.1", new Upstream("api", 9191)));
     registry.apply(sidecar("web-2-sidecar-proxy", "web", "10.0.1.2", new Upstream("api", 9191)));
-    SidecarSnapshots sidecars = new SidecarSnapshots(IntentionAction.ALLOW);
+    SidecarSnapshots sidecars = new SidecarSnapshots(IntentionAction.ALLOW, "dc1");
     SidecarSnapshots.Update first = sidecars.rebuild(registry.snapshot());
     assertThat(first.snapshots()).hasSize(3);
     assertThat(first.snapshots().get("web-1-sidecar-proxy"))
@@ -175,7 +192,7 @@ class SidecarSnapshotsTest {
     logs.start();
     logger.addAppender(logs);
     try {
-      SidecarSnapshots sidecars = new SidecarSnapshots(IntentionAction.ALLOW);
+      SidecarSnapshots sidecars = new SidecarSnapshots(IntentionAction.ALLOW, "dc1");
       registry.apply(app("web-1", "web", "10.0.1.1"));
       registry.apply(sidecar("web-1-sidecar-proxy", "web", "10.0.1.1"));
       registry.apply(app("legacy-1", "legacy", "legacy-1.example.com"));
@@ -206,7 +223,7 @@ class SidecarSnapshotsTest {
     registry.apply(app("db-1", "db", "10.0.0.1"));
     registry.apply(app("dbb-1", "dbb", "10.0.0.2"));
     registry.apply(sidecar("web-1-sidecar-proxy", "web", "10.0.1.1", new Upstream("db", 9191)));
-    SidecarSnapshots incremental = new SidecarSnapshots(IntentionAction.ALLOW);
+    SidecarSnapshots incremental = new SidecarSnapshots(IntentionAction.ALLOW, "dc1");
     incremental.rebuild(registry.snapshot());
 
     step(
@@ -258,7 +275,7 @@ class SidecarSnapshotsTest {
     registry.apply(sidecar("web-1-sidecar-proxy", "web", "10.0.1.1", new Upstream("api", 9191)));
     registry.apply(
         sidecar("batch-1-sidecar-proxy", "batch", "10.0.2.1", new Upstream("api", 9191)));
-    SidecarSnapshots incremental = new SidecarSnapshots(IntentionAction.ALLOW);
+    SidecarSnapshots incremental = new SidecarSnapshots(IntentionAction.ALLOW, "dc1");
     incremental.rebuild(registry.snapshot());
 
     step(
@@ -322,7 +339,7 @@ class SidecarSnapshotsTest {
     registry.apply(in("a", web("web-a", "10.0.1.1")));
     registry.apply(in("b", web("web-b", "10.0.1.2")));
     registry.apply(RegisterInstance.of(web("web-x", "10.0.1.3").build()));
-    SidecarSnapshots incremental = new SidecarSnapshots(IntentionAction.ALLOW);
+    SidecarSnapshots incremental = new SidecarSnapshots(IntentionAction.ALLOW, "dc1");
     incremental.rebuild(registry.snapshot());
     // No resolver asks for it: every sidecar registered alike shares one snapshot.
     assertThat(incremental.all().get("web-a")).isSameAs(incremental.all().get("web-b"));

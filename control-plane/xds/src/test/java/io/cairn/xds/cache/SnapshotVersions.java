@@ -16,7 +16,8 @@ final class SnapshotVersions {
             Resources.ResourceType.CLUSTER,
             Resources.ResourceType.ENDPOINT,
             Resources.ResourceType.LISTENER,
-            Resources.ResourceType.ROUTE)) {
+            Resources.ResourceType.ROUTE,
+            Resources.ResourceType.SECRET)) {
       s.versionedResources(type).forEach((name, v) -> out.put(type + "/" + name, v.version()));
     }
     return out;

@@ -38,7 +38,9 @@ public final class CheckedResponses implements DiscoveryServerCallbacks {
           "type.googleapis.com/envoy.config.route.v3.RouteConfiguration", RouteConfiguration.class,
           "type.googleapis.com/envoy.config.cluster.v3.Cluster", Cluster.class,
           "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment",
-              ClusterLoadAssignment.class);
+              ClusterLoadAssignment.class,
+          "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret",
+              io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret.class);
   private static final int KEPT = 20;
 
   private final AtomicLong checked = new AtomicLong();

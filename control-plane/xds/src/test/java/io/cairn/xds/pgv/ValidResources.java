@@ -79,7 +79,11 @@ public final class ValidResources {
   public static ContentSnapshot valid(ContentSnapshot snapshot) {
     for (SnapshotResources<?> type :
         List.of(
-            snapshot.clusters(), snapshot.endpoints(), snapshot.listeners(), snapshot.routes())) {
+            snapshot.clusters(),
+            snapshot.endpoints(),
+            snapshot.listeners(),
+            snapshot.routes(),
+            snapshot.secrets())) {
       type.resources().values().forEach(ValidResources::valid);
     }
     return snapshot;

@@ -31,11 +31,15 @@ final class AdsClient implements AutoCloseable {
       "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment";
   static final String LISTENER = "type.googleapis.com/envoy.config.listener.v3.Listener";
   static final String ROUTE = "type.googleapis.com/envoy.config.route.v3.RouteConfiguration";
+  static final String SECRET =
+      "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret";
 
   private final ManagedChannel channel;
   private final Node node;
   private final StreamObserver<DiscoveryRequest> requests;
   private final LinkedBlockingQueue<DiscoveryResponse> responses = new LinkedBlockingQueue<>();
+  // Every response's type, in order, whether or not a test took it from the queue.
+  private final List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<String, List<String>> subscribed = new ConcurrentHashMap<>();
   private final CompletableFuture<Status> ended = new CompletableFuture<>();
 
@@ -66,6 +70,7 @@ final class AdsClient implements AutoCloseable {
                   public void onNext(DiscoveryResponse response) {
                     // ACK at once, like Envoy, so the server's next push can follow.
                     send(request(response.getTypeUrl(), response));
+                    received.add(response.getTypeUrl());
                     responses.add(response);
                   }
 
@@ -79,6 +84,11 @@ final class AdsClient implements AutoCloseable {
                     ended.complete(Status.OK);
                   }
                 });
+  }
+
+  /** How many responses of a type arrived so far, read or not. */
+  long received(String typeUrl) {
+    return received.stream().filter(typeUrl::equals).count();
   }
 
   /** Subscribes to {@code names} of a type (none: every resource, a wildcard). */

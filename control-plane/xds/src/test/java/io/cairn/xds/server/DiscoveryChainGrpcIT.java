@@ -76,6 +76,7 @@ class DiscoveryChainGrpcIT {
         XdsServer.start(
             XdsSettings.loopback(0),
             Core.of(registry, new SimpleMeterRegistry()),
+            io.cairn.ca.MeshCa.start(registry, "dc1", java.time.Clock.systemUTC()),
             Optional.empty());
     Map<String, ?> bootstrap =
         (Map<String, ?>)

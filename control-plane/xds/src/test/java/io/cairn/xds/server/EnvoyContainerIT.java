@@ -1,9 +1,11 @@
 package io.cairn.xds.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import io.cairn.ca.MeshCa;
 import io.cairn.registry.Core;
 import io.cairn.registry.Registry;
 import io.cairn.registry.command.PutConfigEntry;
@@ -17,6 +19,8 @@ import io.cairn.registry.model.ConnectProxy;
 import io.cairn.registry.model.ServiceInstance;
 import io.cairn.registry.model.Upstream;
 import io.cairn.registry.store.sqlite.SqliteStore;
+import io.cairn.xds.translate.SecretTranslator;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -28,12 +32,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,8 +54,9 @@ import org.testcontainers.utility.DockerImageName;
 /**
  * Real Envoy (the API version java-control-plane 1.0.49 speaks) started from the bootstrap files in
  * {@code envoy-examples/}, configured by Cairn: a front proxy splitting 90/10 and a sidecar whose
- * inbound RBAC follows intentions. Needs Docker; skipped without it. The same behaviour is covered
- * without Docker by {@link SidecarXdsIT} (contents over ADS) and {@link ProxylessGrpcIT} (traffic).
+ * inbound listener takes mutual TLS with a mesh leaf and whose RBAC follows intentions. Needs
+ * Docker; skipped without it. The same behaviour is covered without Docker by {@link SidecarXdsIT}
+ * (contents over ADS) and {@link ProxylessGrpcIT} (traffic).
  */
 @Testcontainers(disabledWithoutDocker = true)
 class EnvoyContainerIT {
@@ -58,6 +66,7 @@ class EnvoyContainerIT {
 
   @TempDir Path dir;
   private Registry registry;
+  private MeshCa mesh;
   private XdsServer xds;
   private final List<HttpServer> apps = new ArrayList<>();
   private final List<GenericContainer<?>> envoys = new ArrayList<>();
@@ -66,11 +75,14 @@ class EnvoyContainerIT {
   @BeforeEach
   void start() {
     registry = Registry.open(SqliteStore.open(dir), new SimpleMeterRegistry());
+    mesh = MeshCa.start(registry, "dc1", Clock.systemUTC());
     xds =
         CheckedXds.start(
             XdsSettings.loopback(0),
             Core.of(registry, new SimpleMeterRegistry()),
-            Optional.empty());
+            mesh,
+            Optional.empty(),
+            List.of());
   }
 
   @AfterEach
@@ -78,6 +90,7 @@ class EnvoyContainerIT {
     envoys.forEach(GenericContainer::stop);
     apps.forEach(a -> a.stop(0));
     xds.close();
+    mesh.close();
     registry.close();
   }
 
@@ -125,6 +138,27 @@ class EnvoyContainerIT {
             .timeout(Duration.ofSeconds(5))
             .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * GET / over mutual TLS as a sidecar of {@code service} would connect: its leaf, the CA's roots;
+   * the status code and body.
+   */
+  private String[] getAs(String service, int port) throws Exception {
+    Secret leaf = SecretTranslator.leaf(mesh.leaves().leaf(service).leaf());
+    Secret roots = SecretTranslator.roots(registry.snapshot().ca().orElseThrow().value());
+    SSLContext context = MeshTlsHandshake.context(leaf, roots);
+    try (SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+      s.setSoTimeout(5000);
+      s.getOutputStream()
+          .write(
+              "GET / HTTP/1.1\r\nHost: web\r\nConnection: close\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
+      String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      return new String[] {
+        response.split(" ", 3)[1], response.substring(response.indexOf("\r\n\r\n") + 4)
+      };
+    }
   }
 
   @Test
@@ -187,12 +221,14 @@ class EnvoyContainerIT {
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> get(inbound).statusCode() == 403);
+        .until(() -> getAs("api", inbound)[0].equals("403"));
     intention(IntentionAction.ALLOW);
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> get(inbound).body().equals("web"));
+        .until(() -> getAs("api", inbound)[1].equals("web"));
+    // Without a client certificate the handshake fails: nothing reaches RBAC or the application.
+    assertThatThrownBy(() -> get(inbound)).isInstanceOf(IOException.class);
   }
 
   private void intention(IntentionAction action) {

@@ -4,14 +4,17 @@ import static io.envoyproxy.controlplane.cache.Resources.ResourceType.CLUSTER;
 import static io.envoyproxy.controlplane.cache.Resources.ResourceType.ENDPOINT;
 import static io.envoyproxy.controlplane.cache.Resources.ResourceType.LISTENER;
 import static io.envoyproxy.controlplane.cache.Resources.ResourceType.ROUTE;
+import static io.envoyproxy.controlplane.cache.Resources.ResourceType.SECRET;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.registry.config.Protocol;
 import io.cairn.registry.config.ServiceTarget;
 import io.cairn.registry.model.Upstream;
 import io.cairn.xds.translate.ClusterNames;
+import io.cairn.xds.translate.SecretTranslator;
 import io.cairn.xds.translate.SidecarListenerTranslator;
 import io.envoyproxy.envoy.config.rbac.v3.RBAC;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +47,13 @@ class ResourceServicesTest {
     // Not a sidecar: the names are no service's (and not valid service names).
     assertThat(ResourceServices.of(CLUSTER, "local_app", PROXYLESS)).isEqualTo("local_app");
     assertThat(ResourceServices.of(LISTENER, inbound, PROXYLESS)).isEqualTo("public_listener");
+  }
+
+  @Test
+  void aSidecarsSecretsAreItsOwnService() {
+    for (String name : List.of(SecretTranslator.LEAF, SecretTranslator.ROOTS)) {
+      assertThat(ResourceServices.of(SECRET, name, WEB_SIDECAR)).isEqualTo("web");
+    }
   }
 
   @Test

@@ -4,12 +4,18 @@ import static io.cairn.xds.server.AdsClient.CLUSTER;
 import static io.cairn.xds.server.AdsClient.ENDPOINT;
 import static io.cairn.xds.server.AdsClient.LISTENER;
 import static io.cairn.xds.server.AdsClient.ROUTE;
+import static io.cairn.xds.server.AdsClient.SECRET;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.Any;
+import io.cairn.ca.CertificateAuthority;
+import io.cairn.ca.CertificateChecks;
+import io.cairn.ca.MeshCa;
 import io.cairn.registry.Core;
 import io.cairn.registry.Registry;
+import io.cairn.registry.ca.CaConfiguration;
+import io.cairn.registry.ca.CaSetup;
 import io.cairn.registry.command.PutConfigEntry;
 import io.cairn.registry.command.RegisterInstance;
 import io.cairn.registry.config.IntentionAction;
@@ -35,17 +41,22 @@ import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
+import java.security.cert.Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
@@ -62,21 +73,27 @@ class SidecarXdsIT {
 
   @TempDir Path dir;
   private Registry registry;
+  private final MovableClock clock = new MovableClock();
+  private MeshCa mesh;
   private XdsServer xds;
 
   @BeforeEach
   void start() {
     registry = Registry.open(SqliteStore.open(dir), new SimpleMeterRegistry());
+    mesh = MeshCa.start(registry, "dc1", clock);
     xds =
         CheckedXds.start(
             XdsSettings.loopback(0),
             Core.of(registry, new SimpleMeterRegistry()),
-            Optional.empty());
+            mesh,
+            Optional.empty(),
+            List.of());
   }
 
   @AfterEach
   void stop() {
     xds.close();
+    mesh.close();
     registry.close();
   }
 
@@ -486,6 +503,141 @@ class SidecarXdsIT {
       requests.onCompleted();
     } finally {
       channel.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  private static Map<String, Secret> secrets(DiscoveryResponse r) throws Exception {
+    return unpack(r, Secret.class, Secret::getName);
+  }
+
+  private static String leafSerial(Map<String, Secret> secrets) throws Exception {
+    return ((java.security.cert.X509Certificate)
+            MeshTlsHandshake.certificates(
+                    secrets.get("leaf").getTlsCertificate().getCertificateChain().getInlineString())
+                .getFirst())
+        .getSerialNumber()
+        .toString(16);
+  }
+
+  private static int rootCount(Map<String, Secret> secrets) throws Exception {
+    return MeshTlsHandshake.certificates(
+            secrets.get("roots").getValidationContext().getTrustedCa().getInlineString())
+        .size();
+  }
+
+  @Test
+  void sidecarsGetTheirLeafAndTheRootsOverAdsAndRenewalsAndRotationsPushOnlySecrets()
+      throws Exception {
+    mesh();
+    try (AdsClient envoy = new AdsClient(xds.port(), "web-1-sidecar-proxy", "web")) {
+      envoy.subscribe(CLUSTER);
+      // The server set the CA up itself: sidecars were registered and there was none.
+      Map<String, Cluster> clusters =
+          unpack(
+              envoy.await(CLUSTER, r -> r.getResourcesCount() == 5, WAIT),
+              Cluster.class,
+              Cluster::getName);
+      CaSetup ca = registry.snapshot().ca().orElseThrow().value();
+      String td = ca.trustDomain();
+      UpstreamTlsContext toApi =
+          clusters
+              .get("v1.api")
+              .getTransportSocket()
+              .getTypedConfig()
+              .unpack(UpstreamTlsContext.class);
+      assertThat(toApi.getSni()).isEqualTo("api.default.dc1.internal." + td);
+      assertThat(clusters.get("db").hasTransportSocket()).isFalse();
+      envoy.subscribe(LISTENER);
+      envoy.await(LISTENER, r -> r.toString().contains("10.0.3.1"), WAIT);
+
+      envoy.subscribe(SECRET, "leaf", "roots");
+      Map<String, Secret> first =
+          secrets(envoy.await(SECRET, r -> r.getResourcesCount() == 2, WAIT));
+      String chain = first.get("leaf").getTlsCertificate().getCertificateChain().getInlineString();
+      Certificate leaf = MeshTlsHandshake.certificates(chain).getFirst();
+      assertThat(MeshTlsHandshake.uriSan(leaf))
+          .isEqualTo("spiffe://" + td + "/ns/default/dc/dc1/svc/web");
+      CertificateChecks.validate(chain, ca.activeRoot().rootCertPem());
+      assertThat(rootCount(first)).isEqualTo(1);
+
+      // Over a real socket: web's sidecar accepts api's leaf and refuses another CA's.
+      Secret apiLeaf =
+          io.cairn.xds.translate.SecretTranslator.leaf(mesh.leaves().leaf("api").leaf());
+      List<Certificate> served =
+          MeshTlsHandshake.run(first.get("leaf"), apiLeaf, first.get("roots"));
+      assertThat(MeshTlsHandshake.uriSan(served.getFirst()))
+          .isEqualTo("spiffe://" + td + "/ns/default/dc/dc1/svc/web");
+      CaSetup other = CertificateAuthority.create(CaConfiguration.DEFAULT, td, Instant.now());
+      Secret stranger =
+          io.cairn.xds.translate.SecretTranslator.leaf(
+              CertificateAuthority.issue(other, "dc1", "api", Instant.now()));
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> MeshTlsHandshake.run(first.get("leaf"), stranger, first.get("roots")))
+          .as("a certificate of another CA, even with the right trust domain")
+          .isInstanceOf(java.io.IOException.class);
+
+      long listeners = envoy.received(LISTENER);
+      long clusterPushes = envoy.received(CLUSTER);
+      // No request: the server renews the leaf when it falls due.
+      clock.moveTo(mesh.leaves().held("web").orElseThrow().renewAt().plusSeconds(1));
+      String firstSerial = leafSerial(first);
+      Map<String, Secret> renewed =
+          secrets(
+              envoy.await(
+                  SECRET,
+                  r -> {
+                    try {
+                      return !leafSerial(secrets(r)).equals(firstSerial);
+                    } catch (Exception e) {
+                      throw new IllegalStateException(e);
+                    }
+                  },
+                  WAIT));
+      assertThat(renewed.get("roots")).isEqualTo(first.get("roots"));
+      // Back to the present, so the leaves issued from here validate now.
+      clock.moveTo(Instant.now());
+
+      // A rotation: new roots (old and new), then a leaf of the new root; nothing else.
+      assertThat(
+              mesh.service()
+                  .configure(
+                      new CaConfiguration(Duration.ofHours(72), "ec", 384, Duration.ofDays(3650)),
+                      OptionalLong.empty()))
+          .isTrue();
+      CaSetup rotated = registry.snapshot().ca().orElseThrow().value();
+      Map<String, Secret> afterRotation =
+          secrets(
+              envoy.await(
+                  SECRET,
+                  r -> {
+                    try {
+                      Map<String, Secret> m = secrets(r);
+                      return rootCount(m) == 2
+                          && m.get("leaf")
+                              .getTlsCertificate()
+                              .getCertificateChain()
+                              .getInlineString()
+                              .contains(
+                                  rotated.activeRoot().intermediateCertPems().getFirst().strip());
+                    } catch (Exception e) {
+                      throw new IllegalStateException(e);
+                    }
+                  },
+                  WAIT));
+      String newChain =
+          afterRotation.get("leaf").getTlsCertificate().getCertificateChain().getInlineString();
+      // Signed by the new root; with its cross-signature, it chains to the old one too.
+      CertificateChecks.validate(
+          List.of(CertificateChecks.certificates(newChain).getFirst()),
+          rotated.activeRoot().rootCertPem());
+      CertificateChecks.validate(newChain, ca.activeRoot().rootCertPem());
+      // A sidecar that has only the old root still accepts the new leaf (cross-signed).
+      MeshTlsHandshake.run(afterRotation.get("leaf"), apiLeaf, first.get("roots"));
+
+      // Any listener or cluster push would have come with the secrets; give stragglers a moment.
+      Thread.sleep(500);
+      assertThat(envoy.received(LISTENER)).as("LDS pushes").isEqualTo(listeners);
+      assertThat(envoy.received(CLUSTER)).as("CDS pushes").isEqualTo(clusterPushes);
     }
   }
 }

@@ -73,6 +73,7 @@ class UpstreamResilienceIT {
         XdsServer.start(
             XdsSettings.loopback(0),
             Core.of(registry, new SimpleMeterRegistry()),
+            io.cairn.ca.MeshCa.start(registry, "dc1", java.time.Clock.systemUTC()),
             Optional.empty());
     // Each scheme has its own bootstrap, so both clients live in this JVM beside other tests'.
     NameResolverRegistry.getDefaultRegistry()

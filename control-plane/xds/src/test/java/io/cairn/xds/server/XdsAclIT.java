@@ -286,6 +286,10 @@ class XdsAclIT {
         .containsExactly("api:127.0.0.1:9191", PUBLIC_LISTENER);
     c.subscribe(ENDPOINT, "api", "db");
     assertThat(names(awaitNames(c, ENDPOINT, "api"))).containsExactly("api");
+    // Its certificates are its own service's: service:write on shop is enough.
+    c.subscribe(AdsClient.SECRET, "leaf", "roots");
+    assertThat(names(awaitNames(c, AdsClient.SECRET, "leaf", "roots")))
+        .containsExactly("leaf", "roots");
 
     // A service identity reads every service, as in Consul: db's cluster and listener too.
     Token identity = token(List.of(), List.of("shop"));
