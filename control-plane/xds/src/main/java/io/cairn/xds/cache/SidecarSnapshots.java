@@ -27,8 +27,12 @@ import java.util.Set;
  * clusters of its targets; other sidecars keep their snapshot (and version). A sidecar registered
  * with a locality whose upstreams include a service whose resolver prioritizes by locality gets
  * that snapshot with those endpoints ordered for its locality ({@link
- * EndpointTranslator#prioritized}), shared by the sidecars of its key in that locality. Not
- * thread-safe.
+ * EndpointTranslator#prioritized}), shared by the sidecars of its key in that locality.
+ *
+ * <p>The inbound RBAC names sources by SPIFFE IDs of the mesh CA's trust domain, so no sidecar is
+ * built before the CA is set up: its Envoy waits for configuration, as an unregistered one does (a
+ * placeholder identity would lose every deny under a default allow). The CA's arrival builds every
+ * sidecar. Not thread-safe.
  */
 public final class SidecarSnapshots {
   private record Built(SidecarResources resources, ContentSnapshot snapshot) {}
@@ -48,7 +52,8 @@ public final class SidecarSnapshots {
 
   private final IntentionAction defaultPolicy;
   private final MeshIndex mesh = new MeshIndex();
-  private final FailClosedWarnings warnings = new FailClosedWarnings();
+  // The trust domain the built sidecars' RBAC names; empty before the CA is set up.
+  private Optional<String> trustDomain = Optional.empty();
   private final Map<SidecarKey, Built> sidecars = new HashMap<>();
   private final Map<Target, VersionedCluster> clusters = new HashMap<>();
   private final ClusterOverlays overlays = new ClusterOverlays(ClusterResilience.Client.ENVOY);
@@ -75,6 +80,18 @@ public final class SidecarSnapshots {
   /** Rebuilds what depends on {@code changed}: names of changed services or config entries. */
   public Update update(RegistrySnapshot registry, Set<String> changedNames) {
     MeshIndex.Changes moved = mesh.update(registry, changedNames);
+    Optional<String> domain = registry.ca().map(ca -> ca.value().trustDomain());
+    if (!domain.equals(trustDomain)) {
+      trustDomain = domain;
+      sidecars.clear();
+      clusters.clear();
+      located.clear();
+    }
+    if (domain.isEmpty()) {
+      Set<String> gone = new HashSet<>(moved.proxyIds());
+      gone.removeIf(id -> mesh.sidecar(id).isPresent());
+      return new Update(Map.of(), gone);
+    }
     Set<String> changed = new HashSet<>(changedNames);
     changed.addAll(moved.destinations());
 
@@ -95,17 +112,12 @@ public final class SidecarSnapshots {
       if (built != null && !intersects(built.resources().dependsOn(), changed)) {
         r = built.resources();
       } else {
-        r = SidecarResources.of(registry, key, defaultPolicy, s -> mesh.addresses(registry, s));
-        if (key.hasLocalApp()) {
-          warnings.report(key.service(), r.failingClosed());
-        }
+        r = SidecarResources.of(registry, key, defaultPolicy, domain.get());
       }
       resources.put(key, r);
       needed.addAll(r.targets());
     }
 
-    warnings.retain(
-        live.stream().map(SidecarKey::service).collect(java.util.stream.Collectors.toSet()));
     clusters.keySet().retainAll(needed);
     Set<String> rebuiltServices = new HashSet<>();
     for (Target target : needed) {
@@ -153,10 +165,16 @@ public final class SidecarSnapshots {
     return new Update(out, removed);
   }
 
-  /** The registered sidecar ids and their current snapshots. */
+  /** The registered sidecar ids and their current snapshots (none before the CA is set up). */
   public Map<String, ContentSnapshot> all() {
     Map<String, ContentSnapshot> out = new HashMap<>();
-    mesh.sidecars().forEach((id, key) -> out.put(id, snapshotOf(id, key)));
+    mesh.sidecars()
+        .forEach(
+            (id, key) -> {
+              if (sidecars.containsKey(key)) {
+                out.put(id, snapshotOf(id, key));
+              }
+            });
     return out;
   }
 

@@ -55,16 +55,16 @@ import org.slf4j.LoggerFactory;
  * changes are debounced (a quiet period, bounded by a maximum delay) and then become new snapshots.
  *
  * <p>Who gets what, by {@code node.id}: a registered connect proxy gets its sidecar configuration
- * (a snapshot shared by every sidecar registered alike, set under the proxy's own id so that a node
- * never changes group). An Envoy ({@code user_agent_name} envoy) with any other id gets a group of
- * its own with no snapshot: its requests wait until a proxy with its id registers. Everything else
- * (proxyless gRPC clients) shares one snapshot of every service, asked for by name; a proxyless
- * client whose {@code node.cluster} names a service, or whose {@code node.locality} has a region,
- * is grouped with the other clients of that service in that locality, and served the shared
- * snapshot with the service's UpstreamConfig applied to the clusters and the endpoints of resolvers
- * that prioritize by locality ordered for its locality ({@link DownstreamSnapshots}). Those groups
- * are bounded (past the bound a client shares the plain snapshot) and released when their last
- * stream ends.
+ * once the mesh CA is set up (a snapshot shared by every sidecar registered alike, set under the
+ * proxy's own id so that a node never changes group; before the CA it waits). An Envoy ({@code
+ * user_agent_name} envoy) with any other id gets a group of its own with no snapshot: its requests
+ * wait until a proxy with its id registers. Everything else (proxyless gRPC clients) shares one
+ * snapshot of every service, asked for by name; a proxyless client whose {@code node.cluster} names
+ * a service, or whose {@code node.locality} has a region, is grouped with the other clients of that
+ * service in that locality, and served the shared snapshot with the service's UpstreamConfig
+ * applied to the clusters and the endpoints of resolvers that prioritize by locality ordered for
+ * its locality ({@link DownstreamSnapshots}). Those groups are bounded (past the bound a client
+ * shares the plain snapshot) and released when their last stream ends.
  *
  * <p>With ACLs on, each call presents a token in its metadata ({@code x-consul-token}, or {@code
  * authorization: Bearer}); an unknown token is refused, a sidecar's token needs {@code
