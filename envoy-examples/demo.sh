@@ -245,7 +245,7 @@ check_intention web allowed
 check_intention billing denied
 say "api's sidecars enforce it as RBAC on their inbound listener, which Cairn serves them:"
 rbac
-say "Cairn knows a source by its addresses (no mTLS yet): here everything is 127.0.0.1."
+say "Cairn knows a source by the SPIFFE ID of its client certificate, whatever its address."
 
 step "3b. Denying web -> api"
 show cairn intention deny web api

@@ -34,12 +34,17 @@ import java.util.regex.Pattern;
  *
  * <p>With {@code --sidecars}, every stream is an Envoy sidecar instead: {@code streams} instances
  * of {@code client} are registered, each with a sidecar whose upstream is {@code fan}, and each
- * stream connects as one of those proxies (its own snapshot group, sharing one snapshot).
+ * stream connects as one of those proxies (its own snapshot group, sharing one snapshot). The mesh
+ * CA is set up first (sidecars get no configuration without it), and an intention denies {@code
+ * fan} -> {@code client}: each new {@code fan} instance (at an address of its own) is churn in a
+ * source of the sidecars' intentions, and the state-of-the-world streams also watch their listeners
+ * and count the listener responses the rounds push (identity is by SPIFFE ID, so none).
  */
 final class XdsFanoutBenchmark {
   private static final Pattern XDS_PORT = Pattern.compile("xDS listening.*port=\"?(\\d+)");
   private static final String EDS =
       "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment";
+  private static final String LDS = "type.googleapis.com/envoy.config.listener.v3.Listener";
 
   private XdsFanoutBenchmark() {}
 
@@ -74,6 +79,8 @@ final class XdsFanoutBenchmark {
   /** One watching stream: notes when it first sees an assignment with {@code wanted} endpoints. */
   static final class Watcher {
     final AtomicLong seenAt = new AtomicLong();
+    final java.util.concurrent.atomic.AtomicInteger listenerPushes =
+        new java.util.concurrent.atomic.AtomicInteger();
     volatile int wanted;
     volatile CountDownLatch done = new CountDownLatch(0);
 
@@ -93,6 +100,28 @@ final class XdsFanoutBenchmark {
     int xdsPort = server.loggedPort(XDS_PORT);
     register(http, server.base(), "fan-0", 20000);
     if (sidecars) {
+      // Sets the mesh CA up (on first use), which names the sidecars' RBAC principals.
+      HttpResponse<String> roots =
+          http.send(
+              HttpRequest.newBuilder(URI.create(server.base() + "/v1/connect/ca/roots")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (roots.statusCode() != 200) {
+        throw new IllegalStateException("CA roots: " + roots.statusCode() + " " + roots.body());
+      }
+      HttpResponse<String> intention =
+          http.send(
+              HttpRequest.newBuilder(URI.create(server.base() + "/v1/config"))
+                  .PUT(
+                      HttpRequest.BodyPublishers.ofString(
+                          """
+                          {"Kind":"service-intentions","Name":"client",
+                           "Sources":[{"Name":"fan","Action":"deny"}]}"""))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (intention.statusCode() != 200) {
+        throw new IllegalStateException(
+            "intention: " + intention.statusCode() + " " + intention.body());
+      }
       for (int i = 0; i < streams; i++) {
         put(
             http,
@@ -129,7 +158,7 @@ final class XdsFanoutBenchmark {
                   .build()
               : Node.newBuilder().setId("fanout-" + i).build();
       if (i % 2 == 0) {
-        sotw(stub, node, w, "fan");
+        sotw(stub, node, w, "fan", sidecars);
       } else {
         delta(stub, node, w);
       }
@@ -146,6 +175,19 @@ final class XdsFanoutBenchmark {
         Runtime.version());
     // Everyone has the first assignment before measuring.
     await(watchers, 1, Duration.ofSeconds(60));
+    if (sidecars) {
+      // And every state-of-the-world sidecar stream its first listeners.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      for (int i = 0; i < streams; i += 2) {
+        while (watchers.get(i).listenerPushes.get() == 0) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("stream " + i + " got no listeners in 60 s");
+          }
+          Thread.sleep(10);
+        }
+      }
+      watchers.forEach(w -> w.listenerPushes.set(0));
+    }
 
     for (int round = 1; round <= rounds; round++) {
       long registered = register(http, server.base(), "fan-" + round, 20000 + round);
@@ -160,6 +202,12 @@ final class XdsFanoutBenchmark {
           LatencyRecorder.quantileMillis(delays, 0.5),
           LatencyRecorder.quantileMillis(delays, 0.99),
           delays[delays.length - 1] / 1e6);
+    }
+    if (sidecars) {
+      System.out.printf(
+          "churn in a source (fan, denied by client's intentions): %d listener responses to the"
+              + " %d state-of-the-world sidecar streams over %d rounds%n",
+          watchers.stream().mapToInt(w -> w.listenerPushes.get()).sum(), (streams + 1) / 2, rounds);
     }
     System.out.printf("server RSS %.0f MiB%n", server.residentMib());
   }
@@ -184,8 +232,8 @@ final class XdsFanoutBenchmark {
         http,
         base,
         """
-        {"ID":"%s","Name":"fan","Address":"127.0.0.1","Port":%d}"""
-            .formatted(id, port));
+        {"ID":"%s","Name":"fan","Address":"127.0.0.%d","Port":%d}"""
+            .formatted(id, port - 20000 + 1, port));
   }
 
   /** Registers over HTTP; returns when the 200 arrived. */
@@ -208,12 +256,35 @@ final class XdsFanoutBenchmark {
       Node node,
       Watcher w,
       String service) {
+    sotw(stub, node, w, service, false);
+  }
+
+  /**
+   * @param listeners also watch every listener (a sidecar's LDS), counting the responses
+   */
+  static void sotw(
+      AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceStub stub,
+      Node node,
+      Watcher w,
+      String service,
+      boolean listeners) {
     StreamObserver<DiscoveryRequest>[] out = new StreamObserver[1];
     out[0] =
         stub.streamAggregatedResources(
             new StreamObserver<>() {
               @Override
               public void onNext(DiscoveryResponse response) {
+                if (response.getTypeUrl().equals(LDS)) {
+                  w.listenerPushes.incrementAndGet();
+                  send(
+                      out,
+                      DiscoveryRequest.newBuilder()
+                          .setTypeUrl(LDS)
+                          .setVersionInfo(response.getVersionInfo())
+                          .setResponseNonce(response.getNonce())
+                          .build());
+                  return;
+                }
                 for (var any : response.getResourcesList()) {
                   try {
                     w.saw(any.unpack(ClusterLoadAssignment.class));
@@ -221,7 +292,8 @@ final class XdsFanoutBenchmark {
                     throw new IllegalStateException(e);
                   }
                 }
-                out[0].onNext(
+                send(
+                    out,
                     DiscoveryRequest.newBuilder()
                         .setTypeUrl(EDS)
                         .addResourceNames(service)
@@ -236,12 +308,23 @@ final class XdsFanoutBenchmark {
               @Override
               public void onCompleted() {}
             });
-    out[0].onNext(
+    send(
+        out,
         DiscoveryRequest.newBuilder()
             .setNode(node)
             .setTypeUrl(EDS)
             .addResourceNames(service)
             .build());
+    if (listeners) {
+      send(out, DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(LDS).build());
+    }
+  }
+
+  /** A request on the stream: ACKs (gRPC's thread) and the first requests may meet. */
+  private static void send(StreamObserver<DiscoveryRequest>[] out, DiscoveryRequest request) {
+    synchronized (out) {
+      out[0].onNext(request);
+    }
   }
 
   private static void delta(

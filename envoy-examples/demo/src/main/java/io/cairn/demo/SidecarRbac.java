@@ -28,6 +28,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The inbound RBAC rules Cairn gives a sidecar, fetched over ADS under the sidecar's node ID (as
@@ -157,6 +159,7 @@ final class SidecarRbac {
     String text =
         switch (p.getIdentifierCase()) {
           case ANY -> "anyone";
+          case AUTHENTICATED -> identity(p.getAuthenticated());
           case DIRECT_REMOTE_IP -> cidr(p.getDirectRemoteIp());
           case REMOTE_IP -> cidr(p.getRemoteIp());
           case SOURCE_IP -> cidr(p.getSourceIp());
@@ -185,6 +188,24 @@ final class SidecarRbac {
     ids.forEach(id -> parts.add(describe(id, true)));
     String text = String.join(separator, parts);
     return nested && parts.size() > 1 ? "(" + text + ")" : text;
+  }
+
+  // A source as Cairn names it: its SPIFFE ID, any datacenter, one service or any ([^/]+).
+  private static final Pattern SPIFFE =
+      Pattern.compile("\\^spiffe://(.+)/ns/default/dc/\\[\\^/\\]\\+/svc/(.+)\\$");
+
+  /** A peer known by its certificate: the service its SPIFFE ID names, or any service. */
+  private static String identity(Principal.Authenticated peer) {
+    Matcher m =
+        SPIFFE.matcher(
+            peer.getPrincipalName().hasSafeRegex()
+                ? peer.getPrincipalName().getSafeRegex().getRegex()
+                : "");
+    if (!m.matches()) {
+      return "{" + TextFormat.shortDebugString(peer) + "}";
+    }
+    String service = m.group(2);
+    return service.equals("[^/]+") ? "any service" : service.replaceAll("\\\\(.)", "$1");
   }
 
   private static String cidr(CidrRange range) {

@@ -138,11 +138,11 @@ class DemoScriptIT {
     assertThat(out.substring(out.indexOf("3. Intentions"), out.indexOf("3b.")))
         .contains("$ cairn intention check web api\nallowed")
         .contains("$ cairn intention check billing api\ndenied")
-        .contains("DENY  everything from anyone except 127.0.0.1/32   [1:*->api]")
+        .contains("DENY  everything from any service except web   [1:*->api]")
         .doesNotContain("[0:web->api]");
     assertThat(denied)
         .contains("$ cairn intention check web api\ndenied")
-        .contains("DENY  everything from 127.0.0.1/32   [0:web->api]");
+        .contains("DENY  everything from web   [0:web->api]");
     assertThat(out.substring(out.indexOf("3c. Allowing")))
         .contains("$ cairn intention check web api\nallowed")
         .contains("skipping the sidecars")

@@ -14,6 +14,8 @@ import io.envoyproxy.envoy.config.rbac.v3.Principal;
 import io.envoyproxy.envoy.config.rbac.v3.RBAC;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +28,22 @@ class SidecarRbacTest {
   }
 
   private static final Principal ANY = Principal.newBuilder().setAny(true).build();
+
+  /** As Cairn names a source: its SPIFFE ID in any datacenter ({@code [^/]+}: any service). */
+  private static Principal service(String regex) {
+    return Principal.newBuilder()
+        .setAuthenticated(
+            Principal.Authenticated.newBuilder()
+                .setPrincipalName(
+                    StringMatcher.newBuilder()
+                        .setSafeRegex(
+                            RegexMatcher.newBuilder()
+                                .setRegex(
+                                    "^spiffe://1111-2222\\.consul/ns/default/dc/[^/]+/svc/"
+                                        + regex
+                                        + "$"))))
+        .build();
+  }
 
   private static Principal or(Principal... ids) {
     return Principal.newBuilder()
@@ -50,6 +68,10 @@ class SidecarRbacTest {
     assertThat(SidecarRbac.describe(not(ANY), false)).isEqualTo("nobody");
     assertThat(SidecarRbac.describe(and(ip("10.0.0.1"), ip("10.0.0.2"), ANY), false))
         .isEqualTo("10.0.0.1/32 and 10.0.0.2/32 and anyone");
+    assertThat(
+            SidecarRbac.describe(
+                and(service("[^/]+"), not(or(service("web"), service("web\\.v2")))), false))
+        .isEqualTo("any service except (web or web.v2)");
   }
 
   @Test
@@ -60,7 +82,7 @@ class SidecarRbacTest {
             .putPolicies(
                 "1:*->api",
                 Policy.newBuilder()
-                    .addPrincipals(and(ANY, not(ip("10.0.0.1"))))
+                    .addPrincipals(and(service("[^/]+"), not(service("web"))))
                     .addPermissions(Permission.newBuilder().setAny(true))
                     .build())
             .build();
@@ -98,7 +120,7 @@ class SidecarRbacTest {
     assertThat(SidecarRbac.describe("api-1-sidecar-proxy", List.of(outbound, inbound)))
         .containsExactly(
             "inbound RBAC of api-1-sidecar-proxy (listener public_listener:0.0.0.0:21001):",
-            "  DENY  everything from anyone except 10.0.0.1/32   [1:*->api]",
+            "  DENY  everything from any service except web   [1:*->api]",
             "  anything else: allowed");
     assertThat(SidecarRbac.describe("front-proxy-1", List.of(outbound)))
         .containsExactly("front-proxy-1 has no inbound listener (is it a registered sidecar?)");

@@ -7,8 +7,6 @@ import io.cairn.registry.model.InstanceHealth;
 import io.cairn.registry.model.Locality;
 import io.cairn.registry.model.Maintenance;
 import io.cairn.registry.model.ServiceInstance;
-import io.cairn.registry.validation.NetworkAddresses;
-import io.cairn.xds.translate.SourceAddresses;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -17,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Which connect proxies front which services, kept up to date from changed service names so a
@@ -140,26 +137,5 @@ final class MeshIndex {
     Optional<Indexed<Maintenance>> maintenance = app.get().maintenance().or(proxy::maintenance);
     return new InstanceHealth(
         new Indexed<>(endpoint, a.createIndex(), a.modifyIndex()), checks, maintenance);
-  }
-
-  /**
-   * The addresses a service's connections come from: its instances' and its sidecars', IP literals
-   * only (RBAC matches addresses, not names), sorted; and how many have none.
-   */
-  SourceAddresses addresses(RegistrySnapshot snapshot, String service) {
-    Set<String> out = new TreeSet<>();
-    List<Indexed<ServiceInstance>> all = new ArrayList<>(snapshot.instancesOf(service));
-    for (String ps : proxyServices.getOrDefault(service, Set.of())) {
-      all.addAll(snapshot.instancesOf(ps));
-    }
-    int unmatchable = 0;
-    for (Indexed<ServiceInstance> i : all) {
-      if (NetworkAddresses.isIpLiteral(i.value().address())) {
-        out.add(i.value().address());
-      } else {
-        unmatchable++;
-      }
-    }
-    return new SourceAddresses(List.copyOf(out), unmatchable);
   }
 }

@@ -7,25 +7,23 @@ import io.cairn.registry.config.Intention;
 import io.cairn.registry.config.IntentionAction;
 import io.cairn.registry.config.ServiceIntentions;
 import io.cairn.registry.model.Indexed;
-import io.cairn.registry.model.ServiceInstance;
-import io.cairn.registry.validation.NetworkAddresses;
 import io.cairn.xds.translate.RbacTranslator;
 import io.cairn.xds.translate.ServerListenerTranslator;
-import io.cairn.xds.translate.SourceAddresses;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.rbac.v3.RBAC;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The server Listener template of a proxyless gRPC server's service (gRFC A36, {@link
  * ServerListenerTranslator}): RBAC from the intentions whose destination is the service, evaluated
  * as for a sidecar, and mTLS when the server opted in. {@link Inputs} are what the listener is
  * built from, so a group rebuilds it only when they change.
+ *
+ * <p>Intentions name callers by the SPIFFE ID of their certificate. A server without mTLS (not
+ * opted in, or no CA yet) cannot tell callers apart, so it fails closed: any intention that would
+ * deny someone, or a default of deny, denies every call; with neither, every call is allowed.
  */
 final class ServerListeners {
   private ServerListeners() {}
@@ -36,14 +34,12 @@ final class ServerListeners {
    * @param intentions the intentions applying to the service, in evaluation order
    * @param http whether calls are authorized one by one on L7 permissions (an HTTP-family protocol,
    *     as gRPC is)
-   * @param sources where each source service an intention names connects from
    * @param tlsInstance the server's certificate provider instance, when it opted in to mTLS
    * @param trustDomain the CA's trust domain, once the CA is set up
    */
   record Inputs(
       List<Intention> intentions,
       boolean http,
-      Map<String, SourceAddresses> sources,
       Optional<String> tlsInstance,
       Optional<String> trustDomain) {}
 
@@ -53,30 +49,31 @@ final class ServerListeners {
     if (!registry.serviceNames().contains(service)) {
       return Optional.empty();
     }
-    List<Intention> intentions = intentions(registry, service);
-    Map<String, SourceAddresses> sources = new TreeMap<>();
-    for (Intention i : intentions) {
-      if (!i.source().isWildcard()) {
-        sources.computeIfAbsent(i.source().name(), s -> addresses(registry, s));
-      }
-    }
     return Optional.of(
         new Inputs(
-            intentions,
+            intentions(registry, service),
             Entries.protocol(registry, service).isHttpFamily(),
-            sources,
             tlsInstance,
             registry.ca().map(ca -> ca.value().trustDomain())));
   }
 
   static Listener template(Inputs in, IntentionAction defaultPolicy) {
     RBAC rules =
-        RbacTranslator.rules(
-            in.intentions(),
-            defaultPolicy,
-            in.http(),
-            s -> in.sources().getOrDefault(s, SourceAddresses.NONE));
+        in.tlsInstance().isPresent() && in.trustDomain().isPresent()
+            ? RbacTranslator.rules(
+                in.intentions(), defaultPolicy, in.http(), in.trustDomain().get())
+            : unidentified(in, defaultPolicy);
     return ServerListenerTranslator.template(rules, in.tlsInstance());
+  }
+
+  /** Rules for callers without identity: anything that denies someone denies everyone. */
+  private static RBAC unidentified(Inputs in, IntentionAction defaultPolicy) {
+    RBAC named = RbacTranslator.rules(in.intentions(), defaultPolicy, in.http(), "unidentified");
+    if (named.getAction() == RBAC.Action.DENY && named.getPoliciesCount() == 0) {
+      return named; // nothing denied: every call allowed
+    }
+    // An ALLOW rule set without policies denies every call (Envoy's and gRFC A41's semantics).
+    return RBAC.newBuilder().setAction(RBAC.Action.ALLOW).build();
   }
 
   /** The intentions whose destination is {@code service} or the wildcard, in evaluation order. */
@@ -87,19 +84,5 @@ final class ServerListeners {
         .configEntry(ConfigEntryKind.SERVICE_INTENTIONS, ServiceIntentions.WILDCARD)
         .ifPresent(entries::add);
     return Intention.all(entries);
-  }
-
-  /** A proxyless source connects from its instances' addresses (IP literals; how many are not). */
-  private static SourceAddresses addresses(RegistrySnapshot registry, String service) {
-    TreeSet<String> ips = new TreeSet<>();
-    int unmatchable = 0;
-    for (Indexed<ServiceInstance> i : registry.instancesOf(service)) {
-      if (NetworkAddresses.isIpLiteral(i.value().address())) {
-        ips.add(i.value().address());
-      } else {
-        unmatchable++;
-      }
-    }
-    return new SourceAddresses(List.copyOf(ips), unmatchable);
   }
 }

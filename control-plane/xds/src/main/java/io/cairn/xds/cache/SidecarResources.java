@@ -19,7 +19,6 @@ import io.cairn.xds.translate.RbacTranslator;
 import io.cairn.xds.translate.RouteClient;
 import io.cairn.xds.translate.RouteTranslator;
 import io.cairn.xds.translate.SidecarListenerTranslator;
-import io.cairn.xds.translate.SourceAddresses;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.rbac.v3.RBAC;
@@ -33,7 +32,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Function;
 
 /**
  * A sidecar's own resources: its inbound listener with RBAC, an outbound listener (and route) per
@@ -41,8 +39,10 @@ import java.util.function.Function;
  * aggregate clusters of the chains' failover; plus the targets whose clusters it needs and the
  * service names whose change means rebuilding it. Pure: a registry snapshot in, protos out.
  *
+ * <p>The RBAC knows sources by their SPIFFE IDs, not by their instances, so a sidecar does not
+ * depend on the services its intentions name: their instances come and go without a rebuild.
+ *
  * @param dependsOn services and config entry names this was built from (targets aside)
- * @param failingClosed sources whose rules fail closed, with their instances without an IP address
  */
 record SidecarResources(
     List<Listener> listeners,
@@ -50,8 +50,7 @@ record SidecarResources(
     Optional<Cluster> localApp,
     Set<Target> targets,
     List<Cluster> failoverClusters,
-    Set<String> dependsOn,
-    Map<String, Integer> failingClosed) {
+    Set<String> dependsOn) {
 
   /** The public listener binds every interface, so sidecars on different hosts share it. */
   static final String INBOUND_BIND = "0.0.0.0";
@@ -62,24 +61,23 @@ record SidecarResources(
     targets = Set.copyOf(targets);
     failoverClusters = List.copyOf(failoverClusters);
     dependsOn = Set.copyOf(dependsOn);
-    failingClosed = Map.copyOf(failingClosed);
   }
 
+  /**
+   * @param trustDomain the mesh CA's, which the RBAC's principals name
+   */
   static SidecarResources of(
       RegistrySnapshot snapshot,
       SidecarKey key,
       IntentionAction defaultPolicy,
-      Function<String, SourceAddresses> addresses) {
+      String trustDomain) {
     Set<String> dependsOn = new HashSet<>();
     dependsOn.add(key.service());
     dependsOn.add(ServiceIntentions.WILDCARD);
     Protocol protocol = Entries.protocol(snapshot, key.service());
     List<Intention> intentions = intentions(snapshot, key.service());
-    intentions.stream()
-        .filter(i -> !i.source().isWildcard())
-        .forEach(i -> dependsOn.add(i.source().name()));
     RBAC rules =
-        RbacTranslator.rules(intentions, defaultPolicy, protocol.isHttpFamily(), addresses);
+        RbacTranslator.rules(intentions, defaultPolicy, protocol.isHttpFamily(), trustDomain);
     List<Listener> listeners = new ArrayList<>();
     if (key.hasLocalApp()) {
       listeners.add(SidecarListenerTranslator.inbound(INBOUND_BIND, key.port(), protocol, rules));
@@ -124,8 +122,7 @@ record SidecarResources(
             : Optional.empty(),
         targets,
         List.copyOf(failover.values()),
-        dependsOn,
-        key.hasLocalApp() ? RbacTranslator.failingClosed(intentions, addresses) : Map.of());
+        dependsOn);
   }
 
   /** The intentions whose destination is {@code service} or the wildcard, in evaluation order. */

@@ -40,8 +40,9 @@ import java.util.Set;
  * SecretTranslator}): {@code roots} from the registry's CA, {@code leaf} handed in per service
  * ({@link #leaves}; leaves are not registry state). A new leaf or new roots replace the secrets of
  * the sidecars concerned and nothing else, so listeners and clusters keep their versions. Nothing
- * is built before the registry has a CA: the clusters' TLS names the CA's trust domain. Not
- * thread-safe.
+ * is built before the registry has a CA: the clusters' TLS and the inbound RBAC name the CA's trust
+ * domain (a placeholder identity would lose every deny under a default allow), so an Envoy waits
+ * for configuration until then, as an unregistered one does. Not thread-safe.
  */
 public final class SidecarSnapshots {
   private record Built(SidecarResources resources, ContentSnapshot snapshot) {}
@@ -62,7 +63,6 @@ public final class SidecarSnapshots {
   private final IntentionAction defaultPolicy;
   private final String datacenter;
   private final MeshIndex mesh = new MeshIndex();
-  private final FailClosedWarnings warnings = new FailClosedWarnings();
   private final Map<SidecarKey, Built> sidecars = new HashMap<>();
   private final Map<Target, VersionedCluster> clusters = new HashMap<>();
   private final ClusterOverlays overlays = new ClusterOverlays(ClusterResilience.Client.ENVOY);
@@ -136,17 +136,12 @@ public final class SidecarSnapshots {
       if (built != null && !intersects(built.resources().dependsOn(), changed)) {
         r = built.resources();
       } else {
-        r = SidecarResources.of(registry, key, defaultPolicy, s -> mesh.addresses(registry, s));
-        if (key.hasLocalApp()) {
-          warnings.report(key.service(), r.failingClosed());
-        }
+        r = SidecarResources.of(registry, key, defaultPolicy, trustDomain.orElseThrow());
       }
       resources.put(key, r);
       needed.addAll(r.targets());
     }
 
-    warnings.retain(
-        live.stream().map(SidecarKey::service).collect(java.util.stream.Collectors.toSet()));
     clusters.keySet().retainAll(needed);
     Set<String> rebuiltServices = new HashSet<>();
     for (Target target : needed) {
@@ -156,7 +151,8 @@ public final class SidecarSnapshots {
                 registry, target, mesh.endpoints(registry, target.service()), RouteClient.ENVOY);
         clusters.put(
             target,
-            VersionedCluster.of(new TargetCluster(secured(target, c.cluster()), c.endpoints())));
+            VersionedCluster.of(
+                new TargetCluster(secured(registry, target, c.cluster()), c.endpoints())));
         rebuiltServices.add(target.service());
       }
     }
@@ -266,21 +262,32 @@ public final class SidecarSnapshots {
 
   /**
    * The one place that decides whether a sidecar reaches a target over mutual TLS: when the
-   * target's endpoints are its sidecars. Services reached directly at their instances stay
-   * plaintext (Connect-native instances, once registrations carry them, join here).
+   * target's endpoints are its sidecars, or when it has a Connect-native instance (which speaks
+   * mTLS itself, as a proxyless gRPC server does). Other services, reached directly at their
+   * instances, stay plaintext.
    */
-  private Cluster secured(Target target, Cluster cluster) {
-    if (!mesh.fronted(target.service())) {
+  private Cluster secured(RegistrySnapshot registry, Target target, Cluster cluster) {
+    String service = target.service();
+    boolean mtls =
+        mesh.fronted(service)
+            || registry.instancesOf(service).stream().anyMatch(i -> i.value().connectNative());
+    if (!mtls) {
       return cluster;
     }
     SpiffeId id = new SpiffeId(trustDomain.orElseThrow(), datacenter, target.service());
     return cluster.toBuilder().setTransportSocket(MeshTlsTranslator.upstream(id)).build();
   }
 
-  /** The registered sidecar ids and their current snapshots. */
+  /** The registered sidecar ids and their current snapshots (none before the CA is set up). */
   public Map<String, ContentSnapshot> all() {
     Map<String, ContentSnapshot> out = new HashMap<>();
-    mesh.sidecars().forEach((id, key) -> out.put(id, snapshotOf(id, key)));
+    mesh.sidecars()
+        .forEach(
+            (id, key) -> {
+              if (sidecars.containsKey(key)) {
+                out.put(id, snapshotOf(id, key));
+              }
+            });
     return out;
   }
 

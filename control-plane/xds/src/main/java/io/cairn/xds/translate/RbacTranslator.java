@@ -6,17 +6,15 @@ import io.cairn.registry.config.Intention;
 import io.cairn.registry.config.IntentionAction;
 import io.cairn.registry.config.IntentionPermission;
 import io.cairn.registry.config.MatchType;
-import io.envoyproxy.envoy.config.core.v3.CidrRange;
 import io.envoyproxy.envoy.config.rbac.v3.Permission;
 import io.envoyproxy.envoy.config.rbac.v3.Policy;
 import io.envoyproxy.envoy.config.rbac.v3.Principal;
 import io.envoyproxy.envoy.config.rbac.v3.RBAC;
 import io.envoyproxy.envoy.type.matcher.v3.PathMatcher;
+import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -30,11 +28,10 @@ import java.util.regex.Pattern;
  * DENY rule set of the denying ones. L7 permissions are ordered the same way within their
  * intention. A source with L7 permissions on a non-HTTP service counts as denied, as in Consul.
  *
- * <p>Cairn issues no certificates, so a source service is known by its network addresses: those of
- * its instances and of their sidecars ({@code direct_remote_ip}). An instance with no IP address
- * cannot be told apart, so rules about its service fail closed: a denying intention whose source
- * has one denies everyone but the other sources the intentions name ({@link #failingClosed}), and
- * in an ALLOW rule set it keeps lower wildcard intentions from allowing anyone.
+ * <p>A source service is known by its identity, the SPIFFE ID in the URI SAN of the client
+ * certificate the inbound listener requires ({@code authenticated.principal_name}): a named source
+ * is its service in any datacenter of the trust domain, the wildcard any service of the trust
+ * domain. A connection without such a certificate matches no intention and gets the default.
  */
 public final class RbacTranslator {
   private RbacTranslator() {}
@@ -43,13 +40,13 @@ public final class RbacTranslator {
    * @param ordered the intentions applying to the destination, in evaluation order
    * @param defaultPolicy what happens to a connection no intention applies to
    * @param http whether requests are authorized one by one (an HTTP-family protocol)
-   * @param addresses the addresses a source service connects from
+   * @param trustDomain the mesh CA's trust domain, which every source's SPIFFE ID names
    */
   public static RBAC rules(
-      List<Intention> ordered,
-      IntentionAction defaultPolicy,
-      boolean http,
-      Function<String, SourceAddresses> addresses) {
+      List<Intention> ordered, IntentionAction defaultPolicy, boolean http, String trustDomain) {
+    if (trustDomain.isEmpty()) {
+      throw new IllegalArgumentException("a trust domain is required");
+    }
     IntentionAction policyAction =
         defaultPolicy == IntentionAction.DENY ? IntentionAction.ALLOW : IntentionAction.DENY;
     RBAC.Builder rbac =
@@ -62,26 +59,13 @@ public final class RbacTranslator {
       if (permissions.isEmpty()) {
         continue;
       }
-      // Widened to everyone, the principal must still leave out every other named source: their
-      // connections are known by address and decided by their own intentions, whatever the order.
-      boolean widened =
-          policyAction == IntentionAction.DENY
-              && !intention.source().isWildcard()
-              && addresses.apply(intention.source().name()).unmatchable() > 0;
       List<Principal> excluded = new ArrayList<>();
-      for (int j = 0; j < ordered.size(); j++) {
-        Intention other = ordered.get(j);
-        boolean named =
-            !other.source().isWildcard()
-                && !other.source().name().equals(intention.source().name());
-        if (j < k && overlap(other, intention) || j != k && widened && named) {
-          // Excluding more from an ALLOW policy is the safe side; from a DENY policy, less is.
-          excluded.add(
-              principal(
-                  other, addresses, policyAction == IntentionAction.ALLOW && deniesAny(other)));
+      for (int j = 0; j < k; j++) {
+        if (overlap(ordered.get(j), intention)) {
+          excluded.add(principal(ordered.get(j), trustDomain));
         }
       }
-      Principal principal = principal(intention, addresses, widened);
+      Principal principal = principal(intention, trustDomain);
       if (!excluded.isEmpty()) {
         principal =
             Principal.newBuilder()
@@ -174,58 +158,32 @@ public final class RbacTranslator {
   }
 
   /**
-   * The sources of denying intentions that have instances without an IP address, with how many: the
-   * rules about them fail closed.
+   * The peers an intention's source names: the SPIFFE ID of its service in any datacenter, or of
+   * any service for the wildcard.
    */
-  public static Map<String, Integer> failingClosed(
-      List<Intention> ordered, Function<String, SourceAddresses> addresses) {
-    Map<String, Integer> out = new TreeMap<>();
-    for (Intention intention : ordered) {
-      if (!intention.source().isWildcard() && deniesAny(intention)) {
-        int n = addresses.apply(intention.source().name()).unmatchable();
-        if (n > 0) {
-          out.put(intention.source().name(), n);
-        }
+  private static Principal principal(Intention intention, String trustDomain) {
+    String service = intention.source().isWildcard() ? "[^/]+" : quote(intention.source().name());
+    String regex = "^spiffe://" + quote(trustDomain) + "/ns/default/dc/[^/]+/svc/" + service + "$";
+    return Principal.newBuilder()
+        .setAuthenticated(
+            Principal.Authenticated.newBuilder()
+                .setPrincipalName(
+                    StringMatcher.newBuilder()
+                        .setSafeRegex(RegexMatcher.newBuilder().setRegex(regex))))
+        .build();
+  }
+
+  /** {@code text} as a regular expression matching only itself, as Go's QuoteMeta writes it. */
+  static String quote(String text) {
+    StringBuilder out = new StringBuilder(text.length() + 8);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if ("\\.+*?()|[]{}^$".indexOf(c) >= 0) {
+        out.append('\\');
       }
+      out.append(c);
     }
-    return out;
-  }
-
-  /**
-   * Whether some of the source's traffic is denied: a deny, or L7 permissions (no match denies).
-   */
-  private static boolean deniesAny(Intention intention) {
-    return intention.source().action().map(a -> a == IntentionAction.DENY).orElse(true);
-  }
-
-  /**
-   * @param widen match everyone when the source has an instance without an IP address
-   */
-  private static Principal principal(
-      Intention intention, Function<String, SourceAddresses> addresses, boolean widen) {
-    if (intention.source().isWildcard()) {
-      return Principal.newBuilder().setAny(true).build();
-    }
-    SourceAddresses source = addresses.apply(intention.source().name());
-    if (widen && source.unmatchable() > 0) {
-      return Principal.newBuilder().setAny(true).build();
-    }
-    List<Principal> ips = new ArrayList<>();
-    for (String address : source.ips()) {
-      ips.add(
-          Principal.newBuilder()
-              .setDirectRemoteIp(
-                  CidrRange.newBuilder()
-                      .setAddressPrefix(address)
-                      .setPrefixLen(
-                          com.google.protobuf.UInt32Value.of(address.contains(":") ? 128 : 32)))
-              .build());
-    }
-    if (ips.isEmpty()) {
-      // A service with no instances has no address: it matches nobody.
-      return Principal.newBuilder().setNotId(Principal.newBuilder().setAny(true)).build();
-    }
-    return anyOf(ips);
+    return out.toString();
   }
 
   private static Principal anyOf(List<Principal> principals) {

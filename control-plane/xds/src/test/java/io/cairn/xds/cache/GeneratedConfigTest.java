@@ -50,6 +50,7 @@ import io.cairn.registry.model.ServiceInstance;
 import io.cairn.registry.model.TtlCheck;
 import io.cairn.registry.model.Upstream;
 import io.cairn.registry.model.Weights;
+import io.cairn.xds.TestCa;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,10 +105,10 @@ class GeneratedConfigTest {
     for (; rounds < ROUNDS && System.nanoTime() < deadline; rounds++) {
       long roundSeed = random.nextLong();
       Generator g = new Generator(new Random(roundSeed));
-      try (Registry registry =
-          SidecarSnapshotsTest.withCa(
-              Registry.open(new InMemoryStore(), new SimpleMeterRegistry()))) {
-        List<Command> commands = g.commands();
+      try (Registry registry = Registry.open(new InMemoryStore(), new SimpleMeterRegistry())) {
+        List<Command> commands = new java.util.ArrayList<>(g.commands());
+        // Sidecars are built once the mesh CA is set up: before, among or after the changes.
+        commands.add(g.random.nextInt(commands.size() + 1), TestCa.setUp());
         // Part way through, an incremental builder starts; it then sees only the changed names.
         int cut = g.random.nextInt(commands.size() + 1);
         ProxylessSnapshots incremental = new ProxylessSnapshots();

@@ -3,18 +3,10 @@ package io.cairn.xds.cache;
 import static io.cairn.xds.pgv.ValidResources.valid;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
-import io.cairn.ca.CertificateAuthority;
 import io.cairn.registry.InMemoryStore;
 import io.cairn.registry.Registry;
-import io.cairn.registry.ca.CaConfiguration;
-import io.cairn.registry.ca.CaSetup;
 import io.cairn.registry.command.Command;
 import io.cairn.registry.command.DeregisterInstance;
-import io.cairn.registry.command.PutCa;
 import io.cairn.registry.command.PutConfigEntry;
 import io.cairn.registry.command.RegisterInstance;
 import io.cairn.registry.config.IntentionAction;
@@ -29,35 +21,28 @@ import io.cairn.registry.config.Split;
 import io.cairn.registry.model.ConnectProxy;
 import io.cairn.registry.model.ServiceInstance;
 import io.cairn.registry.model.Upstream;
+import io.cairn.xds.TestCa;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.rbac.v3.RBAC;
 import io.envoyproxy.envoy.extensions.clusters.aggregate.v3.ClusterConfig;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 class SidecarSnapshotsTest {
-  /** The mesh CA every test registry has: sidecars are built only once there is one. */
-  static final CaSetup CA =
-      CertificateAuthority.create(
-          CaConfiguration.DEFAULT, "11111111-2222-3333-4444-555555555555.consul", Instant.now());
+  private final Registry registry = Registry.open(new InMemoryStore(), new SimpleMeterRegistry());
 
-  private final Registry registry =
-      withCa(Registry.open(new InMemoryStore(), new SimpleMeterRegistry()));
-
-  static Registry withCa(Registry registry) {
-    registry.apply(new PutCa(CA, OptionalLong.of(0)));
-    return registry;
+  SidecarSnapshotsTest() {
+    registry.apply(TestCa.setUp());
   }
 
   @AfterEach
@@ -186,35 +171,103 @@ class SidecarSnapshotsTest {
   }
 
   @Test
-  void aDenyFailingClosedIsLoggedOncePerChangeNotPerBuild() {
-    Logger logger = (Logger) LoggerFactory.getLogger(FailClosedWarnings.class);
-    ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    logs.start();
-    logger.addAppender(logs);
-    try {
-      SidecarSnapshots sidecars = new SidecarSnapshots(IntentionAction.ALLOW, "dc1");
-      registry.apply(app("web-1", "web", "10.0.1.1"));
-      registry.apply(sidecar("web-1-sidecar-proxy", "web", "10.0.1.1"));
-      registry.apply(app("legacy-1", "legacy", "legacy-1.example.com"));
-      registry.apply(
+  void churnInASourceServiceRebuildsNoListenerOfItsDestinations() {
+    registry.apply(app("web-1", "web", "10.0.1.1"));
+    registry.apply(sidecar("web-1-sidecar-proxy", "web", "10.0.1.1"));
+    registry.apply(
+        PutConfigEntry.of(
+            new ServiceIntentions(
+                "web",
+                List.of(
+                    IntentionSource.of("api", IntentionAction.ALLOW),
+                    IntentionSource.of("batch", IntentionAction.DENY)),
+                Map.of())));
+    SidecarSnapshots sidecars = new SidecarSnapshots(IntentionAction.ALLOW, "dc1");
+    sidecars.rebuild(registry.snapshot());
+    ContentSnapshot before = sidecars.all().get("web-1-sidecar-proxy");
+
+    // Sources come, get sidecars of their own, move and go: web's RBAC names identities, not them.
+    List<Command> churn =
+        List.of(
+            app("batch-1", "batch", "10.0.4.1"),
+            app("api-1", "api", "10.0.0.1"),
+            sidecar("api-1-sidecar-proxy", "api", "10.0.0.1"),
+            app("batch-2", "batch", "batch-2.example.com"),
+            app("batch-1", "batch", "10.0.4.9"),
+            new DeregisterInstance("api-1-sidecar-proxy"),
+            new DeregisterInstance("batch-1"));
+    for (Command c : churn) {
+      registry.apply(c);
+      SidecarSnapshots.Update update =
+          sidecars.update(
+              registry.snapshot(), Set.of("api", "api-sidecar-proxy", "batch", "web-sidecar"));
+      assertThat(update.snapshots()).as("after %s", c).doesNotContainKey("web-1-sidecar-proxy");
+    }
+    assertThat(sidecars.all().get("web-1-sidecar-proxy")).isSameAs(before);
+    // Not even rebuilt: what it is built from leaves its intentions' sources out.
+    SidecarKey web =
+        SidecarKey.of(registry.snapshot().instance("web-1-sidecar-proxy").orElseThrow().value())
+            .orElseThrow();
+    assertThat(
+            SidecarResources.of(
+                    registry.snapshot(), web, IntentionAction.ALLOW, TestCa.TRUST_DOMAIN)
+                .dependsOn())
+        .doesNotContain("api", "batch", "api-sidecar-proxy", "batch-sidecar-proxy");
+
+    // Its intentions themselves still do.
+    registry.apply(
+        PutConfigEntry.of(
+            new ServiceIntentions(
+                "web", List.of(IntentionSource.of("batch", IntentionAction.DENY)), Map.of())));
+    assertThat(sidecars.update(registry.snapshot(), Set.of("web")).snapshots())
+        .containsOnlyKeys("web-1-sidecar-proxy");
+  }
+
+  @Test
+  void noSidecarIsBuiltBeforeTheMeshCaAndEveryOneWhenItComes() throws Exception {
+    try (Registry bare = Registry.open(new InMemoryStore(), new SimpleMeterRegistry())) {
+      bare.apply(app("web-1", "web", "10.0.1.1"));
+      bare.apply(sidecar("web-1-sidecar-proxy", "web", "10.0.1.1"));
+      bare.apply(sidecar("api-1-sidecar-proxy", "api", "10.0.0.1", new Upstream("web", 9191)));
+      bare.apply(
           PutConfigEntry.of(
               new ServiceIntentions(
-                  "web", List.of(IntentionSource.of("legacy", IntentionAction.DENY)), Map.of())));
-      sidecars.rebuild(registry.snapshot());
-      sidecars.update(registry.snapshot(), Set.of("web", "legacy"));
-      sidecars.update(registry.snapshot(), Set.of("web"));
-      assertThat(logs.list).hasSize(1);
-      assertThat(logs.list.get(0).getLevel()).isEqualTo(Level.WARN);
-      assertThat(logs.list.get(0).getFormattedMessage())
-          .contains("1 instance(s) of legacy", "web's inbound RBAC");
+                  "web", List.of(IntentionSource.of("api", IntentionAction.DENY)), Map.of())));
+      SidecarSnapshots sidecars = new SidecarSnapshots(IntentionAction.ALLOW, "dc1");
+      assertThat(sidecars.rebuild(bare.snapshot()).snapshots()).isEmpty();
+      bare.apply(app("web-2", "web", "10.0.1.2"));
+      assertThat(sidecars.update(bare.snapshot(), Set.of("web")).snapshots()).isEmpty();
+      assertThat(sidecars.all()).isEmpty();
 
-      registry.apply(app("legacy-2", "legacy", "legacy-2.example.com"));
-      sidecars.update(registry.snapshot(), Set.of("legacy"));
-      sidecars.update(registry.snapshot(), Set.of("legacy"));
-      assertThat(logs.list).hasSize(2);
-      assertThat(logs.list.get(1).getFormattedMessage()).contains("2 instance(s) of legacy");
-    } finally {
-      logger.detachAppender(logs);
+      // The CA's arrival changes no service, yet builds every sidecar.
+      bare.apply(TestCa.setUp());
+      SidecarSnapshots.Update update = sidecars.update(bare.snapshot(), Set.of());
+      assertThat(update.snapshots()).containsOnlyKeys("web-1-sidecar-proxy", "api-1-sidecar-proxy");
+      Listener inbound =
+          valid(update.snapshots().get("web-1-sidecar-proxy"))
+              .listeners()
+              .resources()
+              .get("public_listener:0.0.0.0:21000");
+      RBAC rules =
+          inbound
+              .getFilterChains(0)
+              .getFilters(0)
+              .getTypedConfig()
+              .unpack(io.envoyproxy.envoy.extensions.filters.network.rbac.v3.RBAC.class)
+              .getRules();
+      assertThat(rules.getAction()).isEqualTo(RBAC.Action.DENY);
+      assertThat(
+              rules.getPoliciesMap().values().stream()
+                  .map(p -> p.getPrincipals(0).getAuthenticated().getPrincipalName())
+                  .map(m -> m.getSafeRegex().getRegex())
+                  .toList())
+          .containsExactly(
+              "^spiffe://"
+                  + TestCa.TRUST_DOMAIN.replace(".", "\\.")
+                  + "/ns/default/dc/[^/]+/svc/api$");
+      SidecarSnapshots full = new SidecarSnapshots(IntentionAction.ALLOW, "dc1");
+      full.rebuild(bare.snapshot());
+      assertThat(all(sidecars)).isEqualTo(all(full));
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.ca.CertificateAuthority;
 import io.cairn.ca.Leaf;
+import io.cairn.ca.SpiffeId;
 import io.cairn.registry.InMemoryStore;
 import io.cairn.registry.Registry;
 import io.cairn.registry.ca.CaConfiguration;
@@ -14,6 +15,7 @@ import io.cairn.registry.command.RegisterInstance;
 import io.cairn.registry.config.IntentionAction;
 import io.cairn.registry.model.ConnectProxy;
 import io.cairn.registry.model.ServiceInstance;
+import io.cairn.registry.model.ServiceKind;
 import io.cairn.registry.model.Upstream;
 import io.cairn.xds.translate.MeshTlsTranslator;
 import io.envoyproxy.controlplane.cache.Resources.ResourceType;
@@ -80,6 +82,40 @@ class SidecarTlsTest {
       s.versionedResources(t).forEach((n, v) -> out.put(t + "/" + n, v.version()));
     }
     return out;
+  }
+
+  @Test
+  void aConnectNativeTargetIsDialedOverMtlsAndAPlainOneIsNot() {
+    app("web-1", "web", "10.0.1.1");
+    sidecar("web-1", "web", "10.0.1.1", new Upstream("pay", 9393));
+    registry.apply(
+        RegisterInstance.of(
+            ServiceInstance.builder("pay-1", "pay")
+                .address("10.0.3.1")
+                .port(9003)
+                .kind(ServiceKind.NATIVE)
+                .build()));
+    putCa();
+    SidecarSnapshots sidecars = new SidecarSnapshots(IntentionAction.ALLOW, "dc1");
+    Cluster pay =
+        valid(sidecars.rebuild(registry.snapshot()).snapshots().get("web-1-sidecar-proxy"))
+            .clusters()
+            .resources()
+            .get("pay");
+    assertThat(pay.hasTransportSocket()).as("pay speaks mTLS itself").isTrue();
+    assertThat(pay.getTransportSocket())
+        .isEqualTo(MeshTlsTranslator.upstream(new SpiffeId(TD, "dc1", "pay")));
+
+    app("pay-1", "pay", "10.0.3.1"); // registered again, no longer native
+    Cluster plain =
+        sidecars
+            .update(registry.snapshot(), Set.of("pay"))
+            .snapshots()
+            .get("web-1-sidecar-proxy")
+            .clusters()
+            .resources()
+            .get("pay");
+    assertThat(plain.hasTransportSocket()).isFalse();
   }
 
   @Test

@@ -201,6 +201,8 @@ class EnvoyContainerIT {
     assertThat(counts.get("v2")).as(counts.toString()).isBetween(60, 140);
   }
 
+  // RBAC knows a peer by its client certificate's SPIFFE ID, so this needs the inbound listener's
+  // mTLS and a client holding a leaf of the mesh CA; a peer without one matches no intention.
   @Test
   void theSidecarsInboundListenerFollowsIntentions() throws Exception {
     int web = app("web");

@@ -28,6 +28,7 @@ import io.cairn.registry.model.ConnectProxy;
 import io.cairn.registry.model.ServiceInstance;
 import io.cairn.registry.model.Upstream;
 import io.cairn.registry.store.sqlite.SqliteStore;
+import io.cairn.xds.TestCa;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
@@ -80,6 +81,7 @@ class SidecarXdsIT {
   @BeforeEach
   void start() {
     registry = Registry.open(SqliteStore.open(dir), new SimpleMeterRegistry());
+    registry.apply(TestCa.setUp());
     mesh = MeshCa.start(registry, "dc1", clock);
     xds =
         CheckedXds.start(
@@ -186,7 +188,8 @@ class SidecarXdsIT {
         .getRules();
   }
 
-  private static List<String> deniedAddresses(RBAC rules) {
+  /** The SPIFFE IDs (as regular expressions) the rules deny. */
+  private static List<String> deniedPrincipals(RBAC rules) {
     assertThat(rules.getAction()).isEqualTo(RBAC.Action.DENY);
     List<String> out = new ArrayList<>();
     for (Policy p : rules.getPoliciesMap().values()) {
@@ -198,11 +201,14 @@ class SidecarXdsIT {
   }
 
   private static void collect(Principal p, List<String> out) {
-    if (p.hasDirectRemoteIp()) {
-      out.add(p.getDirectRemoteIp().getAddressPrefix());
+    if (p.hasAuthenticated()) {
+      out.add(p.getAuthenticated().getPrincipalName().getSafeRegex().getRegex());
     }
     p.getOrIds().getIdsList().forEach(q -> collect(q, out));
   }
+
+  private static final String BATCH =
+      "^spiffe://" + TestCa.TRUST_DOMAIN.replace(".", "\\.") + "/ns/default/dc/[^/]+/svc/batch$";
 
   @Test
   void aRegisteredSidecarGetsItsListenersRoutesClustersAndEndpoints() throws Exception {
@@ -241,16 +247,13 @@ class SidecarXdsIT {
 
       envoy.subscribe(LISTENER);
       // The intentions were the last write: wait for them as well.
-      Map<String, Listener> listeners =
-          unpack(
-              envoy.await(LISTENER, r -> r.toString().contains("10.0.3.1"), WAIT),
-              Listener.class,
-              Listener::getName);
+      DiscoveryResponse lds = envoy.await(LISTENER, r -> r.toString().contains("svc/batch"), WAIT);
+      Map<String, Listener> listeners = unpack(lds, Listener.class, Listener::getName);
       assertThat(listeners)
           .containsOnlyKeys(
               "public_listener:0.0.0.0:21000", "api:127.0.0.1:9191", "db:127.0.0.1:9292");
-      assertThat(deniedAddresses(inboundRules(listeners.get("public_listener:0.0.0.0:21000"))))
-          .containsExactly("10.0.3.1");
+      assertThat(deniedPrincipals(inboundRules(listeners.get("public_listener:0.0.0.0:21000"))))
+          .containsExactly(BATCH);
       HttpConnectionManager toApi =
           listeners
               .get("api:127.0.0.1:9191")
@@ -284,14 +287,13 @@ class SidecarXdsIT {
               org.assertj.core.groups.Tuple.tuple("v1.api", 9000),
               org.assertj.core.groups.Tuple.tuple("v2.api", 1000));
 
-      // Allowing batch takes its addresses out of the inbound deny rules, pushed at once.
-      intentions(IntentionAction.ALLOW);
-      Listener updated =
-          unpack(envoy.next(LISTENER, WAIT).orElseThrow(), Listener.class, Listener::getName)
-              .get("public_listener:0.0.0.0:21000");
-      assertThat(deniedAddresses(inboundRules(updated))).isEmpty();
+      await().atMost(WAIT).until(() -> ackedListeners().equals(lds.getVersionInfo()));
 
-      // A new api instance with its sidecar reaches the v2 endpoints.
+      // Churn in the sources: batch gets a second instance, api a third, both with sidecars. The
+      // new api instance reaches the v2 endpoints; web's listeners name identities, not instances,
+      // so neither is pushed a listener.
+      app("batch-2", "batch", "10.0.3.2", 8080, "v1");
+      sidecar("batch-2", "batch", "10.0.3.2");
       app("api-3", "api", "10.0.0.3", 8080, "v2");
       sidecar("api-3", "api", "10.0.0.3");
       await()
@@ -308,6 +310,15 @@ class SidecarXdsIT {
                                 .get("v2.api"))
                         .equals(List.of("10.0.0.2:21000", "10.0.0.3:21000"));
               });
+      assertThat(ackedListeners()).isEqualTo(lds.getVersionInfo());
+
+      // Allowing batch takes it out of the inbound deny rules, pushed at once: the first listener
+      // response since the churn.
+      intentions(IntentionAction.ALLOW);
+      Listener updated =
+          unpack(envoy.next(LISTENER, WAIT).orElseThrow(), Listener.class, Listener::getName)
+              .get("public_listener:0.0.0.0:21000");
+      assertThat(deniedPrincipals(inboundRules(updated))).isEmpty();
 
       await()
           .atMost(WAIT)
@@ -322,6 +333,15 @@ class SidecarXdsIT {
                                       .keySet()
                                       .containsAll(List.of(CLUSTER, ENDPOINT, LISTENER, ROUTE))));
     }
+  }
+
+  /** The listener version web's sidecar last ACKed. */
+  private String ackedListeners() {
+    return xds.proxies().stream()
+        .filter(p -> p.nodeId().equals("web-1-sidecar-proxy"))
+        .map(p -> p.acked().getOrDefault(LISTENER, ""))
+        .findFirst()
+        .orElse("");
   }
 
   @Test

@@ -24,6 +24,7 @@ import io.cairn.registry.model.ConnectProxy;
 import io.cairn.registry.model.ServiceInstance;
 import io.cairn.registry.model.Upstream;
 import io.cairn.registry.store.sqlite.SqliteStore;
+import io.cairn.xds.TestCa;
 import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
@@ -84,6 +85,7 @@ class XdsAclIT {
   @BeforeAll
   static void startCairn() throws Exception {
     registry = Registry.open(SqliteStore.open(dir), new SimpleMeterRegistry());
+    registry.apply(TestCa.setUp());
     meters = new SimpleMeterRegistry();
     Core core =
         Core.of(registry, meters, AclSettings.denyByDefault(MANAGEMENT), IntentionAction.ALLOW);

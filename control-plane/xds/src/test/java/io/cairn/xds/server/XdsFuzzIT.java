@@ -12,6 +12,7 @@ import io.cairn.registry.model.ConnectProxy;
 import io.cairn.registry.model.ServiceInstance;
 import io.cairn.registry.model.Upstream;
 import io.cairn.registry.store.sqlite.SqliteStore;
+import io.cairn.xds.TestCa;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
@@ -54,6 +55,7 @@ class XdsFuzzIT {
   @BeforeEach
   void start() {
     registry = Registry.open(SqliteStore.open(dir), new SimpleMeterRegistry());
+    registry.apply(TestCa.setUp());
     xds =
         CheckedXds.start(
             XdsSettings.loopback(0),

@@ -11,6 +11,7 @@ import io.cairn.registry.command.RegisterInstance;
 import io.cairn.registry.model.ConnectProxy;
 import io.cairn.registry.model.ServiceInstance;
 import io.cairn.registry.store.sqlite.SqliteStore;
+import io.cairn.xds.TestCa;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
@@ -48,6 +49,7 @@ class XdsGroupsIT {
   @BeforeEach
   void start() {
     registry = Registry.open(SqliteStore.open(dir), new SimpleMeterRegistry());
+    registry.apply(TestCa.setUp());
     xds =
         CheckedXds.start(
             XdsSettings.loopback(0),
