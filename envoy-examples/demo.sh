@@ -12,13 +12,19 @@
 #   3. an intention is flipped (web -> api denied, then allowed again): the intention check and
 #      the RBAC that Cairn gives api's sidecar show it,
 #   4. where `envoy` is on PATH, Envoy sidecars (and a front proxy) run from the bootstrap files
-#      and curl goes through them: the split, and a 403 while web -> api is denied.
+#      and curl goes through them: the split, and a 403 while web -> api is denied,
+#   5. mTLS for proxyless gRPC: `cairn connect certs` writes the certificates of payments and
+#      checkout; payments (registered Connect native) runs grpc-java's xDS server and checkout
+#      its xDS client, both with a file_watcher certificate provider over those files. checkout's
+#      calls go over mTLS (payments answers with the SPIFFE ID it saw), get PERMISSION_DENIED
+#      while an intention denies checkout -> payments, and keep succeeding while the CA rotates
+#      to a new root and every certificate is renewed ("N calls, 0 failed").
 # Everything started is stopped on exit, unless --keep. Exits non-zero as soon as a step fails.
 #
 # Environment (defaults in brackets):
 #   CAIRN_HTTP_PORT [8500], CAIRN_DNS_PORT [8600], CAIRN_XDS_PORT [18000]: Cairn's ports
 #   DEMO_PORT_OFFSET [0]: added to every other port of the demo (services, sidecars, Envoy admin),
-#     e.g. 20000 runs api v1 on 29001 instead of 9001
+#     e.g. 20000 runs api v1 on 29001 instead of 9001 (and payments on 29003)
 #   DEMO_CALLS [1000]: calls per run of the proxyless client
 #   ENVOY [envoy]: the Envoy binary; empty or not found skips step 4
 #   CAIRN_JAR, DEMO_JAR: use these jars instead of bin/cairn and a build of envoy-examples/demo
@@ -54,7 +60,7 @@ api="http://127.0.0.1:$http_port"
 export CAIRN_HTTP_ADDR="$api" # for the cairn client commands
 
 # The ports named in register/*.json and the bootstraps: all move by DEMO_PORT_OFFSET.
-demo_ports="8000 8080 9001 9002 9101 9102 9191 19000 19001 19002 19003 21000 21001 21002 21100"
+demo_ports="8000 8080 9001 9002 9003 9101 9102 9191 19000 19001 19002 19003 21000 21001 21002 21100"
 p() { echo $(($1 + offset)); }
 
 step() { printf '\n==> %s\n' "$*"; }
@@ -298,5 +304,110 @@ else
   show curl "$api/v1/xds/proxies"
   curl -s "$api/v1/xds/proxies" | grep -o '"Node":"[^"]*","Cluster":"[^"]*","Kind":"[^"]*"' || true
 fi
+
+# The mesh with mTLS for proxyless gRPC: payments (a Connect-native server) and checkout (its
+# client), each with its certificate from Cairn's CA, written and kept current by `cairn connect
+# certs`.
+certs="$work/certs"
+# mesh_bootstrap SERVICE NODE: grpc-java's xDS bootstrap for SERVICE, with the file_watcher
+# certificate provider `cairn` over SERVICE's certificate files, named in the node metadata.
+mesh_bootstrap() {
+  cat <<EOF
+{"xds_servers": [{"server_uri": "127.0.0.1:$xds_port", "channel_creds": [{"type": "insecure"}],
+                  "server_features": ["xds_v3"]}],
+ "server_listener_resource_name_template": "grpc/server?xds.resource.listening_address=%s",
+ "node": {"id": "$2", "cluster": "$1", "metadata": {"CAIRN_CERTIFICATE_PROVIDER": "cairn"}},
+ "certificate_providers": {
+   "cairn": {"plugin_name": "file_watcher",
+             "config": {"certificate_file": "$certs/$1/cert.pem",
+                        "private_key_file": "$certs/$1/key.pem",
+                        "ca_certificate_file": "$certs/$1/ca.pem",
+                        "refresh_interval": "1s"}}}}
+EOF
+}
+# mesh_client ARGS...: cairn-demo mesh-client as checkout, shown then run.
+mesh_client() {
+  show GRPC_XDS_BOOTSTRAP=checkout.json cairn-demo mesh-client "$@"
+  GRPC_XDS_BOOTSTRAP="$work/checkout.json" demo mesh-client "$@"
+}
+# cert_of SERVICE: a checksum of SERVICE's certificate file.
+cert_of() { cksum <"$certs/$1/cert.pem"; }
+# lines PATTERN FILE: how many lines of FILE match PATTERN.
+lines() { grep -c "$1" "$2" || true; }
+at_least() { [ "$(lines "$2" "$3")" -ge "$1" ]; }
+
+step "5. The mesh with mTLS: checkout calls payments, a proxyless gRPC server (Connect native)"
+for svc in payments checkout; do
+  show cairn connect certs --service "$svc" --dir "certs/$svc" "&"
+  start "certs-$svc" "${cairn_cmd[@]}" connect certs --service "$svc" --dir "$certs/$svc"
+done
+for svc in payments checkout; do
+  wait_for 60 "$svc's certificate files" at_least 1 '^wrote key.pem' "$work/certs-$svc.log"
+  sed "s/^/    $svc: /" "$work/certs-$svc.log"
+done
+for f in payments checkout; do
+  show curl -X PUT "$api/v1/agent/service/register" -d @envoy-examples/register/$f.json
+  shifted "$root/envoy-examples/register/$f.json" |
+    curl -sSf -X PUT "$api/v1/agent/service/register" --data-binary @- >/dev/null ||
+    fail "registering $f.json"
+done
+say "payments-1 is Connect native (\"Connect\": {\"Native\": true}): it speaks mTLS itself;"
+say "checkout only calls, so it has no port."
+mesh_bootstrap payments payments-1 >"$work/payments.json"
+mesh_bootstrap checkout checkout-1 >"$work/checkout.json"
+say "checkout's xDS bootstrap, checkout.json (payments.json is alike):"
+sed -e "s|$work/||g" -e 's/^/    /' "$work/checkout.json"
+show GRPC_XDS_BOOTSTRAP=payments.json cairn-demo mesh-server --name payments --id payments-1 \
+  --port "$(p 9003)" "&"
+start payments-1 env GRPC_XDS_BOOTSTRAP="$work/payments.json" "${demo_cmd[@]}" mesh-server \
+  --name payments --id payments-1 --port "$(p 9003)"
+wait_for 60 "payments-1 to get its listener from Cairn" grep -q ', serving$' "$work/payments-1.log"
+say "$(grep ', serving$' "$work/payments-1.log")"
+mesh_client --target xds:///payments --calls 3 ||
+  fail "checkout could not call payments over mTLS"
+
+step "5b. Denying checkout -> payments: payments' RBAC, from Cairn, refuses the calls"
+show cairn intention deny checkout payments
+cairn intention deny checkout payments
+mesh_client --target xds:///payments --calls 3 --expect PERMISSION_DENIED ||
+  fail "payments did not deny checkout"
+
+step "5c. Allowing checkout -> payments again"
+show cairn intention allow checkout payments
+cairn intention allow checkout payments
+mesh_client --target xds:///payments --calls 3 || fail "checkout -> payments was not allowed again"
+
+step "5d. Rotating the CA's root while checkout keeps calling payments"
+show GRPC_XDS_BOOTSTRAP=checkout.json cairn-demo mesh-client --target xds:///payments \
+  --until-file stop "&"
+start calls env GRPC_XDS_BOOTSTRAP="$work/checkout.json" "${demo_cmd[@]}" mesh-client \
+  --target xds:///payments --until-file "$work/stop"
+calls_pid=${pids[-1]}
+wait_for 60 "checkout's first call" at_least 1 "^the server's certificate" "$work/calls.log"
+old_payments=$(cert_of payments)
+old_checkout=$(cert_of checkout)
+rotation='{"Config": {"PrivateKeyType": "rsa", "PrivateKeyBits": 2048}}'
+show curl -X PUT "$api/v1/connect/ca/configuration" -d "'$rotation'"
+curl -sSf -X PUT "$api/v1/connect/ca/configuration" --data-binary "$rotation" >/dev/null ||
+  fail "rotating the CA"
+renewed() { [ "$(cert_of payments)" != "$old_payments" ] && [ "$(cert_of checkout)" != "$old_checkout" ]; }
+wait_for 180 "cairn connect certs to write the renewed certificates" renewed
+say "cairn connect certs wrote the new root and the leaves it signed:"
+for svc in payments checkout; do
+  wait_for 30 "$svc's renewed leaf" at_least 2 '^wrote key.pem' "$work/certs-$svc.log"
+  tail -n +3 "$work/certs-$svc.log" | sed "s/^/    $svc: /"
+done
+wait_for 60 "payments to present its renewed certificate" \
+  at_least 2 "^the server's certificate" "$work/calls.log"
+wait_for 60 "checkout to present its renewed certificate" \
+  at_least 2 '^call from' "$work/payments-1.log"
+touch "$work/stop"
+status=0
+wait "$calls_pid" || status=$?
+cat "$work/calls.log"
+say "and payments saw checkout's certificates (its log):"
+grep '^call from' "$work/payments-1.log" | sed 's/^/    /'
+[ "$status" -eq 0 ] || fail "calls failed across the CA rotation"
+grep -q '^[1-9][0-9]* calls, 0 failed' "$work/calls.log" || fail "no calls across the rotation"
 
 step "Done: every step passed"

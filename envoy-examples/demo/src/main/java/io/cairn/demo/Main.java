@@ -3,9 +3,13 @@ package io.cairn.demo;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,7 +21,10 @@ import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** {@code cairn-demo server|client|rbac --option value ...}: the programs demo.sh runs. */
+/**
+ * {@code cairn-demo server|client|rbac|mesh-server|mesh-client --option value ...}: the programs
+ * demo.sh runs.
+ */
 public final class Main {
   static final String USAGE =
       """
@@ -32,7 +39,19 @@ public final class Main {
             exit 1 if a call fails or the split is off --expect
         rbac --xds 127.0.0.1:18000 --node api-1-sidecar-proxy [--token SECRET]
             the inbound RBAC Cairn gives that sidecar, as its Envoy would get it
-      --token (or CAIRN_XDS_TOKEN): the ACL token presented to Cairn's xDS port""";
+        mesh-server --name payments --id payments-1 --port 9003 [--bind 127.0.0.1]
+            a Connect-native service: grpc-java's xDS server with XdsServerCredentials,
+            answering demo.Who/Am with the SPIFFE ID of the caller's certificate
+        mesh-client [--target xds:///payments] [--calls 3] [--expect OK] [--wait 60]
+            proxyless gRPC over mTLS (XdsChannelCredentials): --calls calls, after waiting
+            up to --wait seconds for the first to end with --expect (a status code); exit 1
+            unless all do
+        mesh-client [--target xds:///payments] --until-file FILE [--every 50] [--max 600]
+            a call every --every ms (and one on a new connection every second) until FILE
+            exists; prints "N calls, F failed"; exit 1 if a call failed
+      --token (or CAIRN_XDS_TOKEN): the ACL token presented to Cairn's xDS port
+      mesh-server and mesh-client read grpc-java's xDS bootstrap (GRPC_XDS_BOOTSTRAP): it
+      defines a certificate provider and names it in node metadata CAIRN_CERTIFICATE_PROVIDER""";
 
   private Main() {}
 
@@ -57,6 +76,8 @@ public final class Main {
         case "server" -> server(options, out);
         case "client" -> client(options, out, err);
         case "rbac" -> rbac(options, out, err);
+        case "mesh-server" -> meshServer(options, out);
+        case "mesh-client" -> meshClient(options, out, err);
         default -> throw new IllegalArgumentException("unknown command '" + argv.get(0) + "'");
       };
     } catch (IllegalArgumentException e) {
@@ -168,6 +189,49 @@ public final class Main {
       return 1;
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static int meshServer(Map<String, String> o, PrintStream out) throws Exception {
+    Identity identity = new Identity(required(o, "name"), Optional.empty(), required(o, "id"));
+    InetSocketAddress address =
+        new InetSocketAddress(
+            InetAddress.getByName(o.getOrDefault("bind", "127.0.0.1")),
+            port(o, "port").orElseThrow(() -> new IllegalArgumentException("--port is required")));
+    Server server = MeshServer.start(identity, address, out);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    server.shutdown().awaitTermination(5, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }));
+    server.awaitTermination();
+    return 0;
+  }
+
+  private static int meshClient(Map<String, String> o, PrintStream out, PrintStream err)
+      throws InterruptedException {
+    try (MeshClient client = new MeshClient(o.getOrDefault("target", "xds:///payments"))) {
+      if (o.containsKey("until-file")) {
+        return MeshCalls.steady(
+            client,
+            Duration.ofMillis(Integer.parseInt(o.getOrDefault("every", "50"))),
+            Path.of(o.get("until-file")),
+            Duration.ofSeconds(Integer.parseInt(o.getOrDefault("max", "600"))),
+            out,
+            err);
+      }
+      return MeshCalls.expect(
+          client,
+          Status.Code.valueOf(o.getOrDefault("expect", "OK")),
+          Integer.parseInt(o.getOrDefault("calls", "3")),
+          Duration.ofSeconds(Integer.parseInt(o.getOrDefault("wait", "60"))),
+          out,
+          err);
     }
   }
 

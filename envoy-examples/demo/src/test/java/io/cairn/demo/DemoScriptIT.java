@@ -24,11 +24,20 @@ import org.junit.jupiter.api.Test;
 /**
  * Runs {@code envoy-examples/demo.sh} as a user would (with this build's jars, its own ports and no
  * Envoy) and reads what it prints: the proxyless client's 90/10 then 50/50 split, the intention
- * flip in checks and in api's sidecar RBAC, and nothing left listening afterwards.
+ * flip in checks and in api's sidecar RBAC, the proxyless mTLS calls (the SPIFFE ID the server saw,
+ * PERMISSION_DENIED while denied, no failed call across a CA rotation), and nothing left listening
+ * afterwards.
  */
 class DemoScriptIT {
   private static final Path SCRIPT = Path.of("../demo.sh").toAbsolutePath().normalize();
   private static final Pattern BY_VERSION = Pattern.compile("by version: v1=(\\d+) v2=(\\d+)");
+  private static final Pattern ACROSS_ROTATION =
+      Pattern.compile(
+          "\n(\\d+) calls, (\\d+) failed \\((\\d+) on new connections\\); "
+              + "the server presented (\\d+) certificates\n");
+  private static final Pattern CALLED_BY =
+      Pattern.compile(
+          "3x OK: payments \\(payments-1\\), called by spiffe://[^/]+/ns/default/dc/dc1/svc/checkout\n");
 
   private record Run(int status, String output) {}
 
@@ -51,7 +60,7 @@ class DemoScriptIT {
   private static int freeOffset() {
     for (int offset = 20000; offset < 30000; offset += 1000) {
       int o = offset;
-      if (List.of(8080, 9001, 9002, 9101, 9102, 9191, 21000, 21001, 21002).stream()
+      if (List.of(8080, 9001, 9002, 9003, 9101, 9102, 9191, 21000, 21001, 21002).stream()
           .allMatch(p -> free(p + o))) {
         return offset;
       }
@@ -88,12 +97,12 @@ class DemoScriptIT {
                     // the process ended
                   }
                 });
-    if (!process.waitFor(5, TimeUnit.MINUTES)) {
+    if (!process.waitFor(8, TimeUnit.MINUTES)) {
       process.destroy(); // the script's trap stops what it started
       process.waitFor(30, TimeUnit.SECONDS);
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
-      throw new AssertionError("demo.sh did not finish in 5 minutes:\n" + output);
+      throw new AssertionError("demo.sh did not finish in 8 minutes:\n" + output);
     }
     reader.join(TimeUnit.SECONDS.toMillis(10));
     synchronized (output) {
@@ -108,7 +117,7 @@ class DemoScriptIT {
   }
 
   @Test
-  void theDemoShowsBothSplitsAndTheIntentionFlipThenStopsEverything() throws Exception {
+  void theDemoShowsTheSplitsTheIntentionFlipsAndMtlsThenStopsEverything() throws Exception {
     int http = freePort();
     int xds = freePort();
     int offset = freeOffset();
@@ -148,7 +157,32 @@ class DemoScriptIT {
         .contains("skipping the sidecars")
         .contains("Done: every step passed");
 
-    for (int port : List.of(http, xds, 9001 + offset, 9002 + offset, 8080 + offset)) {
+    String mtls = out.substring(out.indexOf("5. The mesh with mTLS"), out.indexOf("5b. Denying"));
+    assertThat(mtls)
+        .contains("payments (payments-1): gRPC with mTLS on 127.0.0.1:" + (9003 + offset))
+        .contains("3 calls to xds:///payments over mTLS: 3 OK")
+        .containsPattern(CALLED_BY)
+        .contains("the server's certificate: spiffe://")
+        .contains("/svc/payments, serial ");
+    assertThat(out.substring(out.indexOf("5b. Denying"), out.indexOf("5c. Allowing")))
+        .contains("$ cairn intention deny checkout payments")
+        .contains("3 calls to xds:///payments over mTLS: 3 PERMISSION_DENIED");
+    assertThat(out.substring(out.indexOf("5c. Allowing"), out.indexOf("5d. Rotating")))
+        .contains("3 calls to xds:///payments over mTLS: 3 OK")
+        .containsPattern(CALLED_BY);
+    String rotation = out.substring(out.indexOf("5d. Rotating"));
+    assertThat(rotation).contains("wrote ca.pem: 2 roots, active ");
+    Matcher across = ACROSS_ROTATION.matcher(rotation);
+    assertThat(across.find()).as(rotation).isTrue();
+    assertThat(Integer.parseInt(across.group(1))).as("calls across the rotation").isPositive();
+    assertThat(across.group(2)).as("failed calls across the rotation").isEqualTo("0");
+    assertThat(Integer.parseInt(across.group(3))).as("new connections").isPositive();
+    assertThat(Integer.parseInt(across.group(4)))
+        .as("payments' certificates, before and after")
+        .isGreaterThanOrEqualTo(2);
+
+    for (int port :
+        List.of(http, xds, 9001 + offset, 9002 + offset, 8080 + offset, 9003 + offset)) {
       assertClosed(port);
     }
   }
