@@ -58,12 +58,14 @@ final class ServerListeners {
   }
 
   static Listener template(Inputs in, IntentionAction defaultPolicy) {
-    RBAC rules =
-        in.tlsInstance().isPresent() && in.trustDomain().isPresent()
-            ? RbacTranslator.rules(
-                in.intentions(), defaultPolicy, in.http(), in.trustDomain().get())
-            : unidentified(in, defaultPolicy);
-    return ServerListenerTranslator.template(rules, in.tlsInstance());
+    return ServerListenerTranslator.template(rules(in, defaultPolicy), in.tlsInstance());
+  }
+
+  /** The server's RBAC: by caller identity over mTLS, else failing closed. */
+  static RBAC rules(Inputs in, IntentionAction defaultPolicy) {
+    return in.tlsInstance().isPresent() && in.trustDomain().isPresent()
+        ? RbacTranslator.rules(in.intentions(), defaultPolicy, in.http(), in.trustDomain().get())
+        : unidentified(in, defaultPolicy);
   }
 
   /** Rules for callers without identity: anything that denies someone denies everyone. */

@@ -568,7 +568,7 @@ class SidecarXdsIT {
       assertThat(toApi.getSni()).isEqualTo("api.default.dc1.internal." + td);
       assertThat(clusters.get("db").hasTransportSocket()).isFalse();
       envoy.subscribe(LISTENER);
-      envoy.await(LISTENER, r -> r.toString().contains("10.0.3.1"), WAIT);
+      envoy.await(LISTENER, r -> r.toString().contains("svc/batch$"), WAIT);
 
       envoy.subscribe(SECRET, "leaf", "roots");
       Map<String, Secret> first =
