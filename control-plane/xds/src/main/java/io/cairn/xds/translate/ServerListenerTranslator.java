@@ -12,7 +12,6 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
-import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import java.util.Optional;
 
 /**
@@ -63,22 +62,7 @@ public final class ServerListenerTranslator {
         HttpConnectionManager.newBuilder()
             .setStatPrefix("inbound")
             .setRouteConfig(routes)
-            .addHttpFilters(
-                HttpFilter.newBuilder()
-                    .setName("envoy.filters.http.rbac")
-                    .setTypedConfig(
-                        Any.pack(
-                            io.envoyproxy
-                                .envoy
-                                .extensions
-                                .filters
-                                .http
-                                .rbac
-                                .v3
-                                .RBAC
-                                .newBuilder()
-                                .setRules(rules)
-                                .build())))
+            .addHttpFilters(SidecarListenerTranslator.rbac(rules))
             .addHttpFilters(SidecarListenerTranslator.router())
             .build();
     FilterChain.Builder chain =

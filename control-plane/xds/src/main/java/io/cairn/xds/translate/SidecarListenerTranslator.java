@@ -56,22 +56,7 @@ public final class SidecarListenerTranslator {
           HttpConnectionManager.newBuilder()
               .setStatPrefix(PUBLIC_LISTENER)
               .setRouteConfig(local)
-              .addHttpFilters(
-                  HttpFilter.newBuilder()
-                      .setName("envoy.filters.http.rbac")
-                      .setTypedConfig(
-                          Any.pack(
-                              io.envoyproxy
-                                  .envoy
-                                  .extensions
-                                  .filters
-                                  .http
-                                  .rbac
-                                  .v3
-                                  .RBAC
-                                  .newBuilder()
-                                  .setRules(rules)
-                                  .build())))
+              .addHttpFilters(rbac(rules))
               .addHttpFilters(router())
               .build();
       chain.addFilters(connectionManager(hcm));
@@ -135,6 +120,26 @@ public final class SidecarListenerTranslator {
         .setAddress(ClusterTranslator.socket(upstream.localBindAddress(), upstream.localBindPort()))
         .setTrafficDirection(TrafficDirection.OUTBOUND)
         .addFilterChains(FilterChain.newBuilder().addFilters(filter))
+        .build();
+  }
+
+  /** The HTTP RBAC filter enforcing {@code rules} per request. */
+  static HttpFilter rbac(RBAC rules) {
+    return HttpFilter.newBuilder()
+        .setName("envoy.filters.http.rbac")
+        .setTypedConfig(
+            Any.pack(
+                io.envoyproxy
+                    .envoy
+                    .extensions
+                    .filters
+                    .http
+                    .rbac
+                    .v3
+                    .RBAC
+                    .newBuilder()
+                    .setRules(rules)
+                    .build()))
         .build();
   }
 
