@@ -65,6 +65,8 @@ public final class Benchmarks {
                               from a registration's HTTP 200 to every stream having the new
                               endpoint [--streams 1000] [--channels 20] [--rounds 5]
                               [--sidecars: each stream a registered Envoy sidecar]
+                              [--server-jvm-option OPT]...; ends with the server's RSS and
+                              its heap after a full GC
               durability      SIGKILL of the packaged server under HTTP write load, restart,
                               check every acknowledged registration [--runs 10] [--writers 16]
                               [--min-ms 300] [--max-ms 2000]

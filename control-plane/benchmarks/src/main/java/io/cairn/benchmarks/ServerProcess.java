@@ -247,10 +247,19 @@ final class ServerProcess {
 
   /** Resident memory of the server in MiB, from {@code /proc}; NaN elsewhere. */
   double residentMib() {
+    return statusMib("VmRSS:");
+  }
+
+  /** The most the server's resident set has been (VmHWM), in MiB; NaN where unknown. */
+  double peakResidentMib() {
+    return statusMib("VmHWM:");
+  }
+
+  private double statusMib(String field) {
     try {
       for (String line :
           Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-        if (line.startsWith("VmRSS:")) {
+        if (line.startsWith(field)) {
           return Long.parseLong(line.replaceAll("\\D+", "")) / 1024.0;
         }
       }

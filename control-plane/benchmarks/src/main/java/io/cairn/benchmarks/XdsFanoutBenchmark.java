@@ -11,10 +11,12 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -44,6 +47,7 @@ final class XdsFanoutBenchmark {
   private static final Pattern XDS_PORT = Pattern.compile("xDS listening.*port=\"?(\\d+)");
   private static final String EDS =
       "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment";
+  private static final Pattern HEAP_INFO = Pattern.compile("committed (\\d+)K, used (\\d+)K");
   private static final String LDS = "type.googleapis.com/envoy.config.listener.v3.Listener";
 
   private XdsFanoutBenchmark() {}
@@ -53,6 +57,7 @@ final class XdsFanoutBenchmark {
     int channels = 20;
     int rounds = 5;
     boolean sidecars = false;
+    List<String> jvm = new ArrayList<>();
     for (int i = 0; i < args.size(); i += 2) {
       if (args.get(i).equals("--sidecars")) {
         sidecars = true;
@@ -66,6 +71,7 @@ final class XdsFanoutBenchmark {
         case "--streams" -> streams = Integer.parseInt(args.get(i + 1));
         case "--channels" -> channels = Integer.parseInt(args.get(i + 1));
         case "--rounds" -> rounds = Integer.parseInt(args.get(i + 1));
+        case "--server-jvm-option" -> jvm.add(args.get(i + 1));
         default -> throw new IllegalArgumentException("unknown option " + args.get(i));
       }
     }
@@ -73,7 +79,7 @@ final class XdsFanoutBenchmark {
     int c = channels;
     int r = rounds;
     boolean sc = sidecars;
-    Cleanup.around(cleanup -> run(cleanup, s, c, r, sc));
+    Cleanup.around(cleanup -> run(cleanup, s, c, r, sc, List.copyOf(jvm)));
   }
 
   /** One watching stream: notes when it first sees an assignment with {@code wanted} endpoints. */
@@ -92,11 +98,25 @@ final class XdsFanoutBenchmark {
     }
   }
 
-  private static void run(Cleanup cleanup, int streams, int channels, int rounds, boolean sidecars)
+  private static void run(
+      Cleanup cleanup,
+      int streams,
+      int channels,
+      int rounds,
+      boolean sidecars,
+      List<String> jvmOptions)
       throws Exception {
     Path tmp = cleanup.tempDirectory("cairn-xds-fanout-");
     HttpClient http = HttpClient.newHttpClient();
-    ServerProcess server = ServerProcess.ready(cleanup, tmp, "cairn.log", http);
+    ServerProcess server =
+        ServerProcess.start(
+            ServerProcess.defaultJar(),
+            tmp.resolve("data"),
+            tmp.resolve("cairn.log"),
+            jvmOptions,
+            List.of());
+    cleanup.add(() -> server.stop(Duration.ofSeconds(30)));
+    server.awaitReady(http, Duration.ofSeconds(60));
     int xdsPort = server.loggedPort(XDS_PORT);
     register(http, server.base(), "fan-0", 20000);
     if (sidecars) {
@@ -134,6 +154,7 @@ final class XdsFanoutBenchmark {
       }
     }
 
+    double cpuBeforeStreams = server.cpuSeconds();
     List<ManagedChannel> pool = new ArrayList<>();
     for (int i = 0; i < channels; i++) {
       ManagedChannel ch =
@@ -209,7 +230,44 @@ final class XdsFanoutBenchmark {
               + " %d state-of-the-world sidecar streams over %d rounds%n",
           watchers.stream().mapToInt(w -> w.listenerPushes.get()).sum(), (streams + 1) / 2, rounds);
     }
-    System.out.printf("server RSS %.0f MiB%n", server.residentMib());
+    System.out.printf(
+        "server CPU from opening the streams to the last round: %.1f s%n",
+        server.cpuSeconds() - cpuBeforeStreams);
+    System.out.printf(
+        "server RSS %.0f MiB (peak %.0f MiB), JVM options %s%n",
+        server.residentMib(), server.peakResidentMib(), jvmOptions);
+    System.out.println(heapAfterGc(server.pid()));
+  }
+
+  /**
+   * The server's Java heap after a full GC, from {@code jcmd GC.run} and {@code GC.heap_info}: what
+   * the streams and proxies hold, apart from garbage and the heap G1 keeps committed.
+   */
+  private static String heapAfterGc(long pid) {
+    Path jcmd =
+        Path.of(ProcessHandle.current().info().command().orElse("java")).resolveSibling("jcmd");
+    try {
+      jcmd(jcmd, pid, "GC.run");
+      Matcher m = HEAP_INFO.matcher(jcmd(jcmd, pid, "GC.heap_info"));
+      if (m.find()) {
+        return "server heap after a full GC: %d MiB used, %d MiB committed"
+            .formatted(Long.parseLong(m.group(2)) / 1024, Long.parseLong(m.group(1)) / 1024);
+      }
+      return "server heap after a full GC: GC.heap_info not understood";
+    } catch (IOException | InterruptedException e) {
+      return "server heap after a full GC: unknown (" + e + ")";
+    }
+  }
+
+  private static String jcmd(Path jcmd, long pid, String command)
+      throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder(jcmd.toString(), Long.toString(pid), command)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor();
+    return out;
   }
 
   /** Resets every watcher to wait for {@code endpoints}, then waits for all of them. */
