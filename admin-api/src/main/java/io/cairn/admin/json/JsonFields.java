@@ -6,6 +6,7 @@ import io.cairn.registry.validation.Problems;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -13,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * One JSON object of a request body, read leniently about names and strictly about types. A field
@@ -23,19 +23,31 @@ import java.util.TreeSet;
  */
 public final class JsonFields {
   private final String path;
-  private final Map<String, Map.Entry<String, JsonNode>> byKey = new HashMap<>();
+  // By normalized name; each field remembers whether it was read, for rejectUnknown.
+  private final Map<String, Field> byKey;
   private static final Map<String, String> NORMALIZED =
       new java.util.concurrent.ConcurrentHashMap<>();
-  private final Set<String> read = new java.util.HashSet<>();
   private final Problems problems;
+
+  /** A field as the client wrote it, and whether Cairn asked for it. */
+  private static final class Field {
+    final String name;
+    final JsonNode value;
+    boolean read;
+
+    Field(String name, JsonNode value) {
+      this.name = name;
+      this.value = value;
+    }
+  }
 
   private JsonFields(String path, JsonNode object, Problems problems) {
     this.path = path;
     this.problems = problems;
-    object
-        .fields()
-        .forEachRemaining(
-            e -> byKey.put(normalize(e.getKey()), Map.entry(e.getKey(), e.getValue())));
+    this.byKey = new HashMap<>();
+    for (Map.Entry<String, JsonNode> e : object.properties()) {
+      byKey.put(normalized(e.getKey()), new Field(e.getKey(), e.getValue()));
+    }
   }
 
   /** The object {@code node}, or an empty one (with a problem) if it is not an object. */
@@ -76,8 +88,11 @@ public final class JsonFields {
     return path.isEmpty() ? field : path + "." + field;
   }
 
-  /** {@link #normalize} of a field name Cairn asks for: a handful of constants, so cached. */
-  private static String normalizedField(String field) {
+  /**
+   * {@link #normalize}, cached: the names Cairn asks for are a handful of constants, and clients
+   * send the same few names (at most 4,096 names are kept).
+   */
+  private static String normalized(String field) {
     String n = NORMALIZED.get(field);
     if (n == null) {
       n = normalize(field);
@@ -89,21 +104,25 @@ public final class JsonFields {
   }
 
   private Optional<JsonNode> node(String field) {
-    String key = normalizedField(field);
-    read.add(key);
-    Map.Entry<String, JsonNode> e = byKey.get(key);
-    if (e == null || e.getValue().isNull()) {
+    Field f = byKey.get(normalized(field));
+    if (f == null) {
       return Optional.empty();
     }
-    return Optional.of(e.getValue());
+    f.read = true;
+    return f.value.isNull() ? Optional.empty() : Optional.of(f.value);
   }
 
   /** The field names of this object as the client wrote them. */
   public List<String> names() {
     List<String> names = new ArrayList<>();
-    byKey.values().forEach(e -> names.add(e.getKey()));
+    byKey
+        .values()
+        .forEach(
+            f -> {
+              names.add(f.name);
+              f.read = true;
+            });
     java.util.Collections.sort(names);
-    byKey.keySet().forEach(read::add);
     return names;
   }
 
@@ -360,12 +379,12 @@ public final class JsonFields {
    * []}) pass, since clients often send every field with its zero value.
    */
   public void rejectUnknown(Set<String> ignored) {
-    Set<String> skip = new TreeSet<>();
-    ignored.forEach(i -> skip.add(normalize(i)));
+    Set<String> skip = new HashSet<>();
+    ignored.forEach(i -> skip.add(normalized(i)));
     byKey.forEach(
-        (key, entry) -> {
-          if (!read.contains(key) && !skip.contains(key) && !isEmptyValue(entry.getValue())) {
-            problems.add(pathOf(entry.getKey()), "is not supported by Cairn");
+        (key, field) -> {
+          if (!field.read && !skip.contains(key) && !isEmptyValue(field.value)) {
+            problems.add(pathOf(field.name), "is not supported by Cairn");
           }
         });
   }

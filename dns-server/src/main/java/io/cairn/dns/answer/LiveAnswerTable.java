@@ -10,11 +10,17 @@ import io.cairn.registry.acl.AclState;
 import io.cairn.registry.acl.Authorizer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * The answer table of the registry's latest snapshot. Subscribes to change events and rebuilds the
- * services each one names, then swaps the new table in with one volatile write; readers never wait.
+ * services each one names, then swaps the new table in with one volatile write. While nobody has
+ * asked a question for {@value #IDLE_SECONDS} s, changes are only folded together: the first
+ * question after that brings the table up to date (once, for all of them), and changes are applied
+ * as they come again. An unused DNS front end costs the registry's writes nothing per change.
  */
 public final class LiveAnswerTable implements Supplier<DnsAnswerTable>, AutoCloseable {
   private static final org.slf4j.Logger log =
@@ -26,6 +32,23 @@ public final class LiveAnswerTable implements Supplier<DnsAnswerTable>, AutoClos
   private final AclResolver acl;
   // The ACL state the table's authorizer was resolved from; resolved again when it changes.
   private AclState resolvedFrom;
+
+  static final int IDLE_SECONDS = 10;
+  private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(IDLE_SECONDS);
+  // Readers refresh lastAsked at most this often, so that they rarely write a shared field.
+  private static final long ASKED_RESOLUTION_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  /** Beyond this many changed instances, catching up rebuilds the table from scratch. */
+  static final int MAX_FOLDED_INSTANCES = 65_536;
+
+  private volatile long lastAsked = System.nanoTime() - IDLE_NANOS - 1;
+  // Whether changes are folded and not in the table yet; set before lastAsked is read.
+  private volatile boolean behind;
+  // Guarded by this: the changes not in the table yet.
+  private RegistrySnapshot foldedSnapshot;
+  private final Set<String> foldedServices = new HashSet<>();
+  private final Set<String> foldedInstances = new HashSet<>();
+  private boolean rebuild;
 
   private LiveAnswerTable(
       Registry registry, DnsSettings settings, MeterRegistry meters, AclResolver acl) {
@@ -74,20 +97,59 @@ public final class LiveAnswerTable implements Supplier<DnsAnswerTable>, AutoClos
   }
 
   private synchronized void apply(ChangeEvent event) {
-    long start = System.nanoTime();
-    DnsAnswerTable current = table;
-    DnsAnswerTable next =
-        current == null
-            ? DnsAnswerTable.build(event.snapshot(), settings)
-            : current.update(event.snapshot(), event.services(), event.instances());
-    table = withAcl(next, event.snapshot());
-    updates.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+    foldedSnapshot = event.snapshot();
+    if (!rebuild) {
+      foldedServices.addAll(event.services());
+      foldedInstances.addAll(event.instances());
+      if (foldedInstances.size() > MAX_FOLDED_INSTANCES) {
+        rebuild = true;
+        foldedServices.clear();
+        foldedInstances.clear();
+      }
+    }
+    behind = true;
+    if (System.nanoTime() - lastAsked < IDLE_NANOS) {
+      catchUp();
+    }
   }
 
-  /** The latest table. */
+  /** Applies the folded changes, if any, and swaps the new table in. */
+  private synchronized void catchUp() {
+    if (!behind) {
+      return;
+    }
+    long start = System.nanoTime();
+    DnsAnswerTable current = table;
+    RegistrySnapshot snapshot = foldedSnapshot;
+    DnsAnswerTable next =
+        current == null || rebuild
+            ? DnsAnswerTable.build(snapshot, settings)
+            : current.update(snapshot, foldedServices, foldedInstances);
+    table = withAcl(next, snapshot);
+    foldedSnapshot = null;
+    foldedServices.clear();
+    foldedInstances.clear();
+    rebuild = false;
+    behind = false;
+    updates.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+  }
+
+  /** The latest table, brought up to date first if changes were folded while nobody asked. */
   @Override
   public DnsAnswerTable get() {
+    long now = System.nanoTime();
+    if (now - lastAsked > ASKED_RESOLUTION_NANOS) {
+      lastAsked = now;
+    }
+    if (behind) {
+      catchUp();
+    }
     return table;
+  }
+
+  /** Whether changes are folded and waiting for a question (for tests). */
+  boolean behind() {
+    return behind;
   }
 
   @Override

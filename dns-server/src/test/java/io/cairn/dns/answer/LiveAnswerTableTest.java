@@ -73,6 +73,53 @@ class LiveAnswerTableTest {
   }
 
   @Test
+  void whileNobodyAsksChangesAreFoldedAndTheFirstQuestionCatchesUp() {
+    DnsSettings settings = DnsSettings.builder().build();
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (Registry registry = Registry.open(new InMemoryStore(), new SimpleMeterRegistry());
+        LiveAnswerTable live =
+            LiveAnswerTable.start(
+                registry, settings, meters, io.cairn.registry.acl.AclResolver.off())) {
+      for (int i = 1; i <= 3; i++) {
+        registry.apply(
+            RegisterInstance.of(
+                ServiceInstance.builder("web-" + i, "web")
+                    .address("10.0.0." + i)
+                    .port(80)
+                    .build()));
+      }
+      long index = registry.snapshot().index();
+      await().atMost(Duration.ofSeconds(5)).until(live::behind);
+      assertThat(meters.timer("cairn.dns.table.updates").count())
+          .as("no question yet: nothing applied")
+          .isZero();
+
+      DnsAnswerTable table = live.get();
+      assertThat(table.index()).isEqualTo(index);
+      assertThat(live.behind()).isFalse();
+      assertThat(meters.timer("cairn.dns.table.updates").count())
+          .as("the three registrations applied at once")
+          .isEqualTo(1);
+      assertThat(answer(table, "web.service.cairn.", Type.A))
+          .isEqualTo(
+              answer(
+                  DnsAnswerTable.build(registry.snapshot(), settings),
+                  "web.service.cairn.",
+                  Type.A));
+      assertThat(answer(table, "3.0.0.10.in-addr.arpa.", Type.PTR)).contains("03776562"); // web
+
+      // Asked recently: the next change is applied as it comes, without a question.
+      registry.apply(
+          RegisterInstance.of(
+              ServiceInstance.builder("web-4", "web").address("10.0.0.4").port(80).build()));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> meters.timer("cairn.dns.table.updates").count() == 2);
+      assertThat(live.behind()).isFalse();
+    }
+  }
+
+  @Test
   void answersAreBuiltWhenFirstAskedAndKeptUntilTheirServiceChanges() {
     DnsSettings settings = DnsSettings.builder().build();
     try (Registry registry = Registry.open(new InMemoryStore(), new SimpleMeterRegistry())) {

@@ -38,6 +38,32 @@ final class MeshIndex {
   private final Map<String, Set<String>> idsOf = new HashMap<>();
 
   /**
+   * As {@link #update(RegistrySnapshot, Collection)}, reading again only the changed services that
+   * had a proxy or have one among {@code changedInstances} now: any other changed service had no
+   * proxy and gained none, so reading it would change nothing.
+   */
+  Changes update(
+      RegistrySnapshot snapshot,
+      Collection<String> changedServices,
+      Collection<String> changedInstances) {
+    Set<String> gaining = new HashSet<>();
+    for (String id : changedInstances) {
+      snapshot
+          .instance(id)
+          .map(Indexed::value)
+          .filter(i -> i.proxy().isPresent())
+          .ifPresent(i -> gaining.add(i.name()));
+    }
+    List<String> reread = new ArrayList<>();
+    for (String service : changedServices) {
+      if (idsOf.containsKey(service) || gaining.contains(service)) {
+        reread.add(service);
+      }
+    }
+    return update(snapshot, reread);
+  }
+
+  /**
    * Re-reads the changed services; returns the destinations whose proxies changed (before or after)
    * and the proxy ids whose key or locality changed or that are gone.
    */

@@ -99,7 +99,21 @@ public final class SidecarSnapshots {
    * roots in the registry's CA change every sidecar's secrets.
    */
   public Update update(RegistrySnapshot registry, Set<String> changedNames) {
-    MeshIndex.Changes moved = mesh.update(registry, changedNames);
+    return update(registry, changedNames, mesh.update(registry, changedNames));
+  }
+
+  /**
+   * As {@link #update(RegistrySnapshot, Set)}, given also the instances that changed: only the
+   * changed services that have or gain a connect proxy are read again for the mesh, so that changes
+   * to plain services cost nothing there.
+   */
+  public Update update(
+      RegistrySnapshot registry, Set<String> changedNames, Set<String> changedInstances) {
+    return update(registry, changedNames, mesh.update(registry, changedNames, changedInstances));
+  }
+
+  private Update update(
+      RegistrySnapshot registry, Set<String> changedNames, MeshIndex.Changes moved) {
     Optional<Indexed<CaSetup>> ca = registry.ca();
     if (ca.isEmpty() && trustDomain.isEmpty()) {
       return new Update(Map.of(), Set.of());

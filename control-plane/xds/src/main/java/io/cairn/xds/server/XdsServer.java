@@ -138,6 +138,8 @@ public final class XdsServer implements AutoCloseable {
   // Owned by the debounce thread: the leaf index each sidecar service was last given.
   private final Map<String, Long> givenLeaves = new HashMap<>();
   private final Set<String> changed = new HashSet<>();
+  // Owned by the debounce thread: the instances changed since the last publication.
+  private final Set<String> changedInstances = new HashSet<>();
   private boolean rebuildAll;
   private RegistrySnapshot lastRegistry;
   private ContentSnapshot lastShared;
@@ -547,6 +549,7 @@ public final class XdsServer implements AutoCloseable {
     debounce.execute(
         () -> {
           changed.addAll(event.services());
+          changedInstances.addAll(event.instances());
           event.configEntries().forEach(k -> changed.add(k.name()));
           // proxy-defaults' protocol is every service's default.
           rebuildAll |=
@@ -576,6 +579,8 @@ public final class XdsServer implements AutoCloseable {
     long started = System.nanoTime();
     Set<String> changedNames = Set.copyOf(changed);
     changed.clear();
+    Set<String> instances = Set.copyOf(changedInstances);
+    changedInstances.clear();
     full |= rebuildAll;
     rebuildAll = false;
     if (proxylessBuilt) {
@@ -604,7 +609,7 @@ public final class XdsServer implements AutoCloseable {
     releaseProxyless();
     lastRegistry = snapshot;
     SidecarSnapshots.Update update =
-        full ? sidecars.rebuild(snapshot) : sidecars.update(snapshot, changedNames);
+        full ? sidecars.rebuild(snapshot) : sidecars.update(snapshot, changedNames, instances);
     Set<String> services = sidecars.services();
     givenLeaves.keySet().retainAll(services);
     // Leaves issued meanwhile (or before, for the HTTP API) go with the first snapshot.

@@ -171,6 +171,45 @@ class SidecarSnapshotsTest {
   }
 
   @Test
+  void givenTheChangedInstancesTheUpdateMatchesReadingEveryChangedService() {
+    registry.apply(app("api-1", "api", "10.0.0.1"));
+    registry.apply(sidecar("web-1-sidecar-proxy", "web", "10.0.1.1", new Upstream("api", 9191)));
+    // One reads every changed service again; the other only those that have or gain a proxy.
+    SidecarSnapshots byServices = new SidecarSnapshots(IntentionAction.ALLOW, "dc1");
+    SidecarSnapshots byInstances = new SidecarSnapshots(IntentionAction.ALLOW, "dc1");
+    byServices.rebuild(registry.snapshot());
+    byInstances.rebuild(registry.snapshot());
+    List<List<Object>> steps =
+        List.of(
+            List.of(app("db-1", "db", "10.0.5.1"), "db", "db-1"),
+            List.of(
+                sidecar("api-1-sidecar-proxy", "api", "10.0.0.1"),
+                "api-sidecar-proxy",
+                "api-1-sidecar-proxy"),
+            List.of(app("api-2", "api", "10.0.0.2"), "api", "api-2"),
+            List.of(
+                new DeregisterInstance("api-1-sidecar-proxy"),
+                "api-sidecar-proxy",
+                "api-1-sidecar-proxy"));
+    List<Set<String>> updated = new java.util.ArrayList<>();
+    for (List<Object> step : steps) {
+      registry.apply((Command) step.get(0));
+      Set<String> names = Set.of((String) step.get(1));
+      Set<String> instances = Set.of((String) step.get(2));
+      Set<String> expected = byServices.update(registry.snapshot(), names).snapshots().keySet();
+      assertThat(byInstances.update(registry.snapshot(), names, instances).snapshots().keySet())
+          .as("after %s", step.get(2))
+          .isEqualTo(expected);
+      updated.add(expected);
+    }
+    assertThat(updated.get(0)).as("a plain service changes no sidecar").isEmpty();
+    assertThat(updated.get(1))
+        .as("api gains a proxy: web's sidecar reaches api through it")
+        .contains("web-1-sidecar-proxy", "api-1-sidecar-proxy");
+    assertThat(updated.get(3)).as("api loses its proxy").contains("web-1-sidecar-proxy");
+  }
+
+  @Test
   void churnInASourceServiceRebuildsNoListenerOfItsDestinations() {
     registry.apply(app("web-1", "web", "10.0.1.1"));
     registry.apply(sidecar("web-1-sidecar-proxy", "web", "10.0.1.1"));
