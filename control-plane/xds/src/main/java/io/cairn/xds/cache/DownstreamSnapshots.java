@@ -125,7 +125,7 @@ public final class DownstreamSnapshots {
 
   /** Whether {@code service} now has a Connect-native instance; true when that changed. */
   private boolean markNative(RegistrySnapshot registry, String service) {
-    boolean now = registry.instancesOf(service).stream().anyMatch(i -> i.value().connectNative());
+    boolean now = MeshIndex.connectNative(registry, service);
     return now ? natives.add(service) : natives.remove(service);
   }
 

@@ -128,6 +128,11 @@ final class MeshIndex {
     return Optional.ofNullable(localities.get(proxyId));
   }
 
+  /** Whether {@code service} has a Connect-native instance: one that speaks mTLS itself. */
+  static boolean connectNative(RegistrySnapshot snapshot, String service) {
+    return snapshot.instancesOf(service).stream().anyMatch(i -> i.value().connectNative());
+  }
+
   /** Whether {@code service} has sidecars, so that sidecars reach it through them. */
   boolean fronted(String service) {
     return proxyServices.containsKey(service);

@@ -282,9 +282,7 @@ public final class SidecarSnapshots {
    */
   private Cluster secured(RegistrySnapshot registry, Target target, Cluster cluster) {
     String service = target.service();
-    boolean mtls =
-        mesh.fronted(service)
-            || registry.instancesOf(service).stream().anyMatch(i -> i.value().connectNative());
+    boolean mtls = mesh.fronted(service) || MeshIndex.connectNative(registry, service);
     if (!mtls) {
       return cluster;
     }
