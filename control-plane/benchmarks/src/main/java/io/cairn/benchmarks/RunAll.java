@@ -41,6 +41,11 @@ final class RunAll {
               List.of("--instances", "10000", "--runs", "1"),
               Pattern.compile("^(restore:|\\d+ ).*")),
           new Step(
+              "ca",
+              List.of("--rounds", "3"),
+              List.of("--services", "50", "--rounds", "1"),
+              Pattern.compile("^(ec-256|rsa-2048) .*")),
+          new Step(
               "http",
               List.of(),
               List.of(
@@ -89,12 +94,12 @@ final class RunAll {
               "xds-fanout",
               List.of("--rounds", "8"),
               List.of("--streams", "200", "--rounds", "3"),
-              Pattern.compile("(?i)^(round|server rss).*")),
+              Pattern.compile("(?i)^(round|server rss|server heap).*")),
           new Step(
               "xds-fanout-sidecars",
               List.of("--rounds", "8", "--sidecars"),
               List.of("--streams", "200", "--rounds", "3", "--sidecars"),
-              Pattern.compile("(?i)^(round|server rss).*")),
+              Pattern.compile("(?i)^(round|server rss|server heap).*")),
           new Step(
               "cluster",
               List.of(),
@@ -112,6 +117,23 @@ final class RunAll {
               List.of("--seconds", "4"),
               Pattern.compile("^(fsync|pwrite|short writes|ENOSPC|SQLITE_BUSY): .*")));
 
+  /**
+   * Full mode only: fan-out at 10,000 streams (issue 21's scale target), a few minutes each and
+   * more memory than CI should spend.
+   */
+  private static final List<Step> FULL_ONLY =
+      List.of(
+          new Step(
+              "xds-fanout-10k",
+              List.of("--streams", "10000", "--rounds", "3"),
+              List.of(),
+              Pattern.compile("(?i)^(round|server rss|server heap).*")),
+          new Step(
+              "xds-fanout-10k-sidecars",
+              List.of("--streams", "10000", "--rounds", "3", "--sidecars"),
+              List.of(),
+              Pattern.compile("(?i)^(round|server rss|server heap).*")));
+
   private static final Step SOAK =
       new Step(
           "soak",
@@ -120,6 +142,10 @@ final class RunAll {
           Pattern.compile("(?i)^soak: .*operations/s.*"));
 
   private RunAll() {}
+
+  private static Step step(String name) {
+    return STEPS.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+  }
 
   static void run(List<String> args) throws Exception {
     boolean quick = false;
@@ -136,6 +162,9 @@ final class RunAll {
       }
     }
     List<Step> steps = new ArrayList<>(STEPS);
+    if (!quick) {
+      steps.addAll(steps.indexOf(step("xds-fanout-sidecars")) + 1, FULL_ONLY);
+    }
     if (soak || quick) {
       steps.add(SOAK);
     }
@@ -153,7 +182,7 @@ final class RunAll {
     for (int n = 0; n < steps.size(); n++) {
       Step step = steps.get(n);
       List<String> stepArgs = quick ? step.quick() : step.full();
-      String benchmark = step.name().equals("xds-fanout-sidecars") ? "xds-fanout" : step.name();
+      String benchmark = step.name().startsWith("xds-fanout") ? "xds-fanout" : step.name();
       String command =
           "bin/bench " + benchmark + (stepArgs.isEmpty() ? "" : " " + String.join(" ", stepArgs));
       // "[3/11] dns": where the run is, since a full run is silent for minutes per benchmark.

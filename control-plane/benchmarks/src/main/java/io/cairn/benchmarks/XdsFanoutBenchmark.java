@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -82,19 +84,46 @@ final class XdsFanoutBenchmark {
     Cleanup.around(cleanup -> run(cleanup, s, c, r, sc, List.copyOf(jvm)));
   }
 
-  /** One watching stream: notes when it first sees an assignment with {@code wanted} endpoints. */
+  /**
+   * One watching stream: notes when it first sees an assignment with the endpoints it was armed
+   * for. Armed before the change is made, so a push that outruns the driver is not missed.
+   */
   static final class Watcher {
     final AtomicLong seenAt = new AtomicLong();
     final java.util.concurrent.atomic.AtomicInteger listenerPushes =
         new java.util.concurrent.atomic.AtomicInteger();
-    volatile int wanted;
-    volatile CountDownLatch done = new CountDownLatch(0);
+    // Guarded by this: the endpoints in the latest assignment, and what the stream waits for.
+    private int latest = -1;
+    private int responses;
+    private int wanted = Integer.MAX_VALUE;
+    private CountDownLatch done = new CountDownLatch(0);
 
-    void saw(ClusterLoadAssignment cla) {
-      int n = cla.getEndpointsList().stream().mapToInt(l -> l.getLbEndpointsCount()).sum();
-      if (n >= wanted && seenAt.compareAndSet(0, System.nanoTime())) {
+    /** Waits for an assignment of at least {@code endpoints}; one already seen counts. */
+    synchronized void arm(int endpoints, CountDownLatch latch) {
+      seenAt.set(0);
+      done = latch;
+      wanted = endpoints;
+      if (latest >= endpoints) {
+        hit();
+      }
+    }
+
+    synchronized void saw(ClusterLoadAssignment cla) {
+      latest = cla.getEndpointsList().stream().mapToInt(l -> l.getLbEndpointsCount()).sum();
+      responses++;
+      if (latest >= wanted) {
+        hit();
+      }
+    }
+
+    private void hit() {
+      if (seenAt.compareAndSet(0, System.nanoTime())) {
         done.countDown();
       }
+    }
+
+    synchronized String state() {
+      return "%d endpoints after %d responses".formatted(latest, responses);
     }
   }
 
@@ -195,7 +224,7 @@ final class XdsFanoutBenchmark {
         Runtime.getRuntime().availableProcessors(),
         Runtime.version());
     // Everyone has the first assignment before measuring.
-    await(watchers, 1, Duration.ofSeconds(60));
+    await(watchers, arm(watchers, 1), 1, Duration.ofSeconds(60));
     if (sidecars) {
       // And every state-of-the-world sidecar stream its first listeners.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -211,18 +240,24 @@ final class XdsFanoutBenchmark {
     }
 
     for (int round = 1; round <= rounds; round++) {
+      CountDownLatch latch = arm(watchers, round + 1);
+      ProcessCpu cpu = ProcessCpu.now();
       long registered = register(http, server.base(), "fan-" + round, 20000 + round);
-      await(watchers, round + 1, Duration.ofSeconds(30));
+      await(watchers, latch, round + 1, Duration.ofSeconds(30));
+      double serverMs = ProcessCpu.millisSince(cpu, "cairn");
+      double driverMs = ProcessCpu.millisSince(cpu, "driver");
       long[] delays = watchers.stream().mapToLong(w -> w.seenAt.get() - registered).toArray();
       Arrays.sort(delays);
       System.out.printf(
           "round %d: registration HTTP 200 -> new endpoint on all %d streams: p50 %.1f ms, p99"
-              + " %.1f ms, max %.1f ms%n",
+              + " %.1f ms, max %.1f ms; CPU for the change: server %.0f ms, driver %.0f ms%n",
           round,
           streams,
           LatencyRecorder.quantileMillis(delays, 0.5),
           LatencyRecorder.quantileMillis(delays, 0.99),
-          delays[delays.length - 1] / 1e6);
+          delays[delays.length - 1] / 1e6,
+          serverMs,
+          driverMs);
     }
     if (sidecars) {
       System.out.printf(
@@ -270,18 +305,36 @@ final class XdsFanoutBenchmark {
     return out;
   }
 
-  /** Resets every watcher to wait for {@code endpoints}, then waits for all of them. */
-  private static void await(List<Watcher> watchers, int endpoints, Duration timeout)
-      throws InterruptedException {
+  /** Arms every watcher to wait for {@code endpoints}; await the latch it returns. */
+  private static CountDownLatch arm(List<Watcher> watchers, int endpoints) {
     CountDownLatch latch = new CountDownLatch(watchers.size());
-    for (Watcher w : watchers) {
-      w.seenAt.set(0);
-      w.done = latch;
-      w.wanted = endpoints;
-    }
+    watchers.forEach(w -> w.arm(endpoints, latch));
+    return latch;
+  }
+
+  /**
+   * Waits for every armed watcher; on time-out says which streams (even: state of the world, odd:
+   * delta) are missing what.
+   */
+  private static void await(
+      List<Watcher> watchers, CountDownLatch latch, int endpoints, Duration timeout)
+      throws InterruptedException {
     if (!latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      Map<String, Integer> missing = new TreeMap<>();
+      for (int i = 0; i < watchers.size(); i++) {
+        if (watchers.get(i).seenAt.get() == 0) {
+          missing.merge(
+              (i % 2 == 0 ? "sotw, " : "delta, ") + watchers.get(i).state(), 1, Integer::sum);
+        }
+      }
       throw new IllegalStateException(
-          latch.getCount() + " streams did not see " + endpoints + " endpoints in " + timeout);
+          latch.getCount()
+              + " streams did not see "
+              + endpoints
+              + " endpoints in "
+              + timeout
+              + ": "
+              + missing);
     }
   }
 

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -134,10 +135,16 @@ public final class ContentSnapshot extends Snapshot {
 
   /** One type's resources; the version of a subscription covers exactly the names asked for. */
   private static final class Resources<T extends Message> extends SnapshotResources<T> {
+    /** Distinct subscriptions remembered per snapshot and type; past that, versions are hashed. */
+    private static final int MEMO_LIMIT = 4_096;
+
     private final ShardedMap<VersionedResource<T>> versioned;
     private final Map<String, T> plain;
     // The version of everything is asked for rarely (wildcard subscribers): computed on demand.
     private final Supplier<String> all;
+    // Streams that ask for the same names get the same version: hashed once per snapshot, not once
+    // per stream and push (1,000 proxyless clients of one service ask for one name). Bounded.
+    private final Map<List<String>, String> byNames = new ConcurrentHashMap<>();
 
     Resources(ShardedMap<VersionedResource<T>> versioned) {
       this.versioned = versioned;
@@ -157,7 +164,19 @@ public final class ContentSnapshot extends Snapshot {
 
     @Override
     public ResourceVersionResolver resourceVersionResolver() {
-      return names -> names.isEmpty() ? all.get() : joined(versioned, new TreeSet<>(names));
+      return names -> names.isEmpty() ? all.get() : subscriptionVersion(names);
+    }
+
+    private String subscriptionVersion(List<String> names) {
+      String known = byNames.get(names);
+      if (known != null) {
+        return known;
+      }
+      String version = joined(versioned, new TreeSet<>(names));
+      if (byNames.size() < MEMO_LIMIT) {
+        byNames.putIfAbsent(List.copyOf(names), version);
+      }
+      return version;
     }
   }
 
