@@ -11,6 +11,11 @@ cairn_java_major() {
   fi
 }
 
+cairn_jdk_id() {
+  # The JDK in use, exactly (an AOT cache is only valid for the JVM that wrote it).
+  printf '%s %s\n' "$JAVA_HOME" "$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$JAVA_HOME/release" 2>/dev/null)"
+}
+
 cairn_use_jdk21() {
   if [ -n "${JAVA_HOME:-}" ] && [ "$(cairn_java_major "$JAVA_HOME")" -ge 21 ] 2>/dev/null; then
     return 0
