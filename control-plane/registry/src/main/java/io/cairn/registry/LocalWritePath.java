@@ -13,25 +13,40 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group commits to an embedded store ({@link RegistryStore}, SQLite) that this process owns. An
- * applier thread takes every queued command (up to {@value RegistryWriter#MAX_BATCH}), applies them
- * one by one to a working copy and encodes their writes; a committer thread commits each batch in
- * one store transaction (one fsync: group commit) and only then publishes the new snapshot,
- * answering the callers before it wakes the readers waiting for a change (see {@link
- * Publisher#publish(RegistrySnapshot, Set, Set, Set, Runnable)}). The two overlap: the next batch
- * is applied while the previous one is being fsynced.
+ * Writes to an embedded store ({@link RegistryStore}, SQLite) that this process owns: inline when
+ * the writer is idle, otherwise in group commits.
  *
- * <p>A command that fails validation is rolled back alone. A failed commit fails its batch and
- * every batch applied on top of it, and closes writes: the committer reopens the store and reads
- * back what a restart would restore, publishes that, and only then takes writes again (retrying
- * with backoff while the fault lasts). Writes meanwhile fail at once with {@link
+ * <p>A caller of {@link Registry#apply} that finds nothing being written (nothing queued, nothing
+ * applied but not yet published, no commit or store recovery running, writes open) takes the turn
+ * ({@link #runInline}): on its own thread it applies its command to the published snapshot, commits
+ * it in one store transaction and publishes it, answering itself before waking readers, with no
+ * hand-off to another thread. Only one caller holds the turn; others, and every {@link
+ * Registry#submit}, queue.
+ *
+ * <p>Queued commands go through the pipeline: an applier thread takes every queued command (up to
+ * {@value RegistryWriter#MAX_BATCH}), applies them one by one to a working copy and encodes their
+ * writes (holding the turn while it does); a committer thread commits each batch in one store
+ * transaction (one fsync: group commit) and only then publishes the new snapshot, answering the
+ * callers before it wakes the readers waiting for a change (see {@link
+ * Publisher#publish(RegistrySnapshot, Set, Set, Set, Runnable)}). The two overlap: the next batch
+ * is applied while the previous one is being fsynced. The applier applies on top of its previous
+ * batch while that one is in flight, and on the published snapshot once nothing is (an inline write
+ * may have been published since).
+ *
+ * <p>A command that fails validation is rolled back alone. A failed commit, inline or not, fails
+ * its batch and every batch applied on top of it, and closes writes: the committer reopens the
+ * store and reads back what a restart would restore, publishes that, and only then takes writes
+ * again (retrying with backoff while the fault lasts). Writes meanwhile fail at once with {@link
  * StoreUnavailableException}. Batches without writes also go through the committer, because what
- * they read may not be durable yet.
+ * they read may not be durable yet; an inline command reads only what is published, which is
+ * durable.
  */
 final class LocalWritePath implements WritePath {
   private static final Logger log = LoggerFactory.getLogger(LocalWritePath.class);
@@ -43,8 +58,22 @@ final class LocalWritePath implements WritePath {
   private final Thread applierThread;
   private final Thread committerThread;
 
-  /** Bumped by the committer when a commit fails; batches applied in an older epoch are void. */
+  /** Bumped when a commit fails; batches applied in an older epoch are void. */
   private final AtomicLong epoch = new AtomicLong();
+
+  /**
+   * The turn to apply: the applier holds it around each batch it applies, an inline writer from
+   * applying to publishing. Never waited for by a caller.
+   */
+  private final ReentrantLock turn = new ReentrantLock();
+
+  /**
+   * Items the committer has yet to finish: batches put by the applier (counted under {@link #turn})
+   * and recoveries handed over by an inline writer, until published, answered or recovered. While
+   * it is zero the store and the publisher are idle, and {@link Publisher#snapshot()} is the latest
+   * state.
+   */
+  private final AtomicInteger inFlight = new AtomicInteger();
 
   private volatile WriteState state = WriteState.WRITABLE;
 
@@ -70,16 +99,23 @@ final class LocalWritePath implements WritePath {
       Set<ConfigEntryKey> configEntries,
       Optional<Batch> stored) {}
 
-  private static final AppliedBatch END =
-      new AppliedBatch(
-          -1,
-          List.of(),
-          new Object[0],
-          RegistrySnapshot.EMPTY,
-          Set.of(),
-          Set.of(),
-          Set.of(),
-          Optional.empty());
+  /** Handed to the committer when the applier ends. */
+  private static final AppliedBatch END = marker();
+
+  /** Handed to the committer by an inline writer whose commit failed: reopen the store. */
+  private static final AppliedBatch RECOVER = marker();
+
+  private static AppliedBatch marker() {
+    return new AppliedBatch(
+        -1,
+        List.of(),
+        new Object[0],
+        RegistrySnapshot.EMPTY,
+        Set.of(),
+        Set.of(),
+        Set.of(),
+        Optional.empty());
+  }
 
   LocalWritePath(RegistryStore store) {
     this.store = store;
@@ -144,27 +180,41 @@ final class LocalWritePath implements WritePath {
           if (writer.closing()) {
             break;
           }
+          if (inFlight.get() == 0) {
+            // Idle: the next batch starts from the published snapshot. Don't keep an old one
+            // alive while callers write inline.
+            applied = null;
+          }
           continue;
         }
         taken.add(first);
         writer.inbox().drainTo(taken, RegistryWriter.MAX_BATCH - 1);
         taken.forEach(item -> batch.add((Pending) item));
         taken.clear();
-        WriteState now = writer.writeState();
-        if (!now.writable()) {
-          StoreUnavailableException refused = RegistryWriter.refusal(now);
-          batch.forEach(p -> p.result().completeExceptionally(refused));
-          batch.clear();
-          continue;
+        AppliedBatch next;
+        turn.lock();
+        try {
+          WriteState now = writer.writeState();
+          if (!now.writable()) {
+            StoreUnavailableException refused = RegistryWriter.refusal(now);
+            batch.forEach(p -> p.result().completeExceptionally(refused));
+            batch.clear();
+            continue;
+          }
+          if (applied == null || inFlight.get() == 0 || epoch.get() != appliedEpoch) {
+            // Everything is published (an inline writer may have written since our last batch),
+            // or a commit failed and what we applied on top of it is void: start from what is
+            // durable.
+            appliedEpoch = epoch.get();
+            applied = publisher.snapshot();
+          }
+          next = apply(appliedEpoch, applied, List.copyOf(batch));
+          inFlight.incrementAndGet();
+        } finally {
+          turn.unlock();
         }
-        if (epoch.get() != appliedEpoch) {
-          // A commit failed: what we applied on top of it is void; start from what is durable.
-          appliedEpoch = epoch.get();
-          applied = publisher.snapshot();
-        }
-        AppliedBatch next = apply(appliedEpoch, applied, List.copyOf(batch));
         batch.clear();
-        toCommit.put(next);
+        handOff(next);
         applied = next.snapshot();
       }
     } catch (InterruptedException e) {
@@ -175,8 +225,53 @@ final class LocalWritePath implements WritePath {
         p.result().completeExceptionally(RegistryWriter.refusal(writer.writeState()));
       }
     } finally {
-      writer.ended();
-      handOff(END);
+      // Wait for an inline writer to finish; none starts after this, since we are closing or
+      // stopped.
+      turn.lock();
+      try {
+        writer.ended();
+        handOff(END);
+      } finally {
+        turn.unlock();
+      }
+    }
+  }
+
+  /**
+   * Runs {@code command} on the caller's thread if nothing else is being written: applies it on the
+   * published snapshot, commits it and publishes it, as the applier and committer would for a batch
+   * of one, without handing it to either. A failed commit closes writes as a failed batch does, and
+   * the committer reopens the store.
+   *
+   * @return false, having done nothing, if the command must be queued instead
+   */
+  @Override
+  public boolean runInline(Pending command) {
+    if (!turn.tryLock()) {
+      return false;
+    }
+    try {
+      if (inFlight.get() != 0
+          || writer.inbox().commands() != 0
+          || writer.closing()
+          || !writer.writeState().writable()) {
+        return false;
+      }
+      AppliedBatch batch = apply(epoch.get(), publisher.snapshot(), List.of(command));
+      metrics.inline();
+      if (commitOrStop(List.of(batch))) {
+        // Closed writes and answered the caller; the committer reopens the store.
+        inFlight.incrementAndGet();
+        handOff(RECOVER);
+      }
+      return true;
+    } catch (RuntimeException | Error e) {
+      // Not a store error (commit handles those): a bug, as in the applier.
+      stop(e);
+      command.result().completeExceptionally(RegistryWriter.refusal(writer.writeState()));
+      return true;
+    } finally {
+      turn.unlock();
     }
   }
 
@@ -235,17 +330,32 @@ final class LocalWritePath implements WritePath {
         if (end) {
           group.removeLast();
         }
+        int taken = group.size();
         if (!group.isEmpty()) {
           try {
-            if (writer.writeState() instanceof WriteState.Stopped stoppedBy) {
-              failGroup(group, RegistryWriter.refusal(stoppedBy));
-            } else if (commit(group) && recoverStore()) {
-              end = true; // closed while recovering
+            boolean recover;
+            if (group.getFirst() == RECOVER) {
+              // An inline commit failed (nothing was in flight, so RECOVER comes first); what was
+              // applied after it is void.
+              group.removeFirst();
+              failGroup(group, RegistryWriter.refusal(writer.writeState()));
+              recover = true;
+            } else {
+              recover = commitOrStop(group);
+            }
+            if (recover) {
+              if (end) {
+                log.warn("registry closed while the store was failed");
+              } else if (recoverStore()) {
+                end = true; // closed while recovering
+              }
             }
           } catch (RuntimeException | Error e) {
-            // Not a store error (those are handled in commit): a bug. Stop taking writes.
+            // A bug while reopening the store. Stop taking writes.
             stop(e);
             failGroup(group, RegistryWriter.refusal(writer.writeState()));
+          } finally {
+            inFlight.addAndGet(-taken);
           }
         }
         group.clear();
@@ -255,6 +365,27 @@ final class LocalWritePath implements WritePath {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Commits {@code group} ({@link #commit}) unless the writer stopped; an error that is not the
+   * store's (a bug) stops the writer. Either way every command of the group is answered.
+   *
+   * @return whether the store failed (writes are then closed until {@link #recoverStore})
+   */
+  private boolean commitOrStop(List<AppliedBatch> group) {
+    try {
+      if (writer.writeState() instanceof WriteState.Stopped stoppedBy) {
+        failGroup(group, RegistryWriter.refusal(stoppedBy));
+        return false;
+      }
+      return commit(group);
+    } catch (RuntimeException | Error e) {
+      // Not a store error (those are handled in commit): a bug. Stop taking writes.
+      stop(e);
+      failGroup(group, RegistryWriter.refusal(writer.writeState()));
+      return false;
     }
   }
 
@@ -351,9 +482,10 @@ final class LocalWritePath implements WritePath {
               "registry closed while the store was failed ({} attempts to reopen it)", attempts);
           return true;
         }
-        if (b != null && !b.commands().isEmpty()) {
+        if (b != null) {
           refused += b.commands().size();
           failGroup(List.of(b), RegistryWriter.refusal(writer.writeState()));
+          inFlight.decrementAndGet();
         }
       }
       attempts++;

@@ -4,11 +4,27 @@ import io.cairn.registry.command.Command;
 import io.cairn.registry.command.CommandResult;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /** A submitted command and the future its caller waits on. */
 record Pending(Command command, CompletableFuture<CommandResult> result) {
   Pending(Command command) {
     this(command, new CompletableFuture<>());
+  }
+
+  /**
+   * Waits for {@code result}, throwing the {@link RuntimeException} that rejected or failed the
+   * command as it is.
+   */
+  static CommandResult await(CompletableFuture<CommandResult> result) {
+    try {
+      return result.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
   }
 
   /**

@@ -7,7 +7,6 @@ import io.cairn.registry.store.SharedStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 /**
@@ -44,14 +43,7 @@ public interface Registry extends AutoCloseable {
    * @throws RegistryException if it was rejected or could not be stored
    */
   default CommandResult apply(Command command) {
-    try {
-      return submit(command).join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      throw e;
-    }
+    return Pending.await(submit(command));
   }
 
   /**

@@ -58,29 +58,53 @@ final class RegistryWriter implements Registry {
 
   @Override
   public CompletableFuture<CommandResult> submit(Command command) {
+    Pending pending = new Pending(command);
+    queue(pending);
+    return pending.result();
+  }
+
+  /**
+   * Applies {@code command} and waits until it is durable. The caller waits anyway, so when the
+   * writer is idle the write path may run the command on the caller's thread ({@link
+   * WritePath#runInline}) rather than hand it to its own thread(s) and back.
+   */
+  @Override
+  public CommandResult apply(Command command) {
+    Pending pending = new Pending(command);
+    if (closing || !path.runInline(pending)) {
+      queue(pending);
+    }
+    return Pending.await(pending.result());
+  }
+
+  /** Queues {@code pending} for the write path, or answers it at once if it cannot be taken. */
+  private void queue(Pending pending) {
     if (closing) {
-      return CompletableFuture.failedFuture(new RegistryClosedException());
+      pending.result().completeExceptionally(new RegistryClosedException());
+      return;
     }
     WriteState state = writeState();
     if (state instanceof WriteState.Stopped
         || (!state.writable() && path.refusesWhileUnwritable())) {
-      return CompletableFuture.failedFuture(refusal(state));
+      pending.result().completeExceptionally(refusal(state));
+      return;
     }
-    Pending pending = new Pending(command);
     if (!inbox.offer(pending)) {
       metrics.rejectedBusy();
-      return CompletableFuture.failedFuture(
-          new StoreUnavailableException(
-              "this server has "
-                  + inbox.capacity()
-                  + " writes queued for its store, which is slower than the clients; retry"
-                  + " shortly"));
+      pending
+          .result()
+          .completeExceptionally(
+              new StoreUnavailableException(
+                  "this server has "
+                      + inbox.capacity()
+                      + " writes queued for its store, which is slower than the clients; retry"
+                      + " shortly"));
+      return;
     }
     if (stopped) {
       // The write path ended between our check and our put: nobody else will answer.
       failQueued();
     }
-    return pending.result();
   }
 
   @Override

@@ -122,6 +122,11 @@ final class SharedWritePath implements WritePath {
   }
 
   @Override
+  public boolean runInline(Pending command) {
+    return false; // a commit to etcd is a network round trip: the hand-off is not what costs
+  }
+
+  @Override
   public void join() throws InterruptedException {
     // Every store call the writer makes has a deadline; past this one, close the store under it
     // rather than keep the process from ending (its commands then fail).

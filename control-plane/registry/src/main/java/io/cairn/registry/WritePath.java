@@ -20,6 +20,13 @@ sealed interface WritePath permits LocalWritePath, SharedWritePath {
    */
   boolean refusesWhileUnwritable();
 
+  /**
+   * Writes {@code command} on the caller's thread, answering it, if the path can do so now (it is
+   * idle); false, having done nothing, if the command must be queued instead. For callers that wait
+   * for the answer anyway.
+   */
+  boolean runInline(Pending command);
+
   /** Waits for the thread(s) to finish what was queued once the writer is closing. */
   void join() throws InterruptedException;
 

@@ -20,6 +20,7 @@ final class WriterMetrics {
   private final DistributionSummary batchRecords;
   private final Timer commitTimer;
   private final Counter conflicts;
+  private final Counter inline;
   private final Counter storeErrors;
   private final Timer failedClosed;
 
@@ -53,6 +54,11 @@ final class WriterMetrics {
     this.conflicts =
         Counter.builder("cairn.store.commit.conflicts")
             .description("Shared-store commits refused because another replica wrote first")
+            .register(meters);
+    this.inline =
+        Counter.builder("cairn.registry.inline.commands")
+            .description(
+                "Commands written on the calling thread because the writer was idle (no hand-off)")
             .register(meters);
     this.storeErrors =
         Counter.builder("cairn.store.errors")
@@ -92,6 +98,11 @@ final class WriterMetrics {
 
   <T> T commit(Supplier<T> commit) {
     return commitTimer.record(commit);
+  }
+
+  /** A command run on its caller's thread, the writer being idle. */
+  void inline() {
+    inline.increment();
   }
 
   /** A shared-store commit lost to another replica's; the batch is applied again. */

@@ -143,4 +143,22 @@ class DurableRegistryIT {
       assertThat(next).isEqualTo(before.index() + 1);
     }
   }
+
+  /** Lone writers write inline, bursts go through the pipeline; a restart restores both. */
+  @Test
+  void inlineAndGroupCommitsRestoreAsServed() throws Exception {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    Map<String, Long> acked;
+    RegistrySnapshot served;
+    try (Registry registry = Registry.open(SqliteStore.open(dataDir), meters)) {
+      acked = MixedWriters.run(registry, 6, 32);
+      served = registry.snapshot();
+      MixedWriters.assertServed(served, acked);
+      assertThat(meters.counter("cairn.registry.inline.commands").count()).isPositive();
+      assertThat(meters.summary("cairn.registry.batch.commands").max()).isGreaterThan(1);
+    }
+    try (Registry restored = open()) {
+      MixedWriters.assertRestored(restored.snapshot(), served, acked);
+    }
+  }
 }

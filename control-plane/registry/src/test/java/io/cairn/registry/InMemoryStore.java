@@ -9,11 +9,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A fake store for unit tests: keeps records in memory, and can be told to fail commits. */
+/**
+ * A fake store for unit tests: keeps records in memory, and can be told to fail commits. At least
+ * as strict as SQLite where the registry could misuse it: two calls at once (SQLite's one
+ * connection would interleave their transactions) or a commit whose index does not follow the last
+ * one are recorded as {@link #misuses()}.
+ */
 public final class InMemoryStore implements RegistryStore {
   private final Map<String, StoredRecord> records = new LinkedHashMap<>();
   private long lastIndex;
@@ -23,6 +29,8 @@ public final class InMemoryStore implements RegistryStore {
   private final AtomicInteger failingCommit = new AtomicInteger(-1);
   private final List<Batch> batches = new ArrayList<>();
   private volatile CountDownLatch commitGate = new CountDownLatch(0);
+  private final AtomicBoolean inUse = new AtomicBoolean();
+  private final List<String> misuses = new CopyOnWriteArrayList<>();
 
   @Override
   public synchronized StoredState load() {
@@ -31,12 +39,30 @@ public final class InMemoryStore implements RegistryStore {
 
   /** Like a real store after a failed commit: fails while commits fail, else reads back. */
   @Override
-  public synchronized StoredState recover() {
-    recoveries.incrementAndGet();
-    if (failCommits.get()) {
-      throw new StoreException("disk still on fire (test)");
+  public StoredState recover() {
+    enter("recover");
+    try {
+      recoveries.incrementAndGet();
+      if (failCommits.get()) {
+        throw new StoreException("disk still on fire (test)");
+      }
+      return load();
+    } finally {
+      inUse.set(false);
     }
-    return load();
+  }
+
+  /** Marks the store in use by one call, recording a misuse if another call is under way. */
+  private void enter(String call) {
+    if (!inUse.compareAndSet(false, true)) {
+      misuses.add(call + " on " + Thread.currentThread().getName() + " while another call ran");
+      inUse.set(true);
+    }
+  }
+
+  /** What the registry did that SQLite would not have survived; empty if nothing. */
+  public List<String> misuses() {
+    return List.copyOf(misuses);
   }
 
   public int recoveryCount() {
@@ -52,18 +78,26 @@ public final class InMemoryStore implements RegistryStore {
 
   @Override
   public void commit(Batch batch) {
+    enter("commit");
     try {
-      commitGate.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreException("interrupted while commits were held (test)");
+      try {
+        commitGate.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StoreException("interrupted while commits were held (test)");
+      }
+      commitNow(batch);
+    } finally {
+      inUse.set(false);
     }
-    commitNow(batch);
   }
 
   private synchronized void commitNow(Batch batch) {
     if (failCommits.get() || failingCommit.compareAndSet(commits.get() + 1, -1)) {
       throw new StoreException("disk on fire (test)");
+    }
+    if (batch.index() <= lastIndex) {
+      misuses.add("commit of index " + batch.index() + " after index " + lastIndex);
     }
     for (Mutation m : batch.mutations()) {
       switch (m) {

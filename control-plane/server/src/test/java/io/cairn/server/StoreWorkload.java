@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * whose outcome is unknown (a 5xx or a dropped connection) would have left.
  */
 final class StoreWorkload implements AutoCloseable {
-  private static final int CLIENTS = 16;
+  static final int CLIENTS = 16;
   private static final int KEYS_PER_CLIENT = 8;
   static final String ABSENT = "<absent>";
 
@@ -33,6 +33,7 @@ final class StoreWorkload implements AutoCloseable {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final ObjectMapper mapper = new ObjectMapper();
   private final int port;
+  private final int clientCount;
   private final AtomicBoolean stop = new AtomicBoolean();
   private final List<Thread> clients = new ArrayList<>();
   private final Map<String, List<Op>> history = new ConcurrentHashMap<>();
@@ -54,12 +55,17 @@ final class StoreWorkload implements AutoCloseable {
   }
 
   StoreWorkload(int port) {
+    this(port, CLIENTS);
+  }
+
+  StoreWorkload(int port, int clients) {
     this.port = port;
+    this.clientCount = clients;
   }
 
   /** Registers the instances whose TTL checks the load updates, before any fault. */
   void prepare() throws Exception {
-    for (int c = 0; c < CLIENTS; c++) {
+    for (int c = 0; c < clientCount; c++) {
       String id = "chk-" + c;
       int status =
           put(
@@ -72,7 +78,7 @@ final class StoreWorkload implements AutoCloseable {
   }
 
   void start() {
-    for (int c = 0; c < CLIENTS; c++) {
+    for (int c = 0; c < clientCount; c++) {
       int client = c;
       clients.add(Thread.ofVirtual().name("load-" + c).start(() -> run(client)));
     }

@@ -1,9 +1,11 @@
 package io.cairn.registry.store;
 
 /**
- * Durable home of the registry's state. The registry calls it from its single writer thread only:
- * {@link #load()} (or {@link #load(RecordSink)}) once at start, then {@link #commit(Batch)} per
- * group commit.
+ * Durable home of the registry's state. The registry calls it from one thread at a time, each call
+ * ordered after the previous one (happens-before), so an implementation needs no locking of its
+ * own: {@link #load()} (or {@link #load(RecordSink)}) once at start, then {@link #commit(Batch)}
+ * per group commit, from the writer's committer thread or from a caller writing while the writer is
+ * idle.
  */
 public interface RegistryStore extends AutoCloseable {
   /** Reads everything committed so far. Called once, before the first commit. */

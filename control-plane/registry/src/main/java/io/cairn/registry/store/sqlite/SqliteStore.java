@@ -23,8 +23,8 @@ import java.util.Map;
 import org.sqlite.SQLiteConfig;
 
 /**
- * Registry state in {@code <data-dir>/cairn.db}. Used by the registry's writer thread only, so one
- * connection and no locking of its own.
+ * Registry state in {@code <data-dir>/cairn.db}. Used by one thread at a time (see {@link
+ * RegistryStore}), so one connection and no locking of its own.
  */
 public final class SqliteStore implements RegistryStore {
   public static final String FILE_NAME = "cairn.db";
