@@ -41,6 +41,7 @@ public final class SqliteStore implements RegistryStore {
   private PreparedStatement delete;
   private PreparedStatement setLastIndex;
   private WalCheckpointer checkpointer;
+  private final int restartFrames;
 
   /**
    * Row of every stored record, so writes go by rowid: new records append at the end of the table
@@ -75,11 +76,12 @@ public final class SqliteStore implements RegistryStore {
   private boolean loaded;
   private long lastIndex;
 
-  private SqliteStore(Path database, DataDirectoryLock lock, SQLiteConfig config)
+  private SqliteStore(Path database, DataDirectoryLock lock, SQLiteConfig config, int restartFrames)
       throws SQLException {
     this.database = database;
     this.lock = lock;
     this.config = config;
+    this.restartFrames = restartFrames;
     openSession();
   }
 
@@ -101,7 +103,8 @@ public final class SqliteStore implements RegistryStore {
               "INSERT INTO meta(name, value) VALUES ('last_index', ?)"
                   + " ON CONFLICT(name) DO UPDATE SET value = excluded.value");
       connection.setAutoCommit(false);
-      checkpointer = WalCheckpointer.start(config.createConnection("jdbc:sqlite:" + database));
+      checkpointer =
+          WalCheckpointer.start(config.createConnection("jdbc:sqlite:" + database), restartFrames);
     } catch (SQLException | RuntimeException e) {
       closeQuietly(connection);
       connection = null;
@@ -111,6 +114,14 @@ public final class SqliteStore implements RegistryStore {
 
   /** Opens (creating if needed) the store in {@code dataDir}, locking the directory. */
   public static SqliteStore open(Path dataDir) {
+    return open(dataDir, WalCheckpointer.RESTART_FRAMES);
+  }
+
+  /**
+   * As {@link #open(Path)}, restarting the write-ahead log once it holds {@code restartFrames}
+   * pages.
+   */
+  static SqliteStore open(Path dataDir, int restartFrames) {
     DataDirectoryLock lock = DataDirectoryLock.acquire(dataDir);
     Path database = dataDir.resolve(FILE_NAME);
     try {
@@ -118,8 +129,9 @@ public final class SqliteStore implements RegistryStore {
       config.setJournalMode(SQLiteConfig.JournalMode.WAL);
       // FULL: the WAL is fsynced at every commit, so an acknowledged write survives power loss.
       config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-      // Only another process can hold the write lock (checkpoints never take it): fail the commit
-      // soon, so that writes are refused and readiness says why instead of requests hanging.
+      // Besides a RESTART checkpoint copying the few frames since the last PASSIVE one
+      // (WalCheckpointer), only another process can hold the write lock: fail the commit soon,
+      // so that writes are refused and readiness says why instead of requests hanging.
       config.setBusyTimeout(2_000);
       // sqlite-jdbc otherwise runs "SELECT last_insert_rowid()" after every insert.
       config.setGetGeneratedKeys(false);
@@ -128,7 +140,7 @@ public final class SqliteStore implements RegistryStore {
       config.setJournalSizeLimit(64 << 20);
       // Keep the working set in SQLite's page cache (64 MiB) instead of re-reading pages.
       config.setCacheSize(-65_536);
-      return new SqliteStore(database, lock, config);
+      return new SqliteStore(database, lock, config, restartFrames);
     } catch (SQLException | RuntimeException e) {
       lock.close();
       if (e instanceof StoreException se) {

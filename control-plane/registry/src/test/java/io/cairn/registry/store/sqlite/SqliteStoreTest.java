@@ -9,6 +9,7 @@ import io.cairn.registry.store.Mutation;
 import io.cairn.registry.store.StoredRecord;
 import io.cairn.registry.store.StoredState;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,31 @@ class SqliteStoreTest {
     try (SqliteStore store = SqliteStore.open(dir)) {
       assertThat(store.load().records()).containsExactly(record("a", 3, 4, "updated"));
       assertThat(store.load().lastIndex()).isEqualTo(5);
+    }
+  }
+
+  @Test
+  void theWriteAheadLogStaysBoundedUnderWritesThatNeverPause() throws Exception {
+    // Background PASSIVE checkpoints copy the log back but cannot restart it while commits keep
+    // coming: without a RESTART now and then, the log grew by every commit (about 8 KiB each).
+    Path wal = dir.resolve(SqliteStore.FILE_NAME + "-wal");
+    int restartFrames = 256; // 1 MiB of 4 KiB pages
+    long largest = 0;
+    int commits = 6_000;
+    try (SqliteStore store = SqliteStore.open(dir, restartFrames)) {
+      store.load();
+      String value = "x".repeat(1_000);
+      for (int i = 1; i <= commits; i++) {
+        store.commit(new Batch(i, List.of(new Mutation.Put(record("k" + i, i, i, value + i)))));
+        if (Files.exists(wal)) {
+          largest = Math.max(largest, Files.size(wal));
+        }
+      }
+    }
+    // Unbounded, it reached about 6,000 x 8 KiB = 47 MiB.
+    assertThat(largest).isLessThan(16L << 20);
+    try (SqliteStore store = SqliteStore.open(dir)) {
+      assertThat(store.load().records()).hasSize(commits);
     }
   }
 
