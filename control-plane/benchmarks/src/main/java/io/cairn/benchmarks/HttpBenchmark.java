@@ -7,6 +7,7 @@ import io.cairn.registry.model.HealthStatus;
 import io.cairn.registry.model.ServiceInstance;
 import io.cairn.registry.model.TtlCheck;
 import io.cairn.registry.store.sqlite.SqliteStore;
+import io.cairn.testfixtures.etcd.LocalEtcd;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,8 +51,11 @@ import java.util.regex.Pattern;
  *   <li>Registers unique instances over HTTP for a timed window with wrk ({@code writers}
  *       connections, each waiting for its durable acknowledgement; the java.net.http driver only
  *       when wrk is missing, as it takes most of two cores itself). There is no meaningful HTTP
- *       peer for a durable write; for context the same registrations are applied to the embedded
- *       registry in this JVM, and the ratio shows what the HTTP layer costs.
+ *       peer for a registration as such; for context the same registrations are applied to the
+ *       embedded registry in this JVM, and the ratio shows what the HTTP layer costs.
+ *   <li>Peer for the durable write, after Cairn has stopped: a single-member etcd on loopback
+ *       (fsync on, its defaults) taking unique-key puts through its v3 JSON gateway ({@code POST
+ *       /v3/kv/put}) from the same wrk command, when etcd is installed.
  * </ol>
  *
  * Processes and temporary files are removed on exit, also on failure and on Ctrl-C.
@@ -432,9 +437,10 @@ final class HttpBenchmark {
           String.format(
               "cairn=%.0f writes/s p50=%.2f ms p99=%.2f ms", regPerSecond, regP50, regP99),
           String.format(
-              "no HTTP peer; context: embedded registry=%.0f/s, http/embedded=%.2fx",
+              "context: embedded registry=%.0f/s, http/embedded=%.2fx",
               embedded.perSecond(), regPerSecond / embedded.perSecond())
         });
+    etcdGatewayPeer(wrk, o, tmp, http, regPerSecond).ifPresent(summary::add);
 
     printOthers();
     for (String[] line : summary) {
@@ -624,6 +630,130 @@ final class HttpBenchmark {
             registry.apply(new RegisterInstance(instance, List.of(check), false));
           });
     }
+  }
+
+  // ---- etcd's durable puts over its HTTP gateway --------------------------------------------
+
+  /**
+   * Runs etcd's gateway puts with the registration phase's wrk command and prints them; returns the
+   * summary line, or nothing when wrk or etcd is missing (one line then says so).
+   */
+  private static Optional<String[]> etcdGatewayPeer(
+      Optional<String> wrk, Options o, Path tmp, HttpClient http, double cairnPerSecond)
+      throws Exception {
+    Optional<String> bin =
+        Host.executable(Optional.ofNullable(System.getenv("CAIRN_ETCD_BIN")), "etcd");
+    if (wrk.isEmpty() || bin.isEmpty()) {
+      System.out.println(
+          "etcd gateway peer skipped: "
+              + (wrk.isEmpty() ? "wrk" : "etcd")
+              + " is not installed (Debian/Ubuntu: apt-get install -y etcd-server wrk)");
+      return Optional.empty();
+    }
+    System.out.printf(
+        "etcd peer: %s, one member on loopback, fsync on; POST /v3/kv/put (JSON gateway), unique"
+            + " keys, a %d-byte base64 value%n",
+        Host.firstLine(bin.get(), "--version"), etcdValue().length());
+    try (LocalEtcd etcd = LocalEtcd.start(1, tmp.resolve("etcd"))) {
+      String url = etcd.endpoints().getFirst() + "/v3/kv/put";
+      String value = etcdValue();
+      // One put by hand first: a gateway that answers something else would make wrk measure 404s.
+      HttpResponse<String> probe =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url))
+                  .timeout(Duration.ofSeconds(10))
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"key\":\"" + base64("/reg/probe") + "\",\"value\":\"" + value + "\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (probe.statusCode() != 200 || !probe.body().contains("\"revision\"")) {
+        throw new IllegalStateException(
+            "etcd gateway put: HTTP " + probe.statusCode() + " " + probe.body());
+      }
+      Path lua = tmp.resolve("etcd-put.lua");
+      Files.writeString(lua, etcdPutScript(value));
+      if (o.warmupSeconds() > 0) {
+        wrk(wrk.get(), o.wrkThreads(), o.writers(), o.warmupSeconds(), url, lua, List.of(), "warm");
+      }
+      OtherCpu start = OtherCpu.now();
+      WrkResult r =
+          wrk(
+                  wrk.get(),
+                  o.wrkThreads(),
+                  o.writers(),
+                  o.registrationSeconds(),
+                  url,
+                  lua,
+                  List.of(),
+                  "run")
+              .measured(noteOther(OtherCpu.since(start)), Double.NaN);
+      printWrk("wrk POST /v3/kv/put (gateway)", "etcd", r);
+      if (r.non2xx() > 0) {
+        throw new IllegalStateException(r.non2xx() + " etcd gateway puts failed");
+      }
+      return Optional.of(
+          new String[] {
+            "registrations, etcd peer",
+            String.format(
+                "etcd gateway puts=%.0f/s p50=%.2f ms p99=%.2f ms",
+                r.requestsPerSecond(), r.p("50%"), r.p("99%")),
+            String.format(
+                "cairn/etcd=%.2fx (target >= 2.5x)", cairnPerSecond / r.requestsPerSecond())
+          });
+    }
+  }
+
+  /** The value of every etcd put, base64: a registration body as Cairn's wrk script sends it. */
+  static String etcdValue() {
+    return base64(registration("reg-run-0-1", "reg-svc-1", 1));
+  }
+
+  static String base64(String s) {
+    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * POSTs a put of a new key per request ({@code /reg/<prefix>-<thread>-<n>}, base64 in Lua), the
+   * value fixed; the prefix (a script argument) keeps the warm-up's keys apart from the run's.
+   */
+  static String etcdPutScript(String base64Value) {
+    return """
+        local threads = 0
+        setup = function(thread)
+          thread:set("tid", threads)
+          threads = threads + 1
+        end
+        local prefix = "run"
+        local seq = 0
+        local headers = { ["Content-Type"] = "application/json" }
+        init = function(args)
+          if args[1] then prefix = args[1] end
+        end
+        local alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+        local function b64(s)
+          local out = {}
+          for i = 1, #s, 3 do
+            local a, b, c = s:byte(i, i + 2)
+            local n = a * 65536 + (b or 0) * 256 + (c or 0)
+            local d1 = math.floor(n / 262144) %% 64
+            local d2 = math.floor(n / 4096) %% 64
+            local d3 = math.floor(n / 64) %% 64
+            local d4 = n %% 64
+            out[#out + 1] = alphabet:sub(d1 + 1, d1 + 1) .. alphabet:sub(d2 + 1, d2 + 1)
+              .. (b and alphabet:sub(d3 + 1, d3 + 1) or "=")
+              .. (c and alphabet:sub(d4 + 1, d4 + 1) or "=")
+          end
+          return table.concat(out)
+        end
+        request = function()
+          seq = seq + 1
+          local key = "/reg/" .. prefix .. "-" .. tid .. "-" .. seq
+          local body = '{"key":"' .. b64(key) .. '","value":"%s"}'
+          return wrk.format("POST", nil, headers, body)
+        end
+        """
+        .formatted(base64Value);
   }
 
   static double delta(Map<String, Double> before, Map<String, Double> after, String name) {

@@ -77,4 +77,17 @@ class HttpBenchmarkTest {
 
     assertThat(HttpBenchmark.parseWrk(tiny).bytesRead()).isEqualTo(512.0);
   }
+
+  @Test
+  void etcdPutsCarryARegistrationAsTheirValue() {
+    String value =
+        new String(
+            java.util.Base64.getDecoder().decode(HttpBenchmark.etcdValue()),
+            java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(value).startsWith("{\"ID\":\"reg-run-0-1\"").contains("\"TTL\":\"1h\"");
+    assertThat(HttpBenchmark.etcdPutScript(HttpBenchmark.etcdValue()))
+        .contains("\"value\":\"" + HttpBenchmark.etcdValue() + "\"")
+        .contains("wrk.format(\"POST\"")
+        .doesNotContain("%s");
+  }
 }
