@@ -89,7 +89,8 @@ final class HttpBenchmark {
       Optional<Path> serverJar,
       List<String> serverJvmOptions,
       Optional<String> wrk,
-      Optional<String> nginx) {
+      Optional<String> nginx,
+      Optional<Path> eurekaJar) {
     static Options parse(List<String> args) {
       int services = 1000;
       int instances = 3;
@@ -102,6 +103,7 @@ final class HttpBenchmark {
       Optional<Path> jar = Optional.empty();
       Optional<String> wrk = Optional.empty();
       Optional<String> nginx = Optional.empty();
+      Optional<Path> eureka = Optional.empty();
       List<String> jvm = new ArrayList<>();
       for (int i = 0; i < args.size(); i += 2) {
         if (i + 1 >= args.size()) {
@@ -121,6 +123,7 @@ final class HttpBenchmark {
           case "--server-jvm-option" -> jvm.add(v);
           case "--wrk" -> wrk = Optional.of(v);
           case "--nginx" -> nginx = Optional.of(v);
+          case "--eureka-jar" -> eureka = Optional.of(Path.of(v));
           default -> throw new IllegalArgumentException("unknown option " + args.get(i));
         }
       }
@@ -136,7 +139,8 @@ final class HttpBenchmark {
           jar,
           List.copyOf(jvm),
           wrk,
-          nginx);
+          nginx,
+          eureka);
     }
   }
 
@@ -262,6 +266,7 @@ final class HttpBenchmark {
     Path lua = tmp.resolve("rotate.lua");
     Files.writeString(lua, rotationScript(o.services()));
     List<String[]> summary = new ArrayList<>();
+    Optional<WrkResult> cairnReadOne = Optional.empty();
     if (wrk.isEmpty()) {
       System.out.println(
           "wrk is not installed: reads skipped (Debian/Ubuntu: apt-get install -y wrk)");
@@ -299,6 +304,9 @@ final class HttpBenchmark {
             wrkMeasured(wrk.get(), o, base + path, script, List.of(), server::cpuSeconds)
                 .requireBodies(body.length * 9 / 10, "cairn " + label);
         printWrk(label, "cairn", cairn);
+        if (!rotate) {
+          cairnReadOne = Optional.of(cairn);
+        }
         WrkResult peer = null;
         if (nginxBase.isPresent()) {
           peer =
@@ -441,10 +449,11 @@ final class HttpBenchmark {
               embedded.perSecond(), regPerSecond / embedded.perSecond())
         });
     etcdGatewayPeer(wrk, o, tmp, http, regPerSecond).ifPresent(summary::add);
+    eurekaPeer(wrk, o, tmp, http, regPerSecond, cairnReadOne).forEach(summary::add);
 
     printOthers();
     for (String[] line : summary) {
-      System.out.printf("%-26s %-42s %s%n", line[0] + ":", line[1], line[2]);
+      System.out.printf("%-28s %-48s %s%n", line[0] + ":", line[1], line[2]);
     }
   }
 
@@ -702,6 +711,219 @@ final class HttpBenchmark {
                 "cairn/etcd=%.2fx (target >= 2.5x)", cairnPerSecond / r.requestsPerSecond())
           });
     }
+  }
+
+  // ---- Eureka --------------------------------------------------------------------------------
+
+  static final String EUREKA_READ_APP = "SVC-17";
+
+  /** bench/eureka-peer/target/eureka-peer.jar next to this checkout's benchmark jar. */
+  static Path defaultEurekaJar() {
+    // control-plane/server/target/cairn.jar -> bench/eureka-peer/target/eureka-peer.jar
+    Path root = ServerProcess.defaultJar().toAbsolutePath().getParent().getParent().getParent();
+    return root.getParent().resolve("bench/eureka-peer/target/eureka-peer.jar");
+  }
+
+  /**
+   * A standalone Eureka server (bench/eureka-peer) measured with the same wrk commands: one-app
+   * reads with as many instances as Cairn's one-name read, then registrations. Returns the summary
+   * lines, or none when wrk or the jar is missing (one line then says so).
+   */
+  private static List<String[]> eurekaPeer(
+      Optional<String> wrk,
+      Options o,
+      Path tmp,
+      HttpClient http,
+      double cairnRegPerSecond,
+      Optional<WrkResult> cairnRead)
+      throws Exception {
+    Path jar = o.eurekaJar().orElseGet(HttpBenchmark::defaultEurekaJar);
+    if (wrk.isEmpty() || !Files.isRegularFile(jar)) {
+      System.out.println(
+          "eureka peer skipped: "
+              + (wrk.isEmpty()
+                  ? "wrk is not installed"
+                  : jar
+                      + " is missing (bin/bench builds it: ./mvnw -B -q -f"
+                      + " bench/eureka-peer/pom.xml package)"));
+      return List.of();
+    }
+    int port = Host.freePort();
+    Path log = tmp.resolve("eureka.log");
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process eureka =
+        new ProcessBuilder(java, "-jar", jar.toString(), "--server.port=" + port)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    try {
+      String base = "http://127.0.0.1:" + port;
+      long t0 = System.nanoTime();
+      awaitEureka(http, base, eureka, log);
+      System.out.printf(
+          "eureka peer: pid %d on %s (standalone, in-memory registry; started in %.1f s)%n",
+          eureka.pid(), base, (System.nanoTime() - t0) / 1e9);
+      List<String[]> lines = new ArrayList<>();
+      // Reads: one app with as many instances as Cairn's one-name read.
+      for (int i = 0; i < o.instances(); i++) {
+        String id = "svc-17-" + i;
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(base + "/eureka/apps/" + EUREKA_READ_APP))
+                    .timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(eurekaInstance(id, EUREKA_READ_APP)))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 204) {
+          throw new IllegalStateException("eureka register " + id + ": HTTP " + r.statusCode());
+        }
+      }
+      String readUrl = base + "/eureka/apps/" + EUREKA_READ_APP;
+      HttpResponse<String> one =
+          http.send(
+              HttpRequest.newBuilder(URI.create(readUrl))
+                  .header("Accept", "application/json")
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      int entries = count(one.body(), "\"instanceId\"");
+      if (one.statusCode() != 200 || entries != o.instances()) {
+        throw new IllegalStateException(
+            "eureka read: HTTP " + one.statusCode() + ", " + entries + " instances: " + one.body());
+      }
+      int bytes = one.body().getBytes(StandardCharsets.UTF_8).length;
+      System.out.printf(
+          "GET /eureka/apps/%s (Accept: application/json) -> %d bytes, %d instances%n",
+          EUREKA_READ_APP, bytes, entries);
+      WrkResult read =
+          wrkMeasured(
+                  wrk.get(),
+                  o,
+                  readUrl,
+                  Optional.empty(),
+                  List.of("Accept: application/json"),
+                  () -> Double.NaN)
+              .requireBodies(bytes * 9 / 10, "eureka read");
+      printWrk("GET /eureka/apps/" + EUREKA_READ_APP, "eureka", read);
+      cairnRead.ifPresent(
+          c ->
+              lines.add(
+                  new String[] {
+                    "reads, eureka peer",
+                    String.format(
+                        "eureka=%.0f req/s p50=%.2f ms p99=%.2f ms",
+                        read.requestsPerSecond(), read.p("50%"), read.p("99%")),
+                    String.format(
+                        "cairn/eureka=%.2fx (one name, %d instances)",
+                        c.requestsPerSecond() / read.requestsPerSecond(), o.instances())
+                  }));
+      // Registrations: unique instance ids, the same wrk command as Cairn's.
+      Path lua = tmp.resolve("eureka-register.lua");
+      Files.writeString(lua, eurekaRegistrationScript());
+      String url = base + "/eureka/apps/REG-SVC";
+      if (o.warmupSeconds() > 0) {
+        wrk(wrk.get(), o.wrkThreads(), o.writers(), o.warmupSeconds(), url, lua, List.of(), "warm");
+      }
+      OtherCpu start = OtherCpu.now();
+      WrkResult reg =
+          wrk(
+                  wrk.get(),
+                  o.wrkThreads(),
+                  o.writers(),
+                  o.registrationSeconds(),
+                  url,
+                  lua,
+                  List.of(),
+                  "run")
+              .measured(noteOther(OtherCpu.since(start)), Double.NaN);
+      printWrk("wrk POST /eureka/apps/{APP}", "eureka", reg);
+      if (reg.non2xx() > 0) {
+        throw new IllegalStateException(reg.non2xx() + " eureka registrations failed");
+      }
+      lines.add(
+          new String[] {
+            "registrations, eureka peer",
+            String.format(
+                "eureka=%.0f/s p50=%.2f ms p99=%.2f ms (in memory)",
+                reg.requestsPerSecond(), reg.p("50%"), reg.p("99%")),
+            String.format("cairn/eureka=%.2fx", cairnRegPerSecond / reg.requestsPerSecond())
+          });
+      return lines;
+    } finally {
+      Host.stop(eureka, "eureka", Duration.ofSeconds(20));
+    }
+  }
+
+  private static void awaitEureka(HttpClient http, String base, Process eureka, Path log)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    while (System.nanoTime() < deadline && eureka.isAlive()) {
+      try {
+        HttpResponse<Void> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(base + "/eureka/apps"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("eureka did not come up:\n" + ServerProcess.tail(log, 30));
+  }
+
+  /** A Eureka instance as JSON: UP, a one-hour lease (no eviction during a run). */
+  static String eurekaInstance(String id, String app) {
+    int n = Math.floorMod(id.hashCode(), 250) + 1;
+    return "{\"instance\":{\"instanceId\":\""
+        + id
+        + "\",\"hostName\":\"10.0.0."
+        + n
+        + "\",\"app\":\""
+        + app
+        + "\",\"ipAddr\":\"10.0.0."
+        + n
+        + "\",\"status\":\"UP\",\"port\":{\"$\":8080,\"@enabled\":\"true\"},"
+        + "\"dataCenterInfo\":{\"@class\":\"com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo\","
+        + "\"name\":\"MyOwn\"},\"leaseInfo\":{\"durationInSecs\":3600},"
+        + "\"metadata\":{\"version\":\"1\"}}}";
+  }
+
+  /**
+   * POSTs a new instance per request to {@code /eureka/apps/REG-SVC-<n mod 1000>}, ids {@code
+   * reg-<prefix>-<thread>-<n>} as in Cairn's registration script.
+   */
+  static String eurekaRegistrationScript() {
+    return """
+        local threads = 0
+        setup = function(thread)
+          thread:set("tid", threads)
+          threads = threads + 1
+        end
+        local prefix = "run"
+        local seq = 0
+        local headers = { ["Content-Type"] = "application/json" }
+        init = function(args)
+          if args[1] then prefix = args[1] end
+        end
+        request = function()
+          seq = seq + 1
+          local id = "reg-" .. prefix .. "-" .. tid .. "-" .. seq
+          local app = "REG-SVC-" .. (seq % 1000)
+          local ip = "10.1." .. tid .. "." .. (seq % 250 + 1)
+          local body = '{"instance":{"instanceId":"' .. id .. '","hostName":"' .. ip
+            .. '","app":"' .. app .. '","ipAddr":"' .. ip
+            .. '","status":"UP","port":{"$":8080,"@enabled":"true"},"dataCenterInfo":'
+            .. '{"@class":"com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo","name":"MyOwn"},'
+            .. '"leaseInfo":{"durationInSecs":3600},"metadata":{"version":"1"}}}'
+          return wrk.format("POST", "/eureka/apps/" .. app, headers, body)
+        end
+        """;
   }
 
   /** The value of every etcd put, base64: a registration body as Cairn's wrk script sends it. */

@@ -90,4 +90,13 @@ class HttpBenchmarkTest {
         .contains("wrk.format(\"POST\"")
         .doesNotContain("%s");
   }
+
+  @Test
+  void eurekaInstancesAreUpWithALeaseLongerThanARun() {
+    assertThat(HttpBenchmark.eurekaInstance("svc-17-0", "SVC-17"))
+        .contains("\"instanceId\":\"svc-17-0\"", "\"app\":\"SVC-17\"", "\"status\":\"UP\"")
+        .contains("\"durationInSecs\":3600");
+    assertThat(HttpBenchmark.eurekaRegistrationScript())
+        .contains("\"durationInSecs\":3600", "wrk.format(\"POST\", \"/eureka/apps/\" .. app");
+  }
 }
