@@ -42,7 +42,7 @@ public final class Benchmarks {
                               [--services 1000] [--instances 3] [--connections 64] [--seconds 20]
                               [--warmup 5] [--registration-seconds 10] [--writers 64]
                               [--wrk-threads 2] [--server-jar PATH] [--server-jvm-option OPT]...
-                              [--wrk PATH] [--nginx PATH] [--eureka-jar PATH]
+                              [--wrk PATH] [--nginx PATH] [--eureka-jar PATH] [--eureka on|off]
               http-acl        what ACLs cost on those reads: the same wrk reads against two packaged
                               servers, ACLs off and ACLs on (default deny, --acl-token), the latter
                               with a token that reads service_prefix "svc-" (peer: ACLs off)

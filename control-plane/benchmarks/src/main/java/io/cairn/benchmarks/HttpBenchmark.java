@@ -90,7 +90,8 @@ final class HttpBenchmark {
       List<String> serverJvmOptions,
       Optional<String> wrk,
       Optional<String> nginx,
-      Optional<Path> eurekaJar) {
+      Optional<Path> eurekaJar,
+      boolean eureka) {
     static Options parse(List<String> args) {
       int services = 1000;
       int instances = 3;
@@ -104,6 +105,7 @@ final class HttpBenchmark {
       Optional<String> wrk = Optional.empty();
       Optional<String> nginx = Optional.empty();
       Optional<Path> eureka = Optional.empty();
+      boolean eurekaOn = true;
       List<String> jvm = new ArrayList<>();
       for (int i = 0; i < args.size(); i += 2) {
         if (i + 1 >= args.size()) {
@@ -124,6 +126,13 @@ final class HttpBenchmark {
           case "--wrk" -> wrk = Optional.of(v);
           case "--nginx" -> nginx = Optional.of(v);
           case "--eureka-jar" -> eureka = Optional.of(Path.of(v));
+          case "--eureka" ->
+              eurekaOn =
+                  switch (v) {
+                    case "on" -> true;
+                    case "off" -> false;
+                    default -> throw new IllegalArgumentException("--eureka takes on or off");
+                  };
           default -> throw new IllegalArgumentException("unknown option " + args.get(i));
         }
       }
@@ -140,7 +149,8 @@ final class HttpBenchmark {
           List.copyOf(jvm),
           wrk,
           nginx,
-          eureka);
+          eureka,
+          eurekaOn);
     }
   }
 
@@ -737,6 +747,10 @@ final class HttpBenchmark {
       double cairnRegPerSecond,
       Optional<WrkResult> cairnRead)
       throws Exception {
+    if (!o.eureka()) {
+      System.out.println("eureka peer skipped: --eureka off");
+      return List.of();
+    }
     Path jar = o.eurekaJar().orElseGet(HttpBenchmark::defaultEurekaJar);
     if (wrk.isEmpty() || !Files.isRegularFile(jar)) {
       System.out.println(

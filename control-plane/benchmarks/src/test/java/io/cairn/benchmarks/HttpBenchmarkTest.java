@@ -99,4 +99,13 @@ class HttpBenchmarkTest {
     assertThat(HttpBenchmark.eurekaRegistrationScript())
         .contains("\"durationInSecs\":3600", "wrk.format(\"POST\", \"/eureka/apps/\" .. app");
   }
+
+  @Test
+  void eurekaIsOnUnlessTurnedOff() {
+    assertThat(HttpBenchmark.Options.parse(java.util.List.of()).eureka()).isTrue();
+    assertThat(HttpBenchmark.Options.parse(java.util.List.of("--eureka", "off")).eureka())
+        .isFalse();
+    assertThatThrownBy(() -> HttpBenchmark.Options.parse(java.util.List.of("--eureka", "no")))
+        .hasMessageContaining("on or off");
+  }
 }
