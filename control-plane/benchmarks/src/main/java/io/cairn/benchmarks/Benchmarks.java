@@ -37,11 +37,12 @@ public final class Benchmarks {
                               [--instances 100000] [--runs 3] (peer: plain JDBC read of the rows)
               http            the admin API over HTTP against the packaged server (a separate
                               process): catalog load, GET /v1/health/service/NAME?passing with wrk
-                              (peer: nginx serving the same bytes), timed registrations
+                              (peers: nginx serving the same bytes; Eureka), timed registrations
+                              (peers: etcd's puts over its JSON gateway; Eureka)
                               [--services 1000] [--instances 3] [--connections 64] [--seconds 20]
                               [--warmup 5] [--registration-seconds 10] [--writers 64]
                               [--wrk-threads 2] [--server-jar PATH] [--server-jvm-option OPT]...
-                              [--wrk PATH] [--nginx PATH]
+                              [--wrk PATH] [--nginx PATH] [--eureka-jar PATH] [--eureka on|off]
               http-acl        what ACLs cost on those reads: the same wrk reads against two packaged
                               servers, ACLs off and ACLs on (default deny, --acl-token), the latter
                               with a token that reads service_prefix "svc-" (peer: ACLs off)

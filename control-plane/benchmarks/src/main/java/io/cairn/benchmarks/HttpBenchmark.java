@@ -7,6 +7,7 @@ import io.cairn.registry.model.HealthStatus;
 import io.cairn.registry.model.ServiceInstance;
 import io.cairn.registry.model.TtlCheck;
 import io.cairn.registry.store.sqlite.SqliteStore;
+import io.cairn.testfixtures.etcd.LocalEtcd;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,8 +51,11 @@ import java.util.regex.Pattern;
  *   <li>Registers unique instances over HTTP for a timed window with wrk ({@code writers}
  *       connections, each waiting for its durable acknowledgement; the java.net.http driver only
  *       when wrk is missing, as it takes most of two cores itself). There is no meaningful HTTP
- *       peer for a durable write; for context the same registrations are applied to the embedded
- *       registry in this JVM, and the ratio shows what the HTTP layer costs.
+ *       peer for a registration as such; for context the same registrations are applied to the
+ *       embedded registry in this JVM, and the ratio shows what the HTTP layer costs.
+ *   <li>Peer for the durable write, after Cairn has stopped: a single-member etcd on loopback
+ *       (fsync on, its defaults) taking unique-key puts through its v3 JSON gateway ({@code POST
+ *       /v3/kv/put}) from the same wrk command, when etcd is installed.
  * </ol>
  *
  * Processes and temporary files are removed on exit, also on failure and on Ctrl-C.
@@ -84,7 +89,9 @@ final class HttpBenchmark {
       Optional<Path> serverJar,
       List<String> serverJvmOptions,
       Optional<String> wrk,
-      Optional<String> nginx) {
+      Optional<String> nginx,
+      Optional<Path> eurekaJar,
+      boolean eureka) {
     static Options parse(List<String> args) {
       int services = 1000;
       int instances = 3;
@@ -97,6 +104,8 @@ final class HttpBenchmark {
       Optional<Path> jar = Optional.empty();
       Optional<String> wrk = Optional.empty();
       Optional<String> nginx = Optional.empty();
+      Optional<Path> eureka = Optional.empty();
+      boolean eurekaOn = true;
       List<String> jvm = new ArrayList<>();
       for (int i = 0; i < args.size(); i += 2) {
         if (i + 1 >= args.size()) {
@@ -116,6 +125,14 @@ final class HttpBenchmark {
           case "--server-jvm-option" -> jvm.add(v);
           case "--wrk" -> wrk = Optional.of(v);
           case "--nginx" -> nginx = Optional.of(v);
+          case "--eureka-jar" -> eureka = Optional.of(Path.of(v));
+          case "--eureka" ->
+              eurekaOn =
+                  switch (v) {
+                    case "on" -> true;
+                    case "off" -> false;
+                    default -> throw new IllegalArgumentException("--eureka takes on or off");
+                  };
           default -> throw new IllegalArgumentException("unknown option " + args.get(i));
         }
       }
@@ -131,7 +148,9 @@ final class HttpBenchmark {
           jar,
           List.copyOf(jvm),
           wrk,
-          nginx);
+          nginx,
+          eureka,
+          eurekaOn);
     }
   }
 
@@ -257,6 +276,7 @@ final class HttpBenchmark {
     Path lua = tmp.resolve("rotate.lua");
     Files.writeString(lua, rotationScript(o.services()));
     List<String[]> summary = new ArrayList<>();
+    Optional<WrkResult> cairnReadOne = Optional.empty();
     if (wrk.isEmpty()) {
       System.out.println(
           "wrk is not installed: reads skipped (Debian/Ubuntu: apt-get install -y wrk)");
@@ -294,6 +314,9 @@ final class HttpBenchmark {
             wrkMeasured(wrk.get(), o, base + path, script, List.of(), server::cpuSeconds)
                 .requireBodies(body.length * 9 / 10, "cairn " + label);
         printWrk(label, "cairn", cairn);
+        if (!rotate) {
+          cairnReadOne = Optional.of(cairn);
+        }
         WrkResult peer = null;
         if (nginxBase.isPresent()) {
           peer =
@@ -432,13 +455,15 @@ final class HttpBenchmark {
           String.format(
               "cairn=%.0f writes/s p50=%.2f ms p99=%.2f ms", regPerSecond, regP50, regP99),
           String.format(
-              "no HTTP peer; context: embedded registry=%.0f/s, http/embedded=%.2fx",
+              "context: embedded registry=%.0f/s, http/embedded=%.2fx",
               embedded.perSecond(), regPerSecond / embedded.perSecond())
         });
+    etcdGatewayPeer(wrk, o, tmp, http, regPerSecond).ifPresent(summary::add);
+    eurekaPeer(wrk, o, tmp, http, regPerSecond, cairnReadOne).forEach(summary::add);
 
     printOthers();
     for (String[] line : summary) {
-      System.out.printf("%-26s %-42s %s%n", line[0] + ":", line[1], line[2]);
+      System.out.printf("%-28s %-48s %s%n", line[0] + ":", line[1], line[2]);
     }
   }
 
@@ -624,6 +649,347 @@ final class HttpBenchmark {
             registry.apply(new RegisterInstance(instance, List.of(check), false));
           });
     }
+  }
+
+  // ---- etcd's durable puts over its HTTP gateway --------------------------------------------
+
+  /**
+   * Runs etcd's gateway puts with the registration phase's wrk command and prints them; returns the
+   * summary line, or nothing when wrk or etcd is missing (one line then says so).
+   */
+  private static Optional<String[]> etcdGatewayPeer(
+      Optional<String> wrk, Options o, Path tmp, HttpClient http, double cairnPerSecond)
+      throws Exception {
+    Optional<String> bin =
+        Host.executable(Optional.ofNullable(System.getenv("CAIRN_ETCD_BIN")), "etcd");
+    if (wrk.isEmpty() || bin.isEmpty()) {
+      System.out.println(
+          "etcd gateway peer skipped: "
+              + (wrk.isEmpty() ? "wrk" : "etcd")
+              + " is not installed (Debian/Ubuntu: apt-get install -y etcd-server wrk)");
+      return Optional.empty();
+    }
+    System.out.printf(
+        "etcd peer: %s, one member on loopback, fsync on; POST /v3/kv/put (JSON gateway), unique"
+            + " keys, a %d-byte base64 value%n",
+        Host.firstLine(bin.get(), "--version"), etcdValue().length());
+    try (LocalEtcd etcd = LocalEtcd.start(1, tmp.resolve("etcd"))) {
+      String url = etcd.endpoints().getFirst() + "/v3/kv/put";
+      String value = etcdValue();
+      // One put by hand first: a gateway that answers something else would make wrk measure 404s.
+      HttpResponse<String> probe =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url))
+                  .timeout(Duration.ofSeconds(10))
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"key\":\"" + base64("/reg/probe") + "\",\"value\":\"" + value + "\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (probe.statusCode() != 200 || !probe.body().contains("\"revision\"")) {
+        throw new IllegalStateException(
+            "etcd gateway put: HTTP " + probe.statusCode() + " " + probe.body());
+      }
+      Path lua = tmp.resolve("etcd-put.lua");
+      Files.writeString(lua, etcdPutScript(value));
+      if (o.warmupSeconds() > 0) {
+        wrk(wrk.get(), o.wrkThreads(), o.writers(), o.warmupSeconds(), url, lua, List.of(), "warm");
+      }
+      OtherCpu start = OtherCpu.now();
+      WrkResult r =
+          wrk(
+                  wrk.get(),
+                  o.wrkThreads(),
+                  o.writers(),
+                  o.registrationSeconds(),
+                  url,
+                  lua,
+                  List.of(),
+                  "run")
+              .measured(noteOther(OtherCpu.since(start)), Double.NaN);
+      printWrk("wrk POST /v3/kv/put (gateway)", "etcd", r);
+      if (r.non2xx() > 0) {
+        throw new IllegalStateException(r.non2xx() + " etcd gateway puts failed");
+      }
+      return Optional.of(
+          new String[] {
+            "registrations, etcd peer",
+            String.format(
+                "etcd gateway puts=%.0f/s p50=%.2f ms p99=%.2f ms",
+                r.requestsPerSecond(), r.p("50%"), r.p("99%")),
+            String.format(
+                "cairn/etcd=%.2fx (target >= 2.5x)", cairnPerSecond / r.requestsPerSecond())
+          });
+    }
+  }
+
+  // ---- Eureka --------------------------------------------------------------------------------
+
+  static final String EUREKA_READ_APP = "SVC-17";
+
+  /** bench/eureka-peer/target/eureka-peer.jar next to this checkout's benchmark jar. */
+  static Path defaultEurekaJar() {
+    // control-plane/server/target/cairn.jar -> bench/eureka-peer/target/eureka-peer.jar
+    Path root = ServerProcess.defaultJar().toAbsolutePath().getParent().getParent().getParent();
+    return root.getParent().resolve("bench/eureka-peer/target/eureka-peer.jar");
+  }
+
+  /**
+   * A standalone Eureka server (bench/eureka-peer) measured with the same wrk commands: one-app
+   * reads with as many instances as Cairn's one-name read, then registrations. Returns the summary
+   * lines, or none when wrk or the jar is missing (one line then says so).
+   */
+  private static List<String[]> eurekaPeer(
+      Optional<String> wrk,
+      Options o,
+      Path tmp,
+      HttpClient http,
+      double cairnRegPerSecond,
+      Optional<WrkResult> cairnRead)
+      throws Exception {
+    if (!o.eureka()) {
+      System.out.println("eureka peer skipped: --eureka off");
+      return List.of();
+    }
+    Path jar = o.eurekaJar().orElseGet(HttpBenchmark::defaultEurekaJar);
+    if (wrk.isEmpty() || !Files.isRegularFile(jar)) {
+      System.out.println(
+          "eureka peer skipped: "
+              + (wrk.isEmpty()
+                  ? "wrk is not installed"
+                  : jar
+                      + " is missing (bin/bench builds it: ./mvnw -B -q -f"
+                      + " bench/eureka-peer/pom.xml package)"));
+      return List.of();
+    }
+    int port = Host.freePort();
+    Path log = tmp.resolve("eureka.log");
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process eureka =
+        new ProcessBuilder(java, "-jar", jar.toString(), "--server.port=" + port)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    try {
+      String base = "http://127.0.0.1:" + port;
+      long t0 = System.nanoTime();
+      awaitEureka(http, base, eureka, log);
+      System.out.printf(
+          "eureka peer: pid %d on %s (standalone, in-memory registry; started in %.1f s)%n",
+          eureka.pid(), base, (System.nanoTime() - t0) / 1e9);
+      List<String[]> lines = new ArrayList<>();
+      // Reads: one app with as many instances as Cairn's one-name read.
+      for (int i = 0; i < o.instances(); i++) {
+        String id = "svc-17-" + i;
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(base + "/eureka/apps/" + EUREKA_READ_APP))
+                    .timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(eurekaInstance(id, EUREKA_READ_APP)))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 204) {
+          throw new IllegalStateException("eureka register " + id + ": HTTP " + r.statusCode());
+        }
+      }
+      String readUrl = base + "/eureka/apps/" + EUREKA_READ_APP;
+      HttpResponse<String> one =
+          http.send(
+              HttpRequest.newBuilder(URI.create(readUrl))
+                  .header("Accept", "application/json")
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      int entries = count(one.body(), "\"instanceId\"");
+      if (one.statusCode() != 200 || entries != o.instances()) {
+        throw new IllegalStateException(
+            "eureka read: HTTP " + one.statusCode() + ", " + entries + " instances: " + one.body());
+      }
+      int bytes = one.body().getBytes(StandardCharsets.UTF_8).length;
+      System.out.printf(
+          "GET /eureka/apps/%s (Accept: application/json) -> %d bytes, %d instances%n",
+          EUREKA_READ_APP, bytes, entries);
+      WrkResult read =
+          wrkMeasured(
+                  wrk.get(),
+                  o,
+                  readUrl,
+                  Optional.empty(),
+                  List.of("Accept: application/json"),
+                  () -> Double.NaN)
+              .requireBodies(bytes * 9 / 10, "eureka read");
+      printWrk("GET /eureka/apps/" + EUREKA_READ_APP, "eureka", read);
+      cairnRead.ifPresent(
+          c ->
+              lines.add(
+                  new String[] {
+                    "reads, eureka peer",
+                    String.format(
+                        "eureka=%.0f req/s p50=%.2f ms p99=%.2f ms",
+                        read.requestsPerSecond(), read.p("50%"), read.p("99%")),
+                    String.format(
+                        "cairn/eureka=%.2fx (one name, %d instances)",
+                        c.requestsPerSecond() / read.requestsPerSecond(), o.instances())
+                  }));
+      // Registrations: unique instance ids, the same wrk command as Cairn's.
+      Path lua = tmp.resolve("eureka-register.lua");
+      Files.writeString(lua, eurekaRegistrationScript());
+      String url = base + "/eureka/apps/REG-SVC";
+      if (o.warmupSeconds() > 0) {
+        wrk(wrk.get(), o.wrkThreads(), o.writers(), o.warmupSeconds(), url, lua, List.of(), "warm");
+      }
+      OtherCpu start = OtherCpu.now();
+      WrkResult reg =
+          wrk(
+                  wrk.get(),
+                  o.wrkThreads(),
+                  o.writers(),
+                  o.registrationSeconds(),
+                  url,
+                  lua,
+                  List.of(),
+                  "run")
+              .measured(noteOther(OtherCpu.since(start)), Double.NaN);
+      printWrk("wrk POST /eureka/apps/{APP}", "eureka", reg);
+      if (reg.non2xx() > 0) {
+        throw new IllegalStateException(reg.non2xx() + " eureka registrations failed");
+      }
+      lines.add(
+          new String[] {
+            "registrations, eureka peer",
+            String.format(
+                "eureka=%.0f/s p50=%.2f ms p99=%.2f ms (in memory)",
+                reg.requestsPerSecond(), reg.p("50%"), reg.p("99%")),
+            String.format("cairn/eureka=%.2fx", cairnRegPerSecond / reg.requestsPerSecond())
+          });
+      return lines;
+    } finally {
+      Host.stop(eureka, "eureka", Duration.ofSeconds(20));
+    }
+  }
+
+  private static void awaitEureka(HttpClient http, String base, Process eureka, Path log)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    while (System.nanoTime() < deadline && eureka.isAlive()) {
+      try {
+        HttpResponse<Void> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(base + "/eureka/apps"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("eureka did not come up:\n" + ServerProcess.tail(log, 30));
+  }
+
+  /** A Eureka instance as JSON: UP, a one-hour lease (no eviction during a run). */
+  static String eurekaInstance(String id, String app) {
+    int n = Math.floorMod(id.hashCode(), 250) + 1;
+    return "{\"instance\":{\"instanceId\":\""
+        + id
+        + "\",\"hostName\":\"10.0.0."
+        + n
+        + "\",\"app\":\""
+        + app
+        + "\",\"ipAddr\":\"10.0.0."
+        + n
+        + "\",\"status\":\"UP\",\"port\":{\"$\":8080,\"@enabled\":\"true\"},"
+        + "\"dataCenterInfo\":{\"@class\":\"com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo\","
+        + "\"name\":\"MyOwn\"},\"leaseInfo\":{\"durationInSecs\":3600},"
+        + "\"metadata\":{\"version\":\"1\"}}}";
+  }
+
+  /**
+   * POSTs a new instance per request to {@code /eureka/apps/REG-SVC-<n mod 1000>}, ids {@code
+   * reg-<prefix>-<thread>-<n>} as in Cairn's registration script.
+   */
+  static String eurekaRegistrationScript() {
+    return """
+        local threads = 0
+        setup = function(thread)
+          thread:set("tid", threads)
+          threads = threads + 1
+        end
+        local prefix = "run"
+        local seq = 0
+        local headers = { ["Content-Type"] = "application/json" }
+        init = function(args)
+          if args[1] then prefix = args[1] end
+        end
+        request = function()
+          seq = seq + 1
+          local id = "reg-" .. prefix .. "-" .. tid .. "-" .. seq
+          local app = "REG-SVC-" .. (seq % 1000)
+          local ip = "10.1." .. tid .. "." .. (seq % 250 + 1)
+          local body = '{"instance":{"instanceId":"' .. id .. '","hostName":"' .. ip
+            .. '","app":"' .. app .. '","ipAddr":"' .. ip
+            .. '","status":"UP","port":{"$":8080,"@enabled":"true"},"dataCenterInfo":'
+            .. '{"@class":"com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo","name":"MyOwn"},'
+            .. '"leaseInfo":{"durationInSecs":3600},"metadata":{"version":"1"}}}'
+          return wrk.format("POST", "/eureka/apps/" .. app, headers, body)
+        end
+        """;
+  }
+
+  /** The value of every etcd put, base64: a registration body as Cairn's wrk script sends it. */
+  static String etcdValue() {
+    return base64(registration("reg-run-0-1", "reg-svc-1", 1));
+  }
+
+  static String base64(String s) {
+    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * POSTs a put of a new key per request ({@code /reg/<prefix>-<thread>-<n>}, base64 in Lua), the
+   * value fixed; the prefix (a script argument) keeps the warm-up's keys apart from the run's.
+   */
+  static String etcdPutScript(String base64Value) {
+    return """
+        local threads = 0
+        setup = function(thread)
+          thread:set("tid", threads)
+          threads = threads + 1
+        end
+        local prefix = "run"
+        local seq = 0
+        local headers = { ["Content-Type"] = "application/json" }
+        init = function(args)
+          if args[1] then prefix = args[1] end
+        end
+        local alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+        local function b64(s)
+          local out = {}
+          for i = 1, #s, 3 do
+            local a, b, c = s:byte(i, i + 2)
+            local n = a * 65536 + (b or 0) * 256 + (c or 0)
+            local d1 = math.floor(n / 262144) %% 64
+            local d2 = math.floor(n / 4096) %% 64
+            local d3 = math.floor(n / 64) %% 64
+            local d4 = n %% 64
+            out[#out + 1] = alphabet:sub(d1 + 1, d1 + 1) .. alphabet:sub(d2 + 1, d2 + 1)
+              .. (b and alphabet:sub(d3 + 1, d3 + 1) or "=")
+              .. (c and alphabet:sub(d4 + 1, d4 + 1) or "=")
+          end
+          return table.concat(out)
+        end
+        request = function()
+          seq = seq + 1
+          local key = "/reg/" .. prefix .. "-" .. tid .. "-" .. seq
+          local body = '{"key":"' .. b64(key) .. '","value":"%s"}'
+          return wrk.format("POST", nil, headers, body)
+        end
+        """
+        .formatted(base64Value);
   }
 
   static double delta(Map<String, Double> before, Map<String, Double> after, String name) {

@@ -56,7 +56,10 @@ final class RunAll {
                   "--warmup",
                   "2",
                   "--registration-seconds",
-                  "3"),
+                  "3",
+                  // Spring Boot's start-up alone would add a minute or more to CI's quick run.
+                  "--eureka",
+                  "off"),
               Pattern.compile("^(reads,|registrations,).*")),
           new Step(
               "http-acl",

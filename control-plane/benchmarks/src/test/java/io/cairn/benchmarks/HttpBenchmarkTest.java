@@ -77,4 +77,35 @@ class HttpBenchmarkTest {
 
     assertThat(HttpBenchmark.parseWrk(tiny).bytesRead()).isEqualTo(512.0);
   }
+
+  @Test
+  void etcdPutsCarryARegistrationAsTheirValue() {
+    String value =
+        new String(
+            java.util.Base64.getDecoder().decode(HttpBenchmark.etcdValue()),
+            java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(value).startsWith("{\"ID\":\"reg-run-0-1\"").contains("\"TTL\":\"1h\"");
+    assertThat(HttpBenchmark.etcdPutScript(HttpBenchmark.etcdValue()))
+        .contains("\"value\":\"" + HttpBenchmark.etcdValue() + "\"")
+        .contains("wrk.format(\"POST\"")
+        .doesNotContain("%s");
+  }
+
+  @Test
+  void eurekaInstancesAreUpWithALeaseLongerThanARun() {
+    assertThat(HttpBenchmark.eurekaInstance("svc-17-0", "SVC-17"))
+        .contains("\"instanceId\":\"svc-17-0\"", "\"app\":\"SVC-17\"", "\"status\":\"UP\"")
+        .contains("\"durationInSecs\":3600");
+    assertThat(HttpBenchmark.eurekaRegistrationScript())
+        .contains("\"durationInSecs\":3600", "wrk.format(\"POST\", \"/eureka/apps/\" .. app");
+  }
+
+  @Test
+  void eurekaIsOnUnlessTurnedOff() {
+    assertThat(HttpBenchmark.Options.parse(java.util.List.of()).eureka()).isTrue();
+    assertThat(HttpBenchmark.Options.parse(java.util.List.of("--eureka", "off")).eureka())
+        .isFalse();
+    assertThatThrownBy(() -> HttpBenchmark.Options.parse(java.util.List.of("--eureka", "no")))
+        .hasMessageContaining("on or off");
+  }
 }
