@@ -41,6 +41,11 @@ final class RunAll {
               List.of("--instances", "10000", "--runs", "1"),
               Pattern.compile("^(restore:|\\d+ ).*")),
           new Step(
+              "memory",
+              List.of("--instances", "100000", "--server-jvm-option", "-Xmx384m"),
+              List.of("--instances", "10000"),
+              Pattern.compile("^memory.*")),
+          new Step(
               "ca",
               List.of("--rounds", "3"),
               List.of("--services", "50", "--rounds", "1"),
