@@ -29,7 +29,16 @@ final class ScheduledCheck {
   /** When this scheduler last wrote the check's output, from {@link System#nanoTime()}. */
   Optional<Long> outputWrittenAt = Optional.empty();
 
+  /** The probe's timer; TTL checks have none of their own (see {@link TtlDeadlines}). */
   ScheduledFuture<?> timer;
+
+  /**
+   * A TTL check's next deadline, from {@link System#nanoTime()}, and its place in {@link
+   * TtlDeadlines}.
+   */
+  long ttlDeadline;
+
+  int ttlSlot = -1;
 
   /** Since when the check has been critical, when its instance is deregistered after a while. */
   Optional<Long> criticalSince = Optional.empty();
