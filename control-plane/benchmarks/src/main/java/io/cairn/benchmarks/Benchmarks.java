@@ -94,6 +94,7 @@ public final class Benchmarks {
                               full GC, with the default heap and each --server-jvm-option value
                               (a run each; no peer: Consul is not installable here)
                               [--instances 100000] [--connections 8] [--reads 300]
+                              [--idle-seconds 0: then RSS after that long idle]
                               [--server-jar PATH] [--server-jvm-option "-Xmx384m"]...
               soak            mixed load on the packaged server with a full GC and a sample of
                               live heap and threads every period [--minutes 30]

@@ -30,7 +30,12 @@ final class MemoryBenchmark {
   private static final Pattern STARTUP_MS = Pattern.compile("startup-ms=\"?(\\d+)");
 
   private record Options(
-      int instances, int connections, int reads, Optional<Path> jar, List<String> configurations) {}
+      int instances,
+      int connections,
+      int reads,
+      int idleSeconds,
+      Optional<Path> jar,
+      List<String> configurations) {}
 
   private MemoryBenchmark() {}
 
@@ -43,6 +48,7 @@ final class MemoryBenchmark {
     int instances = 100_000;
     int connections = 8;
     int reads = 300;
+    int idleSeconds = 0;
     Optional<Path> jar = Optional.empty();
     List<String> configurations = new ArrayList<>();
     configurations.add("");
@@ -55,12 +61,14 @@ final class MemoryBenchmark {
         case "--instances" -> instances = Integer.parseInt(v);
         case "--connections" -> connections = Integer.parseInt(v);
         case "--reads" -> reads = Integer.parseInt(v);
+        case "--idle-seconds" -> idleSeconds = Integer.parseInt(v);
         case "--server-jar" -> jar = Optional.of(Path.of(v));
         case "--server-jvm-option" -> configurations.add(v);
         default -> throw new IllegalArgumentException("unknown option " + args.get(i));
       }
     }
-    return new Options(instances, connections, reads, jar, List.copyOf(configurations));
+    return new Options(
+        instances, connections, reads, idleSeconds, jar, List.copyOf(configurations));
   }
 
   private static void measure(Options o, Cleanup cleanup) throws Exception {
@@ -106,11 +114,18 @@ final class MemoryBenchmark {
       read(server.httpAddress(), o.reads());
       double readRss = server.residentMib();
       double readPeak = server.peakResidentMib();
+      String idle = "";
+      if (o.idleSeconds() > 0) {
+        // What the JVM returns on its own while nothing happens (G1's periodic collection, if on).
+        Thread.sleep(o.idleSeconds() * 1000L);
+        idle = ", after %d s idle %.0f MiB".formatted(o.idleSeconds(), server.residentMib());
+      }
       Optional<ServerProcess.Heap> heap = server.heapAfterFullGc();
       double gcRss = server.residentMib();
       System.out.printf(
           "memory [%s]: restore %d ms, startup %d ms; RSS ready %.0f MiB (peak %.0f), after %d"
-              + " reads %.0f MiB (peak %.0f), after a full GC %.0f MiB; heap after a full GC: %s%n",
+              + " reads %.0f MiB (peak %.0f)%s, after a full GC %.0f MiB; heap after a full GC:"
+              + " %s%n",
           label,
           logged(text, RESTORE_MS, log),
           logged(text, STARTUP_MS, log),
@@ -119,6 +134,7 @@ final class MemoryBenchmark {
           o.reads(),
           readRss,
           readPeak,
+          idle,
           gcRss,
           heap.map(ServerProcess.Heap::toString).orElse("unknown"));
       heap.ifPresent(
