@@ -284,7 +284,7 @@ public final class HealthChecker implements AutoCloseable {
       return; // removed or redefined while the probe ran
     }
     metrics.probed(sc.kind, result.status(), took);
-    Optional<HealthStatus> decided = sc.thresholds.record(result.status());
+    Optional<HealthStatus> decided = sc.thresholds.orElseThrow().record(result.status());
     Optional<Indexed<HealthCheck>> current = registry.snapshot().check(sc.id());
     if (current.isEmpty()) {
       return;

@@ -13,7 +13,9 @@ import java.util.concurrent.ScheduledFuture;
 final class ScheduledCheck {
   final HealthCheck check;
   final HealthMetrics.Kind kind;
-  final StatusThresholds thresholds;
+
+  /** A probe's result counts; TTL checks have none (their status is what is reported). */
+  final Optional<StatusThresholds> thresholds;
 
   /** Service the check's instance belongs to, as last seen. */
   String service;
@@ -48,7 +50,10 @@ final class ScheduledCheck {
   ScheduledCheck(Indexed<HealthCheck> check, HealthMetrics.Kind kind, String service, long now) {
     this.check = check.value();
     this.kind = kind;
-    this.thresholds = new StatusThresholds(check.value().thresholds());
+    this.thresholds =
+        kind == HealthMetrics.Kind.TTL
+            ? Optional.empty()
+            : Optional.of(new StatusThresholds(check.value().thresholds()));
     this.service = service;
     this.index = check.modifyIndex();
     this.reportedAt = now;
