@@ -318,7 +318,8 @@ final class RunAll {
     String memory = firstMatching(Path.of("/proc/meminfo"), "MemTotal").orElse("");
     String format =
         "Machine: %s, %d cores, %s; %s %s; JDK %s (%s); server JVM flags as `bin/cairn`:"
-            + " `--enable-native-access=ALL-UNNAMED -XX:MaxGCPauseMillis=20`, default heap; load"
+            + " `--enable-native-access=ALL-UNNAMED -XX:MaxGCPauseMillis=20"
+            + " -XX:G1PeriodicGCInterval=30000`, default heap; load"
             + " average before the run %s.";
     return format.formatted(
         cpu.replaceAll(".*:\\s*", ""),

@@ -72,7 +72,11 @@ final class ServerProcess {
     // The JVM options bin/cairn runs the server with, then any given for this run.
     List<String> command =
         new ArrayList<>(
-            List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:MaxGCPauseMillis=20"));
+            List.of(
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-XX:MaxGCPauseMillis=20",
+                "-XX:G1PeriodicGCInterval=30000"));
     command.addAll(jvmOptions);
     command.addAll(
         List.of(
