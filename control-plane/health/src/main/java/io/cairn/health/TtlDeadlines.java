@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * The TTL checks' deadlines ({@link System#nanoTime()}) in one binary heap, earliest first, so the
  * scheduler keeps a single timer for all of them instead of a scheduled task per check (at 100,000
- * TTL checks the tasks held about 20 MiB). Each check records its place in the heap, so moving or
+ * TTL checks the tasks held about 12 MiB). Each check records its place in the heap, so moving or
  * removing one costs O(log n). Not thread-safe: the scheduler's thread owns it.
  */
 final class TtlDeadlines {
