@@ -23,6 +23,7 @@ public final class Benchmarks {
       case "soak" -> SoakBenchmark.run(rest);
       case "cluster" -> ClusterBenchmark.run(rest);
       case "kv" -> KvBenchmark.run(rest);
+      case "memory" -> MemoryBenchmark.run(rest);
       case "ca" -> CaBenchmark.run(rest);
       case "all" -> RunAll.run(rest);
       default -> {
@@ -88,6 +89,14 @@ public final class Benchmarks {
                               put: delay from its acknowledgement until each watcher is woken
                               [--quick] [--clients 64] [--seconds 10] [--warmup 3]
                               [--value-bytes 128] [--watchers 1000] [--rounds 5] [--warmup-rounds 1]
+              memory          the packaged server's memory with N instances x 1 TTL check
+                              (registered over HTTP, then restored on a restart): restore and
+                              start-up time, RSS once ready and after reads, live heap after a
+                              full GC, with the default heap and each --server-jvm-option value
+                              (a run each; no peer: Consul is not installable here)
+                              [--instances 100000] [--connections 8] [--reads 300]
+                              [--idle-seconds 0: then RSS after that long idle]
+                              [--server-jar PATH] [--server-jvm-option "-Xmx384m"]...
               soak            mixed load on the packaged server with a full GC and a sample of
                               live heap and threads every period [--minutes 30]
                               [--sample-seconds 30]

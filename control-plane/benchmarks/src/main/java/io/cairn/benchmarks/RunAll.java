@@ -41,6 +41,11 @@ final class RunAll {
               List.of("--instances", "10000", "--runs", "1"),
               Pattern.compile("^(restore:|\\d+ ).*")),
           new Step(
+              "memory",
+              List.of("--instances", "100000", "--server-jvm-option", "-Xmx384m"),
+              List.of("--instances", "10000"),
+              Pattern.compile("^memory.*")),
+          new Step(
               "ca",
               List.of("--rounds", "3"),
               List.of("--services", "50", "--rounds", "1"),
@@ -316,7 +321,8 @@ final class RunAll {
     String memory = firstMatching(Path.of("/proc/meminfo"), "MemTotal").orElse("");
     String format =
         "Machine: %s, %d cores, %s; %s %s; JDK %s (%s); server JVM flags as `bin/cairn`:"
-            + " `--enable-native-access=ALL-UNNAMED -XX:MaxGCPauseMillis=20`, default heap; load"
+            + " `--enable-native-access=ALL-UNNAMED -XX:MaxGCPauseMillis=20"
+            + " -XX:G1PeriodicGCInterval=30000`, default heap; load"
             + " average before the run %s.";
     return format.formatted(
         cpu.replaceAll(".*:\\s*", ""),

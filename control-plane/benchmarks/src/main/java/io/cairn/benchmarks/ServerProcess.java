@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -71,7 +72,11 @@ final class ServerProcess {
     // The JVM options bin/cairn runs the server with, then any given for this run.
     List<String> command =
         new ArrayList<>(
-            List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:MaxGCPauseMillis=20"));
+            List.of(
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-XX:MaxGCPauseMillis=20",
+                "-XX:G1PeriodicGCInterval=30000"));
     command.addAll(jvmOptions);
     command.addAll(
         List.of(
@@ -267,6 +272,55 @@ final class ServerProcess {
       // fall through
     }
     return Double.NaN;
+  }
+
+  private static final Pattern HEAP_INFO = Pattern.compile("committed (\\d+)K, used (\\d+)K");
+
+  /** The Java heap in use and committed, in MiB, as {@code jcmd GC.heap_info} reports it. */
+  record Heap(long usedMib, long committedMib) {
+    @Override
+    public String toString() {
+      return "%d MiB used, %d MiB committed".formatted(usedMib, committedMib);
+    }
+  }
+
+  /**
+   * The server's Java heap after a full GC ({@code jcmd GC.run}, then {@code GC.heap_info}): what
+   * it holds live, apart from garbage and the heap G1 keeps committed. Empty if jcmd failed.
+   */
+  Optional<Heap> heapAfterFullGc() {
+    Path jcmd =
+        Path.of(ProcessHandle.current().info().command().orElse("java")).resolveSibling("jcmd");
+    try {
+      jcmd(jcmd, "GC.run");
+      Matcher m = HEAP_INFO.matcher(jcmd(jcmd, "GC.heap_info"));
+      if (m.find()) {
+        return Optional.of(
+            new Heap(Long.parseLong(m.group(2)) / 1024, Long.parseLong(m.group(1)) / 1024));
+      }
+      System.err.println("GC.heap_info not understood");
+    } catch (IOException e) {
+      System.err.println("jcmd failed: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return Optional.empty();
+  }
+
+  /** {@link #heapAfterFullGc} as a line of a report. */
+  String heapAfterGc() {
+    return "server heap after a full GC: "
+        + heapAfterFullGc().map(Heap::toString).orElse("unknown (see stderr)");
+  }
+
+  private String jcmd(Path jcmd, String command) throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), command)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor();
+    return out;
   }
 
   String tail(int lines) {

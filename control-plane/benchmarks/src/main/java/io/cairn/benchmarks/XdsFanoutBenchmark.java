@@ -11,12 +11,10 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +25,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -49,7 +46,6 @@ final class XdsFanoutBenchmark {
   private static final Pattern XDS_PORT = Pattern.compile("xDS listening.*port=\"?(\\d+)");
   private static final String EDS =
       "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment";
-  private static final Pattern HEAP_INFO = Pattern.compile("committed (\\d+)K, used (\\d+)K");
   private static final String LDS = "type.googleapis.com/envoy.config.listener.v3.Listener";
 
   private XdsFanoutBenchmark() {}
@@ -271,38 +267,7 @@ final class XdsFanoutBenchmark {
     System.out.printf(
         "server RSS %.0f MiB (peak %.0f MiB), JVM options %s%n",
         server.residentMib(), server.peakResidentMib(), jvmOptions);
-    System.out.println(heapAfterGc(server.pid()));
-  }
-
-  /**
-   * The server's Java heap after a full GC, from {@code jcmd GC.run} and {@code GC.heap_info}: what
-   * the streams and proxies hold, apart from garbage and the heap G1 keeps committed.
-   */
-  private static String heapAfterGc(long pid) {
-    Path jcmd =
-        Path.of(ProcessHandle.current().info().command().orElse("java")).resolveSibling("jcmd");
-    try {
-      jcmd(jcmd, pid, "GC.run");
-      Matcher m = HEAP_INFO.matcher(jcmd(jcmd, pid, "GC.heap_info"));
-      if (m.find()) {
-        return "server heap after a full GC: %d MiB used, %d MiB committed"
-            .formatted(Long.parseLong(m.group(2)) / 1024, Long.parseLong(m.group(1)) / 1024);
-      }
-      return "server heap after a full GC: GC.heap_info not understood";
-    } catch (IOException | InterruptedException e) {
-      return "server heap after a full GC: unknown (" + e + ")";
-    }
-  }
-
-  private static String jcmd(Path jcmd, long pid, String command)
-      throws IOException, InterruptedException {
-    Process p =
-        new ProcessBuilder(jcmd.toString(), Long.toString(pid), command)
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    p.waitFor();
-    return out;
+    System.out.println(server.heapAfterGc());
   }
 
   /** Arms every watcher to wait for {@code endpoints}; await the latch it returns. */

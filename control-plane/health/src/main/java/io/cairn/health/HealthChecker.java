@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -60,10 +61,15 @@ public final class HealthChecker implements AutoCloseable {
 
   // Owned by the scheduler thread.
   private final Map<String, ScheduledCheck> checks = new HashMap<>();
-  // The owned checks scheduled for each instance, and the instance each check was last seen on.
+  // The owned checks scheduled for each instance (immutable sets: most instances have one check);
+  // the instance a check was last seen on is its ScheduledCheck's serviceId.
   private final Map<String, Set<String>> checksByInstance = new HashMap<>();
-  private final Map<String, String> instanceOfCheck = new HashMap<>();
   private long seenIndex;
+
+  // One timer for every TTL check: armed for ttlTimerAt, at or before the earliest deadline.
+  private final TtlDeadlines ttlDeadlines = new TtlDeadlines();
+  private Optional<ScheduledFuture<?>> ttlTimer = Optional.empty();
+  private long ttlTimerAt;
 
   /** TTL reports by check id, written by request threads, read by the scheduler thread. */
   private final Map<String, Long> ttlReports = new ConcurrentHashMap<>();
@@ -186,21 +192,20 @@ public final class HealthChecker implements AutoCloseable {
           continue; // run by another replica; dropped below if it ran here
         }
         seen.add(check.value().id());
-        instanceOfCheck.put(check.value().id(), instanceId);
         upsert(check, service, now, restored);
       }
     }
     for (String id : checksByInstance.getOrDefault(instanceId, Set.of())) {
       ScheduledCheck sc = checks.get(id);
       // A check that moved to another instance is that instance's now.
-      if (!seen.contains(id) && sc != null && instanceId.equals(instanceOfCheck.get(id))) {
+      if (!seen.contains(id) && sc != null && instanceId.equals(sc.check.serviceId())) {
         remove(sc);
       }
     }
     if (seen.isEmpty()) {
       checksByInstance.remove(instanceId);
     } else {
-      checksByInstance.put(instanceId, seen);
+      checksByInstance.put(instanceId, Set.copyOf(seen));
     }
   }
 
@@ -279,7 +284,7 @@ public final class HealthChecker implements AutoCloseable {
       return; // removed or redefined while the probe ran
     }
     metrics.probed(sc.kind, result.status(), took);
-    Optional<HealthStatus> decided = sc.thresholds.record(result.status());
+    Optional<HealthStatus> decided = sc.thresholds.orElseThrow().record(result.status());
     Optional<Indexed<HealthCheck>> current = registry.snapshot().check(sc.id());
     if (current.isEmpty()) {
       return;
@@ -303,20 +308,54 @@ public final class HealthChecker implements AutoCloseable {
   private ScheduledCheck scheduleTtl(
       Indexed<HealthCheck> indexed, TtlCheck ttl, String service, long now) {
     ScheduledCheck sc = new ScheduledCheck(indexed, HealthMetrics.Kind.TTL, service, now);
-    sc.timer = owner.schedule(() -> ttlDue(sc, ttl), ttl.ttl().toNanos(), TimeUnit.NANOSECONDS);
+    ttlDeadline(sc, now + ttl.ttl().toNanos());
     return sc;
   }
 
-  /** Expires the check unless a report came within the TTL; then waits for the next deadline. */
-  private void ttlDue(ScheduledCheck sc, TtlCheck ttl) {
-    if (checks.get(sc.id()) != sc) {
+  /** Sets {@code sc}'s next TTL deadline. */
+  private void ttlDeadline(ScheduledCheck sc, long deadline) {
+    ttlDeadlines.put(sc, deadline);
+    armTtlTimer();
+  }
+
+  /** Arms the TTL timer for the earliest deadline, unless it is already armed at or before it. */
+  private void armTtlTimer() {
+    Optional<ScheduledCheck> first = ttlDeadlines.first();
+    if (first.isEmpty()) {
       return;
     }
+    long deadline = first.get().ttlDeadline;
+    if (ttlTimer.isPresent() && deadline - ttlTimerAt >= 0) {
+      return;
+    }
+    ttlTimer.ifPresent(t -> t.cancel(false));
+    ttlTimerAt = deadline;
+    ttlTimer =
+        Optional.of(
+            owner.schedule(
+                this::ttlTimerFired, deadline - System.nanoTime(), TimeUnit.NANOSECONDS));
+  }
+
+  /** Handles every TTL check whose deadline has come, then re-arms for the next one. */
+  private void ttlTimerFired() {
+    ttlTimer = Optional.empty();
     long now = System.nanoTime();
+    for (Optional<ScheduledCheck> due = ttlDeadlines.pollDue(now);
+        due.isPresent();
+        due = ttlDeadlines.pollDue(now)) {
+      if (due.get().check.definition() instanceof TtlCheck ttl) {
+        ttlDue(due.get(), ttl, now);
+      }
+    }
+    armTtlTimer();
+  }
+
+  /** Expires the check unless a report came within the TTL; then waits for the next deadline. */
+  private void ttlDue(ScheduledCheck sc, TtlCheck ttl, long now) {
     long last = Math.max(sc.reportedAt, ttlReports.getOrDefault(sc.id(), Long.MIN_VALUE));
     long due = last + ttl.ttl().toNanos();
     if (due - now > 0) {
-      sc.timer = owner.schedule(() -> ttlDue(sc, ttl), due - now, TimeUnit.NANOSECONDS);
+      ttlDeadline(sc, due);
       return;
     }
     Optional<Indexed<HealthCheck>> current = registry.snapshot().check(sc.id());
@@ -330,7 +369,7 @@ public final class HealthChecker implements AutoCloseable {
           true,
           now);
     }
-    sc.timer = owner.schedule(() -> ttlDue(sc, ttl), ttl.ttl().toNanos(), TimeUnit.NANOSECONDS);
+    ttlDeadline(sc, now + ttl.ttl().toNanos());
   }
 
   /** Starts or stops the clock of {@code DeregisterCriticalServiceAfter}. */
@@ -408,8 +447,8 @@ public final class HealthChecker implements AutoCloseable {
 
   private void remove(ScheduledCheck sc) {
     sc.cancelTimers();
+    ttlDeadlines.remove(sc);
     checks.remove(sc.id());
-    instanceOfCheck.remove(sc.id());
     ttlReports.remove(sc.id());
     metrics.scheduled(sc.kind, -1);
     if (sc.check.definition() instanceof ProbeCheck probe) {

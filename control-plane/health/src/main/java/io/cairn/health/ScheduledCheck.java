@@ -13,7 +13,9 @@ import java.util.concurrent.ScheduledFuture;
 final class ScheduledCheck {
   final HealthCheck check;
   final HealthMetrics.Kind kind;
-  final StatusThresholds thresholds;
+
+  /** A probe's result counts; TTL checks have none (their status is what is reported). */
+  final Optional<StatusThresholds> thresholds;
 
   /** Service the check's instance belongs to, as last seen. */
   String service;
@@ -29,7 +31,16 @@ final class ScheduledCheck {
   /** When this scheduler last wrote the check's output, from {@link System#nanoTime()}. */
   Optional<Long> outputWrittenAt = Optional.empty();
 
+  /** The probe's timer; TTL checks have none of their own (see {@link TtlDeadlines}). */
   ScheduledFuture<?> timer;
+
+  /**
+   * A TTL check's next deadline, from {@link System#nanoTime()}, and its place in {@link
+   * TtlDeadlines}.
+   */
+  long ttlDeadline;
+
+  int ttlSlot = -1;
 
   /** Since when the check has been critical, when its instance is deregistered after a while. */
   Optional<Long> criticalSince = Optional.empty();
@@ -39,7 +50,10 @@ final class ScheduledCheck {
   ScheduledCheck(Indexed<HealthCheck> check, HealthMetrics.Kind kind, String service, long now) {
     this.check = check.value();
     this.kind = kind;
-    this.thresholds = new StatusThresholds(check.value().thresholds());
+    this.thresholds =
+        kind == HealthMetrics.Kind.TTL
+            ? Optional.empty()
+            : Optional.of(new StatusThresholds(check.value().thresholds()));
     this.service = service;
     this.index = check.modifyIndex();
     this.reportedAt = now;

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -303,5 +304,56 @@ class HealthCheckerTest {
     start(16);
     await().until(() -> prober.calls(10) > before);
     await().until(() -> status("c10") == HealthStatus.PASSING);
+  }
+
+  @Test
+  void aTtlCheckAddedWithAnEarlierDeadlineExpiresOnTime() {
+    // The long TTL arms the one TTL timer for an hour; the short one, added later, must re-arm it.
+    register(
+        "web-11",
+        HealthCheck.of(
+            "t-long", "ttl", "web-11", new TtlCheck(Duration.ofHours(1)), HealthStatus.PASSING));
+    start(16);
+    await().pollDelay(Duration.ofMillis(200)).until(() -> true);
+    register(
+        "web-12",
+        HealthCheck.of(
+            "t-short",
+            "ttl",
+            "web-12",
+            new TtlCheck(Duration.ofMillis(300)),
+            HealthStatus.PASSING));
+    register(
+        "web-13",
+        HealthCheck.of(
+            "t-mid", "ttl", "web-13", new TtlCheck(Duration.ofMillis(900)), HealthStatus.PASSING));
+
+    await().atMost(Duration.ofSeconds(3)).until(() -> status("t-short") == HealthStatus.CRITICAL);
+    await().atMost(Duration.ofSeconds(3)).until(() -> status("t-mid") == HealthStatus.CRITICAL);
+    assertThat(status("t-long")).isEqualTo(HealthStatus.PASSING);
+  }
+
+  @Test
+  void aRedefinedTtlCheckStopsWithItsInstance() {
+    register("web-14", Fixtures.ttlCheck("t14", "web-14", HealthStatus.PASSING));
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    HealthChecker checker = HealthChecker.start(registry, prober, meters, new HealthSettings(16));
+    checkers.add(checker);
+    DoubleSupplier ttlChecks =
+        () -> meters.get("cairn.health.checks").tag("type", "ttl").gauge().value();
+    await().until(() -> ttlChecks.getAsDouble() == 1);
+
+    registry.apply(
+        new RegisterCheck(
+            HealthCheck.of(
+                "t14",
+                "ttl t14",
+                "web-14",
+                new TtlCheck(Duration.ofMinutes(5)),
+                HealthStatus.PASSING)));
+    await().pollDelay(Duration.ofMillis(200)).until(() -> true);
+    registry.apply(new DeregisterInstance("web-14"));
+
+    await().atMost(Duration.ofSeconds(3)).until(() -> ttlChecks.getAsDouble() == 0);
   }
 }

@@ -23,6 +23,7 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 import org.pcollections.HashTreePMap;
 import org.pcollections.PMap;
+import org.pcollections.TreePMap;
 import org.xbill.DNS.Type;
 
 /**
@@ -40,7 +41,9 @@ public final class DnsAnswerTable {
   private final List<ZoneRecords> zones;
   // Persistent maps: the next table shares all but the changed entries, at a cost that follows
   // the size of the change, not the number of services or instances. PTR targets are by the hex
-  // of the IP: the services with an instance there, each with how many.
+  // of the IP: the services with an instance there, each with how many. The two maps with an
+  // entry per instance or address are sorted trees: a hash map's entry holds about twice the
+  // memory (at 100,000 instances about 25 MiB more), and only updates and PTR queries use them.
   private final PMap<String, LazyAnswers> services;
   private final PMap<String, Set<String>> registryNames;
   private final PMap<String, PMap<String, Integer>> pointers;
@@ -102,8 +105,8 @@ public final class DnsAnswerTable {
             zones,
             HashTreePMap.empty(),
             HashTreePMap.empty(),
-            HashTreePMap.empty(),
-            HashTreePMap.empty(),
+            TreePMap.empty(),
+            TreePMap.empty(),
             Authorizer.ALLOW_ALL,
             CatalogState.EMPTY)
         .update(snapshot, names, instances);
@@ -199,7 +202,7 @@ public final class DnsAnswerTable {
 
   private static PMap<String, PMap<String, Integer>> count(
       PMap<String, PMap<String, Integer>> pointers, Pointer p, int delta) {
-    PMap<String, Integer> of = pointers.getOrDefault(p.reverse(), HashTreePMap.empty());
+    PMap<String, Integer> of = pointers.getOrDefault(p.reverse(), TreePMap.empty());
     int n = of.getOrDefault(p.key(), 0) + delta;
     PMap<String, Integer> rest = n <= 0 ? of.minus(p.key()) : of.plus(p.key(), n);
     return rest.isEmpty() ? pointers.minus(p.reverse()) : pointers.plus(p.reverse(), rest);

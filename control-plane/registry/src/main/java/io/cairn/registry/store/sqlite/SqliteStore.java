@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -47,22 +48,26 @@ public final class SqliteStore implements RegistryStore {
    * Row of every stored record, so writes go by rowid: new records append at the end of the table
    * and no index on random keys has to be maintained (and fsynced) per commit.
    */
-  private final Map<String, Map<String, Long>> rowids = new HashMap<>();
+  private final Map<String, RowIds> rowids = new HashMap<>();
 
   /** A record's identity: its table and key. */
   private record RowKey(String table, String key) {}
 
   private Long row(RowKey id) {
-    Map<String, Long> rows = rowids.get(id.table());
-    return rows == null ? null : rows.get(id.key());
+    RowIds rows = rowids.get(id.table());
+    if (rows == null) {
+      return null;
+    }
+    OptionalLong row = rows.row(id.key());
+    return row.isPresent() ? row.getAsLong() : null;
   }
 
   private void putRow(RowKey id, long row) {
-    rowids.computeIfAbsent(id.table(), t -> new HashMap<>()).put(id.key(), row);
+    rowids.computeIfAbsent(id.table(), t -> new RowIds()).put(id.key(), row);
   }
 
   private void removeRow(RowKey id) {
-    Map<String, Long> rows = rowids.get(id.table());
+    RowIds rows = rowids.get(id.table());
     if (rows != null) {
       rows.remove(id.key());
     }
@@ -241,7 +246,7 @@ public final class SqliteStore implements RegistryStore {
       table = rs.getString(2);
       key = rs.getString(3);
     }
-    if (rowids.computeIfAbsent(table, t -> new HashMap<>()).put(key, id) != null) {
+    if (rowids.computeIfAbsent(table, t -> new RowIds()).put(key, id)) {
       throw new StoreException(database + " holds record " + table + "/" + key + " twice");
     }
     nextRowid = id + 1;
