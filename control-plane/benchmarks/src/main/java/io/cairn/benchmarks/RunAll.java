@@ -43,7 +43,7 @@ final class RunAll {
           new Step(
               "memory",
               List.of("--instances", "100000", "--server-jvm-option", "-Xmx384m"),
-              List.of("--instances", "10000"),
+              List.of("--instances", "3000"),
               Pattern.compile("^memory.*")),
           new Step(
               "ca",
