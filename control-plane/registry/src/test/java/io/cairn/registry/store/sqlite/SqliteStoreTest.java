@@ -81,8 +81,10 @@ class SqliteStoreTest {
         }
       }
     }
-    // Unbounded, it reached about 6,000 x 8 KiB = 47 MiB.
-    assertThat(largest).isLessThan(16L << 20);
+    // Unbounded, it reached 63 MiB (about 6,000 x 8 KiB plus frame headers). Bounded, it stays
+    // near what the commits add while a checkpoint runs: under 16 MiB on a quiet machine, 21 MiB
+    // seen at load average 10-20, where the checkpointer gets the CPU late.
+    assertThat(largest).isLessThan(40L << 20);
     try (SqliteStore store = SqliteStore.open(dir)) {
       assertThat(store.load().records()).hasSize(commits);
     }
