@@ -692,25 +692,9 @@ final class HttpBenchmark {
       }
       Path lua = tmp.resolve("etcd-put.lua");
       Files.writeString(lua, etcdPutScript(value));
-      if (o.warmupSeconds() > 0) {
-        wrk(wrk.get(), o.wrkThreads(), o.writers(), o.warmupSeconds(), url, lua, List.of(), "warm");
-      }
-      OtherCpu start = OtherCpu.now();
       WrkResult r =
-          wrk(
-                  wrk.get(),
-                  o.wrkThreads(),
-                  o.writers(),
-                  o.registrationSeconds(),
-                  url,
-                  lua,
-                  List.of(),
-                  "run")
-              .measured(noteOther(OtherCpu.since(start)), Double.NaN);
-      printWrk("wrk POST /v3/kv/put (gateway)", "etcd", r);
-      if (r.non2xx() > 0) {
-        throw new IllegalStateException(r.non2xx() + " etcd gateway puts failed");
-      }
+          peerWrites(
+              wrk.get(), o, url, lua, "wrk POST /v3/kv/put (gateway)", "etcd", "gateway puts");
       return Optional.of(
           new String[] {
             "registrations, etcd peer",
@@ -836,25 +820,9 @@ final class HttpBenchmark {
       Path lua = tmp.resolve("eureka-register.lua");
       Files.writeString(lua, eurekaRegistrationScript());
       String url = base + "/eureka/apps/REG-SVC";
-      if (o.warmupSeconds() > 0) {
-        wrk(wrk.get(), o.wrkThreads(), o.writers(), o.warmupSeconds(), url, lua, List.of(), "warm");
-      }
-      OtherCpu start = OtherCpu.now();
       WrkResult reg =
-          wrk(
-                  wrk.get(),
-                  o.wrkThreads(),
-                  o.writers(),
-                  o.registrationSeconds(),
-                  url,
-                  lua,
-                  List.of(),
-                  "run")
-              .measured(noteOther(OtherCpu.since(start)), Double.NaN);
-      printWrk("wrk POST /eureka/apps/{APP}", "eureka", reg);
-      if (reg.non2xx() > 0) {
-        throw new IllegalStateException(reg.non2xx() + " eureka registrations failed");
-      }
+          peerWrites(
+              wrk.get(), o, url, lua, "wrk POST /eureka/apps/{APP}", "eureka", "registrations");
       lines.add(
           new String[] {
             "registrations, eureka peer",
@@ -1022,6 +990,27 @@ final class HttpBenchmark {
         end
         """
         .formatted(services - 1, services);
+  }
+
+  /**
+   * A peer's writes with the same wrk command as Cairn's registrations (writers, warm-up, then the
+   * timed run), printed as {@code label}; fails the benchmark if any write failed.
+   */
+  private static WrkResult peerWrites(
+      String wrk, Options o, String url, Path lua, String label, String system, String what)
+      throws Exception {
+    if (o.warmupSeconds() > 0) {
+      wrk(wrk, o.wrkThreads(), o.writers(), o.warmupSeconds(), url, lua, List.of(), "warm");
+    }
+    OtherCpu start = OtherCpu.now();
+    WrkResult r =
+        wrk(wrk, o.wrkThreads(), o.writers(), o.registrationSeconds(), url, lua, List.of(), "run")
+            .measured(noteOther(OtherCpu.since(start)), Double.NaN);
+    printWrk(label, system, r);
+    if (r.non2xx() > 0) {
+      throw new IllegalStateException(r.non2xx() + " " + system + " " + what + " failed");
+    }
+    return r;
   }
 
   /** A warm-up run, then the measured one; {@code headers} are wrk's {@code -H} values. */
