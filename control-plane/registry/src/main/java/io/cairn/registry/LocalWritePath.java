@@ -61,6 +61,9 @@ final class LocalWritePath implements WritePath {
   /** Bumped when a commit fails; batches applied in an older epoch are void. */
   private final AtomicLong epoch = new AtomicLong();
 
+  private final StoreIncidentLog incidents =
+      new StoreIncidentLog(log, Duration.ofSeconds(10), System::nanoTime);
+
   /**
    * The turn to apply: the applier holds it around each batch it applies, an inline writer from
    * applying to publishing. Never waited for by a caller.
@@ -360,6 +363,7 @@ final class LocalWritePath implements WritePath {
         }
         group.clear();
         if (end) {
+          incidents.close();
           return;
         }
       }
@@ -439,13 +443,7 @@ final class LocalWritePath implements WritePath {
         epoch.incrementAndGet();
         state = new WriteState.Unwritable(e.getMessage(), Instant.now());
         metrics.storeError();
-        log.atWarn()
-            .addKeyValue("index", merged.index())
-            .addKeyValue("commands", commands)
-            .log(
-                "store commit failed; writes are refused until the store has been reopened and"
-                    + " read back: "
-                    + e.getMessage());
+        incidents.commitFailed(merged.index(), commands, String.valueOf(e.getMessage()));
         StoreUnavailableException failure =
             new StoreUnavailableException(
                 "the write could not be stored (" + e.getMessage() + "); it was not applied", e);
@@ -454,6 +452,7 @@ final class LocalWritePath implements WritePath {
         return true;
       }
       publish(live, () -> live.forEach(this::answer));
+      incidents.committed();
       return false;
     }
     live.forEach(this::answer);
@@ -496,16 +495,13 @@ final class LocalWritePath implements WritePath {
         state = WriteState.WRITABLE;
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         metrics.failedClosed(Duration.ofMillis(millis));
-        log.atInfo()
-            .addKeyValue("index", restored.index())
-            .addKeyValue("attempts", attempts)
-            .addKeyValue("refused-commands", refused)
-            .addKeyValue("failed-ms", millis)
-            .log("store reopened and read back; writes are taken again");
+        incidents.reopened(restored.index(), attempts, refused, millis);
         return false;
       } catch (RuntimeException e) {
         metrics.storeError();
-        if (!String.valueOf(e.getMessage()).equals(lastError) && attempts <= 3) {
+        if (!String.valueOf(e.getMessage()).equals(lastError)
+            && attempts <= 3
+            && incidents.logsReopenAttempts()) {
           log.warn("store still failing (attempt {}): {}", attempts, e.getMessage());
         }
         lastError = String.valueOf(e.getMessage());

@@ -162,7 +162,7 @@ class StoreFaultsIT {
     Map<String, String> served;
     StoreWorkload load;
     int linesBefore;
-    int linesDuring;
+    List<String> logDuring;
     List<String> readinessDuring = new ArrayList<>();
     long recoveryMillis;
     try (CairnProcess cairn = startBeforeTheFault(wrapper, data)) {
@@ -179,7 +179,8 @@ class StoreFaultsIT {
         Thread.sleep(200);
       }
       fault.stop(cairn.pid());
-      linesDuring = cairn.output().split("\n").length - linesBefore;
+      String[] lines = cairn.output().split("\n");
+      logDuring = List.of(lines).subList(Math.min(linesBefore, lines.length), lines.length);
       long cleared = System.nanoTime();
       recoveryMillis = awaitWritable(load, RECOVERY);
       Thread.sleep(1_000); // more load on the recovered store
@@ -204,13 +205,17 @@ class StoreFaultsIT {
           load.acknowledged.get(),
           load.refused.get(),
           load.rejected.get(),
-          linesDuring,
+          logDuring.size(),
           FAULT.toSeconds(),
           recoveryMillis,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cleared),
           summarize(readinessDuring));
     }
-    assertThat(linesDuring).as("log lines during the fault").isLessThan(400);
+    // One incident: its first failure and reopening in full, then a line per 10 s with counts
+    // (StoreIncidentLog), whatever the rate of failures; the rest is slack for other incidents.
+    assertThat(logDuring.size())
+        .as("log lines during the fault:%n%s", String.join("\n", logDuring))
+        .isLessThanOrEqualTo(12 + (int) FAULT.toSeconds() / 10);
     if (fault.failsWrites()) {
       assertThat(load.refused.get()).as("writes refused during the fault").isPositive();
       assertThat(readinessDuring)

@@ -282,7 +282,7 @@ public final class SqliteStore implements RegistryStore {
    */
   @Override
   public StoredState recover() {
-    closeSession();
+    closeSession(false);
     try {
       openSession();
       try (Statement s = connection.createStatement();
@@ -293,10 +293,10 @@ public final class SqliteStore implements RegistryStore {
       }
       connection.commit();
     } catch (SQLException e) {
-      closeSession();
+      closeSession(false);
       throw new StoreException("cannot reopen store " + database + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      closeSession();
+      closeSession(false);
       throw e;
     }
     return load();
@@ -449,13 +449,18 @@ public final class SqliteStore implements RegistryStore {
 
   @Override
   public void close() {
-    closeSession();
+    closeSession(true);
     lock.close();
   }
 
-  private void closeSession() {
+  /** Closes this session's connections; {@code checkpoint} truncates the log first. */
+  private void closeSession(boolean checkpoint) {
     if (checkpointer != null) {
-      checkpointer.close();
+      if (checkpoint) {
+        checkpointer.close();
+      } else {
+        checkpointer.abandon();
+      }
       checkpointer = null;
     }
     if (connection != null) {

@@ -93,13 +93,28 @@ final class WalCheckpointer implements AutoCloseable {
     }
   }
 
+  /** Stops checkpointing and truncates the log, as a clean shutdown leaves it. */
   @Override
   public void close() {
+    stop(true);
+  }
+
+  /**
+   * Stops checkpointing without a last checkpoint: the store is reopened after a failure, and the
+   * reopening checkpoints and reports its own failure (a failing disk would fail both).
+   */
+  void abandon() {
+    stop(false);
+  }
+
+  private void stop(boolean truncate) {
     closed = true;
     thread.interrupt();
     try {
       thread.join();
-      checkpoint("TRUNCATE");
+      if (truncate) {
+        checkpoint("TRUNCATE");
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (SQLException e) {
