@@ -10,8 +10,6 @@ import io.cairn.registry.command.RegisterInstance;
 import io.cairn.registry.command.UpdateCheck;
 import io.cairn.registry.model.HealthStatus;
 import io.cairn.registry.store.Batch;
-import io.cairn.registry.store.RegistryStore;
-import io.cairn.registry.store.StoredState;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
@@ -221,36 +219,17 @@ class InlineWriteTest {
   }
 
   /** Records the thread of every commit. */
-  private static final class ThreadRecordingStore implements RegistryStore {
-    private final InMemoryStore store;
+  private static final class ThreadRecordingStore extends ForwardingStore {
     final List<String> committers = new CopyOnWriteArrayList<>();
 
     ThreadRecordingStore(InMemoryStore store) {
-      this.store = store;
-    }
-
-    @Override
-    public StoredState load() {
-      return store.load();
-    }
-
-    @Override
-    public StoredState recover() {
-      return store.recover();
+      super(store, "recording threads");
     }
 
     @Override
     public void commit(Batch batch) {
       committers.add(Thread.currentThread().getName());
-      store.commit(batch);
+      super.commit(batch);
     }
-
-    @Override
-    public String describe() {
-      return "recording threads";
-    }
-
-    @Override
-    public void close() {}
   }
 }

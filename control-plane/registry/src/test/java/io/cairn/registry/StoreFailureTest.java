@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.cairn.registry.command.RegisterInstance;
 import io.cairn.registry.store.Batch;
-import io.cairn.registry.store.StoredState;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -99,24 +98,12 @@ class StoreFailureTest {
    * A store whose commit writes and then fails (as SQLite does when the WAL's fsync fails after the
    * frames were written), or throws an {@link Error}.
    */
-  private static final class RegistryStoreThatFailsAfterWriting
-      implements io.cairn.registry.store.RegistryStore {
-    private final InMemoryStore disk;
+  private static final class RegistryStoreThatFailsAfterWriting extends ForwardingStore {
     volatile boolean failNext;
     volatile boolean error;
 
     RegistryStoreThatFailsAfterWriting(InMemoryStore disk) {
-      this.disk = disk;
-    }
-
-    @Override
-    public StoredState load() {
-      return disk.load();
-    }
-
-    @Override
-    public StoredState recover() {
-      return disk.recover();
+      super(disk, "fails after writing");
     }
 
     @Override
@@ -124,19 +111,11 @@ class StoreFailureTest {
       if (error) {
         throw new AssertionError("a bug (test)");
       }
-      disk.commit(batch);
+      super.commit(batch);
       if (failNext) {
         failNext = false;
         throw new StoreException("fsync failed after the write (test)");
       }
     }
-
-    @Override
-    public String describe() {
-      return "fails after writing";
-    }
-
-    @Override
-    public void close() {}
   }
 }
