@@ -91,6 +91,76 @@ class SqliteStoreTest {
   }
 
   @Test
+  void aCommitOfOneSmallRecordAddsOnePageToTheLog() throws Exception {
+    // A lone writer's commit waits for the log's fsync: a second page per commit (the last index
+    // kept in its own table) made each one write twice what it stores.
+    Path wal = dir.resolve(SqliteStore.FILE_NAME + "-wal");
+    int commits = 300;
+    long frame = 4096 + 24;
+    try (SqliteStore store = SqliteStore.open(dir, Integer.MAX_VALUE)) {
+      store.load();
+      store.commit(new Batch(1, List.of(new Mutation.Put(record("k1", 1, 1, "v")))));
+      long before = Files.size(wal);
+      for (int i = 2; i <= commits + 1; i++) {
+        store.commit(new Batch(i, List.of(new Mutation.Put(record("k" + i, i, i, "v" + i)))));
+      }
+      // A checkpoint that let the log restart could only make it smaller.
+      assertThat(Files.size(wal) - before)
+          .as("log bytes for %d single-record commits", commits)
+          .isLessThan(commits * frame * 5 / 4);
+    }
+    try (SqliteStore store = SqliteStore.open(dir)) {
+      assertThat(store.load().lastIndex()).isEqualTo(commits + 1);
+    }
+  }
+
+  @Test
+  void theLastIndexIsRestoredWhicheverBatchCarriedIt() {
+    try (SqliteStore store = SqliteStore.open(dir)) {
+      store.load();
+      store.commit(new Batch(4, List.of(new Mutation.Put(record("a", 4, 4, "one")))));
+      store.commit(new Batch(7, List.of(new Mutation.Put(record("b", 7, 7, "two")))));
+    }
+    try (SqliteStore store = SqliteStore.open(dir)) {
+      assertThat(store.load().lastIndex()).as("from the records").isEqualTo(7);
+      // Deleting the record that carried the index, and a batch that changes nothing, must not
+      // take the index back.
+      store.commit(new Batch(9, List.of(new Mutation.Delete("t", "b"))));
+      store.commit(new Batch(10, List.of()));
+    }
+    try (SqliteStore store = SqliteStore.open(dir)) {
+      assertThat(store.load().lastIndex()).as("from the meta table").isEqualTo(10);
+      // A put that keeps an older modify index does not carry the batch's.
+      store.commit(new Batch(11, List.of(new Mutation.Put(record("a", 4, 4, "same")))));
+    }
+    try (SqliteStore store = SqliteStore.open(dir)) {
+      assertThat(store.load().lastIndex()).isEqualTo(11);
+      store.commit(new Batch(12, List.of(new Mutation.Put(record("c", 12, 12, "three")))));
+      assertThat(store.recover().lastIndex()).as("recover reads it the same way").isEqualTo(12);
+    }
+  }
+
+  @Test
+  void aStoreWrittenByANewerSchemaIsRefused() throws Exception {
+    try (SqliteStore store = SqliteStore.open(dir)) {
+      store.load();
+    }
+    try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection(
+                "jdbc:sqlite:" + dir.resolve(SqliteStore.FILE_NAME));
+        java.sql.Statement s = c.createStatement()) {
+      assertThat(s.executeQuery("SELECT value FROM meta WHERE name = 'schema_version'").getInt(1))
+          .as("the version this Cairn writes")
+          .isEqualTo(2);
+      s.executeUpdate("UPDATE meta SET value = 3 WHERE name = 'schema_version'");
+    }
+    assertThatThrownBy(() -> SqliteStore.open(dir))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("schema version 3")
+        .hasMessageContaining("Run a newer Cairn");
+  }
+
+  @Test
   void theIndexNeverGoesBackwards() {
     try (SqliteStore store = SqliteStore.open(dir)) {
       assertThatThrownBy(() -> store.commit(new Batch(5, List.of())))
