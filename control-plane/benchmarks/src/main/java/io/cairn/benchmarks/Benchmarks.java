@@ -35,7 +35,8 @@ public final class Benchmarks {
               registrations   durable registrations/s on the embedded store (peer: SQLite,
                               one transaction per write)
               restore         restart recovery of N instances with checks, in fresh JVMs
-                              [--instances 100000] [--runs 3] (peer: plain JDBC read of the rows)
+                              [--instances 100000] [--runs 3] [--child-jvm-option OPT]...
+                              (peer: plain JDBC read of the rows)
               http            the admin API over HTTP against the packaged server (a separate
                               process): catalog load, GET /v1/health/service/NAME?passing with wrk
                               (peers: nginx serving the same bytes; Eureka), timed registrations

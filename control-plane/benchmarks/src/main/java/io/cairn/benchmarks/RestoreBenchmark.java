@@ -35,10 +35,12 @@ final class RestoreBenchmark {
   static void run(List<String> args) throws Exception {
     int instances = 100_000;
     int runs = 3;
+    List<String> jvmOptions = new ArrayList<>();
     for (int i = 0; i < args.size(); i += 2) {
       switch (args.get(i)) {
         case "--instances" -> instances = Integer.parseInt(args.get(i + 1));
         case "--runs" -> runs = Integer.parseInt(args.get(i + 1));
+        case "--child-jvm-option" -> jvmOptions.add(args.get(i + 1));
         default -> throw new IllegalArgumentException("unknown option " + args.get(i));
       }
     }
@@ -56,7 +58,7 @@ final class RestoreBenchmark {
         "%-5s %14s %16s %16s %18s %14s%n",
         "run", "restore ms", "restore cpu ms", "jvm-to-ready ms", "peer read-only ms", "ratio");
     for (int r = 1; r <= runs; r++) {
-      Map<String, Long> child = child(dir);
+      Map<String, Long> child = child(dir, jvmOptions);
       System.out.printf(
           "%-5d %14d %16d %16d %18d %13.1fx%n",
           r,
@@ -99,25 +101,30 @@ final class RestoreBenchmark {
   }
 
   /** Runs {@link #main} in a fresh JVM and parses its "key value" lines. */
-  private static Map<String, Long> child(Path dir) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Process p =
-        new ProcessBuilder(
-                java,
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                RestoreBenchmark.class.getName(),
-                dir.toString())
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
+  private static Map<String, Long> child(Path dir, List<String> jvmOptions) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add("--enable-native-access=ALL-UNNAMED");
+    command.addAll(jvmOptions);
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            RestoreBenchmark.class.getName(),
+            dir.toString()));
+    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     Map<String, Long> values = new java.util.HashMap<>();
     try (BufferedReader in =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
-        String[] kv = line.split(" ");
-        values.put(kv[0], Long.parseLong(kv[1]));
+        // Other lines (a flight recording's notice, say) are the JVM's, passed on as they are.
+        if (line.matches("[a-z]+ [0-9]+")) {
+          String[] kv = line.split(" ");
+          values.put(kv[0], Long.parseLong(kv[1]));
+        } else {
+          System.out.println(line);
+        }
       }
     }
     if (p.waitFor() != 0) {
