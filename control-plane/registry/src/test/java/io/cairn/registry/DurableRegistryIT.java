@@ -4,8 +4,10 @@ import static io.cairn.registry.Fixtures.instance;
 import static io.cairn.registry.Fixtures.ttlCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cairn.registry.command.DeregisterCheck;
 import io.cairn.registry.command.DeregisterInstance;
 import io.cairn.registry.command.PutConfigEntry;
+import io.cairn.registry.command.RegisterCheck;
 import io.cairn.registry.command.RegisterInstance;
 import io.cairn.registry.command.SetMaintenance;
 import io.cairn.registry.command.UpdateCheck;
@@ -142,6 +144,86 @@ class DurableRegistryIT {
       long next = registry.apply(RegisterInstance.of(instance("api-2", "api"))).index();
       assertThat(next).isEqualTo(before.index() + 1);
     }
+  }
+
+  /**
+   * A restart restores the snapshot that was written, map for map and entry for entry, in order:
+   * ids whose rows are not in key order ({@code svc-6-1000} is written after {@code svc-6-6}),
+   * instances with several checks or none, checks registered after their instance, maintenance
+   * marks, sidecars holding proxy ports, and records deleted and written again.
+   */
+  @Test
+  void restartRestoresTheSnapshotAsWrittenEntryForEntry() {
+    RegistrySnapshot before;
+    try (Registry registry = open()) {
+      for (int i = 0; i < 1_200; i++) {
+        String id = "svc-" + (i % 7) + "-" + i;
+        List<HealthCheck> checks =
+            switch (i % 3) {
+              case 0 -> List.of();
+              case 1 -> List.of(ttlCheck(id + ":ttl", id, HealthStatus.PASSING));
+              default ->
+                  List.of(
+                      ttlCheck(id + ":b", id, HealthStatus.CRITICAL),
+                      ttlCheck(id + ":a", id, HealthStatus.WARNING));
+            };
+        registry.apply(new RegisterInstance(instance(id, "svc-" + (i % 7)), checks, false));
+      }
+      for (int i = 0; i < 1_200; i += 9) {
+        String id = "svc-" + (i % 7) + "-" + i;
+        registry.apply(new RegisterCheck(ttlCheck("late:" + id, id, HealthStatus.PASSING)));
+      }
+      for (int i = 0; i < 1_200; i += 11) {
+        registry.apply(new DeregisterInstance("svc-" + (i % 7) + "-" + i));
+      }
+      for (int i = 0; i < 1_200; i += 22) {
+        String id = "svc-" + (i % 7) + "-" + i;
+        registry.apply(
+            new RegisterInstance(
+                instance(id, "svc-again"),
+                List.of(ttlCheck(id + ":ttl", id, HealthStatus.PASSING)),
+                false));
+      }
+      registry.apply(new DeregisterCheck("svc-2-2:a"));
+      registry.apply(SetMaintenance.enable("svc-1-1", "kernel upgrade"));
+      registry.apply(SetMaintenance.enable("svc-6-1000", "disk swap"));
+      registry.apply(
+          new RegisterInstance(
+              ServiceInstance.builder("web-1-sidecar", "web-sidecar-proxy")
+                  .address("10.0.0.5")
+                  .port(21000)
+                  .kind(new ConnectProxy("web", Optional.of("web-1"), "127.0.0.1", 8080, List.of()))
+                  .build(),
+              List.of(),
+              false));
+      before = registry.snapshot();
+    }
+
+    try (Registry registry = open()) {
+      RegistrySnapshot after = registry.snapshot();
+      assertThat(after.index).isEqualTo(before.index);
+      assertSameEntries(after.instances, before.instances);
+      assertSameEntries(after.byService, before.byService);
+      assertSameEntries(after.checks, before.checks);
+      assertSameEntries(after.checksByInstance, before.checksByInstance);
+      assertSameEntries(after.maintenance, before.maintenance);
+      assertSameEntries(after.config, before.config);
+      assertSameEntries(after.serviceIndexes, before.serviceIndexes);
+      assertSameEntries(after.proxyPorts, before.proxyPorts);
+      assertThat(after.tableIndexes).isEqualTo(before.tableIndexes);
+      assertSameEntries(after.acl.storedPolicies(), before.acl.storedPolicies());
+      assertSameEntries(after.acl.storedTokens(), before.acl.storedTokens());
+      assertThat(after.kv).isEqualTo(before.kv);
+      assertThat(after.catalog).isEqualTo(before.catalog);
+      assertThat(after.ca).isEqualTo(before.ca);
+      assertThat(after.checksByInstance.get("svc-2-2")).containsOnlyKeys("svc-2-2:b");
+      assertThat(after.checksByInstance).doesNotContainKey("svc-3-3");
+    }
+  }
+
+  /** The same entries in the same order, nested maps compared as maps. */
+  private static <K, V> void assertSameEntries(Map<K, V> after, Map<K, V> before) {
+    assertThat(after.entrySet()).containsExactlyElementsOf(before.entrySet());
   }
 
   /** Lone writers write inline, bursts go through the pipeline; a restart restores both. */

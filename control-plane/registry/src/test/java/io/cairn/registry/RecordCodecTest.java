@@ -69,6 +69,35 @@ class RecordCodecTest {
         .hasMessageContaining("timeout");
   }
 
+  @Test
+  void checksOfInstancesThatAreNotStoredRestoreInInstanceOrderWithTheOthers() {
+    // The writer never stores these; a hand edit can. Groups come out sorted all the same.
+    List<Write> writes =
+        List.of(
+            new Write.Put(Table.INSTANCE, "b", new Indexed<>(Fixtures.instance("b", "s"), 2, 2)),
+            new Write.Put(Table.INSTANCE, "a", new Indexed<>(Fixtures.instance("a", "s"), 3, 3)),
+            check("zz:1", "zz", 4),
+            check("a:2", "a", 5),
+            check("0:1", "0", 6),
+            check("a:1", "a", 7));
+    List<StoredRecord> records =
+        codec.batch(7, writes).mutations().stream().map(m -> ((Mutation.Put) m).record()).toList();
+
+    RegistrySnapshot snapshot = codec.restore(new StoredState(7, records));
+
+    assertThat(snapshot.checksByInstance.keySet()).containsExactly("0", "a", "zz");
+    assertThat(snapshot.checksByInstance.get("a").keySet()).containsExactly("a:1", "a:2");
+    assertThat(snapshot.checksByInstance.get("zz").keySet()).containsExactly("zz:1");
+    assertThat(snapshot.instances.keySet()).containsExactly("a", "b");
+  }
+
+  private static Write check(String id, String instanceId, long index) {
+    return new Write.Put(
+        Table.CHECK,
+        id,
+        new Indexed<>(Fixtures.ttlCheck(id, instanceId, HealthStatus.PASSING), index, index));
+  }
+
   static UpstreamConfig upstreamConfig() {
     return new UpstreamConfig(
         new UpstreamSettings(
