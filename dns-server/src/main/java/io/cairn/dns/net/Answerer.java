@@ -2,6 +2,7 @@ package io.cairn.dns.net;
 
 import io.cairn.dns.answer.QueryHandler;
 import io.cairn.dns.answer.Reply;
+import io.cairn.dns.answer.UdpExchange;
 import io.cairn.dns.wire.Query;
 import io.cairn.dns.wire.Transport;
 import java.util.Optional;
@@ -43,17 +44,45 @@ final class Answerer {
   }
 
   /**
-   * Answers {@code packet} like {@link #answer(byte[], Transport, long)}, handing the reply to
-   * {@code send}; a query for the recursors is forwarded on a virtual thread of its own.
+   * Answers the UDP query in {@code exchange} from the handler's reply cache, counted; false when
+   * it has no reply to reuse (then call {@link #answerAsync(UdpExchange, long, Consumer)}).
    */
-  void answerAsync(byte[] packet, Transport transport, long started, Consumer<byte[]> send) {
-    switch (handle(packet, transport, started)) {
+  boolean answerFromCache(UdpExchange exchange, long started) {
+    try {
+      if (!handler.answerFromCache(exchange)) {
+        return false;
+      }
+    } catch (RuntimeException e) {
+      metrics.failed();
+      log.atWarn().setCause(e).log("DNS query failed in the reply cache");
+      return false;
+    }
+    metrics.answered(
+        exchange.type(), exchange.rcode(), false, Transport.UDP, System.nanoTime() - started);
+    return true;
+  }
+
+  /**
+   * Answers the UDP query in {@code exchange}, handing the reply to {@code send}, and keeps the
+   * reply in the handler's reply cache when it may be reused. A query for the recursors is
+   * forwarded on a virtual thread of its own.
+   */
+  void answerAsync(UdpExchange exchange, long started, Consumer<byte[]> send) {
+    Reply reply;
+    try {
+      reply = counted(handler.handle(exchange), Transport.UDP, started);
+    } catch (RuntimeException e) {
+      reply = failed(e, exchange.packetCopy());
+    }
+    switch (reply) {
       case Reply.Send s -> send.accept(s.message());
       case Reply.Drop d -> {}
       case Reply.Forward f ->
           Thread.ofVirtual()
               .name("dns-forward")
-              .start(() -> send.accept(forward(packet, f.query(), transport, started)));
+              .start(
+                  () ->
+                      send.accept(forward(f.query().packet(), f.query(), Transport.UDP, started)));
     }
   }
 
@@ -63,10 +92,18 @@ final class Answerer {
     try {
       reply = handler.handle(packet, transport);
     } catch (RuntimeException e) {
-      metrics.failed();
-      log.atWarn().setCause(e).addKeyValue("bytes", packet.length).log("DNS query failed");
-      return Reply.Drop.INSTANCE;
+      return failed(e, packet);
     }
+    return counted(reply, transport, started);
+  }
+
+  private Reply failed(RuntimeException e, byte[] packet) {
+    metrics.failed();
+    log.atWarn().setCause(e).addKeyValue("bytes", packet.length).log("DNS query failed");
+    return Reply.Drop.INSTANCE;
+  }
+
+  private Reply counted(Reply reply, Transport transport, long started) {
     switch (reply) {
       case Reply.Send s ->
           metrics.answered(

@@ -32,7 +32,9 @@ public final class DnsMetrics {
           Type.IXFR);
 
   private final MeterRegistry meters;
-  private final Map<Integer, Timer> timers = new ConcurrentHashMap<>();
+  // The timers made so far, by key; copied on write. A short array scanned by int: looking a timer
+  // up creates no object (a map would box the key on every query).
+  private volatile KeyedTimer[] timers = {};
   private final Map<Transport, Counter> truncated = new ConcurrentHashMap<>();
   private final Counter dropped;
   private final Counter failures;
@@ -70,26 +72,41 @@ public final class DnsMetrics {
 
   /** A reply sent {@code nanos} after its query arrived. */
   public void answered(int type, int rcode, boolean wasTruncated, Transport transport, long nanos) {
-    int typeKey = type < 0 ? 0xffff : NAMED_TYPES.contains(type) ? type : 0;
+    int typeKey = type < 0 ? 0xffff : named(type) ? type : 0;
     int key = (typeKey << 16) | (rcode << 1) | transport.ordinal();
-    Timer timer = timers.get(key);
-    if (timer == null) {
-      timer =
-          timers.computeIfAbsent(
-              key,
-              k ->
-                  Timer.builder("cairn.dns.queries")
-                      .description("DNS queries answered, by question type and response code")
-                      .tag("type", typeName(typeKey))
-                      .tag("rcode", Rcode.string(rcode))
-                      .tag("transport", name(transport))
-                      .register(meters));
-    }
-    timer.record(nanos, TimeUnit.NANOSECONDS);
+    timer(key, typeKey, rcode, transport).record(nanos, TimeUnit.NANOSECONDS);
     if (wasTruncated) {
       truncated.get(transport).increment();
     }
   }
+
+  private Timer timer(int key, int typeKey, int rcode, Transport transport) {
+    for (KeyedTimer t : timers) {
+      if (t.key() == key) {
+        return t.timer();
+      }
+    }
+    synchronized (this) {
+      for (KeyedTimer t : timers) {
+        if (t.key() == key) {
+          return t.timer();
+        }
+      }
+      Timer timer =
+          Timer.builder("cairn.dns.queries")
+              .description("DNS queries answered, by question type and response code")
+              .tag("type", typeName(typeKey))
+              .tag("rcode", Rcode.string(rcode))
+              .tag("transport", name(transport))
+              .register(meters);
+      KeyedTimer[] next = java.util.Arrays.copyOf(timers, timers.length + 1);
+      next[next.length - 1] = new KeyedTimer(key, timer);
+      timers = next;
+      return timer;
+    }
+  }
+
+  private record KeyedTimer(int key, Timer timer) {}
 
   public void dropped() {
     dropped.increment();
@@ -116,6 +133,13 @@ public final class DnsMetrics {
         .description("DNS TCP connections open")
         .strongReference(true)
         .register(meters);
+  }
+
+  private static boolean named(int type) {
+    // Small types are boxed from the Integer cache; the rest are never named.
+    return type < 128
+        ? NAMED_TYPES.contains(type)
+        : type == Type.ANY || type == Type.AXFR || type == Type.IXFR;
   }
 
   private static String typeName(int typeKey) {

@@ -1,6 +1,7 @@
 package io.cairn.dns.net;
 
-import io.cairn.dns.wire.Transport;
+import io.cairn.dns.answer.UdpExchange;
+import io.cairn.dns.wire.Edns;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -18,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * a socket of its own. The sockets share the port with {@code SO_REUSEPORT}, so the kernel spreads
  * clients over them and no thread waits for another's lock (threads sharing one socket take turns
  * in receive, which serialises them). Where the option is missing, the threads share one socket.
- * Forwarded queries go to virtual threads, so a slow recursor never holds a loop.
+ * Forwarded queries go to virtual threads, so a slow recursor never holds a loop. Each loop reuses
+ * its buffers: a repeat question answered from the reply cache creates no objects but the sender's
+ * address.
  */
 final class UdpListener implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UdpListener.class);
@@ -97,6 +100,8 @@ final class UdpListener implements AutoCloseable {
 
   private void receiveLoop(DatagramChannel channel) {
     ByteBuffer in = ByteBuffer.allocateDirect(MAX_DATAGRAM);
+    ByteBuffer out = ByteBuffer.allocateDirect(Edns.MAX_UDP_PAYLOAD);
+    UdpExchange exchange = new UdpExchange();
     while (!closed) {
       SocketAddress from;
       try {
@@ -110,15 +115,23 @@ final class UdpListener implements AutoCloseable {
       }
       long started = System.nanoTime();
       in.flip();
-      byte[] packet = new byte[in.remaining()];
-      in.get(packet);
-      answerer.answerAsync(packet, Transport.UDP, started, reply -> send(channel, reply, from));
+      int length = in.remaining();
+      in.get(exchange.buffer(), 0, length);
+      exchange.received(length);
+      if (answerer.answerFromCache(exchange, started)) {
+        out.clear();
+        out.put(exchange.reply(), 0, exchange.replyLength()).flip();
+        send(channel, out, from);
+      } else {
+        answerer.answerAsync(
+            exchange, started, reply -> send(channel, ByteBuffer.wrap(reply), from));
+      }
     }
   }
 
-  private void send(DatagramChannel channel, byte[] reply, SocketAddress to) {
+  private void send(DatagramChannel channel, ByteBuffer reply, SocketAddress to) {
     try {
-      channel.send(ByteBuffer.wrap(reply), to);
+      channel.send(reply, to);
     } catch (IOException e) {
       if (!closed) {
         log.atDebug()
