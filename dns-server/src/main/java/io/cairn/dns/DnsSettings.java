@@ -27,6 +27,8 @@ import java.util.Optional;
  * @param recursorTimeout how long to wait for a recursor before trying the next one
  * @param answerLimit most address or SRV records in one answer; 0 means as many as fit
  * @param udpWorkers threads receiving and answering UDP queries
+ * @param udpBatch whether UDP loops receive and send datagrams in batches ({@code recvmmsg} and
+ *     {@code sendmmsg}) where the platform allows it
  * @param tcpIdleTimeout a TCP connection without a complete query for this long is closed (however
  *     slowly its bytes trickle in)
  * @param tcpWriteTimeout a TCP connection whose reply is not taken by the client within this long
@@ -49,6 +51,7 @@ public record DnsSettings(
     Duration recursorTimeout,
     int answerLimit,
     int udpWorkers,
+    UdpBatch udpBatch,
     Duration tcpIdleTimeout,
     Duration tcpWriteTimeout,
     int tcpMaxConnections,
@@ -132,8 +135,29 @@ public record DnsSettings(
     }
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(aclToken, "aclToken");
+    Objects.requireNonNull(udpBatch, "udpBatch");
     if (udpWorkers < 1 || tcpMaxConnections < 1) {
       throw new IllegalArgumentException("udpWorkers and tcpMaxConnections must be positive");
+    }
+  }
+
+  /**
+   * How UDP datagrams are received and sent: {@code AUTO} batches them with Linux's {@code
+   * recvmmsg}/{@code sendmmsg} when the platform and the Java runtime (22 or later) allow it, and
+   * falls back to one system call per datagram otherwise; {@code OFF} always uses the latter.
+   */
+  public enum UdpBatch {
+    AUTO,
+    OFF;
+
+    /** {@code auto} or {@code off}, in any case. */
+    public static UdpBatch parse(String value) {
+      for (UdpBatch b : values()) {
+        if (b.name().equalsIgnoreCase(value.strip())) {
+          return b;
+        }
+      }
+      throw new IllegalArgumentException("udpBatch must be auto or off, was '" + value + "'");
     }
   }
 
@@ -233,6 +257,7 @@ public record DnsSettings(
     private Duration recursorTimeout = Duration.ofSeconds(2);
     private int answerLimit;
     private int udpWorkers = Math.min(4, Math.max(2, Runtime.getRuntime().availableProcessors()));
+    private UdpBatch udpBatch = UdpBatch.AUTO;
     private Duration tcpIdleTimeout = Duration.ofSeconds(10);
     private Duration tcpWriteTimeout = Duration.ofSeconds(5);
     private int tcpMaxConnections = 512;
@@ -306,6 +331,11 @@ public record DnsSettings(
       return this;
     }
 
+    public Builder udpBatch(UdpBatch udpBatch) {
+      this.udpBatch = udpBatch;
+      return this;
+    }
+
     public Builder tcpIdleTimeout(Duration tcpIdleTimeout) {
       this.tcpIdleTimeout = tcpIdleTimeout;
       return this;
@@ -334,6 +364,7 @@ public record DnsSettings(
           recursorTimeout,
           answerLimit,
           udpWorkers,
+          udpBatch,
           tcpIdleTimeout,
           tcpWriteTimeout,
           tcpMaxConnections,

@@ -7,6 +7,8 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The UDP and TCP listeners on one port. With port 0 the UDP socket picks a free port and TCP binds
@@ -15,10 +17,12 @@ import java.util.Optional;
 public final class DnsListeners implements AutoCloseable {
   private static final int BIND_ATTEMPTS = 5;
 
-  private final UdpListener udp;
+  private static final Logger log = LoggerFactory.getLogger(DnsListeners.class);
+
+  private final UdpFrontEnd udp;
   private final TcpListener tcp;
 
-  private DnsListeners(UdpListener udp, TcpListener tcp) {
+  private DnsListeners(UdpFrontEnd udp, TcpListener tcp) {
     this.udp = udp;
     this.tcp = tcp;
   }
@@ -30,14 +34,14 @@ public final class DnsListeners implements AutoCloseable {
             ? Optional.empty()
             : Optional.of(new Forwarder(settings.recursors(), settings.recursorTimeout()));
     Answerer answerer = new Answerer(handler, forwarder, metrics);
+    Optional<String> unbatched =
+        settings.udpBatch() == DnsSettings.UdpBatch.OFF
+            ? Optional.of("dns.udp-batch is off")
+            : BatchedUdpListener.unavailable();
     for (int attempt = 1; ; attempt++) {
-      UdpListener udp = null;
+      UdpFrontEnd udp = null;
       try {
-        udp =
-            UdpListener.start(
-                new InetSocketAddress(settings.address(), settings.port()),
-                settings.udpWorkers(),
-                answerer);
+        udp = startUdp(settings, unbatched, answerer);
         TcpListener tcp =
             TcpListener.start(
                 new InetSocketAddress(settings.address(), udp.port()),
@@ -46,6 +50,15 @@ public final class DnsListeners implements AutoCloseable {
                 settings.tcpWriteTimeout(),
                 settings.tcpMaxConnections(),
                 metrics);
+        log.atInfo()
+            .addKeyValue("port", udp.port())
+            .addKeyValue("workers", settings.udpWorkers())
+            .addKeyValue("calls", unbatched.isEmpty() ? "recvmmsg/sendmmsg" : "receive/send")
+            .addKeyValue("why", unbatched.orElse("available"))
+            .log(
+                unbatched.isEmpty()
+                    ? "DNS over UDP receives and sends in batches"
+                    : "DNS over UDP receives and sends one datagram per call");
         return new DnsListeners(udp, tcp);
       } catch (BindException e) {
         if (udp != null) {
@@ -63,6 +76,14 @@ public final class DnsListeners implements AutoCloseable {
             "cannot bind DNS to " + settings.address() + ":" + settings.port(), e);
       }
     }
+  }
+
+  private static UdpFrontEnd startUdp(
+      DnsSettings settings, Optional<String> unbatched, Answerer answerer) throws IOException {
+    InetSocketAddress address = new InetSocketAddress(settings.address(), settings.port());
+    return unbatched.isEmpty()
+        ? BatchedUdpListener.start(address, settings.udpWorkers(), answerer)
+        : UdpListener.start(address, settings.udpWorkers(), answerer);
   }
 
   public int udpPort() {

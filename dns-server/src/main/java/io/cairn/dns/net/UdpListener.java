@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * its buffers: a repeat question answered from the reply cache creates no objects but the sender's
  * address.
  */
-final class UdpListener implements AutoCloseable {
+final class UdpListener implements UdpFrontEnd {
   private static final Logger log = LoggerFactory.getLogger(UdpListener.class);
   private static final int MAX_DATAGRAM = 65535;
   private static final int SOCKET_BUFFER = 4 << 20;
@@ -90,7 +90,8 @@ final class UdpListener implements AutoCloseable {
     }
   }
 
-  int port() {
+  @Override
+  public int port() {
     try {
       return ((InetSocketAddress) channels.getFirst().getLocalAddress()).getPort();
     } catch (IOException e) {

@@ -25,6 +25,8 @@ final class DnsSettingValues {
           new Setting("dns.answer-limit", "0", "most records per answer (0: as many as fit)"),
           new Setting("dns.udp-workers", "2", "threads answering UDP"),
           new Setting(
+              "dns.udp-batch", "auto", "auto: recvmmsg/sendmmsg where available; off: never"),
+          new Setting(
               "dns.tcp-idle-timeout", "10s", "TCP connections without a whole query are closed"),
           new Setting(
               "dns.tcp-write-timeout", "5s", "TCP connections not taking a reply are closed"),
@@ -54,6 +56,7 @@ final class DnsSettingValues {
             .recursorTimeout(positive(v, "dns.recursor-timeout"))
             .answerLimit(v.count("dns.answer-limit"))
             .udpWorkers(atLeastOne(v, "dns.udp-workers"))
+            .udpBatch(udpBatch(v))
             .tcpIdleTimeout(positive(v, "dns.tcp-idle-timeout"))
             .tcpWriteTimeout(positive(v, "dns.tcp-write-timeout"))
             .tcpMaxConnections(atLeastOne(v, "dns.tcp-max-connections"));
@@ -81,6 +84,16 @@ final class DnsSettingValues {
       return 1;
     }
     return n;
+  }
+
+  private static DnsSettings.UdpBatch udpBatch(SettingValues v) {
+    String value = v.string("dns.udp-batch");
+    try {
+      return DnsSettings.UdpBatch.parse(value);
+    } catch (IllegalArgumentException e) {
+      v.invalid("dns.udp-batch", "is not auto or off");
+      return DnsSettings.UdpBatch.AUTO;
+    }
   }
 
   private static Duration positive(SettingValues v, String key) {

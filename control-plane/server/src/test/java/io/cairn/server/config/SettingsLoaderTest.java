@@ -172,6 +172,7 @@ class SettingsLoaderTest {
     assertThat(defaults.ttl()).isZero();
     assertThat(defaults.recursors()).isEmpty();
     assertThat(defaults.onlyPassing()).isFalse();
+    assertThat(defaults.udpBatch()).isEqualTo(DnsSettings.UdpBatch.AUTO);
 
     Path file = dir.resolve("dns.yaml");
     Files.writeString(
@@ -190,13 +191,16 @@ class SettingsLoaderTest {
                     "--dns-alt-domain",
                     "cairn.example",
                     "--dns-port",
-                    "0"),
+                    "0",
+                    "--dns-udp-batch",
+                    "off"),
                 Map.of("CAIRN_DNS_TTL", "5s", "CAIRN_DNS_ONLY_PASSING", "true"))
             .dns();
     assertThat(dns.domains()).containsExactly("consul.", "cairn.example.");
     assertThat(dns.port()).isZero();
     assertThat(dns.ttl()).isEqualTo(Duration.ofSeconds(5));
     assertThat(dns.onlyPassing()).isTrue();
+    assertThat(dns.udpBatch()).isEqualTo(DnsSettings.UdpBatch.OFF);
     assertThat(dns.recursors())
         .extracting(InetSocketAddress::getPort)
         .containsExactly(53, 5353, 53);
@@ -224,14 +228,17 @@ class SettingsLoaderTest {
                         "--dns-service-ttl", "web:30s",
                         "--dns-recursors", "1.2.3.4:99999",
                         "--dns-only-passing", "yes",
-                        "--dns-tcp-max-connections", "0"),
+                        "--dns-tcp-max-connections", "0",
+                        "--dns-udp-batch", "always"),
                     Map.of()))
         .isInstanceOfSatisfying(
             SettingsException.class,
             e ->
                 assertThat(e.problems())
-                    .hasSize(6)
+                    .hasSize(7)
                     .anySatisfy(p -> assertThat(p).startsWith("dns.domain: 'not a domain'"))
+                    .anySatisfy(
+                        p -> assertThat(p).isEqualTo("dns.udp-batch: 'always' is not auto or off"))
                     .anySatisfy(p -> assertThat(p).startsWith("dns.ttl: 'soon'"))
                     .anySatisfy(p -> assertThat(p).contains("has 'web:30s'"))
                     .anySatisfy(p -> assertThat(p).contains("has '1.2.3.4:99999'"))
