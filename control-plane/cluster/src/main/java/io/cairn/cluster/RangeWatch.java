@@ -69,23 +69,37 @@ final class RangeWatch implements AutoCloseable {
     open();
   }
 
+  /*
+   * jetcd calls onError holding its watch client's lock, and Watcher.close takes that lock: so no
+   * call into jetcd is made while holding this one (the other order deadlocked a shutdown racing
+   * etcd going away).
+   */
+
   private void open() {
+    if (closed) {
+      return;
+    }
+    WatchOption option =
+        WatchOption.builder()
+            .withRange(end)
+            .withRevision(nextRevision)
+            // A member cut off from the leader would serve a frozen view; this ends the watch.
+            .withRequireLeader(true)
+            .withCreateNotify(true)
+            .build();
+    Watch.Watcher opened =
+        client
+            .getWatchClient()
+            .watch(from, option, Watch.listener(this::onResponse, this::onError, () -> {}));
+    boolean keep;
     synchronized (lock) {
-      if (closed) {
-        return;
+      keep = !closed;
+      if (keep) {
+        watcher = opened;
       }
-      WatchOption option =
-          WatchOption.builder()
-              .withRange(end)
-              .withRevision(nextRevision)
-              // A member cut off from the leader would serve a frozen view; this ends the watch.
-              .withRequireLeader(true)
-              .withCreateNotify(true)
-              .build();
-      watcher =
-          client
-              .getWatchClient()
-              .watch(from, option, Watch.listener(this::onResponse, this::onError, () -> {}));
+    }
+    if (!keep) {
+      opened.close();
     }
   }
 
@@ -106,14 +120,16 @@ final class RangeWatch implements AutoCloseable {
   }
 
   private void onError(Throwable error) {
+    Watch.Watcher broken;
     synchronized (lock) {
       if (closed) {
         return;
       }
-      if (watcher != null) {
-        watcher.close();
-        watcher = null;
-      }
+      broken = watcher;
+      watcher = null;
+    }
+    if (broken != null) {
+      broken.close();
     }
     handler.onLost(error);
     boolean compacted = error instanceof CompactedException;
@@ -143,12 +159,14 @@ final class RangeWatch implements AutoCloseable {
 
   @Override
   public void close() {
+    Watch.Watcher open;
     synchronized (lock) {
       closed = true;
-      if (watcher != null) {
-        watcher.close();
-        watcher = null;
-      }
+      open = watcher;
+      watcher = null;
+    }
+    if (open != null) {
+      open.close();
     }
   }
 }
