@@ -107,12 +107,9 @@ final class HttpBenchmark {
       Optional<Path> eureka = Optional.empty();
       boolean eurekaOn = true;
       List<String> jvm = new ArrayList<>();
-      for (int i = 0; i < args.size(); i += 2) {
-        if (i + 1 >= args.size()) {
-          throw new IllegalArgumentException("option " + args.get(i) + " needs a value");
-        }
-        String v = args.get(i + 1);
-        switch (args.get(i)) {
+      for (Map.Entry<String, String> option : BenchOptions.pairs(args)) {
+        String v = option.getValue();
+        switch (option.getKey()) {
           case "--services" -> services = Integer.parseInt(v);
           case "--instances" -> instances = Integer.parseInt(v);
           case "--connections" -> connections = Integer.parseInt(v);
@@ -133,7 +130,7 @@ final class HttpBenchmark {
                     case "off" -> false;
                     default -> throw new IllegalArgumentException("--eureka takes on or off");
                   };
-          default -> throw new IllegalArgumentException("unknown option " + args.get(i));
+          default -> throw new IllegalArgumentException("unknown option " + option.getKey());
         }
       }
       return new Options(

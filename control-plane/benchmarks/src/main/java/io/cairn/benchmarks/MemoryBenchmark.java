@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,19 +53,16 @@ final class MemoryBenchmark {
     Optional<Path> jar = Optional.empty();
     List<String> configurations = new ArrayList<>();
     configurations.add("");
-    for (int i = 0; i < args.size(); i += 2) {
-      if (i + 1 >= args.size()) {
-        throw new IllegalArgumentException("option " + args.get(i) + " needs a value");
-      }
-      String v = args.get(i + 1);
-      switch (args.get(i)) {
+    for (Map.Entry<String, String> option : BenchOptions.pairs(args)) {
+      String v = option.getValue();
+      switch (option.getKey()) {
         case "--instances" -> instances = Integer.parseInt(v);
         case "--connections" -> connections = Integer.parseInt(v);
         case "--reads" -> reads = Integer.parseInt(v);
         case "--idle-seconds" -> idleSeconds = Integer.parseInt(v);
         case "--server-jar" -> jar = Optional.of(Path.of(v));
         case "--server-jvm-option" -> configurations.add(v);
-        default -> throw new IllegalArgumentException("unknown option " + args.get(i));
+        default -> throw new IllegalArgumentException("unknown option " + option.getKey());
       }
     }
     return new Options(
