@@ -68,7 +68,7 @@ final class ReplyCache {
     int n = weights.length;
     ThreadLocalRandom random = ThreadLocalRandom.current();
     for (int i = 0; i < n; i++) {
-      keys[i] = -Math.log(1.0 - random.nextDouble()) / weights[i];
+      keys[i] = WeightedOrder.key(weights[i], random);
       order[i] = i;
     }
     for (int i = 1; i < n; i++) { // insertion sort by key: n is at most 4

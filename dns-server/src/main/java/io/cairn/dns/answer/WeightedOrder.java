@@ -23,8 +23,7 @@ final class WeightedOrder {
     }
     long[] keys = new long[n];
     for (int i = 0; i < n; i++) {
-      double u = 1.0 - random.nextDouble(); // (0, 1]
-      double key = -Math.log(u) / records[i].weight();
+      double key = key(records[i].weight(), random);
       // Positive doubles order like their bits; the low 16 bits carry the position instead.
       keys[i] = (Double.doubleToRawLongBits(key) & ~0xffffL) | i;
     }
@@ -34,5 +33,11 @@ final class WeightedOrder {
       order[i] = (int) (keys[i] & 0xffff);
     }
     return order;
+  }
+
+  /** A record's key: exponential with its weight as the rate; smaller keys go first. */
+  static double key(double weight, RandomGenerator random) {
+    double u = 1.0 - random.nextDouble(); // (0, 1]
+    return -Math.log(u) / weight;
   }
 }
