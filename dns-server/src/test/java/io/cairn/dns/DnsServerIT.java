@@ -90,6 +90,22 @@ class DnsServerIT {
   }
 
   @Test
+  void aRepeatedUdpQuestionIsAnsweredFromTheReplyCacheAndCounted() throws Exception {
+    Message first = dns.ask("web.service.cairn.", Type.A);
+    Message second = dns.ask("WEB.service.cairn.", Type.A);
+    Message third = dns.ask("web.service.cairn.", Type.A);
+
+    assertThat(dns.count("cairn.dns.reply.cache.hits")).isEqualTo(2);
+    assertThat(dns.count("cairn.dns.queries", "transport", "udp", "type", "A")).isEqualTo(3);
+    assertThat(second.getQuestion().getName().toString()).isEqualTo("WEB.service.cairn.");
+    for (Message m : List.of(first, second, third)) {
+      assertThat(answers(m))
+          .extracting(Record::rdataToString)
+          .containsExactlyInAnyOrder("10.0.0.1", "10.0.0.2");
+    }
+  }
+
+  @Test
   void negativeAnswers() throws Exception {
     Message nx = dns.ask("nothing.service.cairn.", Type.SRV);
     assertThat(nx.getRcode()).isEqualTo(Rcode.NXDOMAIN);

@@ -41,7 +41,8 @@ public final class UdpExchange {
     return packet;
   }
 
-  int length() {
+  /** Bytes of the packet received. */
+  public int length() {
     return length;
   }
 

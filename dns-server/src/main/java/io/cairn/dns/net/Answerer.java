@@ -5,6 +5,7 @@ import io.cairn.dns.answer.Reply;
 import io.cairn.dns.answer.UdpExchange;
 import io.cairn.dns.wire.Query;
 import io.cairn.dns.wire.Transport;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
@@ -24,6 +25,8 @@ final class Answerer {
   private final Optional<Forwarder> forwarder;
   private final DnsMetrics metrics;
   private final Semaphore forwards = new Semaphore(MAX_FORWARDS_IN_FLIGHT);
+  private final QueryFailureLog failures =
+      new QueryFailureLog(log, Duration.ofSeconds(10), System::nanoTime);
 
   Answerer(QueryHandler handler, Optional<Forwarder> forwarder, DnsMetrics metrics) {
     this.handler = handler;
@@ -54,9 +57,10 @@ final class Answerer {
       }
     } catch (RuntimeException e) {
       metrics.failed();
-      log.atWarn().setCause(e).log("DNS query failed in the reply cache");
+      failures.failed("DNS query failed in the reply cache", e, exchange.length());
       return false;
     }
+    metrics.cacheHit();
     metrics.answered(
         exchange.type(), exchange.rcode(), false, Transport.UDP, System.nanoTime() - started);
     return true;
@@ -99,8 +103,13 @@ final class Answerer {
 
   private Reply failed(RuntimeException e, byte[] packet) {
     metrics.failed();
-    log.atWarn().setCause(e).addKeyValue("bytes", packet.length).log("DNS query failed");
+    failures.failed("DNS query failed", e, packet.length);
     return Reply.Drop.INSTANCE;
+  }
+
+  /** The listeners have stopped: reports failures not logged yet. */
+  void close() {
+    failures.close();
   }
 
   private Reply counted(Reply reply, Transport transport, long started) {

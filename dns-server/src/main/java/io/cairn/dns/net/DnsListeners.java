@@ -21,10 +21,12 @@ public final class DnsListeners implements AutoCloseable {
 
   private final UdpFrontEnd udp;
   private final TcpListener tcp;
+  private final Answerer answerer;
 
-  private DnsListeners(UdpFrontEnd udp, TcpListener tcp) {
+  private DnsListeners(UdpFrontEnd udp, TcpListener tcp, Answerer answerer) {
     this.udp = udp;
     this.tcp = tcp;
+    this.answerer = answerer;
   }
 
   /** Binds and starts both listeners; returns once both sockets are bound. */
@@ -59,7 +61,7 @@ public final class DnsListeners implements AutoCloseable {
                 unbatched.isEmpty()
                     ? "DNS over UDP receives and sends in batches"
                     : "DNS over UDP receives and sends one datagram per call");
-        return new DnsListeners(udp, tcp);
+        return new DnsListeners(udp, tcp, answerer);
       } catch (BindException e) {
         if (udp != null) {
           udp.close();
@@ -99,5 +101,6 @@ public final class DnsListeners implements AutoCloseable {
   public void close() {
     tcp.close();
     udp.close();
+    answerer.close();
   }
 }

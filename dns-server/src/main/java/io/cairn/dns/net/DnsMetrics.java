@@ -44,6 +44,7 @@ public final class DnsMetrics {
   private final Counter failures;
   private final Counter tcpRefused;
   private final Counter tcpTimeouts;
+  private final Counter cacheHits;
 
   public DnsMetrics(MeterRegistry meters) {
     this.meters = meters;
@@ -63,6 +64,10 @@ public final class DnsMetrics {
         Counter.builder("cairn.dns.tcp.timeouts")
             .description(
                 "DNS TCP connections closed for a query not received or a reply not taken in time")
+            .register(meters);
+    this.cacheHits =
+        Counter.builder("cairn.dns.reply.cache.hits")
+            .description("UDP replies reused from the reply cache (also counted in queries)")
             .register(meters);
     for (Transport t : Transport.values()) {
       truncated.put(
@@ -111,6 +116,11 @@ public final class DnsMetrics {
   }
 
   private record KeyedTimer(int key, Timer timer) {}
+
+  /** A UDP reply came from the reply cache; {@link #answered} counts it too. */
+  public void cacheHit() {
+    cacheHits.increment();
+  }
 
   public void dropped() {
     dropped.increment();
