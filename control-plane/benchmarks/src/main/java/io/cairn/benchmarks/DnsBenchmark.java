@@ -215,10 +215,13 @@ final class DnsBenchmark {
         o.warmupSeconds(),
         2 * o.services());
     header();
-    Dnsperf.Result cairnPeak = quietest("cairn", o, () -> peak(perf, cairnPort, o, tmp));
+    Dnsperf.Result cairnPeak =
+        quietest("cairn", o, () -> peak(perf, server.pid(), cairnPort, o, tmp));
     Map<String, Dnsperf.Result> peerPeaks = new LinkedHashMap<>();
     for (DnsPeer peer : peers) {
-      peerPeaks.put(peer.name(), quietest(peer.name(), o, () -> peak(perf, peer.port(), o, tmp)));
+      peerPeaks.put(
+          peer.name(),
+          quietest(peer.name(), o, () -> peak(perf, peer.process().pid(), peer.port(), o, tmp)));
     }
 
     // 4. Latency at half of Cairn's peak.
@@ -229,12 +232,16 @@ final class DnsBenchmark {
     header();
     Path verbose = tmp.resolve("verbose.out");
     Dnsperf.Result cairnHalf =
-        quietest("cairn", o, () -> perf.run(cairnPort, o.seconds(), half, true, verbose));
+        quietest(
+            "cairn", o, () -> perf.run(server.pid(), cairnPort, o.seconds(), half, true, verbose));
     Map<String, Dnsperf.Result> peerHalves = new LinkedHashMap<>();
     for (DnsPeer peer : peers) {
       peerHalves.put(
           peer.name(),
-          quietest(peer.name(), o, () -> perf.run(peer.port(), o.seconds(), half, true, verbose)));
+          quietest(
+              peer.name(),
+              o,
+              () -> perf.run(peer.process().pid(), peer.port(), o.seconds(), half, true, verbose)));
     }
 
     System.out.printf("%nload average at the end: %s%n", Host.loadAverage());
@@ -242,6 +249,10 @@ final class DnsBenchmark {
         "others = cores' worth of CPU used by processes outside this benchmark while measuring;"
             + " a run with others > %.1f is repeated (up to %d attempts) and the quietest counts%n",
         QUIET, o.attempts());
+    System.out.println(
+        "server = cores' worth of CPU the answering server (with its child processes) used; dnsperf"
+            + " shares the machine, so per server core says what a server costs whatever bounds the"
+            + " rate");
     summary(cairnPeak, peerPeaks, half, cairnHalf, peerHalves).forEach(System.out::println);
   }
 
@@ -276,15 +287,41 @@ final class DnsBenchmark {
     peerHalves.forEach(
         (peer, r) ->
             latency.append("; %s p99=%.3f ms p99.9=%.3f ms".formatted(peer, r.p99(), r.p999())));
-    return List.of(peak.toString(), ratio.toString(), latency.toString());
+    StringBuilder perCore =
+        new StringBuilder(
+            "per server core: cairn=%.0f qps".formatted(cairnPeak.qpsPerServerCore()));
+    peerPeaks.forEach(
+        (peer, r) -> perCore.append("  %s=%.0f qps".formatted(peer, r.qpsPerServerCore())));
+    Map.Entry<String, Dnsperf.Result> cheaper =
+        peerPeaks.entrySet().stream()
+            .max(Comparator.comparingDouble(e -> e.getValue().qpsPerServerCore()))
+            .orElseThrow();
+    perCore.append(
+        "  cairn/best (%s)=%.2fx"
+            .formatted(
+                cheaper.getKey(),
+                cairnPeak.qpsPerServerCore() / cheaper.getValue().qpsPerServerCore()));
+    StringBuilder cpu =
+        new StringBuilder("cpu at %d qps: cairn=%.2f".formatted(half, cairnHalf.serverCores()));
+    peerHalves.forEach((peer, r) -> cpu.append(" %s=%.2f".formatted(peer, r.serverCores())));
+    Map.Entry<String, Dnsperf.Result> leaner =
+        peerHalves.entrySet().stream()
+            .min(Comparator.comparingDouble(e -> e.getValue().serverCores()))
+            .orElseThrow();
+    cpu.append(
+        " cores  cairn/leanest (%s)=%.2fx"
+            .formatted(leaner.getKey(), cairnHalf.serverCores() / leaner.getValue().serverCores()));
+    return List.of(
+        peak.toString(), ratio.toString(), perCore.toString(), latency.toString(), cpu.toString());
   }
 
-  private static Dnsperf.Result peak(Dnsperf perf, int port, Options o, Path tmp) throws Exception {
+  private static Dnsperf.Result peak(Dnsperf perf, long pid, int port, Options o, Path tmp)
+      throws Exception {
     Path out = tmp.resolve("peak.out");
     if (o.warmupSeconds() > 0) {
-      perf.run(port, o.warmupSeconds(), 0, false, out);
+      perf.run(pid, port, o.warmupSeconds(), 0, false, out);
     }
-    return perf.run(port, o.seconds(), 0, false, out);
+    return perf.run(pid, port, o.seconds(), 0, false, out);
   }
 
   interface Measurement {
@@ -311,7 +348,7 @@ final class DnsBenchmark {
 
   private static void header() {
     System.out.printf(
-        "%-9s %11s %10s %8s %9s %9s %9s %9s %7s  %s%n",
+        "%-9s %11s %10s %8s %9s %9s %9s %9s %7s %7s  %s%n",
         "server",
         "qps",
         "sent",
@@ -320,13 +357,14 @@ final class DnsBenchmark {
         "p50 ms",
         "p99 ms",
         "p99.9 ms",
+        "server",
         "others",
         "rcodes");
   }
 
   private static void print(String server, Dnsperf.Result r) {
     System.out.printf(
-        "%-9s %11.0f %10d %8d %9.3f %9.3f %9.3f %9.3f %7s  %s%n",
+        "%-9s %11.0f %10d %8d %9.3f %9.3f %9.3f %9.3f %7s %7s  %s%n",
         server,
         r.qps(),
         r.sent(),
@@ -335,6 +373,7 @@ final class DnsBenchmark {
         r.p50(),
         r.p99(),
         r.p999(),
+        OtherCpu.format(r.serverCores()),
         OtherCpu.format(r.otherCores()),
         r.rcodes());
   }

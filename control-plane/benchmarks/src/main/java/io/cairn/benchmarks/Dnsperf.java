@@ -47,6 +47,7 @@ final class Dnsperf {
    * One run's figures.
    *
    * @param quantilesMs latencies at {@code 0.5, 0.99, 0.999}, from verbose runs only (else NaN)
+   * @param serverCores cores' worth of CPU the answering server used during the run (NaN unknown)
    */
   record Result(
       double qps,
@@ -55,7 +56,13 @@ final class Dnsperf {
       double averageMs,
       String rcodes,
       double[] quantilesMs,
-      double otherCores) {
+      double otherCores,
+      double serverCores) {
+    /** Queries answered per second of the server's CPU: its cost, whatever bounds the rate. */
+    double qpsPerServerCore() {
+      return qps / serverCores;
+    }
+
     double p50() {
       return quantilesMs[0];
     }
@@ -114,10 +121,12 @@ final class Dnsperf {
   }
 
   /**
-   * Runs dnsperf for {@code seconds} against 127.0.0.1:{@code port}; {@code maxQps} 0 means as fast
-   * as it can. Verbose runs (every reply's latency, written to {@code out}) give quantiles.
+   * Runs dnsperf for {@code seconds} against the server {@code serverPid} on 127.0.0.1:{@code
+   * port}; {@code maxQps} 0 means as fast as it can. Verbose runs (every reply's latency, written
+   * to {@code out}) give quantiles.
    */
-  Result run(int port, int seconds, int maxQps, boolean verbose, Path out) throws Exception {
+  Result run(long serverPid, int port, int seconds, int maxQps, boolean verbose, Path out)
+      throws Exception {
     Process p =
         new ProcessBuilder(command(port, seconds, maxQps, verbose))
             .redirectErrorStream(true)
@@ -125,6 +134,8 @@ final class Dnsperf {
             .start();
     running.set(p);
     OtherCpu start = OtherCpu.now();
+    double serverStart = ProcessCpu.secondsOfTree(serverPid);
+    long t0 = System.nanoTime();
     try {
       if (!p.waitFor(seconds + 30L, TimeUnit.SECONDS)) {
         throw new IllegalStateException("dnsperf did not finish");
@@ -134,13 +145,16 @@ final class Dnsperf {
       running.compareAndSet(p, null);
     }
     double others = OtherCpu.since(start);
+    double serverCores =
+        (ProcessCpu.secondsOfTree(serverPid) - serverStart) / ((System.nanoTime() - t0) / 1e9);
     if (p.exitValue() != 0) {
       throw new IllegalStateException("dnsperf failed:\n" + Host.tail(out, 20));
     }
-    return parse(out, verbose, others);
+    return parse(out, verbose, others, serverCores);
   }
 
-  static Result parse(Path out, boolean verbose, double otherCores) throws IOException {
+  static Result parse(Path out, boolean verbose, double otherCores, double serverCores)
+      throws IOException {
     String text = Files.readString(out, StandardCharsets.UTF_8);
     int report = Math.max(0, text.lastIndexOf("Statistics:"));
     String summary = text.substring(report);
@@ -163,7 +177,8 @@ final class Dnsperf {
         Double.parseDouble(average.group(1)) * 1000,
         codes.find() ? codes.group(1).strip() : "?",
         quantiles,
-        otherCores);
+        otherCores,
+        serverCores);
   }
 
   /** From verbose lines such as {@code > NOERROR svc-1.service.cairn. A 0.000123}. */

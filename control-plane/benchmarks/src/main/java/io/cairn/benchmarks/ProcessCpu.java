@@ -68,6 +68,22 @@ final class ProcessCpu {
     return (end.ticks.get(kind) - start.ticks.get(kind)) * 1000 / TICKS;
   }
 
+  /**
+   * Seconds of CPU time (user + system) process {@code pid} and its live descendants have used so
+   * far, such as NSD's forked server processes; NaN where {@code /proc} is not readable.
+   */
+  static double secondsOfTree(long pid) {
+    long total = ticks(pid);
+    if (total == 0 && !Files.isReadable(Path.of("/proc/" + pid + "/stat"))) {
+      return Double.NaN;
+    }
+    for (ProcessHandle h :
+        ProcessHandle.of(pid).map(p -> p.descendants().toList()).orElse(java.util.List.of())) {
+      total += ticks(h.pid());
+    }
+    return total / TICKS;
+  }
+
   /** utime + stime of one process (its threads included), 0 when it has gone. */
   private static long ticks(long pid) {
     try {
