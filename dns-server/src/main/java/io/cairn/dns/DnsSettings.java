@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What the DNS front end needs to know, read by {@code main} and handed over.
@@ -26,7 +27,8 @@ import java.util.Optional;
  * @param recursors servers that get names outside the domains; empty answers those REFUSED
  * @param recursorTimeout how long to wait for a recursor before trying the next one
  * @param answerLimit most address or SRV records in one answer; 0 means as many as fit
- * @param udpWorkers threads receiving and answering UDP queries
+ * @param udpWorkers threads receiving and answering UDP queries; empty chooses by the loop that
+ *     runs (see {@link #udpWorkersFor(boolean, int)})
  * @param udpBatch whether UDP loops receive and send datagrams in batches ({@code recvmmsg} and
  *     {@code sendmmsg}) where the platform allows it
  * @param tcpIdleTimeout a TCP connection without a complete query for this long is closed (however
@@ -50,7 +52,7 @@ public record DnsSettings(
     List<InetSocketAddress> recursors,
     Duration recursorTimeout,
     int answerLimit,
-    int udpWorkers,
+    OptionalInt udpWorkers,
     UdpBatch udpBatch,
     Duration tcpIdleTimeout,
     Duration tcpWriteTimeout,
@@ -136,9 +138,20 @@ public record DnsSettings(
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(aclToken, "aclToken");
     Objects.requireNonNull(udpBatch, "udpBatch");
-    if (udpWorkers < 1 || tcpMaxConnections < 1) {
+    Objects.requireNonNull(udpWorkers, "udpWorkers");
+    if (udpWorkers.orElse(1) < 1 || tcpMaxConnections < 1) {
       throw new IllegalArgumentException("udpWorkers and tcpMaxConnections must be positive");
     }
+  }
+
+  /**
+   * The UDP loops to run: the number given, else one per two cores (one to four) for batched loops
+   * and two for loops of one datagram per call. A batched loop answers a whole batch per wake-up,
+   * so one loop costs less CPU per query than two sharing the same cores (on 2 cores, one loop
+   * answered 1.4-1.7x the queries per CPU-second of two; docs/benchmarks.md).
+   */
+  public int udpWorkersFor(boolean batched, int cores) {
+    return udpWorkers.orElse(batched ? Math.clamp(cores / 2, 1, 4) : 2);
   }
 
   /**
@@ -256,7 +269,7 @@ public record DnsSettings(
     private List<InetSocketAddress> recursors = List.of();
     private Duration recursorTimeout = Duration.ofSeconds(2);
     private int answerLimit;
-    private int udpWorkers = Math.min(4, Math.max(2, Runtime.getRuntime().availableProcessors()));
+    private OptionalInt udpWorkers = OptionalInt.empty();
     private UdpBatch udpBatch = UdpBatch.AUTO;
     private Duration tcpIdleTimeout = Duration.ofSeconds(10);
     private Duration tcpWriteTimeout = Duration.ofSeconds(5);
@@ -327,7 +340,13 @@ public record DnsSettings(
     }
 
     public Builder udpWorkers(int udpWorkers) {
-      this.udpWorkers = udpWorkers;
+      this.udpWorkers = OptionalInt.of(udpWorkers);
+      return this;
+    }
+
+    /** Leaves the number of UDP loops to {@link DnsSettings#udpWorkersFor(boolean, int)}. */
+    public Builder udpWorkersAuto() {
+      this.udpWorkers = OptionalInt.empty();
       return this;
     }
 

@@ -54,7 +54,7 @@ public final class DnsListeners implements AutoCloseable {
                 metrics);
         log.atInfo()
             .addKeyValue("port", udp.port())
-            .addKeyValue("workers", settings.udpWorkers())
+            .addKeyValue("workers", workers(settings, unbatched))
             .addKeyValue("calls", unbatched.isEmpty() ? "recvmmsg/sendmmsg" : "receive/send")
             .addKeyValue("why", unbatched.orElse("available"))
             .log(
@@ -83,9 +83,14 @@ public final class DnsListeners implements AutoCloseable {
   private static UdpFrontEnd startUdp(
       DnsSettings settings, Optional<String> unbatched, Answerer answerer) throws IOException {
     InetSocketAddress address = new InetSocketAddress(settings.address(), settings.port());
+    int workers = workers(settings, unbatched);
     return unbatched.isEmpty()
-        ? BatchedUdpListener.start(address, settings.udpWorkers(), answerer)
-        : UdpListener.start(address, settings.udpWorkers(), answerer);
+        ? BatchedUdpListener.start(address, workers, answerer)
+        : UdpListener.start(address, workers, answerer);
+  }
+
+  private static int workers(DnsSettings settings, Optional<String> unbatched) {
+    return settings.udpWorkersFor(unbatched.isEmpty(), Runtime.getRuntime().availableProcessors());
   }
 
   public int udpPort() {

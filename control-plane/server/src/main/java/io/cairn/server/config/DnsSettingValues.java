@@ -23,7 +23,10 @@ final class DnsSettingValues {
           new Setting("dns.recursors", "", "host[:port],... for names outside the domains"),
           new Setting("dns.recursor-timeout", "2s", "how long to wait for each recursor"),
           new Setting("dns.answer-limit", "0", "most records per answer (0: as many as fit)"),
-          new Setting("dns.udp-workers", "2", "threads answering UDP"),
+          new Setting(
+              "dns.udp-workers",
+              "auto",
+              "UDP receive loops; auto: one per two cores (1-4) when batched, else 2"),
           new Setting(
               "dns.udp-batch", "auto", "auto: recvmmsg/sendmmsg where available; off: never"),
           new Setting(
@@ -55,11 +58,11 @@ final class DnsSettingValues {
             .recursors(recursors(v))
             .recursorTimeout(positive(v, "dns.recursor-timeout"))
             .answerLimit(v.count("dns.answer-limit"))
-            .udpWorkers(atLeastOne(v, "dns.udp-workers"))
             .udpBatch(udpBatch(v))
             .tcpIdleTimeout(positive(v, "dns.tcp-idle-timeout"))
             .tcpWriteTimeout(positive(v, "dns.tcp-write-timeout"))
             .tcpMaxConnections(atLeastOne(v, "dns.tcp-max-connections"));
+    udpWorkers(v, b);
     try {
       return b.build();
     } catch (IllegalArgumentException e) {
@@ -75,6 +78,24 @@ final class DnsSettingValues {
       v.invalid(key, "is not a domain name (DNS labels separated by dots)");
       return Optional.empty();
     }
+  }
+
+  private static void udpWorkers(SettingValues v, DnsSettings.Builder b) {
+    String value = v.string("dns.udp-workers");
+    if (value.equals("auto")) {
+      b.udpWorkersAuto();
+      return;
+    }
+    try {
+      int n = Integer.parseInt(value);
+      if (n >= 1) {
+        b.udpWorkers(n);
+        return;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    v.invalid("dns.udp-workers", "is not auto or a whole number from 1 up");
   }
 
   private static int atLeastOne(SettingValues v, String key) {

@@ -201,6 +201,15 @@ class SettingsLoaderTest {
     assertThat(dns.ttl()).isEqualTo(Duration.ofSeconds(5));
     assertThat(dns.onlyPassing()).isTrue();
     assertThat(dns.udpBatch()).isEqualTo(DnsSettings.UdpBatch.OFF);
+    assertThat(dns.udpWorkers()).isEmpty();
+    assertThat(dns.udpWorkersFor(true, 2)).isEqualTo(1);
+    assertThat(dns.udpWorkersFor(true, 16)).isEqualTo(4);
+    assertThat(dns.udpWorkersFor(false, 2)).isEqualTo(2);
+    assertThat(
+            ServerSettings.load(List.of("--dns-udp-workers", "3"), Map.of())
+                .dns()
+                .udpWorkersFor(true, 2))
+        .isEqualTo(3);
     assertThat(dns.recursors())
         .extracting(InetSocketAddress::getPort)
         .containsExactly(53, 5353, 53);
@@ -229,13 +238,14 @@ class SettingsLoaderTest {
                         "--dns-recursors", "1.2.3.4:99999",
                         "--dns-only-passing", "yes",
                         "--dns-tcp-max-connections", "0",
+                        "--dns-udp-workers", "0",
                         "--dns-udp-batch", "always"),
                     Map.of()))
         .isInstanceOfSatisfying(
             SettingsException.class,
             e ->
                 assertThat(e.problems())
-                    .hasSize(7)
+                    .hasSize(8)
                     .anySatisfy(p -> assertThat(p).startsWith("dns.domain: 'not a domain'"))
                     .anySatisfy(
                         p -> assertThat(p).isEqualTo("dns.udp-batch: 'always' is not auto or off"))
@@ -243,7 +253,13 @@ class SettingsLoaderTest {
                     .anySatisfy(p -> assertThat(p).contains("has 'web:30s'"))
                     .anySatisfy(p -> assertThat(p).contains("has '1.2.3.4:99999'"))
                     .anySatisfy(p -> assertThat(p).startsWith("dns.only-passing: 'yes'"))
-                    .anySatisfy(p -> assertThat(p).startsWith("dns.tcp-max-connections")));
+                    .anySatisfy(p -> assertThat(p).startsWith("dns.tcp-max-connections"))
+                    .anySatisfy(
+                        p ->
+                            assertThat(p)
+                                .isEqualTo(
+                                    "dns.udp-workers: '0' is not auto or a whole number from 1"
+                                        + " up")));
   }
 
   @Test
