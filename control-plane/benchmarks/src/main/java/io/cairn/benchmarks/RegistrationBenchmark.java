@@ -44,7 +44,7 @@ final class RegistrationBenchmark {
       print("sqlite, txn per write", peer);
       summary.add(
           String.format(
-              "writers=%d cairn=%.0f/s peer=%.0f/s ratio=%.1fx",
+              "writers=%d cairn=%.0f/s peer=%.0f/s ratio=%.2fx",
               writers, cairn.perSecond(), peer.perSecond(), cairn.perSecond() / peer.perSecond()));
     }
     System.out.println();
