@@ -75,7 +75,7 @@ final class RunAll {
               "dns",
               List.of(),
               List.of("--services", "200", "--seconds", "5", "--warmup", "2", "--attempts", "1"),
-              Pattern.compile("^(peak:|ratio:|at ).*")),
+              Pattern.compile("^(peak:|ratio:|per server core:|at |cpu at ).*")),
           new Step(
               "health",
               List.of(),
