@@ -4,37 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import io.cairn.testfixtures.logging.CapturedLogs;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class StoreIncidentLogTest {
 
-  private final Logger logger = (Logger) LoggerFactory.getLogger(StoreIncidentLogTest.class);
-  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+  @RegisterExtension final CapturedLogs logs = CapturedLogs.of(StoreIncidentLogTest.class);
   private long now = 1_000_000_000L;
   private final StoreIncidentLog incidents =
-      new StoreIncidentLog(logger, Duration.ofSeconds(10), () -> now);
-
-  @BeforeEach
-  void attach() {
-    logs.start();
-    logger.addAppender(logs);
-    logger.setLevel(Level.INFO);
-  }
-
-  @AfterEach
-  void detach() {
-    logger.detachAppender(logs);
-    logger.setLevel(null);
-  }
+      new StoreIncidentLog(logs.logger(), Duration.ofSeconds(10), () -> now);
 
   @Test
   void aLoneFailureAndItsRecoveryAreLoggedInFull() {
@@ -45,13 +28,13 @@ class StoreIncidentLogTest {
     incidents.committed();
     incidents.close();
 
-    assertThat(logs.list).hasSize(2);
-    assertThat(logs.list.get(0).getLevel()).isEqualTo(Level.WARN);
-    assertThat(logs.list.get(0).getFormattedMessage()).contains("disk I/O error");
-    assertThat(value(logs.list.get(0), "commands")).isEqualTo(3);
-    assertThat(logs.list.get(1).getLevel()).isEqualTo(Level.INFO);
-    assertThat(logs.list.get(1).getFormattedMessage()).contains("store reopened");
-    assertThat(value(logs.list.get(1), "refused-commands")).isEqualTo(5);
+    assertThat(logs.events()).hasSize(2);
+    assertThat(logs.events().get(0).getLevel()).isEqualTo(Level.WARN);
+    assertThat(logs.events().get(0).getFormattedMessage()).contains("disk I/O error");
+    assertThat(value(logs.events().get(0), "commands")).isEqualTo(3);
+    assertThat(logs.events().get(1).getLevel()).isEqualTo(Level.INFO);
+    assertThat(logs.events().get(1).getFormattedMessage()).contains("store reopened");
+    assertThat(value(logs.events().get(1), "refused-commands")).isEqualTo(5);
   }
 
   @Test
@@ -67,9 +50,9 @@ class StoreIncidentLogTest {
     }
     incidents.close();
 
-    List<ILoggingEvent> folded = logs.list.subList(2, logs.list.size());
-    assertThat(logs.list.get(0).getFormattedMessage()).contains("fsync failed 0");
-    assertThat(logs.list.get(1).getFormattedMessage()).contains("store reopened");
+    List<ILoggingEvent> folded = logs.events().subList(2, logs.events().size());
+    assertThat(logs.events().get(0).getFormattedMessage()).contains("fsync failed 0");
+    assertThat(logs.events().get(1).getFormattedMessage()).contains("store reopened");
     assertThat(folded).hasSizeBetween(3, 4);
     assertThat(folded).allMatch(e -> e.getFormattedMessage().contains("store kept failing"));
     assertThat(folded.stream().mapToLong(e -> value(e, "failed-commits")).sum()).isEqualTo(199);
@@ -88,15 +71,15 @@ class StoreIncidentLogTest {
     incidents.commitFailed(2, 1, "second");
     incidents.reopened(1, 1, 0, 5);
     incidents.committed();
-    assertThat(logs.list).hasSize(2);
+    assertThat(logs.events()).hasSize(2);
 
     advanceMillis(10_000);
     incidents.committed();
-    assertThat(logs.list).hasSize(3);
-    assertThat(value(logs.list.get(2), "failed-commits")).isEqualTo(1);
+    assertThat(logs.events()).hasSize(3);
+    assertThat(value(logs.events().get(2), "failed-commits")).isEqualTo(1);
     incidents.committed();
     incidents.close();
-    assertThat(logs.list).hasSize(3);
+    assertThat(logs.events()).hasSize(3);
   }
 
   @Test
@@ -109,16 +92,16 @@ class StoreIncidentLogTest {
     advanceMillis(10_000);
     incidents.commitFailed(3, 4, "again");
 
-    assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).hasSize(4);
+    assertThat(logs.events()).extracting(ILoggingEvent::getFormattedMessage).hasSize(4);
     // The folded failure is reported before the new incident's first line.
-    assertThat(logs.list.get(2).getFormattedMessage()).contains("store kept failing", "folded");
-    assertThat(logs.list.get(3).getFormattedMessage()).contains("store commit failed", "again");
+    assertThat(logs.events().get(2).getFormattedMessage()).contains("store kept failing", "folded");
+    assertThat(logs.events().get(3).getFormattedMessage()).contains("store commit failed", "again");
     assertThat(incidents.logsReopenAttempts()).isTrue();
   }
 
   @Test
   void refusesAnIntervalThatIsNotPositive() {
-    assertThatThrownBy(() -> new StoreIncidentLog(logger, Duration.ZERO, () -> 0))
+    assertThatThrownBy(() -> new StoreIncidentLog(logs.logger(), Duration.ZERO, () -> 0))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -127,10 +110,6 @@ class StoreIncidentLogTest {
   }
 
   private static long value(ILoggingEvent event, String key) {
-    return event.getKeyValuePairs().stream()
-        .filter(p -> p.key.equals(key))
-        .map(p -> ((Number) p.value).longValue())
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no " + key + " in " + event));
+    return ((Number) CapturedLogs.value(event, key)).longValue();
   }
 }

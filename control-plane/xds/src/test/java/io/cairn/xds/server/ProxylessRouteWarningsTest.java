@@ -2,9 +2,6 @@ package io.cairn.xds.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.cairn.registry.InMemoryStore;
 import io.cairn.registry.Registry;
 import io.cairn.registry.command.PutConfigEntry;
@@ -15,30 +12,22 @@ import io.cairn.registry.config.RouteDestination;
 import io.cairn.registry.config.ServiceDefaults;
 import io.cairn.registry.config.ServiceRouter;
 import io.cairn.registry.config.ServiceTarget;
+import io.cairn.testfixtures.logging.CapturedLogs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ProxylessRouteWarningsTest {
   private final Registry registry = Registry.open(new InMemoryStore(), new SimpleMeterRegistry());
-  private final Logger logger = (Logger) LoggerFactory.getLogger(ProxylessRouteWarnings.class);
-  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-
-  @BeforeEach
-  void capture() {
-    logs.start();
-    logger.addAppender(logs);
-  }
+  @RegisterExtension final CapturedLogs logs = CapturedLogs.of(ProxylessRouteWarnings.class);
 
   @AfterEach
   void close() {
-    logger.detachAppender(logs);
     registry.close();
   }
 
@@ -65,19 +54,19 @@ class ProxylessRouteWarningsTest {
     router("/admin", List.of("GET"));
     warnings.check(registry.snapshot(), Set.of("web"));
     warnings.check(registry.snapshot(), Set.of("web"));
-    assertThat(logs.list).hasSize(1);
-    assertThat(logs.list.get(0).getFormattedMessage())
+    assertThat(logs.events()).hasSize(1);
+    assertThat(logs.events().get(0).getFormattedMessage())
         .contains("service-router web matches on Methods or QueryParam");
 
     router("/admin/", List.of("GET"));
     warnings.check(registry.snapshot(), Set.of("web"));
-    assertThat(logs.list).hasSize(2);
+    assertThat(logs.events()).hasSize(2);
 
     router("/admin/", List.of());
     warnings.check(registry.snapshot(), Set.of("web"));
     router("/", List.of());
     warnings.check(registry.snapshot(), Set.of("web"));
-    assertThat(logs.list).hasSize(2);
-    assertThat(Optional.of(logs.list.get(1).getLevel().toString())).contains("WARN");
+    assertThat(logs.events()).hasSize(2);
+    assertThat(Optional.of(logs.events().get(1).getLevel().toString())).contains("WARN");
   }
 }

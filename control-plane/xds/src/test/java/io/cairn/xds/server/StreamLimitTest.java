@@ -2,10 +2,7 @@ package io.cairn.xds.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import io.cairn.testfixtures.logging.CapturedLogs;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
@@ -13,30 +10,14 @@ import io.grpc.Status;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Refusals past the cap are counted each, and logged once per incident. */
 class StreamLimitTest {
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final StreamLimit limit = new StreamLimit(2, meters);
-  private final Logger logger = (Logger) LoggerFactory.getLogger(StreamLimit.class);
-  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-
-  @BeforeEach
-  void capture() {
-    logs.start();
-    logger.addAppender(logs);
-    logger.setLevel(Level.INFO);
-  }
-
-  @AfterEach
-  void release() {
-    logger.detachAppender(logs);
-    logger.setLevel(null);
-  }
+  @RegisterExtension final CapturedLogs logs = CapturedLogs.of(StreamLimit.class);
 
   /** A call that only records how it was closed. */
   private static final class Call extends ServerCall<String, String> {
@@ -77,7 +58,7 @@ class StreamLimitTest {
   }
 
   private List<String> lines() {
-    return logs.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+    return logs.events().stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
   }
 
   @Test
