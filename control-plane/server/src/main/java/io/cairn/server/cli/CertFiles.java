@@ -12,15 +12,25 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The files of {@code cairn connect certs} in one directory: {@code cert.pem}, {@code key.pem}
  * (mode 0600) and {@code ca.pem}. Each is replaced atomically (a temporary file in the same
  * directory, synced, then renamed over it), the key before the certificate, so a reader sees either
- * the old file or the new one, and never a certificate whose key is not there yet.
+ * the old file or the new one, and never a certificate whose key is not there yet. A replaced
+ * file's modification time always moves forward.
+ *
+ * <p>The key is written again after the certificate. grpc-java's {@code file_watcher} provider
+ * reloads the pair only when the modification times of both files differ from those of its last
+ * load; a provider that loads between the key's rename and the certificate's records the new key's
+ * time with the old certificate, and would never see the key change again (a client kept its old
+ * certificate after a CA rotation in {@code DemoScriptIT}). The second key write makes both times
+ * move after any such load.
  */
 final class CertFiles {
   static final String CERT = "cert.pem";
@@ -34,16 +44,23 @@ final class CertFiles {
 
   private final Path dir;
   private final boolean posix;
+  private final Consumer<String> replaced;
 
-  private CertFiles(Path dir) {
+  private CertFiles(Path dir, Consumer<String> replaced) {
     this.dir = dir;
     this.posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+    this.replaced = replaced;
   }
 
   /**
    * The files in {@code dir}, created if missing; temporary files a killed run left are removed.
    */
   static CertFiles in(Path dir) {
+    return in(dir, name -> {});
+  }
+
+  /** As {@link #in(Path)}, telling {@code replaced} the name of each file once it is in place. */
+  static CertFiles in(Path dir, Consumer<String> replaced) {
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
       throw new CliException(CliException.USAGE, "--dir " + dir + " is not a directory");
     }
@@ -59,13 +76,17 @@ final class CertFiles {
       throw new CliException(
           CliException.REFUSED, "cannot use the directory " + dir + ": " + reason(e));
     }
-    return new CertFiles(dir);
+    return new CertFiles(dir, replaced);
   }
 
-  /** The leaf: its key, then its certificate (with the chain the server sent after it). */
+  /**
+   * The leaf: its key, then its certificate (with the chain the server sent after it), then the key
+   * again (see the class comment).
+   */
   void writeLeaf(String certPem, String privateKeyPem) {
     write(KEY, privateKeyPem, OWNER_ONLY);
     write(CERT, certPem, READABLE);
+    write(KEY, privateKeyPem, OWNER_ONLY);
   }
 
   /** The roots to trust, one PEM block after another. */
@@ -94,9 +115,11 @@ final class CertFiles {
         }
         ch.force(true);
       }
+      laterThan(target, tmp);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       tmp = null;
       syncDirectory();
+      replaced.accept(name);
     } catch (IOException e) {
       throw new CliException(CliException.REFUSED, "cannot write " + target + ": " + reason(e));
     } finally {
@@ -107,6 +130,20 @@ final class CertFiles {
           // Removed by the next run.
         }
       }
+    }
+  }
+
+  /**
+   * Gives {@code tmp} a modification time after {@code target}'s, if it has none: file times are
+   * coarse (a clock tick), and watchers that poll them must see every replacement.
+   */
+  private static void laterThan(Path target, Path tmp) throws IOException {
+    if (!Files.exists(target)) {
+      return;
+    }
+    FileTime before = Files.getLastModifiedTime(target);
+    if (Files.getLastModifiedTime(tmp).compareTo(before) <= 0) {
+      Files.setLastModifiedTime(tmp, FileTime.fromMillis(before.toMillis() + 1));
     }
   }
 

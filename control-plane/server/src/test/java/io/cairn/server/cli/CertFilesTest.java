@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -50,6 +52,73 @@ class CertFilesTest {
     assertThat(Files.readString(tmp.resolve("cert.pem"))).isEqualTo("NEW LEAF\n");
     assertThat(Files.readString(tmp.resolve("key.pem"))).isEqualTo("NEW KEY\n");
     assertThat(mode(tmp.resolve("key.pem"))).isEqualTo("rw-------");
+  }
+
+  /**
+   * grpc-java's {@code file_watcher} rule: the key and certificate are reloaded only when both
+   * modification times differ from those recorded at the last load (what it read is recorded).
+   */
+  private static final class PollingWatcher {
+    private final Path dir;
+    private FileTime certTime;
+    private FileTime keyTime;
+    String cert;
+    String key;
+
+    PollingWatcher(Path dir) throws Exception {
+      this.dir = dir;
+      scan();
+    }
+
+    void scan() throws Exception {
+      FileTime c = Files.getLastModifiedTime(dir.resolve("cert.pem"));
+      FileTime k = Files.getLastModifiedTime(dir.resolve("key.pem"));
+      if (!c.equals(certTime) && !k.equals(keyTime)) {
+        cert = Files.readString(dir.resolve("cert.pem"));
+        key = Files.readString(dir.resolve("key.pem"));
+        certTime = c;
+        keyTime = k;
+      }
+    }
+  }
+
+  @Test
+  void aWatcherThatLoadsBetweenAnyTwoFilesEndsWithTheNewPair() throws Exception {
+    CertFiles.in(tmp).writeLeaf("OLD LEAF", "OLD KEY");
+    List<PollingWatcher> watchers = new ArrayList<>();
+    watchers.add(new PollingWatcher(tmp));
+    // A watcher starts (or restarts) after each file the renewal puts in place.
+    CertFiles files =
+        CertFiles.in(
+            tmp,
+            name -> {
+              try {
+                watchers.add(new PollingWatcher(tmp));
+              } catch (Exception e) {
+                throw new AssertionError(e);
+              }
+            });
+    files.writeLeaf("NEW LEAF", "NEW KEY");
+    for (PollingWatcher w : watchers) {
+      w.scan();
+    }
+    assertThat(watchers).hasSize(4);
+    assertThat(watchers)
+        .allSatisfy(
+            w -> {
+              assertThat(w.cert).isEqualTo("NEW LEAF\n");
+              assertThat(w.key).isEqualTo("NEW KEY\n");
+            });
+  }
+
+  @Test
+  void aReplacedFilesTimeMovesForwardEvenWithinOneClockTick() throws Exception {
+    CertFiles files = CertFiles.in(tmp);
+    files.writeRoots("ROOT 1");
+    FileTime future = FileTime.fromMillis(System.currentTimeMillis() + 60_000);
+    Files.setLastModifiedTime(tmp.resolve("ca.pem"), future);
+    files.writeRoots("ROOT 2");
+    assertThat(Files.getLastModifiedTime(tmp.resolve("ca.pem"))).isGreaterThan(future);
   }
 
   @Test
