@@ -28,9 +28,9 @@ import java.util.function.Consumer;
  * <p>The key is written again after the certificate. grpc-java's {@code file_watcher} provider
  * reloads the pair only when the modification times of both files differ from those of its last
  * load; a provider that loads between the key's rename and the certificate's records the new key's
- * time with the old certificate, and would never see the key change again (a client kept its old
- * certificate after a CA rotation in {@code DemoScriptIT}). The second key write makes both times
- * move after any such load.
+ * time with the old certificate, and would never see the key change again (found while looking into
+ * a {@code DemoScriptIT} run whose client kept its old certificate after a CA rotation). The second
+ * key write makes both times move after any such load.
  */
 final class CertFiles {
   static final String CERT = "cert.pem";
