@@ -40,10 +40,12 @@ public final class DnsListeners implements AutoCloseable {
         settings.udpBatch() == DnsSettings.UdpBatch.OFF
             ? Optional.of("dns.udp-batch is off")
             : BatchedUdpListener.unavailable();
+    int workers =
+        settings.udpWorkersFor(unbatched.isEmpty(), Runtime.getRuntime().availableProcessors());
     for (int attempt = 1; ; attempt++) {
       UdpFrontEnd udp = null;
       try {
-        udp = startUdp(settings, unbatched, answerer);
+        udp = startUdp(settings, unbatched.isEmpty(), workers, answerer);
         TcpListener tcp =
             TcpListener.start(
                 new InetSocketAddress(settings.address(), udp.port()),
@@ -54,7 +56,7 @@ public final class DnsListeners implements AutoCloseable {
                 metrics);
         log.atInfo()
             .addKeyValue("port", udp.port())
-            .addKeyValue("workers", workers(settings, unbatched))
+            .addKeyValue("workers", workers)
             .addKeyValue("calls", unbatched.isEmpty() ? "recvmmsg/sendmmsg" : "receive/send")
             .addKeyValue("why", unbatched.orElse("available"))
             .log(
@@ -81,16 +83,11 @@ public final class DnsListeners implements AutoCloseable {
   }
 
   private static UdpFrontEnd startUdp(
-      DnsSettings settings, Optional<String> unbatched, Answerer answerer) throws IOException {
+      DnsSettings settings, boolean batched, int workers, Answerer answerer) throws IOException {
     InetSocketAddress address = new InetSocketAddress(settings.address(), settings.port());
-    int workers = workers(settings, unbatched);
-    return unbatched.isEmpty()
+    return batched
         ? BatchedUdpListener.start(address, workers, answerer)
         : UdpListener.start(address, workers, answerer);
-  }
-
-  private static int workers(DnsSettings settings, Optional<String> unbatched) {
-    return settings.udpWorkersFor(unbatched.isEmpty(), Runtime.getRuntime().availableProcessors());
   }
 
   public int udpPort() {
