@@ -15,22 +15,24 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * The files of {@code cairn connect certs} in one directory: {@code cert.pem}, {@code key.pem}
- * (mode 0600) and {@code ca.pem}. Each is replaced atomically (a temporary file in the same
- * directory, synced, then renamed over it), the key before the certificate, so a reader sees either
- * the old file or the new one, and never a certificate whose key is not there yet. A replaced
- * file's modification time always moves forward.
+ * (mode 0600) and {@code ca.pem}, always written together. Each is replaced atomically (a temporary
+ * file in the same directory, synced, then renamed over it) and a replaced file's modification time
+ * always moves forward.
  *
- * <p>The key is written again after the certificate. grpc-java's {@code file_watcher} provider
- * reloads the pair only when the modification times of both files differ from those of its last
- * load; a provider that loads between the key's rename and the certificate's records the new key's
- * time with the old certificate, and would never see the key change again (found while looking into
- * a {@code DemoScriptIT} run whose client kept its old certificate after a CA rotation). The second
- * key write makes both times move after any such load.
+ * <p>The order and the "always together" are for grpc-java's {@code file_watcher} provider and its
+ * mTLS context, which polls the files' times: it rereads the key pair when either time moved and
+ * the roots when {@code ca.pem}'s did, and it builds a new context only once it has reread both
+ * since its last one. A write that changed only the leaf (a renewal) or only the roots would never
+ * be used. So every write renames the key, the certificate and then {@code ca.pem}, one right after
+ * the other (the three are prepared and synced first): a poll between two renames rereads at most a
+ * pair, and its context is built at the poll that sees the new {@code ca.pem}, from the whole set.
  */
 final class CertFiles {
   static final String CERT = "cert.pem";
@@ -80,30 +82,42 @@ final class CertFiles {
   }
 
   /**
-   * The leaf: its key, then its certificate (with the chain the server sent after it), then the key
-   * again (see the class comment).
+   * Replaces the three files: the leaf's key, its certificate (with the chain the server sent after
+   * it) and every root to trust, one PEM block after another (see the class comment for the order).
    */
-  void writeLeaf(String certPem, String privateKeyPem) {
-    write(KEY, privateKeyPem, OWNER_ONLY);
-    write(CERT, certPem, READABLE);
-    write(KEY, privateKeyPem, OWNER_ONLY);
+  void write(String certPem, String privateKeyPem, String caPem) {
+    List<Path> temps = new ArrayList<>();
+    try {
+      Path key = prepare(KEY, privateKeyPem, OWNER_ONLY, temps);
+      Path cert = prepare(CERT, certPem, READABLE, temps);
+      Path ca = prepare(CA, caPem, READABLE, temps);
+      rename(key, KEY);
+      rename(cert, CERT);
+      rename(ca, CA);
+      temps.clear();
+      syncDirectory();
+    } finally {
+      for (Path tmp : temps) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+          // Removed by the next run.
+        }
+      }
+    }
   }
 
-  /** The roots to trust, one PEM block after another. */
-  void writeRoots(String caPem) {
-    write(CA, caPem, READABLE);
-  }
-
-  private void write(String name, String pem, Set<PosixFilePermission> mode) {
+  /** A synced temporary file holding {@code pem}, with a time later than the file it replaces. */
+  private Path prepare(String name, String pem, Set<PosixFilePermission> mode, List<Path> temps) {
     Path target = dir.resolve(name);
-    Path tmp = null;
     try {
       // Created 0600 whatever it will hold, so a key is never readable by others, even briefly.
       FileAttribute<?>[] attrs =
           posix
               ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
               : new FileAttribute<?>[0];
-      tmp = Files.createTempFile(dir, "." + name + ".", ".tmp", attrs);
+      Path tmp = Files.createTempFile(dir, "." + name + ".", ".tmp", attrs);
+      temps.add(tmp);
       if (posix && !mode.equals(OWNER_ONLY)) {
         Files.setPosixFilePermissions(tmp, mode);
       }
@@ -116,21 +130,20 @@ final class CertFiles {
         ch.force(true);
       }
       laterThan(target, tmp);
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      tmp = null;
-      syncDirectory();
-      replaced.accept(name);
+      return tmp;
     } catch (IOException e) {
       throw new CliException(CliException.REFUSED, "cannot write " + target + ": " + reason(e));
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException e) {
-          // Removed by the next run.
-        }
-      }
     }
+  }
+
+  private void rename(Path tmp, String name) {
+    Path target = dir.resolve(name);
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new CliException(CliException.REFUSED, "cannot write " + target + ": " + reason(e));
+    }
+    replaced.accept(name);
   }
 
   /**

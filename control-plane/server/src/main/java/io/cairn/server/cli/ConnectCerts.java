@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -16,8 +15,10 @@ import java.util.function.Function;
  * the files grpc-java's {@code file_watcher} certificate provider reads. Without {@code --once} it
  * follows the leaf and the roots with blocking reads, a virtual thread each, and rewrites the files
  * at every new leaf (renewal, root rotation, a restarted Cairn) and every change of the roots.
- * Errors are retried with backoff, except before the first write, where only an unreachable or
- * failing server is; SIGTERM stops it after any write in progress, with exit status 0.
+ * Every write is of all three files (see {@link CertFiles}), from the answer that changed and a
+ * fresh read of the other endpoint, so a rotation (new roots, then a leaf of the new root) is one
+ * write. Errors are retried with backoff, except before the first write, where only an unreachable
+ * or failing server is; SIGTERM stops it after any write in progress, with exit status 0.
  */
 final class ConnectCerts {
   static final String ROOTS = "v1/connect/ca/roots";
@@ -34,20 +35,31 @@ final class ConnectCerts {
   /** A read that returns sooner than this with the same index did not block: pause, not spin. */
   private static final Duration MIN_ROUND = Duration.ofSeconds(1);
 
-  /** An endpoint followed, what identifies its content, and how a new content is written. */
+  /** An endpoint followed, what identifies its content, and the line saying it was written. */
   private record Source(
-      String name, String path, Function<JsonNode, String> content, Consumer<JsonNode> write) {}
+      String name,
+      String path,
+      Function<JsonNode, String> content,
+      Function<JsonNode, String> written) {}
 
   private final ApiClient api;
   private final Cli.Args args;
   private final PrintStream out;
   private final PrintStream err;
+  private CertFiles files;
+  private Source roots;
+  private Source leaf;
 
   /** Held while files are written, so that stopping never cuts a key and cert pair apart. */
   private final Object writing = new Object();
 
   /** Set, holding {@link #writing}, when SIGTERM (or an error) ends the command: no more writes. */
   private volatile boolean stopping;
+
+  /** The answers the files were last written from, held by {@link #writing}; null before. */
+  private JsonNode writtenRoots;
+
+  private JsonNode writtenLeaf;
 
   /** Completed by a loop that cannot go on: an unexpected error. */
   private final CompletableFuture<CliException> failed = new CompletableFuture<>();
@@ -78,22 +90,20 @@ final class ConnectCerts {
       throw new CliException(
           CliException.USAGE, "connect certs needs " + String.join(" and ", missing));
     }
-    CertFiles files = CertFiles.in(Path.of(dir));
-    Source roots =
+    files = CertFiles.in(Path.of(dir));
+    roots =
         new Source(
             "CA roots",
             ROOTS,
             ConnectCerts::caPem,
-            json -> {
-              files.writeRoots(caPem(json));
-              out.printf(
-                  "wrote %s: %d root%s, active %s%n",
-                  CertFiles.CA,
-                  json.path("Roots").size(),
-                  json.path("Roots").size() == 1 ? "" : "s",
-                  json.path("ActiveRootID").asText());
-            });
-    Source leaf =
+            json ->
+                "wrote %s: %d root%s, active %s"
+                    .formatted(
+                        CertFiles.CA,
+                        json.path("Roots").size(),
+                        json.path("Roots").size() == 1 ? "" : "s",
+                        json.path("ActiveRootID").asText()));
+    leaf =
         new Source(
             "leaf of " + service,
             "v1/agent/connect/ca/leaf/" + ApiClient.encode(service).replace("+", "%20"),
@@ -101,26 +111,23 @@ final class ConnectCerts {
               field(json, "PrivateKeyPEM");
               return field(json, "CertPEM");
             },
-            json -> {
-              files.writeLeaf(field(json, "CertPEM"), field(json, "PrivateKeyPEM"));
-              out.printf(
-                  "wrote %s and %s: serial %s, valid before %s%n",
-                  CertFiles.KEY,
-                  CertFiles.CERT,
-                  json.path("SerialNumber").asText(),
-                  json.path("ValidBefore").asText());
-            });
+            json ->
+                "wrote %s and %s: serial %s, valid before %s"
+                    .formatted(
+                        CertFiles.KEY,
+                        CertFiles.CERT,
+                        json.path("SerialNumber").asText(),
+                        json.path("ValidBefore").asText()));
     if (args.flag("once")) {
       // Both answers first, then the files: a refused leaf leaves nothing written.
       JsonNode rootsNow = api.get(roots.path());
       JsonNode leafNow = api.get(leaf.path());
       roots.content().apply(rootsNow);
       leaf.content().apply(leafNow);
-      write(roots, rootsNow);
-      write(leaf, leafNow);
+      write(rootsNow, leafNow);
       return;
     }
-    watch(roots, leaf);
+    watch();
   }
 
   /** Every root's certificate, oldest first, so leaves of an older root still verify. */
@@ -141,15 +148,42 @@ final class ConnectCerts {
     return value;
   }
 
-  /** Writes the files of a new content, unless stopping; returns false when stopping. */
-  private boolean write(Source source, JsonNode json) {
+  /**
+   * Writes the three files from these answers, unless they are what was last written, and says what
+   * changed; returns false when stopping.
+   */
+  private boolean write(JsonNode rootsNow, JsonNode leafNow) {
     synchronized (writing) {
       if (stopping) {
         return false;
       }
-      source.write().accept(json);
-      out.flush();
+      boolean newRoots = !same(roots, rootsNow, writtenRoots);
+      boolean newLeaf = !same(leaf, leafNow, writtenLeaf);
+      if (newRoots || newLeaf) {
+        files.write(field(leafNow, "CertPEM"), field(leafNow, "PrivateKeyPEM"), caPem(rootsNow));
+        writtenRoots = rootsNow;
+        writtenLeaf = leafNow;
+        if (newRoots) {
+          out.println(roots.written().apply(rootsNow));
+        }
+        if (newLeaf) {
+          out.println(leaf.written().apply(leafNow));
+        }
+        out.flush();
+      }
       return true;
+    }
+  }
+
+  private static boolean same(Source source, JsonNode answer, JsonNode written) {
+    return written != null
+        && source.content().apply(answer).equals(source.content().apply(written));
+  }
+
+  /** Whether {@code answer} is what the files were last written from. */
+  private boolean alreadyWritten(Source source, JsonNode answer) {
+    synchronized (writing) {
+      return same(source, answer, source == roots ? writtenRoots : writtenLeaf);
     }
   }
 
@@ -158,7 +192,7 @@ final class ConnectCerts {
    * refusal (a bad service name, a token without {@code service:write}) is thrown; afterwards every
    * error is retried.
    */
-  private void watch(Source roots, Source leaf) {
+  private void watch() {
     Thread onTerm =
         Thread.ofPlatform()
             .name("cairn-certs-stop")
@@ -177,11 +211,11 @@ final class ConnectCerts {
     try {
       ApiClient.Indexed rootsNow = firstAnswer(roots);
       ApiClient.Indexed leafNow = firstAnswer(leaf);
-      if (!write(roots, rootsNow.json()) || !write(leaf, leafNow.json())) {
+      if (!write(rootsNow.json(), leafNow.json())) {
         return; // stopping: the hook ends the process
       }
-      Thread.ofVirtual().name("cairn-certs roots").start(() -> follow(roots, rootsNow));
-      Thread.ofVirtual().name("cairn-certs leaf").start(() -> follow(leaf, leafNow));
+      Thread.ofVirtual().name("cairn-certs roots").start(() -> follow(roots, leaf, rootsNow));
+      Thread.ofVirtual().name("cairn-certs leaf").start(() -> follow(leaf, roots, leafNow));
       throw failed.join();
     } finally {
       synchronized (writing) {
@@ -213,12 +247,12 @@ final class ConnectCerts {
   }
 
   /**
-   * Blocking reads of one source from its first answer on; a new content is written; errors (Cairn
-   * restarting, a failed write) are retried with backoff. Ends only with the process.
+   * Blocking reads of one source from its first answer on; a new content is written with a fresh
+   * read of the other; errors (Cairn restarting, a failed write) are retried with backoff. Ends
+   * only with the process.
    */
-  private void follow(Source source, ApiClient.Indexed first) {
+  private void follow(Source source, Source other, ApiClient.Indexed first) {
     long index = first.index();
-    String written = source.content().apply(first.json());
     Duration retry = FIRST_RETRY;
     while (!stopping) {
       try {
@@ -228,12 +262,15 @@ final class ConnectCerts {
                 ? source.path()
                 : source.path() + "?index=" + index + "&wait=" + WAIT.toSeconds() + "s";
         ApiClient.Indexed answer = api.getIndexed(path, TIMEOUT);
-        String content = source.content().apply(answer.json());
-        if (!content.equals(written)) {
-          if (!write(source, answer.json())) {
+        source.content().apply(answer.json()); // refused without certificates
+        if (!alreadyWritten(source, answer.json())) {
+          JsonNode otherNow = api.get(other.path());
+          other.content().apply(otherNow);
+          boolean wrote =
+              source == roots ? write(answer.json(), otherNow) : write(otherNow, answer.json());
+          if (!wrote) {
             return;
           }
-          written = content;
         }
         retry = FIRST_RETRY;
         boolean quick = System.nanoTime() - began < MIN_ROUND.toNanos();
