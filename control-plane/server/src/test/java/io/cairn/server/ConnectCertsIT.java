@@ -6,10 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cairn.ca.CertificateChecks;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,8 +23,6 @@ class ConnectCertsIT {
   private static final Duration DEADLINE = Duration.ofSeconds(120);
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newHttpClient();
-
   @TempDir Path dataDir;
   @TempDir Path certs;
 
@@ -38,17 +32,7 @@ class ConnectCertsIT {
     CairnProcess watcher = null;
     try {
       int port = cairn.awaitHttpPort(START);
-      watcher =
-          CairnProcess.start(
-              List.of(
-                  "connect",
-                  "certs",
-                  "--service",
-                  "web",
-                  "--dir",
-                  certs.toString(),
-                  "--http-addr",
-                  "127.0.0.1:" + port));
+      watcher = ProxylessFixtures.connectCerts("web", certs, port);
       watcher.awaitLine(l -> l.startsWith("wrote key.pem and cert.pem: serial "), START);
       assertThat(watcher.output()).startsWith("wrote ca.pem: 1 root, active ");
       CertDir files = new CertDir(certs);
@@ -57,13 +41,14 @@ class ConnectCertsIT {
 
       // A new key type rotates: a new root, cross-signed by the old, and a new leaf from it.
       assertThat(
-              send(
+              ProxylessFixtures.send(
                   port,
                   "PUT",
                   "/v1/connect/ca/configuration",
                   "{\"Config\":{\"PrivateKeyType\":\"rsa\",\"PrivateKeyBits\":2048}}"))
           .isEqualTo("true");
-      JsonNode roots = JSON.readTree(send(port, "GET", "/v1/connect/ca/roots", null));
+      JsonNode roots =
+          JSON.readTree(ProxylessFixtures.send(port, "GET", "/v1/connect/ca/roots", null));
       String newRoot = roots.path("Roots").get(1).path("RootCert").asText();
       assertThat(roots.path("Roots").get(1).path("Active").asBoolean()).isTrue();
       await()
@@ -106,18 +91,5 @@ class ConnectCertsIT {
       }
       cairn.close();
     }
-  }
-
-  private String send(int port, String method, String path, String body) throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    return r.body();
   }
 }

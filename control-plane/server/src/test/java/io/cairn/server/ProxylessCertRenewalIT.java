@@ -10,25 +10,17 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.xds.XdsServerBuilder;
 import io.grpc.xds.XdsServerCredentials;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +35,6 @@ class ProxylessCertRenewalIT {
   private static final Duration START = Duration.ofSeconds(60);
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final String SERVICE = "renew-api";
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir Path dataDir;
   @TempDir Path certs;
@@ -58,7 +49,7 @@ class ProxylessCertRenewalIT {
     Server server = null;
     try {
       cairn.awaitHttpPort(START);
-      send(
+      ProxylessFixtures.send(
           http,
           "PUT",
           "/v1/agent/service/register",
@@ -66,23 +57,13 @@ class ProxylessCertRenewalIT {
           {"ID": "%s-1", "Name": "%s", "Address": "127.0.0.1", "Port": %d,
            "Connect": {"Native": true}}"""
               .formatted(SERVICE, SERVICE, port));
-      watcher =
-          CairnProcess.start(
-              List.of(
-                  "connect",
-                  "certs",
-                  "--service",
-                  SERVICE,
-                  "--dir",
-                  certs.toString(),
-                  "--http-addr",
-                  "127.0.0.1:" + http));
+      watcher = ProxylessFixtures.connectCerts(SERVICE, certs, http);
       watcher.awaitLine(l -> l.startsWith("wrote key.pem and cert.pem: serial "), START);
       CertDir files = new CertDir(certs);
       server =
           XdsServerBuilder.forPort(
                   port, XdsServerCredentials.create(InsecureServerCredentials.create()))
-              .overrideBootstrapForTest(bootstrap(xds))
+              .overrideBootstrapForTest(ProxylessFixtures.bootstrap(xds, SERVICE, certs))
               .addService(ServerServiceDefinition.builder("demo.Nothing").build())
               .build()
               .start();
@@ -105,7 +86,7 @@ class ProxylessCertRenewalIT {
           .until(() -> presented(port).equals(renewed));
 
       // A root rotation: new roots and a new leaf signed by the new root.
-      send(
+      ProxylessFixtures.send(
           http,
           "PUT",
           "/v1/connect/ca/configuration",
@@ -162,7 +143,7 @@ class ProxylessCertRenewalIT {
   private static String presented(int port) throws Exception {
     AtomicReference<X509Certificate> seen = new AtomicReference<>();
     SSLContext tls = SSLContext.getInstance("TLSv1.3");
-    tls.init(null, new TrustManager[] {capturing(seen)}, null);
+    tls.init(null, new TrustManager[] {ProxylessFixtures.trustingAnyServer(seen::set)}, null);
     try (SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port)) {
       s.setSoTimeout(10_000);
       SSLParameters p = s.getSSLParameters();
@@ -175,73 +156,5 @@ class ProxylessCertRenewalIT {
     }
     X509Certificate leaf = seen.get();
     return leaf == null ? "" : leaf.getSerialNumber().toString(16);
-  }
-
-  /** Trusts any server and remembers the leaf it sent. */
-  private static TrustManager capturing(AtomicReference<X509Certificate> seen) {
-    return new X509ExtendedTrustManager() {
-      @Override
-      public void checkClientTrusted(X509Certificate[] chain, String type) {}
-
-      @Override
-      public void checkServerTrusted(X509Certificate[] chain, String type) {
-        seen.set(chain[0]);
-      }
-
-      @Override
-      public void checkClientTrusted(X509Certificate[] chain, String type, Socket socket) {}
-
-      @Override
-      public void checkServerTrusted(X509Certificate[] chain, String type, Socket socket) {
-        seen.set(chain[0]);
-      }
-
-      @Override
-      public void checkClientTrusted(X509Certificate[] chain, String type, SSLEngine engine) {}
-
-      @Override
-      public void checkServerTrusted(X509Certificate[] chain, String type, SSLEngine engine) {
-        seen.set(chain[0]);
-      }
-
-      @Override
-      public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-      }
-    };
-  }
-
-  /** The server's bootstrap: Cairn's xDS, and the file_watcher instance {@code cairn}. */
-  @SuppressWarnings("unchecked")
-  private Map<String, ?> bootstrap(int xds) throws Exception {
-    String json =
-        """
-        {"xds_servers":[{"server_uri":"127.0.0.1:%d","channel_creds":[{"type":"insecure"}],
-          "server_features":["xds_v3"]}],
-         "server_listener_resource_name_template":"grpc/server?xds.resource.listening_address=%%s",
-         "node":{"id":"%s-node","cluster":"%s","metadata":{"CAIRN_CERTIFICATE_PROVIDER":"cairn"}},
-         "certificate_providers":{"cairn":{"plugin_name":"file_watcher","config":{
-           "certificate_file":"%s","private_key_file":"%s","ca_certificate_file":"%s",
-           "refresh_interval":"1s"}}}}"""
-            .formatted(
-                xds,
-                SERVICE,
-                SERVICE,
-                certs.resolve("cert.pem"),
-                certs.resolve("key.pem"),
-                certs.resolve("ca.pem"));
-    return (Map<String, ?>) io.grpc.internal.JsonParser.parse(json);
-  }
-
-  private static void send(int http, String method, String path, String body) throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + path))
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isEqualTo(200);
   }
 }

@@ -28,24 +28,16 @@ import io.grpc.xds.XdsServerCredentials;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -117,7 +109,7 @@ class ProxylessMtlsIT {
     server =
         XdsServerBuilder.forPort(
                 serverPort, XdsServerCredentials.create(InsecureServerCredentials.create()))
-            .overrideBootstrapForTest(bootstrap(xds, SERVER, serverCerts))
+            .overrideBootstrapForTest(ProxylessFixtures.bootstrap(xds, SERVER, serverCerts))
             .addService(
                 ServerServiceDefinition.builder("demo.Who")
                     .addMethod(
@@ -132,7 +124,8 @@ class ProxylessMtlsIT {
             .start();
     NameResolverRegistry.getDefaultRegistry()
         .register(
-            XdsNameResolverProvider.createForTest(SCHEME, bootstrap(xds, CLIENT, clientCerts)));
+            XdsNameResolverProvider.createForTest(
+                SCHEME, ProxylessFixtures.bootstrap(xds, CLIENT, clientCerts)));
     channel =
         Grpc.newChannelBuilder(
                 SCHEME + ":///" + SERVER,
@@ -156,44 +149,9 @@ class ProxylessMtlsIT {
 
   /** {@code cairn connect certs} for {@code service}, once it has written the three files. */
   private static void watch(String service, Path dir) throws Exception {
-    CairnProcess w =
-        CairnProcess.start(
-            List.of(
-                "connect",
-                "certs",
-                "--service",
-                service,
-                "--dir",
-                dir.toString(),
-                "--http-addr",
-                "127.0.0.1:" + http));
+    CairnProcess w = ProxylessFixtures.connectCerts(service, dir, http);
     watchers.add(w);
     w.awaitLine(l -> l.startsWith("wrote key.pem and cert.pem: serial "), START);
-  }
-
-  /**
-   * A bootstrap naming {@code service} and the file_watcher instance {@code cairn} over {@code
-   * dir}.
-   */
-  @SuppressWarnings("unchecked")
-  private static Map<String, ?> bootstrap(int xds, String service, Path dir) throws Exception {
-    String json =
-        """
-        {"xds_servers":[{"server_uri":"127.0.0.1:%d","channel_creds":[{"type":"insecure"}],
-          "server_features":["xds_v3"]}],
-         "server_listener_resource_name_template":"grpc/server?xds.resource.listening_address=%%s",
-         "node":{"id":"%s-node","cluster":"%s","metadata":{"CAIRN_CERTIFICATE_PROVIDER":"cairn"}},
-         "certificate_providers":{"cairn":{"plugin_name":"file_watcher","config":{
-           "certificate_file":"%s","private_key_file":"%s","ca_certificate_file":"%s",
-           "refresh_interval":"1s"}}}}"""
-            .formatted(
-                xds,
-                service,
-                service,
-                dir.resolve("cert.pem"),
-                dir.resolve("key.pem"),
-                dir.resolve("ca.pem"));
-    return (Map<String, ?>) io.grpc.internal.JsonParser.parse(json);
   }
 
   @Test
@@ -318,43 +276,11 @@ class ProxylessMtlsIT {
 
   /** Trusts any server, with no host name check (the server's check is what is tested). */
   private static TrustManager trustAll() {
-    return new X509ExtendedTrustManager() {
-      @Override
-      public void checkClientTrusted(X509Certificate[] chain, String type) {}
-
-      @Override
-      public void checkServerTrusted(X509Certificate[] chain, String type) {}
-
-      @Override
-      public void checkClientTrusted(X509Certificate[] chain, String type, Socket socket) {}
-
-      @Override
-      public void checkServerTrusted(X509Certificate[] chain, String type, Socket socket) {}
-
-      @Override
-      public void checkClientTrusted(X509Certificate[] chain, String type, SSLEngine engine) {}
-
-      @Override
-      public void checkServerTrusted(X509Certificate[] chain, String type, SSLEngine engine) {}
-
-      @Override
-      public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-      }
-    };
+    return ProxylessFixtures.trustingAnyServer(leaf -> {});
   }
 
   private static String send(String method, String path, String body) throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + path))
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isEqualTo(200);
-    return r.body();
+    return ProxylessFixtures.send(http, method, path, body);
   }
 
   private enum Utf8 implements MethodDescriptor.Marshaller<String> {
