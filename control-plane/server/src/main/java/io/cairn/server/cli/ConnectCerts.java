@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
@@ -15,10 +16,11 @@ import java.util.function.Function;
  * the files grpc-java's {@code file_watcher} certificate provider reads. Without {@code --once} it
  * follows the leaf and the roots with blocking reads, a virtual thread each, and rewrites the files
  * at every new leaf (renewal, root rotation, a restarted Cairn) and every change of the roots.
- * Every write is of all three files (see {@link CertFiles}), from the answer that changed and a
- * fresh read of the other endpoint, so a rotation (new roots, then a leaf of the new root) is one
- * write. Errors are retried with backoff, except before the first write, where only an unreachable
- * or failing server is; SIGTERM stops it after any write in progress, with exit status 0.
+ * Every write is of all three files (see {@link CertFiles}); a new answer from either read triggers
+ * a fresh read of both endpoints, one refresh at a time, so a rotation (new roots, then a leaf of
+ * the new root) is one write and no write goes back to answers older than the last one's. Errors
+ * are retried with backoff, except before the first write, where only an unreachable or failing
+ * server is; SIGTERM stops it after any write in progress, with exit status 0.
  */
 final class ConnectCerts {
   static final String ROOTS = "v1/connect/ca/roots";
@@ -55,6 +57,9 @@ final class ConnectCerts {
 
   /** Set, holding {@link #writing}, when SIGTERM (or an error) ends the command: no more writes. */
   private volatile boolean stopping;
+
+  /** Held while both endpoints are read and the files written after a change. */
+  private final ReentrantLock refreshing = new ReentrantLock();
 
   /** The answers the files were last written from, held by {@link #writing}; null before. */
   private JsonNode writtenRoots;
@@ -119,15 +124,28 @@ final class ConnectCerts {
                         json.path("SerialNumber").asText(),
                         json.path("ValidBefore").asText()));
     if (args.flag("once")) {
-      // Both answers first, then the files: a refused leaf leaves nothing written.
+      refresh();
+      return;
+    }
+    watch();
+  }
+
+  /**
+   * Reads both endpoints now and writes the files from them if they changed; returns false when
+   * stopping. Both answers come first, so a refused leaf leaves nothing written, and the roots
+   * before the leaf, so the leaf is at least as new as they are.
+   */
+  private boolean refresh() {
+    refreshing.lock();
+    try {
       JsonNode rootsNow = api.get(roots.path());
       JsonNode leafNow = api.get(leaf.path());
       roots.content().apply(rootsNow);
       leaf.content().apply(leafNow);
-      write(rootsNow, leafNow);
-      return;
+      return write(rootsNow, leafNow);
+    } finally {
+      refreshing.unlock();
     }
-    watch();
   }
 
   /** Every root's certificate, oldest first, so leaves of an older root still verify. */
@@ -214,8 +232,8 @@ final class ConnectCerts {
       if (!write(rootsNow.json(), leafNow.json())) {
         return; // stopping: the hook ends the process
       }
-      Thread.ofVirtual().name("cairn-certs roots").start(() -> follow(roots, leaf, rootsNow));
-      Thread.ofVirtual().name("cairn-certs leaf").start(() -> follow(leaf, roots, leafNow));
+      Thread.ofVirtual().name("cairn-certs roots").start(() -> follow(roots, rootsNow));
+      Thread.ofVirtual().name("cairn-certs leaf").start(() -> follow(leaf, leafNow));
       throw failed.join();
     } finally {
       synchronized (writing) {
@@ -247,11 +265,10 @@ final class ConnectCerts {
   }
 
   /**
-   * Blocking reads of one source from its first answer on; a new content is written with a fresh
-   * read of the other; errors (Cairn restarting, a failed write) are retried with backoff. Ends
-   * only with the process.
+   * Blocking reads of one source from its first answer on; a new content starts a {@link #refresh};
+   * errors (Cairn restarting, a failed write) are retried with backoff. Ends only with the process.
    */
-  private void follow(Source source, Source other, ApiClient.Indexed first) {
+  private void follow(Source source, ApiClient.Indexed first) {
     long index = first.index();
     Duration retry = FIRST_RETRY;
     while (!stopping) {
@@ -263,14 +280,8 @@ final class ConnectCerts {
                 : source.path() + "?index=" + index + "&wait=" + WAIT.toSeconds() + "s";
         ApiClient.Indexed answer = api.getIndexed(path, TIMEOUT);
         source.content().apply(answer.json()); // refused without certificates
-        if (!alreadyWritten(source, answer.json())) {
-          JsonNode otherNow = api.get(other.path());
-          other.content().apply(otherNow);
-          boolean wrote =
-              source == roots ? write(answer.json(), otherNow) : write(otherNow, answer.json());
-          if (!wrote) {
-            return;
-          }
+        if (!alreadyWritten(source, answer.json()) && !refresh()) {
+          return;
         }
         retry = FIRST_RETRY;
         boolean quick = System.nanoTime() - began < MIN_ROUND.toNanos();
