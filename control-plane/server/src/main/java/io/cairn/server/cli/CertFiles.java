@@ -15,6 +15,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -30,9 +31,10 @@ import java.util.function.Consumer;
  * mTLS context, which polls the files' times: it rereads the key pair when either time moved and
  * the roots when {@code ca.pem}'s did, and it builds a new context only once it has reread both
  * since its last one. A write that changed only the leaf (a renewal) or only the roots would never
- * be used. So every write renames the key, the certificate and then {@code ca.pem}, one right after
- * the other (the three are prepared and synced first): a poll between two renames rereads at most a
- * pair, and its context is built at the poll that sees the new {@code ca.pem}, from the whole set.
+ * be used. So every write renames the key and the certificate one right after the other (the three
+ * files are prepared and synced first), then, {@link #ROOTS_AFTER_PAIR} later, {@code ca.pem}: a
+ * poll between two renames rereads at most a pair, and the context is built at the poll that sees
+ * the new {@code ca.pem}, from the whole set.
  */
 final class CertFiles {
   static final String CERT = "cert.pem";
@@ -47,6 +49,16 @@ final class CertFiles {
   private final Path dir;
   private final boolean posix;
   private final Consumer<String> replaced;
+
+  /**
+   * The pause between the certificate's rename and {@code ca.pem}'s. A grpc-java poll checks the
+   * pair, reads and parses it, and only then checks {@code ca.pem}: one that starts between the
+   * key's rename and the certificate's and finds the new {@code ca.pem} at its end would build a
+   * context from the new key and the old certificate and then wait for roots that do not change
+   * again. The pause is far longer than such a poll takes, so a poll that saw half a pair never
+   * sees the new roots; the next poll rereads the whole pair first.
+   */
+  static final Duration ROOTS_AFTER_PAIR = Duration.ofMillis(500);
 
   private CertFiles(Path dir, Consumer<String> replaced) {
     this.dir = dir;
@@ -93,6 +105,7 @@ final class CertFiles {
       Path ca = prepare(CA, caPem, READABLE, temps);
       rename(key, KEY);
       rename(cert, CERT);
+      pause(ROOTS_AFTER_PAIR);
       rename(ca, CA);
       temps.clear();
       syncDirectory();
@@ -133,6 +146,14 @@ final class CertFiles {
       return tmp;
     } catch (IOException e) {
       throw new CliException(CliException.REFUSED, "cannot write " + target + ": " + reason(e));
+    }
+  }
+
+  private static void pause(Duration d) {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the roots are written at once; the set stays whole
     }
   }
 
