@@ -9,7 +9,6 @@ import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.xds.XdsServerBuilder;
 import io.grpc.xds.XdsServerCredentials;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -41,9 +40,9 @@ class ProxylessCertRenewalIT {
 
   @Test
   void theServerPresentsEveryRenewedLeaf() throws Exception {
-    int http = freePort();
-    int xds = freePort();
-    int port = freePort();
+    int http = ProxylessFixtures.freePort();
+    int xds = ProxylessFixtures.freePort();
+    int port = ProxylessFixtures.freePort();
     CairnProcess cairn = server(http, xds);
     CairnProcess watcher = null;
     Server server = null;
@@ -124,12 +123,6 @@ class ProxylessCertRenewalIT {
             Integer.toString(xds),
             "--dns-port",
             "0"));
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   private static String serial(String pem) throws Exception {

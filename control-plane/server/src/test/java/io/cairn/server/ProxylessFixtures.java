@@ -2,6 +2,7 @@ package io.cairn.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,6 +21,13 @@ final class ProxylessFixtures {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private ProxylessFixtures() {}
+
+  /** A loopback port free now, for a server the test starts on it. */
+  static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
 
   /** An admin API call that must answer 200; its body. */
   static String send(int httpPort, String method, String path, String body) throws Exception {

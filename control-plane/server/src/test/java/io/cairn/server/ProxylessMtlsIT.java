@@ -27,7 +27,6 @@ import io.grpc.xds.XdsServerBuilder;
 import io.grpc.xds.XdsServerCredentials;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -85,9 +84,7 @@ class ProxylessMtlsIT {
     cairn = CairnProcess.server(dataDir);
     http = cairn.awaitHttpPort(START);
     int xds = cairn.awaitXdsPort(START);
-    try (ServerSocket s = new ServerSocket(0)) {
-      serverPort = s.getLocalPort();
-    }
+    serverPort = ProxylessFixtures.freePort();
     // Both services are Connect-native: their applications speak mTLS themselves.
     send(
         "PUT",
