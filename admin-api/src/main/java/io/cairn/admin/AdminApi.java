@@ -14,6 +14,7 @@ import io.cairn.admin.consul.ConsulViews;
 import io.cairn.admin.health.HealthApi;
 import io.cairn.admin.http.BlockingQueryLimit;
 import io.cairn.admin.http.BodyLimit;
+import io.cairn.admin.http.ConnectionClose;
 import io.cairn.admin.http.ErrorResponses;
 import io.cairn.admin.http.MethodNotAllowedRules;
 import io.cairn.admin.http.RequestMetrics;
@@ -145,6 +146,7 @@ public final class AdminApi implements AutoCloseable {
     MeterRegistry meters = core.meters();
     String version = hooks.version();
     ConsulViews views = new ConsulViews(settings.node());
+    routing.addFilter(new ConnectionClose()); // first, so the others see a normal return
     routing.addFilter(new RequestMetrics(meters));
     routing.addFilter(new BodyLimit(settings.maxBodyBytes()));
     routing.addFilter(new BlockingQueryLimit(settings.limits().maxBlockingQueries(), meters));

@@ -51,6 +51,11 @@ class OperationalIT {
       assertThat(api.get("/v1/catalog/services?partition=p1").status()).isEqualTo(400);
       assertThat(api.get("/v1/catalog/services?ns=default&partition=default").status())
           .isEqualTo(200);
+      // Connection: close is honoured: the answer, then the end of the stream.
+      String closed =
+          closingExchange(
+              api.port(), "GET /v1/status/leader HTTP/1.1\r\nHost: 127.0.0.1\r\n", new byte[0], 0);
+      assertThat(closed).startsWith("HTTP/1.1 200").endsWith("\"127.0.0.1:8300\"");
       Reply unknown = api.get("/v1/event/list");
       assertThat(unknown.status()).isEqualTo(404);
       assertThat(unknown.json().get("Error").asText()).contains("no such endpoint");
@@ -64,39 +69,69 @@ class OperationalIT {
       Reply tooLarge = api.put("/v1/agent/service/register", huge);
       assertThat(tooLarge.status()).isEqualTo(413);
       assertThat(tooLarge.json().get("Error").asText()).contains("over the limit");
-      String chunkedReply = rawChunkedPut(api.port(), "/v1/agent/service/register", huge);
+      byte[] hugeBytes = huge.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      String put = "PUT /v1/agent/service/register HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+      // The 413 reaches a client that is still sending, chunked or with a Content-Length.
+      String chunkedReply =
+          closingExchange(
+              api.port(), put + "Transfer-Encoding: chunked\r\n", chunked(hugeBytes), 100_000);
+      // One answer: the rest of the body is read as body, not as a next request (a 400).
       assertThat(chunkedReply).startsWith("HTTP/1.1 413").contains("over the limit");
+      assertThat(chunkedReply.split("HTTP/1.1 ", -1)).hasSize(2);
+      String declaredReply =
+          closingExchange(
+              api.port(), put + "Content-Length: " + hugeBytes.length + "\r\n", hugeBytes, 100_000);
+      assertThat(declaredReply).startsWith("HTTP/1.1 413").contains("over the limit");
+      assertThat(declaredReply.split("HTTP/1.1 ", -1)).hasSize(2);
       assertThat(api.registry().snapshot().index()).isZero();
       assertThat(api.get("/v1/status/leader").status()).as("still serving").isEqualTo(200);
     }
   }
 
-  /** A PUT with a chunked body (no Content-Length), written by hand. */
-  private static String rawChunkedPut(int port, String path, String body) {
+  /**
+   * A request written by hand with {@code Connection: close}: the headers and {@code early} bytes
+   * of the body, then, once the server has answered (or after 5 s), the rest; returns what the
+   * server sent up to its close. A server that answers and closes without reading the rest resets
+   * the connection (the client sees a broken pipe instead of the answer); one that reads the rest
+   * as a next request adds a 400; one that does not close leaves this read to time out.
+   */
+  private static String closingExchange(int port, String headers, byte[] body, int early) {
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
       var out = socket.getOutputStream();
-      byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      var in = socket.getInputStream();
       out.write(
-          ("PUT "
-                  + path
-                  + " HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n"
-                  + "Content-Type: application/json\r\n\r\n")
+          (headers + "Connection: close\r\nContent-Type: application/json\r\n\r\n")
               .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      for (int at = 0; at < bytes.length; at += 8192) {
-        int n = Math.min(8192, bytes.length - at);
-        out.write(
-            (Integer.toHexString(n) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        out.write(bytes, at, n);
-        out.write("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      }
-      out.write("0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.write(body, 0, early);
       out.flush();
-      return new String(
-          socket.getInputStream().readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8);
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (in.available() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      out.write(body, early, body.length - early);
+      out.flush();
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
+  }
+
+  /** {@code body} in chunks of 8 KiB with the last chunk, as {@code Transfer-Encoding: chunked}. */
+  private static byte[] chunked(byte[] body) {
+    var out = new java.io.ByteArrayOutputStream();
+    for (int at = 0; at < body.length; at += 8192) {
+      int n = Math.min(8192, body.length - at);
+      out.writeBytes(
+          (Integer.toHexString(n) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.write(body, at, n);
+      out.writeBytes("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+    out.writeBytes("0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    return out.toByteArray();
   }
 
   @Test
