@@ -30,6 +30,8 @@ class ConnectCertsRefreshIT {
   /** How long the held answer waits for a write it must not overtake before it goes anyway. */
   private static final Duration HOLD = Duration.ofSeconds(5);
 
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
   @Test
   void overlappingRefreshesEndWithTheNewestLeaf(@TempDir Path dir) throws Exception {
     ScriptedCa ca = new ScriptedCa(dir.resolve("cert.pem"));
@@ -45,8 +47,8 @@ class ConnectCertsRefreshIT {
                     dir.toString(),
                     "--http-addr",
                     "127.0.0.1:" + ca.port()))) {
-      certs.awaitLine(l -> l.startsWith("wrote key.pem and cert.pem: serial 01"), timeout());
-      assertThat(awaitFile(dir.resolve("ca.pem"), "ROOT-1", timeout())).isTrue();
+      certs.awaitLine(l -> l.startsWith("wrote key.pem and cert.pem: serial 01"), TIMEOUT);
+      assertThat(awaitFile(dir.resolve("ca.pem"), "ROOT-1", TIMEOUT)).isTrue();
 
       ca.holdNextLeafRead();
       ca.rotateRoots(); // the roots' watch refreshes; its leaf read is held with leaf 01
@@ -56,8 +58,8 @@ class ConnectCertsRefreshIT {
 
       // Each watch blocks again at the new index only after its refresh has written.
       assertThat(ca.watchingNewIndexes.await(60, TimeUnit.SECONDS)).as("both watches").isTrue();
-      certs.awaitLine(l -> l.startsWith("wrote ca.pem: 2 roots"), timeout());
-      certs.awaitLine(l -> l.startsWith("wrote key.pem and cert.pem: serial 02"), timeout());
+      certs.awaitLine(l -> l.startsWith("wrote ca.pem: 2 roots"), TIMEOUT);
+      certs.awaitLine(l -> l.startsWith("wrote key.pem and cert.pem: serial 02"), TIMEOUT);
       String lastLeaf =
           certs
               .output()
@@ -70,10 +72,6 @@ class ConnectCertsRefreshIT {
       assertThat(Files.readString(dir.resolve("key.pem"))).isEqualTo("KEY-02\n");
       assertThat(Files.readString(dir.resolve("ca.pem"))).contains("ROOT-1").contains("ROOT-2");
     }
-  }
-
-  private static Duration timeout() {
-    return Duration.ofSeconds(60);
   }
 
   /** Whether {@code file} holds {@code content} within {@code within}. */
@@ -102,10 +100,10 @@ class ConnectCertsRefreshIT {
     private final HttpServer server;
     private final Path certFile;
     private int rootsIndex = 1;
-    private String roots = roots("ROOT-1");
+    private String roots = roots("ROOT-1", "ROOT-1");
     private int leafIndex = 1;
     private String leaf = leaf("01");
-    private final AtomicBoolean hold = new AtomicBoolean();
+    private boolean hold;
     final CountDownLatch held = new CountDownLatch(1);
     final CountDownLatch released = new CountDownLatch(1);
 
@@ -130,12 +128,12 @@ class ConnectCertsRefreshIT {
     }
 
     synchronized void holdNextLeafRead() {
-      hold.set(true);
+      hold = true;
     }
 
     synchronized void rotateRoots() {
       rootsIndex++;
-      roots = roots("ROOT-2", "ROOT-1");
+      roots = roots("ROOT-2", "ROOT-1", "ROOT-2");
       notifyAll();
     }
 
@@ -147,16 +145,12 @@ class ConnectCertsRefreshIT {
 
     /** The roots answer: {@code active} and every root, oldest first, as Cairn lists them. */
     private static String roots(String active, String... oldestFirst) {
-      List<String> roots = new java.util.ArrayList<>(List.of(oldestFirst));
-      if (!roots.contains(active)) {
-        roots.add(active);
-      }
       return "{\"ActiveRootID\":\"%s\",\"Roots\":[%s]}"
           .formatted(
               active,
               String.join(
                   ",",
-                  roots.stream()
+                  java.util.Arrays.stream(oldestFirst)
                       .map(c -> "{\"ID\":\"%s\",\"RootCert\":\"%s\"}".formatted(c, c))
                       .toList()));
     }
@@ -197,7 +191,10 @@ class ConnectCertsRefreshIT {
         }
         body = isRoots ? roots : leaf;
         at = isRoots ? rootsIndex : leafIndex;
-        holdThis = !isRoots && index == 0 && hold.compareAndSet(true, false);
+        holdThis = !isRoots && index == 0 && hold;
+        if (holdThis) {
+          hold = false; // only the next one
+        }
       }
       if (holdThis) {
         held.countDown();
